@@ -1,0 +1,53 @@
+//! Configuration errors: one line naming the file, the line and the key, and what is allowed.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    At {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {message}", path.display())]
+    File { path: PathBuf, message: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Turns byte offsets into line and column numbers (1-based) for one file's text.
+pub struct Locator<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+}
+
+impl Locator<'_> {
+    pub fn at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
+        ConfigError::At {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    pub fn whole(&self, message: impl Into<String>) -> ConfigError {
+        ConfigError::File {
+            path: self.path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}

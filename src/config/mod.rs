@@ -1,0 +1,10 @@
+//! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving.
+
+pub mod error;
+pub mod profile;
+mod raw;
+pub mod secrets;
+pub mod store;
+
+pub use error::ConfigError;
+pub use profile::{ConfigFile, PasswordSource, Profile};

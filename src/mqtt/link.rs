@@ -1,0 +1,115 @@
+//! One trait over rumqttc's two protocol stacks, so the worker is written once. Each adapter turns
+//! rumqttc's packets into `Wire` events and owns the protocol-specific parts of reconnecting.
+
+use std::future::Future;
+
+use super::types::{Message, PublishRequest, QoS};
+
+/// What the worker needs to know from one `poll`.
+#[derive(Debug)]
+pub enum Wire {
+    ConnAck { session_present: bool },
+    Message(Message),
+    PubAck { pkid: u16, error: Option<String> },
+    PubRec { pkid: u16, error: Option<String> },
+    PubComp { pkid: u16, error: Option<String> },
+    SubAck { pkid: u16, granted: Vec<Result<QoS, String>> },
+    UnsubAck { pkid: u16 },
+    OutPublish { pkid: u16 },
+    OutSubscribe { pkid: u16 },
+    OutUnsubscribe { pkid: u16 },
+    OutDisconnect,
+    /// The broker sent DISCONNECT (MQTT 5) with a reason.
+    ServerDisconnect { reason: String },
+    Other,
+}
+
+/// What was waiting to be re-sent when the connection dropped, as the worker needs to see it.
+#[derive(Debug, Default)]
+pub struct Parked {
+    /// Subscribe and unsubscribe requests dropped from rumqttc's queue (the worker re-subscribes
+    /// everything on each CONNACK instead).
+    pub dropped_subscription_requests: usize,
+}
+
+/// After a CONNACK without a session, the requests rumqttc would have discarded.
+#[derive(Debug, Default)]
+pub struct Restored {
+    /// Packet ids of in-flight publishes, in order, now queued again with fresh ids.
+    pub republished: Vec<u16>,
+    /// Packet ids of QoS 2 publishes that had their PUBREC: the broker owns them.
+    pub released: Vec<u16>,
+}
+
+/// The request side of a connection; never waits (a full queue is an error).
+pub trait Requests: Send + Sync + 'static {
+    fn try_publish(&self, req: &PublishRequest) -> Result<(), String>;
+    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String>;
+    fn try_unsubscribe(&self, filter: &str) -> Result<(), String>;
+    fn try_disconnect(&self) -> Result<(), String>;
+}
+
+/// The event side of a connection, owned by the worker's poll task.
+pub trait Link: Send + 'static {
+    type Requests: Requests;
+
+    fn requests(&self) -> Self::Requests;
+    fn poll(&mut self) -> impl Future<Output = Result<Wire, String>> + Send;
+
+    /// Called right after `poll` failed: takes rumqttc's pending requests aside.
+    fn park(&mut self) -> Parked;
+    /// Called on CONNACK: puts parked requests back. Without a session, in-flight publishes are
+    /// queued again as new ones (rumqttc would silently drop them).
+    fn restore(&mut self, session_present: bool) -> Restored;
+}
+
+pub(crate) fn qos_from_v4(q: rumqttc::QoS) -> QoS {
+    match q {
+        rumqttc::QoS::AtMostOnce => QoS::AtMostOnce,
+        rumqttc::QoS::AtLeastOnce => QoS::AtLeastOnce,
+        rumqttc::QoS::ExactlyOnce => QoS::ExactlyOnce,
+    }
+}
+
+pub(crate) fn qos_to_v4(q: QoS) -> rumqttc::QoS {
+    match q {
+        QoS::AtMostOnce => rumqttc::QoS::AtMostOnce,
+        QoS::AtLeastOnce => rumqttc::QoS::AtLeastOnce,
+        QoS::ExactlyOnce => rumqttc::QoS::ExactlyOnce,
+    }
+}
+
+pub(crate) fn qos_from_v5(q: rumqttc::v5::mqttbytes::QoS) -> QoS {
+    use rumqttc::v5::mqttbytes::QoS as Q;
+    match q {
+        Q::AtMostOnce => QoS::AtMostOnce,
+        Q::AtLeastOnce => QoS::AtLeastOnce,
+        Q::ExactlyOnce => QoS::ExactlyOnce,
+    }
+}
+
+pub(crate) fn qos_to_v5(q: QoS) -> rumqttc::v5::mqttbytes::QoS {
+    use rumqttc::v5::mqttbytes::QoS as Q;
+    match q {
+        QoS::AtMostOnce => Q::AtMostOnce,
+        QoS::AtLeastOnce => Q::AtLeastOnce,
+        QoS::ExactlyOnce => Q::ExactlyOnce,
+    }
+}
+
+/// "NotAuthorized" -> "not authorized": rumqttc's reason enums, in words.
+pub(crate) fn words<T: std::fmt::Debug>(code: &T) -> String {
+    let raw = format!("{code:?}");
+    let mut out = String::with_capacity(raw.len() + 4);
+    for (i, c) in raw.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out.replace("qo s", "QoS").replace("user name", "username")
+}

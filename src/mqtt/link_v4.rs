@@ -1,0 +1,197 @@
+//! MQTT 3.1.1 through rumqttc's v4 stack.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use rumqttc::{
+    AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet,
+    Request, SubscribeFilter, SubscribeReasonCode, TlsConfiguration, Transport,
+};
+
+use super::errors::{describe_v4, refused_v4};
+use super::link::{Link, Parked, Restored, Wire, qos_from_v4, qos_to_v4};
+use super::settings::ConnectionSettings;
+use super::types::{Message, PublishRequest, QoS};
+
+pub struct V4Link {
+    client: AsyncClient,
+    eventloop: EventLoop,
+    parked: Vec<Request>,
+}
+
+pub fn build(
+    s: &ConnectionSettings,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    request_capacity: usize,
+) -> V4Link {
+    let url = &s.url;
+    let mut opts = if url.scheme.is_websocket() {
+        MqttOptions::new(s.client_id.clone(), url.websocket_url(), url.port)
+    } else {
+        MqttOptions::new(s.client_id.clone(), url.host.clone(), url.port)
+    };
+    // Validated by ConnectionSettings::validate: zero or >= 1 s, so this setter cannot panic.
+    opts.set_keep_alive(s.keep_alive);
+    opts.set_clean_session(s.clean_session);
+    opts.set_inflight(s.inflight);
+    opts.set_max_packet_size(s.max_packet_size as usize, s.max_packet_size as usize);
+    if let Some(user) = &s.username {
+        let pass = s.password.as_ref().map(|p| p.expose().to_string());
+        opts.set_credentials(user.clone(), pass.unwrap_or_default());
+    }
+    if let Some(will) = &s.will {
+        opts.set_last_will(LastWill::new(
+            will.topic.clone(),
+            will.payload.to_vec(),
+            qos_to_v4(will.qos),
+            will.retain,
+        ));
+    }
+    let transport = match (url.scheme.is_websocket(), tls) {
+        (false, None) => Transport::Tcp,
+        (false, Some(cfg)) => Transport::Tls(TlsConfiguration::Rustls(cfg)),
+        (true, None) => Transport::Ws,
+        (true, Some(cfg)) => Transport::Wss(TlsConfiguration::Rustls(cfg)),
+    };
+    opts.set_transport(transport);
+    let (client, mut eventloop) = AsyncClient::new(opts, request_capacity);
+    let mut net = eventloop.network_options();
+    net.set_connection_timeout(s.connect_timeout_s);
+    eventloop.set_network_options(net);
+    V4Link {
+        client,
+        eventloop,
+        parked: Vec::new(),
+    }
+}
+
+fn convert(event: Event) -> Wire {
+    match event {
+        Event::Incoming(Packet::ConnAck(ack)) => Wire::ConnAck {
+            session_present: ack.session_present,
+        },
+        Event::Incoming(Packet::Publish(p)) => Wire::Message(Message {
+            topic: p.topic,
+            payload: p.payload,
+            qos: qos_from_v4(p.qos),
+            retain: p.retain,
+            dup: p.dup,
+            received: SystemTime::now(),
+            properties: None,
+        }),
+        Event::Incoming(Packet::PubAck(a)) => Wire::PubAck {
+            pkid: a.pkid,
+            error: None,
+        },
+        Event::Incoming(Packet::PubRec(a)) => Wire::PubRec {
+            pkid: a.pkid,
+            error: None,
+        },
+        Event::Incoming(Packet::PubComp(a)) => Wire::PubComp {
+            pkid: a.pkid,
+            error: None,
+        },
+        Event::Incoming(Packet::SubAck(a)) => Wire::SubAck {
+            pkid: a.pkid,
+            granted: a
+                .return_codes
+                .iter()
+                .map(|c| match c {
+                    SubscribeReasonCode::Success(q) => Ok(qos_from_v4(*q)),
+                    SubscribeReasonCode::Failure => Err("refused by the broker".to_string()),
+                })
+                .collect(),
+        },
+        Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck { pkid: a.pkid },
+        Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid },
+        Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
+        Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
+        Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
+        _ => Wire::Other,
+    }
+}
+
+impl super::link::Requests for AsyncClient {
+    fn try_publish(&self, req: &PublishRequest) -> Result<(), String> {
+        self
+            .try_publish(
+                req.topic.clone(),
+                qos_to_v4(req.qos),
+                req.retain,
+                req.payload.to_vec(),
+            )
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+
+    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
+        let filters = subs
+            .iter()
+            .map(|(f, q)| SubscribeFilter::new(f.clone(), qos_to_v4(*q)));
+        self
+            .try_subscribe_many(filters)
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+
+    fn try_unsubscribe(&self, filter: &str) -> Result<(), String> {
+        self
+            .try_unsubscribe(filter.to_string())
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+
+    fn try_disconnect(&self) -> Result<(), String> {
+        self
+            .try_disconnect()
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+}
+
+impl Link for V4Link {
+    type Requests = AsyncClient;
+
+    fn requests(&self) -> AsyncClient {
+        self.client.clone()
+    }
+
+    async fn poll(&mut self) -> Result<Wire, String> {
+        match self.eventloop.poll().await {
+            Ok(event) => Ok(convert(event)),
+            Err(rumqttc::ConnectionError::ConnectionRefused(code)) => Err(refused_v4(code)),
+            Err(e) => Err(describe_v4(&e)),
+        }
+    }
+
+    fn park(&mut self) -> Parked {
+        let mut parked = Parked::default();
+        for req in self.eventloop.pending.drain(..) {
+            match req {
+                Request::Publish(_) | Request::PubRel(_) => self.parked.push(req),
+                Request::Subscribe(_) | Request::Unsubscribe(_) => {
+                    parked.dropped_subscription_requests += 1
+                }
+                // Acks for the old connection and pings mean nothing on a new one.
+                _ => {}
+            }
+        }
+        parked
+    }
+
+    fn restore(&mut self, session_present: bool) -> Restored {
+        let mut restored = Restored::default();
+        for req in self.parked.drain(..) {
+            match req {
+                Request::Publish(mut p) if !session_present => {
+                    if p.pkid != 0 {
+                        restored.republished.push(p.pkid);
+                    }
+                    p.pkid = 0;
+                    p.dup = false;
+                    self.eventloop.pending.push_back(Request::Publish(p));
+                }
+                Request::PubRel(rel) if !session_present => restored.released.push(rel.pkid),
+                other => self.eventloop.pending.push_back(other),
+            }
+        }
+        restored
+    }
+}
+

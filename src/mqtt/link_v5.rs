@@ -1,0 +1,251 @@
+//! MQTT 5 through rumqttc's v5 stack.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use rumqttc::v5::mqttbytes::v5::{
+    Filter, LastWill, Packet, PubAckReason, PubCompReason, PubRecReason, PublishProperties,
+    SubscribeReasonCode,
+};
+use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions, Request};
+use rumqttc::{Outgoing, TlsConfiguration, Transport};
+
+use super::errors::{describe_v5, refused_v5};
+use super::link::{Link, Parked, Restored, Wire, qos_from_v5, qos_to_v5, words};
+use super::settings::ConnectionSettings;
+use super::types::{Message, Properties, PublishRequest, QoS};
+
+pub struct V5Link {
+    client: AsyncClient,
+    eventloop: EventLoop,
+    parked: Vec<Request>,
+}
+
+pub fn build(
+    s: &ConnectionSettings,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    request_capacity: usize,
+) -> V5Link {
+    let url = &s.url;
+    let mut opts = if url.scheme.is_websocket() {
+        MqttOptions::new(s.client_id.clone(), url.websocket_url(), url.port)
+    } else {
+        MqttOptions::new(s.client_id.clone(), url.host.clone(), url.port)
+    };
+    // Validated by ConnectionSettings::validate: zero or >= 1 s, so this setter cannot panic.
+    opts.set_keep_alive(s.keep_alive);
+    opts.set_clean_start(s.clean_session);
+    if !s.clean_session {
+        // A persistent session in MQTT 5 needs an expiry; keep it as long as the broker allows.
+        opts.set_session_expiry_interval(Some(u32::MAX));
+    }
+    opts.set_outgoing_inflight_upper_limit(s.inflight);
+    opts.set_max_packet_size(Some(s.max_packet_size));
+    opts.set_connection_timeout(s.connect_timeout_s);
+    if let Some(user) = &s.username {
+        let pass = s.password.as_ref().map(|p| p.expose().to_string());
+        opts.set_credentials(user.clone(), pass.unwrap_or_default());
+    }
+    if let Some(will) = &s.will {
+        opts.set_last_will(LastWill::new(
+            will.topic.clone(),
+            will.payload.to_vec(),
+            qos_to_v5(will.qos),
+            will.retain,
+            None,
+        ));
+    }
+    let transport = match (url.scheme.is_websocket(), tls) {
+        (false, None) => Transport::Tcp,
+        (false, Some(cfg)) => Transport::Tls(TlsConfiguration::Rustls(cfg)),
+        (true, None) => Transport::Ws,
+        (true, Some(cfg)) => Transport::Wss(TlsConfiguration::Rustls(cfg)),
+    };
+    opts.set_transport(transport);
+    let (client, eventloop) = AsyncClient::new(opts, request_capacity);
+    V5Link {
+        client,
+        eventloop,
+        parked: Vec::new(),
+    }
+}
+
+fn properties_from(p: PublishProperties) -> Properties {
+    Properties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        topic_alias: p.topic_alias,
+        response_topic: p.response_topic,
+        correlation_data: p.correlation_data,
+        user_properties: p.user_properties,
+        subscription_identifiers: p.subscription_identifiers,
+        content_type: p.content_type,
+    }
+}
+
+fn properties_to(p: &Properties) -> PublishProperties {
+    PublishProperties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        topic_alias: None,
+        response_topic: p.response_topic.clone(),
+        correlation_data: p.correlation_data.clone(),
+        user_properties: p.user_properties.clone(),
+        subscription_identifiers: Vec::new(),
+        content_type: p.content_type.clone(),
+    }
+}
+
+fn convert(event: Event) -> Wire {
+    match event {
+        Event::Incoming(Packet::ConnAck(ack)) => Wire::ConnAck {
+            session_present: ack.session_present,
+        },
+        Event::Incoming(Packet::Publish(p)) => Wire::Message(Message {
+            topic: match String::from_utf8(p.topic.to_vec()) {
+                Ok(t) => t,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            },
+            payload: p.payload,
+            qos: qos_from_v5(p.qos),
+            retain: p.retain,
+            dup: p.dup,
+            received: SystemTime::now(),
+            properties: p
+                .properties
+                .map(properties_from)
+                .filter(|p| !p.is_empty())
+                .map(Box::new),
+        }),
+        Event::Incoming(Packet::PubAck(a)) => Wire::PubAck {
+            pkid: a.pkid,
+            error: match a.reason {
+                PubAckReason::Success | PubAckReason::NoMatchingSubscribers => None,
+                other => Some(words(&other)),
+            },
+        },
+        Event::Incoming(Packet::PubRec(a)) => Wire::PubRec {
+            pkid: a.pkid,
+            error: match a.reason {
+                PubRecReason::Success | PubRecReason::NoMatchingSubscribers => None,
+                other => Some(words(&other)),
+            },
+        },
+        Event::Incoming(Packet::PubComp(a)) => Wire::PubComp {
+            pkid: a.pkid,
+            error: match a.reason {
+                PubCompReason::Success => None,
+                other => Some(words(&other)),
+            },
+        },
+        Event::Incoming(Packet::SubAck(a)) => Wire::SubAck {
+            pkid: a.pkid,
+            granted: a
+                .return_codes
+                .iter()
+                .map(|c| match c {
+                    SubscribeReasonCode::Success(q) => Ok(qos_from_v5(*q)),
+                    other => Err(words(other)),
+                })
+                .collect(),
+        },
+        Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck { pkid: a.pkid },
+        Event::Incoming(Packet::Disconnect(d)) => Wire::ServerDisconnect {
+            reason: words(&d.reason_code),
+        },
+        Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid },
+        Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
+        Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
+        Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
+        _ => Wire::Other,
+    }
+}
+
+impl super::link::Requests for AsyncClient {
+    fn try_publish(&self, req: &PublishRequest) -> Result<(), String> {
+        let result = match &req.properties {
+            Some(props) => self.try_publish_with_properties(
+                req.topic.clone(),
+                qos_to_v5(req.qos),
+                req.retain,
+                req.payload.clone(),
+                properties_to(props),
+            ),
+            None => self.try_publish(
+                req.topic.clone(),
+                qos_to_v5(req.qos),
+                req.retain,
+                req.payload.clone(),
+            ),
+        };
+        result.map_err(|e| format!("could not queue: {e}"))
+    }
+
+    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
+        let filters = subs.iter().map(|(f, q)| Filter::new(f.clone(), qos_to_v5(*q)));
+        self
+            .try_subscribe_many(filters)
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+
+    fn try_unsubscribe(&self, filter: &str) -> Result<(), String> {
+        self
+            .try_unsubscribe(filter.to_string())
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+
+    fn try_disconnect(&self) -> Result<(), String> {
+        self
+            .try_disconnect()
+            .map_err(|e| format!("could not queue: {e}"))
+    }
+}
+
+impl Link for V5Link {
+    type Requests = AsyncClient;
+
+    fn requests(&self) -> AsyncClient {
+        self.client.clone()
+    }
+
+    async fn poll(&mut self) -> Result<Wire, String> {
+        match self.eventloop.poll().await {
+            Ok(event) => Ok(convert(event)),
+            Err(rumqttc::v5::ConnectionError::ConnectionRefused(code)) => Err(refused_v5(code)),
+            Err(e) => Err(describe_v5(&e)),
+        }
+    }
+
+    fn park(&mut self) -> Parked {
+        let mut parked = Parked::default();
+        for req in self.eventloop.pending.drain(..) {
+            match req {
+                Request::Publish(_) | Request::PubRel(_) => self.parked.push(req),
+                Request::Subscribe(_) | Request::Unsubscribe(_) => {
+                    parked.dropped_subscription_requests += 1
+                }
+                _ => {}
+            }
+        }
+        parked
+    }
+
+    fn restore(&mut self, session_present: bool) -> Restored {
+        let mut restored = Restored::default();
+        for req in self.parked.drain(..) {
+            match req {
+                Request::Publish(mut p) if !session_present => {
+                    if p.pkid != 0 {
+                        restored.republished.push(p.pkid);
+                    }
+                    p.pkid = 0;
+                    p.dup = false;
+                    self.eventloop.pending.push_back(Request::Publish(p));
+                }
+                Request::PubRel(rel) if !session_present => restored.released.push(rel.pkid),
+                other => self.eventloop.pending.push_back(other),
+            }
+        }
+        restored
+    }
+}

@@ -1,0 +1,21 @@
+//! The MQTT core: settings, the connection worker and its event/command types. This module never
+//! imports ratatui, and nothing outside it sees a rumqttc type.
+
+mod errors;
+mod link;
+mod link_v4;
+mod link_v5;
+pub mod queue;
+pub mod settings;
+pub mod tls;
+pub mod topic;
+mod tracker;
+pub mod types;
+pub mod url;
+mod worker;
+
+pub use queue::EventQueue;
+pub use settings::{ConnectionSettings, Protocol, Secret, TlsSettings, Will};
+pub use types::*;
+pub use url::{BrokerUrl, Scheme};
+pub use worker::{MqttHandle, QueueFull, WorkerOptions, spawn};

@@ -1,0 +1,288 @@
+//! Bookkeeping between our requests and rumqttc's packet ids: which of our publishes is which
+//! packet id (so acks reach the right caller), which subscribe request a SUBACK answers, and the
+//! outbox that keeps unacknowledged QoS 1/2 publishes from being lost on a reconnect.
+//!
+//! rumqttc reports `Outgoing::Publish(pkid)` in the order it takes requests from its queue, with
+//! its pending (re-sent) requests first. The tracker mirrors that order: a FIFO of requests not
+//! yet numbered, and maps of numbered ones awaiting their ack. Pure logic, no I/O.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::link::{Parked, Restored};
+use super::types::{MqttEvent, PublishId, PublishOutcome, QoS, SubscribeResult};
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    id: PublishId,
+    qos: QoS,
+}
+
+#[derive(Debug, Clone)]
+enum SubRequest {
+    Subscribe(Vec<(String, QoS)>),
+    Unsubscribe(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Tracker {
+    unnumbered: VecDeque<Pending>,
+    in_flight: HashMap<u16, Pending>,
+    sub_unnumbered: VecDeque<SubRequest>,
+    sub_in_flight: HashMap<u16, SubRequest>,
+    /// What we want to be subscribed to; sent again on every CONNACK.
+    subscriptions: Vec<(String, QoS)>,
+}
+
+fn publish_event(id: PublishId, outcome: PublishOutcome) -> MqttEvent {
+    MqttEvent::Publish { id, outcome }
+}
+
+impl Tracker {
+    pub fn new(initial: Vec<(String, QoS)>) -> Tracker {
+        let mut t = Tracker::default();
+        for (f, q) in initial {
+            t.remember_subscription(f, q);
+        }
+        t
+    }
+
+    pub fn subscriptions(&self) -> &[(String, QoS)] {
+        &self.subscriptions
+    }
+
+    /// Our own publishes not yet finished (queued, in flight, or awaiting PUBCOMP).
+    pub fn outstanding(&self) -> usize {
+        self.unnumbered.len() + self.in_flight.len()
+    }
+
+    fn remember_subscription(&mut self, filter: String, qos: QoS) {
+        match self.subscriptions.iter_mut().find(|(f, _)| *f == filter) {
+            Some(existing) => existing.1 = qos,
+            None => self.subscriptions.push((filter, qos)),
+        }
+    }
+
+    /// Remembers subscriptions to be made on the next CONNACK.
+    pub fn remember(&mut self, subs: &[(String, QoS)]) {
+        for (f, q) in subs {
+            self.remember_subscription(f.clone(), *q);
+        }
+    }
+
+    /// A publish was handed to rumqttc's queue.
+    pub fn queued_publish(&mut self, id: PublishId, qos: QoS) {
+        self.unnumbered.push_back(Pending { id, qos });
+    }
+
+    /// A subscribe request was handed to rumqttc's queue.
+    pub fn queued_subscribe(&mut self, subs: Vec<(String, QoS)>, remember: bool) {
+        if remember {
+            for (f, q) in &subs {
+                self.remember_subscription(f.clone(), *q);
+            }
+        }
+        self.sub_unnumbered.push_back(SubRequest::Subscribe(subs));
+    }
+
+    pub fn queued_unsubscribe(&mut self, filter: String) {
+        self.subscriptions.retain(|(f, _)| *f != filter);
+        self.sub_unnumbered.push_back(SubRequest::Unsubscribe(filter));
+    }
+
+    pub fn on_out_publish(&mut self, pkid: u16) -> Option<MqttEvent> {
+        if pkid != 0 && self.in_flight.contains_key(&pkid) {
+            return None; // a retransmission of a publish we already track
+        }
+        let pending = self.unnumbered.pop_front()?;
+        if pkid == 0 {
+            return Some(publish_event(pending.id, PublishOutcome::Sent));
+        }
+        self.in_flight.insert(pkid, pending);
+        None
+    }
+
+    pub fn on_puback(&mut self, pkid: u16, error: Option<String>) -> Option<MqttEvent> {
+        let p = self.in_flight.remove(&pkid)?;
+        Some(publish_event(
+            p.id,
+            match error {
+                None => PublishOutcome::Acknowledged,
+                Some(e) => PublishOutcome::Failed(e),
+            },
+        ))
+    }
+
+    pub fn on_pubrec(&mut self, pkid: u16, error: Option<String>) -> Option<MqttEvent> {
+        match error {
+            None => {
+                let p = self.in_flight.get(&pkid)?;
+                Some(publish_event(p.id, PublishOutcome::Received))
+            }
+            Some(e) => {
+                let p = self.in_flight.remove(&pkid)?;
+                Some(publish_event(p.id, PublishOutcome::Failed(e)))
+            }
+        }
+    }
+
+    pub fn on_pubcomp(&mut self, pkid: u16, error: Option<String>) -> Option<MqttEvent> {
+        let p = self.in_flight.remove(&pkid)?;
+        Some(publish_event(
+            p.id,
+            match error {
+                None => PublishOutcome::Completed,
+                Some(e) => PublishOutcome::Failed(e),
+            },
+        ))
+    }
+
+    pub fn on_out_subscribe(&mut self, pkid: u16) {
+        if let Some(req) = self.sub_unnumbered.pop_front() {
+            self.sub_in_flight.insert(pkid, req);
+        }
+    }
+
+    pub fn on_suback(&mut self, pkid: u16, granted: Vec<Result<QoS, String>>) -> Option<MqttEvent> {
+        match self.sub_in_flight.remove(&pkid)? {
+            SubRequest::Subscribe(subs) => {
+                let results: Vec<SubscribeResult> = subs
+                    .into_iter()
+                    .zip(granted.into_iter().chain(std::iter::repeat(Err(
+                        "no answer for this filter in SUBACK".to_string(),
+                    ))))
+                    .map(|((filter, _), granted)| SubscribeResult { filter, granted })
+                    .collect();
+                // A refused filter is not one we are subscribed to.
+                for r in &results {
+                    if r.granted.is_err() {
+                        self.subscriptions.retain(|(f, _)| *f != r.filter);
+                    }
+                }
+                Some(MqttEvent::Subscribed(results))
+            }
+            SubRequest::Unsubscribe(_) => None,
+        }
+    }
+
+    pub fn on_unsuback(&mut self, pkid: u16) -> Option<MqttEvent> {
+        match self.sub_in_flight.remove(&pkid)? {
+            SubRequest::Unsubscribe(f) => Some(MqttEvent::Unsubscribed(vec![f])),
+            SubRequest::Subscribe(_) => None,
+        }
+    }
+
+    /// The connection dropped and rumqttc's pending requests were parked.
+    pub fn on_lost(&mut self, parked: &Parked) {
+        for _ in 0..parked.dropped_subscription_requests {
+            self.sub_unnumbered.pop_front();
+        }
+        self.sub_in_flight.clear();
+    }
+
+    /// After CONNACK: publishes rumqttc would have dropped are queued again, first in line.
+    pub fn on_restored(&mut self, restored: &Restored) -> Vec<MqttEvent> {
+        let mut events = Vec::new();
+        for pkid in restored.republished.iter().rev() {
+            if let Some(p) = self.in_flight.remove(pkid) {
+                self.unnumbered.push_front(p);
+                events.push(publish_event(p.id, PublishOutcome::Resending));
+            }
+        }
+        events.reverse();
+        for pkid in &restored.released {
+            // The broker had sent PUBREC: it owns the message; the new session cannot finish the
+            // handshake, so this is as complete as it will get.
+            if let Some(p) = self.in_flight.remove(pkid) {
+                events.push(publish_event(p.id, PublishOutcome::Completed));
+            }
+        }
+        events
+    }
+
+    /// Everything outstanding, failed with `why` (the worker is stopping).
+    pub fn fail_all(&mut self, why: &str) -> Vec<MqttEvent> {
+        let mut ids: Vec<PublishId> = self.unnumbered.drain(..).map(|p| p.id).collect();
+        ids.extend(self.in_flight.drain().map(|(_, p)| p.id));
+        ids.sort();
+        ids.into_iter()
+            .map(|id| publish_event(id, PublishOutcome::Failed(why.to_string())))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(ev: Option<MqttEvent>) -> Option<(u64, PublishOutcome)> {
+        match ev? {
+            MqttEvent::Publish { id, outcome } => Some((id.0, outcome)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn acks_reach_their_publish() {
+        let mut t = Tracker::default();
+        t.queued_publish(PublishId(1), QoS::AtMostOnce);
+        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(3), QoS::ExactlyOnce);
+        assert_eq!(outcome(t.on_out_publish(0)), Some((1, PublishOutcome::Sent)));
+        assert_eq!(t.on_out_publish(7).is_none(), true);
+        assert!(t.on_out_publish(8).is_none());
+        assert_eq!(
+            outcome(t.on_pubrec(8, None)),
+            Some((3, PublishOutcome::Received))
+        );
+        assert_eq!(
+            outcome(t.on_puback(7, None)),
+            Some((2, PublishOutcome::Acknowledged))
+        );
+        assert_eq!(
+            outcome(t.on_pubcomp(8, None)),
+            Some((3, PublishOutcome::Completed))
+        );
+        assert_eq!(t.outstanding(), 0);
+    }
+
+    #[test]
+    fn lost_session_requeues_in_order() {
+        let mut t = Tracker::default();
+        t.queued_publish(PublishId(1), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(3), QoS::AtLeastOnce);
+        t.on_out_publish(1);
+        t.on_out_publish(2);
+        // id 3 is still unnumbered (parked by rumqttc with pkid 0)
+        let events = t.on_restored(&Restored {
+            republished: vec![1, 2],
+            released: vec![],
+        });
+        assert_eq!(events.len(), 2);
+        assert!(t.on_out_publish(1).is_none());
+        assert!(t.on_out_publish(2).is_none());
+        assert!(t.on_out_publish(3).is_none());
+        assert_eq!(outcome(t.on_puback(1, None)).map(|o| o.0), Some(1));
+        assert_eq!(outcome(t.on_puback(2, None)).map(|o| o.0), Some(2));
+        assert_eq!(outcome(t.on_puback(3, None)).map(|o| o.0), Some(3));
+    }
+
+    #[test]
+    fn suback_maps_filters_and_forgets_refused() {
+        let mut t = Tracker::default();
+        t.queued_subscribe(
+            vec![("a/#".into(), QoS::AtLeastOnce), ("b".into(), QoS::ExactlyOnce)],
+            true,
+        );
+        t.on_out_subscribe(5);
+        let ev = t.on_suback(5, vec![Ok(QoS::AtLeastOnce), Err("not authorized".into())]);
+        match ev {
+            Some(MqttEvent::Subscribed(r)) => {
+                assert_eq!(r[0].filter, "a/#");
+                assert_eq!(r[1].granted, Err("not authorized".into()));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(t.subscriptions(), &[("a/#".to_string(), QoS::AtLeastOnce)]);
+    }
+}

@@ -1,0 +1,183 @@
+//! The event and command types the rest of the program sees. Nothing here names a rumqttc type,
+//! so the UI and the store stay independent of the MQTT library.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+
+/// Quality of service, as the user chooses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum QoS {
+    #[default]
+    AtMostOnce = 0,
+    AtLeastOnce = 1,
+    ExactlyOnce = 2,
+}
+
+impl QoS {
+    pub fn from_u8(n: u8) -> Option<QoS> {
+        match n {
+            0 => Some(QoS::AtMostOnce),
+            1 => Some(QoS::AtLeastOnce),
+            2 => Some(QoS::ExactlyOnce),
+            _ => None,
+        }
+    }
+
+    pub fn as_u8(self) -> u8 {
+        self as u8
+    }
+}
+
+impl fmt::Display for QoS {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.as_u8())
+    }
+}
+
+/// MQTT 5 publish properties. Empty for MQTT 3.1.1 connections.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Properties {
+    pub payload_format_indicator: Option<u8>,
+    pub message_expiry_interval: Option<u32>,
+    pub topic_alias: Option<u16>,
+    pub response_topic: Option<String>,
+    pub correlation_data: Option<Bytes>,
+    pub user_properties: Vec<(String, String)>,
+    pub subscription_identifiers: Vec<usize>,
+    pub content_type: Option<String>,
+}
+
+impl Properties {
+    pub fn is_empty(&self) -> bool {
+        *self == Properties::default()
+    }
+}
+
+/// One message as received from the broker (or as we published it).
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// MQTT topics are UTF-8 by the spec; invalid bytes from a broken peer are replaced
+    /// (U+FFFD), which keeps them visible instead of failing the connection.
+    pub topic: String,
+    /// Shared with the network buffer: cloning a message never copies its payload.
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+    pub dup: bool,
+    pub received: SystemTime,
+    /// Boxed because most messages carry none, and messages are stored by the million.
+    pub properties: Option<Box<Properties>>,
+}
+
+/// Identifies one of our own publishes from request to acknowledgement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublishId(pub u64);
+
+/// What a caller asks the broker to carry.
+#[derive(Debug, Clone)]
+pub struct PublishRequest {
+    pub id: PublishId,
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+    pub properties: Option<Box<Properties>>,
+}
+
+/// How one of our publishes ended, or where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishOutcome {
+    /// QoS 0: written to the connection.
+    Sent,
+    /// QoS 1: PUBACK received.
+    Acknowledged,
+    /// QoS 2: PUBREC received; PUBCOMP still to come.
+    Received,
+    /// QoS 2: PUBCOMP received.
+    Completed,
+    /// The connection dropped before the acknowledgement; it is being sent again.
+    Resending,
+    /// The broker refused it, or it could not be queued.
+    Failed(String),
+}
+
+impl PublishOutcome {
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            PublishOutcome::Sent
+                | PublishOutcome::Acknowledged
+                | PublishOutcome::Completed
+                | PublishOutcome::Failed(_)
+        )
+    }
+}
+
+impl fmt::Display for PublishOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PublishOutcome::Sent => write!(f, "sent (QoS 0)"),
+            PublishOutcome::Acknowledged => write!(f, "acknowledged (PUBACK)"),
+            PublishOutcome::Received => write!(f, "received by broker (PUBREC)"),
+            PublishOutcome::Completed => write!(f, "completed (PUBCOMP)"),
+            PublishOutcome::Resending => write!(f, "connection lost; sending again"),
+            PublishOutcome::Failed(why) => write!(f, "failed: {why}"),
+        }
+    }
+}
+
+/// Where the connection stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnState {
+    Connecting {
+        attempt: u32,
+    },
+    Connected {
+        session_present: bool,
+    },
+    /// Waiting before the next attempt. `error` is the last failure in words.
+    Reconnecting {
+        after: Duration,
+        error: String,
+        /// True until the first successful connection: headless commands give up then.
+        never_connected: bool,
+    },
+    /// Stopped for good: by request, or because retrying cannot help.
+    Disconnected {
+        error: Option<String>,
+    },
+}
+
+/// The answer to one subscribe request, per filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscribeResult {
+    pub filter: String,
+    pub granted: Result<QoS, String>,
+}
+
+/// Everything the worker reports.
+#[derive(Debug, Clone)]
+pub enum MqttEvent {
+    State(ConnState),
+    Message(Message),
+    Publish {
+        id: PublishId,
+        outcome: PublishOutcome,
+    },
+    Subscribed(Vec<SubscribeResult>),
+    Unsubscribed(Vec<String>),
+    /// Messages the queue had to drop because its reader fell too far behind.
+    Dropped(u64),
+}
+
+/// What callers ask of the worker.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Subscribe(Vec<(String, QoS)>),
+    Unsubscribe(Vec<String>),
+    Publish(PublishRequest),
+    /// Send DISCONNECT (the will is not published) and stop the worker.
+    Disconnect,
+}

@@ -1,0 +1,326 @@
+//! The worker: one task polls rumqttc's event loop and never waits on anyone else; one task takes
+//! callers' commands and hands them to rumqttc without waiting. They share the tracker, and each
+//! holds its lock while it queues a request, so the tracker's order always matches rumqttc's.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::link::{Link, Requests, Wire};
+use super::link_v4;
+use super::link_v5;
+use super::queue::EventQueue;
+use super::settings::{ConnectionSettings, Protocol};
+use super::tls::{TlsSetupError, client_config};
+use super::tracker::Tracker;
+use super::types::{
+    Command, ConnState, MqttEvent, Properties, PublishId, PublishOutcome, PublishRequest, QoS,
+};
+
+/// Backoff between connection attempts: 0.5 s doubling to 30 s, reset after a good connection.
+const BACKOFF_FIRST: Duration = Duration::from_millis(500);
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+/// How long a DISCONNECT may take to be written before the worker stops anyway.
+const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    /// Events queued before messages are dropped (and counted).
+    pub event_capacity: usize,
+    /// Commands queued before `try_send` refuses.
+    pub command_capacity: usize,
+    /// rumqttc's own request queue.
+    pub request_capacity: usize,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        WorkerOptions {
+            event_capacity: 1_000_000,
+            command_capacity: 1024,
+            request_capacity: 1024,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the command queue is full or the worker has stopped")]
+pub struct QueueFull;
+
+/// What callers hold: a way to send commands and the stream of events.
+pub struct MqttHandle {
+    commands: mpsc::Sender<Command>,
+    events: Arc<EventQueue>,
+    next_id: AtomicU64,
+}
+
+impl MqttHandle {
+    pub fn events(&self) -> &Arc<EventQueue> {
+        &self.events
+    }
+
+    /// Never waits.
+    pub fn try_send(&self, command: Command) -> Result<(), QueueFull> {
+        self.commands.try_send(command).map_err(|_| QueueFull)
+    }
+
+    /// Queues a publish and returns the id its outcome will carry. Never waits.
+    pub fn publish(
+        &self,
+        topic: String,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+        properties: Option<Box<Properties>>,
+    ) -> Result<PublishId, QueueFull> {
+        let id = PublishId(self.next_id.fetch_add(1, Ordering::Relaxed));
+        self.try_send(Command::Publish(PublishRequest {
+            id,
+            topic,
+            payload,
+            qos,
+            retain,
+            properties,
+        }))?;
+        Ok(id)
+    }
+}
+
+/// Starts the worker on the current tokio runtime. Fails only when the TLS material cannot be
+/// loaded; connection failures arrive as events.
+pub fn spawn(
+    settings: &ConnectionSettings,
+    options: WorkerOptions,
+) -> Result<MqttHandle, TlsSetupError> {
+    let tls = if settings.url.scheme.is_tls() {
+        Some(Arc::new(client_config(&settings.tls)?))
+    } else {
+        None
+    };
+    let events = Arc::new(EventQueue::new(options.event_capacity));
+    let (cmd_tx, cmd_rx) = mpsc::channel(options.command_capacity.max(1));
+    let tracker = Arc::new(Mutex::new(Tracker::new(settings.subscriptions.clone())));
+    match settings.protocol {
+        Protocol::V311 => start(
+            link_v4::build(settings, tls, options.request_capacity),
+            tracker,
+            events.clone(),
+            cmd_rx,
+        ),
+        Protocol::V5 => start(
+            link_v5::build(settings, tls, options.request_capacity),
+            tracker,
+            events.clone(),
+            cmd_rx,
+        ),
+    }
+    Ok(MqttHandle {
+        commands: cmd_tx,
+        events,
+        next_id: AtomicU64::new(1),
+    })
+}
+
+fn start<L: Link>(
+    link: L,
+    tracker: Arc<Mutex<Tracker>>,
+    events: Arc<EventQueue>,
+    cmd_rx: mpsc::Receiver<Command>,
+) {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let requests = Arc::new(link.requests());
+    tokio::spawn(command_task(
+        cmd_rx,
+        requests.clone(),
+        tracker.clone(),
+        events.clone(),
+        stop_tx,
+    ));
+    tokio::spawn(poll_task(link, requests, tracker, events, stop_rx));
+}
+
+fn lock(tracker: &Mutex<Tracker>) -> MutexGuard<'_, Tracker> {
+    tracker.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn command_task<R: Requests>(
+    mut rx: mpsc::Receiver<Command>,
+    requests: Arc<R>,
+    tracker: Arc<Mutex<Tracker>>,
+    events: Arc<EventQueue>,
+    stop: watch::Sender<bool>,
+) {
+    while let Some(command) = rx.recv().await {
+        match command {
+            Command::Publish(req) => {
+                let mut t = lock(&tracker);
+                match requests.try_publish(&req) {
+                    Ok(()) => t.queued_publish(req.id, req.qos),
+                    Err(why) => {
+                        drop(t);
+                        events.push(MqttEvent::Publish {
+                            id: req.id,
+                            outcome: PublishOutcome::Failed(why),
+                        });
+                    }
+                }
+            }
+            Command::Subscribe(subs) => {
+                let mut t = lock(&tracker);
+                match requests.try_subscribe(&subs) {
+                    Ok(()) => t.queued_subscribe(subs, true),
+                    Err(why) => {
+                        // Remembered anyway: the next CONNACK subscribes again.
+                        t.remember(&subs);
+                        tracing::warn!("subscribe not queued: {why}");
+                    }
+                }
+            }
+            Command::Unsubscribe(filters) => {
+                let mut t = lock(&tracker);
+                for f in filters {
+                    if requests.try_unsubscribe(&f).is_ok() {
+                        t.queued_unsubscribe(f);
+                    }
+                }
+            }
+            Command::Disconnect => break,
+        }
+    }
+    // Disconnect asked for, or every handle dropped.
+    let _ = requests.try_disconnect();
+    let _ = stop.send(true);
+}
+
+async fn poll_task<L: Link>(
+    mut link: L,
+    requests: Arc<L::Requests>,
+    tracker: Arc<Mutex<Tracker>>,
+    events: Arc<EventQueue>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut backoff = BACKOFF_FIRST;
+    let mut attempt: u32 = 1;
+    let mut connected = false;
+    let mut ever_connected = false;
+    let mut stopping: Option<Instant> = None;
+    let mut final_error: Option<String> = None;
+    events.push(MqttEvent::State(ConnState::Connecting { attempt }));
+
+    loop {
+        if let Some(deadline) = stopping
+            && (!connected || Instant::now() >= deadline)
+        {
+            break;
+        }
+        let polled = tokio::select! {
+            polled = link.poll() => polled,
+            _ = stop.changed(), if stopping.is_none() => {
+                stopping = Some(Instant::now() + DISCONNECT_GRACE);
+                continue;
+            }
+            _ = tokio::time::sleep_until(stopping.unwrap_or_else(Instant::now)), if stopping.is_some() => break,
+        };
+        match polled {
+            Ok(Wire::ConnAck { session_present }) => {
+                connected = true;
+                ever_connected = true;
+                backoff = BACKOFF_FIRST;
+                let mut t = lock(&tracker);
+                let restored = link.restore(session_present);
+                for ev in t.on_restored(&restored) {
+                    events.push(ev);
+                }
+                let subs = t.subscriptions().to_vec();
+                if !subs.is_empty() {
+                    match requests.try_subscribe(&subs) {
+                        Ok(()) => t.queued_subscribe(subs, false),
+                        Err(why) => tracing::warn!("resubscribe not queued: {why}"),
+                    }
+                }
+                drop(t);
+                events.push(MqttEvent::State(ConnState::Connected { session_present }));
+            }
+            Ok(Wire::Message(m)) => {
+                events.push(MqttEvent::Message(m));
+            }
+            Ok(Wire::OutPublish { pkid }) => {
+                if let Some(ev) = lock(&tracker).on_out_publish(pkid) {
+                    events.push(ev);
+                }
+            }
+            Ok(Wire::PubAck { pkid, error }) => {
+                if let Some(ev) = lock(&tracker).on_puback(pkid, error) {
+                    events.push(ev);
+                }
+            }
+            Ok(Wire::PubRec { pkid, error }) => {
+                if let Some(ev) = lock(&tracker).on_pubrec(pkid, error) {
+                    events.push(ev);
+                }
+            }
+            Ok(Wire::PubComp { pkid, error }) => {
+                if let Some(ev) = lock(&tracker).on_pubcomp(pkid, error) {
+                    events.push(ev);
+                }
+            }
+            Ok(Wire::OutSubscribe { pkid }) | Ok(Wire::OutUnsubscribe { pkid }) => {
+                lock(&tracker).on_out_subscribe(pkid);
+            }
+            Ok(Wire::SubAck { pkid, granted }) => {
+                if let Some(ev) = lock(&tracker).on_suback(pkid, granted) {
+                    events.push(ev);
+                }
+            }
+            Ok(Wire::UnsubAck { pkid }) => {
+                if let Some(ev) = lock(&tracker).on_unsuback(pkid) {
+                    events.push(ev);
+                }
+            }
+            Ok(Wire::OutDisconnect) => {
+                if stopping.is_some() {
+                    break;
+                }
+            }
+            Ok(Wire::ServerDisconnect { reason }) => {
+                tracing::info!("broker sent DISCONNECT: {reason}");
+                final_error = Some(format!("disconnected by the broker: {reason}"));
+            }
+            Ok(Wire::Other) => {}
+            Err(error) => {
+                connected = false;
+                {
+                    let mut t = lock(&tracker);
+                    let parked = link.park();
+                    t.on_lost(&parked);
+                }
+                if stopping.is_some() {
+                    break;
+                }
+                let error = final_error.take().unwrap_or(error);
+                tracing::info!("connection attempt {attempt} failed: {error}; retrying in {backoff:?}");
+                events.push(MqttEvent::State(ConnState::Reconnecting {
+                    after: backoff,
+                    error: error.clone(),
+                    never_connected: !ever_connected,
+                }));
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.changed() => break,
+                }
+                backoff = (backoff * 2).min(BACKOFF_MAX);
+                attempt = attempt.saturating_add(1);
+                events.push(MqttEvent::State(ConnState::Connecting { attempt }));
+            }
+        }
+    }
+    for ev in lock(&tracker).fail_all("the connection was closed before the broker acknowledged it") {
+        events.push(ev);
+    }
+    events.push(MqttEvent::State(ConnState::Disconnected { error: None }));
+    events.close();
+}

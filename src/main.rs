@@ -1,3 +1,103 @@
-mod config;
-mod mqtt;
-fn main() {}
+//! mqscope: a terminal MQTT explorer.
+
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use mqscope::cli::{self, Cli, Cmd};
+use mqscope::failure::{self, Failure, runtime};
+use mqscope::{broker, demo, headless, logging};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    logging::init(cli.log_file.clone());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mqscope: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    // Do not wait for tasks still blocked on the network.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("mqscope: {f}");
+            ExitCode::from(f.exit_code() as u8)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Some(Cmd::Sub(args)) => headless::subscribe::run(args).await,
+        Some(Cmd::Pub(args)) => headless::publish::run(args).await,
+        Some(Cmd::Broker(args)) => run_broker(args).await,
+        None if cli.demo => run_demo().await,
+        None => Err(failure::usage("the TUI is not built yet; use sub, pub, broker or --demo")),
+    }
+}
+
+async fn run_broker(args: cli::BrokerArgs) -> Result<(), Failure> {
+    let broker = broker::EmbeddedBroker::start(args.port, args.ws_port)
+        .await
+        .map_err(|e| runtime(format!("{e:#}")))?;
+    println!("mqscope broker listening on {}", broker.mqtt_url());
+    if let Some(ws) = broker.ws_url() {
+        println!("mqscope broker WebSocket on {ws}");
+    }
+    wait_for_signal().await;
+    broker.stop().await;
+    Ok(())
+}
+
+async fn run_demo() -> Result<(), Failure> {
+    let broker = broker::EmbeddedBroker::start(0, None)
+        .await
+        .map_err(|e| runtime(format!("{e:#}")))?;
+    println!("mqscope demo broker on {} (other clients may connect)", broker.mqtt_url());
+    demo::start(&broker.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
+    wait_for_signal().await;
+    broker.stop().await;
+    Ok(())
+}
+
+/// Ctrl+C, SIGTERM or SIGHUP.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let hup = signal(SignalKind::hangup());
+        match (term, hup) {
+            (Ok(mut term), Ok(mut hup)) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -14,7 +14,6 @@ use super::types::{MqttEvent, PublishId, PublishOutcome, QoS, SubscribeResult};
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     id: PublishId,
-    qos: QoS,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +50,7 @@ impl Tracker {
     }
 
     /// Our own publishes not yet finished (queued, in flight, or awaiting PUBCOMP).
+    #[cfg(test)]
     pub fn outstanding(&self) -> usize {
         self.unnumbered.len() + self.in_flight.len()
     }
@@ -70,8 +70,8 @@ impl Tracker {
     }
 
     /// A publish was handed to rumqttc's queue.
-    pub fn queued_publish(&mut self, id: PublishId, qos: QoS) {
-        self.unnumbered.push_back(Pending { id, qos });
+    pub fn queued_publish(&mut self, id: PublishId) {
+        self.unnumbered.push_back(Pending { id });
     }
 
     /// A subscribe request was handed to rumqttc's queue.
@@ -224,9 +224,9 @@ mod tests {
     #[test]
     fn acks_reach_their_publish() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1), QoS::AtMostOnce);
-        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(3), QoS::ExactlyOnce);
+        t.queued_publish(PublishId(1));
+        t.queued_publish(PublishId(2));
+        t.queued_publish(PublishId(3));
         assert_eq!(outcome(t.on_out_publish(0)), Some((1, PublishOutcome::Sent)));
         assert_eq!(t.on_out_publish(7).is_none(), true);
         assert!(t.on_out_publish(8).is_none());
@@ -248,9 +248,9 @@ mod tests {
     #[test]
     fn lost_session_requeues_in_order() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(3), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(1));
+        t.queued_publish(PublishId(2));
+        t.queued_publish(PublishId(3));
         t.on_out_publish(1);
         t.on_out_publish(2);
         // id 3 is still unnumbered (parked by rumqttc with pkid 0)

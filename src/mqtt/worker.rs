@@ -159,7 +159,7 @@ async fn command_task<R: Requests>(
             Command::Publish(req) => {
                 let mut t = lock(&tracker);
                 match requests.try_publish(&req) {
-                    Ok(()) => t.queued_publish(req.id, req.qos),
+                    Ok(()) => t.queued_publish(req.id),
                     Err(why) => {
                         drop(t);
                         events.push(MqttEvent::Publish {

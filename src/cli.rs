@@ -1,0 +1,141 @@
+//! The command line (see DESIGN.md): the TUI by default, `sub`, `pub` and `broker`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mqscope",
+    version,
+    about = "A terminal MQTT explorer: browse topics live, read payloads, publish, keep brokers as profiles",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Subscribe to this filter (repeatable); default: the profile's subscriptions, else '#'
+    #[arg(short = 't', long = "topic", value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Start the embedded broker with simulated devices and connect to it
+    #[arg(long, conflicts_with_all = ["broker", "profile"])]
+    pub demo: bool,
+    /// Log file (default: mqscope.log in the platform's cache folder)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Print messages from the broker
+    Sub(SubArgs),
+    /// Publish one message and wait for its acknowledgement
+    Pub(PubArgs),
+    /// Run the embedded broker in the foreground
+    Broker(BrokerArgs),
+}
+
+/// Which broker, and how to connect to it.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConnArgs {
+    /// Broker URL: mqtt://, mqtts://, ws://, wss:// (default port per scheme)
+    #[arg(short = 'b', long = "broker", value_name = "URL")]
+    pub broker: Option<String>,
+    /// Saved profile to use
+    #[arg(short = 'P', long = "profile", value_name = "NAME")]
+    pub profile: Option<String>,
+    #[arg(short = 'u', long, value_name = "USER")]
+    pub username: Option<String>,
+    /// Take the password from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// MQTT protocol version: 3 (3.1.1) or 5
+    #[arg(long, value_name = "3|5", value_parser = clap::value_parser!(u8).range(3..=5))]
+    pub protocol: Option<u8>,
+    /// Keep-alive in seconds (0 turns it off)
+    #[arg(long, value_name = "S")]
+    pub keep_alive: Option<u16>,
+    /// CA certificates (PEM) to trust instead of the system roots
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Client certificate (PEM)
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// Client private key (PEM)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Do not verify the broker's certificate
+    #[arg(long)]
+    pub insecure: bool,
+    /// Profile file (default: <platform config dir>/mqscope/config.toml)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SubArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Filter to subscribe to (repeatable)
+    #[arg(short = 't', long = "topic", value_name = "FILTER", required = true)]
+    pub filters: Vec<String>,
+    /// QoS for the subscriptions
+    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+    /// Exit after COUNT messages
+    #[arg(short = 'C', long, value_name = "COUNT")]
+    pub count: Option<u64>,
+    /// Exit after SECONDS without a message
+    #[arg(short = 'W', long, value_name = "SECONDS")]
+    pub idle_timeout: Option<f64>,
+    /// Print the topic before each payload
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// One JSON object per message
+    #[arg(long, conflicts_with = "verbose")]
+    pub json: bool,
+    /// Report connection state and subscription results on stderr
+    #[arg(short = 'd', long)]
+    pub debug: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("payload").required(true).args(["message", "file", "stdin"]))]
+pub struct PubArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Topic to publish to
+    #[arg(short = 't', long, value_name = "TOPIC")]
+    pub topic: String,
+    /// Payload text
+    #[arg(short = 'm', long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Payload from a file
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Payload from standard input
+    #[arg(short = 's', long)]
+    pub stdin: bool,
+    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+    /// Ask the broker to retain the message
+    #[arg(short = 'r', long)]
+    pub retain: bool,
+    /// Seconds to wait for the connection and the acknowledgement
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct BrokerArgs {
+    /// MQTT port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 1883)]
+    pub port: u16,
+    /// WebSocket port on 127.0.0.1 (path /mqtt)
+    #[arg(long)]
+    pub ws_port: Option<u16>,
+}

@@ -1,0 +1,129 @@
+//! From the command line and the profile file to validated connection settings.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::ConnArgs;
+use crate::config::{ConfigFile, PasswordSource, Profile, secrets, store};
+use crate::failure::{Failure, usage};
+use crate::mqtt::{BrokerUrl, ConnectionSettings, Protocol};
+
+/// Loads the profile file named by `--config`, or the default one (missing is fine there).
+pub fn load_config(conn: &ConnArgs) -> Result<ConfigFile, Failure> {
+    let (path, explicit) = match &conn.config {
+        Some(p) => (p.clone(), true),
+        None => match store::default_path() {
+            Some(p) => (p, false),
+            None => return Ok(ConfigFile::empty(PathBuf::from("config.toml"))),
+        },
+    };
+    let file = store::load(&path, explicit)?;
+    for w in &file.warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(file)
+}
+
+/// The profile the command line asks for: `-b` (over `-P` when both), `-P`, else the file's
+/// default. None when nothing is named and there is no default.
+pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profile>, Failure> {
+    let mut profile = match &conn.profile {
+        Some(name) => Some(file.profile(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = file.profiles.iter().map(|p| p.name.as_str()).collect();
+            usage(format!(
+                "--profile {name}: no such profile in {} (defined: {})",
+                file.path.display(),
+                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            ))
+        })?),
+        None => file
+            .default_profile
+            .as_deref()
+            .and_then(|d| file.profile(d))
+            .cloned()
+            .filter(|_| conn.broker.is_none()),
+    };
+    if let Some(url) = &conn.broker {
+        let url = BrokerUrl::parse(url).map_err(|e| usage(format!("--broker '{url}': {e}")))?;
+        profile = Some(match profile {
+            Some(mut p) => {
+                p.broker = url;
+                p
+            }
+            None => Profile::adhoc(url),
+        });
+    }
+    Ok(profile)
+}
+
+/// Applies the command-line overrides and resolves the password. Validates everything.
+pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSettings, Failure> {
+    let mut p = profile.clone();
+    if let Some(u) = &conn.username {
+        p.username = Some(u.clone());
+    }
+    if let Some(var) = &conn.password_env {
+        p.password = PasswordSource::Env(var.clone());
+    }
+    if let Some(id) = &conn.client_id {
+        p.client_id = Some(id.clone());
+    }
+    if let Some(n) = conn.protocol {
+        p.protocol = Protocol::from_number(i64::from(n))
+            .ok_or_else(|| usage(format!("--protocol {n}: allowed is 3 or 5")))?;
+    }
+    if let Some(ka) = conn.keep_alive {
+        p.keep_alive_s = ka;
+    }
+    if conn.ca.is_some() || conn.cert.is_some() || conn.key.is_some() || conn.insecure {
+        if !p.broker.scheme.is_tls() {
+            return Err(usage(format!(
+                "--ca/--cert/--key/--insecure need a TLS URL (mqtts:// or wss://), not {}",
+                p.broker
+            )));
+        }
+        for (flag, file) in [("--ca", &conn.ca), ("--cert", &conn.cert), ("--key", &conn.key)] {
+            if let Some(f) = file
+                && !f.is_file()
+            {
+                return Err(usage(format!("{flag} {}: file not found", f.display())));
+            }
+        }
+        if conn.ca.is_some() {
+            p.tls.ca_file = conn.ca.clone();
+        }
+        if conn.cert.is_some() {
+            p.tls.cert_file = conn.cert.clone();
+        }
+        if conn.key.is_some() {
+            p.tls.key_file = conn.key.clone();
+        }
+        p.tls.insecure |= conn.insecure;
+    }
+    let mut settings = p.settings();
+    settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
+    if settings.password.is_some() && settings.username.is_none() {
+        return Err(usage("a password is given but no username (-u)"));
+    }
+    settings.validate().map_err(|e| usage(e.to_string()))?;
+    if settings.keep_alive > Duration::from_secs(65_535) {
+        return Err(usage("keep-alive is at most 65535 seconds"));
+    }
+    Ok(settings)
+}
+
+/// For headless commands: like mosquitto_sub, no broker at all means localhost.
+pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure> {
+    let file = load_config(conn)?;
+    let profile = match choose_profile(conn, &file)? {
+        Some(p) => p,
+        None => Profile::adhoc(
+            BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?,
+        ),
+    };
+    settings_for(conn, &profile)
+}
+
+pub fn failure_from_tls(e: crate::mqtt::tls::TlsSetupError) -> Failure {
+    usage(e.to_string())
+}

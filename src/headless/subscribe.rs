@@ -1,0 +1,124 @@
+//! `mqscope sub`: print what arrives, like mosquitto_sub.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::json::message_json;
+use super::{check_state, connection_failure};
+use crate::cli::SubArgs;
+use crate::connect::{failure_from_tls, headless_settings};
+use crate::failure::{Failure, runtime, usage};
+use crate::mqtt::topic::validate_filter;
+use crate::mqtt::{self, Command, MqttEvent, QoS, WorkerOptions};
+
+enum Stop {
+    Done,
+    /// stdout was closed (e.g. `| head`): not an error.
+    Closed,
+}
+
+pub async fn run(args: SubArgs) -> Result<(), Failure> {
+    let qos = QoS::from_u8(args.qos).ok_or_else(|| usage("-q: allowed is 0, 1 or 2"))?;
+    for f in &args.filters {
+        validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
+    }
+    if let Some(w) = args.idle_timeout
+        && !(w.is_finite() && w > 0.0)
+    {
+        return Err(usage("-W: a positive number of seconds is needed"));
+    }
+    let mut settings = headless_settings(&args.conn)?;
+    settings.subscriptions = args.filters.iter().map(|f| (f.clone(), qos)).collect();
+    let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
+    let idle = args.idle_timeout.map(Duration::from_secs_f64);
+    let mut deadline = idle.map(|d| Instant::now() + d);
+    let mut received: u64 = 0;
+    let mut batch = Vec::new();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+
+    let outcome: Result<Stop, Failure> = 'outer: loop {
+        let open = tokio::select! {
+            open = handle.events().recv_batch(&mut batch) => open,
+            _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+                break match args.count {
+                    Some(c) if received < c => Err(runtime(format!(
+                        "timed out: {received} of {c} messages after {:.1} s without one",
+                        idle.unwrap_or_default().as_secs_f64()
+                    ))),
+                    _ => Ok(Stop::Done),
+                };
+            }
+            _ = tokio::signal::ctrl_c() => break Ok(Stop::Done),
+        };
+        for event in batch.drain(..) {
+            match event {
+                MqttEvent::State(state) => {
+                    if args.debug {
+                        eprintln!("mqscope: {}: {state:?}", settings.url);
+                    }
+                    if let Err(f) = check_state(&settings, &state) {
+                        break 'outer Err(f);
+                    }
+                }
+                MqttEvent::Subscribed(results) => {
+                    for r in results {
+                        if args.debug && let Ok(q) = r.granted {
+                            eprintln!("mqscope: subscribed to '{}' (QoS {q})", r.filter);
+                        }
+                        if let Err(why) = r.granted {
+                            break 'outer Err(runtime(format!(
+                                "{}: subscription '{}' refused: {why}",
+                                settings.url, r.filter
+                            )));
+                        }
+                    }
+                }
+                MqttEvent::Message(m) => {
+                    let written = if args.json {
+                        serde_json::to_writer(&mut out, &message_json(&m))
+                            .map_err(io::Error::other)
+                            .and_then(|_| out.write_all(b"\n"))
+                    } else if args.verbose {
+                        out.write_all(m.topic.as_bytes())
+                            .and_then(|_| out.write_all(b" "))
+                            .and_then(|_| out.write_all(&m.payload))
+                            .and_then(|_| out.write_all(b"\n"))
+                    } else {
+                        out.write_all(&m.payload).and_then(|_| out.write_all(b"\n"))
+                    };
+                    if written.is_err() {
+                        break 'outer Ok(Stop::Closed);
+                    }
+                    received += 1;
+                    deadline = idle.map(|d| Instant::now() + d);
+                    if args.count.is_some_and(|c| received >= c) {
+                        break 'outer Ok(Stop::Done);
+                    }
+                }
+                MqttEvent::Dropped(n) => {
+                    eprintln!("mqscope: {n} messages dropped: output too slow");
+                }
+                _ => {}
+            }
+        }
+        if out.flush().is_err() {
+            break Ok(Stop::Closed);
+        }
+        if !open {
+            break Err(connection_failure(&settings, "connection closed"));
+        }
+    };
+    let _ = out.flush();
+    let _ = handle.try_send(Command::Disconnect);
+    // Let the DISCONNECT go out; the worker gives up on its own after a short grace.
+    let _ = tokio::time::timeout(Duration::from_secs(3), async {
+        while handle.events().recv_batch(&mut batch).await {
+            batch.clear();
+        }
+    })
+    .await;
+    outcome.map(|_| ())
+}

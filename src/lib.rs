@@ -1,0 +1,17 @@
+//! mqscope: a terminal MQTT explorer. The library holds everything; `main.rs` only dispatches.
+//!
+//! - `mqtt`: the connection worker and its own event/command types (never imports ratatui);
+//! - `config`: broker profiles in TOML;
+//! - `headless`: the `sub` and `pub` commands;
+//! - `broker` and `demo`: the embedded broker and its simulated devices.
+
+#[cfg(feature = "embedded-broker")]
+pub mod broker;
+pub mod cli;
+pub mod config;
+pub mod connect;
+pub mod demo;
+pub mod failure;
+pub mod headless;
+pub mod logging;
+pub mod mqtt;

@@ -138,4 +138,7 @@ pub struct BrokerArgs {
     /// WebSocket port on 127.0.0.1 (path /mqtt)
     #[arg(long)]
     pub ws_port: Option<u16>,
+    /// Also run the simulated devices of --demo
+    #[arg(long)]
+    pub demo: bool,
 }

@@ -53,6 +53,9 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
             None => Profile::adhoc(url),
         });
     }
+    if let Some(p) = &profile {
+        p.check_files()?;
+    }
     Ok(profile)
 }
 

@@ -60,6 +60,10 @@ async fn run_broker(args: cli::BrokerArgs) -> Result<(), Failure> {
     if let Some(ws) = broker.ws_url() {
         println!("mqscope broker WebSocket on {ws}");
     }
+    if args.demo {
+        demo::start(&broker.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
+        println!("mqscope demo devices publishing");
+    }
     wait_for_signal().await;
     broker.stop().await;
     Ok(())

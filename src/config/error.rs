@@ -18,10 +18,6 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
-    #[error("{}: {message}", path.display())]
-    File { path: PathBuf, message: String },
-    #[error("{0}")]
-    Other(String),
 }
 
 /// Turns byte offsets into line and column numbers (1-based) for one file's text.
@@ -31,22 +27,20 @@ pub struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    pub fn at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = self.text.get(..offset).unwrap_or("");
         let line = before.matches('\n').count() + 1;
         let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
+        (line, column)
+    }
+
+    pub fn at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
+        let (line, column) = self.line_col(offset);
         ConfigError::At {
             path: self.path.to_path_buf(),
             line,
             column,
-            message: message.into(),
-        }
-    }
-
-    pub fn whole(&self, message: impl Into<String>) -> ConfigError {
-        ConfigError::File {
-            path: self.path.to_path_buf(),
             message: message.into(),
         }
     }

@@ -42,9 +42,47 @@ pub struct Profile {
     pub subscriptions: Vec<(String, QoS)>,
     pub tls: TlsSettings,
     pub will: Option<Will>,
+    /// Files the profile names, with where it names them; checked when the profile is used.
+    pub file_refs: Vec<FileRef>,
+}
+
+/// A file named in the profile file (TLS material), with its position for error messages.
+#[derive(Debug, Clone)]
+pub struct FileRef {
+    pub key: String,
+    pub path: PathBuf,
+    pub config: PathBuf,
+    pub line: usize,
+    pub column: usize,
 }
 
 impl Profile {
+    /// Checks that the files this profile names exist and hold what they should. Done when the
+    /// profile is chosen, so one stale profile does not block the others.
+    pub fn check_files(&self) -> Result<(), ConfigError> {
+        for r in &self.file_refs {
+            let problem = if !r.path.is_file() {
+                Some(format!("file not found: {}", r.path.display()))
+            } else {
+                let mut only = TlsSettings::default();
+                match r.key.rsplit('.').next() {
+                    Some("key_file") => only.key_file = Some(r.path.clone()),
+                    _ => only.ca_file = Some(r.path.clone()),
+                }
+                crate::mqtt::tls::check_files(&only).err().map(|e| e.to_string())
+            };
+            if let Some(message) = problem {
+                return Err(ConfigError::At {
+                    path: r.config.clone(),
+                    line: r.line,
+                    column: r.column,
+                    message: format!("{}: {message}", r.key),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// A profile for a URL given on the command line.
     pub fn adhoc(broker: BrokerUrl) -> Profile {
         Profile {
@@ -62,6 +100,7 @@ impl Profile {
             subscriptions: Vec::new(),
             tls: TlsSettings::default(),
             will: None,
+            file_refs: Vec::new(),
         }
     }
 
@@ -191,28 +230,32 @@ fn qos_at(loc: &Locator, key: &str, value: &Option<Spanned<i64>>) -> Result<QoS,
 fn tls_file(
     loc: &Locator,
     base: &Path,
-    key: &str,
+    key: String,
     value: &Option<Spanned<String>>,
-) -> Result<Option<PathBuf>, ConfigError> {
-    let Some(v) = value else { return Ok(None) };
+    refs: &mut Vec<FileRef>,
+) -> Option<PathBuf> {
+    let v = value.as_ref()?;
     let path = base.join(v.get_ref());
-    if !path.is_file() {
-        return Err(loc.at(
-            v.span().start,
-            format!("{key}: file not found: {}", path.display()),
-        ));
-    }
-    Ok(Some(path))
+    let (line, column) = loc.line_col(v.span().start);
+    refs.push(FileRef {
+        key,
+        path: path.clone(),
+        config: loc.path.to_path_buf(),
+        line,
+        column,
+    });
+    Some(path)
 }
 
-fn validate_tls(loc: &Locator, base: &Path, raw: &RawTls) -> Result<TlsSettings, ConfigError> {
-    Ok(TlsSettings {
-        ca_file: tls_file(loc, base, "tls.ca_file", &raw.ca_file)?,
-        cert_file: tls_file(loc, base, "tls.cert_file", &raw.cert_file)?,
-        key_file: tls_file(loc, base, "tls.key_file", &raw.key_file)?,
+fn validate_tls(loc: &Locator, base: &Path, name: &str, raw: &RawTls, refs: &mut Vec<FileRef>) -> TlsSettings {
+    let key = |k: &str| format!("profiles.{name}.tls.{k}");
+    TlsSettings {
+        ca_file: tls_file(loc, base, key("ca_file"), &raw.ca_file, refs),
+        cert_file: tls_file(loc, base, key("cert_file"), &raw.cert_file, refs),
+        key_file: tls_file(loc, base, key("key_file"), &raw.key_file, refs),
         insecure: raw.insecure,
         alpn: raw.alpn.clone(),
-    })
+    }
 }
 
 fn validate_profile(
@@ -336,7 +379,7 @@ fn validate_profile(
                 ),
             ));
         }
-        profile.tls = validate_tls(loc, base, tls)?;
+        profile.tls = validate_tls(loc, base, name, tls, &mut profile.file_refs);
         if profile.tls.cert_file.is_some() != profile.tls.key_file.is_some() {
             let at = tls
                 .cert_file
@@ -345,10 +388,6 @@ fn validate_profile(
                 .map(|s| s.span().start)
                 .unwrap_or(0);
             return Err(loc.at(at, format!("{}: cert_file and key_file go together", ctx("tls"))));
-        }
-        if let Err(e) = crate::mqtt::tls::check_files(&profile.tls) {
-            let at = tls.ca_file.as_ref().map(|s| s.span().start).unwrap_or(0);
-            return Err(loc.at(at, format!("{}: {e}", ctx("tls"))));
         }
     }
     if let Some(will) = &raw.will {

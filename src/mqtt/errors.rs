@@ -4,7 +4,7 @@
 use std::error::Error as StdError;
 use std::io;
 
-use rustls::{CertificateError, Error as TlsError};
+use rustls::{AlertDescription, CertificateError, Error as TlsError};
 
 use super::link::words;
 
@@ -43,7 +43,17 @@ fn describe_tls(e: &TlsError) -> String {
             "TLS: certificate has expired".into()
         }
         TlsError::InvalidCertificate(other) => format!("TLS: invalid certificate ({other:?})"),
-        TlsError::AlertReceived(alert) => format!("TLS: the broker refused the handshake ({alert:?})"),
+        TlsError::AlertReceived(AlertDescription::CertificateRequired) => {
+            "TLS: the broker requires a client certificate (cert_file/key_file, --cert/--key)".into()
+        }
+        TlsError::AlertReceived(
+            AlertDescription::BadCertificate
+            | AlertDescription::UnknownCA
+            | AlertDescription::CertificateUnknown,
+        ) => "TLS: the broker rejected our client certificate".into(),
+        TlsError::AlertReceived(alert) => {
+            format!("TLS: the broker refused the handshake ({alert:?})")
+        }
         other => format!("TLS: {other}"),
     }
 }
@@ -85,7 +95,9 @@ pub(crate) fn describe_v4(e: &rumqttc::ConnectionError) -> String {
         C::NetworkTimeout | C::FlushTimeout => "timed out".into(),
         C::MqttState(S::AwaitPingResp) => "timed out (no answer to ping)".into(),
         C::MqttState(S::ConnectionAborted) => "connection closed by the broker".into(),
-        C::MqttState(S::Deserialization(d)) => format!("protocol error: {d}"),
+        C::MqttState(S::Deserialization(d)) => {
+            root_cause(d).unwrap_or_else(|| format!("protocol error: {d}"))
+        }
         C::NotConnAck(_) => "protocol error: the broker did not answer with CONNACK".into(),
         _ => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
     }
@@ -104,7 +116,9 @@ pub(crate) fn describe_v5(e: &rumqttc::v5::ConnectionError) -> String {
             Some(r) => format!("disconnected by the broker: {} ({r})", words(reason_code)),
             None => format!("disconnected by the broker: {}", words(reason_code)),
         },
-        C::MqttState(S::Deserialization(d)) => format!("protocol error: {d}"),
+        C::MqttState(S::Deserialization(d)) => {
+            root_cause(d).unwrap_or_else(|| format!("protocol error: {d}"))
+        }
         C::NotConnAck(_) => "protocol error: the broker did not answer with CONNACK".into(),
         _ => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
     }

@@ -150,7 +150,14 @@ impl ConfigFile {
         let loc = Locator { path, text };
         let raw: RawFile = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
-            loc.at(offset, clean_message(e.message()))
+            let mut message = clean_message(e.message());
+            // serde names the type, not the key: take the key from the line it points at.
+            if let Some(key) = key_on_line(text, offset)
+                && !message.contains(&key)
+            {
+                message = format!("{key}: {message}");
+            }
+            loc.at(offset, message)
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut file = ConfigFile::empty(path.to_path_buf());
@@ -185,12 +192,27 @@ impl ConfigFile {
     }
 }
 
+/// The `key` of a `key = value` line containing `offset`, if it is one.
+fn key_on_line(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text.get(start..)?.lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    plain.then(|| key.to_string())
+}
+
 /// serde's messages name fields; users of a TOML file think in keys.
 fn clean_message(message: &str) -> String {
     message
         .replace("unknown field", "unknown key")
         .replace("missing field", "missing key")
         .replace("expected one of", "allowed keys:")
+        .replace("expected a map", "expected a table")
         .trim()
         .to_string()
 }

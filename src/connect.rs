@@ -33,7 +33,11 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
             usage(format!(
                 "--profile {name}: no such profile in {} (defined: {})",
                 file.path.display(),
-                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
             ))
         })?),
         None => file
@@ -85,7 +89,11 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
                 p.broker
             )));
         }
-        for (flag, file) in [("--ca", &conn.ca), ("--cert", &conn.cert), ("--key", &conn.key)] {
+        for (flag, file) in [
+            ("--ca", &conn.ca),
+            ("--cert", &conn.cert),
+            ("--key", &conn.key),
+        ] {
             if let Some(f) = file
                 && !f.is_file()
             {

@@ -53,9 +53,21 @@ async fn run(h: MqttHandle) {
     // Retained configuration and door states: there before any explorer connects.
     for f in 1..=FLOORS {
         let cfg = json!({"floor": f, "setpoint_c": 21.0, "hvac": "auto", "rooms": ROOMS});
-        publish(&h, format!("config/building-1/floor-{f}"), cfg.to_string(), QoS::AtLeastOnce, true);
+        publish(
+            &h,
+            format!("config/building-1/floor-{f}"),
+            cfg.to_string(),
+            QoS::AtLeastOnce,
+            true,
+        );
         for r in 1..=ROOMS {
-            publish(&h, format!("{}/door", room(f, r)), "closed", QoS::AtLeastOnce, true);
+            publish(
+                &h,
+                format!("{}/door", room(f, r)),
+                "closed",
+                QoS::AtLeastOnce,
+                true,
+            );
         }
     }
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -70,13 +82,26 @@ async fn run(h: MqttHandle) {
                 let base = 19.0 + f as f64 * 0.7 + r as f64 * 0.2;
                 // Temperatures every 200 ms: a slow wave plus noise, a trend worth plotting.
                 if n % 2 == (r % 2) as u64 {
-                    let temp = base + 1.5 * (TAU * t / 60.0 + r as f64).sin() + fastrand::f64() * 0.2;
-                    publish(&h, format!("{}/temp", room(f, r)), format!("{temp:.2}"), QoS::AtMostOnce, false);
+                    let temp =
+                        base + 1.5 * (TAU * t / 60.0 + r as f64).sin() + fastrand::f64() * 0.2;
+                    publish(
+                        &h,
+                        format!("{}/temp", room(f, r)),
+                        format!("{temp:.2}"),
+                        QoS::AtMostOnce,
+                        false,
+                    );
                 }
-                if n % 5 == 0 {
+                if n.is_multiple_of(5) {
                     let rh = 40.0 + 8.0 * (TAU * t / 90.0 + f as f64).cos() + fastrand::f64();
                     let body = json!({"rh": (rh * 10.0).round() / 10.0, "unit": "%", "seq": n});
-                    publish(&h, format!("{}/humidity", room(f, r)), body.to_string(), QoS::AtMostOnce, false);
+                    publish(
+                        &h,
+                        format!("{}/humidity", room(f, r)),
+                        body.to_string(),
+                        QoS::AtMostOnce,
+                        false,
+                    );
                 }
                 if n % 20 == (f * ROOMS + r) as u64 % 20 {
                     let body = json!({
@@ -85,26 +110,56 @@ async fn run(h: MqttHandle) {
                         "rssi": -40 - (fastrand::u8(..30) as i32),
                         "fw": "1.4.2"
                     });
-                    publish(&h, format!("{}/status", room(f, r)), body.to_string(), QoS::AtLeastOnce, false);
+                    publish(
+                        &h,
+                        format!("{}/status", room(f, r)),
+                        body.to_string(),
+                        QoS::AtLeastOnce,
+                        false,
+                    );
                 }
                 if fastrand::u32(..600) == 0 {
                     let state = if fastrand::bool() { "open" } else { "closed" };
-                    publish(&h, format!("{}/door", room(f, r)), state, QoS::AtLeastOnce, true);
+                    publish(
+                        &h,
+                        format!("{}/door", room(f, r)),
+                        state,
+                        QoS::AtLeastOnce,
+                        true,
+                    );
                 }
             }
         }
-        if n % 20 == 0 {
+        if n.is_multiple_of(20) {
             for f in 1..=FLOORS {
-                publish(&h, format!("cameras/building-1/floor-{f}/lobby/thumbnail"), thumbnail(n + f as u64), QoS::AtMostOnce, false);
+                publish(
+                    &h,
+                    format!("cameras/building-1/floor-{f}/lobby/thumbnail"),
+                    thumbnail(n + f as u64),
+                    QoS::AtMostOnce,
+                    false,
+                );
             }
         }
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             let body = json!({"uptime_s": n / 10, "devices": FLOORS * ROOMS});
-            publish(&h, "demo/heartbeat".into(), body.to_string(), QoS::AtMostOnce, false);
+            publish(
+                &h,
+                "demo/heartbeat".into(),
+                body.to_string(),
+                QoS::AtMostOnce,
+                false,
+            );
         }
-        if start.elapsed() < Duration::from_secs(SILENT_AFTER_S) && n % 10 == 0 {
+        if start.elapsed() < Duration::from_secs(SILENT_AFTER_S) && n.is_multiple_of(10) {
             let kwh = 1200.0 + n as f64 * 0.01;
-            publish(&h, "sensors/building-1/floor-4/meter/energy".into(), format!("{kwh:.2}"), QoS::AtMostOnce, false);
+            publish(
+                &h,
+                "sensors/building-1/floor-4/meter/energy".into(),
+                format!("{kwh:.2}"),
+                QoS::AtMostOnce,
+                false,
+            );
         }
     }
 }

@@ -19,7 +19,11 @@ pub fn init(path: Option<PathBuf>) {
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(&path) else {
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
         return;
     };
     let filter = EnvFilter::try_from_env("MQSCOPE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));

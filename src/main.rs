@@ -1,6 +1,5 @@
 //! mqscope: a terminal MQTT explorer.
 
-
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -48,7 +47,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Pub(args)) => headless::publish::run(args).await,
         Some(Cmd::Broker(args)) => run_broker(args).await,
         None if cli.demo => run_demo().await,
-        None => Err(failure::usage("the TUI is not built yet; use sub, pub, broker or --demo")),
+        None => Err(failure::usage(
+            "the TUI is not built yet; use sub, pub, broker or --demo",
+        )),
     }
 }
 
@@ -73,7 +74,10 @@ async fn run_demo() -> Result<(), Failure> {
     let broker = broker::EmbeddedBroker::start(0, None)
         .await
         .map_err(|e| runtime(format!("{e:#}")))?;
-    println!("mqscope demo broker on {} (other clients may connect)", broker.mqtt_url());
+    println!(
+        "mqscope demo broker on {} (other clients may connect)",
+        broker.mqtt_url()
+    );
     demo::start(&broker.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
     wait_for_signal().await;
     broker.stop().await;

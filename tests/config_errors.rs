@@ -23,37 +23,217 @@ fn example_config_loads_with_every_profile() {
 
 /// (name, file contents, profile to select or "", expected line, words the error must contain)
 const CASES: &[(&str, &str, &str, usize, &[&str])] = &[
-    ("syntax", "[profiles.a]\nbroker = \"mqtt://x\n", "", 2, &["string"]),
-    ("unknown_top_key", "defualt_profile = \"a\"\n", "", 1, &["unknown key", "defualt_profile"]),
-    ("unknown_profile_key", "[profiles.a]\nbroker = \"mqtt://x\"\nbrokr = \"y\"\n", "", 3, &["unknown key", "brokr", "broker"]),
-    ("missing_broker", "[profiles.a]\nprotocol = 5\n", "", 1, &["missing key", "broker"]),
-    ("broker_type", "[profiles.a]\nbroker = 1883\n", "", 2, &["string"]),
-    ("bad_scheme", "[profiles.a]\nbroker = \"http://x\"\n", "", 2, &["profiles.a.broker", "scheme 'http'"]),
-    ("bad_port", "[profiles.a]\nbroker = \"mqtt://x:99999\"\n", "", 2, &["profiles.a.broker", "port"]),
-    ("no_scheme", "[profiles.a]\nbroker = \"localhost:1883\"\n", "", 2, &["missing scheme"]),
-    ("protocol", "[profiles.a]\nbroker = \"mqtt://x\"\nprotocol = 6\n", "", 3, &["profiles.a.protocol", "3 (3.1.1) or 5"]),
-    ("keep_alive_negative", "[profiles.a]\nbroker = \"mqtt://x\"\nkeep_alive_s = -1\n", "", 3, &["keep_alive_s", "0 to 65535"]),
-    ("keep_alive_big", "[profiles.a]\nbroker = \"mqtt://x\"\nkeep_alive_s = 70000\n", "", 3, &["keep_alive_s"]),
-    ("max_packet", "[profiles.a]\nbroker = \"mqtt://x\"\nmax_packet_size = 10\n", "", 3, &["max_packet_size", "1024"]),
-    ("inflight_zero", "[profiles.a]\nbroker = \"mqtt://x\"\ninflight = 0\n", "", 3, &["inflight", "1 to 65535"]),
-    ("default_unknown", "default_profile = \"nope\"\n[profiles.a]\nbroker = \"mqtt://x\"\n", "", 1, &["default_profile", "nope", "defined: a"]),
-    ("tls_on_plain", "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.tls]\ninsecure = true\n", "", 2, &["not a TLS URL"]),
-    ("tls_missing_file", "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\nca_file = \"nowhere.pem\"\n", "a", 4, &["profiles.a.tls.ca_file", "file not found"]),
-    ("tls_not_pem", "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\nca_file = \"junk.pem\"\n", "a", 4, &["ca_file", "no PEM certificate"]),
-    ("cert_without_key", "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\ncert_file = \"junk.pem\"\n", "", 4, &["cert_file and key_file go together"]),
-    ("password_no_user", "[profiles.a]\nbroker = \"mqtt://x\"\npassword_env = \"PW\"\n", "", 3, &["needs a username"]),
-    ("two_passwords", "[profiles.a]\nbroker = \"mqtt://x\"\nusername = \"u\"\npassword = \"p\"\npassword_env = \"PW\"\n", "", 5, &["only one of"]),
-    ("password_command_empty", "[profiles.a]\nbroker = \"mqtt://x\"\nusername = \"u\"\npassword_command = []\n", "", 4, &["password_command", "program"]),
-    ("bad_filter", "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a/#/b\" }]\n", "", 3, &["subscriptions.filter", "'#' must be the last level"]),
-    ("bad_sub_qos", "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a\", qos = 3 }]\n", "", 3, &["subscriptions.qos", "0 to 2"]),
-    ("sub_unknown_key", "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a\", qso = 1 }]\n", "", 3, &["unknown key", "qso"]),
-    ("will_wildcard", "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.will]\ntopic = \"a/+\"\n", "", 4, &["will.topic", "wildcard"]),
-    ("will_qos", "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.will]\ntopic = \"a\"\nqos = 5\n", "", 5, &["will.qos"]),
-    ("tls_unknown_key", "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\nverify = false\n", "", 4, &["unknown key", "verify"]),
-    ("empty_client_id_persistent", "[profiles.a]\nbroker = \"mqtt://x\"\nclient_id = \"\"\nclean_session = false\n", "", 3, &["client_id", "clean_session = false"]),
-    ("clean_session_type", "[profiles.a]\nbroker = \"mqtt://x\"\nclean_session = \"yes\"\n", "", 3, &["boolean"]),
+    (
+        "syntax",
+        "[profiles.a]\nbroker = \"mqtt://x\n",
+        "",
+        2,
+        &["string"],
+    ),
+    (
+        "unknown_top_key",
+        "defualt_profile = \"a\"\n",
+        "",
+        1,
+        &["unknown key", "defualt_profile"],
+    ),
+    (
+        "unknown_profile_key",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nbrokr = \"y\"\n",
+        "",
+        3,
+        &["unknown key", "brokr", "broker"],
+    ),
+    (
+        "missing_broker",
+        "[profiles.a]\nprotocol = 5\n",
+        "",
+        1,
+        &["missing key", "broker"],
+    ),
+    (
+        "broker_type",
+        "[profiles.a]\nbroker = 1883\n",
+        "",
+        2,
+        &["string"],
+    ),
+    (
+        "bad_scheme",
+        "[profiles.a]\nbroker = \"http://x\"\n",
+        "",
+        2,
+        &["profiles.a.broker", "scheme 'http'"],
+    ),
+    (
+        "bad_port",
+        "[profiles.a]\nbroker = \"mqtt://x:99999\"\n",
+        "",
+        2,
+        &["profiles.a.broker", "port"],
+    ),
+    (
+        "no_scheme",
+        "[profiles.a]\nbroker = \"localhost:1883\"\n",
+        "",
+        2,
+        &["missing scheme"],
+    ),
+    (
+        "protocol",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nprotocol = 6\n",
+        "",
+        3,
+        &["profiles.a.protocol", "3 (3.1.1) or 5"],
+    ),
+    (
+        "keep_alive_negative",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nkeep_alive_s = -1\n",
+        "",
+        3,
+        &["keep_alive_s", "0 to 65535"],
+    ),
+    (
+        "keep_alive_big",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nkeep_alive_s = 70000\n",
+        "",
+        3,
+        &["keep_alive_s"],
+    ),
+    (
+        "max_packet",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nmax_packet_size = 10\n",
+        "",
+        3,
+        &["max_packet_size", "1024"],
+    ),
+    (
+        "inflight_zero",
+        "[profiles.a]\nbroker = \"mqtt://x\"\ninflight = 0\n",
+        "",
+        3,
+        &["inflight", "1 to 65535"],
+    ),
+    (
+        "default_unknown",
+        "default_profile = \"nope\"\n[profiles.a]\nbroker = \"mqtt://x\"\n",
+        "",
+        1,
+        &["default_profile", "nope", "defined: a"],
+    ),
+    (
+        "tls_on_plain",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.tls]\ninsecure = true\n",
+        "",
+        2,
+        &["not a TLS URL"],
+    ),
+    (
+        "tls_missing_file",
+        "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\nca_file = \"nowhere.pem\"\n",
+        "a",
+        4,
+        &["profiles.a.tls.ca_file", "file not found"],
+    ),
+    (
+        "tls_not_pem",
+        "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\nca_file = \"junk.pem\"\n",
+        "a",
+        4,
+        &["ca_file", "no PEM certificate"],
+    ),
+    (
+        "cert_without_key",
+        "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\ncert_file = \"junk.pem\"\n",
+        "",
+        4,
+        &["cert_file and key_file go together"],
+    ),
+    (
+        "password_no_user",
+        "[profiles.a]\nbroker = \"mqtt://x\"\npassword_env = \"PW\"\n",
+        "",
+        3,
+        &["needs a username"],
+    ),
+    (
+        "two_passwords",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nusername = \"u\"\npassword = \"p\"\npassword_env = \"PW\"\n",
+        "",
+        5,
+        &["only one of"],
+    ),
+    (
+        "password_command_empty",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nusername = \"u\"\npassword_command = []\n",
+        "",
+        4,
+        &["password_command", "program"],
+    ),
+    (
+        "bad_filter",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a/#/b\" }]\n",
+        "",
+        3,
+        &["subscriptions.filter", "'#' must be the last level"],
+    ),
+    (
+        "bad_sub_qos",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a\", qos = 3 }]\n",
+        "",
+        3,
+        &["subscriptions.qos", "0 to 2"],
+    ),
+    (
+        "sub_unknown_key",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a\", qso = 1 }]\n",
+        "",
+        3,
+        &["unknown key", "qso"],
+    ),
+    (
+        "will_wildcard",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.will]\ntopic = \"a/+\"\n",
+        "",
+        4,
+        &["will.topic", "wildcard"],
+    ),
+    (
+        "will_qos",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.will]\ntopic = \"a\"\nqos = 5\n",
+        "",
+        5,
+        &["will.qos"],
+    ),
+    (
+        "tls_unknown_key",
+        "[profiles.a]\nbroker = \"mqtts://x\"\n[profiles.a.tls]\nverify = false\n",
+        "",
+        4,
+        &["unknown key", "verify"],
+    ),
+    (
+        "empty_client_id_persistent",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nclient_id = \"\"\nclean_session = false\n",
+        "",
+        3,
+        &["client_id", "clean_session = false"],
+    ),
+    (
+        "clean_session_type",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nclean_session = \"yes\"\n",
+        "",
+        3,
+        &["boolean"],
+    ),
     ("profiles_type", "profiles = 5\n", "", 1, &["table"]),
-    ("unknown_profile_selected", "[profiles.a]\nbroker = \"mqtt://x\"\n", "b", 0, &["--profile b", "no such profile", "defined: a"]),
+    (
+        "unknown_profile_selected",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n",
+        "b",
+        0,
+        &["--profile b", "no such profile", "defined: a"],
+    ),
 ];
 
 #[test]
@@ -65,7 +245,14 @@ fn broken_files_each_get_their_own_error_and_exit_2() {
         let path = common::write(home.path(), &format!("{name}.toml"), text);
         let mut cmd = mqscope(home.path());
         // Port 1 is closed: any connection attempt would show up as "connection refused".
-        cmd.arg("pub").arg("--config").arg(&path).args(["-b", "mqtt://127.0.0.1:1", "-t", "t", "-m", "m"]);
+        cmd.arg("pub").arg("--config").arg(&path).args([
+            "-b",
+            "mqtt://127.0.0.1:1",
+            "-t",
+            "t",
+            "-m",
+            "m",
+        ]);
         if !profile.is_empty() {
             cmd.args(["-P", profile]);
         }
@@ -77,7 +264,10 @@ fn broken_files_each_get_their_own_error_and_exit_2() {
             let at = format!("{name}.toml:{line}:");
             assert!(err.contains(&at), "{name}: expected '{at}' in: {err}");
         } else {
-            assert!(err.contains(&format!("{name}.toml")), "{name}: names the file: {err}");
+            assert!(
+                err.contains(&format!("{name}.toml")),
+                "{name}: names the file: {err}"
+            );
         }
         for w in *words {
             assert!(err.contains(w), "{name}: expected '{w}' in: {err}");
@@ -89,23 +279,35 @@ fn broken_files_each_get_their_own_error_and_exit_2() {
 fn missing_explicit_config_file_is_an_error_naming_it() {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = mqscope(home.path());
-    cmd.args(["pub", "--config", "/nonexistent/mqscope.toml", "-t", "t", "-m", "m"]);
+    cmd.args([
+        "pub",
+        "--config",
+        "/nonexistent/mqscope.toml",
+        "-t",
+        "t",
+        "-m",
+        "m",
+    ]);
     let out = run(cmd, Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("/nonexistent/mqscope.toml: cannot read"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("/nonexistent/mqscope.toml: cannot read"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn bad_command_lines_exit_2() {
     let home = tempfile::tempdir().unwrap();
     for args in [
-        vec!["pub", "-t", "x"],                               // no payload
-        vec!["pub", "-t", "x", "-m", "y", "-q", "3"],          // bad QoS
-        vec!["sub"],                                           // no filter
+        vec!["pub", "-t", "x"],                                 // no payload
+        vec!["pub", "-t", "x", "-m", "y", "-q", "3"],           // bad QoS
+        vec!["sub"],                                            // no filter
         vec!["sub", "-t", "a/#/b", "-b", "mqtt://127.0.0.1:1"], // bad filter
-        vec!["sub", "-t", "a", "-b", "ftp://x"],               // bad URL
+        vec!["sub", "-t", "a", "-b", "ftp://x"],                // bad URL
         vec!["sub", "-t", "a", "-b", "mqtt://x", "--insecure"], // TLS flag on plain URL
-        vec!["--protocol", "4", "sub", "-t", "a"],             // flag in the wrong place
+        vec!["--protocol", "4", "sub", "-t", "a"],              // flag in the wrong place
     ] {
         let mut cmd = mqscope(home.path());
         cmd.args(&args);

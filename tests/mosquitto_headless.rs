@@ -23,15 +23,34 @@ struct Target {
 
 fn targets(m: &Mosquitto) -> Vec<Target> {
     vec![
-        Target { name: "mqtt", url: format!("mqtt://127.0.0.1:{}", m.port), tls: false },
-        Target { name: "ws", url: format!("ws://127.0.0.1:{}/mqtt", m.ws_port), tls: false },
-        Target { name: "mqtts", url: format!("mqtts://127.0.0.1:{}", m.tls_port), tls: true },
-        Target { name: "wss", url: format!("wss://127.0.0.1:{}/mqtt", m.wss_port), tls: true },
+        Target {
+            name: "mqtt",
+            url: format!("mqtt://127.0.0.1:{}", m.port),
+            tls: false,
+        },
+        Target {
+            name: "ws",
+            url: format!("ws://127.0.0.1:{}/mqtt", m.ws_port),
+            tls: false,
+        },
+        Target {
+            name: "mqtts",
+            url: format!("mqtts://127.0.0.1:{}", m.tls_port),
+            tls: true,
+        },
+        Target {
+            name: "wss",
+            url: format!("wss://127.0.0.1:{}/mqtt", m.wss_port),
+            tls: true,
+        },
     ]
 }
 
 fn conn_args(cmd: &mut std::process::Command, m: &Mosquitto, t: &Target, protocol: u8) {
-    cmd.arg("-b").arg(&t.url).arg("--protocol").arg(protocol.to_string());
+    cmd.arg("-b")
+        .arg(&t.url)
+        .arg("--protocol")
+        .arg(protocol.to_string());
     if t.tls {
         cmd.arg("--ca").arg(&m.certs.ca);
     }
@@ -60,7 +79,11 @@ async fn pub_reaches_subscriber_over_every_transport_protocol_and_qos() {
                 let msg = sub.message().await;
                 assert_eq!(msg.topic, topic);
                 assert_eq!(&msg.payload[..], payload.as_bytes());
-                assert_eq!(msg.qos.as_u8(), qos, "{topic}: delivered at the publish QoS");
+                assert_eq!(
+                    msg.qos.as_u8(),
+                    qos,
+                    "{topic}: delivered at the publish QoS"
+                );
                 assert!(!msg.retain);
             }
         }
@@ -69,7 +92,9 @@ async fn pub_reaches_subscriber_over_every_transport_protocol_and_qos() {
 }
 
 /// Starts `mqscope sub -d ...` and returns once it reports its SUBACK on stderr.
-fn start_sub(mut cmd: std::process::Command) -> (std::process::Child, std::thread::JoinHandle<String>) {
+fn start_sub(
+    mut cmd: std::process::Command,
+) -> (std::process::Child, std::thread::JoinHandle<String>) {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn sub");
     let err = child.stderr.take().expect("stderr");
@@ -87,7 +112,10 @@ fn start_sub(mut cmd: std::process::Command) -> (std::process::Child, std::threa
     });
     if rx.recv_timeout(LIMIT).is_err() {
         let _ = child.kill();
-        panic!("sub did not subscribe: {}", reader.join().unwrap_or_default());
+        panic!(
+            "sub did not subscribe: {}",
+            reader.join().unwrap_or_default()
+        );
     }
     (child, reader)
 }
@@ -101,7 +129,10 @@ fn finish(child: std::process::Child) -> std::process::Output {
     match rx.recv_timeout(LIMIT) {
         Ok(out) => out.expect("wait"),
         Err(_) => {
-            let _ = std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            let _ = std::process::Command::new("kill")
+                .arg("-9")
+                .arg(pid.to_string())
+                .status();
             panic!("sub did not exit");
         }
     }
@@ -145,12 +176,34 @@ async fn retained_message_and_qos_downgrade() {
     let home = tempfile::tempdir().unwrap();
     // Retained, published at QoS 2 by the binary.
     let mut cmd = mqscope(home.path());
-    cmd.args(["pub", "-b", &m.url(), "-t", "keep/door", "-m", "open", "-q", "2", "-r"]);
+    cmd.args([
+        "pub",
+        "-b",
+        &m.url(),
+        "-t",
+        "keep/door",
+        "-m",
+        "open",
+        "-q",
+        "2",
+        "-r",
+    ]);
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{}", stderr(&out));
     // A later subscriber at QoS 1 gets it with the retain flag, downgraded to QoS 1.
     let mut cmd = mqscope(home.path());
-    cmd.args(["sub", "-b", &m.url(), "-t", "keep/#", "-q", "1", "-C", "1", "--json"]);
+    cmd.args([
+        "sub",
+        "-b",
+        &m.url(),
+        "-t",
+        "keep/#",
+        "-q",
+        "1",
+        "-C",
+        "1",
+        "--json",
+    ]);
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json line");
@@ -159,10 +212,17 @@ async fn retained_message_and_qos_downgrade() {
     assert_eq!(v["encoding"], "utf8");
     assert_eq!(v["retain"], true);
     assert_eq!(v["qos"], 1);
-    assert!(v["time"].as_str().is_some_and(|t| t.ends_with('Z') && t.contains('.')));
+    assert!(
+        v["time"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z') && t.contains('.'))
+    );
     // A live message at QoS 2 to a QoS 0 subscription arrives at QoS 0.
     let mut sub = Client::start(&client::settings(&m.url(), Protocol::V5));
-    assert_eq!(sub.subscribe("down/#", QoS::AtMostOnce).await, QoS::AtMostOnce);
+    assert_eq!(
+        sub.subscribe("down/#", QoS::AtMostOnce).await,
+        QoS::AtMostOnce
+    );
     let mut cmd = mqscope(home.path());
     cmd.args(["pub", "-b", &m.url(), "-t", "down/x", "-m", "q2", "-q", "2"]);
     assert!(run(cmd, LIMIT).status.success());
@@ -181,9 +241,19 @@ fn wrong_password_is_not_authorized_and_right_one_works() {
     let url = format!("mqtt://127.0.0.1:{}", m.auth_port);
     for protocol in ["3", "5"] {
         let mut cmd = mqscope(home.path());
-        cmd.args(["pub", "-b", &url, "--protocol", protocol, "-u", mosquitto::USER, "--password-env", "MQ_PW"])
-            .args(["-t", "a", "-m", "x"])
-            .env("MQ_PW", "wrong");
+        cmd.args([
+            "pub",
+            "-b",
+            &url,
+            "--protocol",
+            protocol,
+            "-u",
+            mosquitto::USER,
+            "--password-env",
+            "MQ_PW",
+        ])
+        .args(["-t", "a", "-m", "x"])
+        .env("MQ_PW", "wrong");
         let out = run(cmd, LIMIT);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let err = stderr(&out);
@@ -191,9 +261,19 @@ fn wrong_password_is_not_authorized_and_right_one_works() {
         assert_eq!(err.lines().count(), 1, "one line: {err}");
 
         let mut cmd = mqscope(home.path());
-        cmd.args(["pub", "-b", &url, "--protocol", protocol, "-u", mosquitto::USER, "--password-env", "MQ_PW"])
-            .args(["-t", "a", "-m", "x", "-q", "1"])
-            .env("MQ_PW", mosquitto::PASSWORD);
+        cmd.args([
+            "pub",
+            "-b",
+            &url,
+            "--protocol",
+            protocol,
+            "-u",
+            mosquitto::USER,
+            "--password-env",
+            "MQ_PW",
+        ])
+        .args(["-t", "a", "-m", "x", "-q", "1"])
+        .env("MQ_PW", mosquitto::PASSWORD);
         let out = run(cmd, LIMIT);
         assert!(out.status.success(), "{}", stderr(&out));
     }
@@ -208,7 +288,10 @@ fn wrong_password_is_not_authorized_and_right_one_works() {
         ),
     );
     let mut cmd = mqscope(home.path());
-    cmd.arg("pub").arg("--config").arg(&cfg).args(["-P", "auth", "-t", "a", "-m", "x", "-q", "2"]);
+    cmd.arg("pub")
+        .arg("--config")
+        .arg(&cfg)
+        .args(["-P", "auth", "-t", "a", "-m", "x", "-q", "2"]);
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "{}", stderr(&out));
 }
@@ -226,7 +309,8 @@ fn tls_unknown_ca_fails_insecure_connects_client_cert_works() {
     ] {
         // Trusting another CA: refused, in words, exit 1.
         let mut cmd = mqscope(home.path());
-        cmd.args(["pub", "-b", &url, "-t", "a", "-m", "x", "--ca"]).arg(&m.certs.other_ca);
+        cmd.args(["pub", "-b", &url, "-t", "a", "-m", "x", "--ca"])
+            .arg(&m.certs.other_ca);
         let out = run(cmd, LIMIT);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         assert!(
@@ -239,10 +323,25 @@ fn tls_unknown_ca_fails_insecure_connects_client_cert_works() {
         cmd.args(["pub", "-b", &url, "-t", "a", "-m", "x"]);
         let out = run(cmd, LIMIT);
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(stderr(&out).contains("unknown authority"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("unknown authority"),
+            "{}",
+            stderr(&out)
+        );
         // --insecure connects anyway.
         let mut cmd = mqscope(home.path());
-        cmd.args(["pub", "-b", &url, "-t", "a", "-m", "x", "-q", "1", "--insecure"]);
+        cmd.args([
+            "pub",
+            "-b",
+            &url,
+            "-t",
+            "a",
+            "-m",
+            "x",
+            "-q",
+            "1",
+            "--insecure",
+        ]);
         let out = run(cmd, LIMIT);
         assert!(out.status.success(), "{url} insecure: {}", stderr(&out));
     }
@@ -258,10 +357,20 @@ fn tls_unknown_ca_fails_insecure_connects_client_cert_works() {
     let out = run(cmd, LIMIT);
     assert!(out.status.success(), "client cert: {}", stderr(&out));
     let mut cmd = mqscope(home.path());
-    cmd.args(["pub", "-b", &url, "-t", "a", "-m", "x", "--ca"]).arg(&m.certs.ca);
+    cmd.args(["pub", "-b", &url, "-t", "a", "-m", "x", "--ca"])
+        .arg(&m.certs.ca);
     let out = run(cmd, LIMIT);
-    assert_eq!(out.status.code(), Some(1), "no client cert: {}", stderr(&out));
-    assert!(stderr(&out).contains("TLS: the broker requires a client certificate"), "{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no client cert: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("TLS: the broker requires a client certificate"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -278,7 +387,8 @@ async fn five_mib_payload_round_trip_and_binary_json() {
         let mut sub = Client::start(&client::settings(&m.url(), protocol));
         sub.subscribe("big/#", QoS::AtLeastOnce).await;
         let mut cmd = mqscope(home.path());
-        cmd.args(["pub", "-b", &m.url(), "-t", "big/blob", "-q", "1", "-f"]).arg(&file);
+        cmd.args(["pub", "-b", &m.url(), "-t", "big/blob", "-q", "1", "-f"])
+            .arg(&file);
         let out = run(cmd, LIMIT);
         assert!(out.status.success(), "{}", stderr(&out));
         let msg = sub.message().await;
@@ -321,7 +431,11 @@ fn invalid_topics_are_refused_before_connecting() {
         let out = run(cmd, LIMIT);
         assert_eq!(out.status.code(), Some(2), "{words}: {}", stderr(&out));
         assert!(stderr(&out).contains(words), "{words}: {}", stderr(&out));
-        assert!(!stderr(&out).contains("refused"), "must not connect: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("refused"),
+            "must not connect: {}",
+            stderr(&out)
+        );
     }
 }
 
@@ -330,9 +444,21 @@ fn connection_refused_and_timeouts_exit_1_in_words() {
     let home = tempfile::tempdir().unwrap();
     let port = common::free_port();
     let mut cmd = mqscope(home.path());
-    cmd.args(["sub", "-b", &format!("mqtt://127.0.0.1:{port}"), "-t", "#", "-C", "1"]);
+    cmd.args([
+        "sub",
+        "-b",
+        &format!("mqtt://127.0.0.1:{port}"),
+        "-t",
+        "#",
+        "-C",
+        "1",
+    ]);
     let out = run(cmd, LIMIT);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("connection refused"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("connection refused"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(stderr(&out).lines().count(), 1);
 }

@@ -43,7 +43,10 @@ async fn reconnects_with_backoff_resubscribes_and_receives_again() {
         let id = publisher.publish("rc/x", "after restart", QoS::AtLeastOnce, false);
         assert_eq!(publisher.outcome(id).await, PublishOutcome::Acknowledged);
         let msg = sub.message().await;
-        assert_eq!((msg.topic.as_str(), &msg.payload[..]), ("rc/x", &b"after restart"[..]));
+        assert_eq!(
+            (msg.topic.as_str(), &msg.payload[..]),
+            ("rc/x", &b"after restart"[..])
+        );
         publisher.stop().await;
         sub.stop().await;
     }
@@ -65,9 +68,18 @@ async fn qos1_publishes_made_while_the_broker_is_down_are_delivered_after_it_ret
     let mut publisher = Client::start(&client::settings(&m.url(), Protocol::V311));
     publisher.connected().await;
     m.stop_gracefully();
-    publisher.wait_for("the publisher to notice", reconnecting_after).await;
+    publisher
+        .wait_for("the publisher to notice", reconnecting_after)
+        .await;
     let ids: Vec<_> = (0..5)
-        .map(|i| publisher.publish(&format!("ob/{i}"), format!("queued {i}"), QoS::AtLeastOnce, false))
+        .map(|i| {
+            publisher.publish(
+                &format!("ob/{i}"),
+                format!("queued {i}"),
+                QoS::AtLeastOnce,
+                false,
+            )
+        })
         .collect();
     m.start_again();
     for id in ids {
@@ -79,7 +91,10 @@ async fn qos1_publishes_made_while_the_broker_is_down_are_delivered_after_it_ret
         got.push(String::from_utf8_lossy(&msg.payload).into_owned());
     }
     got.sort();
-    assert_eq!(got, (0..5).map(|i| format!("queued {i}")).collect::<Vec<_>>());
+    assert_eq!(
+        got,
+        (0..5).map(|i| format!("queued {i}")).collect::<Vec<_>>()
+    );
     publisher.stop().await;
     sub.stop().await;
 }
@@ -93,7 +108,9 @@ async fn publishes_still_pending_at_shutdown_are_reported_failed() {
     let mut publisher = Client::start(&client::settings(&m.url(), Protocol::V5));
     publisher.connected().await;
     m.stop();
-    publisher.wait_for("the publisher to notice", reconnecting_after).await;
+    publisher
+        .wait_for("the publisher to notice", reconnecting_after)
+        .await;
     let id = publisher.publish("never/x", "lost?", QoS::AtLeastOnce, false);
     publisher
         .handle
@@ -115,13 +132,23 @@ async fn publishes_in_flight_when_the_broker_crashes_are_resent_never_lost() {
         let mut publisher = Client::start(&client::settings(&m.url(), protocol));
         publisher.connected().await;
         let ids: Vec<_> = (0..1000)
-            .map(|i| publisher.publish(&format!("burst/{i}"), vec![b'x'; 512], QoS::AtLeastOnce, false))
+            .map(|i| {
+                publisher.publish(
+                    &format!("burst/{i}"),
+                    vec![b'x'; 512],
+                    QoS::AtLeastOnce,
+                    false,
+                )
+            })
             .collect();
         let mut pending: std::collections::HashSet<_> = ids.iter().copied().collect();
         // Crash the broker once some are acknowledged, with others still in flight.
         let first = publisher
             .wait_for("the first acknowledgement", |e| match e {
-                MqttEvent::Publish { id, outcome: PublishOutcome::Acknowledged } => Some(*id),
+                MqttEvent::Publish {
+                    id,
+                    outcome: PublishOutcome::Acknowledged,
+                } => Some(*id),
                 _ => None,
             })
             .await;

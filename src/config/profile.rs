@@ -69,7 +69,9 @@ impl Profile {
                     Some("key_file") => only.key_file = Some(r.path.clone()),
                     _ => only.ca_file = Some(r.path.clone()),
                 }
-                crate::mqtt::tls::check_files(&only).err().map(|e| e.to_string())
+                crate::mqtt::tls::check_files(&only)
+                    .err()
+                    .map(|e| e.to_string())
             };
             if let Some(message) = problem {
                 return Err(ConfigError::At {
@@ -269,7 +271,13 @@ fn tls_file(
     Some(path)
 }
 
-fn validate_tls(loc: &Locator, base: &Path, name: &str, raw: &RawTls, refs: &mut Vec<FileRef>) -> TlsSettings {
+fn validate_tls(
+    loc: &Locator,
+    base: &Path,
+    name: &str,
+    raw: &RawTls,
+    refs: &mut Vec<FileRef>,
+) -> TlsSettings {
     let key = |k: &str| format!("profiles.{name}.tls.{k}");
     TlsSettings {
         ca_file: tls_file(loc, base, key("ca_file"), &raw.ca_file, refs),
@@ -300,13 +308,20 @@ fn validate_profile(
         profile.protocol = Protocol::from_number(*p.get_ref()).ok_or_else(|| {
             loc.at(
                 p.span().start,
-                format!("{} = {}: allowed is 3 (3.1.1) or 5", ctx("protocol"), p.get_ref()),
+                format!(
+                    "{} = {}: allowed is 3 (3.1.1) or 5",
+                    ctx("protocol"),
+                    p.get_ref()
+                ),
             )
         })?;
     }
     if let Some(id) = &raw.client_id {
         if id.get_ref().len() > 65_535 {
-            return Err(loc.at(id.span().start, format!("{}: longer than 65535 bytes", ctx("client_id"))));
+            return Err(loc.at(
+                id.span().start,
+                format!("{}: longer than 65535 bytes", ctx("client_id")),
+            ));
         }
         profile.client_id = Some(id.get_ref().clone());
     }
@@ -315,7 +330,10 @@ fn validate_profile(
         let at = raw.client_id.as_ref().map(|c| c.span().start).unwrap_or(0);
         return Err(loc.at(
             at,
-            format!("{}: must not be empty when clean_session = false", ctx("client_id")),
+            format!(
+                "{}: must not be empty when clean_session = false",
+                ctx("client_id")
+            ),
         ));
     }
     profile.username = raw.username.as_ref().map(|u| u.get_ref().clone());
@@ -345,7 +363,10 @@ fn validate_profile(
         if var.get_ref().is_empty() || var.get_ref().contains(['=', '\0']) {
             return Err(loc.at(
                 var.span().start,
-                format!("{}: not a valid environment variable name", ctx("password_env")),
+                format!(
+                    "{}: not a valid environment variable name",
+                    ctx("password_env")
+                ),
             ));
         }
         profile.password = PasswordSource::Env(var.get_ref().clone());
@@ -364,31 +385,52 @@ fn validate_profile(
     }
     if profile.password != PasswordSource::None && profile.username.is_none() {
         let at = sources.iter().flatten().next().copied().unwrap_or(0);
-        return Err(loc.at(at, format!("{}: a password needs a username", ctx("password"))));
+        return Err(loc.at(
+            at,
+            format!("{}: a password needs a username", ctx("password")),
+        ));
     }
     if let Some(ka) = &raw.keep_alive_s {
-        profile.keep_alive_s = int_in(loc, &ctx("keep_alive_s"), ka, 0..=65_535, " seconds (0 turns it off)")? as u16;
+        profile.keep_alive_s = int_in(
+            loc,
+            &ctx("keep_alive_s"),
+            ka,
+            0..=65_535,
+            " seconds (0 turns it off)",
+        )? as u16;
     }
     if let Some(m) = &raw.max_packet_size {
-        profile.max_packet_size =
-            int_in(loc, &ctx("max_packet_size"), m, 1024..=i64::from(DEFAULT_MAX_PACKET_SIZE), " bytes")? as u32;
+        profile.max_packet_size = int_in(
+            loc,
+            &ctx("max_packet_size"),
+            m,
+            1024..=i64::from(DEFAULT_MAX_PACKET_SIZE),
+            " bytes",
+        )? as u32;
     }
     if let Some(i) = &raw.inflight {
         profile.inflight = int_in(loc, &ctx("inflight"), i, 1..=65_535, "")? as u16;
     }
     if let Some(t) = &raw.connect_timeout_s {
-        profile.connect_timeout_s = int_in(loc, &ctx("connect_timeout_s"), t, 1..=3600, " seconds")? as u64;
+        profile.connect_timeout_s =
+            int_in(loc, &ctx("connect_timeout_s"), t, 1..=3600, " seconds")? as u64;
     }
     for sub in raw.subscriptions.iter().flatten() {
         let s = sub.get_ref();
         validate_filter(s.filter.get_ref()).map_err(|e| {
             loc.at(
                 s.filter.span().start,
-                format!("{}: '{}': {e}", ctx("subscriptions.filter"), s.filter.get_ref()),
+                format!(
+                    "{}: '{}': {e}",
+                    ctx("subscriptions.filter"),
+                    s.filter.get_ref()
+                ),
             )
         })?;
         let qos = qos_at(loc, &ctx("subscriptions.qos"), &s.qos)?;
-        profile.subscriptions.push((s.filter.get_ref().clone(), qos));
+        profile
+            .subscriptions
+            .push((s.filter.get_ref().clone(), qos));
     }
     if let Some(tls) = &raw.tls {
         if !profile.broker.scheme.is_tls() {
@@ -409,7 +451,10 @@ fn validate_profile(
                 .or(tls.key_file.as_ref())
                 .map(|s| s.span().start)
                 .unwrap_or(0);
-            return Err(loc.at(at, format!("{}: cert_file and key_file go together", ctx("tls"))));
+            return Err(loc.at(
+                at,
+                format!("{}: cert_file and key_file go together", ctx("tls")),
+            ));
         }
     }
     if let Some(will) = &raw.will {

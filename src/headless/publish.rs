@@ -58,7 +58,10 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
                     MqttEvent::State(state) => check_state(&settings, &state)?,
                     MqttEvent::Publish { id: got, outcome } if got == id => match outcome {
                         PublishOutcome::Failed(why) => {
-                            return Err(runtime(format!("{}: publish failed: {why}", settings.url)));
+                            return Err(runtime(format!(
+                                "{}: publish failed: {why}",
+                                settings.url
+                            )));
                         }
                         o if o.is_final() => return Ok(()),
                         _ => {}

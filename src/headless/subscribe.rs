@@ -65,7 +65,9 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 }
                 MqttEvent::Subscribed(results) => {
                     for r in results {
-                        if args.debug && let Ok(q) = r.granted {
+                        if args.debug
+                            && let Ok(q) = r.granted
+                        {
                             eprintln!("mqscope: subscribed to '{}' (QoS {q})", r.filter);
                         }
                         if let Err(why) = r.granted {

@@ -44,7 +44,8 @@ fn describe_tls(e: &TlsError) -> String {
         }
         TlsError::InvalidCertificate(other) => format!("TLS: invalid certificate ({other:?})"),
         TlsError::AlertReceived(AlertDescription::CertificateRequired) => {
-            "TLS: the broker requires a client certificate (cert_file/key_file, --cert/--key)".into()
+            "TLS: the broker requires a client certificate (cert_file/key_file, --cert/--key)"
+                .into()
         }
         TlsError::AlertReceived(
             AlertDescription::BadCertificate
@@ -149,4 +150,3 @@ pub(crate) fn refused_v5(code: rumqttc::v5::mqttbytes::v5::ConnectReturnCode) ->
         other => format!("connection refused: {}", words(&other)),
     }
 }
-

@@ -8,19 +8,43 @@ use super::types::{Message, PublishRequest, QoS};
 /// What the worker needs to know from one `poll`.
 #[derive(Debug)]
 pub enum Wire {
-    ConnAck { session_present: bool },
+    ConnAck {
+        session_present: bool,
+    },
     Message(Message),
-    PubAck { pkid: u16, error: Option<String> },
-    PubRec { pkid: u16, error: Option<String> },
-    PubComp { pkid: u16, error: Option<String> },
-    SubAck { pkid: u16, granted: Vec<Result<QoS, String>> },
-    UnsubAck { pkid: u16 },
-    OutPublish { pkid: u16 },
-    OutSubscribe { pkid: u16 },
-    OutUnsubscribe { pkid: u16 },
+    PubAck {
+        pkid: u16,
+        error: Option<String>,
+    },
+    PubRec {
+        pkid: u16,
+        error: Option<String>,
+    },
+    PubComp {
+        pkid: u16,
+        error: Option<String>,
+    },
+    SubAck {
+        pkid: u16,
+        granted: Vec<Result<QoS, String>>,
+    },
+    UnsubAck {
+        pkid: u16,
+    },
+    OutPublish {
+        pkid: u16,
+    },
+    OutSubscribe {
+        pkid: u16,
+    },
+    OutUnsubscribe {
+        pkid: u16,
+    },
     OutDisconnect,
     /// The broker sent DISCONNECT (MQTT 5) with a reason.
-    ServerDisconnect { reason: String },
+    ServerDisconnect {
+        reason: String,
+    },
     Other,
 }
 

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use rumqttc::{
-    AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet,
-    Request, SubscribeFilter, SubscribeReasonCode, TlsConfiguration, Transport,
+    AsyncClient, Event, EventLoop, LastWill, MqttOptions, Outgoing, Packet, Request,
+    SubscribeFilter, SubscribeReasonCode, TlsConfiguration, Transport,
 };
 
 use super::errors::{describe_v4, refused_v4};
@@ -113,34 +113,30 @@ fn convert(event: Event) -> Wire {
 
 impl super::link::Requests for AsyncClient {
     fn try_publish(&self, req: &PublishRequest) -> Result<(), String> {
-        self
-            .try_publish(
-                req.topic.clone(),
-                qos_to_v4(req.qos),
-                req.retain,
-                req.payload.to_vec(),
-            )
-            .map_err(|e| format!("could not queue: {e}"))
+        self.try_publish(
+            req.topic.clone(),
+            qos_to_v4(req.qos),
+            req.retain,
+            req.payload.to_vec(),
+        )
+        .map_err(|e| format!("could not queue: {e}"))
     }
 
     fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
         let filters = subs
             .iter()
             .map(|(f, q)| SubscribeFilter::new(f.clone(), qos_to_v4(*q)));
-        self
-            .try_subscribe_many(filters)
+        self.try_subscribe_many(filters)
             .map_err(|e| format!("could not queue: {e}"))
     }
 
     fn try_unsubscribe(&self, filter: &str) -> Result<(), String> {
-        self
-            .try_unsubscribe(filter.to_string())
+        self.try_unsubscribe(filter.to_string())
             .map_err(|e| format!("could not queue: {e}"))
     }
 
     fn try_disconnect(&self) -> Result<(), String> {
-        self
-            .try_disconnect()
+        self.try_disconnect()
             .map_err(|e| format!("could not queue: {e}"))
     }
 }
@@ -194,4 +190,3 @@ impl Link for V4Link {
         restored
     }
 }
-

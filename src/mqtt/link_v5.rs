@@ -182,21 +182,20 @@ impl super::link::Requests for AsyncClient {
     }
 
     fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
-        let filters = subs.iter().map(|(f, q)| Filter::new(f.clone(), qos_to_v5(*q)));
-        self
-            .try_subscribe_many(filters)
+        let filters = subs
+            .iter()
+            .map(|(f, q)| Filter::new(f.clone(), qos_to_v5(*q)));
+        self.try_subscribe_many(filters)
             .map_err(|e| format!("could not queue: {e}"))
     }
 
     fn try_unsubscribe(&self, filter: &str) -> Result<(), String> {
-        self
-            .try_unsubscribe(filter.to_string())
+        self.try_unsubscribe(filter.to_string())
             .map_err(|e| format!("could not queue: {e}"))
     }
 
     fn try_disconnect(&self) -> Result<(), String> {
-        self
-            .try_disconnect()
+        self.try_disconnect()
             .map_err(|e| format!("could not queue: {e}"))
     }
 }

@@ -148,8 +148,7 @@ impl ConnectionSettings {
 
     pub fn validate(&self) -> Result<(), SettingsError> {
         let ka = self.keep_alive.as_secs();
-        if (!self.keep_alive.is_zero() && self.keep_alive < Duration::from_secs(1)) || ka > 65_535
-        {
+        if (!self.keep_alive.is_zero() && self.keep_alive < Duration::from_secs(1)) || ka > 65_535 {
             return Err(SettingsError::KeepAlive(ka));
         }
         if self.inflight == 0 {

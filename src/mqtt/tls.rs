@@ -82,7 +82,8 @@ pub fn check_files(tls: &TlsSettings) -> Result<(), TlsSetupError> {
 }
 
 pub fn client_config(tls: &TlsSettings) -> Result<ClientConfig, TlsSetupError> {
-    let builder = ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?;
+    let builder =
+        ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?;
     let builder = if tls.insecure {
         builder
             .dangerous()

@@ -86,7 +86,8 @@ impl Tracker {
 
     pub fn queued_unsubscribe(&mut self, filter: String) {
         self.subscriptions.retain(|(f, _)| *f != filter);
-        self.sub_unnumbered.push_back(SubRequest::Unsubscribe(filter));
+        self.sub_unnumbered
+            .push_back(SubRequest::Unsubscribe(filter));
     }
 
     pub fn on_out_publish(&mut self, pkid: u16) -> Option<MqttEvent> {
@@ -227,8 +228,11 @@ mod tests {
         t.queued_publish(PublishId(1));
         t.queued_publish(PublishId(2));
         t.queued_publish(PublishId(3));
-        assert_eq!(outcome(t.on_out_publish(0)), Some((1, PublishOutcome::Sent)));
-        assert_eq!(t.on_out_publish(7).is_none(), true);
+        assert_eq!(
+            outcome(t.on_out_publish(0)),
+            Some((1, PublishOutcome::Sent))
+        );
+        assert!(t.on_out_publish(7).is_none());
         assert!(t.on_out_publish(8).is_none());
         assert_eq!(
             outcome(t.on_pubrec(8, None)),
@@ -271,7 +275,10 @@ mod tests {
     fn suback_maps_filters_and_forgets_refused() {
         let mut t = Tracker::default();
         t.queued_subscribe(
-            vec![("a/#".into(), QoS::AtLeastOnce), ("b".into(), QoS::ExactlyOnce)],
+            vec![
+                ("a/#".into(), QoS::AtLeastOnce),
+                ("b".into(), QoS::ExactlyOnce),
+            ],
             true,
         );
         t.on_out_subscribe(5);

@@ -302,7 +302,9 @@ async fn poll_task<L: Link>(
                     break;
                 }
                 let error = final_error.take().unwrap_or(error);
-                tracing::info!("connection attempt {attempt} failed: {error}; retrying in {backoff:?}");
+                tracing::info!(
+                    "connection attempt {attempt} failed: {error}; retrying in {backoff:?}"
+                );
                 events.push(MqttEvent::State(ConnState::Reconnecting {
                     after: backoff,
                     error: error.clone(),
@@ -318,7 +320,8 @@ async fn poll_task<L: Link>(
             }
         }
     }
-    for ev in lock(&tracker).fail_all("the connection was closed before the broker acknowledged it") {
+    for ev in lock(&tracker).fail_all("the connection was closed before the broker acknowledged it")
+    {
         events.push(ev);
     }
     events.push(MqttEvent::State(ConnState::Disconnected { error: None }));

@@ -30,7 +30,11 @@ impl Client {
     }
 
     /// Waits (at most WAIT) for the first event that `pick` accepts; earlier ones are dropped.
-    pub async fn wait_for<T>(&mut self, what: &str, mut pick: impl FnMut(&MqttEvent) -> Option<T>) -> T {
+    pub async fn wait_for<T>(
+        &mut self,
+        what: &str,
+        mut pick: impl FnMut(&MqttEvent) -> Option<T>,
+    ) -> T {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             while let Some(ev) = self.queued.pop_front() {
@@ -39,7 +43,9 @@ impl Client {
                 }
             }
             let mut batch = Vec::new();
-            let got = tokio::time::timeout_at(deadline, self.handle.events().recv_batch(&mut batch)).await;
+            let got =
+                tokio::time::timeout_at(deadline, self.handle.events().recv_batch(&mut batch))
+                    .await;
             match got {
                 Ok(true) => self.queued.extend(batch),
                 Ok(false) => panic!("worker stopped while waiting for {what}"),
@@ -49,8 +55,10 @@ impl Client {
     }
 
     pub async fn connected(&mut self) {
-        self.wait_for("CONNACK", |e| matches!(e, MqttEvent::State(ConnState::Connected { .. })).then_some(()))
-            .await
+        self.wait_for("CONNACK", |e| {
+            matches!(e, MqttEvent::State(ConnState::Connected { .. })).then_some(())
+        })
+        .await
     }
 
     pub async fn subscribe(&mut self, filter: &str, qos: QoS) -> QoS {
@@ -63,7 +71,10 @@ impl Client {
     pub async fn subscribed(&mut self, filter: &str) -> QoS {
         let f = filter.to_string();
         self.wait_for("SUBACK", |e| match e {
-            MqttEvent::Subscribed(rs) => rs.iter().find(|r| r.filter == f).map(|r| r.granted.clone().expect("granted")),
+            MqttEvent::Subscribed(rs) => rs
+                .iter()
+                .find(|r| r.filter == f)
+                .map(|r| r.granted.clone().expect("granted")),
             _ => None,
         })
         .await
@@ -77,7 +88,13 @@ impl Client {
         .await
     }
 
-    pub fn publish(&self, topic: &str, payload: impl Into<Bytes>, qos: QoS, retain: bool) -> PublishId {
+    pub fn publish(
+        &self,
+        topic: &str,
+        payload: impl Into<Bytes>,
+        qos: QoS,
+        retain: bool,
+    ) -> PublishId {
         self.handle
             .publish(topic.to_string(), payload.into(), qos, retain, None)
             .expect("queue publish")
@@ -86,7 +103,9 @@ impl Client {
     /// Waits for the final outcome of publish `id`.
     pub async fn outcome(&mut self, id: PublishId) -> PublishOutcome {
         self.wait_for("the publish outcome", |e| match e {
-            MqttEvent::Publish { id: got, outcome } if *got == id && outcome.is_final() => Some(outcome.clone()),
+            MqttEvent::Publish { id: got, outcome } if *got == id && outcome.is_final() => {
+                Some(outcome.clone())
+            }
             _ => None,
         })
         .await

@@ -22,9 +22,13 @@ pub fn have_mosquitto(test: &str) -> bool {
         .is_ok();
     if !found {
         if std::env::var_os("CI").is_some() {
-            panic!("{test}: mosquitto is not installed, and CI is set: install it (apt-get install mosquitto)");
+            panic!(
+                "{test}: mosquitto is not installed, and CI is set: install it (apt-get install mosquitto)"
+            );
         }
-        eprintln!("SKIPPED {test}: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)");
+        eprintln!(
+            "SKIPPED {test}: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)"
+        );
     }
     found
 }

@@ -130,7 +130,10 @@ impl Mosquitto {
     /// Stops the broker with SIGTERM: it saves its sessions and retained messages first.
     pub fn stop_gracefully(&mut self) {
         if let Some(mut c) = self.child.take() {
-            let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(c.id().to_string())
+                .status();
             let _ = c.wait();
         }
     }

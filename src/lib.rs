@@ -15,3 +15,4 @@ pub mod failure;
 pub mod headless;
 pub mod logging;
 pub mod mqtt;
+pub mod store;

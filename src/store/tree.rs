@@ -1,0 +1,184 @@
+//! The topic tree. Nodes live in one arena; a map from full topic to node makes finding a
+//! message's topic one hash lookup. Counts are updated along the path as messages arrive.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use super::Entry;
+
+pub type NodeId = u32;
+
+/// Id of the invisible root; its children are the first levels.
+pub const ROOT: NodeId = 0;
+
+#[derive(Debug)]
+pub struct Node {
+    pub name: Box<str>,
+    pub parent: NodeId,
+    /// Sorted by name.
+    pub children: Vec<NodeId>,
+    pub depth: u16,
+    /// Topics (nodes that received a message) in this subtree, itself included.
+    pub topic_count: u32,
+    /// Messages in this subtree, itself included.
+    pub msg_count: u64,
+    /// Messages kept for this exact topic, oldest first. Empty for pure path nodes.
+    pub history: VecDeque<Arc<Entry>>,
+}
+
+impl Node {
+    pub fn is_topic(&self) -> bool {
+        !self.history.is_empty()
+    }
+
+    pub fn last(&self) -> Option<&Arc<Entry>> {
+        self.history.back()
+    }
+}
+
+#[derive(Debug)]
+pub struct TopicTree {
+    nodes: Vec<Node>,
+    index: HashMap<Box<str>, NodeId>,
+    per_topic: usize,
+}
+
+impl TopicTree {
+    pub fn new(per_topic: usize) -> TopicTree {
+        TopicTree {
+            nodes: vec![Node {
+                name: "".into(),
+                parent: ROOT,
+                children: Vec::new(),
+                depth: 0,
+                topic_count: 0,
+                msg_count: 0,
+                history: VecDeque::new(),
+            }],
+            index: HashMap::new(),
+            per_topic: per_topic.max(1),
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    pub fn roots(&self) -> &[NodeId] {
+        &self.nodes[ROOT as usize].children
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Distinct topics that have received a message.
+    pub fn topic_count(&self) -> u32 {
+        self.nodes[ROOT as usize].topic_count
+    }
+
+    pub fn find(&self, topic: &str) -> Option<NodeId> {
+        self.index.get(topic).copied()
+    }
+
+    /// The node for `topic`, created with its missing ancestors.
+    pub fn node_for(&mut self, topic: &str) -> NodeId {
+        if let Some(id) = self.index.get(topic) {
+            return *id;
+        }
+        let mut parent = ROOT;
+        let mut prefix_end = 0;
+        for (i, level) in topic.split('/').enumerate() {
+            prefix_end = if i == 0 { level.len() } else { prefix_end + 1 + level.len() };
+            let prefix = &topic[..prefix_end];
+            parent = match self.index.get(prefix) {
+                Some(id) => *id,
+                None => {
+                    let id = self.nodes.len() as NodeId;
+                    let depth = self.nodes[parent as usize].depth + 1;
+                    self.nodes.push(Node {
+                        name: level.into(),
+                        parent,
+                        children: Vec::new(),
+                        depth,
+                        topic_count: 0,
+                        msg_count: 0,
+                        history: VecDeque::new(),
+                    });
+                    let pos = {
+                        let nodes = &self.nodes;
+                        nodes[parent as usize]
+                            .children
+                            .binary_search_by(|c| nodes[*c as usize].name.as_ref().cmp(level))
+                            .unwrap_or_else(|p| p)
+                    };
+                    self.nodes[parent as usize].children.insert(pos, id);
+                    self.index.insert(prefix.into(), id);
+                    id
+                }
+            };
+        }
+        parent
+    }
+
+    /// Adds an entry to its topic's history and the counts along the path. Returns the entry
+    /// that fell out of the history, if any.
+    pub fn record(&mut self, id: NodeId, entry: Arc<Entry>) -> Option<Arc<Entry>> {
+        let new_topic = self.nodes[id as usize].history.is_empty();
+        let node = &mut self.nodes[id as usize];
+        node.history.push_back(entry);
+        let evicted = if node.history.len() > self.per_topic {
+            node.history.pop_front()
+        } else {
+            None
+        };
+        let mut cur = id;
+        loop {
+            let n = &mut self.nodes[cur as usize];
+            n.msg_count += 1;
+            if new_topic {
+                n.topic_count += 1;
+            }
+            if cur == ROOT {
+                break;
+            }
+            cur = n.parent;
+        }
+        evicted
+    }
+
+    pub fn history(&self, id: NodeId) -> impl DoubleEndedIterator<Item = &Arc<Entry>> {
+        self.nodes[id as usize].history.iter()
+    }
+
+    /// The full topic of a node.
+    pub fn path(&self, id: NodeId) -> String {
+        let mut parts = Vec::new();
+        let mut cur = id;
+        while cur != ROOT {
+            let n = &self.nodes[cur as usize];
+            parts.push(n.name.as_ref());
+            cur = n.parent;
+        }
+        parts.reverse();
+        parts.join("/")
+    }
+
+    /// True when `node` is `ancestor` or lies below it.
+    pub fn is_within(&self, node: NodeId, ancestor: NodeId) -> bool {
+        let mut cur = node;
+        loop {
+            if cur == ancestor {
+                return true;
+            }
+            if cur == ROOT {
+                return false;
+            }
+            cur = self.nodes[cur as usize].parent;
+        }
+    }
+}

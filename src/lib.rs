@@ -16,3 +16,5 @@ pub mod headless;
 pub mod logging;
 pub mod mqtt;
 pub mod store;
+pub mod ui;
+pub mod app;

@@ -1,0 +1,176 @@
+//! What the tree and the log show, derived from the store and the view state. Shared by drawing
+//! and by key/mouse handling, so both agree on what is where.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::App;
+use crate::store::{Entry, NodeId};
+
+impl App {
+    /// Nodes kept visible by the tree filter: matching topics and their ancestors.
+    fn tree_filter_keep(&self) -> Option<HashSet<NodeId>> {
+        if !self.tree.filter.is_active() {
+            return None;
+        }
+        let tree = &self.store.tree;
+        let mut keep = HashSet::new();
+        for id in 1..=tree.len() as NodeId {
+            let node = tree.node(id);
+            if !node.is_topic() || keep.contains(&id) {
+                continue;
+            }
+            if self.tree.filter.matches(&tree.path(id)) {
+                let mut cur = id;
+                while cur != crate::store::tree::ROOT && keep.insert(cur) {
+                    cur = tree.node(cur).parent;
+                }
+            }
+        }
+        Some(keep)
+    }
+
+    /// The tree's rows, top to bottom.
+    pub fn tree_rows(&self) -> Vec<NodeId> {
+        let tree = &self.store.tree;
+        let keep = self.tree_filter_keep();
+        let mut out = Vec::new();
+        let mut stack: Vec<NodeId> = tree.roots().iter().rev().copied().collect();
+        while let Some(id) = stack.pop() {
+            if let Some(k) = &keep
+                && !k.contains(&id)
+            {
+                continue;
+            }
+            out.push(id);
+            let node = tree.node(id);
+            let open = match &keep {
+                Some(_) => true, // a filter shows every match, whatever was expanded
+                None => self.tree.expanded.contains(&id),
+            };
+            if open {
+                stack.extend(node.children.iter().rev().copied());
+            }
+        }
+        out
+    }
+
+    /// Does a log entry belong in the log as scoped and filtered?
+    pub fn log_shows(&self, e: &Entry) -> bool {
+        if self.log.subtree
+            && let Some(sel) = self.tree.selected
+            && !self.store.tree.is_within(e.node, sel)
+        {
+            return false;
+        }
+        self.log.filter.matches(&e.msg.topic)
+    }
+
+    /// The newest entry the log may show (the pause point while paused).
+    pub fn log_newest_allowed(&self) -> Option<u64> {
+        let last = self.store.log.last_seq()?;
+        Some(self.log.paused_at.map_or(last, |p| p.min(last)))
+    }
+
+    /// Steps `n` matching entries from `from` (None: the newest) towards older (`back`) or newer.
+    pub fn log_step(&self, from: Option<u64>, back: bool, n: usize) -> Option<u64> {
+        let newest = self.log_newest_allowed()?;
+        let start = from.unwrap_or(newest).min(newest);
+        let mut last = None;
+        if back {
+            let iter = self.store.log.iter_back_from(start).filter(|e| self.log_shows(e));
+            for (i, e) in iter.enumerate() {
+                last = Some(e.seq);
+                if i >= n {
+                    break;
+                }
+            }
+        } else {
+            let iter = self
+                .store
+                .log
+                .iter_from(start)
+                .take_while(|e| e.seq <= newest)
+                .filter(|e| self.log_shows(e));
+            for (i, e) in iter.enumerate() {
+                last = Some(e.seq);
+                if i >= n {
+                    break;
+                }
+            }
+        }
+        last
+    }
+
+    /// The log's visible rows (oldest first) for a pane `height` rows high, and which one is
+    /// selected. Only what fits is looked at.
+    pub fn log_window(&self, height: usize) -> (Vec<Arc<Entry>>, Option<usize>) {
+        let Some(newest) = self.log_newest_allowed() else {
+            return (Vec::new(), None);
+        };
+        if height == 0 {
+            return (Vec::new(), None);
+        }
+        let anchor = self.log.selected.map_or(newest, |s| s.min(newest));
+        // With a selection, show some newer entries below it.
+        let mut after: Vec<Arc<Entry>> = Vec::new();
+        if self.log.selected.is_some() {
+            after = self
+                .store
+                .log
+                .iter_from(anchor + 1)
+                .take_while(|e| e.seq <= newest)
+                .filter(|e| self.log_shows(e))
+                .take(height / 2)
+                .cloned()
+                .collect();
+        }
+        let mut rows: Vec<Arc<Entry>> = self
+            .store
+            .log
+            .iter_back_from(anchor)
+            .filter(|e| self.log_shows(e))
+            .take(height - after.len())
+            .cloned()
+            .collect();
+        rows.reverse();
+        let selected = self
+            .log
+            .selected
+            .and_then(|s| rows.iter().position(|e| e.seq == s));
+        rows.extend(after);
+        (rows, selected)
+    }
+
+    /// The entry the detail pane shows.
+    pub fn detail_entry(&self) -> Option<Arc<Entry>> {
+        let base = if self.detail.from_log {
+            let seq = match self.log.selected {
+                Some(s) => Some(s),
+                None => self.log_step(None, true, 0),
+            }?;
+            self.store.log.get(seq).cloned()?
+        } else {
+            let node = self.tree.selected?;
+            self.store.tree.node(node).last()?.clone()
+        };
+        if self.detail.back == 0 {
+            return Some(base);
+        }
+        self.store
+            .tree
+            .history(base.node)
+            .rev()
+            .filter(|e| e.seq <= base.seq)
+            .nth(self.detail.back)
+            .cloned()
+            .or(Some(base))
+    }
+
+    /// How many older messages of the detail's topic are kept.
+    pub fn detail_history_len(&self) -> usize {
+        self.detail_entry()
+            .map(|e| self.store.tree.node(e.node).history.len())
+            .unwrap_or(0)
+    }
+}

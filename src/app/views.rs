@@ -1,0 +1,185 @@
+//! Per-pane view state: selection, expansion, filters, scroll positions.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+
+use ratatui::style::{Color, Style};
+use ratatui_textarea::TextArea;
+
+use crate::mqtt::QoS;
+use crate::store::NodeId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Tree,
+    Log,
+    Topic,
+    Payload,
+    Qos,
+    Retain,
+}
+
+impl Focus {
+    pub const RING: [Focus; 6] = [
+        Focus::Tree,
+        Focus::Log,
+        Focus::Topic,
+        Focus::Payload,
+        Focus::Qos,
+        Focus::Retain,
+    ];
+
+    pub fn next(self) -> Focus {
+        let i = Self::RING.iter().position(|f| *f == self).unwrap_or(0);
+        Self::RING[(i + 1) % Self::RING.len()]
+    }
+
+    pub fn prev(self) -> Focus {
+        let i = Self::RING.iter().position(|f| *f == self).unwrap_or(0);
+        Self::RING[(i + Self::RING.len() - 1) % Self::RING.len()]
+    }
+
+    pub fn is_compose(self) -> bool {
+        matches!(self, Focus::Topic | Focus::Payload | Focus::Qos | Focus::Retain)
+    }
+
+    pub fn is_text(self) -> bool {
+        matches!(self, Focus::Topic | Focus::Payload)
+    }
+}
+
+/// A filter for the tree or the log: an MQTT wildcard filter, or plain text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: String,
+}
+
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        !self.text.is_empty()
+    }
+
+    pub fn is_wildcard(&self) -> bool {
+        crate::mqtt::topic::is_wildcard_filter(&self.text)
+    }
+
+    /// Does a full topic match?
+    pub fn matches(&self, topic: &str) -> bool {
+        if self.text.is_empty() {
+            return true;
+        }
+        if self.is_wildcard() {
+            crate::mqtt::topic::filter_matches(&self.text, topic)
+        } else {
+            contains_ignore_case(topic, &self.text)
+        }
+    }
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        hay.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    } else {
+        hay.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct TreeView {
+    pub expanded: HashSet<NodeId>,
+    pub selected: Option<NodeId>,
+    pub filter: Filter,
+    /// First visible row; kept by drawing so the selection stays in view.
+    pub top: Cell<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct LogView {
+    /// Selected entry; None follows the newest.
+    pub selected: Option<u64>,
+    /// While paused, only entries up to this one are shown.
+    pub paused_at: Option<u64>,
+    /// Show only messages under the tree's selected node.
+    pub subtree: bool,
+    pub filter: Filter,
+}
+
+#[derive(Debug, Default)]
+pub struct DetailView {
+    pub scroll: u16,
+    pub page: usize,
+    /// Which pane the detail follows.
+    pub from_log: bool,
+    /// Steps back into the topic's history (0: the message itself).
+    pub back: usize,
+}
+
+pub struct Compose {
+    pub topic: TextArea<'static>,
+    pub payload: TextArea<'static>,
+    pub qos: QoS,
+    pub retain: bool,
+    /// The last outcome or validation problem, and whether it is an error.
+    pub status: Option<(String, bool)>,
+}
+
+impl Compose {
+    pub fn new() -> Compose {
+        let mut topic = TextArea::default();
+        topic.set_placeholder_text("topic, e.g. sensors/b1/cmd");
+        topic.set_cursor_line_style(Style::default());
+        let mut payload = TextArea::default();
+        payload.set_placeholder_text("payload (multi-line); Ctrl+S publishes");
+        payload.set_cursor_line_style(Style::default());
+        payload.set_placeholder_style(Style::default().fg(Color::DarkGray));
+        topic.set_placeholder_style(Style::default().fg(Color::DarkGray));
+        Compose {
+            topic,
+            payload,
+            qos: QoS::AtMostOnce,
+            retain: false,
+            status: None,
+        }
+    }
+
+    pub fn topic_text(&self) -> String {
+        self.topic.lines().join("")
+    }
+
+    pub fn payload_text(&self) -> String {
+        self.payload.lines().join("\n")
+    }
+
+    pub fn set_topic(&mut self, topic: &str) {
+        let mut t = TextArea::new(vec![topic.to_string()]);
+        t.set_placeholder_text("topic, e.g. sensors/b1/cmd");
+        t.set_placeholder_style(Style::default().fg(Color::DarkGray));
+        t.set_cursor_line_style(Style::default());
+        t.move_cursor(ratatui_textarea::CursorMove::End);
+        self.topic = t;
+    }
+
+    /// The reason the topic cannot be published to, if any.
+    pub fn topic_problem(&self) -> Option<String> {
+        crate::mqtt::topic::validate_topic(&self.topic_text())
+            .err()
+            .map(|e| e.to_string())
+    }
+}
+
+impl Default for Compose {
+    fn default() -> Self {
+        Compose::new()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: usize },
+    Picker { selected: usize },
+    /// Typing a filter for the tree (true) or the log (false).
+    FilterInput { tree: bool },
+}

@@ -1,0 +1,83 @@
+//! The compose pane: topic, payload, QoS selector, retain toggle, and the last outcome.
+
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::border_style;
+use super::layout::Areas;
+use super::text::{clean, fit};
+use crate::app::{App, Focus};
+
+pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
+    let c = &app.compose;
+    let block = Block::bordered()
+        .title(" Publish · Ctrl+S ")
+        .border_style(border_style(app.focus.is_compose()));
+    f.render_widget(block, areas.compose);
+    let label = ratatui::layout::Rect::new(
+        areas.compose_topic.x.saturating_sub(6),
+        areas.compose_topic.y,
+        6,
+        1,
+    );
+    if areas.compose_topic.height == 0 {
+        return;
+    }
+    f.render_widget(Paragraph::new(Span::styled("Topic ", Style::default().fg(Color::DarkGray))), label);
+    let field_style = |focused: bool| {
+        if focused {
+            Style::default().bg(Color::Rgb(40, 40, 60))
+        } else {
+            Style::default()
+        }
+    };
+    let mut topic = c.topic.clone();
+    topic.set_style(field_style(app.focus == Focus::Topic));
+    topic.set_cursor_style(if app.focus == Focus::Topic {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    });
+    f.render_widget(&topic, areas.compose_topic);
+
+    let mut qos_spans = vec![Span::styled(" QoS ", Style::default().fg(Color::DarkGray))];
+    for q in 0..=2u8 {
+        let chosen = c.qos.as_u8() == q;
+        let text = if chosen { format!("‹{q}›") } else { format!(" {q} ") };
+        let mut style = if chosen { Style::default().add_modifier(Modifier::BOLD).fg(Color::Yellow) } else { Style::default() };
+        if app.focus == Focus::Qos && chosen {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        qos_spans.push(Span::styled(text, style));
+    }
+    f.render_widget(Paragraph::new(Line::from(qos_spans)), areas.compose_qos);
+    let retain_style = if app.focus == Focus::Retain {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    };
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(" Retain ", Style::default().fg(Color::DarkGray)),
+            Span::styled(if c.retain { "☑" } else { "☐" }, retain_style),
+        ])),
+        areas.compose_retain,
+    );
+    let mut payload = c.payload.clone();
+    payload.set_style(field_style(app.focus == Focus::Payload));
+    payload.set_cursor_style(if app.focus == Focus::Payload {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    });
+    f.render_widget(&payload, areas.compose_payload);
+    if let Some((text, is_error)) = &c.status
+        && areas.compose_status.height > 0
+    {
+        let style = if *is_error { Style::default().fg(Color::Red) } else { Style::default().fg(Color::Green) };
+        let shown = fit(&clean(text), areas.compose_status.width as usize).into_owned();
+        f.render_widget(Paragraph::new(Span::styled(shown, style)), areas.compose_status);
+    }
+}

@@ -1,0 +1,97 @@
+//! The message detail pane: metadata, MQTT 5 properties, and the payload decoded.
+
+use base64::Engine;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::log::time_of;
+use super::payload::{self, Kind};
+use super::text::{clean, fit, human_bytes};
+use crate::app::App;
+
+fn prop(name: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{name}: "), Style::default().fg(Color::DarkGray)),
+        Span::raw(value),
+    ])
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let Some(entry) = app.detail_entry() else {
+        let block = Block::bordered().title(" Detail ").border_style(Style::default().fg(Color::DarkGray));
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        f.render_widget(
+            Paragraph::new(Line::styled("select a topic or a message", Style::default().fg(Color::DarkGray))),
+            inner,
+        );
+        return;
+    };
+    let m = &entry.msg;
+    let title = format!(" {} ", clean(&m.topic));
+    let block = Block::bordered()
+        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
+        .border_style(Style::default().fg(Color::DarkGray));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+
+    let kind = payload::kind(&m.payload);
+    let mut meta = vec![format!("q{}", m.qos.as_u8())];
+    if m.retain {
+        meta.push("retained".into());
+    }
+    if m.dup {
+        meta.push("dup".into());
+    }
+    meta.push(time_of(m.received));
+    meta.push(human_bytes(m.payload.len() as u64));
+    meta.push(kind.label().into());
+    if entry.outgoing {
+        meta.push("published by us".into());
+    }
+    let history = app.store.tree.node(entry.node).history.len();
+    if history > 1 {
+        meta.push(format!("{} of {} kept (< >)", history - app.detail.back, history));
+    }
+    let mut lines = vec![Line::styled(meta.join(" · "), Style::default().add_modifier(Modifier::BOLD))];
+    if let Some(p) = &m.properties {
+        if let Some(ct) = &p.content_type {
+            lines.push(prop("content type", clean(ct).into_owned()));
+        }
+        if let Some(pf) = p.payload_format_indicator {
+            lines.push(prop("payload format", if pf == 1 { "UTF-8".into() } else { "bytes".into() }));
+        }
+        if let Some(e) = p.message_expiry_interval {
+            lines.push(prop("message expiry", format!("{e} s")));
+        }
+        if let Some(rt) = &p.response_topic {
+            lines.push(prop("response topic", clean(rt).into_owned()));
+        }
+        if let Some(cd) = &p.correlation_data {
+            let shown = match std::str::from_utf8(cd) {
+                Ok(t) => clean(t).into_owned(),
+                Err(_) => format!("base64:{}", base64::engine::general_purpose::STANDARD.encode(cd)),
+            };
+            lines.push(prop("correlation data", shown));
+        }
+        for (k, v) in &p.user_properties {
+            lines.push(prop(&format!("user {}", clean(k)), clean(v).into_owned()));
+        }
+        if !p.subscription_identifiers.is_empty() {
+            lines.push(prop("subscription ids", format!("{:?}", p.subscription_identifiers)));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.extend(payload::render(&m.payload, app.detail.page));
+    let mut para = Paragraph::new(lines).scroll((app.detail.scroll, 0));
+    if kind != Kind::Binary {
+        para = para.wrap(Wrap { trim: false });
+    }
+    f.render_widget(para, inner);
+}

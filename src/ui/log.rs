@@ -1,0 +1,73 @@
+//! The message log pane: newest at the bottom, only the visible rows looked at.
+
+use chrono::{DateTime, Local};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::text::{clean, fit, pad, payload_preview, thousands};
+use super::{border_style, selected_style};
+use crate::app::{App, Focus};
+
+pub fn time_of(t: std::time::SystemTime) -> String {
+    let local: DateTime<Local> = t.into();
+    local.format("%H:%M:%S%.3f").to_string()
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let mut title = String::from(" Messages");
+    if app.log.subtree
+        && let Some(sel) = app.tree.selected
+    {
+        title.push_str(&format!(" · {}/#", clean(&app.store.tree.path(sel))));
+    }
+    if app.log.filter.is_active() {
+        title.push_str(&format!(" · filter: {}", clean(&app.log.filter.text)));
+    }
+    match (app.log.paused_at, app.log.selected) {
+        (Some(p), _) => {
+            let new = app.store.log.last_seq().map_or(0, |l| l.saturating_sub(p));
+            title.push_str(&format!(" · paused · {} new", thousands(new)));
+        }
+        (None, None) => title.push_str(" · following"),
+        (None, Some(_)) => {}
+    }
+    title.push(' ');
+    let block = Block::bordered()
+        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
+        .border_style(border_style(app.focus == Focus::Log));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let (rows, selected) = app.log_window(inner.height as usize);
+    let w = inner.width as usize;
+    let topic_w = (w.saturating_sub(20) * 2 / 5).clamp(4, 60);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let m = &e.msg;
+            let mark = if e.outgoing { "▲" } else { " " };
+            let head = format!("{} {mark} ", time_of(m.received));
+            let topic = pad(&clean(&m.topic), topic_w);
+            let flags = format!(" q{}{} ", m.qos.as_u8(), if m.retain { " R" } else { "  " });
+            let used = super::text::width(&head) + topic_w + flags.len();
+            let preview = payload_preview(&m.payload, w.saturating_sub(used));
+            let mut line = Line::from(vec![
+                Span::styled(head, Style::default().fg(if e.outgoing { Color::Magenta } else { Color::DarkGray })),
+                Span::styled(topic, Style::default().fg(Color::Cyan)),
+                Span::styled(flags, Style::default().fg(Color::DarkGray)),
+                Span::raw(preview),
+            ]);
+            if Some(i) == selected {
+                line = line.style(selected_style(app.focus == Focus::Log));
+            }
+            line
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,61 @@
+//! Drawing: a pure function of the app state. Each pane has its module.
+
+pub mod compose;
+pub mod detail;
+pub mod layout;
+pub mod log;
+pub mod overlay;
+pub mod payload;
+pub mod status;
+pub mod text;
+pub mod tree;
+
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, Overlay};
+
+pub(crate) fn border_style(focused: bool) -> Style {
+    if focused {
+        Style::default().fg(Color::Cyan)
+    } else {
+        Style::default().fg(Color::DarkGray)
+    }
+}
+
+pub(crate) fn selected_style(focused: bool) -> Style {
+    if focused {
+        Style::default().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default().bg(Color::DarkGray)
+    }
+}
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let size = f.area();
+    let areas = layout::areas(size);
+    if areas.too_small {
+        let msg = text::fit("terminal too small", size.width as usize).into_owned();
+        f.render_widget(Paragraph::new(Line::raw(msg)), size);
+        return;
+    }
+    tree::draw(f, app, areas.tree);
+    log::draw(f, app, areas.log);
+    detail::draw(f, app, areas.detail);
+    compose::draw(f, app, &areas);
+    status::draw(f, app, areas.status);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => overlay::help(f, size, *scroll),
+        Overlay::Picker { selected } => overlay::picker(f, app, size, *selected),
+        Overlay::FilterInput { tree } => {
+            if *tree {
+                overlay::filter_prompt(f, areas.tree, &app.tree.filter.text)
+            } else {
+                overlay::filter_prompt(f, areas.log, &app.log.filter.text)
+            }
+        }
+    }
+}

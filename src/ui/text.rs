@@ -1,0 +1,202 @@
+//! Untrusted text made safe for the terminal: control and escape characters become visible,
+//! invisible formatting characters are named, and widths are measured per grapheme-ish char
+//! with unicode-width (wide CJK counts 2, combining marks 0).
+
+use std::borrow::Cow;
+
+use unicode_width::UnicodeWidthChar;
+
+/// Characters that change how text is displayed without being visible: zero-width spaces and
+/// joiners, bidi controls, the BOM, soft hyphen.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || is_invisible_format(c)
+}
+
+fn push_escaped(out: &mut String, c: char, keep_newlines: bool) {
+    match c {
+        '\n' if keep_newlines => out.push('\n'),
+        '\t' if keep_newlines => out.push_str("    "),
+        // C0 controls as Unicode control pictures: ESC shows as ␛, NUL as ␀, LF as ␊.
+        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+        '\u{7f}' => out.push('␡'),
+        // C1 controls (CSI is 0x9b) and invisible format characters, named.
+        '\u{80}'..='\u{9f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+        _ => out.push_str(&format!("<U+{:04X}>", c as u32)),
+    }
+}
+
+/// One line of untrusted text: every control character (newlines included) made visible.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            push_escaped(&mut out, c, false);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Multi-line untrusted text: newlines kept, tabs expanded, everything else made visible.
+pub fn clean_multiline(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| needs_escape(c) && c != '\n') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            push_escaped(&mut out, c, true);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cuts `s` (already clean) to at most `max` columns, ending with '…' when cut.
+pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max == 0 {
+        return Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// `s` padded with spaces to exactly `cols` columns (cut with '…' if longer).
+pub fn pad(s: &str, cols: usize) -> String {
+    let cut = fit(s, cols);
+    let w = width(&cut);
+    let mut out = cut.into_owned();
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// A one-line preview of a payload: text if it is UTF-8, else a hex start.
+pub fn payload_preview(payload: &[u8], max_cols: usize) -> String {
+    // Only what fits is looked at: a 5 MiB payload costs no more than a short one.
+    let head = &payload[..payload.len().min(max_cols.saturating_mul(4).max(16))];
+    match std::str::from_utf8(head) {
+        Ok(text) => fit(&clean(text), max_cols).into_owned(),
+        Err(e) if e.valid_up_to() > 0 && e.error_len().is_none() => {
+            // Cut in the middle of a character at the end of `head`: still text.
+            let text = std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("");
+            fit(&clean(text), max_cols).into_owned()
+        }
+        Err(_) => {
+            let hex: String = head
+                .iter()
+                .take(max_cols / 2)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            fit(&format!("⟨{}⟩ {hex}", human_bytes(payload.len() as u64)), max_cols).into_owned()
+        }
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if v < 10.0 {
+        format!("{v:.1} {}", UNITS[unit])
+    } else {
+        format!("{v:.0} {}", UNITS[unit])
+    }
+}
+
+/// 1234567 -> "1,234,567"
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 12345 -> "12.3k"
+pub fn short_count(n: u64) -> String {
+    match n {
+        0..=9_999 => n.to_string(),
+        10_000..=999_999 => format!("{:.1}k", n as f64 / 1000.0),
+        _ => format!("{:.1}M", n as f64 / 1_000_000.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_controls_and_invisibles() {
+        assert_eq!(clean("a\x1b[31mb"), "a␛[31mb");
+        assert_eq!(clean("x\u{9b}2J"), "x\\x9b2J");
+        assert_eq!(clean("a\u{200B}b"), "a<U+200B>b");
+        assert_eq!(clean("l1\nl2"), "l1␊l2");
+        assert_eq!(clean_multiline("l1\nl2\x07"), "l1\nl2␇");
+        assert!(matches!(clean("plain"), Cow::Borrowed(_)));
+        assert!(!clean("\x1b]0;title\x07").contains('\x1b'));
+    }
+
+    #[test]
+    fn widths_and_fitting() {
+        assert_eq!(width("日本"), 4);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(fit("日本語です", 5), "日本…");
+        assert_eq!(width(&pad("日本", 6)), 6);
+        assert_eq!(fit("abc", 0), "");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(short_count(12345), "12.3k");
+        assert_eq!(human_bytes(5 * 1024 * 1024 + 200_000), "5.2 MiB");
+    }
+
+    #[test]
+    fn previews() {
+        assert_eq!(payload_preview(b"21.5", 10), "21.5");
+        assert!(payload_preview(&[0x89, b'P', 0, 0xff], 30).starts_with("⟨4 B⟩ 89500"));
+        let long = "x".repeat(10_000);
+        assert_eq!(width(&payload_preview(long.as_bytes(), 20)), 20);
+    }
+}

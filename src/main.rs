@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use mqscope::cli::{self, Cli, Cmd};
-use mqscope::failure::{self, Failure, runtime};
+use mqscope::failure::{Failure, runtime};
 use mqscope::{broker, demo, headless, logging};
 
 fn main() -> ExitCode {
@@ -46,10 +46,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Sub(args)) => headless::subscribe::run(args).await,
         Some(Cmd::Pub(args)) => headless::publish::run(args).await,
         Some(Cmd::Broker(args)) => run_broker(args).await,
-        None if cli.demo => run_demo().await,
-        None => Err(failure::usage(
-            "the TUI is not built yet; use sub, pub, broker or --demo",
-        )),
+        None => mqscope::explore::run_explorer(cli.conn, cli.filters, cli.demo).await,
     }
 }
 
@@ -65,47 +62,8 @@ async fn run_broker(args: cli::BrokerArgs) -> Result<(), Failure> {
         demo::start(&broker.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
         println!("mqscope demo devices publishing");
     }
-    wait_for_signal().await;
+    mqscope::signals::stop_requested().await;
     broker.stop().await;
     Ok(())
 }
 
-async fn run_demo() -> Result<(), Failure> {
-    let broker = broker::EmbeddedBroker::start(0, None)
-        .await
-        .map_err(|e| runtime(format!("{e:#}")))?;
-    println!(
-        "mqscope demo broker on {} (other clients may connect)",
-        broker.mqtt_url()
-    );
-    demo::start(&broker.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
-    wait_for_signal().await;
-    broker.stop().await;
-    Ok(())
-}
-
-/// Ctrl+C, SIGTERM or SIGHUP.
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate());
-        let hup = signal(SignalKind::hangup());
-        match (term, hup) {
-            (Ok(mut term), Ok(mut hup)) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                    _ = hup.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}

@@ -23,7 +23,7 @@ pub struct Areas {
 }
 
 /// Width of " QoS ‹0› 1 2  Retain ☐".
-const QOS_W: u16 = 12;
+const QOS_W: u16 = 15;
 const RETAIN_W: u16 = 10;
 
 pub fn areas(size: Rect) -> Areas {

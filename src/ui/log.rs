@@ -45,7 +45,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     let (rows, selected) = app.log_window(inner.height as usize);
     let w = inner.width as usize;
-    let topic_w = (w.saturating_sub(20) * 2 / 5).clamp(4, 60);
+    // As wide as the longest visible topic, up to 60% of what the time and flags leave.
+    let longest = rows.iter().map(|e| super::text::width(&clean(&e.msg.topic))).max().unwrap_or(0);
+    let topic_w = longest.clamp(4, (w.saturating_sub(24) * 3 / 5).max(4));
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()

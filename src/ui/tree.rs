@@ -74,7 +74,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let mut right = String::new();
             if !node.children.is_empty() {
                 if !open {
-                    right.push_str(&format!("({} topics) ", short_count(u64::from(node.topic_count))));
+                    let n = node.topic_count;
+                    right.push_str(&format!("({} topic{}) ", short_count(u64::from(n)), if n == 1 { "" } else { "s" }));
                 }
                 right.push_str(&short_count(node.msg_count));
             }

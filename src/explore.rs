@@ -1,0 +1,117 @@
+//! `mqscope [CONN] [-t FILTER]...` and `mqscope --demo`: choose the broker, then run the TUI.
+
+use std::time::Instant;
+
+use crate::app::{App, ConnInfo, Effect, Overlay};
+use crate::cli::ConnArgs;
+use crate::config::Profile;
+use crate::connect::{choose_profile, load_config, settings_for};
+use crate::failure::{Failure, runtime, usage};
+use crate::mqtt::topic::validate_filter;
+use crate::mqtt::{self, BrokerUrl, ConnState, ConnectionSettings, QoS, WorkerOptions};
+use crate::store::Limits;
+use crate::tui::run::{Session, run};
+use crate::tui::terminal;
+
+/// The subscriptions a session starts with: `-t` filters, else the profile's, else '#'.
+pub fn subscriptions(filters: &[String], settings: &ConnectionSettings) -> Vec<(String, QoS)> {
+    if !filters.is_empty() {
+        filters.iter().map(|f| (f.clone(), QoS::AtMostOnce)).collect()
+    } else if settings.subscriptions.is_empty() {
+        vec![("#".to_string(), QoS::AtMostOnce)]
+    } else {
+        settings.subscriptions.clone()
+    }
+}
+
+/// Builds a connection for `profile`: validated settings, the worker, and what the status bar
+/// shows. Used for the first connection and for every profile switch.
+pub fn open(conn: &ConnArgs, filters: &[String], profile: &Profile) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
+    profile.check_files().map_err(|e| e.to_string())?;
+    let mut settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
+    settings.subscriptions = subscriptions(filters, &settings);
+    let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
+    let info = ConnInfo {
+        name: profile.name.clone(),
+        url: settings.url.to_string(),
+        protocol: settings.protocol,
+        insecure: settings.tls.insecure,
+        state: ConnState::Connecting { attempt: 1 },
+        retry_at: None,
+        last_error: None,
+    };
+    Ok((handle, info))
+}
+
+pub async fn run_explorer(conn: ConnArgs, filters: Vec<String>, demo: bool) -> Result<(), Failure> {
+    for f in &filters {
+        validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
+    }
+    let file = load_config(&conn)?;
+    let mut profiles = file.profiles.clone();
+    let mut initial = Vec::new();
+    #[cfg(feature = "embedded-broker")]
+    let mut broker = None;
+    if demo {
+        #[cfg(feature = "embedded-broker")]
+        {
+            let b = crate::broker::EmbeddedBroker::start(0, None)
+                .await
+                .map_err(|e| runtime(format!("{e:#}")))?;
+            crate::demo::start(&b.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
+            let url = BrokerUrl::parse(&b.mqtt_url()).map_err(|e| runtime(e.to_string()))?;
+            let mut p = Profile::adhoc(url);
+            p.name = "demo".into();
+            profiles.insert(0, p);
+            initial.push(Effect::Connect(0));
+            broker = Some(b);
+        }
+        #[cfg(not(feature = "embedded-broker"))]
+        return Err(usage("--demo needs the embedded-broker feature"));
+    } else if let Some(chosen) = choose_profile(&conn, &file)? {
+        // Settings errors (bad overrides, missing secrets) end here, before the screen changes.
+        settings_for(&conn, &chosen)?;
+        let idx = match profiles.iter().position(|p| p.name == chosen.name) {
+            Some(i) => {
+                profiles[i] = chosen;
+                i
+            }
+            None => {
+                profiles.insert(0, chosen);
+                0
+            }
+        };
+        initial.push(Effect::Connect(idx));
+    } else if profiles.is_empty() {
+        let url = BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?;
+        profiles.push(Profile::adhoc(url));
+    }
+    let mut app = App::new(profiles, Limits::default(), Instant::now());
+    if initial.is_empty() {
+        app.overlay = Overlay::Picker { selected: 0 };
+    }
+    if let Some(w) = file.warnings.first() {
+        app.notice = Some(w.clone());
+    }
+    let mut guard = terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;
+    let mut session = Session { handle: None };
+    let mut connect = |p: &Profile| open(&conn, &filters, p);
+    let input = crossterm::event::EventStream::new();
+    let result = run(
+        &mut guard.terminal,
+        &mut app,
+        &mut session,
+        &mut connect,
+        input,
+        initial,
+        crate::signals::stop_requested(),
+        &mut |_| {},
+    )
+    .await;
+    drop(guard);
+    #[cfg(feature = "embedded-broker")]
+    if let Some(b) = broker {
+        b.stop().await;
+    }
+    result.map_err(|e| runtime(format!("{e:#}")))
+}

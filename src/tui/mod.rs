@@ -1,0 +1,5 @@
+//! The interactive explorer: terminal set-up and the event loop, generic over the backend and
+//! the input stream so tests can drive it without a terminal.
+
+pub mod run;
+pub mod terminal;

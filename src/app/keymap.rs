@@ -139,6 +139,7 @@ pub fn lookup(key: &KeyEvent, contexts: &[Ctx]) -> Option<Action> {
 pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
     let base = match code {
         Char(' ') => "Space".to_string(),
+        Char(c) if mods.contains(CTRL) => c.to_ascii_uppercase().to_string(),
         Char(c) => c.to_string(),
         Up => "↑".into(),
         Down => "↓".into(),

@@ -16,12 +16,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         .title(" Publish · Ctrl+S ")
         .border_style(border_style(app.focus.is_compose()));
     f.render_widget(block, areas.compose);
-    let label = ratatui::layout::Rect::new(
-        areas.compose_topic.x.saturating_sub(6),
-        areas.compose_topic.y,
-        6,
-        1,
-    );
+    let label = areas.compose_label;
     if areas.compose_topic.height == 0 {
         return;
     }

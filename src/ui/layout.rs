@@ -14,6 +14,7 @@ pub struct Areas {
     pub log: Rect,
     pub detail: Rect,
     pub compose: Rect,
+    pub compose_label: Rect,
     pub compose_topic: Rect,
     pub compose_qos: Rect,
     pub compose_retain: Rect,
@@ -69,7 +70,6 @@ pub fn areas(size: Rect) -> Areas {
         Constraint::Length(RETAIN_W),
     ])
     .areas(first);
-    let _ = label;
     let (payload, compose_status) = if below.height >= 2 {
         let [p, s] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(below);
         (p, s)
@@ -82,6 +82,7 @@ pub fn areas(size: Rect) -> Areas {
         log,
         detail,
         compose,
+        compose_label: label,
         compose_topic: topic_field,
         compose_qos: qos,
         compose_retain: retain,

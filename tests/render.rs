@@ -1,0 +1,303 @@
+//! Whole screens through ratatui's TestBackend, snapshotted with insta (times redacted), and
+//! hostile wire content that must never reach the terminal raw.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use mqscope::app::{App, ConnInfo};
+use mqscope::mqtt::{ConnState, Message, MqttEvent, Properties, Protocol, QoS};
+use mqscope::store::Limits;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+fn msg(topic: &str, payload: impl Into<Bytes>, qos: QoS, retain: bool) -> Message {
+    Message {
+        topic: topic.into(),
+        payload: payload.into(),
+        qos,
+        retain,
+        dup: false,
+        received: SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000),
+        properties: None,
+    }
+}
+
+fn app() -> App {
+    let now = Instant::now();
+    let mut app = App::new(Vec::new(), Limits::default(), now);
+    app.set_connection(ConnInfo {
+        name: "test".into(),
+        url: "mqtt://127.0.0.1:1883".into(),
+        protocol: Protocol::V5,
+        insecure: false,
+        state: ConnState::Connected { session_present: false },
+        retry_at: None,
+        last_error: None,
+    });
+    app
+}
+
+fn feed(app: &mut App, m: Message) {
+    let now = app.now;
+    app.on_mqtt(MqttEvent::Message(m), now);
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    let now = app.now;
+    app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+}
+
+fn ctrl(app: &mut App, c: char) {
+    let now = app.now;
+    app.on_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)), now);
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    app.size = Rect::new(0, 0, w, h);
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            // A wide character's second cell is a blank placeholder: skip it.
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+macro_rules! snap {
+    ($name:expr, $text:expr) => {
+        insta::with_settings!({filters => vec![(r"\d\d:\d\d:\d\d\.\d\d\d", "[time]")]}, {
+            insta::assert_snapshot!($name, $text);
+        });
+    };
+}
+
+fn sample(app: &mut App) {
+    feed(app, msg("sensors/b1/f2/temp", "21.5", QoS::AtLeastOnce, false));
+    feed(app, msg("sensors/b1/f2/hum", r#"{"rh":40,"ok":true,"tags":["a","b"]}"#, QoS::AtMostOnce, true));
+    feed(app, msg("sensors/b1/f1/temp", "19.0", QoS::AtMostOnce, false));
+    feed(app, msg("$SYS/broker/uptime", "42 seconds", QoS::AtMostOnce, false));
+    feed(app, msg("/leading/slash", "x", QoS::AtMostOnce, false));
+    feed(app, msg("a//b", "empty level", QoS::AtMostOnce, false));
+}
+
+#[test]
+fn empty_start() {
+    let mut app = app();
+    snap!("empty_start", screen(&mut app, 120, 40));
+}
+
+#[test]
+fn nested_topics_expanded() {
+    let mut app = app();
+    sample(&mut app);
+    // Select "sensors" (roots sort: "", "$SYS", "a", "sensors") and open it all.
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('*'));
+    snap!("nested_topics", screen(&mut app, 120, 40));
+}
+
+#[test]
+fn selected_json_message_in_detail() {
+    let mut app = app();
+    sample(&mut app);
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('*'));
+    // sensors > b1 > f1 > temp, f2 > hum: move to "hum".
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Down);
+    }
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("\"rh\": 40,"), "{text}");
+    snap!("json_message", text);
+}
+
+#[test]
+fn binary_message_as_hex() {
+    let mut app = app();
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    png.extend(0u8..40);
+    feed(&mut app, msg("cam/thumb", png, QoS::AtMostOnce, false));
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Down);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("00000000  89 50 4e 47 0d 0a 1a 0a"), "{text}");
+    snap!("binary_message", text);
+}
+
+#[test]
+fn mqtt5_properties_in_detail() {
+    let mut app = app();
+    let mut m = msg("rpc/req", r#"{"op":"ping"}"#, QoS::AtLeastOnce, false);
+    m.properties = Some(Box::new(Properties {
+        content_type: Some("application/json".into()),
+        response_topic: Some("rpc/resp/42".into()),
+        correlation_data: Some(Bytes::from_static(b"req-42")),
+        message_expiry_interval: Some(60),
+        payload_format_indicator: Some(1),
+        user_properties: vec![("trace".into(), "abc".into())],
+        ..Properties::default()
+    }));
+    feed(&mut app, m);
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Down);
+    let text = screen(&mut app, 120, 40);
+    for want in ["content type: application/json", "response topic: rpc/resp/42", "correlation data: req-42", "message expiry: 60 s", "payload format: UTF-8", "user trace: abc"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+}
+
+#[test]
+fn compose_shows_a_validation_error_and_sends_nothing() {
+    let mut app = app();
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "sensors/+/cmd");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("wildcard '+'"), "{text}");
+    snap!("compose_validation_error", text);
+    let now = app.now;
+    let effects = app.on_event(Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now);
+    assert!(effects.is_empty(), "nothing is sent: {effects:?}");
+    assert!(app.compose.status.as_ref().is_some_and(|(s, err)| *err && s.starts_with("not sent")));
+}
+
+#[test]
+fn help_overlay_lists_the_keymap() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    let text = screen(&mut app, 120, 40);
+    for row in mqscope::app::keymap::help_rows() {
+        assert!(text.contains(row.2), "help lists '{}'", row.2);
+    }
+    snap!("help_overlay", text);
+}
+
+#[test]
+fn small_terminals() {
+    let mut app = app();
+    sample(&mut app);
+    snap!("tiny_40x10", screen(&mut app, 40, 10));
+    snap!("too_small_39x10", screen(&mut app, 39, 10));
+    snap!("one_by_one", screen(&mut app, 1, 1));
+    // Every size from 1x1 up draws without a panic.
+    for w in [1u16, 2, 5, 20, 39, 40, 41, 60, 80, 200] {
+        for h in [1u16, 2, 5, 9, 10, 11, 15, 20, 60] {
+            screen(&mut app, w, h);
+        }
+    }
+}
+
+#[test]
+fn tree_filter_keeps_ancestors_of_matches() {
+    let mut app = app();
+    sample(&mut app);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "sensors/+/+/temp");
+    key(&mut app, KeyCode::Enter);
+    let rows: Vec<String> = app.tree_rows().iter().map(|n| app.store.tree.path(*n)).collect();
+    assert_eq!(
+        rows,
+        ["sensors", "sensors/b1", "sensors/b1/f1", "sensors/b1/f1/temp", "sensors/b1/f2", "sensors/b1/f2/temp"]
+    );
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.tree_rows().len(), 4, "filter cleared: the four roots again");
+    // Plain text filters too, case-insensitively.
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "UPTIME");
+    key(&mut app, KeyCode::Enter);
+    let rows: Vec<String> = app.tree_rows().iter().map(|n| app.store.tree.path(*n)).collect();
+    assert_eq!(rows, ["$SYS", "$SYS/broker", "$SYS/broker/uptime"]);
+    let _ = ctrl;
+}
+
+/// Topics and payloads that try to take over the terminal.
+fn hostile(app: &mut App) {
+    let nasty: Vec<(&str, Vec<u8>)> = vec![
+        ("evil/\x1b[2J\x1b[31mred", b"\x1b]0;pwned\x07\x1b[?1049l".to_vec()),
+        ("evil/c1", "\u{9b}31mcsi \u{85} nel".as_bytes().to_vec()),
+        ("evil/utf8", vec![0xff, 0xfe, b'a', 0xc3, 0x28, b'\n', b'\r', 0x07, 0x08]),
+        ("evil/zero\u{200b}width\u{202e}rtl", "a\u{200b}b\u{202e}c\u{feff}".as_bytes().to_vec()),
+        ("evil/wide/日本語", "全角テキスト😀 e\u{301}".as_bytes().to_vec()),
+        ("evil/long", "L".repeat(10_000).into_bytes()),
+    ];
+    for (t, p) in nasty {
+        feed(app, msg(t, p, QoS::AtMostOnce, false));
+    }
+}
+
+#[test]
+fn hostile_content_is_escaped_and_aligned() {
+    let mut app = app();
+    hostile(&mut app);
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('*'));
+    key(&mut app, KeyCode::Down);
+    let text = screen(&mut app, 120, 40);
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "no control character on screen");
+    assert!(text.contains("␛[2J␛[31mred"), "{text}");
+    assert!(text.contains("<U+200B>"), "{text}");
+    // Every row is exactly the terminal's width: wide characters are measured, not guessed.
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+    let buf = term.backend().buffer();
+    for y in 0..40u16 {
+        // A wide character takes its cell and the next; ratatui keeps the next one blank.
+        let mut width = 0;
+        let mut x = 0u16;
+        while x < 120 {
+            let w = unicode_width::UnicodeWidthStr::width(buf[(x, y)].symbol()).max(1);
+            width += w;
+            x += w as u16;
+        }
+        assert_eq!(width, 120, "row {y} is 120 columns");
+    }
+    snap!("hostile_content", text);
+}
+
+#[test]
+fn no_escape_byte_from_the_wire_reaches_the_terminal() {
+    // Render through the real crossterm backend into a byte buffer: what a terminal would get.
+    let mut app = app();
+    hostile(&mut app);
+    key(&mut app, KeyCode::Char('l'));
+    key(&mut app, KeyCode::Char('*'));
+    for _ in 0..8 {
+        app.size = Rect::new(0, 0, 120, 40);
+        let mut out: Vec<u8> = Vec::new();
+        {
+            let backend = ratatui::backend::CrosstermBackend::new(&mut out);
+            let mut term = Terminal::with_options(
+                backend,
+                ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 120, 40)) },
+            )
+            .unwrap();
+            term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+        }
+        for bad in [&b"\x1b]0;"[..], b"\x07", b"\x1b[2J", b"\x1b[?1049l", b"\xc2\x9b", b"\xc2\x85", b"\x08", b"\r"] {
+            assert!(
+                !out.windows(bad.len()).any(|w| w == bad),
+                "{bad:?} reached the terminal"
+            );
+        }
+        key(&mut app, KeyCode::Down);
+    }
+}

@@ -1,0 +1,223 @@
+//! The real event loop, driven by scripted keys on a TestBackend, against the embedded broker:
+//! publishing at every QoS with and without retain (checked at a second client), the tree's keys,
+//! pause and follow.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::client::{self, Client};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use mqscope::app::{App, Effect};
+use mqscope::broker::EmbeddedBroker;
+use mqscope::config::Profile;
+use mqscope::mqtt::{BrokerUrl, MqttEvent, Protocol, QoS};
+use mqscope::store::Limits;
+use mqscope::tui::run::{Session, run};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::{mpsc, watch};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn key(code: KeyCode) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(c: char) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+}
+
+/// What the script can see of the app after each draw.
+#[derive(Clone, Default, Debug)]
+struct Seen {
+    status: Option<String>,
+    topics: u32,
+    connected: bool,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let url = broker.mqtt_url();
+    for protocol in [Protocol::V5, Protocol::V311] {
+        let topic = format!("ui/{protocol}/cmd");
+        let mut watcher = Client::start(&client::settings(&url, Protocol::V5));
+        watcher.subscribe("ui/#", QoS::ExactlyOnce).await;
+
+        let mut profile = Profile::adhoc(BrokerUrl::parse(&url).unwrap());
+        profile.protocol = protocol;
+        let mut app = App::new(vec![profile], Limits::default(), Instant::now());
+        let mut session = Session { handle: None };
+        let conn = mqscope::cli::ConnArgs::default();
+        let mut connect = |p: &Profile| mqscope::explore::open(&conn, &["ui/#".to_string()], p);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let input = tokio_stream_from(rx);
+        let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
+        let mut observe = move |app: &App| {
+            let _ = seen_tx.send(Seen {
+                status: app.compose.status.as_ref().map(|s| s.0.clone()),
+                topics: app.store.tree.topic_count(),
+                connected: matches!(app.conn.as_ref().map(|c| &c.state), Some(mqscope::mqtt::ConnState::Connected { .. })),
+            });
+        };
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let script = async {
+            tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.connected)).await.expect("connects").unwrap();
+            // Focus the topic field and type it once.
+            tx.send(key(KeyCode::Tab)).unwrap();
+            tx.send(key(KeyCode::Tab)).unwrap();
+            for c in topic.chars() {
+                tx.send(key(KeyCode::Char(c))).unwrap();
+            }
+            tx.send(key(KeyCode::Enter)).unwrap(); // on to the payload
+            let mut retained = false;
+            for qos in [0u8, 1, 2] {
+                for retain in [false, true] {
+                    let payload = format!("q{qos} r{retain}");
+                    tx.send(ctrl('a')).unwrap(); // start of line in the payload editor
+                    tx.send(ctrl('k')).unwrap(); // delete to its end
+                    for c in payload.chars() {
+                        tx.send(key(KeyCode::Char(c))).unwrap();
+                    }
+                    tx.send(key(KeyCode::Tab)).unwrap(); // QoS
+                    tx.send(key(KeyCode::Char(char::from(b'0' + qos)))).unwrap();
+                    tx.send(key(KeyCode::Tab)).unwrap(); // retain
+                    if retain != retained {
+                        tx.send(key(KeyCode::Char(' '))).unwrap();
+                        retained = retain;
+                    }
+                    tx.send(ctrl('s')).unwrap();
+                    let want = match qos {
+                        0 => "sent (QoS 0)",
+                        1 => "acknowledged (PUBACK)",
+                        _ => "completed (PUBCOMP)",
+                    };
+                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.status.as_deref() == Some(want)))
+                        .await
+                        .unwrap_or_else(|_| panic!("outcome '{want}' shown"))
+                        .unwrap();
+                    let got = watcher
+                        .wait_for("the published message", |e| match e {
+                            MqttEvent::Message(m) if m.topic == topic => Some(m.clone()),
+                            _ => None,
+                        })
+                        .await;
+                    assert_eq!(&got.payload[..], payload.as_bytes());
+                    assert_eq!(got.qos.as_u8(), qos, "{payload}");
+                    if retain {
+                        // A fresh subscriber gets exactly this message, flagged retained.
+                        let mut fresh = Client::start(&client::settings(&url, Protocol::V5));
+                        fresh.subscribe(&topic, QoS::ExactlyOnce).await;
+                        let kept = fresh.message().await;
+                        assert!(kept.retain, "{payload}: retained");
+                        assert_eq!(&kept.payload[..], payload.as_bytes());
+                        assert_eq!(kept.qos.as_u8(), qos, "{payload}: min(publish, subscription) QoS");
+                        fresh.stop().await;
+                    }
+                    // Shift+Tab twice: back to the payload field.
+                    tx.send(Ok(Event::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)))).unwrap();
+                    tx.send(Ok(Event::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)))).unwrap();
+                    // The explorer itself subscribes to ui/#: its own message shows up too.
+                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics >= 1)).await.unwrap().unwrap();
+                }
+            }
+            tx.send(key(KeyCode::Esc)).unwrap();
+            tx.send(key(KeyCode::Char('q'))).unwrap();
+        };
+        let looped = run(
+            &mut terminal,
+            &mut app,
+            &mut session,
+            &mut connect,
+            input,
+            vec![Effect::Connect(0)],
+            std::future::pending(),
+            &mut observe,
+        );
+        let (result, ()) = tokio::join!(looped, script);
+        result.expect("loop ends cleanly");
+        assert!(app.quit);
+        // Our six publishes are in the log, marked as ours, and the broker kept the retained one.
+        assert_eq!(app.store.log.iter_from(0).filter(|e| e.outgoing).count(), 6);
+        let mut late = Client::start(&client::settings(&url, Protocol::V5));
+        late.subscribe(&topic, QoS::ExactlyOnce).await;
+        let kept = late.message().await;
+        assert!(kept.retain);
+        assert_eq!(&kept.payload[..], b"q2 rtrue");
+        late.stop().await;
+        watcher.stop().await;
+    }
+    broker.stop().await;
+}
+
+fn tokio_stream_from(
+    mut rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
+) -> impl futures::Stream<Item = std::io::Result<Event>> + Unpin {
+    Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
+}
+
+#[test]
+fn keys_expand_collapse_pause_and_follow() {
+    let now = Instant::now();
+    let mut app = App::new(Vec::new(), Limits::default(), now);
+    let m = |t: &str, p: &str| mqscope::mqtt::Message {
+        topic: t.into(),
+        payload: bytes::Bytes::from(p.to_string()),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        received: std::time::SystemTime::now(),
+        properties: None,
+    };
+    for t in ["a/b/c", "a/b/d", "a/e", "z"] {
+        app.on_mqtt(MqttEvent::Message(m(t, "1")), now);
+    }
+    let press = |app: &mut App, code: KeyCode| {
+        app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+    };
+    let paths = |app: &App| -> Vec<String> { app.tree_rows().iter().map(|n| app.store.tree.path(*n)).collect() };
+    assert_eq!(paths(&app), ["a", "z"]);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(paths(&app), ["a", "a/b", "a/e", "z"]);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(paths(&app), ["a", "a/b", "a/b/c", "a/b/d", "a/e", "z"]);
+    press(&mut app, KeyCode::Down); // a/b/c
+    press(&mut app, KeyCode::Left); // a leaf: goes to its parent
+    assert_eq!(app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(), Some("a/b"));
+    press(&mut app, KeyCode::Left); // collapses a/b
+    assert_eq!(paths(&app), ["a", "a/b", "a/e", "z"]);
+    // New topics appear live without moving the selection.
+    app.on_mqtt(MqttEvent::Message(m("a/a", "new")), now);
+    assert_eq!(app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(), Some("a/b"));
+    assert_eq!(paths(&app), ["a", "a/a", "a/b", "a/e", "z"]);
+
+    // The log: pause holds the view and counts what arrives.
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' '));
+    let (before, _) = app.log_window(10);
+    for i in 0..3 {
+        app.on_mqtt(MqttEvent::Message(m("z", &i.to_string())), now);
+    }
+    let (during, _) = app.log_window(10);
+    assert_eq!(
+        before.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        during.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        "paused: the view holds"
+    );
+    let new = app.store.log.last_seq().unwrap() - app.log.paused_at.unwrap();
+    assert_eq!(new, 3);
+    press(&mut app, KeyCode::Char(' '));
+    let (after, _) = app.log_window(10);
+    assert_eq!(after.last().map(|e| e.seq), app.store.log.last_seq(), "resumed: following");
+    // Moving up selects; f follows again.
+    press(&mut app, KeyCode::Up);
+    assert!(app.log.selected.is_some());
+    press(&mut app, KeyCode::Char('f'));
+    assert!(app.log.selected.is_none());
+    // Subtree scope: only messages under the tree's selection (a/b).
+    press(&mut app, KeyCode::Char('s'));
+    let (scoped, _) = app.log_window(20);
+    assert!(scoped.iter().all(|e| e.msg.topic.starts_with("a/b/")), "{:?}", scoped.iter().map(|e| &e.msg.topic).collect::<Vec<_>>());
+}

@@ -16,7 +16,10 @@ use crate::tui::terminal;
 /// The subscriptions a session starts with: `-t` filters, else the profile's, else '#'.
 pub fn subscriptions(filters: &[String], settings: &ConnectionSettings) -> Vec<(String, QoS)> {
     if !filters.is_empty() {
-        filters.iter().map(|f| (f.clone(), QoS::AtMostOnce)).collect()
+        filters
+            .iter()
+            .map(|f| (f.clone(), QoS::AtMostOnce))
+            .collect()
     } else if settings.subscriptions.is_empty() {
         vec![("#".to_string(), QoS::AtMostOnce)]
     } else {
@@ -26,7 +29,11 @@ pub fn subscriptions(filters: &[String], settings: &ConnectionSettings) -> Vec<(
 
 /// Builds a connection for `profile`: validated settings, the worker, and what the status bar
 /// shows. Used for the first connection and for every profile switch.
-pub fn open(conn: &ConnArgs, filters: &[String], profile: &Profile) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
+pub fn open(
+    conn: &ConnArgs,
+    filters: &[String],
+    profile: &Profile,
+) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
     profile.check_files().map_err(|e| e.to_string())?;
     let mut settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
     settings.subscriptions = subscriptions(filters, &settings);
@@ -93,15 +100,14 @@ pub async fn run_explorer(conn: ConnArgs, filters: Vec<String>, demo: bool) -> R
     if let Some(w) = file.warnings.first() {
         app.notice = Some(w.clone());
     }
-    let mut guard = terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;
-    let mut session = Session { handle: None };
-    let mut connect = |p: &Profile| open(&conn, &filters, p);
+    let mut guard =
+        terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;
+    let mut session = Session::new(|p: &Profile| open(&conn, &filters, p));
     let input = crossterm::event::EventStream::new();
     let result = run(
         &mut guard.terminal,
         &mut app,
         &mut session,
-        &mut connect,
         input,
         initial,
         crate::signals::stop_requested(),

@@ -5,6 +5,7 @@
 //! - `headless`: the `sub` and `pub` commands;
 //! - `broker` and `demo`: the embedded broker and its simulated devices.
 
+pub mod app;
 #[cfg(feature = "embedded-broker")]
 pub mod broker;
 pub mod cli;
@@ -15,9 +16,8 @@ pub mod explore;
 pub mod failure;
 pub mod headless;
 pub mod logging;
-pub mod signals;
 pub mod mqtt;
+pub mod signals;
 pub mod store;
-pub mod ui;
-pub mod app;
 pub mod tui;
+pub mod ui;

@@ -66,4 +66,3 @@ async fn run_broker(args: cli::BrokerArgs) -> Result<(), Failure> {
     broker.stop().await;
     Ok(())
 }
-

@@ -25,7 +25,10 @@ fn key(code: KeyCode) -> std::io::Result<Event> {
 }
 
 fn ctrl(c: char) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
 }
 
 /// What the script can see of the app after each draw.
@@ -48,9 +51,9 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
         let mut profile = Profile::adhoc(BrokerUrl::parse(&url).unwrap());
         profile.protocol = protocol;
         let mut app = App::new(vec![profile], Limits::default(), Instant::now());
-        let mut session = Session { handle: None };
         let conn = mqscope::cli::ConnArgs::default();
-        let mut connect = |p: &Profile| mqscope::explore::open(&conn, &["ui/#".to_string()], p);
+        let mut session =
+            Session::new(|p: &Profile| mqscope::explore::open(&conn, &["ui/#".to_string()], p));
         let (tx, rx) = mpsc::unbounded_channel();
         let input = tokio_stream_from(rx);
         let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
@@ -58,12 +61,18 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
             let _ = seen_tx.send(Seen {
                 status: app.compose.status.as_ref().map(|s| s.0.clone()),
                 topics: app.store.tree.topic_count(),
-                connected: matches!(app.conn.as_ref().map(|c| &c.state), Some(mqscope::mqtt::ConnState::Connected { .. })),
+                connected: matches!(
+                    app.conn.as_ref().map(|c| &c.state),
+                    Some(mqscope::mqtt::ConnState::Connected { .. })
+                ),
             });
         };
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         let script = async {
-            tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.connected)).await.expect("connects").unwrap();
+            tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.connected))
+                .await
+                .expect("connects")
+                .unwrap();
             // Focus the topic field and type it once.
             tx.send(key(KeyCode::Tab)).unwrap();
             tx.send(key(KeyCode::Tab)).unwrap();
@@ -93,10 +102,13 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
                         1 => "acknowledged (PUBACK)",
                         _ => "completed (PUBCOMP)",
                     };
-                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.status.as_deref() == Some(want)))
-                        .await
-                        .unwrap_or_else(|_| panic!("outcome '{want}' shown"))
-                        .unwrap();
+                    tokio::time::timeout(
+                        WAIT,
+                        seen_rx.wait_for(|s| s.status.as_deref() == Some(want)),
+                    )
+                    .await
+                    .unwrap_or_else(|_| panic!("outcome '{want}' shown"))
+                    .unwrap();
                     let got = watcher
                         .wait_for("the published message", |e| match e {
                             MqttEvent::Message(m) if m.topic == topic => Some(m.clone()),
@@ -112,14 +124,29 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
                         let kept = fresh.message().await;
                         assert!(kept.retain, "{payload}: retained");
                         assert_eq!(&kept.payload[..], payload.as_bytes());
-                        assert_eq!(kept.qos.as_u8(), qos, "{payload}: min(publish, subscription) QoS");
+                        assert_eq!(
+                            kept.qos.as_u8(),
+                            qos,
+                            "{payload}: min(publish, subscription) QoS"
+                        );
                         fresh.stop().await;
                     }
                     // Shift+Tab twice: back to the payload field.
-                    tx.send(Ok(Event::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)))).unwrap();
-                    tx.send(Ok(Event::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)))).unwrap();
+                    tx.send(Ok(Event::Key(KeyEvent::new(
+                        KeyCode::BackTab,
+                        KeyModifiers::SHIFT,
+                    ))))
+                    .unwrap();
+                    tx.send(Ok(Event::Key(KeyEvent::new(
+                        KeyCode::BackTab,
+                        KeyModifiers::SHIFT,
+                    ))))
+                    .unwrap();
                     // The explorer itself subscribes to ui/#: its own message shows up too.
-                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics >= 1)).await.unwrap().unwrap();
+                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics >= 1))
+                        .await
+                        .unwrap()
+                        .unwrap();
                 }
             }
             tx.send(key(KeyCode::Esc)).unwrap();
@@ -129,7 +156,6 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
             &mut terminal,
             &mut app,
             &mut session,
-            &mut connect,
             input,
             vec![Effect::Connect(0)],
             std::future::pending(),
@@ -176,7 +202,12 @@ fn keys_expand_collapse_pause_and_follow() {
     let press = |app: &mut App, code: KeyCode| {
         app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
     };
-    let paths = |app: &App| -> Vec<String> { app.tree_rows().iter().map(|n| app.store.tree.path(*n)).collect() };
+    let paths = |app: &App| -> Vec<String> {
+        app.tree_rows()
+            .iter()
+            .map(|n| app.store.tree.path(*n))
+            .collect()
+    };
     assert_eq!(paths(&app), ["a", "z"]);
     press(&mut app, KeyCode::Right);
     assert_eq!(paths(&app), ["a", "a/b", "a/e", "z"]);
@@ -185,12 +216,18 @@ fn keys_expand_collapse_pause_and_follow() {
     assert_eq!(paths(&app), ["a", "a/b", "a/b/c", "a/b/d", "a/e", "z"]);
     press(&mut app, KeyCode::Down); // a/b/c
     press(&mut app, KeyCode::Left); // a leaf: goes to its parent
-    assert_eq!(app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(), Some("a/b"));
+    assert_eq!(
+        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        Some("a/b")
+    );
     press(&mut app, KeyCode::Left); // collapses a/b
     assert_eq!(paths(&app), ["a", "a/b", "a/e", "z"]);
     // New topics appear live without moving the selection.
     app.on_mqtt(MqttEvent::Message(m("a/a", "new")), now);
-    assert_eq!(app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(), Some("a/b"));
+    assert_eq!(
+        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        Some("a/b")
+    );
     assert_eq!(paths(&app), ["a", "a/a", "a/b", "a/e", "z"]);
 
     // The log: pause holds the view and counts what arrives.
@@ -210,7 +247,11 @@ fn keys_expand_collapse_pause_and_follow() {
     assert_eq!(new, 3);
     press(&mut app, KeyCode::Char(' '));
     let (after, _) = app.log_window(10);
-    assert_eq!(after.last().map(|e| e.seq), app.store.log.last_seq(), "resumed: following");
+    assert_eq!(
+        after.last().map(|e| e.seq),
+        app.store.log.last_seq(),
+        "resumed: following"
+    );
     // Moving up selects; f follows again.
     press(&mut app, KeyCode::Up);
     assert!(app.log.selected.is_some());
@@ -219,5 +260,9 @@ fn keys_expand_collapse_pause_and_follow() {
     // Subtree scope: only messages under the tree's selection (a/b).
     press(&mut app, KeyCode::Char('s'));
     let (scoped, _) = app.log_window(20);
-    assert!(scoped.iter().all(|e| e.msg.topic.starts_with("a/b/")), "{:?}", scoped.iter().map(|e| &e.msg.topic).collect::<Vec<_>>());
+    assert!(
+        scoped.iter().all(|e| e.msg.topic.starts_with("a/b/")),
+        "{:?}",
+        scoped.iter().map(|e| &e.msg.topic).collect::<Vec<_>>()
+    );
 }

@@ -32,7 +32,9 @@ fn app() -> App {
         url: "mqtt://127.0.0.1:1883".into(),
         protocol: Protocol::V5,
         insecure: false,
-        state: ConnState::Connected { session_present: false },
+        state: ConnState::Connected {
+            session_present: false,
+        },
         retry_at: None,
         last_error: None,
     });
@@ -51,7 +53,10 @@ fn key(app: &mut App, code: KeyCode) {
 
 fn ctrl(app: &mut App, c: char) {
     let now = app.now;
-    app.on_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)), now);
+    app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        now,
+    );
 }
 
 fn type_text(app: &mut App, s: &str) {
@@ -90,10 +95,27 @@ macro_rules! snap {
 }
 
 fn sample(app: &mut App) {
-    feed(app, msg("sensors/b1/f2/temp", "21.5", QoS::AtLeastOnce, false));
-    feed(app, msg("sensors/b1/f2/hum", r#"{"rh":40,"ok":true,"tags":["a","b"]}"#, QoS::AtMostOnce, true));
-    feed(app, msg("sensors/b1/f1/temp", "19.0", QoS::AtMostOnce, false));
-    feed(app, msg("$SYS/broker/uptime", "42 seconds", QoS::AtMostOnce, false));
+    feed(
+        app,
+        msg("sensors/b1/f2/temp", "21.5", QoS::AtLeastOnce, false),
+    );
+    feed(
+        app,
+        msg(
+            "sensors/b1/f2/hum",
+            r#"{"rh":40,"ok":true,"tags":["a","b"]}"#,
+            QoS::AtMostOnce,
+            true,
+        ),
+    );
+    feed(
+        app,
+        msg("sensors/b1/f1/temp", "19.0", QoS::AtMostOnce, false),
+    );
+    feed(
+        app,
+        msg("$SYS/broker/uptime", "42 seconds", QoS::AtMostOnce, false),
+    );
     feed(app, msg("/leading/slash", "x", QoS::AtMostOnce, false));
     feed(app, msg("a//b", "empty level", QoS::AtMostOnce, false));
 }
@@ -159,7 +181,14 @@ fn mqtt5_properties_in_detail() {
     key(&mut app, KeyCode::Char('l'));
     key(&mut app, KeyCode::Down);
     let text = screen(&mut app, 120, 40);
-    for want in ["content type: application/json", "response topic: rpc/resp/42", "correlation data: req-42", "message expiry: 60 s", "payload format: UTF-8", "user trace: abc"] {
+    for want in [
+        "content type: application/json",
+        "response topic: rpc/resp/42",
+        "correlation data: req-42",
+        "message expiry: 60 s",
+        "payload format: UTF-8",
+        "user trace: abc",
+    ] {
         assert!(text.contains(want), "{want}: {text}");
     }
 }
@@ -174,9 +203,17 @@ fn compose_shows_a_validation_error_and_sends_nothing() {
     assert!(text.contains("wildcard '+'"), "{text}");
     snap!("compose_validation_error", text);
     let now = app.now;
-    let effects = app.on_event(Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)), now);
+    let effects = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        now,
+    );
     assert!(effects.is_empty(), "nothing is sent: {effects:?}");
-    assert!(app.compose.status.as_ref().is_some_and(|(s, err)| *err && s.starts_with("not sent")));
+    assert!(
+        app.compose
+            .status
+            .as_ref()
+            .is_some_and(|(s, err)| *err && s.starts_with("not sent"))
+    );
 }
 
 #[test]
@@ -212,19 +249,38 @@ fn tree_filter_keeps_ancestors_of_matches() {
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "sensors/+/+/temp");
     key(&mut app, KeyCode::Enter);
-    let rows: Vec<String> = app.tree_rows().iter().map(|n| app.store.tree.path(*n)).collect();
+    let rows: Vec<String> = app
+        .tree_rows()
+        .iter()
+        .map(|n| app.store.tree.path(*n))
+        .collect();
     assert_eq!(
         rows,
-        ["sensors", "sensors/b1", "sensors/b1/f1", "sensors/b1/f1/temp", "sensors/b1/f2", "sensors/b1/f2/temp"]
+        [
+            "sensors",
+            "sensors/b1",
+            "sensors/b1/f1",
+            "sensors/b1/f1/temp",
+            "sensors/b1/f2",
+            "sensors/b1/f2/temp"
+        ]
     );
     key(&mut app, KeyCode::Char('/'));
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.tree_rows().len(), 4, "filter cleared: the four roots again");
+    assert_eq!(
+        app.tree_rows().len(),
+        4,
+        "filter cleared: the four roots again"
+    );
     // Plain text filters too, case-insensitively.
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "UPTIME");
     key(&mut app, KeyCode::Enter);
-    let rows: Vec<String> = app.tree_rows().iter().map(|n| app.store.tree.path(*n)).collect();
+    let rows: Vec<String> = app
+        .tree_rows()
+        .iter()
+        .map(|n| app.store.tree.path(*n))
+        .collect();
     assert_eq!(rows, ["$SYS", "$SYS/broker", "$SYS/broker/uptime"]);
     let _ = ctrl;
 }
@@ -232,11 +288,23 @@ fn tree_filter_keeps_ancestors_of_matches() {
 /// Topics and payloads that try to take over the terminal.
 fn hostile(app: &mut App) {
     let nasty: Vec<(&str, Vec<u8>)> = vec![
-        ("evil/\x1b[2J\x1b[31mred", b"\x1b]0;pwned\x07\x1b[?1049l".to_vec()),
+        (
+            "evil/\x1b[2J\x1b[31mred",
+            b"\x1b]0;pwned\x07\x1b[?1049l".to_vec(),
+        ),
         ("evil/c1", "\u{9b}31mcsi \u{85} nel".as_bytes().to_vec()),
-        ("evil/utf8", vec![0xff, 0xfe, b'a', 0xc3, 0x28, b'\n', b'\r', 0x07, 0x08]),
-        ("evil/zero\u{200b}width\u{202e}rtl", "a\u{200b}b\u{202e}c\u{feff}".as_bytes().to_vec()),
-        ("evil/wide/日本語", "全角テキスト😀 e\u{301}".as_bytes().to_vec()),
+        (
+            "evil/utf8",
+            vec![0xff, 0xfe, b'a', 0xc3, 0x28, b'\n', b'\r', 0x07, 0x08],
+        ),
+        (
+            "evil/zero\u{200b}width\u{202e}rtl",
+            "a\u{200b}b\u{202e}c\u{feff}".as_bytes().to_vec(),
+        ),
+        (
+            "evil/wide/日本語",
+            "全角テキスト😀 e\u{301}".as_bytes().to_vec(),
+        ),
         ("evil/long", "L".repeat(10_000).into_bytes()),
     ];
     for (t, p) in nasty {
@@ -252,7 +320,10 @@ fn hostile_content_is_escaped_and_aligned() {
     key(&mut app, KeyCode::Char('*'));
     key(&mut app, KeyCode::Down);
     let text = screen(&mut app, 120, 40);
-    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "no control character on screen");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "no control character on screen"
+    );
     assert!(text.contains("␛[2J␛[31mred"), "{text}");
     assert!(text.contains("<U+200B>"), "{text}");
     // Every row is exactly the terminal's width: wide characters are measured, not guessed.
@@ -287,12 +358,23 @@ fn no_escape_byte_from_the_wire_reaches_the_terminal() {
             let backend = ratatui::backend::CrosstermBackend::new(&mut out);
             let mut term = Terminal::with_options(
                 backend,
-                ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 120, 40)) },
+                ratatui::TerminalOptions {
+                    viewport: ratatui::Viewport::Fixed(Rect::new(0, 0, 120, 40)),
+                },
             )
             .unwrap();
             term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
         }
-        for bad in [&b"\x1b]0;"[..], b"\x07", b"\x1b[2J", b"\x1b[?1049l", b"\xc2\x9b", b"\xc2\x85", b"\x08", b"\r"] {
+        for bad in [
+            &b"\x1b]0;"[..],
+            b"\x07",
+            b"\x1b[2J",
+            b"\x1b[?1049l",
+            b"\xc2\x9b",
+            b"\xc2\x85",
+            b"\x08",
+            b"\r",
+        ] {
             assert!(
                 !out.windows(bad.len()).any(|w| w == bad),
                 "{bad:?} reached the terminal"

@@ -78,7 +78,11 @@ impl App {
         let start = from.unwrap_or(newest).min(newest);
         let mut last = None;
         if back {
-            let iter = self.store.log.iter_back_from(start).filter(|e| self.log_shows(e));
+            let iter = self
+                .store
+                .log
+                .iter_back_from(start)
+                .filter(|e| self.log_shows(e));
             for (i, e) in iter.enumerate() {
                 last = Some(e.seq);
                 if i >= n {

@@ -72,11 +72,17 @@ impl App {
         match self.overlay.clone() {
             Overlay::Help { scroll } => {
                 match key.code {
-                    KeyCode::Down | KeyCode::Char('j') => self.overlay = Overlay::Help { scroll: scroll + 1 },
-                    KeyCode::Up | KeyCode::Char('k') => {
-                        self.overlay = Overlay::Help { scroll: scroll.saturating_sub(1) }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        self.overlay = Overlay::Help { scroll: scroll + 1 }
                     }
-                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        self.overlay = Overlay::Help {
+                            scroll: scroll.saturating_sub(1),
+                        }
+                    }
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        self.quit = true
+                    }
                     _ => self.overlay = Overlay::None,
                 }
                 return Vec::new();
@@ -120,10 +126,14 @@ impl App {
         let n = self.profiles.len();
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => {
-                self.overlay = Overlay::Picker { selected: selected.saturating_sub(1) }
+                self.overlay = Overlay::Picker {
+                    selected: selected.saturating_sub(1),
+                }
             }
             KeyCode::Down | KeyCode::Char('j') => {
-                self.overlay = Overlay::Picker { selected: (selected + 1).min(n.saturating_sub(1)) }
+                self.overlay = Overlay::Picker {
+                    selected: (selected + 1).min(n.saturating_sub(1)),
+                }
             }
             KeyCode::Enter if n > 0 => {
                 self.overlay = Overlay::None;
@@ -138,7 +148,11 @@ impl App {
     }
 
     fn filter_key(&mut self, key: KeyEvent, tree: bool) {
-        let filter = if tree { &mut self.tree.filter } else { &mut self.log.filter };
+        let filter = if tree {
+            &mut self.tree.filter
+        } else {
+            &mut self.log.filter
+        };
         match key.code {
             KeyCode::Esc => {
                 filter.text.clear();
@@ -149,8 +163,12 @@ impl App {
                 filter.text.pop();
             }
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => filter.text.clear(),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.text.push(c),
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                filter.text.clear()
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                filter.text.push(c)
+            }
             _ => {}
         }
         if tree {
@@ -173,9 +191,12 @@ impl App {
             Action::FocusNext => self.set_focus(self.focus.next()),
             Action::FocusPrev => self.set_focus(self.focus.prev()),
             Action::Leave => self.set_focus(Focus::Tree),
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
-                self.navigate(action)
-            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.navigate(action),
             Action::Expand => self.expand(),
             Action::Collapse => self.collapse(),
             Action::ExpandAll => {
@@ -200,7 +221,9 @@ impl App {
                 }
             }
             Action::Filter => {
-                self.overlay = Overlay::FilterInput { tree: self.focus != Focus::Log };
+                self.overlay = Overlay::FilterInput {
+                    tree: self.focus != Focus::Log,
+                };
             }
             Action::PublishHere => {
                 let topic = if self.focus == Focus::Log {
@@ -220,10 +243,12 @@ impl App {
             }
             Action::Qos(n) => self.compose.qos = QoS::from_u8(n).unwrap_or_default(),
             Action::QosLeft => {
-                self.compose.qos = QoS::from_u8(self.compose.qos.as_u8().saturating_sub(1)).unwrap_or_default()
+                self.compose.qos =
+                    QoS::from_u8(self.compose.qos.as_u8().saturating_sub(1)).unwrap_or_default()
             }
             Action::QosRight => {
-                self.compose.qos = QoS::from_u8((self.compose.qos.as_u8() + 1).min(2)).unwrap_or_default()
+                self.compose.qos =
+                    QoS::from_u8((self.compose.qos.as_u8() + 1).min(2)).unwrap_or_default()
             }
             Action::ToggleRetain => self.compose.retain = !self.compose.retain,
             Action::Publish => return self.publish(),
@@ -304,7 +329,10 @@ impl App {
                     _ => None, // End: follow the newest again
                 };
                 // Reaching the newest by moving down follows again.
-                if self.log.selected.is_some() && self.log.selected == self.log_step(None, true, 0) && matches!(action, Action::Down | Action::PageDown) {
+                if self.log.selected.is_some()
+                    && self.log.selected == self.log_step(None, true, 0)
+                    && matches!(action, Action::Down | Action::PageDown)
+                {
                     self.log.selected = None;
                 }
                 self.detail.back = 0;
@@ -345,7 +373,9 @@ impl App {
     }
 
     fn expand(&mut self) {
-        let Some(sel) = self.tree.selected else { return };
+        let Some(sel) = self.tree.selected else {
+            return;
+        };
         if self.store.tree.node(sel).children.is_empty() {
             return;
         }
@@ -356,7 +386,9 @@ impl App {
     }
 
     fn collapse(&mut self) {
-        let Some(sel) = self.tree.selected else { return };
+        let Some(sel) = self.tree.selected else {
+            return;
+        };
         if !self.tree.expanded.remove(&sel) {
             let parent = self.store.tree.node(sel).parent;
             if parent != crate::store::tree::ROOT {
@@ -385,7 +417,15 @@ impl App {
 
     /// Called when an `Effect::Publish` was queued (or not) by the worker.
     pub fn published(&mut self, effect: &Effect, result: Result<PublishId, String>) {
-        let Effect::Publish { topic, payload, qos, retain } = effect else { return };
+        let Effect::Publish {
+            topic,
+            payload,
+            qos,
+            retain,
+        } = effect
+        else {
+            return;
+        };
         match result {
             Ok(id) => {
                 self.pending_publishes.push((id, topic.clone()));
@@ -441,7 +481,9 @@ impl App {
     }
 
     fn on_state(&mut self, state: ConnState, now: Instant) {
-        let Some(conn) = self.conn.as_mut() else { return };
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
         match &state {
             ConnState::Reconnecting { after, error, .. } => {
                 conn.retry_at = Some(now + *after);
@@ -467,7 +509,8 @@ impl App {
                 if areas.tree.contains(at) {
                     self.set_focus(Focus::Tree);
                     let rows = self.tree_rows();
-                    let row = (m.row.saturating_sub(areas.tree.y + 1)) as usize + self.tree.top.get();
+                    let row =
+                        (m.row.saturating_sub(areas.tree.y + 1)) as usize + self.tree.top.get();
                     if m.row > areas.tree.y
                         && let Some(id) = rows.get(row).copied()
                     {
@@ -507,7 +550,11 @@ impl App {
                     self.set_focus(Focus::Log);
                     self.navigate(action);
                 } else if areas.detail.contains(at) {
-                    self.act(if up { Action::DetailUp } else { Action::DetailDown });
+                    self.act(if up {
+                        Action::DetailUp
+                    } else {
+                        Action::DetailDown
+                    });
                 }
             }
             _ => {}

@@ -40,7 +40,10 @@ impl Focus {
     }
 
     pub fn is_compose(self) -> bool {
-        matches!(self, Focus::Topic | Focus::Payload | Focus::Qos | Focus::Retain)
+        matches!(
+            self,
+            Focus::Topic | Focus::Payload | Focus::Qos | Focus::Retain
+        )
     }
 
     pub fn is_text(self) -> bool {
@@ -178,8 +181,14 @@ impl Default for Compose {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     None,
-    Help { scroll: usize },
-    Picker { selected: usize },
+    Help {
+        scroll: usize,
+    },
+    Picker {
+        selected: usize,
+    },
     /// Typing a filter for the tree (true) or the log (false).
-    FilterInput { tree: bool },
+    FilterInput {
+        tree: bool,
+    },
 }

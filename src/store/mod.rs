@@ -149,7 +149,10 @@ mod tests {
         assert_eq!(s.tree.node(a).msg_count, 4);
         assert_eq!(s.tree.node(a).topic_count, 3);
         let b = s.tree.find("a/b").unwrap();
-        assert_eq!((s.tree.node(b).msg_count, s.tree.node(b).topic_count), (3, 2));
+        assert_eq!(
+            (s.tree.node(b).msg_count, s.tree.node(b).topic_count),
+            (3, 2)
+        );
         assert_eq!(s.tree.path(s.tree.find("/x").unwrap()), "/x");
         assert_eq!(s.tree.roots().len(), 2, "'a' and the empty level");
         assert_eq!(s.received, 5);
@@ -168,7 +171,10 @@ mod tests {
         }
         let t = s.tree.find("t").unwrap();
         let h: Vec<_> = s.tree.history(t).map(|e| e.msg.payload.clone()).collect();
-        assert_eq!(h, vec![Bytes::from("7"), Bytes::from("8"), Bytes::from("9")]);
+        assert_eq!(
+            h,
+            vec![Bytes::from("7"), Bytes::from("8"), Bytes::from("9")]
+        );
         assert_eq!(s.log.len(), 4);
         assert_eq!(s.log.first_seq(), 6);
         // Entries 6..=9 are held (log 6..9, history 7..9): four entries, each counted once.

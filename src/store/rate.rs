@@ -50,7 +50,9 @@ impl RateMeter {
 
     /// Average over the last complete seconds (up to five); the running second is left out.
     pub fn per_second(&self, now: Instant) -> f64 {
-        let Some(origin) = self.origin else { return 0.0 };
+        let Some(origin) = self.origin else {
+            return 0.0;
+        };
         let sec = now.saturating_duration_since(origin).as_secs();
         let complete = sec.min(WINDOW as u64);
         if complete == 0 {

@@ -93,7 +93,11 @@ impl TopicTree {
         let mut parent = ROOT;
         let mut prefix_end = 0;
         for (i, level) in topic.split('/').enumerate() {
-            prefix_end = if i == 0 { level.len() } else { prefix_end + 1 + level.len() };
+            prefix_end = if i == 0 {
+                level.len()
+            } else {
+                prefix_end + 1 + level.len()
+            };
             let prefix = &topic[..prefix_end];
             parent = match self.index.get(prefix) {
                 Some(id) => *id,

@@ -22,11 +22,22 @@ const FRAME: Duration = Duration::from_millis(33);
 /// Opens a connection for a profile: the caller decides how settings are made.
 pub type Connector<'a> = dyn FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a;
 
-pub struct Session {
+/// The live connection, and how to open another one.
+pub struct Session<'a> {
     pub handle: Option<MqttHandle>,
+    pub connect: Box<Connector<'a>>,
 }
 
-impl Session {
+impl<'a> Session<'a> {
+    pub fn new(
+        connect: impl FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a,
+    ) -> Self {
+        Session {
+            handle: None,
+            connect: Box::new(connect),
+        }
+    }
+
     pub fn disconnect(&mut self) {
         if let Some(h) = self.handle.take() {
             let _ = h.try_send(Command::Disconnect);
@@ -34,10 +45,15 @@ impl Session {
     }
 }
 
-fn apply(app: &mut App, session: &mut Session, connect: &mut Connector<'_>, effects: Vec<Effect>) {
+fn apply(app: &mut App, session: &mut Session<'_>, effects: Vec<Effect>) {
     for effect in effects {
         match &effect {
-            Effect::Publish { topic, payload, qos, retain } => {
+            Effect::Publish {
+                topic,
+                payload,
+                qos,
+                retain,
+            } => {
                 let result = match &session.handle {
                     Some(h) => h
                         .publish(topic.clone(), payload.clone(), *qos, *retain, None)
@@ -49,8 +65,10 @@ fn apply(app: &mut App, session: &mut Session, connect: &mut Connector<'_>, effe
             Effect::Connect(i) => {
                 session.disconnect();
                 app.clear_data();
-                let Some(profile) = app.profiles.get(*i).cloned() else { continue };
-                match connect(&profile) {
+                let Some(profile) = app.profiles.get(*i).cloned() else {
+                    continue;
+                };
+                match (session.connect)(&profile) {
                     Ok((handle, info)) => {
                         session.handle = Some(handle);
                         app.set_connection(info);
@@ -72,8 +90,7 @@ fn apply(app: &mut App, session: &mut Session, connect: &mut Connector<'_>, effe
 pub async fn run<B, S, F>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    session: &mut Session,
-    connect: &mut Connector<'_>,
+    session: &mut Session<'_>,
     mut input: S,
     initial: Vec<Effect>,
     stop: F,
@@ -89,7 +106,7 @@ where
     if let Ok(size) = terminal.size() {
         app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     }
-    apply(app, session, connect, initial);
+    apply(app, session, initial);
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut batch: Vec<MqttEvent> = Vec::new();
@@ -116,7 +133,7 @@ where
                 Some(Err(e)) => return Err(e.into()),
                 Some(Ok(event)) => {
                     let effects = app.on_event(event, Instant::now());
-                    apply(app, session, connect, effects);
+                    apply(app, session, effects);
                     need_draw = true;
                 }
             },

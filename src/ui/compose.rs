@@ -20,7 +20,10 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     if areas.compose_topic.height == 0 {
         return;
     }
-    f.render_widget(Paragraph::new(Span::styled("Topic ", Style::default().fg(Color::DarkGray))), label);
+    f.render_widget(
+        Paragraph::new(Span::styled("Topic ", Style::default().fg(Color::DarkGray))),
+        label,
+    );
     let field_style = |focused: bool| {
         if focused {
             Style::default().bg(Color::Rgb(40, 40, 60))
@@ -40,8 +43,18 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     let mut qos_spans = vec![Span::styled(" QoS ", Style::default().fg(Color::DarkGray))];
     for q in 0..=2u8 {
         let chosen = c.qos.as_u8() == q;
-        let text = if chosen { format!("‹{q}›") } else { format!(" {q} ") };
-        let mut style = if chosen { Style::default().add_modifier(Modifier::BOLD).fg(Color::Yellow) } else { Style::default() };
+        let text = if chosen {
+            format!("‹{q}›")
+        } else {
+            format!(" {q} ")
+        };
+        let mut style = if chosen {
+            Style::default()
+                .add_modifier(Modifier::BOLD)
+                .fg(Color::Yellow)
+        } else {
+            Style::default()
+        };
         if app.focus == Focus::Qos && chosen {
             style = style.add_modifier(Modifier::REVERSED);
         }
@@ -71,8 +84,15 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     if let Some((text, is_error)) = &c.status
         && areas.compose_status.height > 0
     {
-        let style = if *is_error { Style::default().fg(Color::Red) } else { Style::default().fg(Color::Green) };
+        let style = if *is_error {
+            Style::default().fg(Color::Red)
+        } else {
+            Style::default().fg(Color::Green)
+        };
         let shown = fit(&clean(text), areas.compose_status.width as usize).into_owned();
-        f.render_widget(Paragraph::new(Span::styled(shown, style)), areas.compose_status);
+        f.render_widget(
+            Paragraph::new(Span::styled(shown, style)),
+            areas.compose_status,
+        );
     }
 }

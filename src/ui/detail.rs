@@ -24,11 +24,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let Some(entry) = app.detail_entry() else {
-        let block = Block::bordered().title(" Detail ").border_style(Style::default().fg(Color::DarkGray));
+        let block = Block::bordered()
+            .title(" Detail ")
+            .border_style(Style::default().fg(Color::DarkGray));
         let inner = block.inner(area);
         f.render_widget(block, area);
         f.render_widget(
-            Paragraph::new(Line::styled("select a topic or a message", Style::default().fg(Color::DarkGray))),
+            Paragraph::new(Line::styled(
+                "select a topic or a message",
+                Style::default().fg(Color::DarkGray),
+            )),
             inner,
         );
         return;
@@ -57,15 +62,29 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     let history = app.store.tree.node(entry.node).history.len();
     if history > 1 {
-        meta.push(format!("{} of {} kept (< >)", history - app.detail.back, history));
+        meta.push(format!(
+            "{} of {} kept (< >)",
+            history - app.detail.back,
+            history
+        ));
     }
-    let mut lines = vec![Line::styled(meta.join(" · "), Style::default().add_modifier(Modifier::BOLD))];
+    let mut lines = vec![Line::styled(
+        meta.join(" · "),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
     if let Some(p) = &m.properties {
         if let Some(ct) = &p.content_type {
             lines.push(prop("content type", clean(ct).into_owned()));
         }
         if let Some(pf) = p.payload_format_indicator {
-            lines.push(prop("payload format", if pf == 1 { "UTF-8".into() } else { "bytes".into() }));
+            lines.push(prop(
+                "payload format",
+                if pf == 1 {
+                    "UTF-8".into()
+                } else {
+                    "bytes".into()
+                },
+            ));
         }
         if let Some(e) = p.message_expiry_interval {
             lines.push(prop("message expiry", format!("{e} s")));
@@ -76,7 +95,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         if let Some(cd) = &p.correlation_data {
             let shown = match std::str::from_utf8(cd) {
                 Ok(t) => clean(t).into_owned(),
-                Err(_) => format!("base64:{}", base64::engine::general_purpose::STANDARD.encode(cd)),
+                Err(_) => format!(
+                    "base64:{}",
+                    base64::engine::general_purpose::STANDARD.encode(cd)
+                ),
             };
             lines.push(prop("correlation data", shown));
         }
@@ -84,7 +106,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             lines.push(prop(&format!("user {}", clean(k)), clean(v).into_owned()));
         }
         if !p.subscription_identifiers.is_empty() {
-            lines.push(prop("subscription ids", format!("{:?}", p.subscription_identifiers)));
+            lines.push(prop(
+                "subscription ids",
+                format!("{:?}", p.subscription_identifiers),
+            ));
         }
     }
     lines.push(Line::raw(""));

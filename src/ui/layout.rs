@@ -35,7 +35,11 @@ pub fn areas(size: Rect) -> Areas {
         };
     }
     let [body, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(size);
-    let tree_w = if size.width >= 100 { size.width * 36 / 100 } else { size.width / 2 };
+    let tree_w = if size.width >= 100 {
+        size.width * 36 / 100
+    } else {
+        size.width / 2
+    };
     let [tree, right] =
         Layout::horizontal([Constraint::Length(tree_w), Constraint::Min(1)]).areas(body);
     let compose_h: u16 = match body.height {

@@ -46,7 +46,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let (rows, selected) = app.log_window(inner.height as usize);
     let w = inner.width as usize;
     // As wide as the longest visible topic, up to 60% of what the time and flags leave.
-    let longest = rows.iter().map(|e| super::text::width(&clean(&e.msg.topic))).max().unwrap_or(0);
+    let longest = rows
+        .iter()
+        .map(|e| super::text::width(&clean(&e.msg.topic)))
+        .max()
+        .unwrap_or(0);
     let topic_w = longest.clamp(4, (w.saturating_sub(24) * 3 / 5).max(4));
     let lines: Vec<Line> = rows
         .iter()
@@ -60,7 +64,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let used = super::text::width(&head) + topic_w + flags.len();
             let preview = payload_preview(&m.payload, w.saturating_sub(used));
             let mut line = Line::from(vec![
-                Span::styled(head, Style::default().fg(if e.outgoing { Color::Magenta } else { Color::DarkGray })),
+                Span::styled(
+                    head,
+                    Style::default().fg(if e.outgoing {
+                        Color::Magenta
+                    } else {
+                        Color::DarkGray
+                    }),
+                ),
                 Span::styled(topic, Style::default().fg(Color::Cyan)),
                 Span::styled(flags, Style::default().fg(Color::DarkGray)),
                 Span::raw(preview),

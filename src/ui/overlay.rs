@@ -13,7 +13,12 @@ use crate::app::keymap::help_rows;
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 pub fn help(f: &mut Frame, area: Rect, scroll: usize) {
@@ -25,7 +30,12 @@ pub fn help(f: &mut Frame, area: Rect, scroll: usize) {
         .border_style(Style::default().fg(Color::Cyan));
     let inner = block.inner(popup);
     f.render_widget(block, popup);
-    let keys_w = rows.iter().map(|r| super::text::width(&r.0)).max().unwrap_or(8).min(24);
+    let keys_w = rows
+        .iter()
+        .map(|r| super::text::width(&r.0))
+        .max()
+        .unwrap_or(8)
+        .min(24);
     let lines: Vec<Line> = rows
         .iter()
         .skip(scroll.min(rows.len().saturating_sub(1)))
@@ -61,8 +71,17 @@ pub fn picker(f: &mut Frame, app: &App, area: Rect, selected: usize) {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let user = p.username.as_deref().map(|u| format!("user {}", clean(u))).unwrap_or_default();
-            let text = format!("{}  {}  {}", pad(&clean(&p.name), 16), pad(&p.broker.to_string(), 40), user);
+            let user = p
+                .username
+                .as_deref()
+                .map(|u| format!("user {}", clean(u)))
+                .unwrap_or_default();
+            let text = format!(
+                "{}  {}  {}",
+                pad(&clean(&p.name), 16),
+                pad(&p.broker.to_string(), 40),
+                user
+            );
             let line = Line::raw(fit(&text, w).into_owned());
             if i == selected {
                 line.style(Style::default().add_modifier(Modifier::REVERSED))

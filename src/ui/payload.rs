@@ -106,7 +106,13 @@ fn hex_lines(chunk: &[u8], offset: usize, out: &mut Vec<Line<'static>>) {
         }
         let ascii: String = row
             .iter()
-            .map(|b| if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' })
+            .map(|b| {
+                if b.is_ascii_graphic() || *b == b' ' {
+                    *b as char
+                } else {
+                    '.'
+                }
+            })
             .collect();
         out.push(Line::from(vec![
             Span::styled(format!("{:08x}  ", offset + i * 16), dim()),
@@ -136,12 +142,20 @@ fn scalar(v: &Value) -> Span<'static> {
 fn key_span(k: &str) -> Span<'static> {
     Span::styled(
         format!("\"{}\"", clean(k)),
-        Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD),
     )
 }
 
 /// Appends `v` pretty-printed, two spaces per level, keys and values coloured.
-fn json_lines(v: &Value, level: usize, key: Option<&str>, last: bool, out: &mut Vec<Line<'static>>) {
+fn json_lines(
+    v: &Value,
+    level: usize,
+    key: Option<&str>,
+    last: bool,
+    out: &mut Vec<Line<'static>>,
+) {
     let comma = if last { "" } else { "," };
     let mut head = vec![indent(level)];
     if let Some(k) = key {
@@ -156,7 +170,10 @@ fn json_lines(v: &Value, level: usize, key: Option<&str>, last: bool, out: &mut 
             for (i, (k, child)) in map.iter().enumerate() {
                 json_lines(child, level + 1, Some(k), i + 1 == n, out);
             }
-            out.push(Line::from(vec![indent(level), Span::raw(format!("}}{comma}"))]));
+            out.push(Line::from(vec![
+                indent(level),
+                Span::raw(format!("}}{comma}")),
+            ]));
         }
         Value::Array(items) if !items.is_empty() => {
             head.push(Span::raw("["));
@@ -165,7 +182,10 @@ fn json_lines(v: &Value, level: usize, key: Option<&str>, last: bool, out: &mut 
             for (i, child) in items.iter().enumerate() {
                 json_lines(child, level + 1, None, i + 1 == n, out);
             }
-            out.push(Line::from(vec![indent(level), Span::raw(format!("]{comma}"))]));
+            out.push(Line::from(vec![
+                indent(level),
+                Span::raw(format!("]{comma}")),
+            ]));
         }
         Value::Object(_) => {
             head.push(Span::raw(format!("{{}}{comma}")));
@@ -196,18 +216,34 @@ mod tests {
         let lines = render(br#"{"t":21.5,"tags":["a"],"ok":true}"#, 0);
         assert_eq!(
             plain(&lines),
-            ["{", "  \"t\": 21.5,", "  \"tags\": [", "    \"a\"", "  ],", "  \"ok\": true", "}"]
+            [
+                "{",
+                "  \"t\": 21.5,",
+                "  \"tags\": [",
+                "    \"a\"",
+                "  ],",
+                "  \"ok\": true",
+                "}"
+            ]
         );
     }
 
     #[test]
     fn binary_is_hex_and_big_is_paged() {
         let lines = render(&[0x89, b'P', b'N', b'G', 0, 1], 0);
-        assert!(lines[0].to_string().starts_with("00000000  89 50 4e 47 00 01"));
+        assert!(
+            lines[0]
+                .to_string()
+                .starts_with("00000000  89 50 4e 47 00 01")
+        );
         assert!(lines[0].to_string().ends_with("|.PNG..|"));
         let big = vec![b'a'; 5 * 1024 * 1024];
         let first = render(&big, 0);
-        assert!(first[0].to_string().starts_with("showing 64 KiB of 5.0 MiB (page 1 of 80"));
+        assert!(
+            first[0]
+                .to_string()
+                .starts_with("showing 64 KiB of 5.0 MiB (page 1 of 80")
+        );
     }
 
     #[test]

@@ -14,12 +14,21 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
     let mut spans = Vec::new();
     match &app.conn {
-        None => spans.push(Span::styled("○ not connected", Style::default().fg(Color::DarkGray))),
+        None => spans.push(Span::styled(
+            "○ not connected",
+            Style::default().fg(Color::DarkGray),
+        )),
         Some(c) => {
             let (dot, words, color) = match &c.state {
                 ConnState::Connected { .. } => ("●", "connected".to_string(), Color::Green),
-                ConnState::Connecting { attempt } if *attempt <= 1 => ("◌", "connecting".to_string(), Color::Yellow),
-                ConnState::Connecting { attempt } => ("◌", format!("connecting (attempt {attempt})"), Color::Yellow),
+                ConnState::Connecting { attempt } if *attempt <= 1 => {
+                    ("◌", "connecting".to_string(), Color::Yellow)
+                }
+                ConnState::Connecting { attempt } => (
+                    "◌",
+                    format!("connecting (attempt {attempt})"),
+                    Color::Yellow,
+                ),
                 ConnState::Reconnecting { .. } => {
                     let left = c
                         .retry_at
@@ -29,40 +38,66 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 }
                 ConnState::Disconnected { .. } => ("○", "disconnected".to_string(), Color::Red),
             };
-            spans.push(Span::styled(format!("{dot} {words} "), Style::default().fg(color)));
+            spans.push(Span::styled(
+                format!("{dot} {words} "),
+                Style::default().fg(color),
+            ));
             spans.push(Span::raw(format!("{} {}", clean(&c.url), c.protocol)));
             if c.insecure {
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled(
                     "TLS verification off",
-                    Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
+                    Style::default()
+                        .fg(Color::White)
+                        .bg(Color::Red)
+                        .add_modifier(Modifier::BOLD),
                 ));
             }
             if !matches!(c.state, ConnState::Connected { .. })
                 && let Some(e) = &c.last_error
             {
-                spans.push(Span::styled(format!(" ({})", clean(e)), Style::default().fg(Color::Red)));
+                spans.push(Span::styled(
+                    format!(" ({})", clean(e)),
+                    Style::default().fg(Color::Red),
+                ));
             }
         }
     }
     spans.push(sep());
-    spans.push(Span::raw(format!("{} topics", thousands(u64::from(app.store.tree.topic_count())))));
+    spans.push(Span::raw(format!(
+        "{} topics",
+        thousands(u64::from(app.store.tree.topic_count()))
+    )));
     spans.push(sep());
     spans.push(Span::raw(format!("{} msgs", thousands(app.store.received))));
     spans.push(sep());
-    spans.push(Span::raw(format!("{} msg/s", thousands(app.store.rate.per_second(app.now).round() as u64))));
+    spans.push(Span::raw(format!(
+        "{} msg/s",
+        thousands(app.store.rate.per_second(app.now).round() as u64)
+    )));
     spans.push(sep());
     spans.push(Span::raw(human_bytes(app.store.memory_bytes() as u64)));
     if app.dropped > 0 {
         spans.push(sep());
-        spans.push(Span::styled(format!("{} dropped", thousands(app.dropped)), Style::default().fg(Color::Red)));
+        spans.push(Span::styled(
+            format!("{} dropped", thousands(app.dropped)),
+            Style::default().fg(Color::Red),
+        ));
     }
     if let Some(n) = &app.notice {
         spans.push(sep());
-        spans.push(Span::styled(clean(n).into_owned(), Style::default().fg(Color::Yellow)));
+        spans.push(Span::styled(
+            clean(n).into_owned(),
+            Style::default().fg(Color::Yellow),
+        ));
     }
     spans.push(sep());
-    spans.push(Span::styled("? help  q quit", Style::default().fg(Color::DarkGray)));
+    let hint = if app.focus.is_compose() {
+        "Esc leaves the field · Ctrl+S publishes"
+    } else {
+        "? help  q quit"
+    };
+    spans.push(Span::styled(hint, Style::default().fg(Color::DarkGray)));
     // Cut from the right if it does not fit, keeping the connection state first.
     let line = Line::from(spans);
     let text = line.to_string();

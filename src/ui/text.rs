@@ -120,7 +120,11 @@ pub fn payload_preview(payload: &[u8], max_cols: usize) -> String {
                 .take(max_cols / 2)
                 .map(|b| format!("{b:02x}"))
                 .collect();
-            fit(&format!("⟨{}⟩ {hex}", human_bytes(payload.len() as u64)), max_cols).into_owned()
+            fit(
+                &format!("⟨{}⟩ {hex}", human_bytes(payload.len() as u64)),
+                max_cols,
+            )
+            .into_owned()
         }
     }
 }
@@ -148,7 +152,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

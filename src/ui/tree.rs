@@ -35,11 +35,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         } else {
             "waiting for messages…"
         };
-        f.render_widget(Paragraph::new(Line::styled(msg, Style::default().fg(Color::DarkGray))), inner);
+        f.render_widget(
+            Paragraph::new(Line::styled(msg, Style::default().fg(Color::DarkGray))),
+            inner,
+        );
         return;
     }
     let h = inner.height as usize;
-    let sel = app.tree.selected.and_then(|s| rows.iter().position(|r| *r == s));
+    let sel = app
+        .tree
+        .selected
+        .and_then(|s| rows.iter().position(|r| *r == s));
     let mut top = app.tree.top.get().min(rows.len().saturating_sub(1));
     if let Some(i) = sel {
         if i < top {
@@ -75,7 +81,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             if !node.children.is_empty() {
                 if !open {
                     let n = node.topic_count;
-                    right.push_str(&format!("({} topic{}) ", short_count(u64::from(n)), if n == 1 { "" } else { "s" }));
+                    right.push_str(&format!(
+                        "({} topic{}) ",
+                        short_count(u64::from(n)),
+                        if n == 1 { "" } else { "s" }
+                    ));
                 }
                 right.push_str(&short_count(node.msg_count));
             }
@@ -84,7 +94,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 if !right.is_empty() {
                     right.push(' ');
                 }
-                right.push_str(&format!("q{}{}", e.msg.qos.as_u8(), if e.msg.retain { " R" } else { "  " }));
+                right.push_str(&format!(
+                    "q{}{}",
+                    e.msg.qos.as_u8(),
+                    if e.msg.retain { " R" } else { "  " }
+                ));
             }
             let head = format!("{indent}{marker}{name}");
             let avail = w.saturating_sub(width(&right) + 1);
@@ -92,7 +106,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let head_fit = fit(&head, avail).into_owned();
             let mut used = width(&head_fit);
             let name_style = if node.name.is_empty() {
-                Style::default().fg(Color::DarkGray).add_modifier(Modifier::ITALIC)
+                Style::default()
+                    .fg(Color::DarkGray)
+                    .add_modifier(Modifier::ITALIC)
             } else if node.children.is_empty() {
                 Style::default()
             } else {
@@ -108,8 +124,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 spans.push(Span::styled(" = ", Style::default().fg(Color::DarkGray)));
                 spans.push(Span::styled(preview, Style::default().fg(Color::Green)));
             }
-            spans.push(Span::raw(" ".repeat(w.saturating_sub(used + width(&right)))));
-            spans.push(Span::styled(fit(&right, w).into_owned(), Style::default().fg(Color::DarkGray)));
+            spans.push(Span::raw(
+                " ".repeat(w.saturating_sub(used + width(&right))),
+            ));
+            spans.push(Span::styled(
+                fit(&right, w).into_owned(),
+                Style::default().fg(Color::DarkGray),
+            ));
             let mut line = Line::from(spans);
             if Some(i) == sel {
                 line = line.style(selected_style(app.focus == Focus::Tree));

@@ -1,0 +1,228 @@
+//! The real binary in a real terminal (tmux), against mosquitto: what mosquitto_pub sends shows
+//! up; a message composed with QoS 2 and retain reaches mosquitto_sub with those flags; `q` and
+//! SIGTERM exit 0 with the terminal restored. Also `--demo` on the embedded broker.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::have_mosquitto;
+use common::mosquitto::Mosquitto;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn have_tmux(test: &str) -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok();
+    if !ok {
+        if std::env::var_os("CI").is_some() {
+            panic!("{test}: tmux is not installed, and CI is set");
+        }
+        eprintln!("SKIPPED {test}: tmux is not installed");
+    }
+    ok
+}
+
+/// A tmux server of our own (its own socket), killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(home: &Path, args: &str) -> Tmux {
+        let socket = format!("mqscope-e2e-{}-{}", std::process::id(), fastrand::u32(..));
+        let bin = env!("CARGO_BIN_EXE_mqscope");
+        let cmd = format!(
+            "env XDG_CONFIG_HOME={h}/config XDG_CACHE_HOME={h}/cache {bin} {args} --log-file {h}/mqscope.log; echo EXIT=$?; sleep 120",
+            h = home.display()
+        );
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                &cmd,
+            ])
+            .status()
+            .expect("tmux");
+        assert!(status.success());
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-l", text]);
+    }
+
+    /// Waits until the screen shows `what`. A terminal has no event to await, so this looks at
+    /// the screen every 50 ms, for at most WAIT.
+    fn wait_for(&self, what: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.screen();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "screen never showed {what:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        self.tmux(&["display-message", "-p", "#{alternate_on}"])
+            .trim()
+            == "1"
+    }
+
+    fn pane_pid(&self) -> String {
+        self.tmux(&["display-message", "-p", "#{pane_pid}"])
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+#[test]
+fn explorer_shows_traffic_publishes_with_flags_and_quits_cleanly() {
+    if !have_mosquitto("tmux_e2e") || !have_tmux("tmux_e2e") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), &format!("-b {}", m.url()));
+    t.wait_for("● connected");
+    assert!(t.alternate_screen_on());
+    let status = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &m.port.to_string(),
+            "-t",
+            "e2e/hello/world",
+            "-m",
+            "greetings",
+            "-q",
+            "1",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let screen = t.wait_for("greetings");
+    assert!(
+        screen.contains("▸ e2e"),
+        "the tree shows the topic: {screen}"
+    );
+    assert!(
+        screen.contains("e2e/hello/world"),
+        "the log shows it: {screen}"
+    );
+
+    // Compose: Tab to the topic field, type, Enter to the payload, QoS 2, retain, Ctrl+S.
+    t.keys(&["Tab", "Tab"]);
+    t.text("e2e/cmd");
+    t.keys(&["Enter"]);
+    t.text(r#"{"on":true}"#);
+    t.keys(&["Tab", "2", "Tab", "Space", "C-s"]);
+    t.wait_for("completed (PUBCOMP)");
+    let out = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &m.port.to_string(),
+            "-t",
+            "e2e/cmd",
+            "-q",
+            "2",
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ])
+        .args(["-F", "%t|%p|%q|%r"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        r#"e2e/cmd|{"on":true}|2|1"#
+    );
+
+    // Esc leaves the field; q quits with 0 and the terminal comes back.
+    t.keys(&["Escape"]);
+    t.wait_for("q quit");
+    t.keys(&["q"]);
+    let screen = t.wait_for("EXIT=0");
+    assert!(!t.alternate_screen_on(), "alternate screen left");
+    assert!(
+        !screen.contains("┌ Topics"),
+        "the TUI is gone from the normal screen: {screen}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !have_tmux("tmux_sigterm") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), "--demo");
+    t.wait_for("sensors");
+    t.wait_for("● connected");
+    // The pane runs `sh -c`; its child is mqscope.
+    let shell = t.pane_pid();
+    let out = Command::new("pgrep")
+        .args(["-P", &shell, "mqscope"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "mqscope runs in the pane");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    t.wait_for("EXIT=0");
+    assert!(!t.alternate_screen_on());
+}

@@ -13,6 +13,8 @@ pub const WAIT: Duration = Duration::from_secs(15);
 pub struct Client {
     pub handle: MqttHandle,
     queued: std::collections::VecDeque<MqttEvent>,
+    /// Non-message events seen, for the message of a failed wait.
+    trace: Vec<String>,
 }
 
 pub fn settings(url: &str, protocol: Protocol) -> ConnectionSettings {
@@ -26,6 +28,7 @@ impl Client {
         Client {
             handle: mqtt::spawn(settings, WorkerOptions::default()).expect("spawn worker"),
             queued: Default::default(),
+            trace: Vec::new(),
         }
     }
 
@@ -38,6 +41,9 @@ impl Client {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             while let Some(ev) = self.queued.pop_front() {
+                if !matches!(ev, MqttEvent::Message(_)) {
+                    self.trace.push(format!("{ev:?}"));
+                }
                 if let Some(t) = pick(&ev) {
                     return t;
                 }
@@ -49,7 +55,7 @@ impl Client {
             match got {
                 Ok(true) => self.queued.extend(batch),
                 Ok(false) => panic!("worker stopped while waiting for {what}"),
-                Err(_) => panic!("timed out waiting for {what}"),
+                Err(_) => panic!("timed out waiting for {what}; events seen: {:#?}", self.trace),
             }
         }
     }

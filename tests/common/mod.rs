@@ -33,10 +33,15 @@ pub fn have_mosquitto(test: &str) -> bool {
     found
 }
 
-/// A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed again at once).
+/// A free TCP port on 127.0.0.1, below Linux's ephemeral range (32768 and up), so that no
+/// outgoing connection can take it while a broker is restarted on it.
 pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    l.local_addr().expect("local addr").port()
+    loop {
+        let port = fastrand::u16(20_000..32_000);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// The real binary, isolated from the user's config and cache folders.

@@ -50,6 +50,15 @@ impl Mosquitto {
             free_port(),
         );
         let tls = |p: &Path| p.display().to_string();
+        // mosquitto started as root drops to the `mosquitto` user, which must be able to write
+        // its persistence file on shutdown.
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).expect("data dir");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        }
         let conf_text = format!(
             "per_listener_settings true\n\
              log_dest stderr\n\
@@ -65,7 +74,7 @@ impl Mosquitto {
             cert = tls(&certs.server_cert),
             key = tls(&certs.server_key),
             passwd = passwd.display(),
-            data = dir.path().display(),
+            data = data.display(),
         );
         let conf = super::write(dir.path(), "mosquitto.conf", conf_text);
         let mut m = Mosquitto {

@@ -266,3 +266,56 @@ fn keys_expand_collapse_pause_and_follow() {
         scoped.iter().map(|e| &e.msg.topic).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_profiles_disconnects_clears_and_connects() {
+    let a = EmbeddedBroker::start(0, None).await.expect("broker a");
+    let b = EmbeddedBroker::start(0, None).await.expect("broker b");
+    for (broker, topic) in [(&a, "only/on/a"), (&b, "only/on/b")] {
+        let mut c = Client::start(&client::settings(&broker.mqtt_url(), Protocol::V5));
+        let id = c.publish(topic, "here", QoS::AtLeastOnce, true);
+        c.outcome(id).await;
+        c.stop().await;
+    }
+    let mut pa = Profile::adhoc(BrokerUrl::parse(&a.mqtt_url()).unwrap());
+    pa.name = "alpha".into();
+    let mut pb = Profile::adhoc(BrokerUrl::parse(&b.mqtt_url()).unwrap());
+    pb.name = "beta".into();
+    let mut app = App::new(vec![pa, pb], Limits::default(), Instant::now());
+    let conn = mqscope::cli::ConnArgs::default();
+    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (seen_tx, mut seen_rx) = watch::channel((String::new(), Vec::<String>::new()));
+    let mut observe = move |app: &App| {
+        let name = app.conn.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        let topics = app.store.log.iter_from(0).map(|e| e.msg.topic.clone()).collect();
+        let _ = seen_tx.send((name, topics));
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let script = async {
+        let on = |name: &'static str, topic: &'static str| {
+            move |s: &(String, Vec<String>)| s.0 == name && s.1.iter().any(|t| t == topic)
+        };
+        tokio::time::timeout(WAIT, seen_rx.wait_for(on("alpha", "only/on/a"))).await.unwrap().unwrap();
+        // P opens the picker (on the current profile); Down, Enter connects to beta.
+        tx.send(key(KeyCode::Char('P'))).unwrap();
+        tx.send(key(KeyCode::Down)).unwrap();
+        tx.send(key(KeyCode::Enter)).unwrap();
+        let seen = tokio::time::timeout(WAIT, seen_rx.wait_for(on("beta", "only/on/b"))).await.unwrap().unwrap().clone();
+        assert!(!seen.1.iter().any(|t| t == "only/on/a"), "the view was cleared: {:?}", seen.1);
+        tx.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let looped = run(
+        &mut terminal,
+        &mut app,
+        &mut session,
+        tokio_stream_from(rx),
+        vec![Effect::Connect(0)],
+        std::future::pending(),
+        &mut observe,
+    );
+    let (result, ()) = tokio::join!(looped, script);
+    result.expect("loop ends cleanly");
+    a.stop().await;
+    b.stop().await;
+}

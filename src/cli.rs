@@ -22,6 +22,12 @@ pub struct Cli {
     /// Start the embedded broker with simulated devices and connect to it
     #[arg(long, conflicts_with_all = ["broker", "profile"])]
     pub demo: bool,
+    /// Memory for message history in MiB (default 256, or [history] memory_mib)
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    pub history_budget: Option<u32>,
+    /// Messages kept per topic (default 100, or [history] per_topic)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub history_per_topic: Option<u32>,
     /// Log file (default: mqscope.log in the platform's cache folder)
     #[arg(long, value_name = "FILE", global = true)]
     pub log_file: Option<PathBuf>,

@@ -50,7 +50,23 @@ pub fn open(
     Ok((handle, info))
 }
 
-pub async fn run_explorer(conn: ConnArgs, filters: Vec<String>, demo: bool) -> Result<(), Failure> {
+/// What the explorer is asked to do by the command line.
+pub struct ExplorerArgs {
+    pub conn: ConnArgs,
+    pub filters: Vec<String>,
+    pub demo: bool,
+    pub history_budget_mib: Option<u32>,
+    pub history_per_topic: Option<u32>,
+}
+
+pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
+    let ExplorerArgs {
+        conn,
+        filters,
+        demo,
+        ..
+    } = &args;
+    let (conn, filters, demo) = (conn.clone(), filters.clone(), *demo);
     for f in &filters {
         validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
     }
@@ -93,7 +109,14 @@ pub async fn run_explorer(conn: ConnArgs, filters: Vec<String>, demo: bool) -> R
         let url = BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?;
         profiles.push(Profile::adhoc(url));
     }
-    let mut app = App::new(profiles, Limits::default(), Instant::now());
+    let mut limits: Limits = file.limits.clone();
+    if let Some(m) = args.history_budget_mib {
+        limits.memory_budget = m as usize * 1024 * 1024;
+    }
+    if let Some(n) = args.history_per_topic {
+        limits.per_topic = n as usize;
+    }
+    let mut app = App::new(profiles, limits, Instant::now());
     if initial.is_empty() {
         app.overlay = Overlay::Picker { selected: 0 };
     }

@@ -46,7 +46,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Sub(args)) => headless::subscribe::run(args).await,
         Some(Cmd::Pub(args)) => headless::publish::run(args).await,
         Some(Cmd::Broker(args)) => run_broker(args).await,
-        None => mqscope::explore::run_explorer(cli.conn, cli.filters, cli.demo).await,
+        None => {
+            mqscope::explore::run_explorer(mqscope::explore::ExplorerArgs {
+                conn: cli.conn,
+                filters: cli.filters,
+                demo: cli.demo,
+                history_budget_mib: cli.history_budget,
+                history_per_topic: cli.history_per_topic,
+            })
+            .await
+        }
     }
 }
 

@@ -261,9 +261,14 @@ fn keys_expand_collapse_pause_and_follow() {
     press(&mut app, KeyCode::Char('s'));
     let (scoped, _) = app.log_window(20);
     assert!(
-        scoped.iter().all(|e| e.msg.topic.starts_with("a/b/")),
+        scoped
+            .iter()
+            .all(|e| app.store.tree.path(e.node).starts_with("a/b/")),
         "{:?}",
-        scoped.iter().map(|e| &e.msg.topic).collect::<Vec<_>>()
+        scoped
+            .iter()
+            .map(|e| app.store.tree.path(e.node))
+            .collect::<Vec<_>>()
     );
 }
 
@@ -287,8 +292,17 @@ async fn switching_profiles_disconnects_clears_and_connects() {
     let (tx, rx) = mpsc::unbounded_channel();
     let (seen_tx, mut seen_rx) = watch::channel((String::new(), Vec::<String>::new()));
     let mut observe = move |app: &App| {
-        let name = app.conn.as_ref().map(|c| c.name.clone()).unwrap_or_default();
-        let topics = app.store.log.iter_from(0).map(|e| e.msg.topic.clone()).collect();
+        let name = app
+            .conn
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let topics = app
+            .store
+            .log
+            .iter_from(0)
+            .map(|e| app.store.tree.path(e.node))
+            .collect();
         let _ = seen_tx.send((name, topics));
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
@@ -296,13 +310,24 @@ async fn switching_profiles_disconnects_clears_and_connects() {
         let on = |name: &'static str, topic: &'static str| {
             move |s: &(String, Vec<String>)| s.0 == name && s.1.iter().any(|t| t == topic)
         };
-        tokio::time::timeout(WAIT, seen_rx.wait_for(on("alpha", "only/on/a"))).await.unwrap().unwrap();
+        tokio::time::timeout(WAIT, seen_rx.wait_for(on("alpha", "only/on/a")))
+            .await
+            .unwrap()
+            .unwrap();
         // P opens the picker (on the current profile); Down, Enter connects to beta.
         tx.send(key(KeyCode::Char('P'))).unwrap();
         tx.send(key(KeyCode::Down)).unwrap();
         tx.send(key(KeyCode::Enter)).unwrap();
-        let seen = tokio::time::timeout(WAIT, seen_rx.wait_for(on("beta", "only/on/b"))).await.unwrap().unwrap().clone();
-        assert!(!seen.1.iter().any(|t| t == "only/on/a"), "the view was cleared: {:?}", seen.1);
+        let seen = tokio::time::timeout(WAIT, seen_rx.wait_for(on("beta", "only/on/b")))
+            .await
+            .unwrap()
+            .unwrap()
+            .clone();
+        assert!(
+            !seen.1.iter().any(|t| t == "only/on/a"),
+            "the view was cleared: {:?}",
+            seen.1
+        );
         tx.send(key(KeyCode::Char('q'))).unwrap();
     };
     let looped = run(

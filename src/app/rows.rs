@@ -2,9 +2,11 @@
 //! and by key/mouse handling, so both agree on what is where.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::App;
+use super::views::RowsKey;
 use crate::store::{Entry, NodeId};
 
 impl App {
@@ -30,8 +32,26 @@ impl App {
         Some(keep)
     }
 
-    /// The tree's rows, top to bottom.
-    pub fn tree_rows(&self) -> Vec<NodeId> {
+    /// The tree's rows, top to bottom; cached until the tree's shape, topics, expansion or
+    /// filter change.
+    pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
+        let key = RowsKey {
+            structure: self.store.tree.structure_version(),
+            topics: self.store.tree.topic_count(),
+            expand_generation: self.tree.expand_generation,
+            filter: self.tree.filter.text.clone(),
+        };
+        if let Some((k, rows)) = self.tree.rows_cache.borrow().as_ref()
+            && *k == key
+        {
+            return rows.clone();
+        }
+        let rows = Rc::new(self.flatten_tree());
+        *self.tree.rows_cache.borrow_mut() = Some((key, rows.clone()));
+        rows
+    }
+
+    fn flatten_tree(&self) -> Vec<NodeId> {
         let tree = &self.store.tree;
         let keep = self.tree_filter_keep();
         let mut out = Vec::new();
@@ -63,7 +83,7 @@ impl App {
         {
             return false;
         }
-        self.log.filter.matches(&e.msg.topic)
+        !self.log.filter.is_active() || self.log.filter.matches(&self.store.tree.path(e.node))
     }
 
     /// The newest entry the log may show (the pause point while paused).

@@ -205,14 +205,14 @@ impl App {
                     while let Some(id) = stack.pop() {
                         let node = self.store.tree.node(id);
                         if !node.children.is_empty() {
-                            self.tree.expanded.insert(id);
+                            self.tree.expand(id);
                             stack.extend(node.children.iter().copied());
                         }
                     }
                 }
             }
             Action::CollapseAll => {
-                self.tree.expanded.clear();
+                self.tree.collapse_all();
                 if let Some(mut sel) = self.tree.selected {
                     while self.store.tree.node(sel).parent != crate::store::tree::ROOT {
                         sel = self.store.tree.node(sel).parent;
@@ -231,7 +231,7 @@ impl App {
                         .selected
                         .or_else(|| self.log_step(None, true, 0))
                         .and_then(|s| self.store.log.get(s))
-                        .map(|e| e.msg.topic.clone())
+                        .map(|e| self.store.tree.path(e.node))
                 } else {
                     self.tree.selected.map(|n| self.store.tree.path(n))
                 };
@@ -270,7 +270,7 @@ impl App {
                 self.detail.scroll = 0;
             }
             Action::PageNext => {
-                let len = self.detail_entry().map_or(0, |e| e.msg.payload.len());
+                let len = self.detail_entry().map_or(0, |e| e.payload.len());
                 self.detail.page = (self.detail.page + 1).min(crate::ui::payload::pages(len) - 1);
                 self.detail.scroll = 0;
             }
@@ -379,9 +379,9 @@ impl App {
         if self.store.tree.node(sel).children.is_empty() {
             return;
         }
-        if !self.tree.expanded.insert(sel) {
+        if !self.tree.expand(sel) {
             // Enter on an open node closes it; → and l leave it open.
-            self.tree.expanded.remove(&sel);
+            self.tree.collapse(sel);
         }
     }
 
@@ -389,7 +389,7 @@ impl App {
         let Some(sel) = self.tree.selected else {
             return;
         };
-        if !self.tree.expanded.remove(&sel) {
+        if !self.tree.collapse(sel) {
             let parent = self.store.tree.node(sel).parent;
             if parent != crate::store::tree::ROOT {
                 self.select_node(parent);

@@ -1,7 +1,8 @@
 //! Per-pane view state: selection, expansion, filters, scroll positions.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use ratatui::style::{Color, Style};
 use ratatui_textarea::TextArea;
@@ -96,6 +97,37 @@ pub struct TreeView {
     pub filter: Filter,
     /// First visible row; kept by drawing so the selection stays in view.
     pub top: Cell<usize>,
+    /// Bumped on every change to `expanded`.
+    pub expand_generation: u64,
+    /// The flattened rows and what they were derived from: rebuilt only when the tree's shape,
+    /// its set of topics, the expansion or the filter changed, so a frame costs what the screen
+    /// shows, not what the broker holds.
+    pub rows_cache: RefCell<Option<(RowsKey, Rc<Vec<NodeId>>)>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsKey {
+    pub structure: u64,
+    pub topics: u32,
+    pub expand_generation: u64,
+    pub filter: String,
+}
+
+impl TreeView {
+    pub fn expand(&mut self, id: NodeId) -> bool {
+        self.expand_generation += 1;
+        self.expanded.insert(id)
+    }
+
+    pub fn collapse(&mut self, id: NodeId) -> bool {
+        self.expand_generation += 1;
+        self.expanded.remove(&id)
+    }
+
+    pub fn collapse_all(&mut self) {
+        self.expand_generation += 1;
+        self.expanded.clear();
+    }
 }
 
 #[derive(Debug, Default)]

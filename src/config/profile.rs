@@ -14,6 +14,7 @@ use crate::mqtt::settings::{
 };
 use crate::mqtt::topic::{validate_filter, validate_topic};
 use crate::mqtt::{BrokerUrl, ConnectionSettings, Protocol, QoS, TlsSettings, Will};
+use crate::store::Limits;
 
 /// Where a profile's password comes from. Resolved only when connecting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +133,8 @@ pub struct ConfigFile {
     pub profiles: Vec<Profile>,
     /// Things that work but deserve a word (e.g. a plain password).
     pub warnings: Vec<String>,
+    /// How much history the explorer keeps.
+    pub limits: Limits,
 }
 
 impl ConfigFile {
@@ -141,6 +144,7 @@ impl ConfigFile {
             default_profile: None,
             profiles: Vec::new(),
             warnings: Vec::new(),
+            limits: Limits::default(),
         }
     }
 
@@ -171,6 +175,18 @@ impl ConfigFile {
             }
             let profile = validate_profile(&loc, base, &name, raw_profile, &mut file.warnings)?;
             file.profiles.push(profile);
+        }
+        if let Some(h) = &raw.history {
+            if let Some(m) = &h.memory_mib {
+                file.limits.memory_budget =
+                    int_in(&loc, "history.memory_mib", m, 1..=1_048_576, " MiB")? as usize
+                        * 1024
+                        * 1024;
+            }
+            if let Some(n) = &h.per_topic {
+                file.limits.per_topic =
+                    int_in(&loc, "history.per_topic", n, 1..=1_000_000, " messages")? as usize;
+            }
         }
         if let Some(default) = raw.default_profile {
             if file.profile(default.get_ref()).is_none() {

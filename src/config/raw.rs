@@ -12,6 +12,14 @@ pub struct RawFile {
     pub default_profile: Option<Spanned<String>>,
     #[serde(default)]
     pub profiles: BTreeMap<Spanned<String>, RawProfile>,
+    pub history: Option<RawHistory>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistory {
+    pub memory_mib: Option<Spanned<i64>>,
+    pub per_topic: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

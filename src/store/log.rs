@@ -30,6 +30,10 @@ impl MessageLog {
         evicted
     }
 
+    pub fn pop_front(&mut self) -> Option<Arc<Entry>> {
+        self.entries.pop_front()
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

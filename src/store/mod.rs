@@ -6,44 +6,67 @@ pub mod rate;
 pub mod tree;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
-use crate::mqtt::Message;
+use bytes::Bytes;
+
+use crate::mqtt::{Message, Properties, QoS};
 
 pub use log::MessageLog;
 pub use rate::RateMeter;
 pub use tree::{NodeId, TopicTree};
 
-/// One message as stored: received from the broker, or published by us.
+/// One message as stored: received from the broker, or published by us. The topic is the
+/// node's (interned once in the tree), not a copy per message.
 #[derive(Debug)]
 pub struct Entry {
     /// Position in the global stream; increases by one per entry.
     pub seq: u64,
     pub node: NodeId,
-    pub msg: Message,
+    /// Shared with the network buffer the message arrived in.
+    pub payload: Bytes,
+    pub received: SystemTime,
+    pub properties: Option<Box<Properties>>,
+    pub qos: QoS,
+    pub retain: bool,
+    pub dup: bool,
     pub outgoing: bool,
+    /// Bytes this entry keeps alive, counted once at ingest (see `cost_of`).
+    cost: u32,
 }
 
+/// Per-entry bookkeeping beyond the payload: the Arc'd entry with its allocator overhead and
+/// its slots in the log and the topic's ring.
+const ENTRY_OVERHEAD: usize = std::mem::size_of::<Entry>() + 16 + 16 + 16;
+
 impl Entry {
-    /// What keeping this entry costs, for the memory figure: payload, topic and bookkeeping.
+    /// What keeping this entry costs: payload, the frame around it (the payload shares the
+    /// network buffer, topic bytes included), and bookkeeping.
     pub fn cost(&self) -> usize {
-        self.msg.payload.len() + self.msg.topic.len() + 160
+        self.cost as usize
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Messages kept per topic (the last one is always kept).
     pub per_topic: usize,
-    /// Entries kept in the global log.
+    /// Entries kept in the global log; the memory budget usually binds first.
     pub log_entries: usize,
+    /// Bytes of messages kept, by the store's own accounting. Past it, the oldest messages are
+    /// dropped first; the last message of every topic is always kept.
+    pub memory_budget: usize,
 }
+
+pub const DEFAULT_PER_TOPIC: usize = 100;
+pub const DEFAULT_BUDGET_MIB: usize = 256;
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            per_topic: 100,
-            log_entries: 100_000,
+            per_topic: DEFAULT_PER_TOPIC,
+            log_entries: 50_000_000,
+            memory_budget: DEFAULT_BUDGET_MIB * 1024 * 1024,
         }
     }
 }
@@ -57,6 +80,8 @@ pub struct Store {
     next_seq: u64,
     /// Bytes held by stored entries, each counted once.
     memory: usize,
+    /// Messages dropped to stay within the memory budget.
+    pub trimmed: u64,
     /// Messages received (not our own) since the start.
     pub received: u64,
     pub bytes_received: u64,
@@ -71,6 +96,7 @@ impl Store {
             limits,
             next_seq: 0,
             memory: 0,
+            trimmed: 0,
             received: 0,
             bytes_received: 0,
         }
@@ -88,11 +114,28 @@ impl Store {
             self.bytes_received += msg.payload.len() as u64;
             self.rate.add(now, 1);
         }
+        let second = self.rate.second_of(now);
+        self.tree
+            .touch(node, msg.payload.len() as u64, msg.received, second);
+        let props = msg.properties.as_ref().map_or(0, |p| {
+            std::mem::size_of::<Properties>()
+                + p.user_properties
+                    .iter()
+                    .map(|(k, v)| k.len() + v.len() + 48)
+                    .sum::<usize>()
+        });
+        let cost = msg.payload.len() + msg.topic.len() + 8 + ENTRY_OVERHEAD + props;
         let entry = Arc::new(Entry {
             seq: self.next_seq,
             node,
-            msg,
+            payload: msg.payload,
+            received: msg.received,
+            properties: msg.properties,
+            qos: msg.qos,
+            retain: msg.retain,
+            dup: msg.dup,
             outgoing,
+            cost: u32::try_from(cost).unwrap_or(u32::MAX),
         });
         self.next_seq += 1;
         self.memory += entry.cost();
@@ -101,13 +144,33 @@ impl Store {
         for old in [from_history, from_log].into_iter().flatten() {
             self.release(old);
         }
+        self.enforce_budget();
         entry
     }
 
-    /// Uncounts an entry once nothing in the store holds it any more.
-    fn release(&mut self, old: Arc<Entry>) {
+    /// Drops the oldest messages until the store is within its budget. A topic's last message
+    /// stays (in its history) even when the log lets go of it.
+    fn enforce_budget(&mut self) {
+        while self.memory > self.limits.memory_budget {
+            let Some(old) = self.log.pop_front() else {
+                break;
+            };
+            if let Some(h) = self.tree.trim_front(old.node, old.seq) {
+                drop(h); // `old` still holds it; released below
+            }
+            if self.release(old) {
+                self.trimmed += 1;
+            }
+        }
+    }
+
+    /// Uncounts an entry once nothing in the store holds it any more. True when it was freed.
+    fn release(&mut self, old: Arc<Entry>) -> bool {
         if Arc::strong_count(&old) == 1 {
             self.memory -= old.cost();
+            true
+        } else {
+            false
         }
     }
 
@@ -160,17 +223,57 @@ mod tests {
     }
 
     #[test]
+    fn budget_drops_oldest_first_but_keeps_each_topics_last() {
+        let one = {
+            let mut s = Store::new(Limits::default());
+            s.ingest(msg("t0", "0123456789"), false, Instant::now());
+            s.memory_bytes()
+        };
+        let mut s = Store::new(Limits {
+            memory_budget: one * 10,
+            ..Limits::default()
+        });
+        let now = Instant::now();
+        for i in 0..40 {
+            s.ingest(msg(&format!("t{}", i % 4), "0123456789"), false, now);
+        }
+        assert!(
+            s.memory_bytes() <= one * 10,
+            "{} <= {}",
+            s.memory_bytes(),
+            one * 10
+        );
+        assert_eq!(s.trimmed, 30);
+        for t in 0..4 {
+            let id = s.tree.find(&format!("t{t}")).unwrap();
+            assert!(
+                s.tree.node(id).last().is_some(),
+                "t{t} keeps its last message"
+            );
+        }
+        // A flood on one topic cannot evict the others' last messages.
+        for _ in 0..100 {
+            s.ingest(msg("hot", "0123456789"), false, now);
+        }
+        for t in 0..4 {
+            let id = s.tree.find(&format!("t{t}")).unwrap();
+            assert_eq!(s.tree.node(id).history.len(), 1);
+        }
+    }
+
+    #[test]
     fn history_is_bounded_and_keeps_the_last() {
         let mut s = Store::new(Limits {
             per_topic: 3,
             log_entries: 4,
+            ..Limits::default()
         });
         let now = Instant::now();
         for i in 0..10 {
             s.ingest(msg("t", &i.to_string()), false, now);
         }
         let t = s.tree.find("t").unwrap();
-        let h: Vec<_> = s.tree.history(t).map(|e| e.msg.payload.clone()).collect();
+        let h: Vec<_> = s.tree.history(t).map(|e| e.payload.clone()).collect();
         assert_eq!(
             h,
             vec![Bytes::from("7"), Bytes::from("8"), Bytes::from("9")]

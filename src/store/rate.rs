@@ -24,6 +24,18 @@ impl Default for RateMeter {
 }
 
 impl RateMeter {
+    /// Whole seconds from the first `add` (or this call) to `now`, for per-node windows.
+    pub fn second_of(&mut self, now: Instant) -> u32 {
+        u32::try_from(self.second(now)).unwrap_or(u32::MAX)
+    }
+
+    /// Like `second_of`, without starting the clock.
+    pub fn current_second(&self, now: Instant) -> u32 {
+        self.origin
+            .map(|o| u32::try_from(now.saturating_duration_since(o).as_secs()).unwrap_or(u32::MAX))
+            .unwrap_or(0)
+    }
+
     fn second(&mut self, now: Instant) -> u64 {
         let origin = *self.origin.get_or_insert(now);
         now.saturating_duration_since(origin).as_secs()

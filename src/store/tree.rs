@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use super::Entry;
 
@@ -22,11 +23,47 @@ pub struct Node {
     pub topic_count: u32,
     /// Messages in this subtree, itself included.
     pub msg_count: u64,
+    /// Payload bytes in this subtree, itself included.
+    pub bytes: u64,
+    /// When the subtree last received a message.
+    pub last_received: Option<SystemTime>,
+    /// Messages in the current and the previous second (a two-bucket sliding window).
+    rate_second: u32,
+    rate_current: u32,
+    rate_previous: u32,
     /// Messages kept for this exact topic, oldest first. Empty for pure path nodes.
     pub history: VecDeque<Arc<Entry>>,
 }
 
 impl Node {
+    fn empty(name: &str, parent: NodeId, depth: u16) -> Node {
+        Node {
+            name: name.into(),
+            parent,
+            children: Vec::new(),
+            depth,
+            topic_count: 0,
+            msg_count: 0,
+            bytes: 0,
+            last_received: None,
+            rate_second: 0,
+            rate_current: 0,
+            rate_previous: 0,
+            history: VecDeque::new(),
+        }
+    }
+
+    /// Messages per second in this subtree over the last complete second, as of `second`.
+    pub fn rate(&self, second: u32) -> u32 {
+        if second == self.rate_second + 1 {
+            self.rate_current
+        } else if second == self.rate_second {
+            self.rate_previous
+        } else {
+            0
+        }
+    }
+
     pub fn is_topic(&self) -> bool {
         !self.history.is_empty()
     }
@@ -41,22 +78,17 @@ pub struct TopicTree {
     nodes: Vec<Node>,
     index: HashMap<Box<str>, NodeId>,
     per_topic: usize,
+    /// Bumped whenever a node is added, so views can cache what they derive from the shape.
+    structure_version: u64,
 }
 
 impl TopicTree {
     pub fn new(per_topic: usize) -> TopicTree {
         TopicTree {
-            nodes: vec![Node {
-                name: "".into(),
-                parent: ROOT,
-                children: Vec::new(),
-                depth: 0,
-                topic_count: 0,
-                msg_count: 0,
-                history: VecDeque::new(),
-            }],
+            nodes: vec![Node::empty("", ROOT, 0)],
             index: HashMap::new(),
             per_topic: per_topic.max(1),
+            structure_version: 0,
         }
     }
 
@@ -104,15 +136,8 @@ impl TopicTree {
                 None => {
                     let id = self.nodes.len() as NodeId;
                     let depth = self.nodes[parent as usize].depth + 1;
-                    self.nodes.push(Node {
-                        name: level.into(),
-                        parent,
-                        children: Vec::new(),
-                        depth,
-                        topic_count: 0,
-                        msg_count: 0,
-                        history: VecDeque::new(),
-                    });
+                    self.nodes.push(Node::empty(level, parent, depth));
+                    self.structure_version += 1;
                     let pos = {
                         let nodes = &self.nodes;
                         nodes[parent as usize]
@@ -153,6 +178,45 @@ impl TopicTree {
             cur = n.parent;
         }
         evicted
+    }
+
+    /// Updates bytes, last time and rate along the path (`second`: seconds since the store
+    /// began).
+    pub fn touch(&mut self, id: NodeId, bytes: u64, at: SystemTime, second: u32) {
+        let mut cur = id;
+        loop {
+            let n = &mut self.nodes[cur as usize];
+            n.bytes += bytes;
+            n.last_received = Some(at);
+            if n.rate_second != second {
+                n.rate_previous = if second == n.rate_second + 1 {
+                    n.rate_current
+                } else {
+                    0
+                };
+                n.rate_current = 0;
+                n.rate_second = second;
+            }
+            n.rate_current += 1;
+            if cur == ROOT {
+                break;
+            }
+            cur = n.parent;
+        }
+    }
+
+    pub fn structure_version(&self) -> u64 {
+        self.structure_version
+    }
+
+    /// Drops the oldest kept message of a topic when it is `seq` and not the topic's last one.
+    pub fn trim_front(&mut self, id: NodeId, seq: u64) -> Option<Arc<Entry>> {
+        let h = &mut self.nodes[id as usize].history;
+        if h.len() > 1 && h.front().is_some_and(|e| e.seq == seq) {
+            h.pop_front()
+        } else {
+            None
+        }
     }
 
     pub fn history(&self, id: NodeId) -> impl DoubleEndedIterator<Item = &Arc<Entry>> {

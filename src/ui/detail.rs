@@ -38,8 +38,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
-    let m = &entry.msg;
-    let title = format!(" {} ", clean(&m.topic));
+    let m = &entry;
+    let title = format!(" {} ", clean(&app.store.tree.path(entry.node)));
     let block = Block::bordered()
         .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
         .border_style(Style::default().fg(Color::DarkGray));

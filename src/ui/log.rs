@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // As wide as the longest visible topic, up to 60% of what the time and flags leave.
     let longest = rows
         .iter()
-        .map(|e| super::text::width(&clean(&e.msg.topic)))
+        .map(|e| super::text::width(&clean(&app.store.tree.path(e.node))))
         .max()
         .unwrap_or(0);
     let topic_w = longest.clamp(4, (w.saturating_sub(24) * 3 / 5).max(4));
@@ -56,10 +56,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let m = &e.msg;
+            let m = e;
+            let topic_text = app.store.tree.path(e.node);
             let mark = if e.outgoing { "▲" } else { " " };
             let head = format!("{} {mark} ", time_of(m.received));
-            let topic = pad(&clean(&m.topic), topic_w);
+            let topic = pad(&clean(&topic_text), topic_w);
             let flags = format!(" q{}{} ", m.qos.as_u8(), if m.retain { " R" } else { "  " });
             let used = super::text::width(&head) + topic_w + flags.len();
             let preview = payload_preview(&m.payload, w.saturating_sub(used));

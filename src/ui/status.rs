@@ -77,6 +77,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     )));
     spans.push(sep());
     spans.push(Span::raw(human_bytes(app.store.memory_bytes() as u64)));
+    if app.store.trimmed > 0 {
+        spans.push(sep());
+        spans.push(Span::styled(
+            format!(
+                "history trimmed: {} older messages dropped",
+                thousands(app.store.trimmed)
+            ),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
     if app.dropped > 0 {
         spans.push(sep());
         spans.push(Span::styled(

@@ -96,8 +96,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 }
                 right.push_str(&format!(
                     "q{}{}",
-                    e.msg.qos.as_u8(),
-                    if e.msg.retain { " R" } else { "  " }
+                    e.qos.as_u8(),
+                    if e.retain { " R" } else { "  " }
                 ));
             }
             let head = format!("{indent}{marker}{name}");
@@ -119,7 +119,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 && avail > used + 4
             {
                 let room = avail - used - 3;
-                let preview = payload_preview(&e.msg.payload, room);
+                let preview = payload_preview(&e.payload, room);
                 used += 3 + width(&preview);
                 spans.push(Span::styled(" = ", Style::default().fg(Color::DarkGray)));
                 spans.push(Span::styled(preview, Style::default().fg(Color::Green)));

@@ -55,7 +55,10 @@ impl Client {
             match got {
                 Ok(true) => self.queued.extend(batch),
                 Ok(false) => panic!("worker stopped while waiting for {what}"),
-                Err(_) => panic!("timed out waiting for {what}; events seen: {:#?}", self.trace),
+                Err(_) => panic!(
+                    "timed out waiting for {what}; events seen: {:#?}",
+                    self.trace
+                ),
             }
         }
     }

@@ -1,0 +1,144 @@
+//! `cargo bench --bench store_and_frames`: the store's insert path, one frame of the tree and of
+//! the log with 1,000,000 topics on a 200x60 screen, and payload previews. Each group has a
+//! reference measured in the same run, so results read as ratios:
+//! - insert: a plain `HashMap<String, Vec<Bytes>>` keyed by topic (the least work that files a
+//!   message by topic);
+//! - frames: drawing a 200x60 screen of plain text (what any full redraw costs);
+//! - previews: copying the payload into a String.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use mqscope::app::{App, Focus};
+use mqscope::mqtt::{Message, MqttEvent, QoS};
+use mqscope::store::{Limits, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+fn topic(i: usize, topics: usize) -> String {
+    let t = i % topics;
+    format!("site/{}/line-{}/dev-{}/temp", t % 10, (t / 10) % 100, t / 1000)
+}
+
+fn message(topic: String, i: usize) -> Message {
+    Message {
+        topic,
+        payload: Bytes::from(format!("{{\"t\":{}.{}}}", 20 + i % 10, i % 100)),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        received: SystemTime::now(),
+        properties: None,
+    }
+}
+
+fn insert(c: &mut Criterion) {
+    const N: usize = 1_000_000;
+    const TOPICS: usize = 100_000;
+    let topics: Vec<String> = (0..TOPICS).map(|i| topic(i, TOPICS)).collect();
+    let mut g = c.benchmark_group("insert 1M messages over 100k topics");
+    g.sample_size(10).measurement_time(Duration::from_secs(20)).throughput(Throughput::Elements(N as u64));
+    g.bench_function("reference: HashMap<String, Vec<Bytes>>", |b| {
+        b.iter_batched(
+            || (0..N).map(|i| message(topics[i % TOPICS].clone(), i)).collect::<Vec<_>>(),
+            |msgs| {
+                let mut map: HashMap<String, Vec<Bytes>> = HashMap::new();
+                for m in msgs {
+                    map.entry(m.topic).or_default().push(m.payload);
+                }
+                black_box(map.len())
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("mqscope store", |b| {
+        b.iter_batched(
+            || (0..N).map(|i| message(topics[i % TOPICS].clone(), i)).collect::<Vec<_>>(),
+            |msgs| {
+                let mut store = Store::new(Limits::default());
+                let now = Instant::now();
+                for m in msgs {
+                    store.ingest(m, false, now);
+                }
+                black_box(store.memory_bytes())
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+/// An app holding 1,000,000 topics, everything expanded, a topic selected in the middle.
+fn big_app() -> App {
+    const TOPICS: usize = 1_000_000;
+    let now = Instant::now();
+    let mut app = App::new(Vec::new(), Limits::default(), now);
+    for i in 0..TOPICS {
+        app.on_mqtt(MqttEvent::Message(message(topic(i, TOPICS), i)), now);
+    }
+    app.size = Rect::new(0, 0, 200, 60);
+    let press = |app: &mut App, code: KeyCode| {
+        app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+    };
+    press(&mut app, KeyCode::Char('*')); // expand everything under the first root
+    for _ in 0..500 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    app
+}
+
+fn frames(c: &mut Criterion) {
+    let mut app = big_app();
+    let rows = app.tree_rows().len();
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut g = c.benchmark_group(format!("one 200x60 frame, 1M topics ({rows} tree rows)"));
+    g.sample_size(30);
+    let text: Vec<Line> = (0..60).map(|i| Line::raw(format!("{i:>200}"))).collect();
+    g.bench_function("reference: a screen of plain text", |b| {
+        b.iter(|| { term.draw(|f| f.render_widget(Paragraph::new(text.clone()), f.area())).unwrap(); })
+    });
+    app.focus = Focus::Tree;
+    g.bench_function("tree focused (rows cached)", |b| {
+        b.iter(|| { term.draw(|f| mqscope::ui::draw(f, &app)).unwrap(); })
+    });
+    g.bench_function("tree after a new topic (rows rebuilt)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i += 1;
+            let now = app.now;
+            app.on_mqtt(MqttEvent::Message(message(format!("site/new/{i}"), i)), now);
+            term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+        })
+    });
+    app.on_event(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)), app.now);
+    g.bench_function("log focused, following", |b| {
+        b.iter(|| { term.draw(|f| mqscope::ui::draw(f, &app)).unwrap(); })
+    });
+    g.finish();
+}
+
+fn previews(c: &mut Criterion) {
+    let json = Bytes::from(r#"{"temperature":21.53,"humidity":40.2,"battery":97,"fw":"1.4.2","ok":true}"#);
+    let binary = Bytes::from((0..=255u8).cycle().take(4096).collect::<Vec<u8>>());
+    let big = Bytes::from("x".repeat(5 * 1024 * 1024));
+    let mut g = c.benchmark_group("payload preview (60 columns)");
+    for (name, p) in [("json", &json), ("binary 4 KiB", &binary), ("text 5 MiB", &big)] {
+        g.bench_function(format!("reference: copy into a String ({name})"), |b| {
+            b.iter(|| black_box(String::from_utf8_lossy(&p[..p.len().min(240)]).into_owned()))
+        });
+        g.bench_function(format!("mqscope preview ({name})"), |b| {
+            b.iter(|| black_box(mqscope::ui::text::payload_preview(p, 60)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, insert, frames, previews);
+criterion_main!(benches);

@@ -24,7 +24,12 @@ use ratatui::widgets::Paragraph;
 
 fn topic(i: usize, topics: usize) -> String {
     let t = i % topics;
-    format!("site/{}/line-{}/dev-{}/temp", t % 10, (t / 10) % 100, t / 1000)
+    format!(
+        "site/{}/line-{}/dev-{}/temp",
+        t % 10,
+        (t / 10) % 100,
+        t / 1000
+    )
 }
 
 fn message(topic: String, i: usize) -> Message {
@@ -44,10 +49,16 @@ fn insert(c: &mut Criterion) {
     const TOPICS: usize = 100_000;
     let topics: Vec<String> = (0..TOPICS).map(|i| topic(i, TOPICS)).collect();
     let mut g = c.benchmark_group("insert 1M messages over 100k topics");
-    g.sample_size(10).measurement_time(Duration::from_secs(20)).throughput(Throughput::Elements(N as u64));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(N as u64));
     g.bench_function("reference: HashMap<String, Vec<Bytes>>", |b| {
         b.iter_batched(
-            || (0..N).map(|i| message(topics[i % TOPICS].clone(), i)).collect::<Vec<_>>(),
+            || {
+                (0..N)
+                    .map(|i| message(topics[i % TOPICS].clone(), i))
+                    .collect::<Vec<_>>()
+            },
             |msgs| {
                 let mut map: HashMap<String, Vec<Bytes>> = HashMap::new();
                 for m in msgs {
@@ -60,7 +71,11 @@ fn insert(c: &mut Criterion) {
     });
     g.bench_function("mqscope store", |b| {
         b.iter_batched(
-            || (0..N).map(|i| message(topics[i % TOPICS].clone(), i)).collect::<Vec<_>>(),
+            || {
+                (0..N)
+                    .map(|i| message(topics[i % TOPICS].clone(), i))
+                    .collect::<Vec<_>>()
+            },
             |msgs| {
                 let mut store = Store::new(Limits::default());
                 let now = Instant::now();
@@ -102,11 +117,16 @@ fn frames(c: &mut Criterion) {
     g.sample_size(30);
     let text: Vec<Line> = (0..60).map(|i| Line::raw(format!("{i:>200}"))).collect();
     g.bench_function("reference: a screen of plain text", |b| {
-        b.iter(|| { term.draw(|f| f.render_widget(Paragraph::new(text.clone()), f.area())).unwrap(); })
+        b.iter(|| {
+            term.draw(|f| f.render_widget(Paragraph::new(text.clone()), f.area()))
+                .unwrap();
+        })
     });
     app.focus = Focus::Tree;
     g.bench_function("tree focused (rows cached)", |b| {
-        b.iter(|| { term.draw(|f| mqscope::ui::draw(f, &app)).unwrap(); })
+        b.iter(|| {
+            term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+        })
     });
     g.bench_function("tree after a new topic (rows rebuilt)", |b| {
         let mut i = 0;
@@ -117,19 +137,29 @@ fn frames(c: &mut Criterion) {
             term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
         })
     });
-    app.on_event(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)), app.now);
+    app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+        app.now,
+    );
     g.bench_function("log focused, following", |b| {
-        b.iter(|| { term.draw(|f| mqscope::ui::draw(f, &app)).unwrap(); })
+        b.iter(|| {
+            term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+        })
     });
     g.finish();
 }
 
 fn previews(c: &mut Criterion) {
-    let json = Bytes::from(r#"{"temperature":21.53,"humidity":40.2,"battery":97,"fw":"1.4.2","ok":true}"#);
+    let json =
+        Bytes::from(r#"{"temperature":21.53,"humidity":40.2,"battery":97,"fw":"1.4.2","ok":true}"#);
     let binary = Bytes::from((0..=255u8).cycle().take(4096).collect::<Vec<u8>>());
     let big = Bytes::from("x".repeat(5 * 1024 * 1024));
     let mut g = c.benchmark_group("payload preview (60 columns)");
-    for (name, p) in [("json", &json), ("binary 4 KiB", &binary), ("text 5 MiB", &big)] {
+    for (name, p) in [
+        ("json", &json),
+        ("binary 4 KiB", &binary),
+        ("text 5 MiB", &big),
+    ] {
         g.bench_function(format!("reference: copy into a String ({name})"), |b| {
             b.iter(|| black_box(String::from_utf8_lossy(&p[..p.len().min(240)]).into_owned()))
         });

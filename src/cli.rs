@@ -41,6 +41,25 @@ pub enum Cmd {
     Pub(PubArgs),
     /// Run the embedded broker in the foreground
     Broker(BrokerArgs),
+    /// Benchmark helper: receive into the explorer's store without drawing, then print totals
+    #[command(hide = true)]
+    Ingest(IngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[arg(short = 't', long = "topic", value_name = "FILTER", required = true)]
+    pub filters: Vec<String>,
+    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+    /// Stop after COUNT messages
+    #[arg(short = 'C', long, value_name = "COUNT")]
+    pub count: u64,
+    /// Stop after SECONDS without a message
+    #[arg(short = 'W', long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub idle_timeout: f64,
 }
 
 /// Which broker, and how to connect to it.

@@ -59,6 +59,25 @@ pub struct ExplorerArgs {
     pub history_per_topic: Option<u32>,
 }
 
+/// Terminal events from a dedicated thread blocked in `crossterm::event::read`. crossterm's own
+/// `EventStream` polls its global reader on every `poll_next`, contending (spinning) with its
+/// wake-up thread; the loop polls its input on every MQTT batch, so under a flood that cost more
+/// CPU than filing the messages. A channel costs nothing while no key is pressed.
+fn terminal_input() -> impl futures::Stream<Item = std::io::Result<crossterm::event::Event>> + Unpin
+{
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    std::thread::spawn(move || {
+        loop {
+            let event = crossterm::event::read();
+            let failed = event.is_err();
+            if tx.blocking_send(event).is_err() || failed {
+                break;
+            }
+        }
+    });
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
 pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let ExplorerArgs {
         conn,
@@ -126,7 +145,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut guard =
         terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;
     let mut session = Session::new(|p: &Profile| open(&conn, &filters, p));
-    let input = crossterm::event::EventStream::new();
+    let input = terminal_input();
     let result = run(
         &mut guard.terminal,
         &mut app,

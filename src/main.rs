@@ -46,6 +46,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Sub(args)) => headless::subscribe::run(args).await,
         Some(Cmd::Pub(args)) => headless::publish::run(args).await,
         Some(Cmd::Broker(args)) => run_broker(args).await,
+        Some(Cmd::Ingest(args)) => headless::ingest::run(args).await,
         None => {
             mqscope::explore::run_explorer(mqscope::explore::ExplorerArgs {
                 conn: cli.conn,

@@ -198,3 +198,46 @@ impl App {
             .unwrap_or(0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Instant, SystemTime};
+
+    use crate::app::App;
+    use crate::mqtt::{Message, MqttEvent, QoS};
+    use crate::store::Limits;
+
+    fn msg(t: &str) -> MqttEvent {
+        MqttEvent::Message(Message {
+            topic: t.into(),
+            payload: bytes::Bytes::from_static(b"1"),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+            received: SystemTime::now(),
+            properties: None,
+        })
+    }
+
+    #[test]
+    fn row_cache_follows_new_topics_and_expansion() {
+        let now = Instant::now();
+        let mut app = App::new(Vec::new(), Limits::default(), now);
+        app.on_mqtt(msg("a/b"), now);
+        let first = app.tree_rows();
+        assert!(
+            std::rc::Rc::ptr_eq(&first, &app.tree_rows()),
+            "cached while nothing changes"
+        );
+        app.tree.expand(app.store.tree.find("a").unwrap());
+        assert_eq!(app.tree_rows().len(), 2, "expansion rebuilds");
+        app.on_mqtt(msg("a/c"), now);
+        assert_eq!(app.tree_rows().len(), 3, "a new topic rebuilds");
+        app.on_mqtt(msg("a/c"), now);
+        let again = app.tree_rows();
+        assert!(
+            std::rc::Rc::ptr_eq(&again, &app.tree_rows()),
+            "a message on a known topic does not"
+        );
+    }
+}

@@ -1,7 +1,9 @@
-//! The loop: one `select!` over terminal input, batches of MQTT events and a frame tick. Keys are
-//! handled and drawn at once; MQTT batches are absorbed as they come and drawn at most ~30 times
-//! a second. The loop never awaits the network: commands go out with `try_send`.
+//! The loop: one `select!` over terminal input, a backlog of MQTT events and a frame tick. Keys
+//! are handled and drawn at once; MQTT events are drained from the worker's queue once a frame
+//! (~30 times a second), absorbed in slices, and drawn. The loop never awaits the network:
+//! commands go out with `try_send`, and the worker never waits on the loop.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::time::{Duration, Instant};
@@ -18,6 +20,9 @@ use crate::mqtt::{Command, MqttEvent, MqttHandle};
 
 /// Frame period: at most ~30 draws a second for data; keys draw at once.
 const FRAME: Duration = Duration::from_millis(33);
+/// Events absorbed per loop turn: a flood's backlog is taken in slices, with input checked
+/// between them, so a key never waits behind a whole backlog.
+const SLICE: usize = 20_000;
 
 /// Opens a connection for a profile: the caller decides how settings are made.
 pub type Connector<'a> = dyn FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a;
@@ -85,6 +90,34 @@ fn apply(app: &mut App, session: &mut Session<'_>, effects: Vec<Effect>) {
     }
 }
 
+/// Draw times, logged every ten seconds while frames are drawn (for diagnosing slow screens).
+#[derive(Default)]
+struct FrameStats {
+    since: Option<Instant>,
+    count: u32,
+    total: Duration,
+    worst: Duration,
+}
+
+impl FrameStats {
+    fn record(&mut self, took: Duration) {
+        let since = *self.since.get_or_insert_with(Instant::now);
+        self.count += 1;
+        self.total += took;
+        self.worst = self.worst.max(took);
+        if since.elapsed() >= Duration::from_secs(10) {
+            tracing::info!(
+                "frames: {} in {:?}, mean {:?}, worst {:?}",
+                self.count,
+                since.elapsed(),
+                self.total / self.count.max(1),
+                self.worst
+            );
+            *self = FrameStats::default();
+        }
+    }
+}
+
 /// Runs until the user quits, the input ends, or `stop` completes (a signal). `observe` sees
 /// the state after every draw (tests use it to wait for what the screen shows).
 pub async fn run<B, S, F>(
@@ -110,13 +143,22 @@ where
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut batch: Vec<MqttEvent> = Vec::new();
+    let mut backlog: VecDeque<MqttEvent> = VecDeque::new();
     let mut need_draw = true;
     let mut data_changed = false;
     let mut last_draw = Instant::now();
+    let mut frames = FrameStats::default();
     loop {
+        // Data is drawn at most once a frame, whichever branch ran: during a flood the backlog
+        // branch may win every turn, and the tick must not be the only way to a draw.
+        if data_changed && last_draw.elapsed() >= FRAME {
+            need_draw = true;
+            data_changed = false;
+        }
         if need_draw {
             app.now = Instant::now();
             terminal.draw(|f| crate::ui::draw(f, app))?;
+            frames.record(app.now.elapsed());
             last_draw = app.now;
             need_draw = false;
             observe(app);
@@ -137,23 +179,28 @@ where
                     need_draw = true;
                 }
             },
-            open = async {
-                match &queue {
-                    Some(q) => q.recv_batch(&mut batch).await,
-                    None => std::future::pending().await,
-                }
-            } => {
+            () = std::future::ready(()), if !backlog.is_empty() => {
                 let now = Instant::now();
-                for event in batch.drain(..) {
+                let n = backlog.len().min(SLICE);
+                for event in backlog.drain(..n) {
                     app.on_mqtt(event, now);
                 }
                 data_changed = true;
-                if !open {
-                    // The worker has stopped; keep its last state on screen.
-                    session.handle = None;
-                }
             }
             _ = tick.tick() => {
+                // MQTT events are taken here, once a frame, without waiting: the worker queues
+                // them meanwhile, and the loop is not woken for every small batch of a flood.
+                if let Some(q) = &queue {
+                    let open = q.drain_into(&mut batch);
+                    if !batch.is_empty() {
+                        backlog.extend(batch.drain(..));
+                        data_changed = true;
+                    }
+                    if !open {
+                        // The worker has stopped; keep its last state on screen.
+                        session.handle = None;
+                    }
+                }
                 // Data is drawn at the frame rate; the clock-driven parts (rate, countdown)
                 // refresh once a second even when nothing arrives.
                 if data_changed || last_draw.elapsed() >= Duration::from_secs(1) {

@@ -5,6 +5,7 @@
 //! - mqscope's headless pipeline (`mqscope ingest`: the worker feeding the store),
 //! - the full TUI in tmux (120x40), whose status bar's message count is the finish line,
 //!   and how long a key (`?`) takes to change its screen while the flood runs.
+//!
 //! Reported: messages received per second (each client timed from its first message to its
 //! last), CPU seconds per million messages, peak RSS, and the ratios of the first two to the
 //! reference. Environment: MQSCOPE_BENCH_N (1000000),

@@ -11,7 +11,7 @@ use crate::cli::PubArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_topic;
-use crate::mqtt::{self, Command, MqttEvent, PublishOutcome, QoS, WorkerOptions};
+use crate::mqtt::{self, MqttEvent, PublishOutcome, QoS, WorkerOptions};
 
 fn payload(args: &PubArgs) -> Result<Bytes, Failure> {
     if let Some(m) = &args.message {
@@ -81,12 +81,6 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
             settings.url, args.timeout
         ))),
     };
-    let _ = handle.try_send(Command::Disconnect);
-    let _ = tokio::time::timeout(Duration::from_secs(3), async {
-        while handle.events().recv_batch(&mut batch).await {
-            batch.clear();
-        }
-    })
-    .await;
+    super::shut_down(&handle).await;
     result
 }

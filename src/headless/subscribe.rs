@@ -11,7 +11,7 @@ use crate::cli::SubArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_filter;
-use crate::mqtt::{self, Command, MqttEvent, QoS, WorkerOptions};
+use crate::mqtt::{self, MqttEvent, QoS, WorkerOptions};
 
 enum Stop {
     Done,
@@ -114,13 +114,6 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         }
     };
     let _ = out.flush();
-    let _ = handle.try_send(Command::Disconnect);
-    // Let the DISCONNECT go out; the worker gives up on its own after a short grace.
-    let _ = tokio::time::timeout(Duration::from_secs(3), async {
-        while handle.events().recv_batch(&mut batch).await {
-            batch.clear();
-        }
-    })
-    .await;
+    super::shut_down(&handle).await;
     outcome.map(|_| ())
 }

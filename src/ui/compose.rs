@@ -4,11 +4,25 @@ use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use ratatui_textarea::TextArea;
 
 use super::border_style;
 use super::layout::Areas;
 use super::text::{clean, fit};
 use crate::app::{App, Focus};
+
+/// A text field styled for whether it has the focus (a shaded background and a visible cursor).
+fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {
+    let mut t = area.clone();
+    if focused {
+        t.set_style(Style::default().bg(Color::Rgb(40, 40, 60)));
+        t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+    } else {
+        t.set_style(Style::default());
+        t.set_cursor_style(Style::default());
+    }
+    t
+}
 
 pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     let c = &app.compose;
@@ -24,21 +38,10 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         Paragraph::new(Span::styled("Topic ", Style::default().fg(Color::DarkGray))),
         label,
     );
-    let field_style = |focused: bool| {
-        if focused {
-            Style::default().bg(Color::Rgb(40, 40, 60))
-        } else {
-            Style::default()
-        }
-    };
-    let mut topic = c.topic.clone();
-    topic.set_style(field_style(app.focus == Focus::Topic));
-    topic.set_cursor_style(if app.focus == Focus::Topic {
-        Style::default().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::default()
-    });
-    f.render_widget(&topic, areas.compose_topic);
+    f.render_widget(
+        &field(&c.topic, app.focus == Focus::Topic),
+        areas.compose_topic,
+    );
 
     let mut qos_spans = vec![Span::styled(" QoS ", Style::default().fg(Color::DarkGray))];
     for q in 0..=2u8 {
@@ -73,14 +76,10 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         ])),
         areas.compose_retain,
     );
-    let mut payload = c.payload.clone();
-    payload.set_style(field_style(app.focus == Focus::Payload));
-    payload.set_cursor_style(if app.focus == Focus::Payload {
-        Style::default().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::default()
-    });
-    f.render_widget(&payload, areas.compose_payload);
+    f.render_widget(
+        &field(&c.payload, app.focus == Focus::Payload),
+        areas.compose_payload,
+    );
     if let Some((text, is_error)) = &c.status
         && areas.compose_status.height > 0
     {

@@ -5,10 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::text::{clean, fit, pad, payload_preview, thousands};
-use super::{border_style, selected_style};
+use super::text::{clean, pad, payload_preview, thousands};
+use super::{pane_block, selected_style};
 use crate::app::{App, Focus};
 
 pub fn time_of(t: std::time::SystemTime) -> String {
@@ -35,9 +35,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         (None, Some(_)) => {}
     }
     title.push(' ');
-    let block = Block::bordered()
-        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
-        .border_style(border_style(app.focus == Focus::Log));
+    let block = pane_block(&title, area.width, app.focus == Focus::Log);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {

@@ -25,6 +25,17 @@ pub(crate) fn border_style(focused: bool) -> Style {
     }
 }
 
+/// A pane's bordered block with its title cut to fit.
+pub(crate) fn pane_block(
+    title: &str,
+    width: u16,
+    focused: bool,
+) -> ratatui::widgets::Block<'static> {
+    ratatui::widgets::Block::bordered()
+        .title(text::fit(title, width.saturating_sub(2) as usize).into_owned())
+        .border_style(border_style(focused))
+}
+
 pub(crate) fn selected_style(focused: bool) -> Style {
     if focused {
         Style::default().add_modifier(Modifier::REVERSED)

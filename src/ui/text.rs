@@ -36,15 +36,17 @@ fn push_escaped(out: &mut String, c: char, keep_newlines: bool) {
     }
 }
 
-/// One line of untrusted text: every control character (newlines included) made visible.
-pub fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
+/// Untrusted text with every control character made visible; `multiline` keeps newlines and
+/// expands tabs.
+fn escape(s: &str, multiline: bool) -> Cow<'_, str> {
+    let keep = |c: char| multiline && c == '\n';
+    if !s.chars().any(|c| needs_escape(c) && !keep(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         if needs_escape(c) {
-            push_escaped(&mut out, c, false);
+            push_escaped(&mut out, c, multiline);
         } else {
             out.push(c);
         }
@@ -52,20 +54,14 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One line of untrusted text: every control character (newlines included) made visible.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    escape(s, false)
+}
+
 /// Multi-line untrusted text: newlines kept, tabs expanded, everything else made visible.
 pub fn clean_multiline(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| needs_escape(c) && c != '\n') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if needs_escape(c) {
-            push_escaped(&mut out, c, true);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape(s, true)
 }
 
 pub fn width(s: &str) -> usize {

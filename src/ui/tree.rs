@@ -4,10 +4,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::text::{clean, fit, payload_preview, short_count, thousands, width};
-use super::{border_style, selected_style};
+use super::{pane_block, selected_style};
 use crate::app::{App, Focus};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
@@ -20,9 +20,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if app.tree.filter.is_active() {
         title.push_str(&format!("· filter: {} ", clean(&app.tree.filter.text)));
     }
-    let block = Block::bordered()
-        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
-        .border_style(border_style(app.focus == Focus::Tree));
+    let block = pane_block(&title, area.width, app.focus == Focus::Tree);
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {

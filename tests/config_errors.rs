@@ -19,6 +19,8 @@ fn example_config_loads_with_every_profile() {
     let prod = file.profile("production").unwrap();
     assert!(prod.tls.ca_file.is_some() && prod.will.is_some());
     assert_eq!(file.profile("local").unwrap().subscriptions.len(), 2);
+    assert_eq!(file.limits.memory_budget, 256 * 1024 * 1024);
+    assert_eq!(file.limits.per_topic, 100);
 }
 
 /// (name, file contents, profile to select or "", expected line, words the error must contain)

@@ -383,3 +383,43 @@ fn no_escape_byte_from_the_wire_reaches_the_terminal() {
         key(&mut app, KeyCode::Down);
     }
 }
+
+#[test]
+fn status_bar_says_when_history_was_trimmed() {
+    let now = Instant::now();
+    let mut app = App::new(
+        Vec::new(),
+        Limits {
+            memory_budget: 4096,
+            ..Limits::default()
+        },
+        now,
+    );
+    for i in 0..200 {
+        feed(
+            &mut app,
+            msg(
+                &format!("t/{}", i % 5),
+                "0123456789abcdef",
+                QoS::AtMostOnce,
+                false,
+            ),
+        );
+    }
+    assert!(app.store.memory_bytes() <= 4096 || app.store.tree.topic_count() == 5);
+    assert!(app.store.trimmed > 0);
+    let text = screen(&mut app, 160, 40);
+    assert!(
+        text.contains(&format!(
+            "history trimmed: {} older messages dropped",
+            app.store.trimmed
+        )),
+        "{text}"
+    );
+    // Every topic still shows its last value.
+    key(&mut app, KeyCode::Char('l'));
+    let text = screen(&mut app, 160, 40);
+    for t in 0..5 {
+        assert!(text.contains(&format!("{t} = 0123456789abcdef")), "{text}");
+    }
+}

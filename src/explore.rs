@@ -83,9 +83,9 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         conn,
         filters,
         demo,
-        ..
-    } = &args;
-    let (conn, filters, demo) = (conn.clone(), filters.clone(), *demo);
+        history_budget_mib,
+        history_per_topic,
+    } = args;
     for f in &filters {
         validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
     }
@@ -129,10 +129,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         profiles.push(Profile::adhoc(url));
     }
     let mut limits: Limits = file.limits.clone();
-    if let Some(m) = args.history_budget_mib {
+    if let Some(m) = history_budget_mib {
         limits.memory_budget = m as usize * 1024 * 1024;
     }
-    if let Some(n) = args.history_per_topic {
+    if let Some(n) = history_per_topic {
         limits.per_topic = n as usize;
     }
     let mut app = App::new(profiles, limits, Instant::now());

@@ -165,7 +165,10 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
         result.expect("loop ends cleanly");
         assert!(app.quit);
         // Our six publishes are in the log, marked as ours, and the broker kept the retained one.
-        assert_eq!(app.store.log.iter_from(0).filter(|e| e.outgoing).count(), 6);
+        assert_eq!(
+            app.store.log.iter_from(0).filter(|e| e.outgoing()).count(),
+            6
+        );
         let mut late = Client::start(&client::settings(&url, Protocol::V5));
         late.subscribe(&topic, QoS::ExactlyOnce).await;
         let kept = late.message().await;
@@ -239,8 +242,8 @@ fn keys_expand_collapse_pause_and_follow() {
     }
     let (during, _) = app.log_window(10);
     assert_eq!(
-        before.iter().map(|e| e.seq).collect::<Vec<_>>(),
-        during.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        before.iter().map(|e| e.seq()).collect::<Vec<_>>(),
+        during.iter().map(|e| e.seq()).collect::<Vec<_>>(),
         "paused: the view holds"
     );
     let new = app.store.log.last_seq().unwrap() - app.log.paused_at.unwrap();
@@ -248,7 +251,7 @@ fn keys_expand_collapse_pause_and_follow() {
     press(&mut app, KeyCode::Char(' '));
     let (after, _) = app.log_window(10);
     assert_eq!(
-        after.last().map(|e| e.seq),
+        after.last().map(|e| e.seq()),
         app.store.log.last_seq(),
         "resumed: following"
     );

@@ -104,7 +104,7 @@ impl App {
                 .iter_back_from(start)
                 .filter(|e| self.log_shows(e));
             for (i, e) in iter.enumerate() {
-                last = Some(e.seq);
+                last = Some(e.seq());
                 if i >= n {
                     break;
                 }
@@ -114,10 +114,10 @@ impl App {
                 .store
                 .log
                 .iter_from(start)
-                .take_while(|e| e.seq <= newest)
+                .take_while(|e| e.seq() <= newest)
                 .filter(|e| self.log_shows(e));
             for (i, e) in iter.enumerate() {
-                last = Some(e.seq);
+                last = Some(e.seq());
                 if i >= n {
                     break;
                 }
@@ -143,7 +143,7 @@ impl App {
                 .store
                 .log
                 .iter_from(anchor + 1)
-                .take_while(|e| e.seq <= newest)
+                .take_while(|e| e.seq() <= newest)
                 .filter(|e| self.log_shows(e))
                 .take(height / 2)
                 .cloned()
@@ -161,7 +161,7 @@ impl App {
         let selected = self
             .log
             .selected
-            .and_then(|s| rows.iter().position(|e| e.seq == s));
+            .and_then(|s| rows.iter().position(|e| e.seq() == s));
         rows.extend(after);
         (rows, selected)
     }
@@ -185,7 +185,7 @@ impl App {
             .tree
             .history(base.node)
             .rev()
-            .filter(|e| e.seq <= base.seq)
+            .filter(|e| e.seq() <= base.seq())
             .nth(self.detail.back)
             .cloned()
             .or(Some(base))

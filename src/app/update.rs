@@ -527,7 +527,7 @@ impl App {
                     if m.row > areas.log.y
                         && let Some(e) = rows.get(row)
                     {
-                        self.log.selected = Some(e.seq);
+                        self.log.selected = Some(e.seq());
                     }
                 } else if areas.compose_topic.contains(at) {
                     self.set_focus(Focus::Topic);

@@ -44,15 +44,15 @@ impl MessageLog {
 
     /// Sequence number of the oldest entry kept (or of the next one, when empty).
     pub fn first_seq(&self) -> u64 {
-        self.entries.front().map_or(u64::MAX, |e| e.seq)
+        self.entries.front().map_or(u64::MAX, |e| e.seq())
     }
 
     pub fn last_seq(&self) -> Option<u64> {
-        self.entries.back().map(|e| e.seq)
+        self.entries.back().map(|e| e.seq())
     }
 
     pub fn get(&self, seq: u64) -> Option<&Arc<Entry>> {
-        let first = self.entries.front()?.seq;
+        let first = self.entries.front()?.seq();
         let idx = usize::try_from(seq.checked_sub(first)?).ok()?;
         self.entries.get(idx)
     }
@@ -60,7 +60,7 @@ impl MessageLog {
     /// Entries with seq <= `upto`, newest first.
     pub fn iter_back_from(&self, upto: u64) -> impl Iterator<Item = &Arc<Entry>> {
         let end = match self.entries.front() {
-            Some(f) if upto >= f.seq => ((upto - f.seq) as usize + 1).min(self.entries.len()),
+            Some(f) if upto >= f.seq() => ((upto - f.seq()) as usize + 1).min(self.entries.len()),
             _ => 0,
         };
         self.entries.range(..end).rev()
@@ -69,7 +69,7 @@ impl MessageLog {
     /// Entries with seq >= `from`, oldest first.
     pub fn iter_from(&self, from: u64) -> impl Iterator<Item = &Arc<Entry>> {
         let start = match self.entries.front() {
-            Some(f) if from > f.seq => ((from - f.seq) as usize).min(self.entries.len()),
+            Some(f) if from > f.seq() => ((from - f.seq()) as usize).min(self.entries.len()),
             _ => 0,
         };
         self.entries.range(start..)

@@ -5,6 +5,7 @@ pub mod log;
 pub mod rate;
 pub mod tree;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -16,34 +17,62 @@ pub use log::MessageLog;
 pub use rate::RateMeter;
 pub use tree::{NodeId, TopicTree};
 
-/// One message as stored: received from the broker, or published by us. The topic is the
-/// node's (interned once in the tree), not a copy per message.
+/// One message as stored: received from the broker, or published by us. Kept small, since the
+/// store holds millions: the topic is the node's (interned once in the tree), the flags ride in
+/// the top byte of the sequence number, the time is in microseconds, and the rare MQTT 5
+/// properties live in a side table. 56 bytes, so with its Arc header it fits an 80-byte
+/// allocator chunk.
 #[derive(Debug)]
 pub struct Entry {
-    /// Position in the global stream; increases by one per entry.
-    pub seq: u64,
-    pub node: NodeId,
+    /// Sequence number (low 56 bits) and flags (top 8 bits, see `FLAG_*`).
+    seq_flags: u64,
+    /// Microseconds since the Unix epoch.
+    received_us: u64,
     /// Shared with the network buffer the message arrived in.
     pub payload: Bytes,
-    pub received: SystemTime,
-    pub properties: Option<Box<Properties>>,
-    pub qos: QoS,
-    pub retain: bool,
-    pub dup: bool,
-    pub outgoing: bool,
-    /// Bytes this entry keeps alive, counted once at ingest (see `cost_of`).
-    cost: u32,
+    pub node: NodeId,
 }
 
-/// Per-entry bookkeeping beyond the payload: the Arc'd entry with its allocator overhead and
-/// its slots in the log and the topic's ring.
-const ENTRY_OVERHEAD: usize = std::mem::size_of::<Entry>() + 16 + 16 + 16;
+const SEQ_MASK: u64 = (1 << 56) - 1;
+const FLAG_RETAIN: u64 = 1 << 58;
+const FLAG_DUP: u64 = 1 << 59;
+const FLAG_OUTGOING: u64 = 1 << 60;
+const FLAG_PROPERTIES: u64 = 1 << 61;
+const QOS_SHIFT: u32 = 56;
+
+/// Per-entry bookkeeping beyond the payload: the entry in its allocator chunk and its slots in
+/// the log and the topic's ring.
+const ENTRY_OVERHEAD: usize = 80 + 8 + 8;
 
 impl Entry {
-    /// What keeping this entry costs: payload, the frame around it (the payload shares the
-    /// network buffer, topic bytes included), and bookkeeping.
-    pub fn cost(&self) -> usize {
-        self.cost as usize
+    /// Position in the global stream; increases by one per entry.
+    pub fn seq(&self) -> u64 {
+        self.seq_flags & SEQ_MASK
+    }
+
+    pub fn qos(&self) -> QoS {
+        QoS::from_u8(((self.seq_flags >> QOS_SHIFT) & 3) as u8).unwrap_or_default()
+    }
+
+    pub fn retain(&self) -> bool {
+        self.seq_flags & FLAG_RETAIN != 0
+    }
+
+    pub fn dup(&self) -> bool {
+        self.seq_flags & FLAG_DUP != 0
+    }
+
+    /// One of our own publishes.
+    pub fn outgoing(&self) -> bool {
+        self.seq_flags & FLAG_OUTGOING != 0
+    }
+
+    pub fn has_properties(&self) -> bool {
+        self.seq_flags & FLAG_PROPERTIES != 0
+    }
+
+    pub fn received(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(self.received_us)
     }
 }
 
@@ -80,6 +109,8 @@ pub struct Store {
     next_seq: u64,
     /// Bytes held by stored entries, each counted once.
     memory: usize,
+    /// MQTT 5 properties of the entries that have any, by sequence number.
+    properties: HashMap<u64, Box<Properties>>,
     /// Messages dropped to stay within the memory budget.
     pub trimmed: u64,
     /// Messages received (not our own) since the start.
@@ -96,6 +127,7 @@ impl Store {
             limits,
             next_seq: 0,
             memory: 0,
+            properties: HashMap::new(),
             trimmed: 0,
             received: 0,
             bytes_received: 0,
@@ -117,28 +149,33 @@ impl Store {
         let second = self.rate.second_of(now);
         self.tree
             .touch(node, msg.payload.len() as u64, msg.received, second);
-        let props = msg.properties.as_ref().map_or(0, |p| {
-            std::mem::size_of::<Properties>()
-                + p.user_properties
-                    .iter()
-                    .map(|(k, v)| k.len() + v.len() + 48)
-                    .sum::<usize>()
-        });
-        let cost = msg.payload.len() + msg.topic.len() + 8 + ENTRY_OVERHEAD + props;
+        let received_us = msg
+            .received
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
+        let seq = self.next_seq & SEQ_MASK;
+        let mut flags = u64::from(msg.qos.as_u8()) << QOS_SHIFT;
+        if msg.retain {
+            flags |= FLAG_RETAIN;
+        }
+        if msg.dup {
+            flags |= FLAG_DUP;
+        }
+        if outgoing {
+            flags |= FLAG_OUTGOING;
+        }
+        if let Some(p) = msg.properties {
+            flags |= FLAG_PROPERTIES;
+            self.properties.insert(seq, p);
+        }
         let entry = Arc::new(Entry {
-            seq: self.next_seq,
-            node,
+            seq_flags: seq | flags,
+            received_us,
             payload: msg.payload,
-            received: msg.received,
-            properties: msg.properties,
-            qos: msg.qos,
-            retain: msg.retain,
-            dup: msg.dup,
-            outgoing,
-            cost: u32::try_from(cost).unwrap_or(u32::MAX),
+            node,
         });
         self.next_seq += 1;
-        self.memory += entry.cost();
+        self.memory += self.cost(&entry);
         let from_history = self.tree.record(node, entry.clone());
         let from_log = self.log.push(entry.clone());
         for old in [from_history, from_log].into_iter().flatten() {
@@ -155,7 +192,7 @@ impl Store {
             let Some(old) = self.log.pop_front() else {
                 break;
             };
-            if let Some(h) = self.tree.trim_front(old.node, old.seq) {
+            if let Some(h) = self.tree.trim_front(old.node, old.seq()) {
                 drop(h); // `old` still holds it; released below
             }
             if self.release(old) {
@@ -164,10 +201,39 @@ impl Store {
         }
     }
 
+    /// What keeping an entry costs: payload, the frame around it (the payload shares the network
+    /// buffer, topic bytes included), its properties, and bookkeeping.
+    pub fn cost(&self, e: &Entry) -> usize {
+        let props = if e.has_properties() {
+            self.properties.get(&e.seq()).map_or(0, |p| {
+                std::mem::size_of::<Properties>()
+                    + p.user_properties
+                        .iter()
+                        .map(|(k, v)| k.len() + v.len() + 48)
+                        .sum::<usize>()
+            })
+        } else {
+            0
+        };
+        e.payload.len() + self.tree.node(e.node).topic_len as usize + 8 + ENTRY_OVERHEAD + props
+    }
+
+    /// The MQTT 5 properties of an entry, if it has any.
+    pub fn properties(&self, e: &Entry) -> Option<&Properties> {
+        if e.has_properties() {
+            self.properties.get(&e.seq()).map(|p| p.as_ref())
+        } else {
+            None
+        }
+    }
+
     /// Uncounts an entry once nothing in the store holds it any more. True when it was freed.
     fn release(&mut self, old: Arc<Entry>) -> bool {
         if Arc::strong_count(&old) == 1 {
-            self.memory -= old.cost();
+            self.memory -= self.cost(&old);
+            if old.has_properties() {
+                self.properties.remove(&old.seq());
+            }
             true
         } else {
             false
@@ -197,6 +263,34 @@ mod tests {
             received: SystemTime::UNIX_EPOCH,
             properties: None,
         }
+    }
+
+    #[test]
+    fn entries_are_small_and_keep_their_flags() {
+        assert_eq!(std::mem::size_of::<Entry>(), 56);
+        let mut s = Store::new(Limits::default());
+        let mut m = msg("a", "x");
+        m.qos = QoS::ExactlyOnce;
+        m.retain = true;
+        m.received =
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(1_764_000_000_123_456);
+        m.properties = Some(Box::new(Properties {
+            content_type: Some("text/plain".into()),
+            ..Properties::default()
+        }));
+        let e = s.ingest(m, true, Instant::now());
+        assert_eq!(
+            (e.qos(), e.retain(), e.dup(), e.outgoing()),
+            (QoS::ExactlyOnce, true, false, true)
+        );
+        assert_eq!(
+            e.received(),
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(1_764_000_000_123_456)
+        );
+        assert_eq!(
+            s.properties(&e).and_then(|p| p.content_type.as_deref()),
+            Some("text/plain")
+        );
     }
 
     #[test]
@@ -281,7 +375,7 @@ mod tests {
         assert_eq!(s.log.len(), 4);
         assert_eq!(s.log.first_seq(), 6);
         // Entries 6..=9 are held (log 6..9, history 7..9): four entries, each counted once.
-        let one = s.log.get(9).unwrap().cost();
+        let one = s.cost(s.log.get(9).unwrap());
         assert_eq!(s.memory_bytes(), 4 * one);
     }
 }

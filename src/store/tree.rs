@@ -25,6 +25,8 @@ pub struct Node {
     pub msg_count: u64,
     /// Payload bytes in this subtree, itself included.
     pub bytes: u64,
+    /// Length of the full topic in bytes.
+    pub topic_len: u32,
     /// When the subtree last received a message.
     pub last_received: Option<SystemTime>,
     /// Messages in the current and the previous second (a two-bucket sliding window).
@@ -36,8 +38,9 @@ pub struct Node {
 }
 
 impl Node {
-    fn empty(name: &str, parent: NodeId, depth: u16) -> Node {
+    fn empty(name: &str, parent: NodeId, depth: u16, topic_len: usize) -> Node {
         Node {
+            topic_len: u32::try_from(topic_len).unwrap_or(u32::MAX),
             name: name.into(),
             parent,
             children: Vec::new(),
@@ -85,7 +88,7 @@ pub struct TopicTree {
 impl TopicTree {
     pub fn new(per_topic: usize) -> TopicTree {
         TopicTree {
-            nodes: vec![Node::empty("", ROOT, 0)],
+            nodes: vec![Node::empty("", ROOT, 0, 0)],
             index: HashMap::new(),
             per_topic: per_topic.max(1),
             structure_version: 0,
@@ -136,7 +139,8 @@ impl TopicTree {
                 None => {
                     let id = self.nodes.len() as NodeId;
                     let depth = self.nodes[parent as usize].depth + 1;
-                    self.nodes.push(Node::empty(level, parent, depth));
+                    self.nodes
+                        .push(Node::empty(level, parent, depth, prefix_end));
                     self.structure_version += 1;
                     let pos = {
                         let nodes = &self.nodes;
@@ -212,7 +216,7 @@ impl TopicTree {
     /// Drops the oldest kept message of a topic when it is `seq` and not the topic's last one.
     pub fn trim_front(&mut self, id: NodeId, seq: u64) -> Option<Arc<Entry>> {
         let h = &mut self.nodes[id as usize].history;
-        if h.len() > 1 && h.front().is_some_and(|e| e.seq == seq) {
+        if h.len() > 1 && h.front().is_some_and(|e| e.seq() == seq) {
             h.pop_front()
         } else {
             None

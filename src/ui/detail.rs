@@ -47,17 +47,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(block, area);
 
     let kind = payload::kind(&m.payload);
-    let mut meta = vec![format!("q{}", m.qos.as_u8())];
-    if m.retain {
+    let mut meta = vec![format!("q{}", m.qos().as_u8())];
+    if m.retain() {
         meta.push("retained".into());
     }
-    if m.dup {
+    if m.dup() {
         meta.push("dup".into());
     }
-    meta.push(time_of(m.received));
+    meta.push(time_of(m.received()));
     meta.push(human_bytes(m.payload.len() as u64));
     meta.push(kind.label().into());
-    if entry.outgoing {
+    if entry.outgoing() {
         meta.push("published by us".into());
     }
     let history = app.store.tree.node(entry.node).history.len();
@@ -72,7 +72,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         meta.join(" · "),
         Style::default().add_modifier(Modifier::BOLD),
     )];
-    if let Some(p) = &m.properties {
+    if let Some(p) = app.store.properties(m) {
         if let Some(ct) = &p.content_type {
             lines.push(prop("content type", clean(ct).into_owned()));
         }

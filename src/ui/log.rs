@@ -56,16 +56,20 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .map(|(i, e)| {
             let m = e;
             let topic_text = app.store.tree.path(e.node);
-            let mark = if e.outgoing { "▲" } else { " " };
-            let head = format!("{} {mark} ", time_of(m.received));
+            let mark = if e.outgoing() { "▲" } else { " " };
+            let head = format!("{} {mark} ", time_of(m.received()));
             let topic = pad(&clean(&topic_text), topic_w);
-            let flags = format!(" q{}{} ", m.qos.as_u8(), if m.retain { " R" } else { "  " });
+            let flags = format!(
+                " q{}{} ",
+                m.qos().as_u8(),
+                if m.retain() { " R" } else { "  " }
+            );
             let used = super::text::width(&head) + topic_w + flags.len();
             let preview = payload_preview(&m.payload, w.saturating_sub(used));
             let mut line = Line::from(vec![
                 Span::styled(
                     head,
-                    Style::default().fg(if e.outgoing {
+                    Style::default().fg(if e.outgoing() {
                         Color::Magenta
                     } else {
                         Color::DarkGray

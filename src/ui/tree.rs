@@ -94,8 +94,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 }
                 right.push_str(&format!(
                     "q{}{}",
-                    e.qos.as_u8(),
-                    if e.retain { " R" } else { "  " }
+                    e.qos().as_u8(),
+                    if e.retain() { " R" } else { "  " }
                 ));
             }
             let head = format!("{indent}{marker}{name}");

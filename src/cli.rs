@@ -50,10 +50,8 @@ pub enum Cmd {
 pub struct IngestArgs {
     #[command(flatten)]
     pub conn: ConnArgs,
-    #[arg(short = 't', long = "topic", value_name = "FILTER", required = true)]
-    pub filters: Vec<String>,
-    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
-    pub qos: u8,
+    #[command(flatten)]
+    pub subscribe: SubscriptionArgs,
     /// Stop after COUNT messages
     #[arg(short = 'C', long, value_name = "COUNT")]
     pub count: u64,
@@ -101,16 +99,23 @@ pub struct ConnArgs {
     pub config: Option<PathBuf>,
 }
 
+/// What to subscribe to, for the headless commands.
 #[derive(Debug, Args)]
-pub struct SubArgs {
-    #[command(flatten)]
-    pub conn: ConnArgs,
+pub struct SubscriptionArgs {
     /// Filter to subscribe to (repeatable)
     #[arg(short = 't', long = "topic", value_name = "FILTER", required = true)]
     pub filters: Vec<String>,
     /// QoS for the subscriptions
     #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct SubArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    #[command(flatten)]
+    pub subscribe: SubscriptionArgs,
     /// Exit after COUNT messages
     #[arg(short = 'C', long, value_name = "COUNT")]
     pub count: Option<u64>,

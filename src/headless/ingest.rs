@@ -6,14 +6,14 @@ use std::time::{Duration, Instant};
 use super::check_state;
 use crate::cli::IngestArgs;
 use crate::connect::{failure_from_tls, headless_settings};
-use crate::failure::{Failure, usage};
-use crate::mqtt::{self, Command, MqttEvent, QoS, WorkerOptions};
+use crate::failure::Failure;
+use crate::mqtt::{self, Command, MqttEvent, WorkerOptions};
 use crate::store::{Limits, Store};
 
 pub async fn run(args: IngestArgs) -> Result<(), Failure> {
-    let qos = QoS::from_u8(args.qos).ok_or_else(|| usage("-q: allowed is 0, 1 or 2"))?;
+    let subscriptions = super::subscriptions(&args.subscribe)?;
     let mut settings = headless_settings(&args.conn)?;
-    settings.subscriptions = args.filters.iter().map(|f| (f.clone(), qos)).collect();
+    settings.subscriptions = subscriptions;
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
     let mut store = Store::new(Limits::default());
     let mut batch = Vec::new();

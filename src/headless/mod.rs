@@ -13,6 +13,22 @@ pub(crate) fn connection_failure(settings: &ConnectionSettings, error: &str) -> 
     runtime(format!("{}: {error}", settings.url))
 }
 
+/// The validated subscriptions a headless command asked for.
+pub(crate) fn subscriptions(
+    args: &crate::cli::SubscriptionArgs,
+) -> Result<Vec<(String, crate::mqtt::QoS)>, Failure> {
+    let qos = crate::mqtt::QoS::from_u8(args.qos)
+        .ok_or_else(|| crate::failure::usage("-q: allowed is 0, 1 or 2"))?;
+    args.filters
+        .iter()
+        .map(|f| {
+            crate::mqtt::topic::validate_filter(f)
+                .map(|()| (f.clone(), qos))
+                .map_err(|e| crate::failure::usage(format!("-t '{f}': {e}")))
+        })
+        .collect()
+}
+
 /// Sends DISCONNECT and lets the worker finish (it gives up on its own after a short grace).
 pub(crate) async fn shut_down(handle: &crate::mqtt::MqttHandle) {
     let _ = handle.try_send(crate::mqtt::Command::Disconnect);

@@ -10,8 +10,7 @@ use super::{check_state, connection_failure};
 use crate::cli::SubArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
-use crate::mqtt::topic::validate_filter;
-use crate::mqtt::{self, MqttEvent, QoS, WorkerOptions};
+use crate::mqtt::{self, MqttEvent, WorkerOptions};
 
 enum Stop {
     Done,
@@ -20,17 +19,14 @@ enum Stop {
 }
 
 pub async fn run(args: SubArgs) -> Result<(), Failure> {
-    let qos = QoS::from_u8(args.qos).ok_or_else(|| usage("-q: allowed is 0, 1 or 2"))?;
-    for f in &args.filters {
-        validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
-    }
+    let subscriptions = super::subscriptions(&args.subscribe)?;
     if let Some(w) = args.idle_timeout
         && !(w.is_finite() && w > 0.0)
     {
         return Err(usage("-W: a positive number of seconds is needed"));
     }
     let mut settings = headless_settings(&args.conn)?;
-    settings.subscriptions = args.filters.iter().map(|f| (f.clone(), qos)).collect();
+    settings.subscriptions = subscriptions;
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
     let idle = args.idle_timeout.map(Duration::from_secs_f64);
     let mut deadline = idle.map(|d| Instant::now() + d);

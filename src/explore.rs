@@ -35,7 +35,16 @@ pub fn open(
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
     profile.check_files().map_err(|e| e.to_string())?;
-    let mut settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
+    let settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
+    start(settings, filters, profile)
+}
+
+/// Starts the worker for settings already resolved for `profile`.
+fn start(
+    mut settings: ConnectionSettings,
+    filters: &[String],
+    profile: &Profile,
+) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
     settings.subscriptions = subscriptions(filters, &settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
     let info = ConnInfo {
@@ -92,6 +101,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let file = load_config(&conn)?;
     let mut profiles = file.profiles.clone();
     let mut initial = Vec::new();
+    let mut resolved: Option<(String, ConnectionSettings)> = None;
     #[cfg(feature = "embedded-broker")]
     let mut broker = None;
     if demo {
@@ -112,7 +122,8 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         return Err(usage("--demo needs the embedded-broker feature"));
     } else if let Some(chosen) = choose_profile(&conn, &file)? {
         // Settings errors (bad overrides, missing secrets) end here, before the screen changes.
-        settings_for(&conn, &chosen)?;
+        // Resolved once: the first connection uses these (a password_command runs once).
+        resolved = Some((chosen.name.clone(), settings_for(&conn, &chosen)?));
         let idx = match profiles.iter().position(|p| p.name == chosen.name) {
             Some(i) => {
                 profiles[i] = chosen;
@@ -144,7 +155,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     }
     let mut guard =
         terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;
-    let mut session = Session::new(|p: &Profile| open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| match resolved.take() {
+        Some((name, settings)) if name == p.name => start(settings, &filters, p),
+        _ => open(&conn, &filters, p),
+    });
     let input = terminal_input();
     let result = run(
         &mut guard.terminal,

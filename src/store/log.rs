@@ -74,8 +74,4 @@ impl MessageLog {
         };
         self.entries.range(start..)
     }
-
-    pub fn clear(&mut self) {
-        self.entries.clear();
-    }
 }

@@ -294,6 +294,26 @@ mod tests {
     }
 
     #[test]
+    fn per_node_rates_cover_the_last_complete_second() {
+        let mut s = Store::new(Limits::default());
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            s.ingest(msg("a/b", "1"), false, t0);
+        }
+        s.ingest(msg("a/c", "1"), false, t0);
+        let later = t0 + std::time::Duration::from_millis(1500);
+        let second = s.rate.current_second(later);
+        let a = s.tree.find("a").unwrap();
+        assert_eq!(s.tree.node(a).rate(second), 4);
+        assert_eq!(s.tree.node(s.tree.find("a/b").unwrap()).rate(second), 3);
+        assert_eq!(
+            s.tree.node(a).rate(second + 5),
+            0,
+            "a quiet node falls to zero"
+        );
+    }
+
+    #[test]
     fn counts_roll_up_the_tree() {
         let mut s = Store::new(Limits::default());
         let now = Instant::now();

@@ -9,188 +9,17 @@
 //! Reported: messages received per second (each client timed from its first message to its
 //! last), CPU seconds per million messages, peak RSS, and the ratios of the first two to the
 //! reference. Environment: MQSCOPE_BENCH_N (1000000),
-//! MQSCOPE_BENCH_TOPICS (10000), MQSCOPE_BENCH_QOS1_N (200000).
+//! MQSCOPE_BENCH_TOPICS (10000), MQSCOPE_BENCH_QOS1_N (200000), MQSCOPE_BENCH_ONLY (a
+//! comma-separated subset of `reference,headless,tui`; the reference always runs).
+
+mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rumqttc::{AsyncClient, MqttOptions, QoS};
-
-const BIN: &str = env!("CARGO_BIN_EXE_mqscope");
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn free_port() -> u16 {
-    loop {
-        let port = fastrand::u16(20_000..32_000);
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
-
-/// mosquitto with `log_type subscribe`, so we can wait for a client's SUBSCRIBE.
-struct Broker {
-    child: Child,
-    port: u16,
-    subscribed: mpsc::Receiver<String>,
-    _dir: tempfile::TempDir,
-}
-
-impl Broker {
-    fn start() -> Broker {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let conf = dir.path().join("m.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "log_dest stderr\nlog_type error\nlog_type subscribe\nlog_type notice\nlog_type information\n\
-                 max_queued_messages 0\n\
-                 listener {port} 127.0.0.1\nallow_anonymous true\n"
-            ),
-        )
-        .unwrap();
-        let mut child = Command::new("mosquitto")
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("mosquitto");
-        let err = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        let (ready_tx, ready_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                if line.contains(" running") {
-                    let _ = ready_tx.send(());
-                }
-                let _ = tx.send(line);
-            }
-        });
-        ready_rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("mosquitto running");
-        Broker {
-            child,
-            port,
-            subscribed: rx,
-            _dir: dir,
-        }
-    }
-
-    /// Waits for mosquitto to log a SUBSCRIBE from `client_id`.
-    fn wait_subscribed(&self, client_id: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = self
-                .subscribed
-                .recv_timeout(left)
-                .expect("subscribe logged");
-            if line.contains(client_id) && line.contains('#') {
-                return;
-            }
-        }
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Publishes `n` messages over `topics` topics as fast as the broker takes them.
-fn flood(port: u16, n: usize, topics: usize, qos: QoS) -> Duration {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async move {
-        let mut opts = MqttOptions::new(
-            format!("bench-flood-{}", fastrand::u32(..)),
-            "127.0.0.1",
-            port,
-        );
-        opts.set_keep_alive(Duration::from_secs(30));
-        opts.set_inflight(1000);
-        let (client, mut eventloop) = AsyncClient::new(opts, 10_000);
-        let start = Instant::now();
-        let producer = tokio::spawn(async move {
-            for i in 0..n {
-                let topic = format!("bench/{}/{}", (i % topics) / 100, i % topics);
-                let payload = format!("{{\"v\":{i}}}");
-                if client.publish(topic, qos, false, payload).await.is_err() {
-                    break;
-                }
-            }
-            let _ = client.disconnect().await;
-        });
-        let mut acked = 0usize;
-        loop {
-            match eventloop.poll().await {
-                Ok(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect)) => break,
-                Ok(rumqttc::Event::Incoming(rumqttc::Packet::PubAck(_))) => acked += 1,
-                Ok(_) => {}
-                Err(e) => panic!("flood publisher: {e}"),
-            }
-        }
-        let _ = producer.await;
-        let _ = acked;
-        start.elapsed()
-    })
-}
-
-struct Usage {
-    cpu: f64,
-    max_rss_kib: i64,
-}
-
-/// Waits for a child and returns its CPU time and peak RSS (wait4's rusage).
-fn wait_usage(child: &mut Child) -> Usage {
-    let mut status = 0;
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: plain wait4 on our own child's pid with valid out-pointers.
-    let r = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
-    assert!(r > 0, "wait4 failed");
-    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Usage {
-        cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
-        max_rss_kib: ru.ru_maxrss,
-    }
-}
-
-/// CPU seconds and peak RSS of a running process, from /proc.
-fn proc_usage(pid: &str) -> Usage {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let cpu = (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
-        + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0))
-        / ticks;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let hwm = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    Usage {
-        cpu,
-        max_rss_kib: hwm,
-    }
-}
+use common::*;
+use rumqttc::QoS;
 
 struct Row {
     name: &'static str,
@@ -198,6 +27,7 @@ struct Row {
     seconds: f64,
     usage: Usage,
     key_ms: Vec<f64>,
+    note: Option<String>,
 }
 
 fn run_reference(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
@@ -241,7 +71,7 @@ fn run_reference(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
     });
     b.wait_subscribed("bench-ref");
     let start = Instant::now();
-    flood(b.port, n, topics, qos);
+    flood(b.port, n, topics, qos, None);
     let usage = wait_usage(&mut child);
     let (received, first, last) = counter.join().unwrap_or((0, start, start));
     Row {
@@ -250,6 +80,7 @@ fn run_reference(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
         seconds: last.duration_since(first).as_secs_f64(),
         usage,
         key_ms: vec![],
+        note: None,
     }
 }
 
@@ -281,7 +112,7 @@ fn run_headless(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
         .expect("mqscope ingest");
     b.wait_subscribed("bench-headless");
     let start = Instant::now();
-    flood(b.port, n, topics, qos);
+    flood(b.port, n, topics, qos, None);
     let mut out = String::new();
     if let Some(mut o) = child.stdout.take() {
         use std::io::Read;
@@ -305,95 +136,22 @@ fn run_headless(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
         seconds,
         usage,
         key_ms: vec![],
+        note: None,
     }
-}
-
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .arg("-L")
-        .arg(socket)
-        .args(args)
-        .output()
-        .expect("tmux");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The status bar's message count, if the screen shows one.
-fn status_count(screen: &str) -> Option<u64> {
-    let line = screen.lines().rev().find(|l| l.contains(" msgs"))?;
-    let part = line.split('│').find(|p| p.trim_end().ends_with(" msgs"))?;
-    part.trim()
-        .trim_end_matches(" msgs")
-        .replace(',', "")
-        .parse()
-        .ok()
 }
 
 fn run_tui(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
     let home = tempfile::tempdir().unwrap();
-    let q = if qos == QoS::AtMostOnce { 0 } else { 1 };
-    let cfg = home.path().join("bench.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[profiles.bench]\nbroker = \"mqtt://127.0.0.1:{}\"\nclient_id = \"bench-tui\"\nsubscriptions = [{{ filter = \"#\", qos = {q} }}]\n",
-            b.port
-        ),
-    )
-    .unwrap();
     let socket = format!("mqscope-bench-{}", std::process::id());
-    let cmd = format!(
-        "env XDG_CACHE_HOME={h} {BIN} --config {c} -P bench --log-file {h}/log; sleep 60",
-        h = home.path().display(),
-        c = cfg.display()
-    );
-    let ok = Command::new("tmux")
-        .args([
-            "-L",
-            &socket,
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &cmd,
-        ])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    b.wait_subscribed("bench-tui");
-    let shell = tmux(&socket, &["display-message", "-p", "#{pane_pid}"])
-        .trim()
-        .to_string();
-    let pid = String::from_utf8_lossy(
-        &Command::new("pgrep")
-            .args(["-P", &shell, "mqscope"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .trim()
-    .to_string();
+    let tui = Tui::start(&socket, home.path(), b, qos, "bench-tui", &[]);
+    let pid = tui.pid.clone();
     let port = b.port;
     let start = Instant::now();
-    let flooder = std::thread::spawn(move || flood(port, n, topics, qos));
+    let flooder = std::thread::spawn(move || flood(port, n, topics, qos, None));
     // While the flood runs: how long until `?` opens the help on screen, and Esc closes it.
+    // One probe a second, so they sample the whole flood.
     let mut key_ms = Vec::new();
-    let mut probe_until = Instant::now() + Duration::from_secs(60);
+    let mut next_probe = Instant::now();
     let mut last_count = 0;
     let mut last_change = Instant::now();
     let mut first_seen: Option<Instant> = None;
@@ -408,7 +166,8 @@ fn run_tui(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
         if count >= n as u64 || last_change.elapsed() > Duration::from_secs(15) {
             break count;
         }
-        if !flooder.is_finished() && key_ms.len() < 5 && Instant::now() < probe_until && count > 0 {
+        if !flooder.is_finished() && key_ms.len() < 10 && Instant::now() >= next_probe && count > 0
+        {
             let t0 = Instant::now();
             tmux(&socket, &["send-keys", "?"]);
             loop {
@@ -422,25 +181,30 @@ fn run_tui(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
                 }
             }
             tmux(&socket, &["send-keys", "Escape"]);
-            probe_until = Instant::now() + Duration::from_secs(60);
+            next_probe = Instant::now() + Duration::from_secs(1);
         }
-        std::thread::sleep(Duration::from_millis(20));
+        // Each capture runs a tmux client; reading more often would tax the two cores the
+        // flood shares, and the TUI would be charged for the benchmark's own polling.
+        std::thread::sleep(Duration::from_millis(50));
     };
-    // The screen is read every ~20 ms: from the first count shown to the last.
+    // The screen is read every ~50 ms: from the first count shown to the last.
     let seconds = last_change
         .duration_since(first_seen.unwrap_or(start))
         .as_secs_f64();
     let usage = proc_usage(&pid);
+    let tmux_cpu = tui.server_cpu();
     let _ = flooder.join();
-    let _ = Command::new("tmux")
-        .args(["-L", &socket, "kill-server"])
-        .status();
+    drop(tui);
     Row {
         name: "mqscope TUI in tmux",
         received,
         seconds,
         usage,
         key_ms,
+        note: Some(format!(
+            "tmux server (parsing what the TUI draws): {:.2} CPU s / 1M msgs",
+            tmux_cpu / (received.max(1) as f64 / 1e6)
+        )),
     }
 }
 
@@ -476,6 +240,9 @@ fn report(title: &str, n: usize, rows: &[Row]) {
             k[k.len() - 1]
         );
     }
+    for note in rows.iter().filter_map(|r| r.note.as_ref()) {
+        println!("{note}");
+    }
 }
 
 fn main() {
@@ -497,6 +264,8 @@ fn main() {
     let n = env_usize("MQSCOPE_BENCH_N", 1_000_000);
     let topics = env_usize("MQSCOPE_BENCH_TOPICS", 10_000);
     let n1 = env_usize("MQSCOPE_BENCH_QOS1_N", 200_000);
+    let only = std::env::var("MQSCOPE_BENCH_ONLY").unwrap_or_else(|_| "headless,tui".into());
+    let only: Vec<&str> = only.split(',').map(str::trim).collect();
     for (title, n, qos) in [
         (
             format!(
@@ -519,6 +288,9 @@ fn main() {
     ] {
         let mut rows = Vec::new();
         for which in 0..3 {
+            if which > 0 && !only.contains(&["headless", "tui"][which - 1]) {
+                continue;
+            }
             // A fresh broker each time: nothing queued from the previous client.
             let b = Broker::start();
             rows.push(match which {

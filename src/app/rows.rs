@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use super::App;
 use super::views::RowsKey;
@@ -128,7 +127,7 @@ impl App {
 
     /// The log's visible rows (oldest first) for a pane `height` rows high, and which one is
     /// selected. Only what fits is looked at.
-    pub fn log_window(&self, height: usize) -> (Vec<Arc<Entry>>, Option<usize>) {
+    pub fn log_window(&self, height: usize) -> (Vec<&Entry>, Option<usize>) {
         let Some(newest) = self.log_newest_allowed() else {
             return (Vec::new(), None);
         };
@@ -137,7 +136,7 @@ impl App {
         }
         let anchor = self.log.selected.map_or(newest, |s| s.min(newest));
         // With a selection, show some newer entries below it.
-        let mut after: Vec<Arc<Entry>> = Vec::new();
+        let mut after: Vec<&Entry> = Vec::new();
         if self.log.selected.is_some() {
             after = self
                 .store
@@ -146,16 +145,14 @@ impl App {
                 .take_while(|e| e.seq() <= newest)
                 .filter(|e| self.log_shows(e))
                 .take(height / 2)
-                .cloned()
                 .collect();
         }
-        let mut rows: Vec<Arc<Entry>> = self
+        let mut rows: Vec<&Entry> = self
             .store
             .log
             .iter_back_from(anchor)
             .filter(|e| self.log_shows(e))
             .take(height - after.len())
-            .cloned()
             .collect();
         rows.reverse();
         let selected = self
@@ -167,27 +164,25 @@ impl App {
     }
 
     /// The entry the detail pane shows.
-    pub fn detail_entry(&self) -> Option<Arc<Entry>> {
+    pub fn detail_entry(&self) -> Option<&Entry> {
         let base = if self.detail.from_log {
             let seq = match self.log.selected {
                 Some(s) => Some(s),
                 None => self.log_step(None, true, 0),
             }?;
-            self.store.log.get(seq).cloned()?
+            self.store.log.get(seq)?
         } else {
             let node = self.tree.selected?;
-            self.store.tree.node(node).last()?.clone()
+            self.store.last(node)?
         };
         if self.detail.back == 0 {
             return Some(base);
         }
         self.store
-            .tree
             .history(base.node)
             .rev()
             .filter(|e| e.seq() <= base.seq())
             .nth(self.detail.back)
-            .cloned()
             .or(Some(base))
     }
 

@@ -448,10 +448,10 @@ impl App {
     pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
         match event {
             MqttEvent::Message(m) => {
-                let entry = self.store.ingest(m, false, now);
+                let node = self.store.ingest(m, false, now);
                 if self.tree.selected.is_none() {
                     // The first topic seen becomes the selection, so keys work at once.
-                    let mut root = entry.node;
+                    let mut root = node;
                     while self.store.tree.node(root).parent != crate::store::tree::ROOT {
                         root = self.store.tree.node(root).parent;
                     }

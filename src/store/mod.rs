@@ -6,7 +6,6 @@ pub mod rate;
 pub mod tree;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
@@ -18,10 +17,9 @@ pub use rate::RateMeter;
 pub use tree::{NodeId, TopicTree};
 
 /// One message as stored: received from the broker, or published by us. Kept small, since the
-/// store holds millions: the topic is the node's (interned once in the tree), the flags ride in
-/// the top byte of the sequence number, the time is in microseconds, and the rare MQTT 5
-/// properties live in a side table. 56 bytes, so with its Arc header it fits an 80-byte
-/// allocator chunk.
+/// store holds millions, by value in the log's ring (no allocation of its own): the topic is the
+/// node's (interned once in the tree), the flags ride in the top byte of the sequence number,
+/// the time is in microseconds, and the rare MQTT 5 properties live in a side table. 56 bytes.
 #[derive(Debug)]
 pub struct Entry {
     /// Sequence number (low 56 bits) and flags (top 8 bits, see `FLAG_*`).
@@ -40,9 +38,9 @@ const FLAG_OUTGOING: u64 = 1 << 60;
 const FLAG_PROPERTIES: u64 = 1 << 61;
 const QOS_SHIFT: u32 = 56;
 
-/// Per-entry bookkeeping beyond the payload: the entry in its allocator chunk and its slots in
-/// the log and the topic's ring.
-const ENTRY_OVERHEAD: usize = 80 + 8 + 8;
+/// Per-entry bookkeeping beyond the payload: the entry in the log's ring and its seq in the
+/// topic's ring.
+const ENTRY_OVERHEAD: usize = 56 + 8;
 
 impl Entry {
     /// Position in the global stream; increases by one per entry.
@@ -111,6 +109,8 @@ pub struct Store {
     memory: usize,
     /// MQTT 5 properties of the entries that have any, by sequence number.
     properties: HashMap<u64, Box<Properties>>,
+    /// Topics' last messages that the log has let go of (the last of a topic is always kept).
+    kept: HashMap<NodeId, Entry>,
     /// Messages dropped to stay within the memory budget.
     pub trimmed: u64,
     /// Messages received (not our own) since the start.
@@ -128,6 +128,7 @@ impl Store {
             next_seq: 0,
             memory: 0,
             properties: HashMap::new(),
+            kept: HashMap::new(),
             trimmed: 0,
             received: 0,
             bytes_received: 0,
@@ -138,8 +139,8 @@ impl Store {
         &self.limits
     }
 
-    /// Files one message. `outgoing` marks our own publishes.
-    pub fn ingest(&mut self, msg: Message, outgoing: bool, now: Instant) -> Arc<Entry> {
+    /// Files one message. `outgoing` marks our own publishes. Returns its topic's node.
+    pub fn ingest(&mut self, msg: Message, outgoing: bool, now: Instant) -> NodeId {
         let node = self.tree.node_for(&msg.topic);
         if !outgoing {
             self.received += 1;
@@ -168,36 +169,48 @@ impl Store {
             flags |= FLAG_PROPERTIES;
             self.properties.insert(seq, p);
         }
-        let entry = Arc::new(Entry {
+        let entry = Entry {
             seq_flags: seq | flags,
             received_us,
             payload: msg.payload,
             node,
-        });
+        };
         self.next_seq += 1;
         self.memory += self.cost(&entry);
-        let from_history = self.tree.record(node, entry.clone());
-        let from_log = self.log.push(entry.clone());
-        for old in [from_history, from_log].into_iter().flatten() {
+        // Entries that fall out of the topic's ring stay in the log; nothing to free here.
+        self.tree.record(node, seq);
+        // The topic's previous last message, if the log had let go of it, is now just old.
+        if let Some(old) = self.kept.remove(&node) {
+            self.tree.trim_front(node, old.seq());
             self.release(old);
+            self.trimmed += 1;
+        }
+        if let Some(old) = self.log.push(entry) {
+            self.let_go(old);
         }
         self.enforce_budget();
-        entry
+        node
     }
 
     /// Drops the oldest messages until the store is within its budget. A topic's last message
-    /// stays (in its history) even when the log lets go of it.
+    /// stays (in `kept`) even when the log lets go of it.
     fn enforce_budget(&mut self) {
         while self.memory > self.limits.memory_budget {
             let Some(old) = self.log.pop_front() else {
                 break;
             };
-            if let Some(h) = self.tree.trim_front(old.node, old.seq()) {
-                drop(h); // `old` still holds it; released below
-            }
-            if self.release(old) {
-                self.trimmed += 1;
-            }
+            self.let_go(old);
+        }
+    }
+
+    /// An entry the log no longer holds: kept when it is its topic's last, freed otherwise.
+    fn let_go(&mut self, old: Entry) {
+        if self.tree.node(old.node).last_seq() == Some(old.seq()) {
+            self.kept.insert(old.node, old);
+        } else {
+            self.tree.trim_front(old.node, old.seq());
+            self.release(old);
+            self.trimmed += 1;
         }
     }
 
@@ -227,17 +240,34 @@ impl Store {
         }
     }
 
-    /// Uncounts an entry once nothing in the store holds it any more. True when it was freed.
-    fn release(&mut self, old: Arc<Entry>) -> bool {
-        if Arc::strong_count(&old) == 1 {
-            self.memory -= self.cost(&old);
-            if old.has_properties() {
-                self.properties.remove(&old.seq());
-            }
-            true
-        } else {
-            false
+    /// Uncounts an entry the store no longer holds.
+    fn release(&mut self, old: Entry) {
+        self.memory -= self.cost(&old);
+        if old.has_properties() {
+            self.properties.remove(&old.seq());
         }
+    }
+
+    /// A kept entry by sequence number: from the log, or a topic's last one the log let go of.
+    pub fn entry(&self, node: NodeId, seq: u64) -> Option<&Entry> {
+        self.log
+            .get(seq)
+            .or_else(|| self.kept.get(&node).filter(|e| e.seq() == seq))
+    }
+
+    /// The newest message of a topic.
+    pub fn last(&self, node: NodeId) -> Option<&Entry> {
+        let seq = self.tree.node(node).last_seq()?;
+        self.entry(node, seq)
+    }
+
+    /// The kept messages of a topic, oldest first.
+    pub fn history(&self, node: NodeId) -> impl DoubleEndedIterator<Item = &Entry> {
+        self.tree
+            .node(node)
+            .history
+            .iter()
+            .filter_map(move |seq| self.entry(node, *seq))
     }
 
     /// Memory held for messages, by the store's own accounting.
@@ -278,7 +308,8 @@ mod tests {
             content_type: Some("text/plain".into()),
             ..Properties::default()
         }));
-        let e = s.ingest(m, true, Instant::now());
+        s.ingest(m, true, Instant::now());
+        let e = s.log.get(0).unwrap();
         assert_eq!(
             (e.qos(), e.retain(), e.dup(), e.outgoing()),
             (QoS::ExactlyOnce, true, false, true)
@@ -288,7 +319,7 @@ mod tests {
             SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(1_764_000_000_123_456)
         );
         assert_eq!(
-            s.properties(&e).and_then(|p| p.content_type.as_deref()),
+            s.properties(e).and_then(|p| p.content_type.as_deref()),
             Some("text/plain")
         );
     }
@@ -360,10 +391,7 @@ mod tests {
         assert_eq!(s.trimmed, 30);
         for t in 0..4 {
             let id = s.tree.find(&format!("t{t}")).unwrap();
-            assert!(
-                s.tree.node(id).last().is_some(),
-                "t{t} keeps its last message"
-            );
+            assert!(s.last(id).is_some(), "t{t} keeps its last message");
         }
         // A flood on one topic cannot evict the others' last messages.
         for _ in 0..100 {
@@ -373,6 +401,38 @@ mod tests {
             let id = s.tree.find(&format!("t{t}")).unwrap();
             assert_eq!(s.tree.node(id).history.len(), 1);
         }
+    }
+
+    #[test]
+    fn a_topics_last_outlives_the_log_until_a_newer_one_arrives() {
+        let mut s = Store::new(Limits {
+            log_entries: 2,
+            ..Limits::default()
+        });
+        let now = Instant::now();
+        s.ingest(msg("quiet", "q"), false, now);
+        s.ingest(msg("busy", "1"), false, now);
+        s.ingest(msg("busy", "2"), false, now);
+        s.ingest(msg("busy", "3"), false, now);
+        let quiet = s.tree.find("quiet").unwrap();
+        let busy = s.tree.find("busy").unwrap();
+        assert!(s.log.get(0).is_none(), "the log let go of it");
+        assert_eq!(s.last(quiet).map(|e| e.payload.clone()), Some("q".into()));
+        assert_eq!(s.history(quiet).count(), 1);
+        let hist: Vec<_> = s.history(busy).map(|e| e.payload.clone()).collect();
+        assert_eq!(hist, vec![Bytes::from("2"), Bytes::from("3")]);
+        assert_eq!(s.trimmed, 1, "busy's first message");
+        let before = s.memory_bytes();
+        s.ingest(msg("quiet", "r"), false, now);
+        assert_eq!(s.last(quiet).map(|e| e.payload.clone()), Some("r".into()));
+        assert_eq!(s.tree.node(quiet).history.len(), 1, "the old last is gone");
+        assert_eq!(s.trimmed, 3, "the old last and busy's second");
+        let busy_cost = s.cost(s.log.get(3).unwrap());
+        assert_eq!(
+            s.memory_bytes(),
+            before - busy_cost,
+            "r replaced q; b2 went"
+        );
     }
 
     #[test]
@@ -387,7 +447,7 @@ mod tests {
             s.ingest(msg("t", &i.to_string()), false, now);
         }
         let t = s.tree.find("t").unwrap();
-        let h: Vec<_> = s.tree.history(t).map(|e| e.payload.clone()).collect();
+        let h: Vec<_> = s.history(t).map(|e| e.payload.clone()).collect();
         assert_eq!(
             h,
             vec![Bytes::from("7"), Bytes::from("8"), Bytes::from("9")]
@@ -397,5 +457,6 @@ mod tests {
         // Entries 6..=9 are held (log 6..9, history 7..9): four entries, each counted once.
         let one = s.cost(s.log.get(9).unwrap());
         assert_eq!(s.memory_bytes(), 4 * one);
+        assert_eq!(s.trimmed, 6, "what the log let go of is counted");
     }
 }

@@ -1,11 +1,11 @@
-//! The topic tree. Nodes live in one arena; a map from full topic to node makes finding a
-//! message's topic one hash lookup. Counts are updated along the path as messages arrive.
+//! The topic tree. Nodes live in one arena; a hash table from full topic to node makes finding
+//! a message's topic one hash lookup. Counts are updated along the path as messages arrive.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::hash::BuildHasher;
 use std::time::SystemTime;
 
-use super::Entry;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 pub type NodeId = u32;
 
@@ -33,8 +33,9 @@ pub struct Node {
     rate_second: u32,
     rate_current: u32,
     rate_previous: u32,
-    /// Messages kept for this exact topic, oldest first. Empty for pure path nodes.
-    pub history: VecDeque<Arc<Entry>>,
+    /// Sequence numbers of the messages kept for this exact topic, oldest first (the entries
+    /// themselves are the store's). Empty for pure path nodes.
+    pub history: VecDeque<u64>,
 }
 
 impl Node {
@@ -71,15 +72,21 @@ impl Node {
         !self.history.is_empty()
     }
 
-    pub fn last(&self) -> Option<&Arc<Entry>> {
-        self.history.back()
+    /// Sequence number of this topic's newest message.
+    pub fn last_seq(&self) -> Option<u64> {
+        self.history.back().copied()
     }
 }
 
 #[derive(Debug)]
 pub struct TopicTree {
     nodes: Vec<Node>,
-    index: HashMap<Box<str>, NodeId>,
+    /// Every node by the hash of its full topic. The topic itself is not stored again: a
+    /// candidate is confirmed by walking its names up to the root, which costs a few
+    /// comparisons and saves a string allocation per node. The hasher is randomly seeded, so
+    /// topics crafted to collide cannot be planned.
+    index: HashTable<(u64, NodeId)>,
+    hasher: DefaultHashBuilder,
     per_topic: usize,
     /// Bumped whenever a node is added, so views can cache what they derive from the shape.
     structure_version: u64,
@@ -89,7 +96,8 @@ impl TopicTree {
     pub fn new(per_topic: usize) -> TopicTree {
         TopicTree {
             nodes: vec![Node::empty("", ROOT, 0, 0)],
-            index: HashMap::new(),
+            index: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
             per_topic: per_topic.max(1),
             structure_version: 0,
         }
@@ -117,13 +125,42 @@ impl TopicTree {
     }
 
     pub fn find(&self, topic: &str) -> Option<NodeId> {
-        self.index.get(topic).copied()
+        self.find_hashed(self.hasher.hash_one(topic), topic)
+    }
+
+    fn find_hashed(&self, hash: u64, topic: &str) -> Option<NodeId> {
+        self.index
+            .find(hash, |&(h, id)| h == hash && self.path_is(id, topic))
+            .map(|&(_, id)| id)
+    }
+
+    /// True when the full topic of `id` is `topic`, compared level by level from the end.
+    fn path_is(&self, id: NodeId, topic: &str) -> bool {
+        let mut rest = topic;
+        let mut cur = id;
+        loop {
+            let n = &self.nodes[cur as usize];
+            if n.topic_len as usize != rest.len() {
+                return false;
+            }
+            let Some(head) = rest.strip_suffix(n.name.as_ref()) else {
+                return false;
+            };
+            if n.parent == ROOT {
+                return head.is_empty();
+            }
+            let Some(head) = head.strip_suffix('/') else {
+                return false;
+            };
+            rest = head;
+            cur = n.parent;
+        }
     }
 
     /// The node for `topic`, created with its missing ancestors.
     pub fn node_for(&mut self, topic: &str) -> NodeId {
-        if let Some(id) = self.index.get(topic) {
-            return *id;
+        if let Some(id) = self.find(topic) {
+            return id;
         }
         let mut parent = ROOT;
         let mut prefix_end = 0;
@@ -134,8 +171,9 @@ impl TopicTree {
                 prefix_end + 1 + level.len()
             };
             let prefix = &topic[..prefix_end];
-            parent = match self.index.get(prefix) {
-                Some(id) => *id,
+            let hash = self.hasher.hash_one(prefix);
+            parent = match self.find_hashed(hash, prefix) {
+                Some(id) => id,
                 None => {
                     let id = self.nodes.len() as NodeId;
                     let depth = self.nodes[parent as usize].depth + 1;
@@ -150,7 +188,7 @@ impl TopicTree {
                             .unwrap_or_else(|p| p)
                     };
                     self.nodes[parent as usize].children.insert(pos, id);
-                    self.index.insert(prefix.into(), id);
+                    self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
                     id
                 }
             };
@@ -158,12 +196,12 @@ impl TopicTree {
         parent
     }
 
-    /// Adds an entry to its topic's history and the counts along the path. Returns the entry
-    /// that fell out of the history, if any.
-    pub fn record(&mut self, id: NodeId, entry: Arc<Entry>) -> Option<Arc<Entry>> {
+    /// Adds a message (by seq) to its topic's history and the counts along the path. Returns
+    /// the seq that fell out of the history, if any.
+    pub fn record(&mut self, id: NodeId, seq: u64) -> Option<u64> {
         let new_topic = self.nodes[id as usize].history.is_empty();
         let node = &mut self.nodes[id as usize];
-        node.history.push_back(entry);
+        node.history.push_back(seq);
         let evicted = if node.history.len() > self.per_topic {
             node.history.pop_front()
         } else {
@@ -213,18 +251,12 @@ impl TopicTree {
         self.structure_version
     }
 
-    /// Drops the oldest kept message of a topic when it is `seq` and not the topic's last one.
-    pub fn trim_front(&mut self, id: NodeId, seq: u64) -> Option<Arc<Entry>> {
+    /// Forgets the oldest kept message of a topic when it is `seq` and not the topic's last.
+    pub fn trim_front(&mut self, id: NodeId, seq: u64) {
         let h = &mut self.nodes[id as usize].history;
-        if h.len() > 1 && h.front().is_some_and(|e| e.seq() == seq) {
-            h.pop_front()
-        } else {
-            None
+        if h.len() > 1 && h.front() == Some(&seq) {
+            h.pop_front();
         }
-    }
-
-    pub fn history(&self, id: NodeId) -> impl DoubleEndedIterator<Item = &Arc<Entry>> {
-        self.nodes[id as usize].history.iter()
     }
 
     /// The full topic of a node.
@@ -251,6 +283,33 @@ impl TopicTree {
                 return false;
             }
             cur = self.nodes[cur as usize].parent;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_are_found_by_their_exact_path() {
+        let mut t = TopicTree::new(10);
+        let topics = [
+            "a/b", "a", "/b", "a//b", "", "/", "ab", "a/b/", "é/ü", "a/bc",
+        ];
+        let ids: Vec<_> = topics.iter().map(|p| t.node_for(p)).collect();
+        for (p, id) in topics.iter().zip(&ids) {
+            assert_eq!(t.find(p), Some(*id), "{p:?}");
+            assert_eq!(t.path(*id), *p);
+            assert_eq!(t.node_for(p), *id, "no duplicate for {p:?}");
+        }
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), topics.len());
+        // Same length, different split or names: the walk up the tree tells them apart.
+        let ab = t.find("a/b").unwrap();
+        for other in ["ab/", "/ab", "a/c", "b/a", "a/b/c"] {
+            assert!(!t.path_is(ab, other), "{other:?}");
+            assert_eq!(t.find(other), None, "{other:?}");
         }
     }
 }

@@ -87,7 +87,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 }
                 right.push_str(&short_count(node.msg_count));
             }
-            let last = node.last();
+            let last = app.store.last(*id);
             if let Some(e) = last {
                 if !right.is_empty() {
                     right.push(' ');

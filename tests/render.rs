@@ -137,6 +137,45 @@ fn nested_topics_expanded() {
 }
 
 #[test]
+fn tree_shows_each_nodes_rate_over_the_last_second() {
+    let mut app = app();
+    for i in 0..12 {
+        feed(
+            &mut app,
+            msg("plant/line1/speed", i.to_string(), QoS::AtMostOnce, false),
+        );
+    }
+    for i in 0..3 {
+        feed(
+            &mut app,
+            msg("plant/line2/speed", i.to_string(), QoS::AtMostOnce, false),
+        );
+    }
+    key(&mut app, KeyCode::Char('*'));
+    // The messages came within one second; a second later that second is complete.
+    app.now += Duration::from_millis(1500);
+    let text = screen(&mut app, 100, 14);
+    // The tree pane's part of the row that shows `name` (up to the pane's right border).
+    let row = |text: &str, name: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row in\n{text}"));
+        line.split('│').nth(1).unwrap_or_default().to_string()
+    };
+    assert!(row(&text, "▾ plant").ends_with(" 15 15/s"), "{text}");
+    assert!(row(&text, "▾ line1").ends_with(" 12 12/s"), "{text}");
+    assert!(row(&text, "▾ line2").ends_with(" 3 3/s"), "{text}");
+    snap!("tree_rates", text);
+    // Two quiet seconds later, nothing is flowing.
+    app.now += Duration::from_secs(2);
+    let quiet = screen(&mut app, 100, 14);
+    for name in ["▾ plant", "▾ line1", "▾ line2"] {
+        assert!(!row(&quiet, name).contains("/s"), "{quiet}");
+    }
+}
+
+#[test]
 fn selected_json_message_in_detail() {
     let mut app = app();
     sample(&mut app);

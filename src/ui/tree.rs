@@ -54,6 +54,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     app.tree.top.set(top);
     let w = inner.width as usize;
+    let second = app.store.rate.current_second(app.now);
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
@@ -86,6 +87,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                     ));
                 }
                 right.push_str(&short_count(node.msg_count));
+            }
+            // Messages a second in this subtree, over the last complete second.
+            let rate = node.rate(second);
+            if rate > 0 {
+                if !right.is_empty() {
+                    right.push(' ');
+                }
+                right.push_str(&format!("{}/s", short_count(u64::from(rate))));
             }
             let last = app.store.last(*id);
             if let Some(e) = last {

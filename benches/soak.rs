@@ -82,7 +82,18 @@ fn main() {
         );
     }
     let sent = flooder.join().unwrap_or(0);
-    let final_count = status_count(&tui.screen()).unwrap_or(0);
+    // The TUI may still be working through what the broker sent last: wait for its count to
+    // settle (unchanged for two seconds, at most 30 s).
+    let mut final_count = status_count(&tui.screen()).unwrap_or(0);
+    let settle_by = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < settle_by {
+        std::thread::sleep(Duration::from_secs(2));
+        let c = status_count(&tui.screen()).unwrap_or(0);
+        if c == final_count {
+            break;
+        }
+        final_count = c;
+    }
     let usage = proc_usage(&tui.pid);
     drop(tui);
 

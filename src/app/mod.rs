@@ -2,6 +2,7 @@
 //! events come in, effects (publish, switch profile, quit) go out, and the UI draws from it.
 
 pub mod keymap;
+mod log_index;
 mod rows;
 mod update;
 pub mod views;

@@ -5,8 +5,19 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::App;
-use super::views::RowsKey;
+use super::views::{RowsCache, RowsKey};
 use crate::store::{Entry, NodeId};
+
+/// How long rows as costly to build as `cost` (rows and nodes looked at) stay in use while
+/// only the tree's growth calls for a rebuild: none for small trees, about a second for two
+/// million rows.
+fn rebuild_interval(cost: usize) -> std::time::Duration {
+    if cost < 20_000 {
+        std::time::Duration::ZERO
+    } else {
+        std::time::Duration::from_nanos(cost as u64 * 500)
+    }
+}
 
 impl App {
     /// Nodes kept visible by the tree filter: matching topics and their ancestors.
@@ -31,8 +42,11 @@ impl App {
         Some(keep)
     }
 
-    /// The tree's rows, top to bottom; cached until the tree's shape, topics, expansion or
-    /// filter change.
+    /// The tree's rows, top to bottom; cached, and kept current without rebuilding where
+    /// possible: new topics under collapsed nodes leave the rows as they are, and when a flood
+    /// keeps adding rows under open nodes, a large tree is re-flattened at most as often as
+    /// its size allows (about 10% of the time). Expanding, collapsing and filtering rebuild at
+    /// once.
     pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
         let key = RowsKey {
             structure: self.store.tree.structure_version(),
@@ -40,14 +54,49 @@ impl App {
             expand_generation: self.tree.expand_generation,
             filter: self.tree.filter.text.clone(),
         };
-        if let Some((k, rows)) = self.tree.rows_cache.borrow().as_ref()
-            && *k == key
-        {
-            return rows.clone();
+        let nodes = self.store.tree.len();
+        if let Some(c) = self.tree.rows_cache.borrow_mut().as_mut() {
+            if c.key == key {
+                return c.rows.clone();
+            }
+            let same_view =
+                c.key.expand_generation == key.expand_generation && c.key.filter == key.filter;
+            if same_view {
+                if key.filter.is_empty() && !self.any_shown_since(c.nodes_seen) {
+                    c.key = key;
+                    c.nodes_seen = nodes;
+                    return c.rows.clone();
+                }
+                if self.now < c.built_at + rebuild_interval(c.cost) {
+                    return c.rows.clone();
+                }
+            }
         }
         let rows = Rc::new(self.flatten_tree());
-        *self.tree.rows_cache.borrow_mut() = Some((key, rows.clone()));
+        let cost = rows.len() + if key.filter.is_empty() { 0 } else { nodes };
+        *self.tree.rows_cache.borrow_mut() = Some(RowsCache {
+            key,
+            rows: rows.clone(),
+            built_at: self.now,
+            nodes_seen: nodes,
+            cost,
+        });
         rows
+    }
+
+    /// Whether any node added after the first `seen` has a row (all its ancestors open).
+    fn any_shown_since(&self, seen: usize) -> bool {
+        let tree = &self.store.tree;
+        ((seen + 1)..=tree.len()).any(|id| {
+            let mut cur = tree.node(id as NodeId).parent;
+            while cur != crate::store::tree::ROOT {
+                if !self.tree.expanded.contains(&cur) {
+                    return false;
+                }
+                cur = tree.node(cur).parent;
+            }
+            true
+        })
     }
 
     fn flatten_tree(&self) -> Vec<NodeId> {
@@ -95,6 +144,21 @@ impl App {
     pub fn log_step(&self, from: Option<u64>, back: bool, n: usize) -> Option<u64> {
         let newest = self.log_newest_allowed()?;
         let start = from.unwrap_or(newest).min(newest);
+        if let Some(seqs) = self.log_matches() {
+            // Through the index: two binary searches.
+            return if back {
+                let end = seqs.partition_point(|s| *s <= start);
+                let i = end.checked_sub(1)?;
+                seqs.get(i - n.min(i)).copied()
+            } else {
+                let begin = seqs.partition_point(|s| *s < start);
+                let end = seqs.partition_point(|s| *s <= newest);
+                if begin >= end {
+                    return None;
+                }
+                seqs.get((begin + n).min(end - 1)).copied()
+            };
+        }
         let mut last = None;
         if back {
             let iter = self
@@ -135,6 +199,9 @@ impl App {
             return (Vec::new(), None);
         }
         let anchor = self.log.selected.map_or(newest, |s| s.min(newest));
+        if let Some(seqs) = self.log_matches() {
+            return self.log_window_indexed(seqs, anchor, newest, height);
+        }
         // With a selection, show some newer entries below it.
         let mut after: Vec<&Entry> = Vec::new();
         if self.log.selected.is_some() {
@@ -160,6 +227,34 @@ impl App {
             .selected
             .and_then(|s| rows.iter().position(|e| e.seq() == s));
         rows.extend(after);
+        (rows, selected)
+    }
+
+    /// `log_window` through the index of matching entries.
+    fn log_window_indexed(
+        &self,
+        seqs: &std::collections::VecDeque<u64>,
+        anchor: u64,
+        newest: u64,
+        height: usize,
+    ) -> (Vec<&Entry>, Option<usize>) {
+        let upto = seqs.partition_point(|s| *s <= anchor);
+        let visible_end = seqs.partition_point(|s| *s <= newest);
+        let after = if self.log.selected.is_some() {
+            (visible_end - upto.min(visible_end)).min(height / 2)
+        } else {
+            0
+        };
+        let before = height - after;
+        let from = upto.saturating_sub(before);
+        let rows: Vec<&Entry> = seqs
+            .range(from..upto + after)
+            .filter_map(|s| self.store.log.get(*s))
+            .collect();
+        let selected = self
+            .log
+            .selected
+            .and_then(|s| rows.iter().position(|e| e.seq() == s));
         (rows, selected)
     }
 
@@ -233,6 +328,41 @@ mod tests {
         assert!(
             std::rc::Rc::ptr_eq(&again, &app.tree_rows()),
             "a message on a known topic does not"
+        );
+    }
+
+    #[test]
+    fn growth_out_of_sight_keeps_the_rows_and_big_trees_rebuild_at_a_measured_pace() {
+        let now = Instant::now();
+        let mut app = App::new(Vec::new(), Limits::default(), now);
+        app.on_mqtt(msg("a/b"), now);
+        let rows = app.tree_rows();
+        app.on_mqtt(msg("a/c"), now);
+        assert!(
+            std::rc::Rc::ptr_eq(&rows, &app.tree_rows()),
+            "a topic under collapsed 'a' adds no row"
+        );
+        app.tree.expand(app.store.tree.find("a").unwrap());
+        assert_eq!(app.tree_rows().len(), 3, "expanding rebuilds at once");
+
+        // A big open subtree: growth is picked up once the rows are old enough.
+        for i in 0..30_000 {
+            app.on_mqtt(msg(&format!("a/n{i}")), now);
+        }
+        app.now += std::time::Duration::from_secs(1);
+        let big = app.tree_rows().len();
+        assert_eq!(big, 30_003);
+        app.on_mqtt(msg("a/late"), now);
+        assert_eq!(
+            app.tree_rows().len(),
+            big,
+            "too soon to flatten 30k rows again"
+        );
+        app.now += std::time::Duration::from_millis(100);
+        assert_eq!(
+            app.tree_rows().len(),
+            big + 1,
+            "picked up after the interval"
         );
     }
 }

@@ -40,6 +40,13 @@ impl App {
     /// A terminal event.
     pub fn on_event(&mut self, event: Event, now: Instant) -> Vec<Effect> {
         self.now = now;
+        let effects = self.on_terminal_event(event);
+        // A key may have changed the log's filter or scope.
+        self.refresh_log_index();
+        effects
+    }
+
+    fn on_terminal_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Event::Mouse(m) => {
@@ -439,6 +446,7 @@ impl App {
                     properties: None,
                 };
                 self.store.ingest(msg, true, self.now);
+                self.refresh_log_index();
             }
             Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
         }
@@ -456,6 +464,9 @@ impl App {
                         root = self.store.tree.node(root).parent;
                     }
                     self.tree.selected = Some(root);
+                }
+                if self.log_is_narrowed() {
+                    self.refresh_log_index();
                 }
             }
             MqttEvent::State(state) => self.on_state(state, now),

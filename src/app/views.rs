@@ -102,7 +102,19 @@ pub struct TreeView {
     /// The flattened rows and what they were derived from: rebuilt only when the tree's shape,
     /// its set of topics, the expansion or the filter changed, so a frame costs what the screen
     /// shows, not what the broker holds.
-    pub rows_cache: RefCell<Option<(RowsKey, Rc<Vec<NodeId>>)>>,
+    pub rows_cache: RefCell<Option<RowsCache>>,
+}
+
+#[derive(Debug)]
+pub struct RowsCache {
+    pub key: RowsKey,
+    pub rows: Rc<Vec<NodeId>>,
+    /// `App::now` when built.
+    pub built_at: std::time::Instant,
+    /// Nodes in the tree when built (node ids are given out in order).
+    pub nodes_seen: usize,
+    /// Rows and nodes looked at to build them.
+    pub cost: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +151,8 @@ pub struct LogView {
     /// Show only messages under the tree's selected node.
     pub subtree: bool,
     pub filter: Filter,
+    /// The entries that pass `filter` and `subtree`, kept current by the app.
+    pub index: super::log_index::LogIndex,
 }
 
 #[derive(Debug, Default)]

@@ -128,8 +128,8 @@ fn frames(c: &mut Criterion) {
             term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
         })
     });
-    // A flood of new topics under open nodes, one new row a frame, frames 33 ms apart: the
-    // rows are re-flattened about once a second at this size, so this is the mean frame
+    // A flood of new topics under open nodes, one new row a frame, frames 33 ms apart: at
+    // this size the rows are re-flattened every few seconds, so this is the mean frame
     // including that amortized cost.
     g.bench_function("tree while new topics arrive under open nodes", |b| {
         let mut i = 0;
@@ -155,6 +155,17 @@ fn frames(c: &mut Criterion) {
         app.now,
     );
     g.bench_function("log focused, following", |b| {
+        b.iter(|| {
+            term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+        })
+    });
+    // A filter 100 topics of a million match: the index answers; a search would walk the
+    // whole log every frame.
+    app.log.filter.text = "site/3/+/dev-42/temp".into();
+    let built = std::time::Instant::now();
+    app.refresh_log_index();
+    println!("log index for the filter built in {:?}", built.elapsed());
+    g.bench_function("log filtered (100 of 1M topics match)", |b| {
         b.iter(|| {
             term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
         })

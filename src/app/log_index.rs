@@ -119,25 +119,13 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Instant, SystemTime};
+    use std::time::Instant;
 
     use crate::app::App;
-    use crate::mqtt::{Message, MqttEvent, QoS};
     use crate::store::Limits;
 
     fn feed(app: &mut App, topic: &str, now: Instant) {
-        app.on_mqtt(
-            MqttEvent::Message(Message {
-                topic: topic.into(),
-                payload: bytes::Bytes::from_static(b"1"),
-                qos: QoS::AtMostOnce,
-                retain: false,
-                dup: false,
-                received: SystemTime::now(),
-                properties: None,
-            }),
-            now,
-        );
+        app.on_mqtt(crate::app::test_support::message(topic), now);
     }
 
     /// What the log shows, by searching it entry by entry (the index must agree).

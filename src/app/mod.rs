@@ -87,3 +87,22 @@ impl App {
         self.dropped = 0;
     }
 }
+
+/// Messages for the app's unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::mqtt::{Message, MqttEvent, QoS};
+
+    /// A QoS 0 message on `topic` with payload "1", received now.
+    pub fn message(topic: &str) -> MqttEvent {
+        MqttEvent::Message(Message {
+            topic: topic.into(),
+            payload: bytes::Bytes::from_static(b"1"),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+            received: std::time::SystemTime::now(),
+            properties: None,
+        })
+    }
+}

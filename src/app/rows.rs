@@ -292,23 +292,12 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Instant, SystemTime};
+    use std::time::Instant;
 
     use crate::app::App;
-    use crate::mqtt::{Message, MqttEvent, QoS};
     use crate::store::Limits;
 
-    fn msg(t: &str) -> MqttEvent {
-        MqttEvent::Message(Message {
-            topic: t.into(),
-            payload: bytes::Bytes::from_static(b"1"),
-            qos: QoS::AtMostOnce,
-            retain: false,
-            dup: false,
-            received: SystemTime::now(),
-            properties: None,
-        })
-    }
+    use crate::app::test_support::message as msg;
 
     #[test]
     fn row_cache_follows_new_topics_and_expansion() {

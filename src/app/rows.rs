@@ -63,10 +63,15 @@ impl App {
             let same_view =
                 c.key.expand_generation == key.expand_generation && c.key.filter == key.filter;
             if same_view {
-                if key.filter.is_empty() && !self.any_shown_since(c.nodes_seen) {
-                    c.key = key;
-                    c.nodes_seen = nodes;
-                    return c.rows.clone();
+                if key.filter.is_empty() && !c.growth_shown {
+                    if self.any_shown_since(c.nodes_seen) {
+                        // Remembered, so waiting frames do not look through the new nodes again.
+                        c.growth_shown = true;
+                    } else {
+                        c.key = key;
+                        c.nodes_seen = nodes;
+                        return c.rows.clone();
+                    }
                 }
                 if self.now < c.built_at + rebuild_interval(c.cost) {
                     return c.rows.clone();
@@ -80,6 +85,7 @@ impl App {
             rows: rows.clone(),
             built_at: self.now,
             nodes_seen: nodes,
+            growth_shown: false,
             cost,
         });
         rows

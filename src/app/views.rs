@@ -113,6 +113,8 @@ pub struct RowsCache {
     pub built_at: std::time::Instant,
     /// Nodes in the tree when built (node ids are given out in order).
     pub nodes_seen: usize,
+    /// Some node added since has a row: the rows are due for a rebuild.
+    pub growth_shown: bool,
     /// Rows and nodes looked at to build them.
     pub cost: usize,
 }

@@ -17,7 +17,7 @@ pub use rate::RateMeter;
 pub use tree::{NodeId, TopicTree};
 
 /// One message as stored: received from the broker, or published by us. Kept small, since the
-/// store holds millions, by value in the log's ring (no allocation of its own): the topic is the
+/// store holds millions, by value in the log's blocks (no allocation of its own): the topic is the
 /// node's (interned once in the tree), the flags ride in the top byte of the sequence number,
 /// the time is in microseconds, and the rare MQTT 5 properties live in a side table. 56 bytes.
 #[derive(Debug)]
@@ -38,7 +38,7 @@ const FLAG_OUTGOING: u64 = 1 << 60;
 const FLAG_PROPERTIES: u64 = 1 << 61;
 const QOS_SHIFT: u32 = 56;
 
-/// Per-entry bookkeeping beyond the payload: the entry in the log's ring and its seq in the
+/// Per-entry bookkeeping beyond the payload: the entry in the log's blocks and its seq in the
 /// topic's ring.
 const ENTRY_OVERHEAD: usize = 56 + 8;
 

@@ -261,15 +261,22 @@ impl TopicTree {
 
     /// The full topic of a node.
     pub fn path(&self, id: NodeId) -> String {
-        let mut parts = Vec::new();
+        // The length is known, so the levels are written from the end into one allocation.
+        let len = self.nodes[id as usize].topic_len as usize;
+        let mut bytes = vec![b'/'; len];
+        let mut end = len;
         let mut cur = id;
         while cur != ROOT {
             let n = &self.nodes[cur as usize];
-            parts.push(n.name.as_ref());
+            let Some(start) = end.checked_sub(n.name.len()) else {
+                break; // cannot happen: topic_len is the sum of the levels and separators
+            };
+            bytes[start..end].copy_from_slice(n.name.as_bytes());
+            end = start.saturating_sub(1);
             cur = n.parent;
         }
-        parts.reverse();
-        parts.join("/")
+        // Levels are whole UTF-8 strings joined by '/', so this never has to replace anything.
+        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
     }
 
     /// True when `node` is `ancestor` or lies below it.

@@ -1,7 +1,7 @@
 //! What the tree and the log show, derived from the store and the view state. Shared by drawing
 //! and by key/mouse handling, so both agree on what is where.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 use std::rc::Rc;
 
 use super::App;
@@ -119,10 +119,11 @@ impl App {
             }
             out.push(id);
             let node = tree.node(id);
-            let open = match &keep {
-                Some(_) => true, // a filter shows every match, whatever was expanded
-                None => self.tree.expanded.contains(&id),
-            };
+            let open = !node.children.is_empty()
+                && match &keep {
+                    Some(_) => true, // a filter shows every match, whatever was expanded
+                    None => self.tree.expanded.contains(&id),
+                };
             if open {
                 stack.extend(node.children.iter().rev().copied());
             }

@@ -1,7 +1,7 @@
 //! Per-pane view state: selection, expansion, filters, scroll positions.
 
+use hashbrown::HashSet;
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use ratatui::style::{Color, Style};

@@ -10,13 +10,14 @@ use crate::store::{Entry, NodeId};
 
 /// How long rows as costly to build as `cost` (rows and nodes looked at) stay in use while
 /// only the tree's growth calls for a rebuild: none for small trees, then ten times what the
-/// rebuild takes (about 0.3 µs a row, measured with 2M rows: cache misses on the nodes), so
-/// re-flattening takes at most a tenth of the time: 0.3 s for 100k rows, 6 s for 2M.
+/// rebuild takes (about 0.12 µs a row, measured with 2M rows: mostly cache misses on the
+/// nodes; 1.5 µs leaves room for slower machines), so re-flattening takes at most a tenth of
+/// the time: 0.15 s for 100k rows, 3 s for 2M.
 fn rebuild_interval(cost: usize) -> std::time::Duration {
     if cost < 20_000 {
         std::time::Duration::ZERO
     } else {
-        std::time::Duration::from_nanos(cost as u64 * 3_000)
+        std::time::Duration::from_nanos(cost as u64 * 1_500)
     }
 }
 

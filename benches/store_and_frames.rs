@@ -48,17 +48,19 @@ fn insert(c: &mut Criterion) {
     const N: usize = 1_000_000;
     const TOPICS: usize = 100_000;
     let topics: Vec<String> = (0..TOPICS).map(|i| topic(i, TOPICS)).collect();
+    // The same 1M messages for both, made outside the timing.
+    let batch = || {
+        (0..N)
+            .map(|i| message(topics[i % TOPICS].clone(), i))
+            .collect::<Vec<_>>()
+    };
     let mut g = c.benchmark_group("insert 1M messages over 100k topics");
     g.sample_size(10)
         .measurement_time(Duration::from_secs(20))
         .throughput(Throughput::Elements(N as u64));
     g.bench_function("reference: HashMap<String, Vec<Bytes>>", |b| {
         b.iter_batched(
-            || {
-                (0..N)
-                    .map(|i| message(topics[i % TOPICS].clone(), i))
-                    .collect::<Vec<_>>()
-            },
+            batch,
             |msgs| {
                 let mut map: HashMap<String, Vec<Bytes>> = HashMap::new();
                 for m in msgs {
@@ -71,11 +73,7 @@ fn insert(c: &mut Criterion) {
     });
     g.bench_function("mqscope store", |b| {
         b.iter_batched(
-            || {
-                (0..N)
-                    .map(|i| message(topics[i % TOPICS].clone(), i))
-                    .collect::<Vec<_>>()
-            },
+            batch,
             |msgs| {
                 let mut store = Store::new(Limits::default());
                 let now = Instant::now();

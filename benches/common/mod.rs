@@ -191,17 +191,21 @@ pub fn proc_usage(pid: &str) -> Usage {
     let cpu = (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
         + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0))
         / ticks;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let hwm = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
     Usage {
         cpu,
-        max_rss_kib: hwm,
+        max_rss_kib: status_kib(pid, "VmHWM:"),
     }
+}
+
+/// A KiB figure (`VmRSS:`, `VmHWM:`) from /proc/<pid>/status; 0 when unreadable.
+fn status_kib(pid: &str, field: &str) -> i64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 pub fn tmux(socket: &str, args: &[&str]) -> String {
@@ -329,11 +333,5 @@ impl Drop for Tui {
 
 /// Current resident set of a process in KiB, from /proc.
 pub fn rss_kib(pid: &str) -> i64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    status_kib(pid, "VmRSS:")
 }

@@ -186,7 +186,7 @@ fn previews(c: &mut Criterion) {
             b.iter(|| black_box(String::from_utf8_lossy(&p[..p.len().min(240)]).into_owned()))
         });
         g.bench_function(format!("mqscope preview ({name})"), |b| {
-            b.iter(|| black_box(mqscope::ui::text::payload_preview(p, 60)))
+            b.iter(|| black_box(mqscope::text::payload_preview(p, 60)))
         });
     }
     g.finish();

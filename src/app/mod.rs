@@ -33,6 +33,8 @@ pub struct ConnInfo {
 
 pub struct App {
     pub store: Store,
+    /// Which decoder shows which payload.
+    pub decoders: crate::decode::Registry,
     pub focus: Focus,
     pub tree: TreeView,
     pub log: LogView,
@@ -59,6 +61,7 @@ impl App {
     pub fn new(profiles: Vec<Profile>, limits: Limits, now: Instant) -> App {
         App {
             store: Store::new(limits),
+            decoders: crate::decode::Registry::default(),
             focus: Focus::Tree,
             tree: TreeView::default(),
             log: LogView::default(),

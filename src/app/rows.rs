@@ -290,6 +290,24 @@ impl App {
             .or(Some(base))
     }
 
+    /// The detail's entry with its payload decoded (once per message and page, then cached).
+    pub fn detail_shown(&self) -> Option<(&Entry, Rc<crate::decode::Shown>)> {
+        let e = self.detail_entry()?;
+        let topic = self.store.tree.path(e.node);
+        let msg = crate::decode::Payload {
+            seq: e.seq(),
+            topic: &topic,
+            bytes: &e.payload,
+            properties: self.store.properties(e),
+        };
+        let shown = self
+            .detail
+            .cache
+            .borrow_mut()
+            .get(&self.decoders, msg, self.detail.page, None);
+        Some((e, shown))
+    }
+
     /// How many older messages of the detail's topic are kept.
     pub fn detail_history_len(&self) -> usize {
         self.detail_entry()

@@ -278,7 +278,7 @@ impl App {
             }
             Action::PageNext => {
                 let len = self.detail_entry().map_or(0, |e| e.payload.len());
-                self.detail.page = (self.detail.page + 1).min(crate::ui::payload::pages(len) - 1);
+                self.detail.page = (self.detail.page + 1).min(crate::decode::page::pages(len) - 1);
                 self.detail.scroll = 0;
             }
             Action::Older => {

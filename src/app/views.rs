@@ -165,6 +165,8 @@ pub struct DetailView {
     pub from_log: bool,
     /// Steps back into the topic's history (0: the message itself).
     pub back: usize,
+    /// Payloads decoded for the detail, so a redraw does not decode again.
+    pub cache: RefCell<crate::decode::DecodeCache>,
 }
 
 pub struct Compose {

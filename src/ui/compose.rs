@@ -8,8 +8,8 @@ use ratatui_textarea::TextArea;
 
 use super::border_style;
 use super::layout::Areas;
-use super::text::{clean, fit};
 use crate::app::{App, Focus};
+use crate::text::{clean, fit};
 
 /// A text field styled for whether it has the focus (a shaded background and a visible cursor).
 fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {

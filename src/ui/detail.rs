@@ -8,9 +8,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::log::time_of;
-use super::payload::{self, Kind};
-use super::text::{clean, fit, human_bytes};
+use super::payload;
 use crate::app::App;
+use crate::decode::{Decoded, Shown, Why};
+use crate::text::{clean, fit, human_bytes};
+
+/// "json", "binary" (a guessed hex dump), or "protobuf: rule factory/+/telemetry".
+fn view_label(shown: &Shown, empty: bool) -> String {
+    match &shown.why {
+        _ if empty => "empty".into(),
+        Why::Guess if shown.decoder == "hex" => "binary".into(),
+        Why::Guess => shown.decoder.into(),
+        why => format!("{}: {}", shown.decoder, clean(&why.to_string())),
+    }
+}
 
 fn prop(name: &str, value: String) -> Line<'static> {
     Line::from(vec![
@@ -23,7 +34,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if area.height == 0 {
         return;
     }
-    let Some(entry) = app.detail_entry() else {
+    let Some((entry, shown)) = app.detail_shown() else {
         let block = Block::bordered()
             .title(" Detail ")
             .border_style(Style::default().fg(Color::DarkGray));
@@ -46,7 +57,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let kind = payload::kind(&m.payload);
     let mut meta = vec![format!("q{}", m.qos().as_u8())];
     if m.retain() {
         meta.push("retained".into());
@@ -56,7 +66,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     meta.push(time_of(m.received()));
     meta.push(human_bytes(m.payload.len() as u64));
-    meta.push(kind.label().into());
+    meta.push(view_label(&shown, m.payload.is_empty()));
     if entry.outgoing() {
         meta.push("published by us".into());
     }
@@ -113,9 +123,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
-    lines.extend(payload::render(&m.payload, app.detail.page));
+    let chunk = &m.payload[crate::decode::page::range(m.payload.len(), shown.page)];
+    lines.extend(payload::render(&shown, m.payload.len(), chunk));
     let mut para = Paragraph::new(lines).scroll((app.detail.scroll, 0));
-    if kind != Kind::Binary {
+    let hex_dump = matches!(shown.result, Ok(Decoded::Bytes(_)) | Err(_));
+    if !hex_dump {
         para = para.wrap(Wrap { trim: false });
     }
     f.render_widget(para, inner);

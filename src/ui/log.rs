@@ -7,9 +7,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{clean, pad, payload_preview, thousands};
 use super::{pane_block, selected_style};
 use crate::app::{App, Focus};
+use crate::text::{clean, pad, payload_preview, thousands};
 
 pub fn time_of(t: std::time::SystemTime) -> String {
     let local: DateTime<Local> = t.into();
@@ -46,7 +46,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // As wide as the longest visible topic, up to 60% of what the time and flags leave.
     let longest = rows
         .iter()
-        .map(|e| super::text::width(&clean(&app.store.tree.path(e.node))))
+        .map(|e| crate::text::width(&clean(&app.store.tree.path(e.node))))
         .max()
         .unwrap_or(0);
     let topic_w = longest.clamp(4, (w.saturating_sub(24) * 3 / 5).max(4));
@@ -64,7 +64,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 m.qos().as_u8(),
                 if m.retain() { " R" } else { "  " }
             );
-            let used = super::text::width(&head) + topic_w + flags.len();
+            let used = crate::text::width(&head) + topic_w + flags.len();
             let preview = payload_preview(&m.payload, w.saturating_sub(used));
             let mut line = Line::from(vec![
                 Span::styled(

@@ -7,7 +7,6 @@ pub mod log;
 pub mod overlay;
 pub mod payload;
 pub mod status;
-pub mod text;
 pub mod tree;
 
 use ratatui::Frame;
@@ -16,6 +15,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Overlay};
+use crate::text;
 
 pub(crate) fn border_style(focused: bool) -> Style {
     if focused {

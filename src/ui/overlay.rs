@@ -6,9 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::text::{clean, fit, pad};
 use crate::app::App;
 use crate::app::keymap::help_rows;
+use crate::text::{clean, fit, pad};
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -32,7 +32,7 @@ pub fn help(f: &mut Frame, area: Rect, scroll: usize) {
     f.render_widget(block, popup);
     let keys_w = rows
         .iter()
-        .map(|r| super::text::width(&r.0))
+        .map(|r| crate::text::width(&r.0))
         .max()
         .unwrap_or(8)
         .min(24);

@@ -1,98 +1,56 @@
-//! The detail view's payload: JSON pretty-printed and coloured, UTF-8 text as is, binary as a hex
-//! dump. Big payloads are shown a page at a time and say so.
+//! The detail view's payload, drawn from its decoded value: maps and lists pretty-printed and
+//! coloured like JSON, text as is, bytes as a hex dump. Big payloads are shown a page at a time
+//! and say so; a decode error says where it failed and shows the bytes.
 
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use serde_json::Value;
 
-use super::text::{clean, clean_multiline, human_bytes};
+use crate::decode::{Decoded, Scalar, Shown, page::PAGE_BYTES};
+use crate::text::{clean, clean_multiline, human_bytes};
 
-/// How much of a payload one page of the detail view shows.
-pub const PAGE_BYTES: usize = 64 * 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Empty,
-    Json,
-    Text,
-    Binary,
-}
-
-impl Kind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Empty => "empty",
-            Kind::Json => "json",
-            Kind::Text => "text",
-            Kind::Binary => "binary",
-        }
-    }
-}
-
-pub fn kind(payload: &[u8]) -> Kind {
-    if payload.is_empty() {
-        return Kind::Empty;
-    }
-    let first = payload.iter().find(|b| !b.is_ascii_whitespace());
-    if matches!(first, Some(b'{') | Some(b'['))
-        && payload.len() <= PAGE_BYTES
-        && serde_json::from_slice::<Value>(payload).is_ok()
-    {
-        return Kind::Json;
-    }
-    let head = &payload[..payload.len().min(PAGE_BYTES)];
-    match std::str::from_utf8(head) {
-        Ok(_) => Kind::Text,
-        Err(e) if e.error_len().is_none() => Kind::Text, // cut inside a character
-        Err(_) => Kind::Binary,
-    }
-}
-
-pub fn pages(len: usize) -> usize {
-    len.div_ceil(PAGE_BYTES).max(1)
-}
-
-/// The lines of page `page` (0-based) of a payload.
-pub fn render(payload: &[u8], page: usize) -> Vec<Line<'static>> {
-    let kind = kind(payload);
-    let page = page.min(pages(payload.len()) - 1);
-    let start = page * PAGE_BYTES;
-    let end = (start + PAGE_BYTES).min(payload.len());
+/// The lines for a payload as decoded; `chunk` is the page's bytes (hex on a decode error).
+pub fn render(shown: &Shown, total: usize, chunk: &[u8]) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    if payload.len() > PAGE_BYTES {
+    if total > PAGE_BYTES {
         lines.push(Line::styled(
             format!(
                 "showing {} of {} (page {} of {}; [ and ] turn pages)",
-                human_bytes((end - start) as u64),
-                human_bytes(payload.len() as u64),
-                page + 1,
-                pages(payload.len())
+                human_bytes(chunk.len() as u64),
+                human_bytes(total as u64),
+                shown.page + 1,
+                shown.pages
             ),
             Style::default().fg(Color::Yellow),
         ));
     }
-    let chunk = &payload[start..end];
-    match kind {
-        Kind::Empty => lines.push(Line::styled("(empty payload)", dim())),
-        Kind::Json => match serde_json::from_slice::<Value>(chunk) {
-            Ok(v) => json_lines(&v, 0, None, true, &mut lines),
-            Err(_) => text_lines(chunk, &mut lines),
-        },
-        Kind::Text => text_lines(chunk, &mut lines),
-        Kind::Binary => hex_lines(chunk, start, &mut lines),
+    match &shown.result {
+        Ok(d) => decoded_lines(d, shown.offset, &mut lines),
+        Err(e) => {
+            lines.push(Line::styled(
+                format!("{}: {}", shown.decoder, clean(&e.to_string())),
+                Style::default().fg(Color::Red),
+            ));
+            hex_lines(chunk, shown.offset, &mut lines);
+        }
     }
     lines
 }
 
-fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
+fn decoded_lines(d: &Decoded, offset: usize, out: &mut Vec<Line<'static>>) {
+    match d {
+        Decoded::Empty => out.push(Line::styled("(empty payload)", dim())),
+        Decoded::Text(t) => {
+            for l in clean_multiline(t).split('\n') {
+                out.push(Line::raw(l.to_string()));
+            }
+        }
+        Decoded::Bytes(b) => hex_lines(b, offset, out),
+        tree => tree_lines(tree, 0, None, true, out),
+    }
 }
 
-fn text_lines(chunk: &[u8], out: &mut Vec<Line<'static>>) {
-    let text = String::from_utf8_lossy(chunk);
-    for l in clean_multiline(&text).split('\n') {
-        out.push(Line::raw(l.to_string()));
-    }
+fn dim() -> Style {
+    Style::default().fg(Color::DarkGray)
 }
 
 fn hex_lines(chunk: &[u8], offset: usize, out: &mut Vec<Line<'static>>) {
@@ -126,16 +84,17 @@ fn indent(n: usize) -> Span<'static> {
     Span::raw("  ".repeat(n))
 }
 
-fn scalar(v: &Value) -> Span<'static> {
+fn scalar(v: &Scalar) -> Span<'static> {
     match v {
-        Value::String(s) => Span::styled(
+        Scalar::Str(s) => Span::styled(
             format!("\"{}\"", clean(s)),
             Style::default().fg(Color::Green),
         ),
-        Value::Number(n) => Span::styled(n.to_string(), Style::default().fg(Color::Yellow)),
-        Value::Bool(b) => Span::styled(b.to_string(), Style::default().fg(Color::Magenta)),
-        Value::Null => Span::styled("null", Style::default().fg(Color::Magenta)),
-        _ => Span::raw(""),
+        Scalar::Number(n) => {
+            Span::styled(clean(n).into_owned(), Style::default().fg(Color::Yellow))
+        }
+        Scalar::Bool(b) => Span::styled(b.to_string(), Style::default().fg(Color::Magenta)),
+        Scalar::Null => Span::styled("null", Style::default().fg(Color::Magenta)),
     }
 }
 
@@ -148,9 +107,9 @@ fn key_span(k: &str) -> Span<'static> {
     )
 }
 
-/// Appends `v` pretty-printed, two spaces per level, keys and values coloured.
-fn json_lines(
-    v: &Value,
+/// Appends a map or list pretty-printed, two spaces per level, keys and values coloured.
+fn tree_lines(
+    v: &Decoded,
     level: usize,
     key: Option<&str>,
     last: bool,
@@ -163,41 +122,53 @@ fn json_lines(
         head.push(Span::raw(": "));
     }
     match v {
-        Value::Object(map) if !map.is_empty() => {
+        Decoded::Map(map) if !map.is_empty() => {
             head.push(Span::raw("{"));
             out.push(Line::from(head));
             let n = map.len();
             for (i, (k, child)) in map.iter().enumerate() {
-                json_lines(child, level + 1, Some(k), i + 1 == n, out);
+                tree_lines(child, level + 1, Some(k), i + 1 == n, out);
             }
             out.push(Line::from(vec![
                 indent(level),
                 Span::raw(format!("}}{comma}")),
             ]));
         }
-        Value::Array(items) if !items.is_empty() => {
+        Decoded::List(items) if !items.is_empty() => {
             head.push(Span::raw("["));
             out.push(Line::from(head));
             let n = items.len();
             for (i, child) in items.iter().enumerate() {
-                json_lines(child, level + 1, None, i + 1 == n, out);
+                tree_lines(child, level + 1, None, i + 1 == n, out);
             }
             out.push(Line::from(vec![
                 indent(level),
                 Span::raw(format!("]{comma}")),
             ]));
         }
-        Value::Object(_) => {
+        Decoded::Map(_) => {
             head.push(Span::raw(format!("{{}}{comma}")));
             out.push(Line::from(head));
         }
-        Value::Array(_) => {
+        Decoded::List(_) => {
             head.push(Span::raw(format!("[]{comma}")));
             out.push(Line::from(head));
         }
-        scalar_value => {
-            head.push(scalar(scalar_value));
+        Decoded::Scalar(s) => {
+            head.push(scalar(s));
             head.push(Span::raw(comma.to_string()));
+            out.push(Line::from(head));
+        }
+        Decoded::Text(t) => {
+            head.push(Span::raw(format!("{}{comma}", clean(t))));
+            out.push(Line::from(head));
+        }
+        Decoded::Bytes(b) => {
+            head.push(Span::styled(format!("<{} bytes>{comma}", b.len()), dim()));
+            out.push(Line::from(head));
+        }
+        Decoded::Empty => {
+            head.push(Span::styled(format!("(empty){comma}"), dim()));
             out.push(Line::from(head));
         }
     }
@@ -206,14 +177,28 @@ fn json_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::{DecodeCache, Payload, Registry};
 
     fn plain(lines: &[Line]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
     }
 
+    fn render_bytes(payload: &[u8], page: usize) -> Vec<Line<'static>> {
+        let mut cache = DecodeCache::default();
+        let msg = Payload {
+            seq: 1,
+            topic: "t",
+            bytes: payload,
+            properties: None,
+        };
+        let shown = cache.get(&Registry::default(), msg, page, None);
+        let range = crate::decode::page::range(payload.len(), page);
+        render(&shown, payload.len(), &payload[range])
+    }
+
     #[test]
     fn json_is_pretty() {
-        let lines = render(br#"{"t":21.5,"tags":["a"],"ok":true}"#, 0);
+        let lines = render_bytes(br#"{"t":21.5,"tags":["a"],"ok":true}"#, 0);
         assert_eq!(
             plain(&lines),
             [
@@ -230,7 +215,7 @@ mod tests {
 
     #[test]
     fn binary_is_hex_and_big_is_paged() {
-        let lines = render(&[0x89, b'P', b'N', b'G', 0, 1], 0);
+        let lines = render_bytes(&[0x89, b'P', b'N', b'G', 0, 1], 0);
         assert!(
             lines[0]
                 .to_string()
@@ -238,7 +223,7 @@ mod tests {
         );
         assert!(lines[0].to_string().ends_with("|.PNG..|"));
         let big = vec![b'a'; 5 * 1024 * 1024];
-        let first = render(&big, 0);
+        let first = render_bytes(&big, 0);
         assert!(
             first[0]
                 .to_string()
@@ -248,7 +233,7 @@ mod tests {
 
     #[test]
     fn escapes_never_pass_through() {
-        let lines = render(b"\x1b[2Jhello\x1b]0;x\x07", 0);
+        let lines = render_bytes(b"\x1b[2Jhello\x1b]0;x\x07", 0);
         assert!(plain(&lines).iter().all(|l| !l.contains('\x1b')));
     }
 }

@@ -6,9 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{clean, fit, human_bytes, thousands};
 use crate::app::App;
 use crate::mqtt::ConnState;
+use crate::text::{clean, fit, human_bytes, thousands};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
@@ -111,7 +111,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // Cut from the right if it does not fit, keeping the connection state first.
     let line = Line::from(spans);
     let text = line.to_string();
-    if super::text::width(&text) > area.width as usize {
+    if crate::text::width(&text) > area.width as usize {
         let short = fit(&text, area.width as usize).into_owned();
         f.render_widget(Paragraph::new(short), area);
     } else {

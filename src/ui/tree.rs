@@ -6,9 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text::{clean, fit, payload_preview, short_count, thousands, width};
 use super::{pane_block, selected_style};
 use crate::app::{App, Focus};
+use crate::text::{clean, fit, payload_preview, short_count, thousands, width};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let tree = &app.store.tree;

@@ -1,0 +1,181 @@
+//! Decoded payloads, kept for the few messages on screen: a frame redraws the detail 30 times a
+//! second, and the same message must not be parsed each time (JSON was parsed three times a
+//! frame before this cache).
+
+use std::rc::Rc;
+
+use super::page;
+use super::{DecodeError, Decoded, Registry, Why};
+use crate::mqtt::Properties;
+
+/// One message's payload as the detail shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// The decoder that produced `result` (or failed to).
+    pub decoder: &'static str,
+    pub why: Why,
+    pub result: Result<Decoded, DecodeError>,
+    /// The page shown (clamped), how many there are, and where the page starts.
+    pub page: usize,
+    pub pages: usize,
+    pub offset: usize,
+}
+
+/// Key: the message's log sequence number, the page, and the view forced by the user (None:
+/// the registry's choice). A sequence number names one message for the store's lifetime.
+type Key = (u64, usize, Option<&'static str>);
+
+/// A handful of entries, most recent first: the selected message, its neighbours while the user
+/// steps through history, and the last few while following a stream.
+pub struct DecodeCache {
+    entries: Vec<(Key, Rc<Shown>)>,
+    capacity: usize,
+    /// Decodes done (tests check that a redraw decodes nothing).
+    pub decodes: u64,
+}
+
+impl std::fmt::Debug for DecodeCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "DecodeCache({} entries, {} decodes)",
+            self.entries.len(),
+            self.decodes
+        )
+    }
+}
+
+impl Default for DecodeCache {
+    fn default() -> Self {
+        DecodeCache::new(8)
+    }
+}
+
+/// What the cache needs to know of a message.
+pub struct Payload<'a> {
+    pub seq: u64,
+    pub topic: &'a str,
+    pub bytes: &'a [u8],
+    pub properties: Option<&'a Properties>,
+}
+
+impl DecodeCache {
+    pub fn new(capacity: usize) -> DecodeCache {
+        DecodeCache {
+            entries: Vec::with_capacity(capacity),
+            capacity: capacity.max(1),
+            decodes: 0,
+        }
+    }
+
+    /// Forgets everything (the rules changed, or the store was replaced).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    pub fn get(
+        &mut self,
+        registry: &Registry,
+        msg: Payload<'_>,
+        page: usize,
+        view: Option<&'static str>,
+    ) -> Rc<Shown> {
+        let page = page::clamp(msg.bytes.len(), page);
+        let key = (msg.seq, page, view);
+        if let Some(i) = self.entries.iter().position(|(k, _)| *k == key) {
+            let hit = self.entries.remove(i);
+            let shown = hit.1.clone();
+            self.entries.insert(0, hit);
+            return shown;
+        }
+        self.decodes += 1;
+        let shown = Rc::new(decode(registry, &msg, page, view));
+        self.entries.insert(0, (key, shown.clone()));
+        self.entries.truncate(self.capacity);
+        shown
+    }
+}
+
+fn decode(
+    registry: &Registry,
+    msg: &Payload<'_>,
+    page: usize,
+    view: Option<&'static str>,
+) -> Shown {
+    let range = page::range(msg.bytes.len(), page);
+    let chunk = &msg.bytes[range.clone()];
+    let mut shown = Shown {
+        decoder: "hex",
+        why: Why::Guess,
+        result: Ok(Decoded::Empty),
+        page,
+        pages: page::pages(msg.bytes.len()),
+        offset: range.start,
+    };
+    if let Some(d) = view.and_then(|id| registry.get(id)) {
+        shown.decoder = d.id();
+        shown.result = d.decode(chunk);
+        return shown;
+    }
+    let choice = registry.choose(msg.topic, chunk, msg.properties);
+    shown.why = choice.why.clone();
+    let guessed = choice.why == Why::Guess;
+    for d in &choice.candidates {
+        shown.decoder = d.id();
+        shown.result = d.decode(chunk);
+        // A failed guess gives way to the next one; a rule or a declared type stands.
+        if shown.result.is_ok() || !guessed {
+            break;
+        }
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(seq: u64, bytes: &[u8]) -> Payload<'_> {
+        Payload {
+            seq,
+            topic: "t",
+            bytes,
+            properties: None,
+        }
+    }
+
+    #[test]
+    fn decodes_once_per_message_and_page() {
+        let r = Registry::default();
+        let mut c = DecodeCache::new(2);
+        let a = c.get(&r, payload(1, br#"{"a":1}"#), 0, None);
+        assert_eq!(a.decoder, "json");
+        c.get(&r, payload(1, br#"{"a":1}"#), 0, None);
+        assert_eq!(c.decodes, 1);
+        c.get(&r, payload(2, b"x"), 0, None);
+        c.get(&r, payload(3, b"y"), 0, None);
+        c.get(&r, payload(1, br#"{"a":1}"#), 0, None);
+        assert_eq!(c.decodes, 4, "evicted past capacity");
+    }
+
+    #[test]
+    fn a_failed_guess_falls_through_and_a_forced_view_shows_its_error() {
+        let r = Registry::default();
+        let mut c = DecodeCache::default();
+        let s = c.get(&r, payload(1, b"{not json"), 0, None);
+        assert_eq!(s.decoder, "text");
+        let s = c.get(&r, payload(1, b"{not json"), 0, Some("json"));
+        assert_eq!(s.decoder, "json");
+        assert!(s.result.is_err());
+    }
+
+    #[test]
+    fn big_payloads_are_decoded_a_page_at_a_time() {
+        let r = Registry::default();
+        let mut c = DecodeCache::default();
+        let big = vec![b'a'; page::PAGE_BYTES * 2 + 5];
+        let s = c.get(&r, payload(1, &big), 9, None);
+        assert_eq!((s.page, s.pages, s.offset), (2, 3, page::PAGE_BYTES * 2));
+        assert_eq!(s.result, Ok(Decoded::Text("aaaaa".into())));
+    }
+}

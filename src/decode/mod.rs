@@ -1,0 +1,62 @@
+//! Payloads understood: a `Decoder` per format, a registry that picks one per message (a user's
+//! rule beats a content type, which beats a guess), a neutral `Decoded` value the UI draws, and a
+//! cache so a payload is decoded once, not once a frame. No I/O and no ratatui here: external
+//! decoders (commands) run as jobs outside this module and hand their output back as text.
+
+mod cache;
+mod hex;
+mod json;
+pub mod page;
+mod registry;
+mod text;
+mod value;
+
+use std::fmt;
+
+use crate::mqtt::Properties;
+
+pub use cache::{DecodeCache, Payload, Shown};
+pub use hex::Hex;
+pub use json::Json;
+pub use registry::{Choice, Match, Registry, Rule, Why};
+pub use text::Text;
+pub use value::{Decoded, Scalar};
+
+/// How sure a decoder is that a payload is its format: 0 (not at all) to 100 (certain).
+pub type Confidence = u8;
+
+/// Why a payload could not be decoded, and where in it (a byte offset) when that is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+impl DecodeError {
+    pub fn new(message: impl Into<String>, offset: Option<usize>) -> DecodeError {
+        DecodeError {
+            message: message.into(),
+            offset,
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(at) => write!(f, "{} (at byte {at})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// One payload format.
+pub trait Decoder: Send + Sync {
+    /// The name users write in rules and pick with `v` ("json", "hex").
+    fn id(&self) -> &'static str;
+    /// How likely `payload` is this format; cheap (no full parse where a prefix tells).
+    fn sniff(&self, payload: &[u8], properties: Option<&Properties>, topic: &str) -> Confidence;
+    fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError>;
+}

@@ -1,0 +1,36 @@
+//! The neutral shape every decoder produces and the UI draws: maps, lists, scalars, text, bytes.
+
+/// A leaf value. Numbers are kept as text (as their format prints them), so a 64-bit integer
+/// is never rounded through a float on its way to the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Number(String),
+    Str(String),
+}
+
+impl Scalar {
+    /// The value as a number, for charts and comparisons.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Scalar::Number(n) => n.parse().ok(),
+            Scalar::Bool(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    /// No payload at all.
+    Empty,
+    /// Keys in the order the payload has them.
+    Map(Vec<(String, Decoded)>),
+    List(Vec<Decoded>),
+    Scalar(Scalar),
+    /// Free text (possibly many lines); escaped only when drawn.
+    Text(String),
+    /// Raw bytes, shown as a hex dump.
+    Bytes(Vec<u8>),
+}

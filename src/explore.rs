@@ -2,7 +2,10 @@
 
 use std::time::Instant;
 
-use crate::app::{App, ConnInfo, Effect, Overlay};
+use std::sync::{Arc, Mutex};
+
+use crate::app::popup::{PickerPopup, Popup};
+use crate::app::{App, ConnInfo, Effect};
 use crate::cli::ConnArgs;
 use crate::config::Profile;
 use crate::connect::{choose_profile, load_config, settings_for};
@@ -10,7 +13,8 @@ use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::{self, BrokerUrl, ConnState, ConnectionSettings, QoS, WorkerOptions};
 use crate::store::Limits;
-use crate::tui::run::{Session, run};
+use crate::tui::run::run;
+use crate::tui::session::{Resolver, Session};
 use crate::tui::terminal;
 
 /// The subscriptions a session starts with: `-t` filters, else the profile's, else '#'.
@@ -34,18 +38,28 @@ pub fn open(
     filters: &[String],
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
+    let settings = resolve(conn, filters, profile)?;
+    start(settings, profile)
+}
+
+/// The settings for `profile`: files checked, overrides applied, the password looked up (which
+/// may run a command: the TUI calls this as a job), and the subscriptions to make.
+pub fn resolve(
+    conn: &ConnArgs,
+    filters: &[String],
+    profile: &Profile,
+) -> Result<ConnectionSettings, String> {
     profile.check_files().map_err(|e| e.to_string())?;
-    let settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
-    start(settings, filters, profile)
+    let mut settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
+    settings.subscriptions = subscriptions(filters, &settings);
+    Ok(settings)
 }
 
 /// Starts the worker for settings already resolved for `profile`.
 fn start(
-    mut settings: ConnectionSettings,
-    filters: &[String],
+    settings: ConnectionSettings,
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
-    settings.subscriptions = subscriptions(filters, &settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
     let info = ConnInfo {
         name: profile.name.clone(),
@@ -57,6 +71,10 @@ fn start(
         last_error: None,
     };
     Ok((handle, info))
+}
+
+fn p_name(profiles: &[Profile], i: usize) -> String {
+    profiles.get(i).map(|p| p.name.clone()).unwrap_or_default()
 }
 
 /// What the explorer is asked to do by the command line.
@@ -115,7 +133,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
             let mut p = Profile::adhoc(url);
             p.name = "demo".into();
             profiles.insert(0, p);
-            initial.push(Effect::Connect(0));
+            initial.push(Effect::Connect(p_name(&profiles, 0)));
             broker = Some(b);
         }
         #[cfg(not(feature = "embedded-broker"))]
@@ -134,7 +152,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
                 0
             }
         };
-        initial.push(Effect::Connect(idx));
+        initial.push(Effect::Connect(p_name(&profiles, idx)));
     } else if profiles.is_empty() {
         let url = BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?;
         profiles.push(Profile::adhoc(url));
@@ -148,17 +166,34 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     }
     let mut app = App::new(profiles, limits, Instant::now());
     if initial.is_empty() {
-        app.overlay = Overlay::Picker { selected: 0 };
+        app.popups.push(Popup::Picker(PickerPopup { selected: 0 }));
     }
     if let Some(w) = file.warnings.first() {
         app.notice = Some(w.clone());
     }
     let mut guard =
         terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;
-    let mut session = Session::new(|p: &Profile| match resolved.take() {
-        Some((name, settings)) if name == p.name => start(settings, &filters, p),
-        _ => open(&conn, &filters, p),
-    });
+    // The first profile was resolved before the screen changed; later ones (a profile switch)
+    // are resolved as jobs, so a slow password_command never freezes the screen.
+    let first = Arc::new(Mutex::new(resolved));
+    let resolver: Resolver = {
+        let (conn, filters) = (conn.clone(), filters.clone());
+        Arc::new(move |p: &Profile| {
+            let pre = first
+                .lock()
+                .ok()
+                .and_then(|mut r| r.take_if(|(name, _)| *name == p.name));
+            match pre {
+                Some((_, mut settings)) => {
+                    settings.subscriptions = subscriptions(&filters, &settings);
+                    Ok(settings)
+                }
+                None => resolve(&conn, &filters, p),
+            }
+        })
+    };
+    let mut session = Session::two_step(resolver, start);
+    session.config_path = Some(file.path.clone());
     let input = terminal_input();
     let result = run(
         &mut guard.terminal,

@@ -50,6 +50,7 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
 
         let mut profile = Profile::adhoc(BrokerUrl::parse(&url).unwrap());
         profile.protocol = protocol;
+        let first = profile.name.clone();
         let mut app = App::new(vec![profile], Limits::default(), Instant::now());
         let conn = mqscope::cli::ConnArgs::default();
         let mut session =
@@ -157,7 +158,7 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
             &mut app,
             &mut session,
             input,
-            vec![Effect::Connect(0)],
+            vec![Effect::Connect(first)],
             std::future::pending(),
             &mut observe,
         );
@@ -337,7 +338,7 @@ async fn switching_profiles_disconnects_clears_and_connects() {
         &mut app,
         &mut session,
         tokio_stream_from(rx),
-        vec![Effect::Connect(0)],
+        vec![Effect::Connect("alpha".into())],
         std::future::pending(),
         &mut observe,
     );

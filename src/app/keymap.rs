@@ -16,6 +16,12 @@ pub enum Ctx {
     Compose,
     Qos,
     Retain,
+    /// The help popup.
+    Help,
+    /// The profile picker.
+    Picker,
+    /// The filter prompt.
+    Filter,
 }
 
 impl Ctx {
@@ -28,6 +34,9 @@ impl Ctx {
             Ctx::Compose => "compose",
             Ctx::Qos => "QoS field",
             Ctx::Retain => "retain field",
+            Ctx::Help => "help",
+            Ctx::Picker => "profiles",
+            Ctx::Filter => "filter prompt",
         }
     }
 }
@@ -66,6 +75,14 @@ pub enum Action {
     Older,
     Newer,
     SwitchProfile,
+    /// Popups: Enter.
+    Confirm,
+    /// Popups: Esc.
+    Close,
+    /// Text prompts: Backspace.
+    DeleteBack,
+    /// Text prompts: Ctrl+U.
+    ClearInput,
 }
 
 pub struct Binding {
@@ -293,6 +310,96 @@ pub const KEYMAP: &[Binding] = &[
         action: Action::ToggleRetain,
         help: "toggle retain",
     },
+    Binding {
+        keys: &[(Down, NONE), (Char('j'), NONE)],
+        ctx: Ctx::Help,
+        action: Action::Down,
+        help: "scroll down (any other key closes)",
+    },
+    Binding {
+        keys: &[(Up, NONE), (Char('k'), NONE)],
+        ctx: Ctx::Help,
+        action: Action::Up,
+        help: "scroll up",
+    },
+    Binding {
+        keys: &[(PageDown, NONE)],
+        ctx: Ctx::Help,
+        action: Action::PageDown,
+        help: "page down",
+    },
+    Binding {
+        keys: &[(PageUp, NONE)],
+        ctx: Ctx::Help,
+        action: Action::PageUp,
+        help: "page up",
+    },
+    Binding {
+        keys: &[(Home, NONE)],
+        ctx: Ctx::Help,
+        action: Action::Home,
+        help: "top",
+    },
+    Binding {
+        keys: &[(End, NONE)],
+        ctx: Ctx::Help,
+        action: Action::End,
+        help: "bottom",
+    },
+    Binding {
+        keys: &[(Up, NONE), (Char('k'), NONE)],
+        ctx: Ctx::Picker,
+        action: Action::Up,
+        help: "previous profile",
+    },
+    Binding {
+        keys: &[(Down, NONE), (Char('j'), NONE)],
+        ctx: Ctx::Picker,
+        action: Action::Down,
+        help: "next profile",
+    },
+    Binding {
+        keys: &[(Enter, NONE)],
+        ctx: Ctx::Picker,
+        action: Action::Confirm,
+        help: "connect",
+    },
+    Binding {
+        keys: &[(Esc, NONE)],
+        ctx: Ctx::Picker,
+        action: Action::Close,
+        help: "close (quits when not connected)",
+    },
+    Binding {
+        keys: &[(Char('q'), NONE)],
+        ctx: Ctx::Picker,
+        action: Action::Quit,
+        help: "quit",
+    },
+    Binding {
+        keys: &[(Enter, NONE)],
+        ctx: Ctx::Filter,
+        action: Action::Confirm,
+        help: "apply the filter",
+    },
+    Binding {
+        keys: &[(Esc, NONE)],
+        ctx: Ctx::Filter,
+        action: Action::Close,
+        help: "clear the filter",
+    },
+    Binding {
+        keys: &[(Backspace, NONE)],
+        ctx: Ctx::Filter,
+        action: Action::DeleteBack,
+        help: "delete a character",
+    },
+    Binding {
+        keys: &[(Char('u'), CTRL)],
+        ctx: Ctx::Filter,
+        action: Action::ClearInput,
+        help: "clear the text",
+    },
 ];
 
 /// Which contexts are active for the focused pane, most specific first.
@@ -321,6 +428,7 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         Left => "←".into(),
         Right => "→".into(),
         Enter => "Enter".into(),
+        Backspace => "Backspace".into(),
         Esc => "Esc".into(),
         Tab => "Tab".into(),
         BackTab => "Shift+Tab".into(),

@@ -1,22 +1,57 @@
-//! The application state and how it changes. Everything here is pure: terminal events and MQTT
-//! events come in, effects (publish, switch profile, quit) go out, and the UI draws from it.
+//! The application state and how it changes. Everything here is pure: terminal events, MQTT
+//! events and job results come in (with the clock), effects go out, and the UI draws from it.
+//!
+//! One module per pane (`tree`, `log`, `detail`, `compose`), each owning its state and what it
+//! does with the store; `input` routes keys and the mouse to them through the keymap; `on_mqtt`
+//! takes what the worker and the runner report; popups live on a stack in `popup/`.
 
+pub mod compose;
+pub mod detail;
+pub mod effect;
+pub mod filter;
+pub mod focus;
+pub mod form;
+mod input;
 pub mod keymap;
+pub mod layout;
+pub mod log;
 mod log_index;
-mod rows;
-mod update;
-pub mod views;
+mod on_mqtt;
+pub mod popup;
+pub mod tree;
 
+use std::rc::Rc;
 use std::time::Instant;
 
 use ratatui::layout::Rect;
 
 use crate::config::Profile;
-use crate::mqtt::{ConnState, Protocol, PublishId};
-use crate::store::{Limits, Store};
+use crate::mqtt::{ConnState, Protocol, PublishId, QoS};
+use crate::store::{Limits, NodeId, Store};
 
-pub use update::Effect;
-pub use views::{Compose, Focus, LogView, Overlay, TreeView};
+pub use compose::{Compose, Field};
+pub use detail::DetailView;
+pub use effect::{Effect, Job, JobKind, JobResult};
+pub use focus::Focus;
+pub use log::LogView;
+pub use popup::Popup;
+pub use tree::TreeView;
+
+/// One subscription of this session and what the broker said of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubState {
+    pub filter: String,
+    pub qos: QoS,
+    pub status: SubStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubStatus {
+    /// SUBSCRIBE sent, no SUBACK yet.
+    Pending,
+    Granted(QoS),
+    Refused(String),
+}
 
 /// What the status bar says about the connection.
 #[derive(Debug, Clone)]
@@ -38,10 +73,13 @@ pub struct App {
     pub focus: Focus,
     pub tree: TreeView,
     pub log: LogView,
-    pub detail: views::DetailView,
+    pub detail: DetailView,
     pub compose: Compose,
     pub conn: Option<ConnInfo>,
-    pub overlay: Overlay,
+    /// Open popups, the top one last: it takes the keys.
+    pub popups: Vec<Popup>,
+    /// This session's subscriptions, as the broker acknowledged them.
+    pub subscriptions: Vec<SubState>,
     /// Profiles the picker offers.
     pub profiles: Vec<Profile>,
     /// The clock as of the last event, so drawing needs no clock of its own.
@@ -65,10 +103,11 @@ impl App {
             focus: Focus::Tree,
             tree: TreeView::default(),
             log: LogView::default(),
-            detail: views::DetailView::default(),
+            detail: DetailView::default(),
             compose: Compose::new(),
             conn: None,
-            overlay: Overlay::None,
+            popups: Vec::new(),
+            subscriptions: Vec::new(),
             profiles,
             now,
             size: Rect::new(0, 0, 120, 40),
@@ -85,9 +124,31 @@ impl App {
         self.store = Store::new(limits);
         self.tree = TreeView::default();
         self.log = LogView::default();
-        self.detail = views::DetailView::default();
+        self.detail = DetailView::default();
+        self.subscriptions.clear();
         self.pending_publishes.clear();
         self.dropped = 0;
+    }
+}
+
+impl App {
+    pub fn set_connection(&mut self, info: ConnInfo) {
+        self.conn = Some(info);
+    }
+
+    /// Where each pane is on the current terminal size.
+    pub fn areas(&self) -> layout::Areas {
+        layout::areas(self.size)
+    }
+
+    /// The tree's rows, top to bottom.
+    pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
+        self.tree.rows(&self.store, self.now)
+    }
+
+    /// The popup on top, if any.
+    pub fn popup(&self) -> Option<&Popup> {
+        self.popups.last()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving.
 
 pub mod error;
+pub mod persist;
 pub mod profile;
 mod raw;
 pub mod secrets;

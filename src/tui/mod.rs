@@ -1,5 +1,8 @@
 //! The interactive explorer: terminal set-up and the event loop, generic over the backend and
 //! the input stream so tests can drive it without a terminal.
 
+pub mod effects;
+mod jobs;
 pub mod run;
+pub mod session;
 pub mod terminal;

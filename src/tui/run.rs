@@ -1,7 +1,8 @@
 //! The loop: one `select!` over terminal input, a backlog of MQTT events and a frame tick. Keys
 //! are handled and drawn at once; MQTT events are drained from the worker's queue once a frame
 //! (~30 times a second), absorbed in slices, and drawn. The loop never awaits the network:
-//! commands go out with `try_send`, and the worker never waits on the loop.
+//! commands go out with `try_send`, and the worker never waits on the loop. Slow work (a
+//! password_command, a file write) runs as a job and comes back on its own branch.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -14,81 +15,17 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::time::MissedTickBehavior;
 
-use crate::app::{App, ConnInfo, Effect};
-use crate::config::Profile;
-use crate::mqtt::{Command, MqttEvent, MqttHandle};
+use super::effects::{apply, on_done};
+use super::jobs::Jobs;
+pub use super::session::Session;
+use crate::app::{App, Effect};
+use crate::mqtt::MqttEvent;
 
 /// Frame period: at most ~30 draws a second for data; keys draw at once.
 const FRAME: Duration = Duration::from_millis(33);
 /// Events absorbed per loop turn: a flood's backlog is taken in slices, with input checked
 /// between them, so a key never waits behind a whole backlog.
 const SLICE: usize = 20_000;
-
-/// Opens a connection for a profile: the caller decides how settings are made.
-pub type Connector<'a> = dyn FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a;
-
-/// The live connection, and how to open another one.
-pub struct Session<'a> {
-    pub handle: Option<MqttHandle>,
-    pub connect: Box<Connector<'a>>,
-}
-
-impl<'a> Session<'a> {
-    pub fn new(
-        connect: impl FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a,
-    ) -> Self {
-        Session {
-            handle: None,
-            connect: Box::new(connect),
-        }
-    }
-
-    pub fn disconnect(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = h.try_send(Command::Disconnect);
-        }
-    }
-}
-
-fn apply(app: &mut App, session: &mut Session<'_>, effects: Vec<Effect>) {
-    for effect in effects {
-        match &effect {
-            Effect::Publish {
-                topic,
-                payload,
-                qos,
-                retain,
-            } => {
-                let result = match &session.handle {
-                    Some(h) => h
-                        .publish(topic.clone(), payload.clone(), *qos, *retain, None)
-                        .map_err(|e| e.to_string()),
-                    None => Err("not connected".to_string()),
-                };
-                app.published(&effect, result);
-            }
-            Effect::Connect(i) => {
-                session.disconnect();
-                app.clear_data();
-                let Some(profile) = app.profiles.get(*i).cloned() else {
-                    continue;
-                };
-                match (session.connect)(&profile) {
-                    Ok((handle, info)) => {
-                        session.handle = Some(handle);
-                        app.set_connection(info);
-                        app.notice = None;
-                    }
-                    Err(e) => {
-                        app.conn = None;
-                        app.notice = Some(format!("{}: {e}", profile.name));
-                        app.overlay = crate::app::Overlay::Picker { selected: *i };
-                    }
-                }
-            }
-        }
-    }
-}
 
 /// Draw times, logged every ten seconds while frames are drawn (for diagnosing slow screens).
 #[derive(Default)]
@@ -139,7 +76,8 @@ where
     if let Ok(size) = terminal.size() {
         app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     }
-    apply(app, session, initial);
+    let mut jobs = Jobs::default();
+    apply(app, session, &mut jobs, initial);
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut batch: Vec<MqttEvent> = Vec::new();
@@ -175,10 +113,14 @@ where
                 Some(Err(e)) => return Err(e.into()),
                 Some(Ok(event)) => {
                     let effects = app.on_event(event, Instant::now());
-                    apply(app, session, effects);
+                    apply(app, session, &mut jobs, effects);
                     need_draw = true;
                 }
             },
+            done = jobs.next() => {
+                on_done(app, session, done);
+                need_draw = true;
+            }
             () = std::future::ready(()), if !backlog.is_empty() => {
                 let now = Instant::now();
                 let n = backlog.len().min(SLICE);
@@ -203,6 +145,9 @@ where
                 }
                 // Data is drawn at the frame rate; the clock-driven parts (rate, countdown)
                 // refresh once a second even when nothing arrives.
+                if last_draw.elapsed() >= Duration::from_secs(1) {
+                    app.on_tick(Instant::now());
+                }
                 if data_changed || last_draw.elapsed() >= Duration::from_secs(1) {
                     need_draw = true;
                     data_changed = false;

@@ -7,8 +7,8 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui_textarea::TextArea;
 
 use super::border_style;
-use super::layout::Areas;
-use crate::app::{App, Focus};
+use crate::app::layout::Areas;
+use crate::app::{App, Field, Focus};
 use crate::text::{clean, fit};
 
 /// A text field styled for whether it has the focus (a shaded background and a visible cursor).
@@ -39,7 +39,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         label,
     );
     f.render_widget(
-        &field(&c.topic, app.focus == Focus::Topic),
+        &field(&c.topic.area, app.focus == Focus::Compose(Field::Topic)),
         areas.compose_topic,
     );
 
@@ -58,13 +58,13 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         } else {
             Style::default()
         };
-        if app.focus == Focus::Qos && chosen {
+        if app.focus == Focus::Compose(Field::Qos) && chosen {
             style = style.add_modifier(Modifier::REVERSED);
         }
         qos_spans.push(Span::styled(text, style));
     }
     f.render_widget(Paragraph::new(Line::from(qos_spans)), areas.compose_qos);
-    let retain_style = if app.focus == Focus::Retain {
+    let retain_style = if app.focus == Focus::Compose(Field::Retain) {
         Style::default().add_modifier(Modifier::REVERSED)
     } else {
         Style::default()
@@ -77,7 +77,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         areas.compose_retain,
     );
     f.render_widget(
-        &field(&c.payload, app.focus == Focus::Payload),
+        &field(&c.payload.area, app.focus == Focus::Compose(Field::Payload)),
         areas.compose_payload,
     );
     if let Some((text, is_error)) = &c.status

@@ -2,10 +2,9 @@
 
 pub mod compose;
 pub mod detail;
-pub mod layout;
 pub mod log;
-pub mod overlay;
 pub mod payload;
+pub mod popup;
 pub mod status;
 pub mod tree;
 
@@ -14,7 +13,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::{App, Overlay};
+use crate::app::{App, layout};
 use crate::text;
 
 pub(crate) fn border_style(focused: bool) -> Style {
@@ -57,16 +56,5 @@ pub fn draw(f: &mut Frame, app: &App) {
     detail::draw(f, app, areas.detail);
     compose::draw(f, app, &areas);
     status::draw(f, app, areas.status);
-    match &app.overlay {
-        Overlay::None => {}
-        Overlay::Help { scroll } => overlay::help(f, size, *scroll),
-        Overlay::Picker { selected } => overlay::picker(f, app, size, *selected),
-        Overlay::FilterInput { tree } => {
-            if *tree {
-                overlay::filter_prompt(f, areas.tree, &app.tree.filter.text)
-            } else {
-                overlay::filter_prompt(f, areas.log, &app.log.filter.text)
-            }
-        }
-    }
+    popup::draw(f, app, &areas, size);
 }

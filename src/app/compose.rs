@@ -1,0 +1,150 @@
+//! The compose pane: a form of labelled fields (topic, payload, QoS, retain) with an inner focus,
+//! and the publish it turns into.
+
+use bytes::Bytes;
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::form::TextField;
+use crate::mqtt::{Properties, QoS};
+
+/// The compose form's fields, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Topic,
+    Payload,
+    Qos,
+    Retain,
+}
+
+impl Field {
+    pub const ORDER: [Field; 4] = [Field::Topic, Field::Payload, Field::Qos, Field::Retain];
+
+    pub fn is_text(self) -> bool {
+        matches!(self, Field::Topic | Field::Payload)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Topic => "Topic",
+            Field::Payload => "Payload",
+            Field::Qos => "QoS",
+            Field::Retain => "Retain",
+        }
+    }
+}
+
+/// What a publish from the form asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+    pub properties: Option<Box<Properties>>,
+}
+
+#[derive(Debug)]
+pub struct Compose {
+    pub topic: TextField,
+    pub payload: TextField,
+    pub qos: QoS,
+    pub retain: bool,
+    /// MQTT 5 properties for the next publish (set by the properties form).
+    pub properties: Option<Box<Properties>>,
+    /// The last outcome or validation problem, and whether it is an error.
+    pub status: Option<(String, bool)>,
+}
+
+impl Default for Compose {
+    fn default() -> Self {
+        Compose::new()
+    }
+}
+
+impl Compose {
+    pub fn new() -> Compose {
+        Compose {
+            topic: TextField::new("topic, e.g. sensors/b1/cmd", false),
+            payload: TextField::new("payload (multi-line); Ctrl+S publishes", true),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            properties: None,
+            status: None,
+        }
+    }
+
+    pub fn topic_text(&self) -> String {
+        self.topic.text()
+    }
+
+    pub fn payload_text(&self) -> String {
+        self.payload.text()
+    }
+
+    pub fn set_topic(&mut self, topic: &str) {
+        self.topic.set(topic);
+        self.status = self.topic_problem().map(|p| (p, true));
+    }
+
+    /// The reason the topic cannot be published to, if any.
+    pub fn topic_problem(&self) -> Option<String> {
+        crate::mqtt::topic::validate_topic(&self.topic_text())
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    /// A key typed into a text field. Returns the field to move to, if the key moves on.
+    pub fn type_key(&mut self, field: Field, key: KeyEvent) -> Option<Field> {
+        match field {
+            // One line: Enter moves on to the payload instead of breaking the line.
+            Field::Topic if key.code == KeyCode::Enter => return Some(Field::Payload),
+            Field::Topic => {
+                self.topic.input(key);
+                self.status = self.topic_problem().map(|p| (p, true));
+            }
+            Field::Payload => self.payload.input(key),
+            Field::Qos | Field::Retain => {}
+        }
+        None
+    }
+
+    pub fn paste(&mut self, field: Field, text: &str) {
+        match field {
+            Field::Topic => {
+                self.topic.paste(text);
+                self.status = self.topic_problem().map(|p| (p, true));
+            }
+            Field::Payload => self.payload.paste(text),
+            Field::Qos | Field::Retain => {}
+        }
+    }
+
+    pub fn set_qos(&mut self, n: u8) {
+        self.qos = QoS::from_u8(n.min(2)).unwrap_or_default();
+    }
+
+    pub fn qos_step(&mut self, up: bool) {
+        let q = self.qos.as_u8();
+        self.set_qos(if up { q + 1 } else { q.saturating_sub(1) });
+    }
+
+    /// The publish the form describes, or why it cannot be sent (the status says so too).
+    pub fn draft(&mut self, connected: bool) -> Option<Draft> {
+        if let Some(problem) = self.topic_problem() {
+            self.status = Some((format!("not sent: {problem}"), true));
+            return None;
+        }
+        if !connected {
+            self.status = Some(("not sent: not connected to a broker".into(), true));
+            return None;
+        }
+        self.status = Some(("sending…".into(), false));
+        Some(Draft {
+            topic: self.topic_text(),
+            payload: Bytes::from(self.payload_text().into_bytes()),
+            qos: self.qos,
+            retain: self.retain,
+            properties: self.properties.clone(),
+        })
+    }
+}

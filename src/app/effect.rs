@@ -1,0 +1,57 @@
+//! What the app asks of the world. The app never does I/O: it returns effects, the TUI's effects
+//! runner carries them out, and what comes back (MQTT events, job results) is fed to the app.
+
+use crate::mqtt::{PublishId, QoS};
+
+pub use super::compose::Draft;
+
+/// One subscription the app wants, as sent in SUBSCRIBE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub filter: String,
+    pub qos: QoS,
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Publish (with MQTT 5 properties when set).
+    Publish(Draft),
+    Subscribe(Vec<Subscription>),
+    Unsubscribe(Vec<String>),
+    /// Connect to the profile of this name (of `App::profiles`), dropping the current one.
+    Connect(String),
+    /// Write this profile into the profile file, keeping the file's comments and order.
+    SaveProfile(Box<crate::config::Profile>),
+    /// Run slow work off the loop; its result comes back as a `JobResult`.
+    RunJob(Job),
+}
+
+/// Slow work: a command, a file, a password lookup. Jobs of one `kind` replace each other:
+/// only the newest request's result is delivered (gitui's "newest request wins").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub kind: JobKind,
+    /// Set by the runner; results carry it back so stale ones are dropped.
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// Resolve a profile's settings (runs its password_command) before connecting.
+    ResolveProfile(String),
+    /// Save the profile file.
+    SaveProfile(String),
+}
+
+/// What a job produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobResult {
+    pub kind: JobKind,
+    pub generation: u64,
+    /// Words for the user: what was done, or why it failed.
+    pub outcome: Result<String, String>,
+}
+
+/// The runner's answer to `Effect::Publish`: queued (with the id its outcome will carry), or
+/// refused before it reached the worker.
+pub type Queued = Result<PublishId, String>;

@@ -1,0 +1,285 @@
+//! Keys, mouse and paste, routed through the keymap: the top popup first, then the focused
+//! pane. Each action is handed to the pane that owns it; this file only decides who.
+
+use std::time::Instant;
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use super::App;
+use super::compose::Field;
+use super::effect::Effect;
+use super::focus::Focus;
+use super::keymap::{Action, Ctx, lookup};
+use super::popup::{FilterPopup, HelpPopup, Outcome, PickerPopup, Popup};
+use crate::store::NodeId;
+
+impl App {
+    /// A terminal event.
+    pub fn on_event(&mut self, event: Event, now: Instant) -> Vec<Effect> {
+        self.now = now;
+        let effects = match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Event::Mouse(m) => {
+                self.on_mouse(m);
+                Vec::new()
+            }
+            Event::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                Vec::new()
+            }
+            Event::Paste(text) => {
+                if let Some(field) = self.focus.field() {
+                    self.compose.paste(field, &text);
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+        // A key may have changed the log's filter or scope.
+        self.refresh_log_index();
+        effects
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if let Some(mut popup) = self.popups.pop() {
+            let action = lookup(&key, &[popup.ctx(), Ctx::Anywhere]);
+            let typed = match key.code {
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Some(c),
+                _ => None,
+            };
+            return match popup.on_key(self, action, typed) {
+                Outcome::Keep => {
+                    self.popups.push(popup);
+                    Vec::new()
+                }
+                Outcome::Close => Vec::new(),
+                Outcome::CloseWith(effects) => effects,
+                Outcome::Quit => {
+                    self.quit = true;
+                    Vec::new()
+                }
+            };
+        }
+        let contexts: &[Ctx] = match self.focus {
+            Focus::Tree => &[Ctx::Anywhere, Ctx::Tree, Ctx::Panes],
+            Focus::Log => &[Ctx::Anywhere, Ctx::Log, Ctx::Panes],
+            Focus::Compose(Field::Topic | Field::Payload) => &[Ctx::Anywhere, Ctx::Compose],
+            Focus::Compose(Field::Qos) => &[Ctx::Anywhere, Ctx::Compose, Ctx::Qos],
+            Focus::Compose(Field::Retain) => &[Ctx::Anywhere, Ctx::Compose, Ctx::Retain],
+        };
+        if let Some(action) = lookup(&key, contexts) {
+            return self.act(action);
+        }
+        if let Some(field) = self.focus.field()
+            && let Some(next) = self.compose.type_key(field, key)
+        {
+            self.focus = Focus::Compose(next);
+        }
+        Vec::new()
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.popups.push(Popup::Help(HelpPopup::default())),
+            Action::FocusNext => self.set_focus(self.focus.next()),
+            Action::FocusPrev => self.set_focus(self.focus.prev()),
+            Action::Leave => self.set_focus(Focus::Tree),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.navigate(action),
+            Action::Expand => self.tree.expand_selected(&self.store, true),
+            Action::Collapse => {
+                if let Some(parent) = self.tree.collapse_selected(&self.store) {
+                    self.select_node(parent);
+                }
+            }
+            Action::ExpandAll => self.tree.expand_all_below(&self.store),
+            Action::CollapseAll => self.tree.collapse_everything(&self.store),
+            Action::Filter => self.popups.push(Popup::Filter(FilterPopup {
+                tree: self.focus != Focus::Log,
+            })),
+            Action::PublishHere => self.publish_here(),
+            Action::Qos(n) => self.compose.set_qos(n),
+            Action::QosLeft => self.compose.qos_step(false),
+            Action::QosRight => self.compose.qos_step(true),
+            Action::ToggleRetain => self.compose.retain = !self.compose.retain,
+            Action::Publish => return self.publish(),
+            Action::ToggleFollow => {
+                self.log.selected = None;
+                self.log.paused_at = None;
+            }
+            Action::TogglePause => {
+                self.log.paused_at = match self.log.paused_at {
+                    Some(_) => None,
+                    None => Some(self.store.log.last_seq().unwrap_or(0)),
+                };
+            }
+            Action::ToggleScope => self.log.subtree = !self.log.subtree,
+            Action::DetailUp => self.detail.scroll_by(true),
+            Action::DetailDown => self.detail.scroll_by(false),
+            Action::PagePrev | Action::PageNext => {
+                let len = self.detail_entry().map_or(0, |e| e.payload.len());
+                self.detail.turn_page(action == Action::PageNext, len);
+            }
+            Action::Older | Action::Newer => {
+                let kept = self.detail_history_len();
+                self.detail.step_history(action == Action::Older, kept);
+            }
+            Action::SwitchProfile => {
+                let current = self
+                    .conn
+                    .as_ref()
+                    .and_then(|c| self.profiles.iter().position(|p| p.name == c.name))
+                    .unwrap_or(0);
+                self.popups
+                    .push(Popup::Picker(PickerPopup { selected: current }));
+            }
+            // Popup actions reach the popup's own handler, never here.
+            Action::Confirm | Action::Close | Action::DeleteBack | Action::ClearInput => {}
+        }
+        Vec::new()
+    }
+
+    /// `p`: the compose topic from the selected topic (tree) or message (log).
+    fn publish_here(&mut self) {
+        let topic = if self.focus == Focus::Log {
+            self.log
+                .selected
+                .or_else(|| self.log_step(None, true, 0))
+                .and_then(|s| self.store.log.get(s))
+                .map(|e| self.store.tree.path(e.node))
+        } else {
+            self.tree.selected.map(|n| self.store.tree.path(n))
+        };
+        if let Some(t) = topic {
+            self.compose.set_topic(&t);
+        }
+        self.set_focus(Focus::Compose(Field::Payload));
+    }
+
+    fn publish(&mut self) -> Vec<Effect> {
+        match self.compose.draft(self.conn.is_some()) {
+            Some(draft) => vec![Effect::Publish(draft)],
+            None => Vec::new(),
+        }
+    }
+
+    pub(super) fn set_focus(&mut self, focus: Focus) {
+        match focus {
+            Focus::Tree => self.detail.from_log = false,
+            Focus::Log => self.detail.from_log = true,
+            Focus::Compose(_) => {}
+        }
+        if matches!(focus, Focus::Tree | Focus::Log) && self.focus != focus {
+            self.detail.back = 0;
+            self.detail.reset_position();
+        }
+        self.focus = focus;
+    }
+
+    /// Rows a page of `pane` holds (inside its border).
+    fn page(pane: Rect) -> usize {
+        pane.height.saturating_sub(2).max(1) as usize
+    }
+
+    fn navigate(&mut self, action: Action) {
+        let areas = self.areas();
+        if self.focus == Focus::Log {
+            let page = Self::page(areas.log);
+            let sel = self.log.selected;
+            self.log.selected = match action {
+                Action::Up => self.log_step(sel, true, 1),
+                Action::Down => sel.and_then(|s| self.log_step(Some(s), false, 1)),
+                Action::PageUp => self.log_step(sel, true, page),
+                Action::PageDown => sel.and_then(|s| self.log_step(Some(s), false, page)),
+                Action::Home => self.log_step(Some(0), false, 0).or(sel),
+                _ => None, // End: follow the newest again
+            };
+            // Reaching the newest by moving down follows again.
+            if self.log.selected.is_some()
+                && self.log.selected == self.log_step(None, true, 0)
+                && matches!(action, Action::Down | Action::PageDown)
+            {
+                self.log.selected = None;
+            }
+            self.detail.back = 0;
+            self.detail.reset_position();
+        } else if let Some(id) =
+            self.tree
+                .step(&self.store, self.now, action, Self::page(areas.tree))
+        {
+            self.select_node(id);
+        }
+    }
+
+    pub(super) fn select_node(&mut self, id: NodeId) {
+        if self.tree.selected != Some(id) {
+            self.tree.selected = Some(id);
+            self.detail.back = 0;
+            self.detail.reset_position();
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) {
+        let areas = self.areas();
+        let at = Position::new(m.column, m.row);
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if areas.tree.contains(at) {
+                    self.set_focus(Focus::Tree);
+                    let rows = self.tree_rows();
+                    let row =
+                        (m.row.saturating_sub(areas.tree.y + 1)) as usize + self.tree.top.get();
+                    if m.row > areas.tree.y
+                        && let Some(id) = rows.get(row).copied()
+                    {
+                        if self.tree.selected == Some(id) {
+                            self.tree.expand_selected(&self.store, true);
+                        } else {
+                            self.select_node(id);
+                        }
+                    }
+                } else if areas.log.contains(at) {
+                    self.set_focus(Focus::Log);
+                    let (rows, _) = self.log_window(Self::page(areas.log));
+                    let row = m.row.saturating_sub(areas.log.y + 1) as usize;
+                    if m.row > areas.log.y
+                        && let Some(e) = rows.get(row)
+                    {
+                        self.log.selected = Some(e.seq());
+                    }
+                } else if areas.compose_topic.contains(at) {
+                    self.set_focus(Focus::Compose(Field::Topic));
+                } else if areas.compose_qos.contains(at) {
+                    self.set_focus(Focus::Compose(Field::Qos));
+                } else if areas.compose_retain.contains(at) {
+                    self.set_focus(Focus::Compose(Field::Retain));
+                    self.compose.retain = !self.compose.retain;
+                } else if areas.compose_payload.contains(at) {
+                    self.set_focus(Focus::Compose(Field::Payload));
+                }
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let up = matches!(m.kind, MouseEventKind::ScrollUp);
+                let action = if up { Action::Up } else { Action::Down };
+                if areas.tree.contains(at) {
+                    self.set_focus(Focus::Tree);
+                    self.navigate(action);
+                } else if areas.log.contains(at) {
+                    self.set_focus(Focus::Log);
+                    self.navigate(action);
+                } else if areas.detail.contains(at) {
+                    self.detail.scroll_by(up);
+                }
+            }
+            _ => {}
+        }
+    }
+}

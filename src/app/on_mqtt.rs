@@ -1,0 +1,169 @@
+//! What the worker reports, and what the runner reports back about our own requests: messages
+//! into the store, connection state into the status, publish outcomes into compose, SUBACK and
+//! UNSUBACK into the subscription list, job results into the pane that asked.
+
+use std::time::{Instant, SystemTime};
+
+use super::effect::{Draft, JobKind, JobResult, Queued};
+use super::tree::root_of;
+use super::{App, SubState, SubStatus};
+use crate::mqtt::{ConnState, Message, MqttEvent, PublishOutcome, QoS};
+
+impl App {
+    /// One MQTT event from the worker.
+    pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
+        match event {
+            MqttEvent::Message(m) => {
+                let node = self.store.ingest(m, false, now);
+                if self.tree.selected.is_none() {
+                    // The first topic seen becomes the selection, so keys work at once.
+                    self.tree.selected = Some(root_of(&self.store, node));
+                }
+                if self.log_is_narrowed() {
+                    self.refresh_log_index();
+                }
+            }
+            MqttEvent::State(state) => self.on_state(state, now),
+            MqttEvent::Publish { id, outcome } => {
+                if let Some(pos) = self.pending_publishes.iter().position(|(p, _)| *p == id) {
+                    let failed = matches!(outcome, PublishOutcome::Failed(_));
+                    self.compose.status = Some((outcome.to_string(), failed));
+                    if outcome.is_final() {
+                        self.pending_publishes.remove(pos);
+                    }
+                }
+            }
+            MqttEvent::Subscribed(results) => {
+                for r in results {
+                    let status = match &r.granted {
+                        Ok(q) => SubStatus::Granted(*q),
+                        Err(why) => {
+                            self.notice =
+                                Some(format!("subscription '{}' refused: {why}", r.filter));
+                            SubStatus::Refused(why.clone())
+                        }
+                    };
+                    self.subscription_mut(&r.filter).status = status;
+                }
+            }
+            MqttEvent::Unsubscribed(filters) => {
+                self.subscriptions.retain(|s| !filters.contains(&s.filter));
+            }
+            MqttEvent::Dropped(n) => self.dropped += n,
+        }
+    }
+
+    fn subscription_mut(&mut self, filter: &str) -> &mut SubState {
+        let i = match self.subscriptions.iter().position(|s| s.filter == filter) {
+            Some(i) => i,
+            None => {
+                self.subscriptions.push(SubState {
+                    filter: filter.to_string(),
+                    qos: QoS::AtMostOnce,
+                    status: SubStatus::Pending,
+                });
+                self.subscriptions.len() - 1
+            }
+        };
+        &mut self.subscriptions[i]
+    }
+
+    /// The subscriptions a new connection makes (SUBACKs then update their status).
+    pub fn set_subscriptions(&mut self, subs: &[(String, QoS)]) {
+        self.subscriptions = subs
+            .iter()
+            .map(|(filter, qos)| SubState {
+                filter: filter.clone(),
+                qos: *qos,
+                status: SubStatus::Pending,
+            })
+            .collect();
+    }
+
+    fn on_state(&mut self, state: ConnState, now: Instant) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        match &state {
+            ConnState::Reconnecting { after, error, .. } => {
+                conn.retry_at = Some(now + *after);
+                conn.last_error = Some(error.clone());
+            }
+            ConnState::Connected { .. } => {
+                conn.retry_at = None;
+                // Every (re)connection subscribes again; SUBACKs will say how it went.
+                for s in &mut self.subscriptions {
+                    s.status = SubStatus::Pending;
+                }
+            }
+            _ => {}
+        }
+        conn.state = state;
+    }
+
+    /// Called when an `Effect::Publish` was queued (or not) by the worker, at `received`
+    /// (the wall clock, passed in like `now`).
+    pub fn published(&mut self, draft: &Draft, result: Queued, received: SystemTime) {
+        match result {
+            Ok(id) => {
+                self.pending_publishes.push((id, draft.topic.clone()));
+                let msg = Message {
+                    topic: draft.topic.clone(),
+                    payload: draft.payload.clone(),
+                    qos: draft.qos,
+                    retain: draft.retain,
+                    dup: false,
+                    received,
+                    properties: draft.properties.clone(),
+                };
+                self.store.ingest(msg, true, self.now);
+                self.refresh_log_index();
+            }
+            Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
+        }
+    }
+
+    /// A job's result, delivered only when it answers the newest request of its kind.
+    pub fn on_job(&mut self, result: JobResult, now: Instant) {
+        self.now = now;
+        match (&result.kind, result.outcome) {
+            (JobKind::ResolveProfile(name), Err(why)) => {
+                self.conn = None;
+                self.notice = Some(format!("{name}: {why}"));
+                self.open_picker_at(name.clone());
+            }
+            (JobKind::ResolveProfile(_), Ok(_)) => {
+                if self
+                    .notice
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with("running "))
+                {
+                    self.notice = None;
+                }
+            }
+            (JobKind::SaveProfile(_), Ok(words)) => self.notice = Some(words),
+            (JobKind::SaveProfile(name), Err(why)) => {
+                self.notice = Some(format!("profile '{name}' not saved: {why}"))
+            }
+        }
+    }
+
+    /// Time-driven rules (a countdown, a pending publish that times out) hook in here; the loop
+    /// calls it once a second even when nothing arrives.
+    pub fn on_tick(&mut self, now: Instant) {
+        self.now = now;
+    }
+
+    /// Reopens the picker on profile `name` (after a failed connect).
+    pub fn open_picker_at(&mut self, name: String) {
+        let selected = self
+            .profiles
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(0);
+        self.popups
+            .push(super::popup::Popup::Picker(super::popup::PickerPopup {
+                selected,
+            }));
+    }
+}

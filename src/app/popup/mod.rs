@@ -1,0 +1,61 @@
+//! Popups on a stack (gitui's model): the top one takes the keys, through its own keymap context
+//! so `?` lists its keys too; closing it uncovers the one below. One file per popup.
+
+pub mod filter;
+pub mod help;
+pub mod picker;
+
+use super::App;
+use super::effect::Effect;
+use super::keymap::{Action, Ctx};
+
+pub use filter::FilterPopup;
+pub use help::HelpPopup;
+pub use picker::PickerPopup;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help(HelpPopup),
+    Picker(PickerPopup),
+    Filter(FilterPopup),
+}
+
+/// What a popup wants after a key.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Stay open (possibly changed).
+    Keep,
+    Close,
+    /// Close and ask the world for something.
+    CloseWith(Vec<Effect>),
+    Quit,
+}
+
+impl Popup {
+    /// The keymap context of this popup's keys.
+    pub fn ctx(&self) -> Ctx {
+        match self {
+            Popup::Help(_) => Ctx::Help,
+            Popup::Picker(_) => Ctx::Picker,
+            Popup::Filter(_) => Ctx::Filter,
+        }
+    }
+
+    /// A key bound in the popup's context (or Ctrl+C, which quits from anywhere), or, with
+    /// `action` None, any other key (`key_char`: the character typed, for text popups).
+    pub fn on_key(
+        &mut self,
+        app: &mut App,
+        action: Option<Action>,
+        key_char: Option<char>,
+    ) -> Outcome {
+        if action == Some(Action::Quit) {
+            return Outcome::Quit;
+        }
+        match self {
+            Popup::Help(p) => p.on_key(action),
+            Popup::Picker(p) => p.on_key(app, action),
+            Popup::Filter(p) => p.on_key(app, action, key_char),
+        }
+    }
+}

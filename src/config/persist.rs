@@ -1,0 +1,293 @@
+//! Writing profiles back into the user's file: `toml_edit` edits the one `[profiles.NAME]`
+//! table in place, so comments, key order and the other profiles stay as the user wrote them.
+//! The result is parsed with the loader's own rules before anything is written, and written
+//! atomically with mode 0600 (profiles may reference secrets), so a bad profile is never
+//! half-saved.
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
+
+use super::error::ConfigError;
+use super::profile::{ConfigFile, PasswordSource, Profile};
+use super::store::save_atomic;
+use crate::mqtt::Protocol;
+use crate::mqtt::settings::{DEFAULT_INFLIGHT, DEFAULT_KEEP_ALIVE_S, DEFAULT_MAX_PACKET_SIZE};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{}: not valid TOML, not changed: {message}", path.display())]
+    Syntax { path: PathBuf, message: String },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The file's text with `profile` written into `[profiles.NAME]` (added at the end if new).
+pub fn with_profile(path: &Path, text: &str, profile: &Profile) -> Result<String, PersistError> {
+    let mut doc: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| PersistError::Syntax {
+                path: path.to_path_buf(),
+                message: e.message().to_string(),
+            })?;
+    let profiles = doc
+        .entry("profiles")
+        .or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        })
+        .as_table_mut()
+        .ok_or_else(|| PersistError::Syntax {
+            path: path.to_path_buf(),
+            message: "'profiles' is not a table".into(),
+        })?;
+    let table = profiles
+        .entry(&profile.name)
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| PersistError::Syntax {
+            path: path.to_path_buf(),
+            message: format!("'profiles.{}' is not a table", profile.name),
+        })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    fill(table, profile, base);
+    let out = doc.to_string();
+    // The loader's rules decide: what it refuses is not written.
+    ConfigFile::parse(path, &out)?;
+    Ok(out)
+}
+
+/// Saves `profile` into the file at `path` (created if missing).
+pub fn save_profile(path: &Path, profile: &Profile) -> Result<(), PersistError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+            .into());
+        }
+    };
+    let out = with_profile(path, &text, profile)?;
+    save_atomic(path, &out).map_err(|source| PersistError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Sets `key` when `v` is Some, removes it otherwise (keeping the key's place and comments
+/// when it stays).
+fn set(table: &mut Table, key: &str, v: Option<Item>) {
+    match v {
+        Some(item) => {
+            let same = table.get(key).map(|i| i.to_string().trim().to_string())
+                == Some(item.to_string().trim().to_string());
+            if !same {
+                match table.get_mut(key) {
+                    // Replacing the value in place keeps the key's decor (comments).
+                    Some(existing) if existing.is_value() && item.is_value() => {
+                        let decor = existing.as_value().map(|v| v.decor().clone());
+                        *existing = item;
+                        if let (Some(d), Some(v)) = (decor, existing.as_value_mut()) {
+                            *v.decor_mut() = d;
+                        }
+                    }
+                    _ => {
+                        table.insert(key, item);
+                    }
+                }
+            }
+        }
+        None => {
+            table.remove(key);
+        }
+    }
+}
+
+fn relative(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base).unwrap_or(p).display().to_string()
+}
+
+fn fill(t: &mut Table, p: &Profile, base: &Path) {
+    set(t, "broker", Some(value(p.broker.to_string())));
+    let protocol = match p.protocol {
+        Protocol::V311 => 3,
+        Protocol::V5 => 5,
+    };
+    set(t, "protocol", Some(value(i64::from(protocol))));
+    set(t, "client_id", p.client_id.clone().map(value));
+    set(t, "username", p.username.clone().map(value));
+    let (plain, env, cmd) = match &p.password {
+        PasswordSource::None => (None, None, None),
+        PasswordSource::Plain(s) => (Some(value(s.expose())), None, None),
+        PasswordSource::Env(v) => (None, Some(value(v.as_str())), None),
+        PasswordSource::Command(argv) => {
+            let arr: Array = argv.iter().map(String::as_str).collect();
+            (None, None, Some(value(arr)))
+        }
+    };
+    set(t, "password", plain);
+    set(t, "password_env", env);
+    set(t, "password_command", cmd);
+    let non_default = |v: i64, d: i64| (v != d).then(|| value(v));
+    set(
+        t,
+        "keep_alive_s",
+        non_default(i64::from(p.keep_alive_s), i64::from(DEFAULT_KEEP_ALIVE_S)),
+    );
+    set(t, "clean_session", (!p.clean_session).then(|| value(false)));
+    set(
+        t,
+        "max_packet_size",
+        non_default(
+            i64::from(p.max_packet_size),
+            i64::from(DEFAULT_MAX_PACKET_SIZE),
+        ),
+    );
+    set(
+        t,
+        "inflight",
+        non_default(i64::from(p.inflight), i64::from(DEFAULT_INFLIGHT)),
+    );
+    set(
+        t,
+        "connect_timeout_s",
+        non_default(p.connect_timeout_s as i64, 10),
+    );
+    let subs = (!p.subscriptions.is_empty()).then(|| {
+        let arr: Array = p
+            .subscriptions
+            .iter()
+            .map(|(filter, qos)| {
+                let mut it = InlineTable::new();
+                it.insert("filter", filter.as_str().into());
+                it.insert("qos", i64::from(qos.as_u8()).into());
+                it
+            })
+            .collect();
+        value(arr)
+    });
+    set(t, "subscriptions", subs);
+    let tls = &p.tls;
+    if *tls == crate::mqtt::TlsSettings::default() {
+        t.remove("tls");
+    } else {
+        let tt = t.entry("tls").or_insert_with(|| Item::Table(Table::new()));
+        if let Some(tt) = tt.as_table_mut() {
+            set(
+                tt,
+                "ca_file",
+                tls.ca_file.as_ref().map(|f| value(relative(base, f))),
+            );
+            set(
+                tt,
+                "cert_file",
+                tls.cert_file.as_ref().map(|f| value(relative(base, f))),
+            );
+            set(
+                tt,
+                "key_file",
+                tls.key_file.as_ref().map(|f| value(relative(base, f))),
+            );
+            set(tt, "insecure", tls.insecure.then(|| value(true)));
+        }
+    }
+    match &p.will {
+        None => {
+            t.remove("will");
+        }
+        Some(w) => {
+            let wt = t.entry("will").or_insert_with(|| Item::Table(Table::new()));
+            if let Some(wt) = wt.as_table_mut() {
+                set(wt, "topic", Some(value(w.topic.as_str())));
+                set(
+                    wt,
+                    "payload",
+                    Some(value(String::from_utf8_lossy(&w.payload).into_owned())),
+                );
+                set(wt, "qos", Some(value(i64::from(w.qos.as_u8()))));
+                set(wt, "retain", w.retain.then(|| value(true)));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"# my brokers
+default_profile = "home"
+
+# the house broker
+[profiles.home]
+broker = "mqtt://127.0.0.1:1883" # local
+username = "alice"
+password_env = "HOME_PW"
+
+[profiles.work]
+broker = "mqtt://10.0.0.1"
+"#;
+
+    #[test]
+    fn edits_one_profile_and_keeps_comments_and_order() {
+        let path = Path::new("/tmp/config.toml");
+        let file = ConfigFile::parse(path, FILE).unwrap();
+        let mut home = file.profile("home").unwrap().clone();
+        home.keep_alive_s = 60;
+        home.password = PasswordSource::Command(vec!["pass".into(), "mqtt".into()]);
+        let out = with_profile(path, FILE, &home).unwrap();
+        assert!(
+            out.starts_with("# my brokers\ndefault_profile = \"home\"\n\n# the house broker\n")
+        );
+        assert!(
+            out.contains("broker = \"mqtt://127.0.0.1:1883\" # local"),
+            "{out}"
+        );
+        assert!(
+            out.contains("password_command = [\"pass\", \"mqtt\"]"),
+            "{out}"
+        );
+        assert!(!out.contains("password_env"), "{out}");
+        assert!(out.contains("keep_alive_s = 60"), "{out}");
+        assert!(out.find("[profiles.home]") < out.find("[profiles.work]"));
+        let again = ConfigFile::parse(path, &out).unwrap();
+        assert_eq!(again.profile("home").unwrap().keep_alive_s, 60);
+        assert_eq!(again.profiles.len(), 2);
+    }
+
+    #[test]
+    fn a_new_profile_is_added_and_a_bad_one_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, FILE).unwrap();
+        let mut new =
+            Profile::adhoc(crate::mqtt::BrokerUrl::parse("mqtts://b.example:8883").unwrap());
+        new.name = "cloud".into();
+        new.subscriptions = vec![("a/#".into(), crate::mqtt::QoS::AtLeastOnce)];
+        save_profile(&path, &new).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("[profiles.cloud]"), "{text}");
+        assert!(text.contains("# the house broker"));
+        let loaded = ConfigFile::parse(&path, &text).unwrap();
+        assert_eq!(loaded.profile("cloud").unwrap().subscriptions.len(), 1);
+
+        // A password without a username is refused by the loader's rules: nothing written.
+        let mut bad = new.clone();
+        bad.password = PasswordSource::Env("X".into());
+        let err = save_profile(&path, &bad).unwrap_err();
+        assert!(
+            err.to_string().contains("a password needs a username"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    }
+}

@@ -1,0 +1,161 @@
+//! Carries out the app's effects: publishes and subscriptions go to the worker without waiting,
+//! connects start a worker (after resolving the profile as a job when the session is two-step),
+//! profile saves run as jobs. What comes back is handed to the app.
+
+use std::time::{Instant, SystemTime};
+
+use super::jobs::{Done, Jobs};
+use super::session::{Connect, Session};
+use crate::app::{App, Effect, JobKind};
+use crate::config::{PasswordSource, Profile};
+use crate::mqtt::{Command, ConnectionSettings};
+
+pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects: Vec<Effect>) {
+    for effect in effects {
+        match effect {
+            Effect::Publish(draft) => {
+                let result = match &session.handle {
+                    Some(h) => h
+                        .publish(
+                            draft.topic.clone(),
+                            draft.payload.clone(),
+                            draft.qos,
+                            draft.retain,
+                            draft.properties.clone(),
+                        )
+                        .map_err(|e| e.to_string()),
+                    None => Err("not connected".to_string()),
+                };
+                app.published(&draft, result, SystemTime::now());
+            }
+            Effect::Subscribe(subs) => {
+                let list = subs.into_iter().map(|s| (s.filter, s.qos)).collect();
+                send(app, session, Command::Subscribe(list));
+            }
+            Effect::Unsubscribe(filters) => send(app, session, Command::Unsubscribe(filters)),
+            Effect::Connect(name) => connect(app, session, jobs, &name),
+            Effect::SaveProfile(profile) => save(app, session, jobs, *profile),
+            Effect::RunJob(job) => match job.kind {
+                JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
+                JobKind::SaveProfile(name) => {
+                    if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
+                        save(app, session, jobs, p);
+                    }
+                }
+            },
+        }
+    }
+}
+
+fn send(app: &mut App, session: &Session<'_>, command: Command) {
+    let sent = session
+        .handle
+        .as_ref()
+        .is_some_and(|h| h.try_send(command).is_ok());
+    if !sent {
+        app.notice = Some("not connected, or the connection is busy: try again".into());
+    }
+}
+
+fn connect(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, name: &str) {
+    session.disconnect();
+    app.clear_data();
+    let kind = JobKind::ResolveProfile(name.to_string());
+    jobs.cancel(&kind);
+    let Some(profile) = app.profiles.iter().find(|p| p.name == name).cloned() else {
+        app.notice = Some(format!("no profile named '{name}'"));
+        return;
+    };
+    match &mut session.connect {
+        Connect::Direct(connector) => {
+            let result = connector(&profile);
+            started(app, session, &profile, result);
+        }
+        Connect::TwoStep { resolve, .. } => {
+            let resolve = resolve.clone();
+            if let PasswordSource::Command(argv) = &profile.password {
+                app.notice = Some(format!(
+                    "running password_command ({})…",
+                    crate::text::clean(argv.first().map_or("", String::as_str))
+                ));
+            }
+            let p = profile.clone();
+            jobs.spawn(kind, async move {
+                let resolved = tokio::task::spawn_blocking(move || resolve(&p)).await;
+                match resolved {
+                    Ok(Ok(settings)) => (Ok("resolved".into()), Some(settings)),
+                    Ok(Err(e)) => (Err(e), None),
+                    Err(e) => (Err(format!("resolving the profile failed: {e}")), None),
+                }
+            });
+        }
+    }
+}
+
+fn started(
+    app: &mut App,
+    session: &mut Session<'_>,
+    profile: &Profile,
+    result: Result<(crate::mqtt::MqttHandle, crate::app::ConnInfo), String>,
+) {
+    match result {
+        Ok((handle, info)) => {
+            session.handle = Some(handle);
+            app.set_connection(info);
+            app.notice = None;
+        }
+        Err(e) => {
+            app.conn = None;
+            app.notice = Some(format!("{}: {e}", profile.name));
+            app.open_picker_at(profile.name.clone());
+        }
+    }
+}
+
+fn save(app: &mut App, session: &Session<'_>, jobs: &mut Jobs, profile: Profile) {
+    let Some(path) = session.config_path.clone() else {
+        app.notice = Some("no profile file to save to (start with --config FILE)".into());
+        return;
+    };
+    let name = profile.name.clone();
+    jobs.spawn(JobKind::SaveProfile(name.clone()), async move {
+        let shown = path.display().to_string();
+        let outcome = tokio::task::spawn_blocking(move || {
+            crate::config::persist::save_profile(&path, &profile)
+        })
+        .await;
+        match outcome {
+            Ok(Ok(())) => (Ok(format!("profile '{name}' saved to {shown}")), None),
+            Ok(Err(e)) => (Err(e.to_string()), None),
+            Err(e) => (Err(e.to_string()), None),
+        }
+    });
+}
+
+/// A job finished: a resolved profile starts its worker, then the app hears of it.
+pub fn on_done(app: &mut App, session: &mut Session<'_>, done: Done) {
+    if let (JobKind::ResolveProfile(name), Some(settings)) = (&done.result.kind, done.settings) {
+        start_resolved(app, session, name, settings);
+    }
+    app.on_job(done.result, Instant::now());
+}
+
+fn start_resolved(
+    app: &mut App,
+    session: &mut Session<'_>,
+    name: &str,
+    settings: ConnectionSettings,
+) {
+    let Some(profile) = app.profiles.iter().find(|p| p.name == name).cloned() else {
+        return;
+    };
+    if let Connect::TwoStep { start, .. } = &mut session.connect {
+        let subs = settings.subscriptions.clone();
+        let result = start(settings, &profile);
+        let ok = result.is_ok();
+        started(app, session, &profile, result);
+        if ok {
+            app.set_subscriptions(&subs);
+        }
+    }
+}

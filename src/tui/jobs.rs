@@ -1,0 +1,104 @@
+//! Slow work off the loop: each job runs as a tokio task and its result comes back on a
+//! channel the loop selects on. Jobs of one kind replace each other: a result is delivered only
+//! if no newer job of its kind was started since (gitui's "newest request wins"), so a slow
+//! password_command for a profile the user has already left cannot connect to it.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use tokio::sync::mpsc;
+
+use crate::app::{JobKind, JobResult};
+use crate::mqtt::ConnectionSettings;
+
+/// A finished job: what the app sees, and what only the runner needs.
+pub struct Done {
+    pub result: JobResult,
+    /// For `ResolveProfile`: the settings to start the worker with.
+    pub settings: Option<ConnectionSettings>,
+}
+
+pub struct Jobs {
+    tx: mpsc::UnboundedSender<Done>,
+    rx: mpsc::UnboundedReceiver<Done>,
+    latest: HashMap<JobKind, u64>,
+    next: u64,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Jobs {
+            tx,
+            rx,
+            latest: HashMap::new(),
+            next: 0,
+        }
+    }
+}
+
+impl Jobs {
+    /// Starts `work`; it yields the words for the user and, for a profile, its settings.
+    pub fn spawn<F>(&mut self, kind: JobKind, work: F) -> u64
+    where
+        F: Future<Output = (Result<String, String>, Option<ConnectionSettings>)> + Send + 'static,
+    {
+        self.next += 1;
+        let generation = self.next;
+        self.latest.insert(kind.clone(), generation);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let (outcome, settings) = work.await;
+            let result = JobResult {
+                kind,
+                generation,
+                outcome,
+            };
+            let _ = tx.send(Done { result, settings });
+        });
+        generation
+    }
+
+    /// Forgets the pending jobs of `kind`: their results will be dropped.
+    pub fn cancel(&mut self, kind: &JobKind) {
+        self.next += 1;
+        self.latest.insert(kind.clone(), self.next);
+    }
+
+    /// The next result that answers the newest request of its kind; stale ones are dropped.
+    pub async fn next(&mut self) -> Done {
+        loop {
+            // The sender half lives in `self`, so the channel never closes.
+            let Some(done) = self.rx.recv().await else {
+                return std::future::pending().await;
+            };
+            if self.latest.get(&done.result.kind) == Some(&done.result.generation) {
+                self.latest.remove(&done.result.kind);
+                return done;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_newest_request_wins() {
+        let mut jobs = Jobs::default();
+        let kind = JobKind::ResolveProfile("p".into());
+        let (slow_tx, slow_rx) = tokio::sync::oneshot::channel::<()>();
+        jobs.spawn(kind.clone(), async move {
+            let _ = slow_rx.await;
+            (Ok("old".into()), None)
+        });
+        jobs.spawn(kind.clone(), async { (Ok("new".into()), None) });
+        let _ = slow_tx.send(());
+        let done = jobs.next().await;
+        assert_eq!(done.result.outcome, Ok("new".into()));
+        // The old one arrives later and is dropped: nothing else is delivered.
+        let more = tokio::time::timeout(std::time::Duration::from_millis(50), jobs.next()).await;
+        assert!(more.is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! The live connection and how to open another one. Two ways to connect: directly (a connector
+//! that returns a running worker: tests, and profiles that need no slow lookup), or in two
+//! steps, where resolving the profile (its password_command, which may take seconds) runs as
+//! a job off the loop and only starting the worker runs on it.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::app::ConnInfo;
+use crate::config::Profile;
+use crate::mqtt::{Command, ConnectionSettings, MqttHandle};
+
+/// Opens a connection for a profile in one step.
+pub type Connector<'a> = dyn FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a;
+/// Resolves a profile's settings; may block (runs off the loop).
+pub type Resolver = Arc<dyn Fn(&Profile) -> Result<ConnectionSettings, String> + Send + Sync>;
+/// Starts the worker for resolved settings; never blocks.
+pub type Starter<'a> =
+    dyn FnMut(ConnectionSettings, &Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a;
+
+pub(super) enum Connect<'a> {
+    Direct(Box<Connector<'a>>),
+    TwoStep {
+        resolve: Resolver,
+        start: Box<Starter<'a>>,
+    },
+}
+
+pub struct Session<'a> {
+    pub handle: Option<MqttHandle>,
+    pub(super) connect: Connect<'a>,
+    /// The profile file, for saving profiles.
+    pub config_path: Option<PathBuf>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(
+        connect: impl FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a,
+    ) -> Self {
+        Session {
+            handle: None,
+            connect: Connect::Direct(Box::new(connect)),
+            config_path: None,
+        }
+    }
+
+    /// A session whose profiles are resolved as jobs (password_command off the loop).
+    pub fn two_step(
+        resolve: Resolver,
+        start: impl FnMut(ConnectionSettings, &Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a,
+    ) -> Self {
+        Session {
+            handle: None,
+            connect: Connect::TwoStep {
+                resolve,
+                start: Box::new(start),
+            },
+            config_path: None,
+        }
+    }
+
+    pub fn disconnect(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = h.try_send(Command::Disconnect);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Popups, drawn bottom to top over the panes; one file each, like `app/popup/`.
+
+mod filter;
+mod help;
+mod picker;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::app::App;
+use crate::app::layout::Areas;
+use crate::app::popup::Popup;
+
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
+    for popup in &app.popups {
+        match popup {
+            Popup::Help(p) => help::draw(f, size, p.scroll),
+            Popup::Picker(p) => picker::draw(f, app, size, p.selected),
+            Popup::Filter(p) => {
+                if p.tree {
+                    filter::draw(f, areas.tree, &app.tree.filter.text)
+                } else {
+                    filter::draw(f, areas.log, &app.log.filter.text)
+                }
+            }
+        }
+    }
+}

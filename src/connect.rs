@@ -1,9 +1,9 @@
 //! From the command line and the profile file to validated connection settings.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::cli::ConnArgs;
+use crate::config::validate::Key;
 use crate::config::{ConfigFile, PasswordSource, Profile, secrets, store};
 use crate::failure::{Failure, usage};
 use crate::mqtt::{BrokerUrl, ConnectionSettings, Protocol};
@@ -82,13 +82,8 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
     if let Some(ka) = conn.keep_alive {
         p.keep_alive_s = ka;
     }
-    if conn.ca.is_some() || conn.cert.is_some() || conn.key.is_some() || conn.insecure {
-        if !p.broker.scheme.is_tls() {
-            return Err(usage(format!(
-                "--ca/--cert/--key/--insecure need a TLS URL (mqtts:// or wss://), not {}",
-                p.broker
-            )));
-        }
+    let tls_flags = conn.ca.is_some() || conn.cert.is_some() || conn.key.is_some() || conn.insecure;
+    if tls_flags {
         for (flag, file) in [
             ("--ca", &conn.ca),
             ("--cert", &conn.cert),
@@ -111,15 +106,21 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
         }
         p.tls.insecure |= conn.insecure;
     }
+    // The profile file's own rules, now with the overrides in (named by their flags).
+    crate::config::validate::cross_check(&p, tls_flags || p.tls != Default::default()).map_err(
+        |problem| match problem.key {
+            Key::Broker => usage(format!(
+                "--ca/--cert/--key/--insecure need a TLS URL (mqtts:// or wss://), not {}",
+                p.broker
+            )),
+            Key::Password => usage("a password is given but no username (-u)"),
+            key => usage(format!("{}: {}", key.flag(), problem.message)),
+        },
+    )?;
     let mut settings = p.settings();
     settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
-    if settings.password.is_some() && settings.username.is_none() {
-        return Err(usage("a password is given but no username (-u)"));
-    }
+    // What rumqttc itself would panic on (keep-alive, inflight) is the settings' own check.
     settings.validate().map_err(|e| usage(e.to_string()))?;
-    if settings.keep_alive > Duration::from_secs(65_535) {
-        return Err(usage("keep-alive is at most 65535 seconds"));
-    }
     Ok(settings)
 }
 

@@ -87,7 +87,7 @@ impl App {
         match &state {
             ConnState::Reconnecting { after, error, .. } => {
                 conn.retry_at = Some(now + *after);
-                conn.last_error = Some(error.clone());
+                conn.last_error = Some(error.words.clone());
             }
             ConnState::Connected { .. } => {
                 conn.retry_at = None;

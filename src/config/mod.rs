@@ -1,11 +1,12 @@
 //! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving.
 
 pub mod error;
+mod file;
 pub mod persist;
 pub mod profile;
-mod raw;
 pub mod secrets;
 pub mod store;
+pub mod validate;
 
 pub use error::ConfigError;
 pub use profile::{ConfigFile, PasswordSource, Profile};

@@ -7,20 +7,21 @@ use std::io;
 use rustls::{AlertDescription, CertificateError, Error as TlsError};
 
 use super::link::words;
+use super::types::{ConnError, ConnErrorKind as K};
 
 /// Finds the first rustls or io error in a chain of sources.
-fn root_cause(err: &(dyn StdError + 'static)) -> Option<String> {
+fn root_cause(err: &(dyn StdError + 'static)) -> Option<ConnError> {
     let mut current: Option<&(dyn StdError + 'static)> = Some(err);
     let mut io_kind = None;
     while let Some(e) = current {
         if let Some(tls) = e.downcast_ref::<TlsError>() {
-            return Some(describe_tls(tls));
+            return Some(ConnError::new(K::Tls, describe_tls(tls)));
         }
         if let Some(ioe) = e.downcast_ref::<io::Error>() {
             if let Some(inner) = ioe.get_ref()
                 && let Some(tls) = inner.downcast_ref::<TlsError>()
             {
-                return Some(describe_tls(tls));
+                return Some(ConnError::new(K::Tls, describe_tls(tls)));
             }
             io_kind.get_or_insert(describe_io(ioe));
         }
@@ -59,94 +60,144 @@ fn describe_tls(e: &TlsError) -> String {
     }
 }
 
-fn describe_io(e: &io::Error) -> String {
+fn describe_io(e: &io::Error) -> ConnError {
     match e.kind() {
-        io::ErrorKind::ConnectionRefused => "connection refused".into(),
-        io::ErrorKind::TimedOut => "timed out".into(),
-        io::ErrorKind::ConnectionReset => "connection reset by the broker".into(),
-        io::ErrorKind::ConnectionAborted | io::ErrorKind::UnexpectedEof => {
-            "connection closed by the broker".into()
+        io::ErrorKind::ConnectionRefused => ConnError::new(K::Network, "connection refused"),
+        io::ErrorKind::TimedOut => ConnError::new(K::Timeout, "timed out"),
+        io::ErrorKind::ConnectionReset => {
+            ConnError::new(K::ClosedByBroker, "connection reset by the broker")
         }
-        io::ErrorKind::NotFound => format!("host not found ({e})"),
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::UnexpectedEof => {
+            ConnError::new(K::ClosedByBroker, "connection closed by the broker")
+        }
+        io::ErrorKind::NotFound => ConnError::new(K::Network, format!("host not found ({e})")),
         _ => {
             let text = e.to_string();
             if text.contains("failed to lookup address") || text.contains("Name or service") {
-                "host not found".into()
+                ConnError::new(K::Network, "host not found")
             } else {
-                format!("network error: {text}")
+                ConnError::new(K::Network, format!("network error: {text}"))
             }
         }
     }
 }
 
-fn fallback(text: String) -> String {
+fn fallback(text: String) -> ConnError {
     // Some errors only carry text (e.g. wrapped by websocket layers).
     if text.contains("UnknownIssuer") {
-        return "TLS: certificate signed by an unknown authority".into();
+        return ConnError::new(K::Tls, "TLS: certificate signed by an unknown authority");
     }
     if text.contains("Connection refused") {
-        return "connection refused".into();
+        return ConnError::new(K::Network, "connection refused");
     }
-    text
+    ConnError::new(K::Network, text)
 }
 
-pub(crate) fn describe_v4(e: &rumqttc::ConnectionError) -> String {
+pub(crate) fn describe_v4(e: &rumqttc::ConnectionError) -> ConnError {
     use rumqttc::{ConnectionError as C, StateError as S};
     match e {
-        C::NetworkTimeout | C::FlushTimeout => "timed out".into(),
-        C::MqttState(S::AwaitPingResp) => "timed out (no answer to ping)".into(),
-        C::MqttState(S::ConnectionAborted) => "connection closed by the broker".into(),
-        C::MqttState(S::Deserialization(d)) => {
-            root_cause(d).unwrap_or_else(|| format!("protocol error: {d}"))
+        C::NetworkTimeout | C::FlushTimeout => ConnError::new(K::Timeout, "timed out"),
+        C::MqttState(S::AwaitPingResp) => {
+            ConnError::new(K::Timeout, "timed out (no answer to ping)")
         }
-        C::NotConnAck(_) => "protocol error: the broker did not answer with CONNACK".into(),
+        C::MqttState(S::ConnectionAborted) => {
+            ConnError::new(K::ClosedByBroker, "connection closed by the broker")
+        }
+        C::MqttState(S::Deserialization(d)) => root_cause(d)
+            .unwrap_or_else(|| ConnError::new(K::Protocol, format!("protocol error: {d}"))),
+        C::NotConnAck(_) => ConnError::new(
+            K::Protocol,
+            "protocol error: the broker did not answer with CONNACK",
+        ),
         _ => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
     }
 }
 
-pub(crate) fn describe_v5(e: &rumqttc::v5::ConnectionError) -> String {
+pub(crate) fn describe_v5(e: &rumqttc::v5::ConnectionError) -> ConnError {
     use rumqttc::v5::{ConnectionError as C, StateError as S};
     match e {
-        C::Timeout(_) => "timed out".into(),
-        C::MqttState(S::AwaitPingResp) => "timed out (no answer to ping)".into(),
-        C::MqttState(S::ConnectionAborted) => "connection closed by the broker".into(),
+        C::Timeout(_) => ConnError::new(K::Timeout, "timed out"),
+        C::MqttState(S::AwaitPingResp) => {
+            ConnError::new(K::Timeout, "timed out (no answer to ping)")
+        }
+        C::MqttState(S::ConnectionAborted) => {
+            ConnError::new(K::ClosedByBroker, "connection closed by the broker")
+        }
         C::MqttState(S::ServerDisconnect {
             reason_code,
             reason_string,
-        }) => match reason_string {
-            Some(r) => format!("disconnected by the broker: {} ({r})", words(reason_code)),
-            None => format!("disconnected by the broker: {}", words(reason_code)),
-        },
-        C::MqttState(S::Deserialization(d)) => {
-            root_cause(d).unwrap_or_else(|| format!("protocol error: {d}"))
-        }
-        C::NotConnAck(_) => "protocol error: the broker did not answer with CONNACK".into(),
+        }) => ConnError::new(
+            K::ClosedByBroker,
+            match reason_string {
+                Some(r) => format!("disconnected by the broker: {} ({r})", words(reason_code)),
+                None => format!("disconnected by the broker: {}", words(reason_code)),
+            },
+        ),
+        C::MqttState(S::Deserialization(d)) => root_cause(d)
+            .unwrap_or_else(|| ConnError::new(K::Protocol, format!("protocol error: {d}"))),
+        C::NotConnAck(_) => ConnError::new(
+            K::Protocol,
+            "protocol error: the broker did not answer with CONNACK",
+        ),
         _ => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
     }
 }
 
-pub(crate) fn refused_v4(code: rumqttc::ConnectReturnCode) -> String {
+pub(crate) fn refused_v4(code: rumqttc::ConnectReturnCode) -> ConnError {
     use rumqttc::ConnectReturnCode as R;
+    let (kind, words) = match code {
+        R::BadUserNamePassword => (
+            K::BadCredentials,
+            "not authorized: bad username or password",
+        ),
+        R::NotAuthorized => (K::NotAuthorized, "not authorized"),
+        R::BadClientId => (
+            K::ClientIdRejected,
+            "connection refused: client id rejected",
+        ),
+        R::RefusedProtocolVersion => (
+            K::UnsupportedProtocol,
+            "connection refused: protocol version not supported (try --protocol 5 or 3)",
+        ),
+        R::ServiceUnavailable => (K::Refused, "connection refused: broker unavailable"),
+        R::Success => (K::Refused, "connection refused"),
+    };
+    ConnError::new(kind, words)
+}
+
+pub(crate) fn refused_v5(code: rumqttc::v5::mqttbytes::v5::ConnectReturnCode) -> ConnError {
+    use rumqttc::v5::mqttbytes::v5::ConnectReturnCode as R;
     match code {
-        R::BadUserNamePassword => "not authorized: bad username or password".into(),
-        R::NotAuthorized => "not authorized".into(),
-        R::BadClientId => "connection refused: client id rejected".into(),
-        R::RefusedProtocolVersion => {
-            "connection refused: protocol version not supported (try --protocol 5 or 3)".into()
-        }
-        R::ServiceUnavailable => "connection refused: broker unavailable".into(),
-        R::Success => "connection refused".into(),
+        R::BadUserNamePassword => ConnError::new(
+            K::BadCredentials,
+            "not authorized: bad username or password",
+        ),
+        R::NotAuthorized | R::Banned => ConnError::new(K::NotAuthorized, "not authorized"),
+        R::ClientIdentifierNotValid => ConnError::new(
+            K::ClientIdRejected,
+            "connection refused: client id rejected",
+        ),
+        R::UnsupportedProtocolVersion | R::RefusedProtocolVersion => ConnError::new(
+            K::UnsupportedProtocol,
+            "connection refused: protocol version not supported (try --protocol 3)",
+        ),
+        other => ConnError::new(K::Refused, format!("connection refused: {}", words(&other))),
     }
 }
 
-pub(crate) fn refused_v5(code: rumqttc::v5::mqttbytes::v5::ConnectReturnCode) -> String {
-    use rumqttc::v5::mqttbytes::v5::ConnectReturnCode as R;
-    match code {
-        R::BadUserNamePassword => "not authorized: bad username or password".into(),
-        R::NotAuthorized => "not authorized".into(),
-        R::UnsupportedProtocolVersion | R::RefusedProtocolVersion => {
-            "connection refused: protocol version not supported (try --protocol 3)".into()
-        }
-        other => format!("connection refused: {}", words(&other)),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_say_whether_retrying_can_help() {
+        use rumqttc::ConnectReturnCode as R;
+        assert!(!refused_v4(R::BadUserNamePassword).kind.retry_can_help());
+        assert!(!refused_v4(R::NotAuthorized).kind.retry_can_help());
+        assert!(!refused_v4(R::BadClientId).kind.retry_can_help());
+        assert!(refused_v4(R::ServiceUnavailable).kind.retry_can_help());
+        let reset = describe_io(&io::Error::from(io::ErrorKind::ConnectionReset));
+        assert_eq!(reset.kind, K::ClosedByBroker);
+        assert!(reset.kind.retry_can_help());
     }
 }

@@ -78,7 +78,7 @@ pub trait Link: Send + 'static {
     type Requests: Requests;
 
     fn requests(&self) -> Self::Requests;
-    fn poll(&mut self) -> impl Future<Output = Result<Wire, String>> + Send;
+    fn poll(&mut self) -> impl Future<Output = Result<Wire, super::types::ConnError>> + Send;
 
     /// Called right after `poll` failed: takes rumqttc's pending requests aside.
     fn park(&mut self) -> Parked;

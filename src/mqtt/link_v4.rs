@@ -148,7 +148,7 @@ impl Link for V4Link {
         self.client.clone()
     }
 
-    async fn poll(&mut self) -> Result<Wire, String> {
+    async fn poll(&mut self) -> Result<Wire, super::types::ConnError> {
         match self.eventloop.poll().await {
             Ok(event) => Ok(convert(event)),
             Err(rumqttc::ConnectionError::ConnectionRefused(code)) => Err(refused_v4(code)),

@@ -207,7 +207,7 @@ impl Link for V5Link {
         self.client.clone()
     }
 
-    async fn poll(&mut self) -> Result<Wire, String> {
+    async fn poll(&mut self) -> Result<Wire, super::types::ConnError> {
         match self.eventloop.poll().await {
             Ok(event) => Ok(convert(event)),
             Err(rumqttc::v5::ConnectionError::ConnectionRefused(code)) => Err(refused_v5(code)),

@@ -128,6 +128,73 @@ impl fmt::Display for PublishOutcome {
     }
 }
 
+/// What kind of failure ended a connection: whether retrying can help is decided from this,
+/// never from the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnErrorKind {
+    /// Refused, reset, unreachable, host not found.
+    Network,
+    Timeout,
+    Tls,
+    /// The broker closed the connection (or sent DISCONNECT).
+    ClosedByBroker,
+    /// The broker sent something we could not read.
+    Protocol,
+    /// CONNACK refused: bad user name or password.
+    BadCredentials,
+    /// CONNACK refused: not authorized (or banned).
+    NotAuthorized,
+    /// CONNACK refused: the client id.
+    ClientIdRejected,
+    /// CONNACK refused: the protocol version.
+    UnsupportedProtocol,
+    /// CONNACK refused for another reason (server busy, unavailable, quota).
+    Refused,
+}
+
+impl ConnErrorKind {
+    /// Whether the same CONNECT may succeed later. A wrong password stays wrong.
+    pub fn retry_can_help(self) -> bool {
+        !matches!(
+            self,
+            ConnErrorKind::BadCredentials
+                | ConnErrorKind::NotAuthorized
+                | ConnErrorKind::ClientIdRejected
+                | ConnErrorKind::UnsupportedProtocol
+        )
+    }
+}
+
+/// A connection failure: its kind, and words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnError {
+    pub kind: ConnErrorKind,
+    pub words: String,
+}
+
+impl ConnError {
+    pub fn new(kind: ConnErrorKind, words: impl Into<String>) -> ConnError {
+        ConnError {
+            kind,
+            words: words.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.words)
+    }
+}
+
+/// The words, wherever text is expected.
+impl std::ops::Deref for ConnError {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.words
+    }
+}
+
 /// Where the connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnState {
@@ -140,13 +207,13 @@ pub enum ConnState {
     /// Waiting before the next attempt. `error` is the last failure in words.
     Reconnecting {
         after: Duration,
-        error: String,
+        error: ConnError,
         /// True until the first successful connection: headless commands give up then.
         never_connected: bool,
     },
     /// Stopped for good: by request, or because retrying cannot help.
     Disconnected {
-        error: Option<String>,
+        error: Option<ConnError>,
     },
 }
 

@@ -215,7 +215,7 @@ async fn poll_task<L: Link>(
     let mut connected = false;
     let mut ever_connected = false;
     let mut stopping: Option<Instant> = None;
-    let mut final_error: Option<String> = None;
+    let mut final_error: Option<super::types::ConnError> = None;
     events.push(MqttEvent::State(ConnState::Connecting { attempt }));
 
     loop {
@@ -309,7 +309,10 @@ async fn poll_task<L: Link>(
             }
             Ok(Wire::ServerDisconnect { reason }) => {
                 tracing::info!("broker sent DISCONNECT: {reason}");
-                final_error = Some(format!("disconnected by the broker: {reason}"));
+                final_error = Some(super::types::ConnError::new(
+                    super::types::ConnErrorKind::ClosedByBroker,
+                    format!("disconnected by the broker: {reason}"),
+                ));
             }
             Ok(Wire::Other) => {}
             Err(error) => {

@@ -165,6 +165,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         limits.per_topic = n as usize;
     }
     let mut app = App::new(profiles, limits, Instant::now());
+    app.colour = crate::ui::theme::colour_wanted();
     if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup { selected: 0 }));
     }

@@ -66,6 +66,7 @@ impl TextField {
 
 fn styled(mut area: TextArea<'static>, placeholder: &'static str) -> TextArea<'static> {
     area.set_placeholder_text(placeholder);
+    // Dim in colour; without colour the placeholder is shown plain (it is still text).
     area.set_placeholder_style(Style::default().fg(Color::DarkGray));
     area.set_cursor_line_style(Style::default());
     area

@@ -91,6 +91,8 @@ pub struct App {
     /// A one-line notice for the status bar (warnings, errors not tied to a pane).
     pub notice: Option<String>,
     pub quit: bool,
+    /// Draw in colour (false under NO_COLOR: focus and selection by reverse video and bold).
+    pub colour: bool,
     /// Our publishes waiting for an outcome, with the topic they went to.
     pub pending_publishes: Vec<(PublishId, String)>,
 }
@@ -114,6 +116,7 @@ impl App {
             dropped: 0,
             notice: None,
             quit: false,
+            colour: true,
             pending_publishes: Vec::new(),
         }
     }

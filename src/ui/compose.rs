@@ -1,7 +1,8 @@
 //! The compose pane: topic, payload, QoS selector, retain toggle, and the last outcome.
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui_textarea::TextArea;
@@ -15,8 +16,8 @@ use crate::text::{clean, fit};
 fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {
     let mut t = area.clone();
     if focused {
-        t.set_style(Style::default().bg(Color::Rgb(40, 40, 60)));
-        t.set_cursor_style(Style::default().add_modifier(Modifier::REVERSED));
+        t.set_style(theme().field_focused);
+        t.set_cursor_style(theme().selected);
     } else {
         t.set_style(Style::default());
         t.set_cursor_style(Style::default());
@@ -34,16 +35,13 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     if areas.compose_topic.height == 0 {
         return;
     }
-    f.render_widget(
-        Paragraph::new(Span::styled("Topic ", Style::default().fg(Color::DarkGray))),
-        label,
-    );
+    f.render_widget(Paragraph::new(Span::styled("Topic ", theme().dim)), label);
     f.render_widget(
         &field(&c.topic.area, app.focus == Focus::Compose(Field::Topic)),
         areas.compose_topic,
     );
 
-    let mut qos_spans = vec![Span::styled(" QoS ", Style::default().fg(Color::DarkGray))];
+    let mut qos_spans = vec![Span::styled(" QoS ", theme().dim)];
     for q in 0..=2u8 {
         let chosen = c.qos.as_u8() == q;
         let text = if chosen {
@@ -52,9 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
             format!(" {q} ")
         };
         let mut style = if chosen {
-            Style::default()
-                .add_modifier(Modifier::BOLD)
-                .fg(Color::Yellow)
+            theme().chosen
         } else {
             Style::default()
         };
@@ -65,13 +61,13 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     }
     f.render_widget(Paragraph::new(Line::from(qos_spans)), areas.compose_qos);
     let retain_style = if app.focus == Focus::Compose(Field::Retain) {
-        Style::default().add_modifier(Modifier::REVERSED)
+        theme().selected
     } else {
         Style::default()
     };
     f.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(" Retain ", Style::default().fg(Color::DarkGray)),
+            Span::styled(" Retain ", theme().dim),
             Span::styled(if c.retain { "☑" } else { "☐" }, retain_style),
         ])),
         areas.compose_retain,
@@ -83,11 +79,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     if let Some((text, is_error)) = &c.status
         && areas.compose_status.height > 0
     {
-        let style = if *is_error {
-            Style::default().fg(Color::Red)
-        } else {
-            Style::default().fg(Color::Green)
-        };
+        let style = if *is_error { theme().error } else { theme().ok };
         let shown = fit(&clean(text), areas.compose_status.width as usize).into_owned();
         f.render_widget(
             Paragraph::new(Span::styled(shown, style)),

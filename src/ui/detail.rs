@@ -1,9 +1,9 @@
 //! The message detail pane: metadata, MQTT 5 properties, and the payload decoded.
 
+use crate::ui::theme::theme;
 use base64::Engine;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -25,7 +25,7 @@ fn view_label(shown: &Shown, empty: bool) -> String {
 
 fn prop(name: &str, value: String) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{name}: "), Style::default().fg(Color::DarkGray)),
+        Span::styled(format!("{name}: "), theme().dim),
         Span::raw(value),
     ])
 }
@@ -37,14 +37,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let Some((entry, shown)) = app.detail_shown() else {
         let block = Block::bordered()
             .title(" Detail ")
-            .border_style(Style::default().fg(Color::DarkGray));
+            .border_style(theme().dim);
         let inner = block.inner(area);
         f.render_widget(block, area);
         f.render_widget(
-            Paragraph::new(Line::styled(
-                "select a topic or a message",
-                Style::default().fg(Color::DarkGray),
-            )),
+            Paragraph::new(Line::styled("select a topic or a message", theme().dim)),
             inner,
         );
         return;
@@ -53,7 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let title = format!(" {} ", clean(&app.store.tree.path(entry.node)));
     let block = Block::bordered()
         .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
-        .border_style(Style::default().fg(Color::DarkGray));
+        .border_style(theme().dim);
     let inner = block.inner(area);
     f.render_widget(block, area);
 
@@ -78,10 +75,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             history
         ));
     }
-    let mut lines = vec![Line::styled(
-        meta.join(" · "),
-        Style::default().add_modifier(Modifier::BOLD),
-    )];
+    let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
     if let Some(p) = app.store.properties(m) {
         if let Some(ct) = &p.content_type {
             lines.push(prop("content type", clean(ct).into_owned()));

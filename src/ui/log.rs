@@ -1,9 +1,9 @@
 //! The message log pane: newest at the bottom, only the visible rows looked at.
 
+use crate::ui::theme::theme;
 use chrono::{DateTime, Local};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -69,14 +69,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let mut line = Line::from(vec![
                 Span::styled(
                     head,
-                    Style::default().fg(if e.outgoing() {
-                        Color::Magenta
+                    if e.outgoing() {
+                        theme().outgoing
                     } else {
-                        Color::DarkGray
-                    }),
+                        theme().dim
+                    },
                 ),
-                Span::styled(topic, Style::default().fg(Color::Cyan)),
-                Span::styled(flags, Style::default().fg(Color::DarkGray)),
+                Span::styled(topic, theme().accent),
+                Span::styled(flags, theme().dim),
                 Span::raw(preview),
             ]);
             if Some(i) == selected {

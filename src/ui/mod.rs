@@ -6,10 +6,12 @@ pub mod log;
 pub mod payload;
 pub mod popup;
 pub mod status;
+pub mod theme;
 pub mod tree;
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
@@ -18,9 +20,9 @@ use crate::text;
 
 pub(crate) fn border_style(focused: bool) -> Style {
     if focused {
-        Style::default().fg(Color::Cyan)
+        theme().border_focused
     } else {
-        Style::default().fg(Color::DarkGray)
+        theme().border
     }
 }
 
@@ -37,13 +39,14 @@ pub(crate) fn pane_block(
 
 pub(crate) fn selected_style(focused: bool) -> Style {
     if focused {
-        Style::default().add_modifier(Modifier::REVERSED)
+        theme().selected
     } else {
-        Style::default().bg(Color::DarkGray)
+        theme().selected_unfocused
     }
 }
 
 pub fn draw(f: &mut Frame, app: &App) {
+    theme::select(app.colour);
     let size = f.area();
     let areas = layout::areas(size);
     if areas.too_small {

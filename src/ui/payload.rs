@@ -2,7 +2,8 @@
 //! coloured like JSON, text as is, bytes as a hex dump. Big payloads are shown a page at a time
 //! and say so; a decode error says where it failed and shows the bytes.
 
-use ratatui::style::{Color, Modifier, Style};
+use crate::ui::theme::theme;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::decode::{Decoded, Scalar, Shown, page::PAGE_BYTES};
@@ -20,7 +21,7 @@ pub fn render(shown: &Shown, total: usize, chunk: &[u8]) -> Vec<Line<'static>> {
                 shown.page + 1,
                 shown.pages
             ),
-            Style::default().fg(Color::Yellow),
+            theme().warn,
         ));
     }
     match &shown.result {
@@ -28,7 +29,7 @@ pub fn render(shown: &Shown, total: usize, chunk: &[u8]) -> Vec<Line<'static>> {
         Err(e) => {
             lines.push(Line::styled(
                 format!("{}: {}", shown.decoder, clean(&e.to_string())),
-                Style::default().fg(Color::Red),
+                theme().error,
             ));
             hex_lines(chunk, shown.offset, &mut lines);
         }
@@ -50,7 +51,7 @@ fn decoded_lines(d: &Decoded, offset: usize, out: &mut Vec<Line<'static>>) {
 }
 
 fn dim() -> Style {
-    Style::default().fg(Color::DarkGray)
+    theme().dim
 }
 
 fn hex_lines(chunk: &[u8], offset: usize, out: &mut Vec<Line<'static>>) {
@@ -75,7 +76,7 @@ fn hex_lines(chunk: &[u8], offset: usize, out: &mut Vec<Line<'static>>) {
         out.push(Line::from(vec![
             Span::styled(format!("{:08x}  ", offset + i * 16), dim()),
             Span::raw(format!("{hex:<49}")),
-            Span::styled(format!("|{ascii}|"), Style::default().fg(Color::Cyan)),
+            Span::styled(format!("|{ascii}|"), theme().accent),
         ]));
     }
 }
@@ -86,25 +87,15 @@ fn indent(n: usize) -> Span<'static> {
 
 fn scalar(v: &Scalar) -> Span<'static> {
     match v {
-        Scalar::Str(s) => Span::styled(
-            format!("\"{}\"", clean(s)),
-            Style::default().fg(Color::Green),
-        ),
-        Scalar::Number(n) => {
-            Span::styled(clean(n).into_owned(), Style::default().fg(Color::Yellow))
-        }
-        Scalar::Bool(b) => Span::styled(b.to_string(), Style::default().fg(Color::Magenta)),
-        Scalar::Null => Span::styled("null", Style::default().fg(Color::Magenta)),
+        Scalar::Str(s) => Span::styled(format!("\"{}\"", clean(s)), theme().string),
+        Scalar::Number(n) => Span::styled(clean(n).into_owned(), theme().number),
+        Scalar::Bool(b) => Span::styled(b.to_string(), theme().keyword),
+        Scalar::Null => Span::styled("null", theme().keyword),
     }
 }
 
 fn key_span(k: &str) -> Span<'static> {
-    Span::styled(
-        format!("\"{}\"", clean(k)),
-        Style::default()
-            .fg(Color::Cyan)
-            .add_modifier(Modifier::BOLD),
-    )
+    Span::styled(format!("\"{}\"", clean(k)), theme().key)
 }
 
 /// Appends a map or list pretty-printed, two spaces per level, keys and values coloured.

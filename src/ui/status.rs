@@ -1,8 +1,8 @@
 //! The status bar: connection, broker, totals, rate, memory, and the keys to remember.
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -11,55 +11,38 @@ use crate::mqtt::ConnState;
 use crate::text::{clean, fit, human_bytes, thousands};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
+    let sep = || Span::styled(" │ ", theme().dim);
     let mut spans = Vec::new();
     match &app.conn {
-        None => spans.push(Span::styled(
-            "○ not connected",
-            Style::default().fg(Color::DarkGray),
-        )),
+        None => spans.push(Span::styled("○ not connected", theme().dim)),
         Some(c) => {
             let (dot, words, color) = match &c.state {
-                ConnState::Connected { .. } => ("●", "connected".to_string(), Color::Green),
+                ConnState::Connected { .. } => ("●", "connected".to_string(), theme().ok),
                 ConnState::Connecting { attempt } if *attempt <= 1 => {
-                    ("◌", "connecting".to_string(), Color::Yellow)
+                    ("◌", "connecting".to_string(), theme().warn)
                 }
-                ConnState::Connecting { attempt } => (
-                    "◌",
-                    format!("connecting (attempt {attempt})"),
-                    Color::Yellow,
-                ),
+                ConnState::Connecting { attempt } => {
+                    ("◌", format!("connecting (attempt {attempt})"), theme().warn)
+                }
                 ConnState::Reconnecting { .. } => {
                     let left = c
                         .retry_at
                         .map(|t| t.saturating_duration_since(app.now).as_secs_f64().ceil() as u64)
                         .unwrap_or(0);
-                    ("○", format!("reconnecting in {left} s"), Color::Red)
+                    ("○", format!("reconnecting in {left} s"), theme().error)
                 }
-                ConnState::Disconnected { .. } => ("○", "disconnected".to_string(), Color::Red),
+                ConnState::Disconnected { .. } => ("○", "disconnected".to_string(), theme().error),
             };
-            spans.push(Span::styled(
-                format!("{dot} {words} "),
-                Style::default().fg(color),
-            ));
+            spans.push(Span::styled(format!("{dot} {words} "), color));
             spans.push(Span::raw(format!("{} {}", clean(&c.url), c.protocol)));
             if c.insecure {
                 spans.push(Span::raw(" "));
-                spans.push(Span::styled(
-                    "TLS verification off",
-                    Style::default()
-                        .fg(Color::White)
-                        .bg(Color::Red)
-                        .add_modifier(Modifier::BOLD),
-                ));
+                spans.push(Span::styled("TLS verification off", theme().alarm));
             }
             if !matches!(c.state, ConnState::Connected { .. })
                 && let Some(e) = &c.last_error
             {
-                spans.push(Span::styled(
-                    format!(" ({})", clean(e)),
-                    Style::default().fg(Color::Red),
-                ));
+                spans.push(Span::styled(format!(" ({})", clean(e)), theme().error));
             }
         }
     }
@@ -84,22 +67,19 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 "history trimmed: {} older messages dropped",
                 thousands(app.store.trimmed)
             ),
-            Style::default().fg(Color::Yellow),
+            theme().warn,
         ));
     }
     if app.dropped > 0 {
         spans.push(sep());
         spans.push(Span::styled(
             format!("{} dropped", thousands(app.dropped)),
-            Style::default().fg(Color::Red),
+            theme().error,
         ));
     }
     if let Some(n) = &app.notice {
         spans.push(sep());
-        spans.push(Span::styled(
-            clean(n).into_owned(),
-            Style::default().fg(Color::Yellow),
-        ));
+        spans.push(Span::styled(clean(n).into_owned(), theme().warn));
     }
     spans.push(sep());
     let hint = if app.focus.is_compose() {
@@ -107,7 +87,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     } else {
         "? help  q quit"
     };
-    spans.push(Span::styled(hint, Style::default().fg(Color::DarkGray)));
+    spans.push(Span::styled(hint, theme().dim));
     // Cut from the right if it does not fit, keeping the connection state first.
     let line = Line::from(spans);
     let text = line.to_string();

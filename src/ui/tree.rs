@@ -1,8 +1,9 @@
 //! The topic tree pane: only the visible rows are drawn.
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -33,10 +34,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         } else {
             "waiting for messages…"
         };
-        f.render_widget(
-            Paragraph::new(Line::styled(msg, Style::default().fg(Color::DarkGray))),
-            inner,
-        );
+        f.render_widget(Paragraph::new(Line::styled(msg, theme().dim)), inner);
         return;
     }
     let h = inner.height as usize;
@@ -113,13 +111,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let head_fit = fit(&head, avail).into_owned();
             let mut used = width(&head_fit);
             let name_style = if node.name.is_empty() {
-                Style::default()
-                    .fg(Color::DarkGray)
-                    .add_modifier(Modifier::ITALIC)
+                theme().dim.add_modifier(Modifier::ITALIC)
             } else if node.children.is_empty() {
                 Style::default()
             } else {
-                Style::default().add_modifier(Modifier::BOLD)
+                theme().bold
             };
             spans.push(Span::styled(head_fit, name_style));
             if let Some(e) = last
@@ -128,16 +124,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 let room = avail - used - 3;
                 let preview = payload_preview(&e.payload, room);
                 used += 3 + width(&preview);
-                spans.push(Span::styled(" = ", Style::default().fg(Color::DarkGray)));
-                spans.push(Span::styled(preview, Style::default().fg(Color::Green)));
+                spans.push(Span::styled(" = ", theme().dim));
+                spans.push(Span::styled(preview, theme().ok));
             }
             spans.push(Span::raw(
                 " ".repeat(w.saturating_sub(used + width(&right))),
             ));
-            spans.push(Span::styled(
-                fit(&right, w).into_owned(),
-                Style::default().fg(Color::DarkGray),
-            ));
+            spans.push(Span::styled(fit(&right, w).into_owned(), theme().dim));
             let mut line = Line::from(spans);
             if Some(i) == sel {
                 line = line.style(selected_style(app.focus == Focus::Tree));

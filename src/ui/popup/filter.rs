@@ -1,8 +1,8 @@
 //! The filter prompt, on the bottom border of the pane it filters.
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::Span;
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -19,7 +19,7 @@ pub fn draw(f: &mut Frame, pane: Rect, text: &str) {
     f.render_widget(
         Paragraph::new(Span::styled(
             fit(&shown, row.width as usize).into_owned(),
-            Style::default().fg(Color::Black).bg(Color::Yellow),
+            theme().prompt,
         )),
         row,
     );

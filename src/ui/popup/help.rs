@@ -1,8 +1,8 @@
 //! The help popup: the keymap table, every context's keys, scrollable.
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -34,7 +34,7 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
             popup.height.saturating_sub(2) as usize,
             rows.len(),
         ))
-        .border_style(Style::default().fg(Color::Cyan));
+        .border_style(theme().accent);
     let inner = block.inner(popup);
     f.render_widget(block, popup);
     let keys_w = rows.iter().map(|r| width(&r.0)).max().unwrap_or(8).min(24);
@@ -43,8 +43,8 @@ pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
         .skip(scroll.min(rows.len().saturating_sub(1)))
         .map(|(keys, ctx, what)| {
             Line::from(vec![
-                Span::styled(pad(keys, keys_w + 2), Style::default().fg(Color::Yellow)),
-                Span::styled(pad(ctx, 14), Style::default().fg(Color::DarkGray)),
+                Span::styled(pad(keys, keys_w + 2), theme().warn),
+                Span::styled(pad(ctx, 14), theme().dim),
                 Span::raw(*what),
             ])
         })

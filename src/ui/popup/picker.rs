@@ -1,8 +1,8 @@
 //! The profile picker.
 
+use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -15,7 +15,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, selected: usize) {
     f.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(" Profiles · Enter connects · Esc closes ")
-        .border_style(Style::default().fg(Color::Cyan));
+        .border_style(theme().accent);
     let inner = block.inner(popup);
     f.render_widget(block, popup);
     if app.profiles.is_empty() {
@@ -44,7 +44,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, selected: usize) {
             );
             let line = Line::raw(fit(&text, w).into_owned());
             if i == selected {
-                line.style(Style::default().add_modifier(Modifier::REVERSED))
+                line.style(theme().selected)
             } else {
                 line
             }

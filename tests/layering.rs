@@ -1,0 +1,81 @@
+//! The house rules, checked on the source so they stay true: `app/` never reaches into `ui/`;
+//! `decode/` and `store/` know neither ratatui nor tokio (they do no I/O); `mqtt/` never
+//! imports ratatui, and no rumqttc type is named outside it.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Lines of code under `folder` (relative to src/) that contain any of `banned`.
+fn offenders(folder: &str, banned: &[&str]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let target = root.join(folder);
+    if target.is_dir() {
+        rust_files(&target, &mut files);
+    } else {
+        files.push(root.join(format!("{folder}.rs")));
+    }
+    assert!(!files.is_empty(), "no sources under src/{folder}");
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable source");
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if banned.iter().any(|b| code.contains(b)) {
+                found.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn app_never_imports_ui() {
+    let found = offenders("app", &["crate::ui", "super::ui", "super::super::ui"]);
+    assert!(found.is_empty(), "app/ imports ui/:\n{}", found.join("\n"));
+}
+
+#[test]
+fn decode_and_store_do_no_io_and_draw_nothing() {
+    for folder in ["decode", "store"] {
+        let found = offenders(
+            folder,
+            &["ratatui", "tokio", "std::fs", "std::net", "std::process"],
+        );
+        assert!(
+            found.is_empty(),
+            "{folder}/ must stay pure:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+#[test]
+fn mqtt_draws_nothing_and_rumqttc_stays_inside() {
+    let found = offenders("mqtt", &["ratatui"]);
+    assert!(
+        found.is_empty(),
+        "mqtt/ imports ratatui:\n{}",
+        found.join("\n")
+    );
+    for folder in [
+        "app", "ui", "tui", "store", "decode", "config", "headless", "demo",
+    ] {
+        let found = offenders(folder, &["rumqttc"]);
+        assert!(
+            found.is_empty(),
+            "rumqttc named outside mqtt/:\n{}",
+            found.join("\n")
+        );
+    }
+}

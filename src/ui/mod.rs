@@ -6,6 +6,7 @@ pub mod log;
 pub mod payload;
 pub mod popup;
 pub mod status;
+pub mod svg;
 pub mod theme;
 pub mod tree;
 

@@ -347,3 +347,92 @@ async fn switching_profiles_disconnects_clears_and_connects() {
     a.stop().await;
     b.stop().await;
 }
+
+/// A profile whose resolution blocks (as a slow password_command does) runs as a job: the
+/// screen stays live, keys are answered, and the connection follows once it is resolved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_profile_resolution_does_not_block_the_loop() {
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let mut profile = Profile::adhoc(BrokerUrl::parse(&broker.mqtt_url()).unwrap());
+    profile.name = "slow".into();
+    profile.password = mqscope::config::PasswordSource::Command(vec!["pass".into()]);
+    profile.username = Some("u".into());
+    let mut app = App::new(vec![profile], Limits::default(), Instant::now());
+    // The resolver blocks until the script lets it go, like a command that takes its time.
+    let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+    let go_rx = std::sync::Mutex::new(go_rx);
+    let resolver: mqscope::tui::session::Resolver = std::sync::Arc::new(move |p: &Profile| {
+        let _ = go_rx.lock().unwrap().recv();
+        let mut plain = p.clone();
+        plain.password = mqscope::config::PasswordSource::None;
+        let mut s = plain.settings();
+        s.subscriptions = vec![("#".into(), QoS::AtMostOnce)];
+        Ok(s)
+    });
+    let mut session = Session::two_step(resolver, |settings, p: &Profile| {
+        let handle =
+            mqscope::mqtt::spawn(&settings, Default::default()).map_err(|e| e.to_string())?;
+        Ok((
+            handle,
+            mqscope::app::ConnInfo {
+                name: p.name.clone(),
+                url: settings.url.to_string(),
+                protocol: settings.protocol,
+                insecure: false,
+                state: mqscope::mqtt::ConnState::Connecting { attempt: 1 },
+                retry_at: None,
+                last_error: None,
+            },
+        ))
+    });
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (seen_tx, mut seen_rx) = watch::channel((false, false, String::new()));
+    let mut observe = move |app: &App| {
+        let connected = matches!(
+            app.conn.as_ref().map(|c| &c.state),
+            Some(mqscope::mqtt::ConnState::Connected { .. })
+        );
+        let _ = seen_tx.send((
+            app.popup().is_some(),
+            connected,
+            app.notice.clone().unwrap_or_default(),
+        ));
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let script = async {
+        let running = tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.2.contains("running password_command")),
+        )
+        .await
+        .expect("the screen says what it waits for")
+        .unwrap()
+        .clone();
+        assert!(!running.1);
+        // While the resolution is blocked, a key opens the help: the loop is live.
+        tx.send(key(KeyCode::Char('?'))).unwrap();
+        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.0))
+            .await
+            .expect("keys are answered while the profile resolves")
+            .unwrap();
+        go_tx.send(()).unwrap();
+        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.1))
+            .await
+            .expect("connects once resolved")
+            .unwrap();
+        tx.send(key(KeyCode::Esc)).unwrap();
+        tx.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let looped = run(
+        &mut terminal,
+        &mut app,
+        &mut session,
+        tokio_stream_from(rx),
+        vec![Effect::Connect("slow".into())],
+        std::future::pending(),
+        &mut observe,
+    );
+    let (result, ()) = tokio::join!(looped, script);
+    result.unwrap();
+    broker.stop().await;
+}

@@ -1,83 +1,12 @@
-//! Reading the profile file: the file exactly as written (serde structs with spans, so that
-//! every later validation error can name its line; unknown keys are rejected by serde itself),
-//! then each profile through the rules of `validate.rs`.
+//! Reading the profile file: its text into the shape of `raw.rs` (with spans), then each
+//! profile through the rules of `validate.rs`, errors placed at their line and column.
 
-use std::collections::BTreeMap;
 use std::path::Path;
-
-use serde::Deserialize;
-use toml::Spanned;
 
 use super::error::{ConfigError, Locator};
 use super::profile::ConfigFile;
+use super::raw::RawFile;
 use super::validate::{int_in, validate_profile};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFile {
-    pub default_profile: Option<Spanned<String>>,
-    #[serde(default)]
-    pub profiles: BTreeMap<Spanned<String>, RawProfile>,
-    pub history: Option<RawHistory>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawHistory {
-    pub memory_mib: Option<Spanned<i64>>,
-    pub per_topic: Option<Spanned<i64>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawProfile {
-    pub broker: Spanned<String>,
-    pub protocol: Option<Spanned<i64>>,
-    pub client_id: Option<Spanned<String>>,
-    pub username: Option<Spanned<String>>,
-    pub password: Option<Spanned<String>>,
-    pub password_env: Option<Spanned<String>>,
-    pub password_command: Option<Spanned<Vec<String>>>,
-    pub keep_alive_s: Option<Spanned<i64>>,
-    pub clean_session: Option<bool>,
-    pub max_packet_size: Option<Spanned<i64>>,
-    pub inflight: Option<Spanned<i64>>,
-    pub connect_timeout_s: Option<Spanned<i64>>,
-    pub subscriptions: Option<Vec<Spanned<RawSubscription>>>,
-    pub tls: Option<RawTls>,
-    pub will: Option<Spanned<RawWill>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSubscription {
-    pub filter: Spanned<String>,
-    #[serde(default)]
-    pub qos: Option<Spanned<i64>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawTls {
-    pub ca_file: Option<Spanned<String>>,
-    pub cert_file: Option<Spanned<String>>,
-    pub key_file: Option<Spanned<String>>,
-    #[serde(default)]
-    pub insecure: bool,
-    #[serde(default)]
-    pub alpn: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawWill {
-    pub topic: Spanned<String>,
-    #[serde(default)]
-    pub payload: String,
-    pub qos: Option<Spanned<i64>>,
-    #[serde(default)]
-    pub retain: bool,
-}
 
 impl ConfigFile {
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {

@@ -4,6 +4,7 @@ pub mod error;
 mod file;
 pub mod persist;
 pub mod profile;
+mod raw;
 pub mod secrets;
 pub mod store;
 pub mod validate;

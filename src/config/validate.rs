@@ -8,8 +8,8 @@ use bytes::Bytes;
 use toml::Spanned;
 
 use super::error::{ConfigError, Locator};
-use super::file::{RawProfile, RawTls};
 use super::profile::{FileRef, PasswordSource, Profile};
+use super::raw::{RawProfile, RawTls};
 use crate::mqtt::settings::DEFAULT_MAX_PACKET_SIZE;
 use crate::mqtt::topic::{validate_filter, validate_topic};
 use crate::mqtt::{BrokerUrl, Protocol, QoS, TlsSettings, Will};

@@ -190,3 +190,159 @@ async fn broker_command_serves_other_clients_and_runs_the_demo_devices() {
         .expect("wait");
     assert!(status.success(), "clean exit: {status:?}");
 }
+
+/// Client ids MQTT allows but the crate's path rule refused: amqtt's default, a backslash,
+/// and one longer than 128 bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepts_every_client_id_mqtt_allows() {
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let long = format!("dev/{}", "x".repeat(300));
+    for id in ["amqtt/x", "a\\b", "hbmqtt/../up", long.as_str()] {
+        for protocol in [Protocol::V311, Protocol::V5] {
+            let mut s = client::settings(&broker.mqtt_url(), protocol);
+            s.client_id = id.to_string();
+            let mut c = Client::start(&s);
+            c.connected().await;
+            c.stop().await;
+        }
+    }
+    broker.stop().await;
+}
+
+/// Reads one MQTT variable byte integer.
+fn varint(buf: &[u8], at: &mut usize) -> usize {
+    let (mut value, mut shift) = (0usize, 0);
+    loop {
+        let b = buf[*at];
+        *at += 1;
+        value |= usize::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return value;
+        }
+        shift += 7;
+    }
+}
+
+/// The CONNACK properties, as paho-mqtt reads them: id → raw value bytes.
+fn connack_properties(connack: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    assert_eq!(connack[0], 0x20, "a CONNACK");
+    let mut at = 1;
+    let _len = varint(connack, &mut at);
+    at += 2; // acknowledge flags, reason code
+    let props_len = varint(connack, &mut at);
+    let end = at + props_len;
+    let mut out = Vec::new();
+    while at < end {
+        let id = connack[at];
+        at += 1;
+        let size = match id {
+            0x24 | 0x25 | 0x28 | 0x29 | 0x2A => 1,
+            0x21 | 0x22 | 0x13 => 2,
+            0x11 | 0x27 => 4,
+            0x12 | 0x1F | 0x1A | 0x1C | 0x15 | 0x16 => {
+                2 + usize::from(u16::from_be_bytes([connack[at], connack[at + 1]]))
+            }
+            0x26 => {
+                let k = usize::from(u16::from_be_bytes([connack[at], connack[at + 1]]));
+                let v_at = at + 2 + k;
+                2 + k + 2 + usize::from(u16::from_be_bytes([connack[v_at], connack[v_at + 1]]))
+            }
+            other => panic!("unknown CONNACK property 0x{other:02x}"),
+        };
+        out.push((id, connack[at..at + size].to_vec()));
+        at += size;
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mqtt5_connack_advertises_limits_within_the_spec() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let mut sock = tokio::net::TcpStream::connect(broker.addr()).await.unwrap();
+    // CONNECT: MQTT 5, clean start, keep-alive 60, no properties, client id "paho".
+    let connect = [
+        0x10, 17, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 60, 0, 0, 4, b'p', b'a', b'h', b'o',
+    ];
+    sock.write_all(&connect).await.unwrap();
+    let mut buf = vec![0u8; 1024];
+    let n = tokio::time::timeout(LIMIT, sock.read(&mut buf))
+        .await
+        .expect("a CONNACK in time")
+        .unwrap();
+    let props = connack_properties(&buf[..n]);
+    assert_eq!(buf[3], 0, "accepted");
+    let max = props
+        .iter()
+        .find(|(id, _)| *id == 0x27)
+        .map(|(_, v)| u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
+    if let Some(max) = max {
+        assert!(
+            max <= 268_435_455,
+            "Maximum Packet Size {max} is over MQTT's limit"
+        );
+        assert!(max > 0);
+    }
+    broker.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwards_exactly_the_properties_the_publisher_sent() {
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let mut sub = Client::start(&client::settings(&broker.mqtt_url(), Protocol::V5));
+    sub.subscribe("props/#", QoS::AtLeastOnce).await;
+    let mut publisher = Client::start(&client::settings(&broker.mqtt_url(), Protocol::V5));
+    publisher.connected().await;
+    let sent = mqscope::mqtt::Properties {
+        user_properties: vec![("k".into(), "v".into()), ("k".into(), "again".into())],
+        content_type: Some("text/plain".into()),
+        ..Default::default()
+    };
+    let id = publisher
+        .handle
+        .publish(
+            "props/a".into(),
+            bytes::Bytes::from_static(b"x"),
+            QoS::AtLeastOnce,
+            false,
+            Some(Box::new(sent.clone())),
+        )
+        .unwrap();
+    publisher.outcome(id).await;
+    let plain = publisher.publish("props/b", "y", QoS::AtLeastOnce, false);
+    publisher.outcome(plain).await;
+    let got = sub.message().await;
+    let props = got.properties.expect("properties arrive");
+    assert_eq!(
+        props.user_properties, sent.user_properties,
+        "no property added"
+    );
+    assert_eq!(props.content_type, sent.content_type);
+    let got = sub.message().await;
+    assert!(
+        got.properties.is_none_or(|p| p.user_properties.is_empty()),
+        "a message without properties gets none"
+    );
+    publisher.stop().await;
+    sub.stop().await;
+    broker.stop().await;
+}
+
+#[test]
+fn a_busy_port_is_refused_in_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for args in [
+        vec!["broker", "--port", port.as_str()],
+        vec!["broker", "--port", "0", "--ws-port", port.as_str()],
+    ] {
+        let mut cmd = mqscope(home.path());
+        cmd.args(&args);
+        let out = run(cmd, LIMIT);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(err.contains(&port) && err.contains("in use"), "{err}");
+    }
+}

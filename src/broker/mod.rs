@@ -25,6 +25,9 @@ impl EmbeddedBroker {
         let mut config = BrokerConfig::default()
             .with_bind_address(loopback(port))
             .with_sys_topics_enabled(false)
+            // The largest packet MQTT can express; the crate's default is one more, which
+            // paho-mqtt (MQTT 5) rejects in CONNACK and then cannot connect at all.
+            .with_max_packet_size(268_435_455)
             .with_storage(
                 StorageConfig::new()
                     .with_backend(StorageBackend::Memory)
@@ -37,14 +40,29 @@ impl EmbeddedBroker {
                     .with_path("/mqtt"),
             );
         }
-        let mut broker = MqttBroker::with_config(config)
-            .await
-            .map_err(|e| anyhow::anyhow!("embedded broker: {e}"))
-            .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+        let mut broker = MqttBroker::with_config(config).await.map_err(|e| {
+            // The crate's message spans lines and suggests lsof; one line names the problem.
+            let text = e.to_string();
+            let why = if text.contains("already in use") {
+                "the port is in use".to_string()
+            } else {
+                text.lines().next().unwrap_or("").to_string()
+            };
+            anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {why}")
+        })?;
         let addr = broker
             .local_addr()
             .context("embedded broker: no listening address")?;
         let ws_addr = broker.ws_local_addr();
+        // The crate runs on without WebSocket when its port is taken, saying so only in a log:
+        // a port that was asked for and not bound is an error here.
+        if let Some(ws) = ws_port
+            && ws_addr.is_none()
+        {
+            anyhow::bail!(
+                "cannot listen for WebSocket on 127.0.0.1:{ws}: the port is in use or not allowed"
+            );
+        }
         let shutdown = broker.shutdown_handle();
         let mut ready = broker.ready_receiver();
         let task = tokio::spawn(async move {

@@ -60,6 +60,11 @@ pub struct IngestArgs {
     pub idle_timeout: f64,
 }
 
+fn parse_protocol(s: &str) -> Result<crate::mqtt::Protocol, String> {
+    crate::mqtt::Protocol::parse(s)
+        .ok_or_else(|| format!("allowed is {}", crate::mqtt::settings::PROTOCOL_CHOICES))
+}
+
 /// Which broker, and how to connect to it.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnArgs {
@@ -76,9 +81,9 @@ pub struct ConnArgs {
     pub password_env: Option<String>,
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
-    /// MQTT protocol version: 3 (3.1.1) or 5
-    #[arg(long, value_name = "3|5", value_parser = clap::value_parser!(u8).range(3..=5))]
-    pub protocol: Option<u8>,
+    /// MQTT version: auto (5, else 3.1.1 when the broker has no MQTT 5), 3 (3.1.1; 4 too) or 5
+    #[arg(long, value_name = "auto|3|5", value_parser = parse_protocol)]
+    pub protocol: Option<crate::mqtt::Protocol>,
     /// Keep-alive in seconds (0 turns it off)
     #[arg(long, value_name = "S")]
     pub keep_alive: Option<u16>,

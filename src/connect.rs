@@ -6,7 +6,7 @@ use crate::cli::ConnArgs;
 use crate::config::validate::Key;
 use crate::config::{ConfigFile, PasswordSource, Profile, secrets, store};
 use crate::failure::{Failure, usage};
-use crate::mqtt::{BrokerUrl, ConnectionSettings, Protocol};
+use crate::mqtt::{BrokerUrl, ConnectionSettings};
 
 /// Loads the profile file named by `--config`, or the default one (missing is fine there).
 pub fn load_config(conn: &ConnArgs) -> Result<ConfigFile, Failure> {
@@ -75,9 +75,8 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
     if let Some(id) = &conn.client_id {
         p.client_id = Some(id.clone());
     }
-    if let Some(n) = conn.protocol {
-        p.protocol = Protocol::from_number(i64::from(n))
-            .ok_or_else(|| usage(format!("--protocol {n}: allowed is 3 or 5")))?;
+    if let Some(protocol) = conn.protocol {
+        p.protocol = protocol;
     }
     if let Some(ka) = conn.keep_alive {
         p.keep_alive_s = ka;

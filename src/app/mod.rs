@@ -91,6 +91,8 @@ pub struct App {
     /// A one-line notice for the status bar (warnings, errors not tied to a pane).
     pub notice: Option<String>,
     pub quit: bool,
+    /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
+    pub protocol_note: Option<String>,
     /// Draw in colour (false under NO_COLOR: focus and selection by reverse video and bold).
     pub colour: bool,
     /// Our publishes waiting for an outcome, with the topic they went to.
@@ -117,6 +119,7 @@ impl App {
             notice: None,
             quit: false,
             colour: true,
+            protocol_note: None,
             pending_publishes: Vec::new(),
         }
     }
@@ -129,6 +132,7 @@ impl App {
         self.log = LogView::default();
         self.detail = DetailView::default();
         self.subscriptions.clear();
+        self.protocol_note = None;
         self.pending_publishes.clear();
         self.dropped = 0;
     }

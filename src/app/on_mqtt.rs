@@ -49,6 +49,12 @@ impl App {
             MqttEvent::Unsubscribed(filters) => {
                 self.subscriptions.retain(|s| !filters.contains(&s.filter));
             }
+            MqttEvent::Negotiated { protocol, note } => {
+                if let Some(c) = self.conn.as_mut() {
+                    c.protocol = protocol;
+                }
+                self.protocol_note = note;
+            }
             MqttEvent::Dropped(n) => self.dropped += n,
         }
     }

@@ -119,10 +119,11 @@ fn relative(base: &Path, p: &Path) -> String {
 fn fill(t: &mut Table, p: &Profile, base: &Path) {
     set(t, "broker", Some(value(p.broker.to_string())));
     let protocol = match p.protocol {
-        Protocol::V311 => 3,
-        Protocol::V5 => 5,
+        Protocol::Auto => None,
+        Protocol::V311 => Some(value(3i64)),
+        Protocol::V5 => Some(value(5i64)),
     };
-    set(t, "protocol", Some(value(i64::from(protocol))));
+    set(t, "protocol", protocol);
     set(t, "client_id", p.client_id.clone().map(value));
     set(t, "username", p.username.clone().map(value));
     let (plain, env, cmd) = match &p.password {

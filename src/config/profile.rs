@@ -86,7 +86,7 @@ impl Profile {
         Profile {
             name: broker.to_string(),
             broker,
-            protocol: Protocol::V5,
+            protocol: Protocol::Auto,
             client_id: None,
             username: None,
             password: PasswordSource::None,

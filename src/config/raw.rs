@@ -26,7 +26,7 @@ pub struct RawHistory {
 #[serde(deny_unknown_fields)]
 pub struct RawProfile {
     pub broker: Spanned<String>,
-    pub protocol: Option<Spanned<i64>>,
+    pub protocol: Option<Spanned<RawProtocol>>,
     pub client_id: Option<Spanned<String>>,
     pub username: Option<Spanned<String>>,
     pub password: Option<Spanned<String>>,
@@ -40,6 +40,14 @@ pub struct RawProfile {
     pub subscriptions: Option<Vec<Spanned<RawSubscription>>>,
     pub tls: Option<RawTls>,
     pub will: Option<Spanned<RawWill>>,
+}
+
+/// `protocol = "auto"`, `protocol = 5`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawProtocol {
+    Number(i64),
+    Name(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::error::{ConfigError, Locator};
 use super::profile::{FileRef, PasswordSource, Profile};
-use super::raw::{RawProfile, RawTls};
-use crate::mqtt::settings::DEFAULT_MAX_PACKET_SIZE;
+use super::raw::{RawProfile, RawProtocol, RawTls};
+use crate::mqtt::settings::{DEFAULT_MAX_PACKET_SIZE, PROTOCOL_CHOICES};
 use crate::mqtt::topic::{validate_filter, validate_topic};
 use crate::mqtt::{BrokerUrl, Protocol, QoS, TlsSettings, Will};
 
@@ -100,13 +100,16 @@ pub(super) fn validate_profile(
     let mut profile = Profile::adhoc(broker);
     profile.name = name.to_string();
     if let Some(p) = &raw.protocol {
-        profile.protocol = Protocol::from_number(*p.get_ref()).ok_or_else(|| {
+        let (chosen, shown) = match p.get_ref() {
+            RawProtocol::Number(n) => (Protocol::from_number(*n), n.to_string()),
+            RawProtocol::Name(name) => (Protocol::parse(name), format!("\"{name}\"")),
+        };
+        profile.protocol = chosen.ok_or_else(|| {
             loc.at(
                 p.span().start,
                 format!(
-                    "{} = {}: allowed is 3 (3.1.1) or 5",
-                    ctx("protocol"),
-                    p.get_ref()
+                    "{} = {shown}: allowed is {PROTOCOL_CHOICES}",
+                    ctx("protocol")
                 ),
             )
         })?;

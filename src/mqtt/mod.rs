@@ -3,6 +3,7 @@
 
 mod errors;
 mod link;
+mod link_any;
 mod link_v4;
 mod link_v5;
 pub mod queue;

@@ -235,6 +235,12 @@ pub enum MqttEvent {
     },
     Subscribed(Vec<SubscribeResult>),
     Unsubscribed(Vec<String>),
+    /// The protocol the session speaks, sent with its first CONNACK; `note` says why it is not
+    /// the one asked for ("broker has no MQTT 5").
+    Negotiated {
+        protocol: super::settings::Protocol,
+        note: Option<String>,
+    },
     /// Messages the queue had to drop because its reader fell too far behind.
     Dropped(u64),
 }

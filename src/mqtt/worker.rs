@@ -11,6 +11,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::link::{Link, Requests, Wire};
+use super::link_any::{AnyLink, SharedRequests};
 use super::link_v4;
 use super::link_v5;
 use super::queue::EventQueue;
@@ -18,7 +19,8 @@ use super::settings::{ConnectionSettings, Protocol};
 use super::tls::{TlsSetupError, client_config};
 use super::tracker::Tracker;
 use super::types::{
-    Command, ConnState, MqttEvent, Properties, PublishId, PublishOutcome, PublishRequest, QoS,
+    Command, ConnError, ConnErrorKind, ConnState, MqttEvent, Properties, PublishId, PublishOutcome,
+    PublishRequest, QoS,
 };
 
 /// Backoff between connection attempts: 0.5 s doubling to 30 s, reset after a good connection.
@@ -111,20 +113,29 @@ pub fn spawn(
     let events = Arc::new(EventQueue::new(options.event_capacity));
     let (cmd_tx, cmd_rx) = mpsc::channel(options.command_capacity.max(1));
     let tracker = Arc::new(Mutex::new(Tracker::new(settings.subscriptions.clone())));
-    match settings.protocol {
-        Protocol::V311 => start(
-            link_v4::build(settings, tls, options.request_capacity),
-            tracker,
-            events.clone(),
-            cmd_rx,
+    let cap = options.request_capacity;
+    let (link, negotiation) = match settings.protocol {
+        Protocol::V311 => (
+            AnyLink::V4(link_v4::build(settings, tls, cap)),
+            Negotiation::fixed(Protocol::V311),
         ),
-        Protocol::V5 => start(
-            link_v5::build(settings, tls, options.request_capacity),
-            tracker,
-            events.clone(),
-            cmd_rx,
+        Protocol::V5 => (
+            AnyLink::V5(link_v5::build(settings, tls, cap)),
+            Negotiation::fixed(Protocol::V5),
         ),
-    }
+        Protocol::Auto => {
+            let (s, t) = (settings.clone(), tls.clone());
+            // Some brokers without MQTT 5 (amqtt) answer its CONNECT with a 3.1.1 CONNACK that
+            // rumqttc's v5 stack waits on until its timeout: the probe gets a short one.
+            let mut probe = settings.clone();
+            probe.connect_timeout_s = probe.connect_timeout_s.min(AUTO_PROBE_TIMEOUT_S);
+            (
+                AnyLink::V5(link_v5::build(&probe, tls, cap)),
+                Negotiation::auto(Box::new(move || AnyLink::V4(link_v4::build(&s, t, cap)))),
+            )
+        }
+    };
+    start(link, negotiation, tracker, events.clone(), cmd_rx);
     Ok(MqttHandle {
         commands: cmd_tx,
         events,
@@ -132,22 +143,77 @@ pub fn spawn(
     })
 }
 
-fn start<L: Link>(
-    link: L,
+/// How the protocol is settled. With `auto`, the first connection tries MQTT 5; a broker that
+/// refuses it (CONNACK "unsupported protocol version", a CONNACK in 3.1.1 format, or a close
+/// right after the CONNECT) gets a 3.1.1 CONNECT at once, and 3.1.1 is kept for the session.
+/// Until that is settled, callers' commands wait in the command task, so nothing is queued on
+/// a protocol stack that is about to be replaced.
+struct Negotiation {
+    asked: Protocol,
+    fallback: Option<Box<dyn FnOnce() -> AnyLink + Send>>,
+    settled: watch::Sender<bool>,
+}
+
+impl Negotiation {
+    fn fixed(asked: Protocol) -> Negotiation {
+        Negotiation {
+            asked,
+            fallback: None,
+            settled: watch::channel(true).0,
+        }
+    }
+
+    fn auto(fallback: Box<dyn FnOnce() -> AnyLink + Send>) -> Negotiation {
+        Negotiation {
+            asked: Protocol::Auto,
+            fallback: Some(fallback),
+            settled: watch::channel(false).0,
+        }
+    }
+}
+
+/// Seconds `auto` waits for the answer to its MQTT 5 CONNECT before trying 3.1.1: a CONNACK
+/// on a LAN or over TLS across a continent comes well within it.
+const AUTO_PROBE_TIMEOUT_S: u64 = 1;
+
+/// Failures of a first MQTT 5 CONNECT that mean "this broker has no MQTT 5", with the words
+/// for the status bar.
+fn refuses_v5(e: &ConnError, probing: bool) -> Option<&'static str> {
+    match e.kind {
+        ConnErrorKind::UnsupportedProtocol => Some("broker has no MQTT 5"),
+        ConnErrorKind::ClosedByBroker | ConnErrorKind::Protocol => {
+            Some("broker has no MQTT 5 (it closed the MQTT 5 connection)")
+        }
+        ConnErrorKind::Timeout if probing => Some("no answer to MQTT 5 within 1 s; using 3.1.1"),
+        _ => None,
+    }
+}
+
+fn start(
+    link: AnyLink,
+    negotiation: Negotiation,
     tracker: Arc<Mutex<Tracker>>,
     events: Arc<EventQueue>,
     cmd_rx: mpsc::Receiver<Command>,
 ) {
     let (stop_tx, stop_rx) = watch::channel(false);
-    let requests = Arc::new(link.requests());
+    let requests = Arc::new(SharedRequests::new(link.requests()));
     tokio::spawn(command_task(
         cmd_rx,
         requests.clone(),
         tracker.clone(),
         events.clone(),
         stop_tx,
+        negotiation.settled.subscribe(),
     ));
-    tokio::spawn(poll_task(link, requests, tracker, events, stop_rx));
+    tokio::spawn(poll_task(
+        link,
+        requests,
+        tracker,
+        events,
+        stop_rx,
+        negotiation,
+    ));
 }
 
 fn lock(tracker: &Mutex<Tracker>) -> MutexGuard<'_, Tracker> {
@@ -160,56 +226,99 @@ async fn command_task<R: Requests>(
     tracker: Arc<Mutex<Tracker>>,
     events: Arc<EventQueue>,
     stop: watch::Sender<bool>,
+    mut settled: watch::Receiver<bool>,
 ) {
-    while let Some(command) = rx.recv().await {
+    // Commands that arrive before the protocol is settled, in order.
+    let mut held: Vec<Command> = Vec::new();
+    loop {
+        let unsettled = !*settled.borrow();
+        let command = tokio::select! {
+            c = rx.recv() => c,
+            changed = settled.changed(), if unsettled => {
+                if changed.is_err() {
+                    break; // the poll task is gone
+                }
+                if *settled.borrow() {
+                    for c in held.drain(..) {
+                        apply_command(c, &*requests, &tracker, &events);
+                    }
+                }
+                continue;
+            }
+        };
         match command {
-            Command::Publish(req) => {
-                let mut t = lock(&tracker);
-                match requests.try_publish(&req) {
-                    Ok(()) => t.queued_publish(req.id),
-                    Err(why) => {
-                        drop(t);
-                        events.push(MqttEvent::Publish {
-                            id: req.id,
-                            outcome: PublishOutcome::Failed(why),
-                        });
-                    }
-                }
-            }
-            Command::Subscribe(subs) => {
-                let mut t = lock(&tracker);
-                match requests.try_subscribe(&subs) {
-                    Ok(()) => t.queued_subscribe(subs, true),
-                    Err(why) => {
-                        // Remembered anyway: the next CONNACK subscribes again.
-                        t.remember(&subs);
-                        tracing::warn!("subscribe not queued: {why}");
-                    }
-                }
-            }
-            Command::Unsubscribe(filters) => {
-                let mut t = lock(&tracker);
-                for f in filters {
-                    if requests.try_unsubscribe(&f).is_ok() {
-                        t.queued_unsubscribe(f);
-                    }
-                }
-            }
-            Command::Disconnect => break,
+            None | Some(Command::Disconnect) => break,
+            Some(c) if !*settled.borrow() => held.push(c),
+            Some(c) => apply_command(c, &*requests, &tracker, &events),
         }
     }
     // Disconnect asked for, or every handle dropped.
+    for c in held {
+        if let Command::Publish(req) = c {
+            events.push(MqttEvent::Publish {
+                id: req.id,
+                outcome: PublishOutcome::Failed("stopped before the broker was reached".into()),
+            });
+        }
+    }
     let _ = requests.try_disconnect();
     let _ = stop.send(true);
 }
 
-async fn poll_task<L: Link>(
-    mut link: L,
-    requests: Arc<L::Requests>,
+fn apply_command<R: Requests>(
+    command: Command,
+    requests: &R,
+    tracker: &Mutex<Tracker>,
+    events: &EventQueue,
+) {
+    match command {
+        Command::Publish(req) => {
+            let mut t = lock(tracker);
+            match requests.try_publish(&req) {
+                Ok(()) => t.queued_publish(req.id),
+                Err(why) => {
+                    drop(t);
+                    events.push(MqttEvent::Publish {
+                        id: req.id,
+                        outcome: PublishOutcome::Failed(why),
+                    });
+                }
+            }
+        }
+        Command::Subscribe(subs) => {
+            let mut t = lock(tracker);
+            match requests.try_subscribe(&subs) {
+                Ok(()) => t.queued_subscribe(subs, true),
+                Err(why) => {
+                    // Remembered anyway: the next CONNACK subscribes again.
+                    t.remember(&subs);
+                    tracing::warn!("subscribe not queued: {why}");
+                }
+            }
+        }
+        Command::Unsubscribe(filters) => {
+            let mut t = lock(tracker);
+            for f in filters {
+                if requests.try_unsubscribe(&f).is_ok() {
+                    t.queued_unsubscribe(f);
+                }
+            }
+        }
+        Command::Disconnect => {}
+    }
+}
+
+async fn poll_task(
+    mut link: AnyLink,
+    requests: Arc<SharedRequests>,
     tracker: Arc<Mutex<Tracker>>,
     events: Arc<EventQueue>,
     mut stop: watch::Receiver<bool>,
+    mut negotiation: Negotiation,
 ) {
+    // Why the protocol is not the one asked for, told with the first CONNACK.
+    let mut note: Option<String> = None;
+    let mut negotiated = false;
     let mut backoff = BACKOFF_FIRST;
     let mut attempt: u32 = 1;
     let mut connected = false;
@@ -261,6 +370,18 @@ async fn poll_task<L: Link>(
                     }
                 }
                 drop(t);
+                if !negotiated {
+                    negotiated = true;
+                    let protocol = match &link {
+                        AnyLink::V4(_) => Protocol::V311,
+                        AnyLink::V5(_) => Protocol::V5,
+                    };
+                    events.push(MqttEvent::Negotiated {
+                        protocol,
+                        note: note.take(),
+                    });
+                    negotiation.settled.send_replace(true);
+                }
                 events.push(MqttEvent::State(ConnState::Connected { session_present }));
             }
             Ok(Wire::Message(m)) => {
@@ -325,7 +446,27 @@ async fn poll_task<L: Link>(
                 if stopping.is_some() {
                     break;
                 }
-                let error = final_error.take().unwrap_or(error);
+                let mut error = final_error.take().unwrap_or(error);
+                let probing = negotiation.fallback.is_some();
+                if let Some(why) = refuses_v5(&error, probing).filter(|_| !ever_connected) {
+                    if let Some(fallback) = negotiation.fallback.take() {
+                        tracing::info!("MQTT 5 refused ({error}); connecting again with 3.1.1");
+                        link = fallback();
+                        requests.replace(link.requests());
+                        note = Some(why.into());
+                        events.push(MqttEvent::State(ConnState::Connecting { attempt }));
+                        continue;
+                    }
+                    if negotiation.asked == Protocol::V5 {
+                        error = ConnError::new(
+                            ConnErrorKind::UnsupportedProtocol,
+                            format!(
+                                "{}: the broker may not support MQTT 5 (try --protocol 3 or auto)",
+                                error.words
+                            ),
+                        );
+                    }
+                }
                 tracing::info!(
                     "connection attempt {attempt} failed: {error}; retrying in {backoff:?}"
                 );

@@ -35,6 +35,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             };
             spans.push(Span::styled(format!("{dot} {words} "), color));
             spans.push(Span::raw(format!("{} {}", clean(&c.url), c.protocol)));
+            if let Some(note) = &app.protocol_note {
+                spans.push(Span::styled(format!(" · {}", clean(note)), theme().warn));
+            }
             if c.insecure {
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled("TLS verification off", theme().alarm));

@@ -8,9 +8,10 @@ use super::link_v4::V4Link;
 use super::link_v5::V5Link;
 use super::types::{ConnError, PublishRequest, QoS};
 
+/// Boxed: each stack's event loop is over a kilobyte, and the link moves when swapped.
 pub enum AnyLink {
-    V4(V4Link),
-    V5(V5Link),
+    V4(Box<V4Link>),
+    V5(Box<V5Link>),
 }
 
 #[derive(Clone)]

@@ -116,11 +116,11 @@ pub fn spawn(
     let cap = options.request_capacity;
     let (link, negotiation) = match settings.protocol {
         Protocol::V311 => (
-            AnyLink::V4(link_v4::build(settings, tls, cap)),
+            AnyLink::V4(Box::new(link_v4::build(settings, tls, cap))),
             Negotiation::fixed(Protocol::V311),
         ),
         Protocol::V5 => (
-            AnyLink::V5(link_v5::build(settings, tls, cap)),
+            AnyLink::V5(Box::new(link_v5::build(settings, tls, cap))),
             Negotiation::fixed(Protocol::V5),
         ),
         Protocol::Auto => {
@@ -130,8 +130,8 @@ pub fn spawn(
             let mut probe = settings.clone();
             probe.connect_timeout_s = probe.connect_timeout_s.min(AUTO_PROBE_TIMEOUT_S);
             (
-                AnyLink::V5(link_v5::build(&probe, tls, cap)),
-                Negotiation::auto(Box::new(move || AnyLink::V4(link_v4::build(&s, t, cap)))),
+                AnyLink::V5(Box::new(link_v5::build(&probe, tls, cap))),
+                Negotiation::auto(Box::new(move || AnyLink::V4(Box::new(link_v4::build(&s, t, cap))))),
             )
         }
     };

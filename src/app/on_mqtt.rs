@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use super::effect::{Draft, JobKind, JobResult, Queued};
 use super::tree::root_of;
 use super::{App, SubState, SubStatus};
-use crate::mqtt::{ConnState, Message, MqttEvent, PublishOutcome, QoS};
+use crate::mqtt::{ConnState, Message, MqttEvent, QoS};
 
 impl App {
     /// One MQTT event from the worker.
@@ -26,7 +26,7 @@ impl App {
             MqttEvent::State(state) => self.on_state(state, now),
             MqttEvent::Publish { id, outcome } => {
                 if let Some(pos) = self.pending_publishes.iter().position(|(p, _)| *p == id) {
-                    let failed = matches!(outcome, PublishOutcome::Failed(_));
+                    let failed = outcome.is_failure();
                     self.compose.status = Some((outcome.to_string(), failed));
                     if outcome.is_final() {
                         self.pending_publishes.remove(pos);

@@ -56,6 +56,8 @@ pub(crate) fn check_state(settings: &ConnectionSettings, state: &ConnState) -> R
             );
             Ok(())
         }
+        // Stopped for good: a failure retrying cannot fix.
+        ConnState::Disconnected { error: Some(e) } => Err(connection_failure(settings, e)),
         _ => Ok(()),
     }
 }

@@ -63,6 +63,18 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
                                 settings.url
                             )));
                         }
+                        PublishOutcome::Unknown(why) => {
+                            return Err(runtime(format!(
+                                "{}: publish outcome unknown: {why}",
+                                settings.url
+                            )));
+                        }
+                        PublishOutcome::Downgraded => {
+                            eprintln!(
+                                "mqscope: acknowledged at QoS 1: the broker downgraded this QoS 2 publish"
+                            );
+                            return Ok(());
+                        }
                         o if o.is_final() => return Ok(()),
                         _ => {}
                     },

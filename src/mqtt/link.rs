@@ -44,6 +44,8 @@ pub enum Wire {
     /// The broker sent DISCONNECT (MQTT 5) with a reason.
     ServerDisconnect {
         reason: String,
+        /// 0x8E: another client connected with our client id.
+        taken_over: bool,
     },
     Other,
 }
@@ -82,6 +84,8 @@ pub trait Link: Send + 'static {
 
     /// Called right after `poll` failed: takes rumqttc's pending requests aside.
     fn park(&mut self) -> Parked;
+    /// Drops the parked publish (or its PUBREL) with this packet id: it was given up.
+    fn forget(&mut self, pkid: u16);
     /// Called on CONNACK: puts parked requests back. Without a session, in-flight publishes are
     /// queued again as new ones (rumqttc would silently drop them).
     fn restore(&mut self, session_present: bool) -> Restored;

@@ -71,6 +71,13 @@ impl Link for AnyLink {
         }
     }
 
+    fn forget(&mut self, pkid: u16) {
+        match self {
+            AnyLink::V4(l) => l.forget(pkid),
+            AnyLink::V5(l) => l.forget(pkid),
+        }
+    }
+
     fn restore(&mut self, session_present: bool) -> Restored {
         match self {
             AnyLink::V4(l) => l.restore(session_present),

@@ -171,6 +171,14 @@ impl Link for V4Link {
         parked
     }
 
+    fn forget(&mut self, pkid: u16) {
+        self.parked.retain(|r| match r {
+            Request::Publish(p) => p.pkid != pkid,
+            Request::PubRel(r) => r.pkid != pkid,
+            _ => true,
+        });
+    }
+
     fn restore(&mut self, session_present: bool) -> Restored {
         let mut restored = Restored::default();
         for req in self.parked.drain(..) {
@@ -184,6 +192,13 @@ impl Link for V4Link {
                     self.eventloop.pending.push_back(Request::Publish(p));
                 }
                 Request::PubRel(rel) if !session_present => restored.released.push(rel.pkid),
+                // Sent again on a session the broker kept: MQTT requires DUP=1.
+                Request::Publish(mut p) => {
+                    if p.pkid != 0 {
+                        p.dup = true;
+                    }
+                    self.eventloop.pending.push_back(Request::Publish(p));
+                }
                 other => self.eventloop.pending.push_back(other),
             }
         }

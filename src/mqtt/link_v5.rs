@@ -152,6 +152,10 @@ fn convert(event: Event) -> Wire {
         Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck { pkid: a.pkid },
         Event::Incoming(Packet::Disconnect(d)) => Wire::ServerDisconnect {
             reason: words(&d.reason_code),
+            taken_over: matches!(
+                d.reason_code,
+                rumqttc::v5::mqttbytes::v5::DisconnectReasonCode::SessionTakenOver
+            ),
         },
         Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid },
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
@@ -229,6 +233,14 @@ impl Link for V5Link {
         parked
     }
 
+    fn forget(&mut self, pkid: u16) {
+        self.parked.retain(|r| match r {
+            Request::Publish(p) => p.pkid != pkid,
+            Request::PubRel(r) => r.pkid != pkid,
+            _ => true,
+        });
+    }
+
     fn restore(&mut self, session_present: bool) -> Restored {
         let mut restored = Restored::default();
         for req in self.parked.drain(..) {
@@ -242,6 +254,13 @@ impl Link for V5Link {
                     self.eventloop.pending.push_back(Request::Publish(p));
                 }
                 Request::PubRel(rel) if !session_present => restored.released.push(rel.pkid),
+                // Sent again on a session the broker kept: MQTT requires DUP=1.
+                Request::Publish(mut p) => {
+                    if p.pkid != 0 {
+                        p.dup = true;
+                    }
+                    self.eventloop.pending.push_back(Request::Publish(p));
+                }
                 other => self.eventloop.pending.push_back(other),
             }
         }

@@ -14,6 +14,7 @@ use super::types::{MqttEvent, PublishId, PublishOutcome, QoS, SubscribeResult};
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     id: PublishId,
+    qos: QoS,
 }
 
 #[derive(Debug, Clone)]
@@ -70,8 +71,19 @@ impl Tracker {
     }
 
     /// A publish was handed to rumqttc's queue.
-    pub fn queued_publish(&mut self, id: PublishId) {
-        self.unnumbered.push_back(Pending { id });
+    pub fn queued_publish(&mut self, id: PublishId, qos: QoS) {
+        self.unnumbered.push_back(Pending { id, qos });
+    }
+
+    /// Which of our publishes packet `pkid` is, while it awaits its ack.
+    pub fn in_flight(&self, pkid: u16) -> Option<(PublishId, QoS)> {
+        self.in_flight.get(&pkid).map(|p| (p.id, p.qos))
+    }
+
+    /// Stops tracking publish `pkid` and reports it failed with `why` (it leaves the outbox).
+    pub fn give_up(&mut self, pkid: u16, why: String) -> Option<MqttEvent> {
+        let p = self.in_flight.remove(&pkid)?;
+        Some(publish_event(p.id, PublishOutcome::Failed(why)))
     }
 
     /// A subscribe request was handed to rumqttc's queue.
@@ -107,6 +119,8 @@ impl Tracker {
         Some(publish_event(
             p.id,
             match error {
+                // A QoS 2 publish answered with PUBACK (RabbitMQ): the broker took it at QoS 1.
+                None if p.qos == QoS::ExactlyOnce => PublishOutcome::Downgraded,
                 None => PublishOutcome::Acknowledged,
                 Some(e) => PublishOutcome::Failed(e),
             },
@@ -191,10 +205,14 @@ impl Tracker {
         }
         events.reverse();
         for pkid in &restored.released {
-            // The broker had sent PUBREC: it owns the message; the new session cannot finish the
-            // handshake, so this is as complete as it will get.
+            // The broker had sent PUBREC, then the session was lost before PUBCOMP: a broker
+            // that discards the session (mosquitto does) discards the message with it, and
+            // nothing on the new connection can tell. Not "completed": unknown.
             if let Some(p) = self.in_flight.remove(pkid) {
-                events.push(publish_event(p.id, PublishOutcome::Completed));
+                events.push(publish_event(
+                    p.id,
+                    PublishOutcome::Unknown("the broker dropped the session after PUBREC".into()),
+                ));
             }
         }
         events
@@ -225,9 +243,9 @@ mod tests {
     #[test]
     fn acks_reach_their_publish() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1));
-        t.queued_publish(PublishId(2));
-        t.queued_publish(PublishId(3));
+        t.queued_publish(PublishId(1), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(3), QoS::AtLeastOnce);
         assert_eq!(
             outcome(t.on_out_publish(0)),
             Some((1, PublishOutcome::Sent))
@@ -252,9 +270,9 @@ mod tests {
     #[test]
     fn lost_session_requeues_in_order() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1));
-        t.queued_publish(PublishId(2));
-        t.queued_publish(PublishId(3));
+        t.queued_publish(PublishId(1), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(3), QoS::AtLeastOnce);
         t.on_out_publish(1);
         t.on_out_publish(2);
         // id 3 is still unnumbered (parked by rumqttc with pkid 0)

@@ -97,6 +97,10 @@ pub enum PublishOutcome {
     Received,
     /// QoS 2: PUBCOMP received.
     Completed,
+    /// QoS 2 answered with PUBACK: the broker took it at QoS 1.
+    Downgraded,
+    /// Neither known delivered nor known lost (a failure for the caller).
+    Unknown(String),
     /// The connection dropped before the acknowledgement; it is being sent again.
     Resending,
     /// The broker refused it, or it could not be queued.
@@ -110,8 +114,15 @@ impl PublishOutcome {
             PublishOutcome::Sent
                 | PublishOutcome::Acknowledged
                 | PublishOutcome::Completed
+                | PublishOutcome::Downgraded
+                | PublishOutcome::Unknown(_)
                 | PublishOutcome::Failed(_)
         )
+    }
+
+    /// Final and not known to have reached the broker.
+    pub fn is_failure(&self) -> bool {
+        matches!(self, PublishOutcome::Failed(_) | PublishOutcome::Unknown(_))
     }
 }
 
@@ -122,6 +133,10 @@ impl fmt::Display for PublishOutcome {
             PublishOutcome::Acknowledged => write!(f, "acknowledged (PUBACK)"),
             PublishOutcome::Received => write!(f, "received by broker (PUBREC)"),
             PublishOutcome::Completed => write!(f, "completed (PUBCOMP)"),
+            PublishOutcome::Downgraded => {
+                write!(f, "acknowledged at QoS 1 (the broker downgraded it)")
+            }
+            PublishOutcome::Unknown(why) => write!(f, "outcome unknown: {why}"),
             PublishOutcome::Resending => write!(f, "connection lost; sending again"),
             PublishOutcome::Failed(why) => write!(f, "failed: {why}"),
         }
@@ -150,6 +165,8 @@ pub enum ConnErrorKind {
     UnsupportedProtocol,
     /// CONNACK refused for another reason (server busy, unavailable, quota).
     Refused,
+    /// Another client connected with our client id.
+    SessionTakenOver,
 }
 
 impl ConnErrorKind {

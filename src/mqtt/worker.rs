@@ -23,9 +23,20 @@ use super::types::{
     PublishRequest, QoS,
 };
 
-/// Backoff between connection attempts: 0.5 s doubling to 30 s, reset after a good connection.
+/// Backoff between connection attempts: 0.5 s doubling to 30 s. It starts again at 0.5 s only
+/// after a connection that stayed up `STABLE` or carried traffic: a broker that accepts and
+/// then hangs up (garbage, a session taken over, a publish it refuses) must not be hammered
+/// twice a second forever.
 const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
+const STABLE: Duration = Duration::from_secs(10);
+/// A connection lost this soon after one of our publishes was written is blamed on it; after
+/// `STRIKES` such losses in a row the publish fails instead of being sent again.
+const LOST_AFTER_SEND: Duration = Duration::from_secs(2);
+const STRIKES: u32 = 3;
+/// A close this soon after CONNACK, twice running, on 3.1.1 (which has no DISCONNECT reason):
+/// most likely another client with our client id.
+const QUICK_CLOSE: Duration = Duration::from_secs(1);
 /// How long a DISCONNECT may take to be written before the worker stops anyway.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
 /// How long to let a flow build up once we have read everything there was. A reader that keeps
@@ -131,11 +142,20 @@ pub fn spawn(
             probe.connect_timeout_s = probe.connect_timeout_s.min(AUTO_PROBE_TIMEOUT_S);
             (
                 AnyLink::V5(Box::new(link_v5::build(&probe, tls, cap))),
-                Negotiation::auto(Box::new(move || AnyLink::V4(Box::new(link_v4::build(&s, t, cap))))),
+                Negotiation::auto(Box::new(move || {
+                    AnyLink::V4(Box::new(link_v4::build(&s, t, cap)))
+                })),
             )
         }
     };
-    start(link, negotiation, tracker, events.clone(), cmd_rx);
+    start(
+        link,
+        negotiation,
+        tracker,
+        events.clone(),
+        cmd_rx,
+        settings.client_id.clone(),
+    );
     Ok(MqttHandle {
         commands: cmd_tx,
         events,
@@ -195,6 +215,7 @@ fn start(
     tracker: Arc<Mutex<Tracker>>,
     events: Arc<EventQueue>,
     cmd_rx: mpsc::Receiver<Command>,
+    client_id: String,
 ) {
     let (stop_tx, stop_rx) = watch::channel(false);
     let requests = Arc::new(SharedRequests::new(link.requests()));
@@ -213,6 +234,7 @@ fn start(
         events,
         stop_rx,
         negotiation,
+        client_id,
     ));
 }
 
@@ -275,7 +297,7 @@ fn apply_command<R: Requests>(
         Command::Publish(req) => {
             let mut t = lock(tracker);
             match requests.try_publish(&req) {
-                Ok(()) => t.queued_publish(req.id),
+                Ok(()) => t.queued_publish(req.id, req.qos),
                 Err(why) => {
                     drop(t);
                     events.push(MqttEvent::Publish {
@@ -315,7 +337,17 @@ async fn poll_task(
     events: Arc<EventQueue>,
     mut stop: watch::Receiver<bool>,
     mut negotiation: Negotiation,
+    client_id: String,
 ) {
+    // When the current connection's CONNACK came, and whether it carried traffic.
+    let mut up_since: Option<Instant> = None;
+    let mut traffic = false;
+    // Our last publish written on this connection, and how often a loss followed each one.
+    let mut last_out: Option<(u16, Instant)> = None;
+    let mut strikes: std::collections::HashMap<PublishId, u32> = Default::default();
+    let mut quick_closes = 0u32;
+    // A failure retrying cannot fix: the worker stops with it.
+    let mut stopped_with: Option<ConnError> = None;
     // Why the protocol is not the one asked for, told with the first CONNACK.
     let mut note: Option<String> = None;
     let mut negotiated = false;
@@ -356,7 +388,9 @@ async fn poll_task(
             Ok(Wire::ConnAck { session_present }) => {
                 connected = true;
                 ever_connected = true;
-                backoff = BACKOFF_FIRST;
+                up_since = Some(Instant::now());
+                traffic = false;
+                last_out = None;
                 let mut t = lock(&tracker);
                 let restored = link.restore(session_present);
                 for ev in t.on_restored(&restored) {
@@ -385,27 +419,34 @@ async fn poll_task(
                 events.push(MqttEvent::State(ConnState::Connected { session_present }));
             }
             Ok(Wire::Message(m)) => {
+                traffic = true;
                 events.push(MqttEvent::Message(m));
                 if waited && stopping.is_none() {
                     tokio::time::sleep(READ_COALESCE).await;
                 }
             }
             Ok(Wire::OutPublish { pkid }) => {
+                if pkid != 0 {
+                    last_out = Some((pkid, Instant::now()));
+                }
                 if let Some(ev) = lock(&tracker).on_out_publish(pkid) {
                     events.push(ev);
                 }
             }
             Ok(Wire::PubAck { pkid, error }) => {
+                traffic = true;
                 if let Some(ev) = lock(&tracker).on_puback(pkid, error) {
                     events.push(ev);
                 }
             }
             Ok(Wire::PubRec { pkid, error }) => {
+                traffic = true;
                 if let Some(ev) = lock(&tracker).on_pubrec(pkid, error) {
                     events.push(ev);
                 }
             }
             Ok(Wire::PubComp { pkid, error }) => {
+                traffic = true;
                 if let Some(ev) = lock(&tracker).on_pubcomp(pkid, error) {
                     events.push(ev);
                 }
@@ -428,25 +469,77 @@ async fn poll_task(
                     break;
                 }
             }
-            Ok(Wire::ServerDisconnect { reason }) => {
+            Ok(Wire::ServerDisconnect { reason, taken_over }) => {
                 tracing::info!("broker sent DISCONNECT: {reason}");
-                final_error = Some(super::types::ConnError::new(
-                    super::types::ConnErrorKind::ClosedByBroker,
-                    format!("disconnected by the broker: {reason}"),
-                ));
+                final_error = Some(if taken_over {
+                    ConnError::new(
+                        ConnErrorKind::SessionTakenOver,
+                        format!("another client is using client id {client_id}"),
+                    )
+                } else {
+                    ConnError::new(
+                        ConnErrorKind::ClosedByBroker,
+                        format!("disconnected by the broker: {reason}"),
+                    )
+                });
             }
             Ok(Wire::Other) => {}
             Err(error) => {
                 connected = false;
+                let lasted = up_since.take().map(|t| t.elapsed());
+                // Whether the loss followed one of our publishes (then it is not a takeover).
+                let mut blamed = false;
                 {
                     let mut t = lock(&tracker);
                     let parked = link.park();
                     t.on_lost(&parked);
+                    // The same publish written, then the connection lost, again and again: the
+                    // broker refuses it by hanging up (NATS on QoS 2). Give it up, in words.
+                    if let Some((pkid, at)) = last_out.take()
+                        && at.elapsed() <= LOST_AFTER_SEND
+                        && let Some((id, qos)) = t.in_flight(pkid)
+                    {
+                        blamed = true;
+                        let n = strikes.entry(id).or_default();
+                        *n += 1;
+                        if *n >= STRIKES {
+                            let why = format!(
+                                "the broker closed the connection each time this QoS {} publish \
+                                 was sent ({STRIKES} times); it may not support QoS {}",
+                                qos.as_u8(),
+                                qos.as_u8()
+                            );
+                            if let Some(ev) = t.give_up(pkid, why) {
+                                events.push(ev);
+                            }
+                            link.forget(pkid);
+                            strikes.remove(&id);
+                        }
+                    }
                 }
                 if stopping.is_some() {
                     break;
                 }
                 let mut error = final_error.take().unwrap_or(error);
+                if lasted.is_some_and(|d| d >= STABLE) || traffic {
+                    backoff = BACKOFF_FIRST;
+                }
+                // 3.1.1 has no "session taken over": a close right after CONNACK, twice in a
+                // row, most likely is one.
+                let quick = lasted.is_some_and(|d| d < QUICK_CLOSE)
+                    && error.kind == ConnErrorKind::ClosedByBroker
+                    && !traffic
+                    && !blamed;
+                quick_closes = if quick { quick_closes + 1 } else { 0 };
+                if quick_closes >= 2 && matches!(link, AnyLink::V4(_)) {
+                    error = ConnError::new(
+                        ConnErrorKind::SessionTakenOver,
+                        format!(
+                            "the broker closes the connection right after accepting it: another \
+                             client is probably using client id {client_id}"
+                        ),
+                    );
+                }
                 let probing = negotiation.fallback.is_some();
                 if let Some(why) = refuses_v5(&error, probing).filter(|_| !ever_connected) {
                     if let Some(fallback) = negotiation.fallback.take() {
@@ -467,6 +560,11 @@ async fn poll_task(
                         );
                     }
                 }
+                if !error.kind.retry_can_help() {
+                    tracing::info!("connection attempt {attempt} failed: {error}; not retrying");
+                    stopped_with = Some(error);
+                    break;
+                }
                 tracing::info!(
                     "connection attempt {attempt} failed: {error}; retrying in {backoff:?}"
                 );
@@ -485,10 +583,15 @@ async fn poll_task(
             }
         }
     }
-    for ev in lock(&tracker).fail_all("the connection was closed before the broker acknowledged it")
-    {
+    let why = match &stopped_with {
+        Some(e) => format!("not sent: {e}"),
+        None => "the connection was closed before the broker acknowledged it".into(),
+    };
+    for ev in lock(&tracker).fail_all(&why) {
         events.push(ev);
     }
-    events.push(MqttEvent::State(ConnState::Disconnected { error: None }));
+    events.push(MqttEvent::State(ConnState::Disconnected {
+        error: stopped_with,
+    }));
     events.close();
 }

@@ -19,6 +19,10 @@ pub struct Cli {
     /// Subscribe to this filter (repeatable); default: the profile's subscriptions, else '#'
     #[arg(short = 't', long = "topic", value_name = "FILTER")]
     pub filters: Vec<String>,
+    /// QoS of the -t subscriptions (and of '#' when none is given): default 2, so every message
+    /// shows at the QoS it was published with
+    #[arg(short = 'q', long = "qos", value_name = "QOS", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: Option<u8>,
     /// Start the embedded broker with simulated devices and connect to it
     #[arg(long, conflicts_with_all = ["broker", "profile"])]
     pub demo: bool,

@@ -17,15 +17,21 @@ use crate::tui::run::run;
 use crate::tui::session::{Resolver, Session};
 use crate::tui::terminal;
 
-/// The subscriptions a session starts with: `-t` filters, else the profile's, else '#'.
-pub fn subscriptions(filters: &[String], settings: &ConnectionSettings) -> Vec<(String, QoS)> {
+/// The QoS the explorer subscribes with unless told otherwise: 2, so a message shows at the QoS
+/// it was published with (a subscription's QoS caps what the broker delivers).
+pub const EXPLORER_QOS: QoS = QoS::ExactlyOnce;
+
+/// The subscriptions a session starts with: `-t` filters (at `-q`), else the profile's, else
+/// '#' (at `-q`).
+pub fn subscriptions(
+    filters: &[String],
+    qos: QoS,
+    settings: &ConnectionSettings,
+) -> Vec<(String, QoS)> {
     if !filters.is_empty() {
-        filters
-            .iter()
-            .map(|f| (f.clone(), QoS::AtMostOnce))
-            .collect()
+        filters.iter().map(|f| (f.clone(), qos)).collect()
     } else if settings.subscriptions.is_empty() {
-        vec![("#".to_string(), QoS::AtMostOnce)]
+        vec![("#".to_string(), qos)]
     } else {
         settings.subscriptions.clone()
     }
@@ -49,9 +55,18 @@ pub fn resolve(
     filters: &[String],
     profile: &Profile,
 ) -> Result<ConnectionSettings, String> {
+    resolve_at(conn, filters, EXPLORER_QOS, profile)
+}
+
+fn resolve_at(
+    conn: &ConnArgs,
+    filters: &[String],
+    qos: QoS,
+    profile: &Profile,
+) -> Result<ConnectionSettings, String> {
     profile.check_files().map_err(|e| e.to_string())?;
     let mut settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
-    settings.subscriptions = subscriptions(filters, &settings);
+    settings.subscriptions = subscriptions(filters, qos, &settings);
     Ok(settings)
 }
 
@@ -81,6 +96,8 @@ fn p_name(profiles: &[Profile], i: usize) -> String {
 pub struct ExplorerArgs {
     pub conn: ConnArgs,
     pub filters: Vec<String>,
+    /// `-q`: the QoS of `-t` filters.
+    pub qos: Option<u8>,
     pub demo: bool,
     pub history_budget_mib: Option<u32>,
     pub history_per_topic: Option<u32>,
@@ -109,6 +126,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let ExplorerArgs {
         conn,
         filters,
+        qos,
         demo,
         history_budget_mib,
         history_per_topic,
@@ -116,6 +134,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     for f in &filters {
         validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
     }
+    let qos = qos.and_then(QoS::from_u8).unwrap_or(EXPLORER_QOS);
     let file = load_config(&conn)?;
     let mut profiles = file.profiles.clone();
     let mut initial = Vec::new();
@@ -186,10 +205,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
                 .and_then(|mut r| r.take_if(|(name, _)| *name == p.name));
             match pre {
                 Some((_, mut settings)) => {
-                    settings.subscriptions = subscriptions(&filters, &settings);
+                    settings.subscriptions = subscriptions(&filters, qos, &settings);
                     Ok(settings)
                 }
-                None => resolve(&conn, &filters, p),
+                None => resolve_at(&conn, &filters, qos, p),
             }
         })
     };

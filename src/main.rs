@@ -51,6 +51,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             mqscope::explore::run_explorer(mqscope::explore::ExplorerArgs {
                 conn: cli.conn,
                 filters: cli.filters,
+                qos: cli.qos,
                 demo: cli.demo,
                 history_budget_mib: cli.history_budget,
                 history_per_topic: cli.history_per_topic,

@@ -141,6 +141,15 @@ impl App {
                 self.popups
                     .push(Popup::Picker(PickerPopup { selected: current }));
             }
+            Action::Reconnect => {
+                let down = self
+                    .conn
+                    .as_ref()
+                    .is_some_and(|c| !matches!(c.state, crate::mqtt::ConnState::Connected { .. }));
+                if let Some(c) = self.conn.as_ref().filter(|_| down) {
+                    return vec![Effect::Connect(c.name.clone())];
+                }
+            }
             // Popup actions reach the popup's own handler, never here.
             Action::Confirm | Action::Close | Action::DeleteBack | Action::ClearInput => {}
         }

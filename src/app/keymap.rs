@@ -75,6 +75,7 @@ pub enum Action {
     Older,
     Newer,
     SwitchProfile,
+    Reconnect,
     /// Popups: Enter.
     Confirm,
     /// Popups: Esc.
@@ -138,6 +139,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('<'), NONE), (Char('<'), SHIFT), (Char(','), NONE)], Ctx::Panes, Action::Older, "older message of this topic"),
     bind(&[(Char('>'), NONE), (Char('>'), SHIFT), (Char('.'), NONE)], Ctx::Panes, Action::Newer, "newer message of this topic"),
     bind(&[(Char('P'), SHIFT), (Char('P'), NONE)], Ctx::Panes, Action::SwitchProfile, "switch profile"),
+    bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),
     bind(&[(Char('*'), NONE), (Char('*'), SHIFT)], Ctx::Tree, Action::ExpandAll, "expand everything below"),

@@ -91,6 +91,9 @@ pub struct App {
     /// A one-line notice for the status bar (warnings, errors not tied to a pane).
     pub notice: Option<String>,
     pub quit: bool,
+    /// When the current connection's CONNACK came (subscriptions unanswered long after it
+    /// mean a broker that accepts and then stays silent).
+    pub connected_at: Option<Instant>,
     /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
     pub protocol_note: Option<String>,
     /// Draw in colour (false under NO_COLOR: focus and selection by reverse video and bold).
@@ -120,6 +123,7 @@ impl App {
             quit: false,
             colour: true,
             protocol_note: None,
+            connected_at: None,
             pending_publishes: Vec::new(),
         }
     }
@@ -133,6 +137,7 @@ impl App {
         self.detail = DetailView::default();
         self.subscriptions.clear();
         self.protocol_note = None;
+        self.connected_at = None;
         self.pending_publishes.clear();
         self.dropped = 0;
     }
@@ -151,6 +156,23 @@ impl App {
     /// The tree's rows, top to bottom.
     pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
         self.tree.rows(&self.store, self.now)
+    }
+
+    /// Subscriptions still without a SUBACK this long after CONNACK are shown as unanswered.
+    pub const SUBACK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// How many subscriptions the broker has not answered although it should have by now.
+    pub fn unanswered_subscriptions(&self) -> usize {
+        let late = self
+            .connected_at
+            .is_some_and(|t| self.now.saturating_duration_since(t) >= Self::SUBACK_PATIENCE);
+        if !late {
+            return 0;
+        }
+        self.subscriptions
+            .iter()
+            .filter(|s| s.status == SubStatus::Pending)
+            .count()
     }
 
     /// The popup on top, if any.

@@ -95,8 +95,13 @@ impl App {
                 conn.retry_at = Some(now + *after);
                 conn.last_error = Some(error.words.clone());
             }
+            ConnState::Disconnected { error: Some(e) } => {
+                conn.retry_at = None;
+                conn.last_error = Some(e.words.clone());
+            }
             ConnState::Connected { .. } => {
                 conn.retry_at = None;
+                self.connected_at = Some(now);
                 // Every (re)connection subscribes again; SUBACKs will say how it went.
                 for s in &mut self.subscriptions {
                     s.status = SubStatus::Pending;

@@ -16,7 +16,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     match &app.conn {
         None => spans.push(Span::styled("○ not connected", theme().dim)),
         Some(c) => {
+            let unanswered = app.unanswered_subscriptions();
             let (dot, words, color) = match &c.state {
+                // CONNACK came but SUBACK did not: not the same as a working connection.
+                ConnState::Connected { .. } if unanswered > 0 => (
+                    "◐",
+                    "connected, but the broker has not answered SUBSCRIBE".to_string(),
+                    theme().warn,
+                ),
                 ConnState::Connected { .. } => ("●", "connected".to_string(), theme().ok),
                 ConnState::Connecting { attempt } if *attempt <= 1 => {
                     ("◌", "connecting".to_string(), theme().warn)
@@ -31,6 +38,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                         .unwrap_or(0);
                     ("○", format!("reconnecting in {left} s"), theme().error)
                 }
+                ConnState::Disconnected { error: Some(_) } => {
+                    ("○", "stopped, r reconnects".to_string(), theme().error)
+                }
                 ConnState::Disconnected { .. } => ("○", "disconnected".to_string(), theme().error),
             };
             spans.push(Span::styled(format!("{dot} {words} "), color));
@@ -42,11 +52,25 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled("TLS verification off", theme().alarm));
             }
-            if !matches!(c.state, ConnState::Connected { .. })
+            // The last error stays in view while the connection is not working, and also while
+            // it is up but the broker stays silent (a keep-alive timeout is the evidence).
+            if (!matches!(c.state, ConnState::Connected { .. }) || unanswered > 0)
                 && let Some(e) = &c.last_error
             {
                 spans.push(Span::styled(format!(" ({})", clean(e)), theme().error));
             }
+        }
+    }
+    if !app.subscriptions.is_empty() {
+        spans.push(sep());
+        let n = app.subscriptions.len();
+        let subs = format!("{n} sub{}", if n == 1 { "" } else { "s" });
+        match app.unanswered_subscriptions() {
+            0 => spans.push(Span::raw(subs)),
+            k => spans.push(Span::styled(
+                format!("{subs} ({k} not acknowledged)"),
+                theme().warn,
+            )),
         }
     }
     spans.push(sep());

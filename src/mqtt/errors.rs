@@ -127,7 +127,14 @@ pub(crate) fn describe_v5(e: &rumqttc::v5::ConnectionError) -> ConnError {
             reason_code,
             reason_string,
         }) => ConnError::new(
-            K::ClosedByBroker,
+            if matches!(
+                reason_code,
+                rumqttc::v5::mqttbytes::v5::DisconnectReasonCode::SessionTakenOver
+            ) {
+                K::SessionTakenOver
+            } else {
+                K::ClosedByBroker
+            },
             match reason_string {
                 Some(r) => format!("disconnected by the broker: {} ({r})", words(reason_code)),
                 None => format!("disconnected by the broker: {}", words(reason_code)),

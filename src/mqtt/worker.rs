@@ -521,6 +521,9 @@ async fn poll_task(
                     break;
                 }
                 let mut error = final_error.take().unwrap_or(error);
+                if error.kind == ConnErrorKind::SessionTakenOver {
+                    error.words = format!("another client is using client id {client_id}");
+                }
                 if lasted.is_some_and(|d| d >= STABLE) || traffic {
                     backoff = BACKOFF_FIRST;
                 }

@@ -1,0 +1,217 @@
+//! Faults a real broker will not make on cue, from a small fake broker: every outcome mqscope
+//! reports must be one the packets prove, and nothing retries in a storm.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::client::{self, Client};
+use common::fake::{Fake, Script};
+use common::{mqscope, run, stderr};
+use mqscope::mqtt::{ConnErrorKind, ConnState, MqttEvent, Protocol, PublishOutcome, QoS};
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn reconnect_after(e: &MqttEvent) -> Option<(Duration, String)> {
+    match e {
+        MqttEvent::State(ConnState::Reconnecting { after, error, .. }) => {
+            Some((*after, error.words.clone()))
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_that_accepts_then_sends_garbage_gets_a_growing_backoff() {
+    let fake = Fake::start(Script::Garbage).await;
+    let mut c = Client::start(&client::settings(&fake.url(), Protocol::V311));
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        waits.push(c.wait_for("a reconnect", reconnect_after).await.0);
+    }
+    assert_eq!(
+        waits,
+        [
+            Duration::from_millis(500),
+            Duration::from_secs(1),
+            Duration::from_secs(2)
+        ],
+        "the backoff grows although every attempt got a CONNACK"
+    );
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connack_then_silence_is_not_a_working_connection() {
+    let fake = Fake::start(Script::Silent).await;
+    let mut s = client::settings(&fake.url(), Protocol::V311);
+    s.keep_alive = Duration::from_secs(1);
+    s.subscriptions = vec![("a/#".into(), QoS::AtLeastOnce)];
+    let mut c = Client::start(&s);
+    c.connected().await;
+    let (_, error) = c.wait_for("the keep-alive timeout", reconnect_after).await;
+    assert!(error.contains("no answer to ping"), "{error}");
+
+    // What the explorer makes of it: connected, the subscription unanswered, the error kept.
+    let start = Instant::now();
+    let mut app = mqscope::app::App::new(Vec::new(), Default::default(), start);
+    app.set_connection(mqscope::app::ConnInfo {
+        name: "fake".into(),
+        url: fake.url(),
+        protocol: Protocol::V311,
+        insecure: false,
+        state: ConnState::Connecting { attempt: 1 },
+        retry_at: None,
+        last_error: None,
+    });
+    app.set_subscriptions(&s.subscriptions);
+    let err = mqscope::mqtt::ConnError::new(ConnErrorKind::Timeout, error.clone());
+    app.on_mqtt(
+        MqttEvent::State(ConnState::Reconnecting {
+            after: Duration::from_millis(500),
+            error: err,
+            never_connected: false,
+        }),
+        start,
+    );
+    app.on_mqtt(
+        MqttEvent::State(ConnState::Connected {
+            session_present: false,
+        }),
+        start,
+    );
+    app.now = start + Duration::from_secs(6);
+    assert_eq!(app.unanswered_subscriptions(), 1);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 10)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+    let status: String = (0..200)
+        .map(|x| term.backend().buffer()[(x, 9)].symbol().to_string())
+        .collect();
+    assert!(status.contains("has not answered SUBSCRIBE"), "{status}");
+    assert!(status.contains("no answer to ping"), "{status}");
+    assert!(status.contains("1 not acknowledged"), "{status}");
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_lost_after_pubrec_is_outcome_unknown_and_pub_exits_1() {
+    let fake = Fake::start(Script::CutAfterPubrec).await;
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = mqscope(home.path());
+    cmd.args([
+        "pub",
+        "-b",
+        &fake.url(),
+        "--protocol",
+        "3",
+        "-t",
+        "t",
+        "-m",
+        "x",
+        "-q",
+        "2",
+    ]);
+    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("outcome unknown") && err.contains("after PUBREC"),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn puback_for_a_qos2_publish_is_reported_as_a_downgrade() {
+    let fake = Fake::start(Script::PubackForQos2).await;
+    let mut c = Client::start(&client::settings(&fake.url(), Protocol::V311));
+    c.connected().await;
+    let id = c.publish("t", "x", QoS::ExactlyOnce, false);
+    assert_eq!(c.outcome(id).await, PublishOutcome::Downgraded);
+    assert_eq!(
+        PublishOutcome::Downgraded.to_string(),
+        "acknowledged at QoS 1 (the broker downgraded it)"
+    );
+    c.stop().await;
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = mqscope(home.path());
+    cmd.args([
+        "pub",
+        "-b",
+        &fake.url(),
+        "--protocol",
+        "3",
+        "-t",
+        "t",
+        "-m",
+        "x",
+        "-q",
+        "2",
+    ]);
+    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("downgraded"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publish_sent_again_on_a_kept_session_carries_dup() {
+    let fake = Fake::start(Script::DropFirstPublish).await;
+    let mut s = client::settings(&fake.url(), Protocol::V311);
+    s.clean_session = false;
+    s.client_id = "dup-test".into();
+    let mut c = Client::start(&s);
+    c.connected().await;
+    let id = c.publish("t", "x", QoS::AtLeastOnce, false);
+    assert_eq!(c.outcome(id).await, PublishOutcome::Acknowledged);
+    let seen = fake.seen.lock().unwrap().clone();
+    let publishes: Vec<(usize, bool)> = seen
+        .iter()
+        .enumerate()
+        .flat_map(|(conn, packets)| {
+            packets
+                .iter()
+                .filter_map(move |p| p.publish(false).map(|(_, dup, _)| (conn, dup)))
+        })
+        .collect();
+    assert_eq!(
+        publishes,
+        [(0, false), (1, true)],
+        "sent, then re-sent with DUP=1"
+    );
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_taken_over_is_named() {
+    let fake = Fake::start(Script::TakeOver).await;
+    let mut s = client::settings(&fake.url(), Protocol::V5);
+    s.client_id = "twin".into();
+    let mut c = Client::start(&s);
+    let (_, error) = c.wait_for("the takeover", reconnect_after).await;
+    assert_eq!(error, "another client is using client id twin");
+    c.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_retrying_cannot_fix_stops_the_retries() {
+    for protocol in [Protocol::V311, Protocol::V5] {
+        let fake = Fake::start(Script::NotAuthorized).await;
+        let mut c = Client::start(&client::settings(&fake.url(), protocol));
+        let error = c
+            .wait_for("the worker to stop", |e| match e {
+                MqttEvent::State(ConnState::Disconnected { error: Some(e) }) => Some(e.clone()),
+                MqttEvent::State(ConnState::Reconnecting { .. }) => {
+                    panic!("retried a refusal: {e:?}")
+                }
+                _ => None,
+            })
+            .await;
+        assert_eq!(error.kind, ConnErrorKind::NotAuthorized, "{protocol}");
+        assert!(error.words.contains("not authorized"));
+        assert_eq!(fake.connections(), 1, "one attempt, no retry");
+        c.stop().await;
+    }
+}

@@ -562,6 +562,16 @@ async fn poll_task(
                             ),
                         );
                     }
+                } else if !ever_connected
+                    && negotiation.asked == Protocol::V5
+                    && error.kind == ConnErrorKind::Timeout
+                {
+                    // No answer could be a slow network too: said, but retried.
+                    error.words = format!(
+                        "{}: no answer to the MQTT 5 CONNECT; the broker may not support MQTT 5 \
+                         (try --protocol 3 or auto)",
+                        error.words
+                    );
                 }
                 if !error.kind.retry_can_help() {
                     tracing::info!("connection attempt {attempt} failed: {error}; not retrying");

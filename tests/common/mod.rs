@@ -2,6 +2,7 @@
 //! certificates made at test time, the real binary, and a library client that awaits events.
 #![allow(dead_code)]
 
+pub mod brokers;
 pub mod certs;
 pub mod client;
 pub mod fake;

@@ -226,3 +226,36 @@ fn sigterm_restores_the_terminal() {
     t.wait_for("EXIT=0");
     assert!(!t.alternate_screen_on());
 }
+
+/// The explorer subscribes at QoS 2 by default, so the log shows every message at the QoS it
+/// was published with (at QoS 0 all three would show as q0).
+#[test]
+fn messages_show_at_the_qos_they_were_published_with() {
+    if !have_mosquitto("tmux_qos") || !have_tmux("tmux_qos") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), &format!("-b {}", m.url()));
+    t.wait_for("● connected");
+    for (qos, word) in [("0", "zero"), ("1", "one"), ("2", "two")] {
+        let status = Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
+            .args(["-t", &format!("qos/{word}"), "-m", word, "-q", qos])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let screen = t.wait_for("qos/two");
+    for (q, word) in [("q0", "zero"), ("q1", "one"), ("q2", "two")] {
+        let topic = format!("qos/{word}");
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.contains(&topic) && l.contains(&format!(" {q} "))),
+            "{topic} shown as {q}:\n{screen}"
+        );
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}

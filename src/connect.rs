@@ -118,6 +118,10 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
     )?;
     let mut settings = p.settings();
     settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
+    if settings.tls.insecure {
+        // The TUI says it in red in the status bar; headless commands say it here.
+        tracing::warn!("TLS certificate verification is off for {}", settings.url);
+    }
     // What rumqttc itself would panic on (keep-alive, inflight) is the settings' own check.
     settings.validate().map_err(|e| usage(e.to_string()))?;
     Ok(settings)

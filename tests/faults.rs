@@ -215,3 +215,57 @@ async fn a_refusal_retrying_cannot_fix_stops_the_retries() {
         c.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_small_words_sub_d_the_tls_hint_and_insecure() {
+    let home = tempfile::tempdir().unwrap();
+    // mqtt:// to something that hangs up at once (a TLS port does): the hint.
+    let hangs_up = Fake::start(Script::HangUp).await;
+    let mut cmd = mqscope(home.path());
+    cmd.args(["pub", "-b", &hangs_up.url(), "-t", "t", "-m", "x"]);
+    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is this a TLS port? try mqtts://"),
+        "{}",
+        stderr(&out)
+    );
+
+    // sub -d speaks words, not Rust debug text; -W counts from the subscription.
+    let fake = Fake::start(Script::PubackForQos2).await;
+    let mut cmd = mqscope(home.path());
+    cmd.args(["sub", "-b", &fake.url(), "-t", "a/#", "-d", "-W", "1"]);
+    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
+        .await
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains(": connected"), "{err}");
+    assert!(err.contains("speaking v"), "{err}");
+    assert!(
+        !err.contains("Connected {") && !err.contains("attempt:"),
+        "{err}"
+    );
+
+    // --insecure is said on stderr.
+    let mut cmd = mqscope(home.path());
+    cmd.args([
+        "pub",
+        "-b",
+        &format!("mqtts://127.0.0.1:{}", hangs_up.port),
+        "--insecure",
+        "-t",
+        "t",
+        "-m",
+        "x",
+    ]);
+    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
+        .await
+        .unwrap();
+    assert!(
+        stderr(&out).contains("TLS certificate verification is off"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -13,6 +13,16 @@ pub(crate) fn connection_failure(settings: &ConnectionSettings, error: &str) -> 
     runtime(format!("{}: {error}", settings.url))
 }
 
+/// `--insecure` (or `tls.insecure` in the profile) gets a word on stderr: nothing is verified.
+pub(crate) fn warn_insecure(settings: &ConnectionSettings) {
+    if settings.tls.insecure {
+        eprintln!(
+            "mqscope: warning: TLS certificate verification is off ({}): anyone on the path can read and change this connection",
+            settings.url
+        );
+    }
+}
+
 /// The validated subscriptions a headless command asked for.
 pub(crate) fn subscriptions(
     args: &crate::cli::SubscriptionArgs,

@@ -45,6 +45,7 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
             settings.max_packet_size
         )));
     }
+    super::warn_insecure(&settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
     let id = handle
         .publish(args.topic.clone(), payload, qos, args.retain, None)

@@ -27,9 +27,11 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     }
     let mut settings = headless_settings(&args.conn)?;
     settings.subscriptions = subscriptions;
+    super::warn_insecure(&settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
     let idle = args.idle_timeout.map(Duration::from_secs_f64);
-    let mut deadline = idle.map(|d| Instant::now() + d);
+    // -W counts from the subscription, not from the start: connecting is not idleness.
+    let mut deadline: Option<Instant> = None;
     let mut received: u64 = 0;
     let mut batch = Vec::new();
     let stdout = io::stdout();
@@ -53,7 +55,12 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             match event {
                 MqttEvent::State(state) => {
                     if args.debug {
-                        eprintln!("mqscope: {}: {state:?}", settings.url);
+                        eprintln!("mqscope: {}: {state}", settings.url);
+                    }
+                    if matches!(state, crate::mqtt::ConnState::Connected { .. })
+                        && deadline.is_none()
+                    {
+                        deadline = idle.map(|d| Instant::now() + d);
                     }
                     if let Err(f) = check_state(&settings, &state) {
                         break 'outer Err(f);
@@ -96,6 +103,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                         break 'outer Ok(Stop::Done);
                     }
                 }
+                MqttEvent::Negotiated { protocol, note } if args.debug => match note {
+                    Some(n) => eprintln!("mqscope: {}: speaking {protocol}: {n}", settings.url),
+                    None => eprintln!("mqscope: {}: speaking {protocol}", settings.url),
+                },
                 MqttEvent::Dropped(n) => {
                     eprintln!("mqscope: {n} messages dropped: output too slow");
                 }

@@ -24,7 +24,9 @@ pub enum TlsSetupError {
     NoCertificate { path: String },
     #[error("{path} holds no PEM private key")]
     NoKey { path: String },
-    #[error("no system root certificates found; give a ca_file")]
+    #[error(
+        "no system root certificates found; give the CA file (--ca FILE, or tls.ca_file in the profile)"
+    )]
     NoSystemRoots,
     #[error("TLS setup: {0}")]
     Rustls(#[from] rustls::Error),

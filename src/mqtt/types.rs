@@ -212,6 +212,29 @@ impl std::ops::Deref for ConnError {
     }
 }
 
+/// Where the connection stands, in words for people (`sub -d`, logs).
+impl fmt::Display for ConnState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnState::Connecting { attempt: 1 } => f.write_str("connecting"),
+            ConnState::Connecting { attempt } => write!(f, "connecting (attempt {attempt})"),
+            ConnState::Connected {
+                session_present: true,
+            } => f.write_str("connected (the broker kept our session)"),
+            ConnState::Connected { .. } => f.write_str("connected"),
+            ConnState::Reconnecting { after, error, .. } => write!(
+                f,
+                "connection failed ({error}); trying again in {:.1} s",
+                after.as_secs_f64()
+            ),
+            ConnState::Disconnected { error: Some(e) } => {
+                write!(f, "stopped: {e} (retrying cannot fix this)")
+            }
+            ConnState::Disconnected { error: None } => f.write_str("disconnected"),
+        }
+    }
+}
+
 /// Where the connection stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnState {

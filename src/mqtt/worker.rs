@@ -148,6 +148,8 @@ pub fn spawn(
             )
         }
     };
+    let mut negotiation = negotiation;
+    negotiation.plain_tcp = !settings.url.scheme.is_tls() && !settings.url.scheme.is_websocket();
     start(
         link,
         negotiation,
@@ -169,6 +171,8 @@ pub fn spawn(
 /// Until that is settled, callers' commands wait in the command task, so nothing is queued on
 /// a protocol stack that is about to be replaced.
 struct Negotiation {
+    /// Plain TCP (mqtt://): a TLS listener on the other end resets or closes at once.
+    plain_tcp: bool,
     asked: Protocol,
     fallback: Option<Box<dyn FnOnce() -> AnyLink + Send>>,
     settled: watch::Sender<bool>,
@@ -177,6 +181,7 @@ struct Negotiation {
 impl Negotiation {
     fn fixed(asked: Protocol) -> Negotiation {
         Negotiation {
+            plain_tcp: false,
             asked,
             fallback: None,
             settled: watch::channel(true).0,
@@ -185,6 +190,7 @@ impl Negotiation {
 
     fn auto(fallback: Box<dyn FnOnce() -> AnyLink + Send>) -> Negotiation {
         Negotiation {
+            plain_tcp: false,
             asked: Protocol::Auto,
             fallback: Some(fallback),
             settled: watch::channel(false).0,
@@ -572,6 +578,17 @@ async fn poll_task(
                          (try --protocol 3 or auto)",
                         error.words
                     );
+                }
+                if !ever_connected
+                    && negotiation.plain_tcp
+                    && negotiation.fallback.is_none()
+                    && matches!(
+                        error.kind,
+                        ConnErrorKind::ClosedByBroker | ConnErrorKind::Protocol
+                    )
+                    && !error.words.contains("mqtts://")
+                {
+                    error.words.push_str(" (is this a TLS port? try mqtts://)");
                 }
                 if !error.kind.retry_can_help() {
                     tracing::info!("connection attempt {attempt} failed: {error}; not retrying");

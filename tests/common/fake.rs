@@ -53,6 +53,8 @@ pub enum Script {
     TakeOver,
     /// CONNACK refusing: not authorized (3.1.1 code 5, MQTT 5 reason 0x87).
     NotAuthorized,
+    /// Hang up on CONNECT, as a TLS listener does to plain MQTT.
+    HangUp,
 }
 
 pub struct Fake {
@@ -141,6 +143,9 @@ async fn serve(
     let Some(connect) = read_packet(&mut s).await else {
         return;
     };
+    if script == Script::HangUp {
+        return;
+    }
     // Protocol level: after the 2-byte name length and "MQTT".
     let v5 = connect.body.get(6) == Some(&5);
     log.lock().unwrap()[index].push(connect);

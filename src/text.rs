@@ -54,6 +54,12 @@ fn escape(s: &str, multiline: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A wall-clock time of day, local, to the second ("12:01:03").
+pub fn clock(t: std::time::SystemTime) -> String {
+    let local: chrono::DateTime<chrono::Local> = t.into();
+    local.format("%H:%M:%S").to_string()
+}
+
 /// One line of untrusted text: every control character (newlines included) made visible.
 pub fn clean(s: &str) -> Cow<'_, str> {
     escape(s, false)

@@ -37,6 +37,8 @@ struct Seen {
     status: Option<String>,
     topics: u32,
     connected: bool,
+    /// Our publishes in the log (filed once the broker took them).
+    ours: usize,
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,6 +64,7 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
             let _ = seen_tx.send(Seen {
                 status: app.compose.status.as_ref().map(|s| s.0.clone()),
                 topics: app.store.tree.topic_count(),
+                ours: app.store.log.iter_from(0).filter(|e| e.outgoing()).count(),
                 connected: matches!(
                     app.conn.as_ref().map(|c| &c.state),
                     Some(mqscope::mqtt::ConnState::Connected { .. })
@@ -82,6 +85,7 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
             }
             tx.send(key(KeyCode::Enter)).unwrap(); // on to the payload
             let mut retained = false;
+            let mut sent = 0;
             for qos in [0u8, 1, 2] {
                 for retain in [false, true] {
                     let payload = format!("q{qos} r{retain}");
@@ -105,11 +109,20 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
                     };
                     tokio::time::timeout(
                         WAIT,
-                        seen_rx.wait_for(|s| s.status.as_deref() == Some(want)),
+                        // "12:01:03 acknowledged (PUBACK)": the outcome says when it came.
+                        seen_rx
+                            .wait_for(|s| s.status.as_deref().is_some_and(|t| t.ends_with(want))),
                     )
                     .await
                     .unwrap_or_else(|_| panic!("outcome '{want}' shown"))
                     .unwrap();
+                    // Filed in the log once its outcome came (the status above may still be
+                    // the previous message's, which reads the same).
+                    sent += 1;
+                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.ours == sent))
+                        .await
+                        .unwrap_or_else(|_| panic!("publish {sent} filed"))
+                        .unwrap();
                     let got = watcher
                         .wait_for("the published message", |e| match e {
                             MqttEvent::Message(m) if m.topic == topic => Some(m.clone()),

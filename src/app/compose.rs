@@ -53,6 +53,9 @@ pub struct Compose {
     pub properties: Option<Box<Properties>>,
     /// The last outcome or validation problem, and whether it is an error.
     pub status: Option<(String, bool)>,
+    /// `status` is the outcome of the last publish: cleared once the fields change, so it
+    /// never describes a message that is no longer the one in the form.
+    outcome_shown: bool,
 }
 
 impl Default for Compose {
@@ -70,6 +73,21 @@ impl Compose {
             retain: false,
             properties: None,
             status: None,
+            outcome_shown: false,
+        }
+    }
+
+    /// The outcome of the last publish, with the time it happened.
+    pub fn set_outcome(&mut self, text: String, failed: bool, at: std::time::SystemTime) {
+        self.status = Some((format!("{} {text}", crate::text::clock(at)), failed));
+        self.outcome_shown = true;
+    }
+
+    /// The form changed: an outcome shown for the previous message goes.
+    fn changed(&mut self) {
+        if self.outcome_shown {
+            self.status = None;
+            self.outcome_shown = false;
         }
     }
 
@@ -83,6 +101,7 @@ impl Compose {
 
     pub fn set_topic(&mut self, topic: &str) {
         self.topic.set(topic);
+        self.outcome_shown = false;
         self.status = self.topic_problem().map(|p| (p, true));
     }
 
@@ -100,9 +119,13 @@ impl Compose {
             Field::Topic if key.code == KeyCode::Enter => return Some(Field::Payload),
             Field::Topic => {
                 self.topic.input(key);
+                self.outcome_shown = false;
                 self.status = self.topic_problem().map(|p| (p, true));
             }
-            Field::Payload => self.payload.input(key),
+            Field::Payload => {
+                self.payload.input(key);
+                self.changed();
+            }
             Field::Qos | Field::Retain => {}
         }
         None
@@ -112,15 +135,28 @@ impl Compose {
         match field {
             Field::Topic => {
                 self.topic.paste(text);
+                self.outcome_shown = false;
                 self.status = self.topic_problem().map(|p| (p, true));
             }
-            Field::Payload => self.payload.paste(text),
+            Field::Payload => {
+                self.payload.paste(text);
+                self.changed();
+            }
             Field::Qos | Field::Retain => {}
         }
     }
 
     pub fn set_qos(&mut self, n: u8) {
-        self.qos = QoS::from_u8(n.min(2)).unwrap_or_default();
+        let qos = QoS::from_u8(n.min(2)).unwrap_or_default();
+        if qos != self.qos {
+            self.changed();
+        }
+        self.qos = qos;
+    }
+
+    pub fn toggle_retain(&mut self) {
+        self.retain = !self.retain;
+        self.changed();
     }
 
     pub fn qos_step(&mut self, up: bool) {
@@ -139,6 +175,7 @@ impl Compose {
             return None;
         }
         self.status = Some(("sending…".into(), false));
+        self.outcome_shown = false;
         Some(Draft {
             topic: self.topic_text(),
             payload: Bytes::from(self.payload_text().into_bytes()),

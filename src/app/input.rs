@@ -109,7 +109,7 @@ impl App {
             Action::Qos(n) => self.compose.set_qos(n),
             Action::QosLeft => self.compose.qos_step(false),
             Action::QosRight => self.compose.qos_step(true),
-            Action::ToggleRetain => self.compose.retain = !self.compose.retain,
+            Action::ToggleRetain => self.compose.toggle_retain(),
             Action::Publish => return self.publish(),
             Action::ToggleFollow => {
                 self.log.selected = None;
@@ -270,7 +270,7 @@ impl App {
                     self.set_focus(Focus::Compose(Field::Qos));
                 } else if areas.compose_retain.contains(at) {
                     self.set_focus(Focus::Compose(Field::Retain));
-                    self.compose.retain = !self.compose.retain;
+                    self.compose.toggle_retain();
                 } else if areas.compose_payload.contains(at) {
                     self.set_focus(Focus::Compose(Field::Payload));
                 }

@@ -17,6 +17,7 @@ pub mod layout;
 pub mod log;
 mod log_index;
 mod on_mqtt;
+pub mod outbox;
 pub mod popup;
 pub mod tree;
 
@@ -26,7 +27,7 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 use crate::config::Profile;
-use crate::mqtt::{ConnState, Protocol, PublishId, QoS};
+use crate::mqtt::{ConnState, Protocol, QoS};
 use crate::store::{Limits, NodeId, Store};
 
 pub use compose::{Compose, Field};
@@ -98,8 +99,8 @@ pub struct App {
     pub protocol_note: Option<String>,
     /// Draw in colour (false under NO_COLOR: focus and selection by reverse video and bold).
     pub colour: bool,
-    /// Our publishes waiting for an outcome, with the topic they went to.
-    pub pending_publishes: Vec<(PublishId, String)>,
+    /// Our publishes the broker has not taken yet (pending), or refused (failed).
+    pub outbox: outbox::Outbox,
 }
 
 impl App {
@@ -124,7 +125,7 @@ impl App {
             colour: true,
             protocol_note: None,
             connected_at: None,
-            pending_publishes: Vec::new(),
+            outbox: outbox::Outbox::default(),
         }
     }
 
@@ -138,7 +139,7 @@ impl App {
         self.subscriptions.clear();
         self.protocol_note = None;
         self.connected_at = None;
-        self.pending_publishes.clear();
+        self.outbox.clear();
         self.dropped = 0;
     }
 }

@@ -25,11 +25,12 @@ impl App {
             }
             MqttEvent::State(state) => self.on_state(state, now),
             MqttEvent::Publish { id, outcome } => {
-                if let Some(pos) = self.pending_publishes.iter().position(|(p, _)| *p == id) {
+                if self.outbox.is_ours(id) {
                     let failed = outcome.is_failure();
-                    self.compose.status = Some((outcome.to_string(), failed));
-                    if outcome.is_final() {
-                        self.pending_publishes.remove(pos);
+                    self.compose
+                        .set_outcome(outcome.to_string(), failed, SystemTime::now());
+                    if let Some(row) = self.outbox.on_outcome(id, &outcome) {
+                        self.file_our_publish(row, now);
                     }
                 }
             }
@@ -112,26 +113,29 @@ impl App {
         conn.state = state;
     }
 
-    /// Called when an `Effect::Publish` was queued (or not) by the worker, at `received`
-    /// (the wall clock, passed in like `now`).
-    pub fn published(&mut self, draft: &Draft, result: Queued, received: SystemTime) {
+    /// Called when an `Effect::Publish` was queued (or not) by the worker, at `queued` (the
+    /// wall clock, passed in like `now`).
+    pub fn published(&mut self, draft: &Draft, result: Queued, queued: SystemTime) {
         match result {
-            Ok(id) => {
-                self.pending_publishes.push((id, draft.topic.clone()));
-                let msg = Message {
-                    topic: draft.topic.clone(),
-                    payload: draft.payload.clone(),
-                    qos: draft.qos,
-                    retain: draft.retain,
-                    dup: false,
-                    received,
-                    properties: draft.properties.clone(),
-                };
-                self.store.ingest(msg, true, self.now);
-                self.refresh_log_index();
-            }
+            Ok(id) => self.outbox.queued(id, draft.clone(), queued),
             Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
         }
+    }
+
+    /// A publish the broker took: into the log and the tree, at the time it was sent.
+    fn file_our_publish(&mut self, row: super::outbox::OutRow, now: Instant) {
+        let d = row.draft;
+        let msg = Message {
+            topic: d.topic,
+            payload: d.payload,
+            qos: d.qos,
+            retain: d.retain,
+            dup: false,
+            received: row.queued,
+            properties: d.properties,
+        };
+        self.store.ingest(msg, true, now);
+        self.refresh_log_index();
     }
 
     /// A job's result, delivered only when it answers the newest request of its kind.

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{pane_block, selected_style};
+use crate::app::outbox::{OutRow, OutState};
 use crate::app::{App, Focus};
 use crate::text::{clean, pad, payload_preview, thousands};
 
@@ -41,7 +42,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let (rows, selected) = app.log_window(inner.height as usize);
+    // Our publishes the broker has not taken (or refused), below the newest while following.
+    let outbox = if app.log.selected.is_none() && app.log.paused_at.is_none() {
+        outbox_rows(app, inner.height as usize / 2)
+    } else {
+        Vec::new()
+    };
+    let (rows, selected) = app.log_window(inner.height as usize - outbox.len());
     let w = inner.width as usize;
     // As wide as the longest visible topic, up to 60% of what the time and flags leave.
     let longest = rows
@@ -85,5 +92,53 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             line
         })
         .collect();
+    let mut lines = lines;
+    for r in outbox {
+        let (mark, words, style) = match &r.state {
+            OutState::Pending(w) => ("◌", w.as_str(), theme().warn),
+            OutState::Failed(w) => ("✗", w.as_str(), theme().error),
+        };
+        let head = format!("{} {mark} ", time_of(r.queued));
+        let topic = pad(&clean(&r.draft.topic), topic_w);
+        let flags = format!(
+            " q{}{} ",
+            r.draft.qos.as_u8(),
+            if r.draft.retain { " R" } else { "  " }
+        );
+        let state = format!("[{}] ", clean(words));
+        let used = crate::text::width(&head) + topic_w + flags.len() + crate::text::width(&state);
+        lines.push(Line::from(vec![
+            Span::styled(head, style),
+            Span::styled(topic, theme().accent),
+            Span::styled(flags, theme().dim),
+            Span::styled(state, style),
+            Span::raw(payload_preview(&r.draft.payload, w.saturating_sub(used))),
+        ]));
+    }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The newest outbox rows the log's filter and scope let through, oldest first.
+fn outbox_rows(app: &App, max: usize) -> Vec<&OutRow> {
+    let scope = app
+        .log
+        .subtree
+        .then_some(app.tree.selected)
+        .flatten()
+        .map(|n| app.store.tree.path(n));
+    let mut rows: Vec<&OutRow> = app
+        .outbox
+        .rows
+        .iter()
+        .rev()
+        .filter(|r| app.log.filter.matches(&r.draft.topic))
+        .filter(|r| {
+            scope
+                .as_ref()
+                .is_none_or(|p| r.draft.topic == *p || r.draft.topic.starts_with(&format!("{p}/")))
+        })
+        .take(max)
+        .collect();
+    rows.reverse();
+    rows
 }

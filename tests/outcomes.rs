@@ -1,0 +1,121 @@
+//! Our own publishes are shown with their outcome as it arrives, and only a publish the broker
+//! took reaches the tree: a failed one creates no topic. The compose outcome says when it
+//! happened and goes once the form changes.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use mqscope::app::compose::Draft;
+use mqscope::app::{App, ConnInfo};
+use mqscope::mqtt::{ConnState, MqttEvent, Protocol, PublishId, PublishOutcome, QoS};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app() -> App {
+    let mut app = App::new(Vec::new(), Default::default(), Instant::now());
+    app.set_connection(ConnInfo {
+        name: "t".into(),
+        url: "mqtt://127.0.0.1:1883".into(),
+        protocol: Protocol::V5,
+        insecure: false,
+        state: ConnState::Connected {
+            session_present: false,
+        },
+        retry_at: None,
+        last_error: None,
+    });
+    app
+}
+
+fn draft(topic: &str) -> Draft {
+    Draft {
+        topic: topic.into(),
+        payload: Bytes::from_static(b"on"),
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        properties: None,
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    (0..40)
+        .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+fn outcome(app: &mut App, id: u64, outcome: PublishOutcome) {
+    let now = app.now;
+    app.on_mqtt(
+        MqttEvent::Publish {
+            id: PublishId(id),
+            outcome,
+        },
+        now,
+    );
+}
+
+#[test]
+fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
+    let mut app = app();
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
+    app.published(&draft("lamp/denied"), Ok(PublishId(1)), at);
+    assert!(
+        app.store.tree.find("lamp/denied").is_none(),
+        "pending: not on the broker yet"
+    );
+    assert!(
+        screen(&app).contains("[sending…]"),
+        "shown as pending in the log"
+    );
+
+    outcome(&mut app, 1, PublishOutcome::Failed("not authorized".into()));
+    assert!(
+        app.store.tree.find("lamp/denied").is_none(),
+        "failed: no tree topic"
+    );
+    assert_eq!(app.store.tree.topic_count(), 0);
+    let s = screen(&app);
+    assert!(
+        s.contains("✗") && s.contains("[failed: not authorized]"),
+        "{s}"
+    );
+    assert!(s.contains("failed: not authorized"), "compose says so: {s}");
+
+    app.published(&draft("lamp/ok"), Ok(PublishId(2)), at);
+    outcome(&mut app, 2, PublishOutcome::Acknowledged);
+    let node = app
+        .store
+        .tree
+        .find("lamp/ok")
+        .expect("acknowledged: a topic");
+    let last = app.store.last(node).expect("in the log");
+    assert!(last.outgoing());
+    assert_eq!(last.received(), at, "at the time it was sent");
+    assert_eq!(
+        app.outbox.rows.len(),
+        1,
+        "only the failed one is left in the outbox"
+    );
+}
+
+#[test]
+fn the_compose_outcome_has_a_time_and_goes_when_the_form_changes() {
+    let mut app = app();
+    app.published(&draft("a"), Ok(PublishId(7)), SystemTime::now());
+    outcome(&mut app, 7, PublishOutcome::Acknowledged);
+    let (text, failed) = app.compose.status.clone().expect("an outcome");
+    assert!(!failed);
+    let (time, words) = text.split_once(' ').unwrap();
+    assert_eq!(time.len(), 8, "HH:MM:SS first: {text}");
+    assert_eq!(words, "acknowledged (PUBACK)");
+    // Focus the payload and type: the outcome was for the previous message.
+    let now = app.now;
+    for code in [KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::Char('x')] {
+        app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+    }
+    assert_eq!(app.compose.status, None);
+}

@@ -140,6 +140,12 @@ pub struct SubArgs {
     /// Report connection state and subscription results on stderr
     #[arg(short = 'd', long)]
     pub debug: bool,
+    /// Payloads as received, even on a terminal (default: raw into a pipe, escaped on a terminal)
+    #[arg(long, conflicts_with = "escape")]
+    pub raw: bool,
+    /// Payloads with control characters made visible, even into a pipe
+    #[arg(long)]
+    pub escape: bool,
 }
 
 #[derive(Debug, Args)]

@@ -48,7 +48,12 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
             .filter(|_| conn.broker.is_none()),
     };
     if let Some(url) = &conn.broker {
-        let url = BrokerUrl::parse(url).map_err(|e| usage(format!("--broker '{url}': {e}")))?;
+        let url = BrokerUrl::parse(url).map_err(|e| {
+            usage(format!(
+                "--broker '{}': {e}",
+                crate::mqtt::url::redacted(url)
+            ))
+        })?;
         profile = Some(match profile {
             Some(mut p) => {
                 p.broker = url;

@@ -35,7 +35,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("mqscope: {f}");
+            // Errors quote file contents, URLs and what the broker said: one escaped line, so
+            // nothing from outside reaches the terminal raw.
+            eprintln!("mqscope: {}", mqscope::text::clean(&f.to_string()));
             ExitCode::from(f.exit_code() as u8)
         }
     }

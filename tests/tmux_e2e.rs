@@ -259,3 +259,56 @@ fn messages_show_at_the_qos_they_were_published_with() {
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
 }
+
+/// `sub -v` on a terminal: a topic carrying an OSC title sequence and a newline can neither
+/// retitle the terminal nor forge an output line; payloads are escaped there too.
+#[test]
+fn sub_output_on_a_terminal_carries_no_raw_escapes() {
+    if !have_tmux("tmux_sub_escapes") {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let broker = rt
+        .block_on(mqscope::broker::EmbeddedBroker::start(0, None))
+        .expect("broker");
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(
+        home.path(),
+        &format!("sub -b {} -t 'evil/#' -v -C 1", broker.mqtt_url()),
+    );
+    let title_before = t.tmux(&["display-message", "-p", "#{pane_title}"]);
+    // Retained, so the subscriber gets it whenever its subscription lands.
+    rt.block_on(async {
+        let mut c = common::client::Client::start(&common::client::settings(
+            &broker.mqtt_url(),
+            mqscope::mqtt::Protocol::V5,
+        ));
+        c.connected().await;
+        let topic = "evil/\u{1b}]0;pwned\u{7}/x\nFORGED line";
+        let id = c.publish(
+            topic,
+            "pay\u{1b}[2Jload",
+            mqscope::mqtt::QoS::AtLeastOnce,
+            true,
+        );
+        c.outcome(id).await;
+        c.stop().await;
+    });
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(
+        screen.contains("␛]0;pwned␇"),
+        "the escape is shown, not obeyed: {screen}"
+    );
+    assert!(
+        !screen.lines().any(|l| l.starts_with("FORGED")),
+        "no forged line: {screen}"
+    );
+    assert!(
+        screen.contains("pay␛[2Jload"),
+        "payload escaped on a terminal: {screen}"
+    );
+    let title_after = t.tmux(&["display-message", "-p", "#{pane_title}"]);
+    assert_eq!(title_before, title_after, "the terminal was not retitled");
+    rt.block_on(broker.stop());
+}

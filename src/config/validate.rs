@@ -94,7 +94,11 @@ pub(super) fn validate_profile(
     let broker = BrokerUrl::parse(raw.broker.get_ref()).map_err(|e| {
         loc.at(
             raw.broker.span().start,
-            format!("{}: '{}': {e}", ctx("broker"), raw.broker.get_ref()),
+            format!(
+                "{}: '{}': {e}",
+                ctx("broker"),
+                crate::mqtt::url::redacted(raw.broker.get_ref())
+            ),
         )
     })?;
     let mut profile = Profile::adhoc(broker);
@@ -248,7 +252,7 @@ pub(super) fn validate_profile(
             Key::Broker => format!(
                 "{}: [profiles.{name}.tls] is set but '{}' {}",
                 ctx("broker"),
-                raw.broker.get_ref(),
+                crate::mqtt::url::redacted(raw.broker.get_ref()),
                 problem.message
             ),
             key => format!("{}: {}", ctx(key.name()), problem.message),

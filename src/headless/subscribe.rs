@@ -35,6 +35,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     let mut received: u64 = 0;
     let mut batch = Vec::new();
     let stdout = io::stdout();
+    // Topics are always escaped (a newline in one would forge an output line, an escape
+    // sequence would reach the terminal); payloads raw into a pipe, as scripts expect, and
+    // escaped on a terminal.
+    let escape_payloads = args.escape || (!args.raw && io::IsTerminal::is_terminal(&stdout));
     let mut out = io::BufWriter::new(stdout.lock());
 
     let outcome: Result<Stop, Failure> = 'outer: loop {
@@ -71,7 +75,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                         if args.debug
                             && let Ok(q) = r.granted
                         {
-                            eprintln!("mqscope: subscribed to '{}' (QoS {q})", r.filter);
+                            eprintln!(
+                                "mqscope: subscribed to '{}' (QoS {q})",
+                                crate::text::clean(&r.filter)
+                            );
                         }
                         if let Err(why) = r.granted {
                             break 'outer Err(runtime(format!(
@@ -86,13 +93,24 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                         serde_json::to_writer(&mut out, &message_json(&m))
                             .map_err(io::Error::other)
                             .and_then(|_| out.write_all(b"\n"))
-                    } else if args.verbose {
-                        out.write_all(m.topic.as_bytes())
-                            .and_then(|_| out.write_all(b" "))
-                            .and_then(|_| out.write_all(&m.payload))
-                            .and_then(|_| out.write_all(b"\n"))
                     } else {
-                        out.write_all(&m.payload).and_then(|_| out.write_all(b"\n"))
+                        let topic = args.verbose.then(|| crate::text::clean(&m.topic));
+                        let payload = if escape_payloads {
+                            std::borrow::Cow::Owned(
+                                crate::text::clean(&String::from_utf8_lossy(&m.payload))
+                                    .into_owned()
+                                    .into_bytes(),
+                            )
+                        } else {
+                            std::borrow::Cow::Borrowed(&m.payload[..])
+                        };
+                        topic
+                            .map_or(Ok(()), |t| {
+                                out.write_all(t.as_bytes())
+                                    .and_then(|_| out.write_all(b" "))
+                            })
+                            .and_then(|_| out.write_all(&payload))
+                            .and_then(|_| out.write_all(b"\n"))
                     };
                     if written.is_err() {
                         break 'outer Ok(Stop::Closed);

@@ -173,6 +173,23 @@ impl fmt::Display for BrokerUrl {
     }
 }
 
+/// `url` as it may be shown: a password in it (`user:pw@host`) replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +227,10 @@ mod tests {
         assert_eq!(BrokerUrl::parse("mqtt://:1883"), Err(UrlError::NoHost));
         assert_eq!(BrokerUrl::parse("mqtt://x/p"), Err(UrlError::PathOnTcp));
         assert_eq!(BrokerUrl::parse("mqtt://u:p@x"), Err(UrlError::Credentials));
+        assert_eq!(
+            redacted("mqtt://u:secret@x:1883/p"),
+            "mqtt://u:***@x:1883/p"
+        );
+        assert_eq!(redacted("mqtt://x"), "mqtt://x");
     }
 }

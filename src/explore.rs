@@ -214,6 +214,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     };
     let mut session = Session::two_step(resolver, start);
     session.config_path = Some(file.path.clone());
+    #[cfg(unix)]
+    {
+        session.suspend = Some(Box::new(terminal::suspend));
+    }
     let input = terminal_input();
     let result = run(
         &mut guard.terminal,

@@ -312,3 +312,87 @@ fn sub_output_on_a_terminal_carries_no_raw_escapes() {
     assert_eq!(title_before, title_after, "the terminal was not retitled");
     rt.block_on(broker.stop());
 }
+
+/// Waits until process `pid` is stopped (State T), polling /proc: there is no event for it.
+fn wait_stopped(pid: &str, stopped: bool) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let is_stopped = status
+            .lines()
+            .any(|l| l.starts_with("State:") && l.contains('T'));
+        if is_stopped == stopped {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "process {pid} stopped={stopped} never came"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Ctrl+Z and SIGTSTP give the terminal back (cooked mode, normal screen) and stop; SIGCONT
+/// takes it over again and redraws.
+#[test]
+fn suspend_restores_the_terminal_and_resume_redraws() {
+    if !have_tmux("tmux_suspend") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), "--demo");
+    t.wait_for("● connected");
+    let shell = t.pane_pid();
+    let out = Command::new("pgrep")
+        .args(["-P", &shell, "mqscope"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "mqscope runs in the pane");
+    let tty = t
+        .tmux(&["display-message", "-p", "#{pane_tty}"])
+        .trim()
+        .to_string();
+    let stty = || {
+        let f = std::fs::File::open(&tty).expect("pane tty");
+        let out = Command::new("stty")
+            .arg("-a")
+            .stdin(f)
+            .output()
+            .expect("stty");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for how in ["Ctrl+Z", "SIGTSTP"] {
+        if how == "Ctrl+Z" {
+            t.keys(&["C-z"]);
+        } else {
+            assert!(
+                Command::new("kill")
+                    .args(["-TSTP", &pid])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+        wait_stopped(&pid, true);
+        assert!(!t.alternate_screen_on(), "{how}: the normal screen is back");
+        let modes = stty();
+        assert!(
+            modes.contains(" icanon") && modes.contains(" echo "),
+            "{how}: cooked mode while stopped: {modes}"
+        );
+        assert!(
+            Command::new("kill")
+                .args(["-CONT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        wait_stopped(&pid, false);
+        t.wait_for("┌ Topics");
+        assert!(t.alternate_screen_on(), "{how}: taken over again");
+        assert!(stty().contains("-icanon"), "{how}: raw mode again");
+    }
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}

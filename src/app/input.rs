@@ -44,6 +44,11 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Ctrl+Z works over popups and in text fields alike.
+        if lookup(&key, &[Ctx::Anywhere]) == Some(Action::Suspend) {
+            self.suspend_requested = true;
+            return Vec::new();
+        }
         if let Some(mut popup) = self.popups.pop() {
             let action = lookup(&key, &[popup.ctx(), Ctx::Anywhere]);
             let typed = match key.code {
@@ -150,6 +155,7 @@ impl App {
                     return vec![Effect::Connect(c.name.clone())];
                 }
             }
+            Action::Suspend => self.suspend_requested = true,
             // Popup actions reach the popup's own handler, never here.
             Action::Confirm | Action::Close | Action::DeleteBack | Action::ClearInput => {}
         }

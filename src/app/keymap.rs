@@ -76,6 +76,7 @@ pub enum Action {
     Newer,
     SwitchProfile,
     Reconnect,
+    Suspend,
     /// Popups: Enter.
     Confirm,
     /// Popups: Esc.
@@ -118,6 +119,7 @@ const fn bind(
 #[rustfmt::skip]
 pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('c'), CTRL)], Ctx::Anywhere, Action::Quit, "quit"),
+    bind(&[(Char('z'), CTRL)], Ctx::Anywhere, Action::Suspend, "suspend (fg resumes)"),
     bind(&[(Char('s'), CTRL), (Enter, ALT)], Ctx::Compose, Action::Publish, "publish"),
     bind(&[(Tab, NONE)], Ctx::Anywhere, Action::FocusNext, "next pane: tree → log → topic → payload → QoS → retain"),
     bind(&[(BackTab, SHIFT), (BackTab, NONE)], Ctx::Anywhere, Action::FocusPrev, "previous pane"),

@@ -92,6 +92,8 @@ pub struct App {
     /// A one-line notice for the status bar (warnings, errors not tied to a pane).
     pub notice: Option<String>,
     pub quit: bool,
+    /// Ctrl+Z: the loop gives the terminal back and stops the process.
+    pub suspend_requested: bool,
     /// When the current connection's CONNACK came (subscriptions unanswered long after it
     /// mean a broker that accepts and then stays silent).
     pub connected_at: Option<Instant>,
@@ -122,6 +124,7 @@ impl App {
             dropped: 0,
             notice: None,
             quit: false,
+            suspend_requested: false,
             colour: true,
             protocol_note: None,
             connected_at: None,

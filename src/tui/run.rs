@@ -78,6 +78,16 @@ where
     }
     let mut jobs = Jobs::default();
     apply(app, session, &mut jobs, initial);
+    // SIGTSTP (kill -TSTP, or a job-control Ctrl+Z from outside) suspends like Ctrl+Z; only
+    // caught where there is a terminal to give back.
+    #[cfg(unix)]
+    let mut tstp = match session.suspend {
+        Some(_) => {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGTSTP))
+                .ok()
+        }
+        None => None,
+    };
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut batch: Vec<MqttEvent> = Vec::new();
@@ -104,6 +114,20 @@ where
         if app.quit {
             break;
         }
+        if std::mem::take(&mut app.suspend_requested)
+            && let Some(suspend) = session.suspend.as_mut()
+        {
+            tracing::info!("suspending");
+            suspend()?;
+            // Resumed: whatever the shell drew is on the screen now. `resize` clears and forces a
+            // full redraw; `clear` would ask the terminal for the cursor position, whose answer
+            // the input thread (blocked in its read) would swallow: a 2 s stall, then an error.
+            let size = terminal.size()?;
+            terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+            tracing::info!("resumed; redrawing");
+            need_draw = true;
+            continue;
+        }
         let queue = session.handle.as_ref().map(|h| h.events().clone());
         tokio::select! {
             biased;
@@ -117,6 +141,15 @@ where
                     need_draw = true;
                 }
             },
+            Some(()) = async {
+                #[cfg(unix)]
+                if let Some(s) = tstp.as_mut() {
+                    return s.recv().await;
+                }
+                std::future::pending::<Option<()>>().await
+            } => {
+                app.suspend_requested = true;
+            }
             done = jobs.next() => {
                 on_done(app, session, done);
                 need_draw = true;

@@ -26,11 +26,17 @@ pub(super) enum Connect<'a> {
     },
 }
 
+/// Gives the terminal back and stops the process (Ctrl+Z); returns once resumed.
+pub type Suspender = dyn FnMut() -> std::io::Result<()>;
+
 pub struct Session<'a> {
     pub handle: Option<MqttHandle>,
     pub(super) connect: Connect<'a>,
     /// The profile file, for saving profiles.
     pub config_path: Option<PathBuf>,
+    /// How to suspend on a real terminal; None where there is none (tests), which also leaves
+    /// SIGTSTP to its default.
+    pub suspend: Option<Box<Suspender>>,
 }
 
 impl<'a> Session<'a> {
@@ -41,6 +47,7 @@ impl<'a> Session<'a> {
             handle: None,
             connect: Connect::Direct(Box::new(connect)),
             config_path: None,
+            suspend: None,
         }
     }
 
@@ -56,6 +63,7 @@ impl<'a> Session<'a> {
                 start: Box::new(start),
             },
             config_path: None,
+            suspend: None,
         }
     }
 

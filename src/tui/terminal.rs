@@ -51,12 +51,11 @@ fn install_panic_hook() {
     });
 }
 
-pub fn enter() -> io::Result<Guard> {
-    install_panic_hook();
+/// Raw mode, the alternate screen, mouse and bracketed paste.
+fn take_over() -> io::Result<()> {
     enable_raw_mode()?;
-    let mut out = io::stdout();
     if let Err(e) = execute!(
-        out,
+        io::stdout(),
         EnterAlternateScreen,
         EnableMouseCapture,
         EnableBracketedPaste
@@ -64,6 +63,27 @@ pub fn enter() -> io::Result<Guard> {
         restore();
         return Err(e);
     }
+    Ok(())
+}
+
+/// Ctrl+Z or SIGTSTP: the terminal is given back as we found it and the process stops, as a
+/// shell expects; when `fg` (SIGCONT) resumes it, the terminal is taken over again. The caller
+/// redraws the whole screen after this returns.
+#[cfg(unix)]
+pub fn suspend() -> io::Result<()> {
+    restore();
+    // SIGSTOP cannot be caught: the process stops here until SIGCONT.
+    // SAFETY: raise only sends a signal to this process.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    take_over()
+}
+
+pub fn enter() -> io::Result<Guard> {
+    install_panic_hook();
+    take_over()?;
+    let out = io::stdout();
     match Terminal::new(CrosstermBackend::new(out)) {
         Ok(terminal) => Ok(Guard { terminal }),
         Err(e) => {

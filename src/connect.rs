@@ -121,6 +121,9 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
             key => usage(format!("{}: {}", key.flag(), problem.message)),
         },
     )?;
+    if let Some(w) = profile.plain_password_warning() {
+        tracing::warn!("{w}");
+    }
     let mut settings = p.settings();
     settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
     if settings.tls.insecure {
@@ -141,6 +144,9 @@ pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure>
             BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?,
         ),
     };
+    if let Some(w) = profile.plain_password_warning() {
+        eprintln!("mqscope: warning: {}", crate::text::clean(&w));
+    }
     settings_for(conn, &profile)
 }
 

@@ -139,6 +139,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut profiles = file.profiles.clone();
     let mut initial = Vec::new();
     let mut resolved: Option<(String, ConnectionSettings)> = None;
+    let mut initial_profile_warning = None;
     #[cfg(feature = "embedded-broker")]
     let mut broker = None;
     if demo {
@@ -161,6 +162,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         // Settings errors (bad overrides, missing secrets) end here, before the screen changes.
         // Resolved once: the first connection uses these (a password_command runs once).
         resolved = Some((chosen.name.clone(), settings_for(&conn, &chosen)?));
+        initial_profile_warning = chosen.plain_password_warning();
         let idx = match profiles.iter().position(|p| p.name == chosen.name) {
             Some(i) => {
                 profiles[i] = chosen;
@@ -190,6 +192,9 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     }
     if let Some(w) = file.warnings.first() {
         app.notice = Some(w.clone());
+    }
+    if let Some(w) = initial_profile_warning {
+        app.notice = Some(w);
     }
     let mut guard =
         terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;

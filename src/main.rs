@@ -17,7 +17,14 @@ fn main() -> ExitCode {
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    logging::init(cli.log_file.clone());
+    if let Err(e) = logging::init(cli.log_file.clone()) {
+        let shown = mqscope::text::clean(&e).into_owned();
+        if cli.log_file.is_some() {
+            eprintln!("mqscope: --log-file {shown}");
+            return ExitCode::from(2);
+        }
+        eprintln!("mqscope: warning: {shown}; running without a log");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

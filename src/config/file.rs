@@ -30,7 +30,7 @@ impl ConfigFile {
             if name.trim().is_empty() {
                 return Err(loc.at(span.start, "profile names must not be empty"));
             }
-            let profile = validate_profile(&loc, base, &name, raw_profile, &mut file.warnings)?;
+            let profile = validate_profile(&loc, base, &name, raw_profile)?;
             file.profiles.push(profile);
         }
         if let Some(h) = &raw.history {

@@ -53,6 +53,16 @@ pub struct FileRef {
 }
 
 impl Profile {
+    /// The warning for a profile that keeps its password in the file, if this one does.
+    pub fn plain_password_warning(&self) -> Option<String> {
+        matches!(self.password, PasswordSource::Plain(_)).then(|| {
+            format!(
+                "profile '{}' stores a plain password; prefer password_env or password_command",
+                self.name
+            )
+        })
+    }
+
     /// Checks that the files this profile names exist and hold what they should. Done when the
     /// profile is chosen, so one stale profile does not block the others.
     pub fn check_files(&self) -> Result<(), ConfigError> {

@@ -14,7 +14,7 @@ pub fn default_path() -> Option<PathBuf> {
 /// Loads `path`. A missing file at the default location is an empty configuration; a missing
 /// file named explicitly is an error.
 pub fn load(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigError> {
-    match std::fs::read_to_string(path) {
+    match read_capped(path) {
         Ok(text) => ConfigFile::parse(path, &text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
             Ok(ConfigFile::empty(path.to_path_buf()))
@@ -24,6 +24,29 @@ pub fn load(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigError> {
             source,
         }),
     }
+}
+
+/// The most a profile file may hold: thousands of profiles fit in well under this, and a path
+/// like /dev/zero must not be read until memory runs out.
+pub const MAX_CONFIG_BYTES: u64 = 16 * 1024 * 1024;
+
+fn read_capped(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB; a profile file is a few KiB",
+            MAX_CONFIG_BYTES / 1024 / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text ({e})"),
+        )
+    })
 }
 
 /// Writes `text` to `path` atomically (temporary file in the same folder, fsync, rename) with

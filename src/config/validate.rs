@@ -88,7 +88,6 @@ pub(super) fn validate_profile(
     base: &Path,
     name: &str,
     raw: RawProfile,
-    warnings: &mut Vec<String>,
 ) -> Result<Profile, ConfigError> {
     let ctx = |key: &str| format!("profiles.{name}.{key}");
     let broker = BrokerUrl::parse(raw.broker.get_ref()).map_err(|e| {
@@ -145,10 +144,8 @@ pub(super) fn validate_profile(
         ));
     }
     if let Some(p) = &raw.password {
-        warnings.push(format!(
-            "{}: profile '{name}' stores a plain password; prefer password_env or password_command",
-            loc.path.display()
-        ));
+        // Accepted; said once, for the profile in use (`Profile::plain_password_warning`), not
+        // for every plain profile of the file at every start.
         profile.password = PasswordSource::Plain(crate::mqtt::Secret::new(p.get_ref().clone()));
     }
     if let Some(var) = &raw.password_env {

@@ -102,7 +102,8 @@ fn started(
         Ok((handle, info)) => {
             session.handle = Some(handle);
             app.set_connection(info);
-            app.notice = None;
+            // Shown to the user, once, for the profile in use.
+            app.notice = profile.plain_password_warning();
         }
         Err(e) => {
             app.conn = None;

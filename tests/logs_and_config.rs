@@ -77,7 +77,11 @@ fn the_plain_password_warning_is_said_once_for_the_profile_in_use() {
     let cfg = write(home.path(), "config.toml", text);
     let log = home.path().join("m.log");
     let mut cmd = mqscope(home.path());
-    cmd.arg("pub").arg("--config").arg(&cfg).arg("--log-file").arg(&log);
+    cmd.arg("pub")
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--log-file")
+        .arg(&log);
     cmd.args(["-P", "b", "-t", "t", "-m", "x"]);
     let out = run(cmd, LIMIT);
     let err = stderr(&out);

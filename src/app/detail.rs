@@ -14,8 +14,9 @@ pub struct DetailView {
     pub page: usize,
     /// Which pane the detail follows.
     pub from_log: bool,
-    /// Steps back into the topic's history (0: the message itself).
-    pub back: usize,
+    /// The older message of the topic the user stepped back to (`<`), held by its sequence
+    /// number so new arrivals do not move it; None shows the newest.
+    pub pinned: Option<u64>,
     /// Payloads decoded for the detail, so a redraw does not decode again.
     pub cache: RefCell<DecodeCache>,
 }
@@ -27,17 +28,30 @@ impl DetailView {
         self.page = 0;
     }
 
-    /// `base` stepped back `self.back` messages through its topic's history.
+    /// The message shown for `base` (the selection's newest): the pinned older one while it
+    /// is still kept, else `base`.
     pub fn entry<'s>(&self, store: &'s Store, base: &'s Entry) -> &'s Entry {
-        if self.back == 0 {
-            return base;
-        }
-        store
-            .history(base.node)
-            .rev()
-            .filter(|e| e.seq() <= base.seq())
-            .nth(self.back)
+        self.pinned
+            .and_then(|seq| store.entry(base.node, seq))
+            .filter(|e| e.node == base.node && e.seq() <= base.seq())
             .unwrap_or(base)
+    }
+
+    /// Back to the newest message.
+    pub fn unpin(&mut self) {
+        self.pinned = None;
+        self.reset_position();
+    }
+
+    /// Which of the topic's kept messages is shown: (1-based position, how many are kept).
+    pub fn position(&self, store: &Store, base: &Entry) -> (usize, usize) {
+        let shown = self.entry(store, base).seq();
+        let kept = store.history(base.node).count();
+        let at = store
+            .history(base.node)
+            .filter(|e| e.seq() <= shown)
+            .count();
+        (at.max(1), kept)
     }
 
     /// The payload of `e` decoded (once per message and page, then cached).
@@ -69,30 +83,47 @@ impl DetailView {
         self.scroll = 0;
     }
 
-    /// `<` and `>`: older or newer message of the topic, within `history_len` kept.
-    pub fn step_history(&mut self, older: bool, history_len: usize) {
-        if older {
-            if self.back + 1 < history_len {
-                self.back += 1;
-                self.reset_position();
-            }
+    /// `<` and `>`: the older or newer message of the topic than the one shown. Reaching the
+    /// newest follows the topic again.
+    pub fn step_history(&mut self, older: bool, store: &Store, base: &Entry) {
+        let current = self.entry(store, base).seq();
+        let next = if older {
+            store
+                .history(base.node)
+                .rev()
+                .map(|e| e.seq())
+                .find(|s| *s < current)
         } else {
-            self.back = self.back.saturating_sub(1);
-            self.reset_position();
+            store
+                .history(base.node)
+                .map(|e| e.seq())
+                .find(|s| *s > current)
+        };
+        match next {
+            Some(seq) if seq < base.seq() => self.pinned = Some(seq),
+            Some(_) => self.pinned = None,
+            None if older => return,
+            None => self.pinned = None,
         }
+        self.reset_position();
     }
 }
 
 impl App {
+    /// The message the detail follows: the log's selection (or newest), or the tree's topic's
+    /// newest.
+    pub fn detail_base(&self) -> Option<&Entry> {
+        if self.detail.from_log {
+            let seq = self.log.selected.or_else(|| self.log_step(None, true, 0))?;
+            self.store.log.get(seq)
+        } else {
+            self.store.last(self.tree.selected?)
+        }
+    }
+
     /// The entry the detail pane shows.
     pub fn detail_entry(&self) -> Option<&Entry> {
-        let base = if self.detail.from_log {
-            let seq = self.log.selected.or_else(|| self.log_step(None, true, 0))?;
-            self.store.log.get(seq)?
-        } else {
-            self.store.last(self.tree.selected?)?
-        };
-        Some(self.detail.entry(&self.store, base))
+        Some(self.detail.entry(&self.store, self.detail_base()?))
     }
 
     /// The detail's entry with its payload decoded.
@@ -101,10 +132,14 @@ impl App {
         Some((e, self.detail.shown(&self.store, &self.decoders, e)))
     }
 
-    /// How many older messages of the detail's topic are kept.
-    pub fn detail_history_len(&self) -> usize {
-        self.detail_entry()
-            .map(|e| self.store.tree.node(e.node).history.len())
-            .unwrap_or(0)
+    /// `<` / `>` in the detail.
+    pub fn detail_step(&mut self, older: bool) {
+        let Some((node, seq)) = self.detail_base().map(|e| (e.node, e.seq())) else {
+            return;
+        };
+        // Looked up again through the store field alone, so the view can change beside it.
+        if let Some(base) = self.store.entry(node, seq) {
+            self.detail.step_history(older, &self.store, base);
+        }
     }
 }

@@ -133,10 +133,7 @@ impl App {
                 let len = self.detail_entry().map_or(0, |e| e.payload.len());
                 self.detail.turn_page(action == Action::PageNext, len);
             }
-            Action::Older | Action::Newer => {
-                let kept = self.detail_history_len();
-                self.detail.step_history(action == Action::Older, kept);
-            }
+            Action::Older | Action::Newer => self.detail_step(action == Action::Older),
             Action::SwitchProfile => {
                 let current = self
                     .conn
@@ -193,8 +190,7 @@ impl App {
             Focus::Compose(_) => {}
         }
         if matches!(focus, Focus::Tree | Focus::Log) && self.focus != focus {
-            self.detail.back = 0;
-            self.detail.reset_position();
+            self.detail.unpin();
         }
         self.focus = focus;
     }
@@ -224,8 +220,7 @@ impl App {
             {
                 self.log.selected = None;
             }
-            self.detail.back = 0;
-            self.detail.reset_position();
+            self.detail.unpin();
         } else if let Some(id) =
             self.tree
                 .step(&self.store, self.now, action, Self::page(areas.tree))
@@ -237,8 +232,7 @@ impl App {
     pub(super) fn select_node(&mut self, id: NodeId) {
         if self.tree.selected != Some(id) {
             self.tree.selected = Some(id);
-            self.detail.back = 0;
-            self.detail.reset_position();
+            self.detail.unpin();
         }
     }
 

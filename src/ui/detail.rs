@@ -67,13 +67,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if entry.outgoing() {
         meta.push("published by us".into());
     }
-    let history = app.store.tree.node(entry.node).history.len();
-    if history > 1 {
-        meta.push(format!(
-            "{} of {} kept (< >)",
-            history - app.detail.back,
-            history
-        ));
+    if let Some(base) = app.detail_base() {
+        let (at, kept) = app.detail.position(&app.store, base);
+        if kept > 1 {
+            meta.push(format!("{at} of {kept} kept (< >)"));
+        }
     }
     let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
     if let Some(p) = app.store.properties(m) {

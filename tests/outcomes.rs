@@ -119,3 +119,46 @@ fn the_compose_outcome_has_a_time_and_goes_when_the_form_changes() {
     }
     assert_eq!(app.compose.status, None);
 }
+
+fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<mqscope::app::Effect> {
+    let now = app.now;
+    app.on_event(Event::Key(KeyEvent::new(code, mods)), now)
+}
+
+#[test]
+fn a_bracketed_paste_keeps_its_lines_and_the_payload_can_be_cleared() {
+    let mut app = app();
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab, KeyModifiers::NONE); // to the payload
+    }
+    let now = app.now;
+    // Terminals send CR for the line breaks of a paste (some CR LF).
+    app.on_event(Event::Paste("one\rtwo\r\nthree".into()), now);
+    assert_eq!(app.compose.payload_text(), "one\ntwo\nthree");
+    press(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert_eq!(app.compose.payload_text(), "");
+}
+
+#[test]
+fn json_is_checked_as_typed_as_a_hint_never_a_block() {
+    let mut app = app();
+    press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+    press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+    for c in "t/x".chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE); // to the payload
+    for c in r#"{"on":"#.chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let hint = app.compose.payload_hint.clone().expect("a hint");
+    assert!(hint.starts_with("not valid JSON yet"), "{hint}");
+    assert!(screen(&app).contains("not valid JSON yet"));
+    // Still sent as typed: a hint, not a block.
+    let effects = press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    for c in "true}".chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    assert_eq!(app.compose.payload_hint, None);
+}

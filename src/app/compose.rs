@@ -53,6 +53,9 @@ pub struct Compose {
     pub properties: Option<Box<Properties>>,
     /// The last outcome or validation problem, and whether it is an error.
     pub status: Option<(String, bool)>,
+    /// What is wrong with a payload that looks like JSON but is not: a hint shown under the
+    /// payload, never a block (some payloads only look like JSON).
+    pub payload_hint: Option<String>,
     /// `status` is the outcome of the last publish: cleared once the fields change, so it
     /// never describes a message that is no longer the one in the form.
     outcome_shown: bool,
@@ -73,8 +76,31 @@ impl Compose {
             retain: false,
             properties: None,
             status: None,
+            payload_hint: None,
             outcome_shown: false,
         }
+    }
+
+    /// Empties the payload (Ctrl+L).
+    pub fn clear_payload(&mut self) {
+        self.payload.clear();
+        self.payload_changed();
+    }
+
+    /// Checked as typed: cheap for what people type by hand, and a payload of megabytes is
+    /// not checked at all.
+    fn payload_changed(&mut self) {
+        self.changed();
+        let text = self.payload_text();
+        let t = text.trim_start();
+        self.payload_hint =
+            if (t.starts_with('{') || t.starts_with('[')) && text.len() <= 256 * 1024 {
+                serde_json::from_str::<serde::de::IgnoredAny>(&text)
+                    .err()
+                    .map(|e| format!("not valid JSON yet: {e}"))
+            } else {
+                None
+            };
     }
 
     /// The outcome of the last publish, with the time it happened.
@@ -124,7 +150,7 @@ impl Compose {
             }
             Field::Payload => {
                 self.payload.input(key);
-                self.changed();
+                self.payload_changed();
             }
             Field::Qos | Field::Retain => {}
         }
@@ -140,7 +166,7 @@ impl Compose {
             }
             Field::Payload => {
                 self.payload.paste(text);
-                self.changed();
+                self.payload_changed();
             }
             Field::Qos | Field::Retain => {}
         }

@@ -50,14 +50,21 @@ impl TextField {
         self.area = area;
     }
 
+    /// Empties the field.
+    pub fn clear(&mut self) {
+        self.set("");
+    }
+
     pub fn input(&mut self, key: KeyEvent) {
         self.area.input(key);
     }
 
-    /// Pasted text: line breaks dropped in a single-line field.
+    /// Pasted text: line breaks dropped in a single-line field. Terminals send CR for each line
+    /// break of a paste (CR LF from some): both become one line break.
     pub fn paste(&mut self, text: &str) {
         if self.multiline {
-            self.area.insert_str(text);
+            let normalized = text.replace("\r\n", "\n").replace('\r', "\n");
+            self.area.insert_str(normalized);
         } else {
             self.area.insert_str(text.replace(['\r', '\n'], ""));
         }

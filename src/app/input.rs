@@ -115,6 +115,7 @@ impl App {
             Action::QosLeft => self.compose.qos_step(false),
             Action::QosRight => self.compose.qos_step(true),
             Action::ToggleRetain => self.compose.toggle_retain(),
+            Action::ClearPayload => self.compose.clear_payload(),
             Action::Publish => return self.publish(),
             Action::ToggleFollow => {
                 self.log.selected = None;

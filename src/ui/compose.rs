@@ -76,6 +76,16 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         &field(&c.payload.area, app.focus == Focus::Compose(Field::Payload)),
         areas.compose_payload,
     );
+    if c.status.is_none()
+        && let Some(hint) = &c.payload_hint
+        && areas.compose_status.height > 0
+    {
+        let shown = fit(&clean(hint), areas.compose_status.width as usize).into_owned();
+        f.render_widget(
+            Paragraph::new(Span::styled(shown, theme().warn)),
+            areas.compose_status,
+        );
+    }
     if let Some((text, is_error)) = &c.status
         && areas.compose_status.height > 0
     {

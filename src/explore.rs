@@ -188,7 +188,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut app = App::new(profiles, limits, Instant::now());
     app.colour = crate::ui::theme::colour_wanted();
     if initial.is_empty() {
-        app.popups.push(Popup::Picker(PickerPopup { selected: 0 }));
+        app.popups.push(Popup::Picker(PickerPopup::at(0)));
     }
     if let Some(w) = file.warnings.first() {
         app.notice = Some(w.clone());

@@ -162,3 +162,39 @@ fn json_is_checked_as_typed_as_a_hint_never_a_block() {
     }
     assert_eq!(app.compose.payload_hint, None);
 }
+
+#[test]
+fn the_picker_scales_to_ten_thousand_profiles() {
+    let profiles: Vec<mqscope::config::Profile> = (0..10_000)
+        .map(|i| {
+            let mut p = mqscope::config::Profile::adhoc(
+                mqscope::mqtt::BrokerUrl::parse(&format!("mqtt://host-{i}.example")).unwrap(),
+            );
+            p.name = format!("site-{i:05}");
+            p
+        })
+        .collect();
+    let mut app = App::new(profiles, Default::default(), Instant::now());
+    press(&mut app, KeyCode::Char('P'), KeyModifiers::SHIFT);
+    let picker = |app: &App| match app.popup() {
+        Some(mqscope::app::Popup::Picker(p)) => p.clone(),
+        other => panic!("the picker: {other:?}"),
+    };
+    press(&mut app, KeyCode::End, KeyModifiers::NONE);
+    assert_eq!(picker(&app).selected, 9_999, "End: the last in one key");
+    let s = screen(&app);
+    assert!(s.contains("› site-09999"), "the selection is in view: {s}");
+    press(&mut app, KeyCode::Home, KeyModifiers::NONE);
+    press(&mut app, KeyCode::PageDown, KeyModifiers::NONE);
+    assert_eq!(picker(&app).selected, 10);
+    // Typing filters by name or URL.
+    for c in "host-4242.".chars() {
+        press(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    assert!(screen(&app).contains("Profiles 1 of 10000"));
+    let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert!(
+        matches!(effects.as_slice(), [mqscope::app::Effect::Connect(n)] if n == "site-04242"),
+        "{effects:?}"
+    );
+}

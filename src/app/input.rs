@@ -141,8 +141,7 @@ impl App {
                     .as_ref()
                     .and_then(|c| self.profiles.iter().position(|p| p.name == c.name))
                     .unwrap_or(0);
-                self.popups
-                    .push(Popup::Picker(PickerPopup { selected: current }));
+                self.popups.push(Popup::Picker(PickerPopup::at(current)));
             }
             Action::Reconnect => {
                 let down = self

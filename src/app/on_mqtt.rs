@@ -177,8 +177,8 @@ impl App {
             .position(|p| p.name == name)
             .unwrap_or(0);
         self.popups
-            .push(super::popup::Popup::Picker(super::popup::PickerPopup {
+            .push(super::popup::Popup::Picker(super::popup::PickerPopup::at(
                 selected,
-            }));
+            )));
     }
 }

@@ -54,7 +54,7 @@ impl Popup {
         }
         match self {
             Popup::Help(p) => p.on_key(action),
-            Popup::Picker(p) => p.on_key(app, action),
+            Popup::Picker(p) => p.on_key(app, action, key_char),
             Popup::Filter(p) => p.on_key(app, action, key_char),
         }
     }

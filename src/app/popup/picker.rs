@@ -1,4 +1,5 @@
-//! The profile picker: choose the broker to connect to.
+//! The profile picker: choose the broker to connect to. Scales to thousands of profiles: pages,
+//! Home/End, and typing filters by name or broker URL.
 
 use crate::app::App;
 use crate::app::effect::Effect;
@@ -6,24 +7,75 @@ use crate::app::keymap::Action;
 
 use super::Outcome;
 
+/// Rows a page moves.
+const PAGE: usize = 10;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PickerPopup {
+    /// Index into the filtered list.
     pub selected: usize,
+    /// Typed text: profiles whose name or broker contains it (any case).
+    pub filter: String,
 }
 
 impl PickerPopup {
-    pub fn on_key(&mut self, app: &mut App, action: Option<Action>) -> Outcome {
-        let n = app.profiles.len();
-        match action {
-            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
-            Some(Action::Down) => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Some(Action::Confirm) if n > 0 => {
-                let name = app.profiles[self.selected.min(n - 1)].name.clone();
-                return Outcome::CloseWith(vec![Effect::Connect(name)]);
+    /// The picker opened on profile `index` of the app's list.
+    pub fn at(index: usize) -> PickerPopup {
+        PickerPopup {
+            selected: index,
+            filter: String::new(),
+        }
+    }
+
+    /// Indices into `app.profiles` that the filter lets through, in order.
+    pub fn shown(&self, app: &App) -> Vec<usize> {
+        let needle = self.filter.to_lowercase();
+        app.profiles
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                needle.is_empty()
+                    || p.name.to_lowercase().contains(&needle)
+                    || p.broker.to_string().to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn on_key(
+        &mut self,
+        app: &mut App,
+        action: Option<Action>,
+        typed: Option<char>,
+    ) -> Outcome {
+        let n = self.shown(app).len();
+        let last = n.saturating_sub(1);
+        match (action, typed) {
+            (Some(Action::Up), _) => self.selected = self.selected.saturating_sub(1),
+            (Some(Action::Down), _) => self.selected = (self.selected + 1).min(last),
+            (Some(Action::PageUp), _) => self.selected = self.selected.saturating_sub(PAGE),
+            (Some(Action::PageDown), _) => self.selected = (self.selected + PAGE).min(last),
+            (Some(Action::Home), _) => self.selected = 0,
+            (Some(Action::End), _) => self.selected = last,
+            (Some(Action::Confirm), _) if n > 0 => {
+                let i = self.shown(app)[self.selected.min(last)];
+                return Outcome::CloseWith(vec![Effect::Connect(app.profiles[i].name.clone())]);
             }
-            // Without a connection there is nothing behind the picker to go back to.
-            Some(Action::Close) if app.conn.is_some() => return Outcome::Close,
-            Some(Action::Close) => return Outcome::Quit,
+            (Some(Action::DeleteBack), _) => {
+                self.filter.pop();
+                self.selected = 0;
+            }
+            // Esc clears a filter first; then closes (quits when nothing is connected behind).
+            (Some(Action::Close), _) if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.selected = 0;
+            }
+            (Some(Action::Close), _) if app.conn.is_some() => return Outcome::Close,
+            (Some(Action::Close), _) => return Outcome::Quit,
+            (None, Some(c)) => {
+                self.filter.push(c);
+                self.selected = 0;
+            }
             _ => {}
         }
         Outcome::Keep

@@ -26,7 +26,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
     for popup in &app.popups {
         match popup {
             Popup::Help(p) => help::draw(f, size, p.scroll),
-            Popup::Picker(p) => picker::draw(f, app, size, p.selected),
+            Popup::Picker(p) => picker::draw(f, app, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

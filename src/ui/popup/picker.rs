@@ -8,29 +8,61 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
 use crate::app::App;
+use crate::app::popup::PickerPopup;
 use crate::text::{clean, fit, pad};
 
-pub fn draw(f: &mut Frame, app: &App, area: Rect, selected: usize) {
-    let popup = centered(area, 90, app.profiles.len() as u16 + 4);
+pub fn draw(f: &mut Frame, app: &App, area: Rect, picker: &PickerPopup) {
+    let shown = picker.shown(app);
+    let popup = centered(area, 90, (shown.len() as u16).saturating_add(5).max(7));
     f.render_widget(Clear, popup);
+    let esc = if app.conn.is_some() {
+        "closes"
+    } else {
+        "quits"
+    };
+    let title = format!(
+        " Profiles {} of {} · type to filter · Enter connects · Esc {esc} ",
+        shown.len(),
+        app.profiles.len()
+    );
     let block = Block::bordered()
-        .title(" Profiles · Enter connects · Esc closes ")
+        .title(fit(&title, popup.width.saturating_sub(2) as usize).into_owned())
         .border_style(theme().accent);
     let inner = block.inner(popup);
     f.render_widget(block, popup);
-    if app.profiles.is_empty() {
-        f.render_widget(
-            Paragraph::new("no profiles: add some to the config file, or start with -b URL"),
-            inner,
-        );
+    if inner.height == 0 {
         return;
     }
     let w = inner.width as usize;
-    let lines: Vec<Line> = app
-        .profiles
+    let prompt = format!("/{}█", clean(&picker.filter));
+    f.render_widget(
+        Paragraph::new(Line::styled(fit(&prompt, w).into_owned(), theme().dim)),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+    let list = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    if app.profiles.is_empty() {
+        f.render_widget(
+            Paragraph::new("no profiles: add some to the config file, or start with -b URL"),
+            list,
+        );
+        return;
+    }
+    // A window of the list that keeps the selection in view.
+    let rows = list.height as usize;
+    let selected = picker.selected.min(shown.len().saturating_sub(1));
+    let top = (selected + 1).saturating_sub(rows);
+    let lines: Vec<Line> = shown
         .iter()
         .enumerate()
-        .map(|(i, p)| {
+        .skip(top)
+        .take(rows)
+        .map(|(i, &p)| {
+            let p = &app.profiles[p];
             let user = p
                 .username
                 .as_deref()
@@ -39,10 +71,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, selected: usize) {
             let text = format!(
                 "{}  {}  {}",
                 pad(&clean(&p.name), 16),
-                pad(&p.broker.to_string(), 40),
+                pad(&clean(&p.broker.to_string()), 40),
                 user
             );
-            let line = Line::raw(fit(&text, w).into_owned());
+            let marker = if i == selected { "› " } else { "  " };
+            let line = Line::raw(fit(&format!("{marker}{text}"), w).into_owned());
             if i == selected {
                 line.style(theme().selected)
             } else {
@@ -50,5 +83,5 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, selected: usize) {
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(lines), inner);
+    f.render_widget(Paragraph::new(lines), list);
 }

@@ -468,3 +468,58 @@ fn status_bar_says_when_history_was_trimmed() {
         assert!(text.contains(&format!("{t} = 0123456789abcdef")), "{text}");
     }
 }
+
+/// The screen with each row's styles named: `R` when a cell of it is reverse video, `U` when
+/// underlined, `B` when bold: what is left of focus and selection without colour.
+fn styled_rows(app: &mut App, w: u16, h: u16) -> String {
+    use ratatui::style::Modifier;
+    app.size = Rect::new(0, 0, w, h);
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mods = (0..w).fold(Modifier::empty(), |m, x| m | buf[(x, y)].modifier);
+        let tag: String = [
+            (Modifier::REVERSED, 'R'),
+            (Modifier::UNDERLINED, 'U'),
+            (Modifier::BOLD, 'B'),
+        ]
+        .iter()
+        .map(|(m, c)| if mods.contains(*m) { *c } else { '.' })
+        .collect();
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol()).collect();
+        out.push_str(&format!("{tag}|{}\n", line.trim_end()));
+    }
+    out
+}
+
+#[test]
+fn without_colour_focus_and_selection_stay_visible() {
+    let mut app = app();
+    app.colour = false;
+    sample(&mut app);
+    // Tree focused with a selection; the log has a selected row too (unfocused).
+    app.log.selected = app.store.log.last_seq();
+    let text = styled_rows(&mut app, 120, 24);
+    assert!(
+        text.contains("▶ Topics"),
+        "the focused pane is marked: {text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with('R')),
+        "the tree's selection is reverse video: {text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(".U") || l.starts_with("RU")),
+        "the log's selection is underlined: {text}"
+    );
+    insta::with_settings!({filters => vec![(r"\d\d:\d\d:\d\d\.\d\d\d", "[time]")]}, {
+        insta::assert_snapshot!("no_colour_120x24", text);
+    });
+    // Focus moves to the log: its title is marked, its selection reverse video.
+    key(&mut app, KeyCode::Tab);
+    let text = styled_rows(&mut app, 120, 24);
+    assert!(text.contains("▶ Messages"), "{text}");
+}

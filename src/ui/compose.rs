@@ -4,10 +4,9 @@ use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
-use super::border_style;
 use crate::app::layout::Areas;
 use crate::app::{App, Field, Focus};
 use crate::text::{clean, fit};
@@ -27,9 +26,11 @@ fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {
 
 pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     let c = &app.compose;
-    let block = Block::bordered()
-        .title(" Publish · Ctrl+S ")
-        .border_style(border_style(app.focus.is_compose()));
+    let block = super::pane_block(
+        " Publish · Ctrl+S ",
+        areas.compose.width,
+        app.focus.is_compose(),
+    );
     f.render_widget(block, areas.compose);
     let label = areas.compose_label;
     if areas.compose_topic.height == 0 {

@@ -33,8 +33,14 @@ pub(crate) fn pane_block(
     width: u16,
     focused: bool,
 ) -> ratatui::widgets::Block<'static> {
+    let marker = theme().focus_marker;
+    let title = if focused && !marker.is_empty() {
+        format!("{marker}{title}")
+    } else {
+        title.to_string()
+    };
     ratatui::widgets::Block::bordered()
-        .title(text::fit(title, width.saturating_sub(2) as usize).into_owned())
+        .title(text::fit(&title, width.saturating_sub(2) as usize).into_owned())
         .border_style(border_style(focused))
 }
 

@@ -38,6 +38,8 @@ pub struct Theme {
     pub keyword: Style,
     /// Our own publishes in the log.
     pub outgoing: Style,
+    /// Put before the focused pane's title: without colour, a border's colour cannot say it.
+    pub focus_marker: &'static str,
 }
 
 const fn fg(c: Color) -> Style {
@@ -68,6 +70,7 @@ pub static COLOUR: Theme = Theme {
     number: fg(Color::Yellow),
     keyword: fg(Color::Magenta),
     outgoing: fg(Color::Cyan),
+    focus_marker: "",
 };
 
 pub static PLAIN: Theme = Theme {
@@ -80,7 +83,7 @@ pub static PLAIN: Theme = Theme {
     ok: Style::new(),
     selected: with(Modifier::REVERSED),
     // Without a background colour, an unfocused selection is underlined.
-    selected_unfocused: with(Modifier::UNDERLINED),
+    selected_unfocused: with(Modifier::UNDERLINED).add_modifier(Modifier::BOLD),
     field_focused: with(Modifier::UNDERLINED),
     chosen: with(Modifier::BOLD),
     bold: with(Modifier::BOLD),
@@ -91,6 +94,7 @@ pub static PLAIN: Theme = Theme {
     number: Style::new(),
     keyword: Style::new(),
     outgoing: with(Modifier::ITALIC),
+    focus_marker: "▶",
 };
 
 thread_local! {

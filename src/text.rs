@@ -96,6 +96,69 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The last `max` columns of `s`, '…' first when cut.
+fn fit_end(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    kept.push('…');
+    kept.iter().rev().collect()
+}
+
+/// A topic (already escaped) in at most `max` columns, shortened in the middle: the last level
+/// is what tells rows apart, so it stays, then as many levels before it as fit after the first
+/// one: `sensors/…/f2/temp`. A last level alone too long keeps its end.
+pub fn fit_topic(topic: &str, max: usize) -> Cow<'_, str> {
+    if width(topic) <= max {
+        return Cow::Borrowed(topic);
+    }
+    let levels: Vec<&str> = topic.split('/').collect();
+    let last = levels[levels.len() - 1];
+    if levels.len() < 2 || width(last) + 2 > max {
+        return Cow::Owned(fit_end(topic, max));
+    }
+    let first = levels[0];
+    let middle = &levels[1..levels.len() - 1];
+    // The tail of levels that fits in `room` columns, last level first.
+    let tail_in = |room: usize| {
+        let mut tail = last.to_string();
+        let mut n = 1;
+        for level in middle.iter().rev() {
+            let candidate = format!("{level}/{tail}");
+            if width(&candidate) > room {
+                break;
+            }
+            tail = candidate;
+            n += 1;
+        }
+        (tail, n)
+    };
+    // "first/…/tail" keeps the root; but when that leaves only the last level and "…/tail"
+    // would show more of the levels next to it, those tell rows apart better.
+    let (with_first, n_first) = tail_in(max.saturating_sub(width(first) + 3));
+    let (without, n_without) = tail_in(max.saturating_sub(2));
+    let keep_first =
+        width(first) + 3 + width(&with_first) <= max && (n_first > 1 || n_without == 1);
+    if keep_first {
+        Cow::Owned(format!("{first}/…/{with_first}"))
+    } else {
+        Cow::Owned(fit_end(&format!("…/{without}"), max))
+    }
+}
+
 /// `s` padded with spaces to exactly `cols` columns (cut with '…' if longer).
 pub fn pad(s: &str, cols: usize) -> String {
     let cut = fit(s, cols);
@@ -174,6 +237,23 @@ pub fn short_count(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topics_are_shortened_in_the_middle() {
+        let t = "sensors/building-1/floor-2/room-5/humidity";
+        assert_eq!(fit_topic(t, 60), t);
+        assert_eq!(fit_topic(t, 30), "sensors/…/room-5/humidity");
+        assert_eq!(fit_topic(t, 20), "…/room-5/humidity");
+        assert_eq!(fit_topic(t, 12), "…/humidity");
+        assert_eq!(fit_topic(t, 6), "…idity");
+        assert_eq!(
+            fit_topic("$SYS/broker/load/bytes/received/1min", 20),
+            "$SYS/…/received/1min"
+        );
+        for max in 0..50 {
+            assert!(width(&fit_topic(t, max)) <= max, "{max}");
+        }
+    }
 
     #[test]
     fn escapes_controls_and_invisibles() {

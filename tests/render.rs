@@ -523,3 +523,77 @@ fn without_colour_focus_and_selection_stay_visible() {
     let text = styled_rows(&mut app, 120, 24);
     assert!(text.contains("▶ Messages"), "{text}");
 }
+
+#[test]
+fn at_80x24_every_pane_is_usable_and_long_topics_keep_their_last_level() {
+    let mut app = app();
+    sample(&mut app);
+    for room in 1..=6 {
+        feed(
+            &mut app,
+            msg(
+                &format!("sensors/building-1/floor-2/room-{room}/humidity"),
+                r#"{"rh":40}"#,
+                QoS::AtMostOnce,
+                false,
+            ),
+        );
+    }
+    let text = screen(&mut app, 80, 24);
+    for room in 1..=6 {
+        assert!(
+            text.contains(&format!("room-{room}/humidity")),
+            "the part that tells rows apart stays: {text}"
+        );
+    }
+    let rows: Vec<&str> = text.lines().collect();
+    let log_rows = rows
+        .iter()
+        .filter(|l| l.contains("[") || l.contains(':'))
+        .count();
+    assert!(log_rows >= 6, "{text}");
+    // The topic field is wide enough to type into (QoS and retain on their own line).
+    let topic_line = rows.iter().find(|l| l.contains("Topic ")).unwrap();
+    assert!(!topic_line.contains("QoS"), "{topic_line}");
+    snap!("screen_80x24", text);
+}
+
+#[test]
+fn a_long_status_bar_drops_the_least_important_first_and_keeps_colour() {
+    let mut app = app();
+    sample(&mut app);
+    if let Some(c) = app.conn.as_mut() {
+        c.insecure = true;
+        c.state = ConnState::Reconnecting {
+            after: Duration::from_secs(4),
+            error: mqscope::mqtt::ConnError::new(
+                mqscope::mqtt::ConnErrorKind::Tls,
+                "TLS: certificate signed by an unknown authority",
+            ),
+            never_connected: false,
+        };
+        c.last_error = Some("TLS: certificate signed by an unknown authority".into());
+    }
+    app.size = Rect::new(0, 0, 80, 24);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+    let buf = term.backend().buffer();
+    let status: String = (0..80).map(|x| buf[(x, 23)].symbol()).collect();
+    assert!(status.contains("reconnecting"), "{status}");
+    assert!(status.contains("TLS verification off"), "{status}");
+    assert!(
+        status.contains("(TLS: certificate signed"),
+        "the error stays (cut last): {status}"
+    );
+    assert!(
+        !status.contains("msgs"),
+        "message counts went first: {status}"
+    );
+    let at = status.find("TLS verification").unwrap();
+    let col = status[..at].chars().count() as u16;
+    assert_eq!(
+        buf[(col, 23)].bg,
+        ratatui::style::Color::Red,
+        "the warning keeps its colour"
+    );
+}

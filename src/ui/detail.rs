@@ -47,7 +47,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let m = &entry;
-    let title = format!(" {} ", clean(&app.store.tree.path(entry.node)));
+    let path = clean(&app.store.tree.path(entry.node)).into_owned();
+    let title = format!(
+        " {} ",
+        crate::text::fit_topic(&path, area.width.saturating_sub(4) as usize)
+    );
     let block = Block::bordered()
         .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
         .border_style(theme().dim);

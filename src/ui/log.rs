@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::{pane_block, selected_style};
 use crate::app::outbox::{OutRow, OutState};
 use crate::app::{App, Focus};
-use crate::text::{clean, pad, payload_preview, thousands};
+use crate::text::{clean, fit_topic, pad, payload_preview, thousands};
 
 pub fn time_of(t: std::time::SystemTime) -> String {
     let local: DateTime<Local> = t.into();
@@ -56,7 +56,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .map(|e| crate::text::width(&clean(&app.store.tree.path(e.node))))
         .max()
         .unwrap_or(0);
-    let topic_w = longest.clamp(4, (w.saturating_sub(24) * 3 / 5).max(4));
+    // Time and mark take 15 columns, QoS and flags 6; the topic gets up to two thirds of the
+    // rest (shortened in the middle beyond that), the payload preview the remainder.
+    let topic_w = longest.clamp(4, (w.saturating_sub(21) * 2 / 3).max(4));
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
@@ -65,7 +67,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             let topic_text = app.store.tree.path(e.node);
             let mark = if e.outgoing() { "▲" } else { " " };
             let head = format!("{} {mark} ", time_of(m.received()));
-            let topic = pad(&clean(&topic_text), topic_w);
+            let topic = pad(&fit_topic(&clean(&topic_text), topic_w), topic_w);
             let flags = format!(
                 " q{}{} ",
                 m.qos().as_u8(),
@@ -99,7 +101,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             OutState::Failed(w) => ("✗", w.as_str(), theme().error),
         };
         let head = format!("{} {mark} ", time_of(r.queued));
-        let topic = pad(&clean(&r.draft.topic), topic_w);
+        let topic = pad(&fit_topic(&clean(&r.draft.topic), topic_w), topic_w);
         let flags = format!(
             " q{}{} ",
             r.draft.qos.as_u8(),

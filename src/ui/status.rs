@@ -13,6 +13,8 @@ use crate::text::{clean, fit, human_bytes, thousands};
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let sep = || Span::styled(" │ ", theme().dim);
     let mut spans = Vec::new();
+    // Where the broker URL is, and the protocol alone to show instead when space is short.
+    let mut url_at: Option<(usize, String)> = None;
     match &app.conn {
         None => spans.push(Span::styled("○ not connected", theme().dim)),
         Some(c) => {
@@ -44,6 +46,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 ConnState::Disconnected { .. } => ("○", "disconnected".to_string(), theme().error),
             };
             spans.push(Span::styled(format!("{dot} {words} "), color));
+            url_at = Some((spans.len(), c.protocol.to_string()));
             spans.push(Span::raw(format!("{} {}", clean(&c.url), c.protocol)));
             if let Some(note) = &app.protocol_note {
                 spans.push(Span::styled(format!(" · {}", clean(note)), theme().warn));
@@ -61,67 +64,109 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             }
         }
     }
+    // The rest as segments with a rank: when the line is too long, the highest ranks go first,
+    // so the connection state, the TLS warning and the error (above) always stay, in colour.
+    let mut segments: Vec<(u8, Span<'static>)> = Vec::new();
     if !app.subscriptions.is_empty() {
-        spans.push(sep());
         let n = app.subscriptions.len();
         let subs = format!("{n} sub{}", if n == 1 { "" } else { "s" });
-        match app.unanswered_subscriptions() {
-            0 => spans.push(Span::raw(subs)),
-            k => spans.push(Span::styled(
-                format!("{subs} ({k} not acknowledged)"),
-                theme().warn,
-            )),
-        }
-    }
-    spans.push(sep());
-    spans.push(Span::raw(format!(
-        "{} topics",
-        thousands(u64::from(app.store.tree.topic_count()))
-    )));
-    spans.push(sep());
-    spans.push(Span::raw(format!("{} msgs", thousands(app.store.received))));
-    spans.push(sep());
-    spans.push(Span::raw(format!(
-        "{} msg/s",
-        thousands(app.store.rate.per_second(app.now).round() as u64)
-    )));
-    spans.push(sep());
-    spans.push(Span::raw(human_bytes(app.store.memory_bytes() as u64)));
-    if app.store.trimmed > 0 {
-        spans.push(sep());
-        spans.push(Span::styled(
-            format!(
-                "history trimmed: {} older messages dropped",
-                thousands(app.store.trimmed)
+        segments.push(match app.unanswered_subscriptions() {
+            0 => (5, Span::raw(subs)),
+            k => (
+                1,
+                Span::styled(format!("{subs} ({k} not acknowledged)"), theme().warn),
             ),
-            theme().warn,
+        });
+    }
+    segments.push((
+        4,
+        Span::raw(format!(
+            "{} topics",
+            thousands(u64::from(app.store.tree.topic_count()))
+        )),
+    ));
+    segments.push((
+        6,
+        Span::raw(format!("{} msgs", thousands(app.store.received))),
+    ));
+    segments.push((
+        3,
+        Span::raw(format!(
+            "{} msg/s",
+            thousands(app.store.rate.per_second(app.now).round() as u64)
+        )),
+    ));
+    segments.push((7, Span::raw(human_bytes(app.store.memory_bytes() as u64))));
+    if app.store.trimmed > 0 {
+        segments.push((
+            2,
+            Span::styled(
+                format!(
+                    "history trimmed: {} older messages dropped",
+                    thousands(app.store.trimmed)
+                ),
+                theme().warn,
+            ),
         ));
     }
     if app.dropped > 0 {
-        spans.push(sep());
-        spans.push(Span::styled(
-            format!("{} dropped", thousands(app.dropped)),
-            theme().error,
+        segments.push((
+            1,
+            Span::styled(format!("{} dropped", thousands(app.dropped)), theme().error),
         ));
     }
     if let Some(n) = &app.notice {
-        spans.push(sep());
-        spans.push(Span::styled(clean(n).into_owned(), theme().warn));
+        segments.push((1, Span::styled(clean(n).into_owned(), theme().warn)));
     }
-    spans.push(sep());
     let hint = if app.focus.is_compose() {
         "Esc leaves the field · Ctrl+S publishes"
     } else {
         "? help  q quit"
     };
-    spans.push(Span::styled(hint, theme().dim));
-    // Cut from the right if it does not fit, keeping the connection state first.
-    let line = Line::from(spans);
-    let text = line.to_string();
-    if crate::text::width(&text) > area.width as usize {
-        let short = fit(&text, area.width as usize).into_owned();
-        f.render_widget(Paragraph::new(short), area);
-    } else {
-        f.render_widget(Paragraph::new(line), area);
+    segments.push((8, Span::styled(hint, theme().dim)));
+    let width = |spans: &[Span]| {
+        spans
+            .iter()
+            .map(|s| crate::text::width(&s.content))
+            .sum::<usize>()
+    };
+    let max = area.width as usize;
+    // The URL is the one essential the user already knows (the profile): it goes before the
+    // state, the TLS warning or the error is cut.
+    if width(&spans) > max
+        && let Some((i, protocol)) = url_at
+    {
+        spans[i] = Span::raw(protocol);
     }
+    let fixed = width(&spans);
+    let total = |segs: &[(u8, Span)]| {
+        segs.iter()
+            .map(|(_, s)| 3 + crate::text::width(&s.content))
+            .sum::<usize>()
+    };
+    while fixed + total(&segments) > max
+        && let Some(worst) = segments.iter().map(|(r, _)| *r).max()
+    {
+        let Some(i) = segments.iter().rposition(|(r, _)| *r == worst) else {
+            break;
+        };
+        segments.remove(i);
+    }
+    for (_, seg) in segments {
+        spans.push(sep());
+        spans.push(seg);
+    }
+    // Still too long (a long error on a narrow terminal): each span is cut, styles kept.
+    let mut used = 0;
+    let mut fitted = Vec::new();
+    for span in spans {
+        let left = max.saturating_sub(used);
+        if left == 0 {
+            break;
+        }
+        let text = fit(&span.content, left).into_owned();
+        used += crate::text::width(&text);
+        fitted.push(Span::styled(text, span.style));
+    }
+    f.render_widget(Paragraph::new(Line::from(fitted)), area);
 }

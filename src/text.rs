@@ -54,6 +54,11 @@ fn escape(s: &str, multiline: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// "1 topic", "1,204 topics": a count with its noun, singular when one.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// A wall-clock time of day, local, to the second ("12:01:03").
 pub fn clock(t: std::time::SystemTime) -> String {
     let local: chrono::DateTime<chrono::Local> = t.into();

@@ -198,3 +198,53 @@ fn the_picker_scales_to_ten_thousand_profiles() {
         "{effects:?}"
     );
 }
+
+fn arrive(app: &mut App, topic: &str, payload: &'static [u8], retain: bool) {
+    let now = app.now;
+    app.on_mqtt(
+        MqttEvent::Message(mqscope::mqtt::Message {
+            topic: topic.into(),
+            payload: Bytes::from_static(payload),
+            qos: QoS::AtMostOnce,
+            retain,
+            dup: false,
+            received: SystemTime::now(),
+            properties: None,
+        }),
+        now,
+    );
+}
+
+#[test]
+fn r_means_retained_on_the_broker_and_a_cleared_topic_says_so() {
+    let mut app = app();
+    let mut d = draft("lamp/state");
+    d.retain = true;
+    app.published(&d, Ok(PublishId(1)), SystemTime::now());
+    outcome(&mut app, 1, PublishOutcome::Acknowledged);
+    // The broker forwards our publish to our own subscription as a live message.
+    arrive(&mut app, "lamp/state", b"on", false);
+    app.tree.expand(app.store.tree.find("lamp").unwrap());
+    let s = screen(&app);
+    let row = s.lines().find(|l| l.contains("state =")).unwrap();
+    assert!(row.contains("q0 R"), "still retained on the broker: {row}");
+    // An empty retained message clears it.
+    arrive(&mut app, "lamp/state", b"", true);
+    let s = screen(&app);
+    let row = s.lines().find(|l| l.contains("state =")).unwrap();
+    assert!(row.contains("(retained cleared)"), "{row}");
+    assert!(!row.contains(" R"), "{row}");
+}
+
+#[test]
+fn esc_clears_an_applied_filter() {
+    let mut app = app();
+    arrive(&mut app, "a/b", b"1", false);
+    arrive(&mut app, "c/d", b"1", false);
+    press(&mut app, KeyCode::Char('/'), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Char('a'), KeyModifiers::NONE);
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(app.tree.filter.text, "a");
+    press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(app.tree.filter.text, "", "Esc clears it, as ? says");
+}

@@ -116,6 +116,14 @@ impl App {
             Action::QosRight => self.compose.qos_step(true),
             Action::ToggleRetain => self.compose.toggle_retain(),
             Action::ClearPayload => self.compose.clear_payload(),
+            Action::ClearFilter => {
+                if self.focus == Focus::Log {
+                    self.log.filter.text.clear();
+                } else {
+                    self.tree.filter.text.clear();
+                    self.tree.keep_selection_visible(&self.store, self.now);
+                }
+            }
             Action::Publish => return self.publish(),
             Action::ToggleFollow => {
                 self.log.selected = None;

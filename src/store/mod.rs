@@ -142,6 +142,9 @@ impl Store {
     /// Files one message. `outgoing` marks our own publishes. Returns its topic's node.
     pub fn ingest(&mut self, msg: Message, outgoing: bool, now: Instant) -> NodeId {
         let node = self.tree.node_for(&msg.topic);
+        // Ours or the broker's: a retained message tells what the broker holds now.
+        self.tree
+            .note_retained(node, msg.retain, msg.payload.is_empty());
         if !outgoing {
             self.received += 1;
             self.bytes_received += msg.payload.len() as u64;

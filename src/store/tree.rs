@@ -12,11 +12,60 @@ pub type NodeId = u32;
 /// Id of the invisible root; its children are the first levels.
 pub const ROOT: NodeId = 0;
 
+/// A topic's retained state on the broker, as seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Retained {
+    /// Nothing seen either way.
+    #[default]
+    Unknown,
+    Held,
+    /// A retained message was cleared (an empty retained payload).
+    Cleared,
+}
+
+/// Names in natural order: runs of digits compare by value, so `dev1000` < `dev10000`
+/// < `dev2000` becomes `dev1000` < `dev2000` < `dev10000`. Ties fall back to plain order, so
+/// distinct names never compare equal (`a01` and `a1` both stay).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
+                let (n, m) = (run(x), run(y));
+                let (p, q) = (&x[..n], &y[..m]);
+                let strip = |s: &[u8]| {
+                    let z = s.iter().take_while(|b| **b == b'0').count();
+                    s[z..].to_vec()
+                };
+                let (p0, q0) = (strip(p), strip(q));
+                let ord = p0.len().cmp(&q0.len()).then_with(|| p0.cmp(&q0));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[n..];
+                y = &y[m..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Node {
     pub name: Box<str>,
     pub parent: NodeId,
-    /// Sorted by name.
+    /// Sorted by name, numbers by value (`dev2` before `dev10`).
     pub children: Vec<NodeId>,
     pub depth: u16,
     /// Topics (nodes that received a message) in this subtree, itself included.
@@ -33,6 +82,10 @@ pub struct Node {
     rate_second: u32,
     rate_current: u32,
     rate_previous: u32,
+    /// What the broker holds retained for this exact topic, as far as we saw: a message that
+    /// arrived flagged retained, or our own retained publish, sets it; an empty retained
+    /// payload (a clear) unsets it. A live message does not change what the broker retains.
+    pub retained: Retained,
     /// Sequence numbers of the messages kept for this exact topic, oldest first (the entries
     /// themselves are the store's). Empty for pure path nodes.
     pub history: VecDeque<u64>,
@@ -42,6 +95,7 @@ impl Node {
     fn empty(name: &str, parent: NodeId, depth: u16, topic_len: usize) -> Node {
         Node {
             topic_len: u32::try_from(topic_len).unwrap_or(u32::MAX),
+            retained: Retained::Unknown,
             name: name.into(),
             parent,
             children: Vec::new(),
@@ -184,7 +238,7 @@ impl TopicTree {
                         let nodes = &self.nodes;
                         nodes[parent as usize]
                             .children
-                            .binary_search_by(|c| nodes[*c as usize].name.as_ref().cmp(level))
+                            .binary_search_by(|c| natural_cmp(&nodes[*c as usize].name, level))
                             .unwrap_or_else(|p| p)
                     };
                     self.nodes[parent as usize].children.insert(pos, id);
@@ -247,6 +301,17 @@ impl TopicTree {
         }
     }
 
+    /// A message on topic `id` said something about what the broker retains.
+    pub fn note_retained(&mut self, id: NodeId, retain: bool, empty: bool) {
+        if retain {
+            self.nodes[id as usize].retained = if empty {
+                Retained::Cleared
+            } else {
+                Retained::Held
+            };
+        }
+    }
+
     pub fn structure_version(&self) -> u64 {
         self.structure_version
     }
@@ -297,6 +362,32 @@ impl TopicTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_sort_naturally() {
+        let mut names = vec![
+            "dev10000", "dev2000", "dev1000", "dev2", "a01", "a1", "b", "A",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "A", "a01", "a1", "b", "dev2", "dev1000", "dev2000", "dev10000"
+            ]
+        );
+        let mut t = TopicTree::new(10);
+        for n in ["d/dev10000", "d/dev1000", "d/dev2000"] {
+            t.node_for(n);
+        }
+        let d = t.find("d").unwrap();
+        let order: Vec<&str> = t
+            .node(d)
+            .children
+            .iter()
+            .map(|c| &*t.node(*c).name)
+            .collect();
+        assert_eq!(order, ["dev1000", "dev2000", "dev10000"]);
+    }
 
     #[test]
     fn topics_are_found_by_their_exact_path() {

@@ -33,7 +33,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             title.push_str(&format!(" · paused · {} new", thousands(new)));
         }
         (None, None) => title.push_str(" · following"),
-        (None, Some(_)) => {}
+        // A selected row holds the view still: say so, and how to follow again.
+        (None, Some(_)) => title.push_str(" · holding the selection · End follows"),
     }
     title.push(' ');
     let block = pane_block(&title, area.width, app.focus == Focus::Log);

@@ -80,14 +80,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     segments.push((
         4,
-        Span::raw(format!(
-            "{} topics",
-            thousands(u64::from(app.store.tree.topic_count()))
+        Span::raw(crate::text::count(
+            u64::from(app.store.tree.topic_count()),
+            "topic",
+            "topics",
         )),
     ));
     segments.push((
         6,
-        Span::raw(format!("{} msgs", thousands(app.store.received))),
+        Span::raw(crate::text::count(app.store.received, "msg", "msgs")),
     ));
     segments.push((
         3,

@@ -14,9 +14,9 @@ use crate::text::{clean, fit, payload_preview, short_count, thousands, width};
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let tree = &app.store.tree;
     let mut title = format!(
-        " Topics {} · {} msgs ",
+        " Topics {} · {} ",
         thousands(u64::from(tree.topic_count())),
-        thousands(app.store.received)
+        crate::text::count(app.store.received, "msg", "msgs")
     );
     if app.tree.filter.is_active() {
         title.push_str(&format!("· filter: {} ", clean(&app.tree.filter.text)));
@@ -99,10 +99,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 if !right.is_empty() {
                     right.push(' ');
                 }
+                // R: retained on the broker as far as we saw, not "this one arrived retained".
+                let held = node.retained == crate::store::tree::Retained::Held;
                 right.push_str(&format!(
                     "q{}{}",
                     e.qos().as_u8(),
-                    if e.retain() { " R" } else { "  " }
+                    if held { " R" } else { "  " }
                 ));
             }
             let head = format!("{indent}{marker}{name}");
@@ -122,7 +124,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 && avail > used + 4
             {
                 let room = avail - used - 3;
-                let preview = payload_preview(&e.payload, room);
+                let cleared =
+                    node.retained == crate::store::tree::Retained::Cleared && e.payload.is_empty();
+                let preview = if cleared {
+                    fit("(retained cleared)", room).into_owned()
+                } else {
+                    payload_preview(&e.payload, room)
+                };
                 used += 3 + width(&preview);
                 spans.push(Span::styled(" = ", theme().dim));
                 spans.push(Span::styled(preview, theme().ok));

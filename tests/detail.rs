@@ -1,14 +1,14 @@
 //! The detail pane holds an older message once the user steps back to it, while new ones
 //! arrive (it used to count back from the newest, so every arrival changed it).
 
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use mqscope::app::App;
 use mqscope::mqtt::{Message, MqttEvent, QoS};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn feed(app: &mut App, payload: &str) {
     let now = app.now;
@@ -35,12 +35,7 @@ fn key(app: &mut App, c: char) {
 }
 
 fn detail_text(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..40)
-        .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
+    common::screen::text(app, 120, 40)
 }
 
 #[test]

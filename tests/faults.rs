@@ -12,6 +12,28 @@ use mqscope::mqtt::{ConnErrorKind, ConnState, MqttEvent, Protocol, PublishOutcom
 
 const LIMIT: Duration = Duration::from_secs(20);
 
+/// `mqscope pub -q 2 --protocol 3` to `url`, run off the test's runtime.
+async fn pub_qos2_v311(url: &str) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = mqscope(home.path());
+    cmd.args([
+        "pub",
+        "-b",
+        url,
+        "--protocol",
+        "3",
+        "-t",
+        "t",
+        "-m",
+        "x",
+        "-q",
+        "2",
+    ]);
+    tokio::task::spawn_blocking(move || run(cmd, LIMIT))
+        .await
+        .unwrap()
+}
+
 fn reconnect_after(e: &MqttEvent) -> Option<(Duration, String)> {
     match e {
         MqttEvent::State(ConnState::Reconnecting { after, error, .. }) => {
@@ -96,24 +118,7 @@ async fn connack_then_silence_is_not_a_working_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_lost_after_pubrec_is_outcome_unknown_and_pub_exits_1() {
     let fake = Fake::start(Script::CutAfterPubrec).await;
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = mqscope(home.path());
-    cmd.args([
-        "pub",
-        "-b",
-        &fake.url(),
-        "--protocol",
-        "3",
-        "-t",
-        "t",
-        "-m",
-        "x",
-        "-q",
-        "2",
-    ]);
-    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
-        .await
-        .unwrap();
+    let out = pub_qos2_v311(&fake.url()).await;
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -134,24 +139,7 @@ async fn puback_for_a_qos2_publish_is_reported_as_a_downgrade() {
         "acknowledged at QoS 1 (the broker downgraded it)"
     );
     c.stop().await;
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = mqscope(home.path());
-    cmd.args([
-        "pub",
-        "-b",
-        &fake.url(),
-        "--protocol",
-        "3",
-        "-t",
-        "t",
-        "-m",
-        "x",
-        "-q",
-        "2",
-    ]);
-    let out = tokio::task::spawn_blocking(move || run(cmd, LIMIT))
-        .await
-        .unwrap();
+    let out = pub_qos2_v311(&fake.url()).await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("downgraded"), "{}", stderr(&out));
 }

@@ -2,30 +2,18 @@
 //! took reaches the tree: a failed one creates no topic. The compose outcome says when it
 //! happened and goes once the form changes.
 
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use mqscope::app::App;
 use mqscope::app::compose::Draft;
-use mqscope::app::{App, ConnInfo};
-use mqscope::mqtt::{ConnState, MqttEvent, Protocol, PublishId, PublishOutcome, QoS};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use mqscope::mqtt::{MqttEvent, PublishId, PublishOutcome, QoS};
 
 fn app() -> App {
-    let mut app = App::new(Vec::new(), Default::default(), Instant::now());
-    app.set_connection(ConnInfo {
-        name: "t".into(),
-        url: "mqtt://127.0.0.1:1883".into(),
-        protocol: Protocol::V5,
-        insecure: false,
-        state: ConnState::Connected {
-            session_present: false,
-        },
-        retry_at: None,
-        last_error: None,
-    });
-    app
+    common::screen::connected_app("t")
 }
 
 fn draft(topic: &str) -> Draft {
@@ -39,12 +27,7 @@ fn draft(topic: &str) -> Draft {
 }
 
 fn screen(app: &App) -> String {
-    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    (0..40)
-        .map(|y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
-        .collect()
+    common::screen::text(app, 120, 40)
 }
 
 fn outcome(app: &mut App, id: u64, outcome: PublishOutcome) {

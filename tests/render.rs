@@ -1,12 +1,14 @@
 //! Whole screens through ratatui's TestBackend, snapshotted with insta (times redacted), and
 //! hostile wire content that must never reach the terminal raw.
 
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, ConnInfo};
-use mqscope::mqtt::{ConnState, Message, MqttEvent, Properties, Protocol, QoS};
+use mqscope::app::App;
+use mqscope::mqtt::{ConnState, Message, MqttEvent, Properties, QoS};
 use mqscope::store::Limits;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -25,20 +27,7 @@ fn msg(topic: &str, payload: impl Into<Bytes>, qos: QoS, retain: bool) -> Messag
 }
 
 fn app() -> App {
-    let now = Instant::now();
-    let mut app = App::new(Vec::new(), Limits::default(), now);
-    app.set_connection(ConnInfo {
-        name: "test".into(),
-        url: "mqtt://127.0.0.1:1883".into(),
-        protocol: Protocol::V5,
-        insecure: false,
-        state: ConnState::Connected {
-            session_present: false,
-        },
-        retry_at: None,
-        last_error: None,
-    });
-    app
+    common::screen::connected_app("test")
 }
 
 fn feed(app: &mut App, m: Message) {

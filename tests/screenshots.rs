@@ -3,14 +3,15 @@
 //! screenshot no longer matches the screen; `MQSCOPE_UPDATE_SCREENSHOTS=1 cargo test --test
 //! screenshots` regenerates them.
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, ConnInfo};
-use mqscope::mqtt::{ConnState, Message, MqttEvent, Protocol, QoS};
-use mqscope::store::Limits;
+use mqscope::app::App;
+use mqscope::mqtt::{Message, MqttEvent, QoS};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -20,18 +21,8 @@ fn demo_app() -> App {
     fastrand::seed(7);
     let start = Instant::now();
     let wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-    let mut app = App::new(Vec::new(), Limits::default(), start);
-    app.set_connection(ConnInfo {
-        name: "demo".into(),
-        url: "mqtt://127.0.0.1:1883".into(),
-        protocol: Protocol::V5,
-        insecure: false,
-        state: ConnState::Connected {
-            session_present: false,
-        },
-        retry_at: None,
-        last_error: None,
-    });
+    let mut app = common::screen::connected_app("demo");
+    app.now = start;
     let devices = mqscope::demo::shipped().expect("the shipped scenario");
     let feed = |app: &mut App, sent: Vec<mqscope::demo::Sent>, tick: u64| {
         let at = Duration::from_millis(tick * 100);

@@ -106,6 +106,18 @@ impl Tmux {
             == "1"
     }
 
+    /// The pid of mqscope: the child of the pane's `sh -c`.
+    fn mqscope_pid(&self) -> String {
+        let shell = self.pane_pid();
+        let out = Command::new("pgrep")
+            .args(["-P", &shell, "mqscope"])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "mqscope runs in the pane");
+        pid
+    }
+
     fn pane_pid(&self) -> String {
         self.tmux(&["display-message", "-p", "#{pane_pid}"])
             .trim()
@@ -209,13 +221,7 @@ fn sigterm_restores_the_terminal() {
     t.wait_for("sensors");
     t.wait_for("● connected");
     // The pane runs `sh -c`; its child is mqscope.
-    let shell = t.pane_pid();
-    let out = Command::new("pgrep")
-        .args(["-P", &shell, "mqscope"])
-        .output()
-        .unwrap();
-    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "mqscope runs in the pane");
+    let pid = t.mqscope_pid();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -342,13 +348,7 @@ fn suspend_restores_the_terminal_and_resume_redraws() {
     let home = tempfile::tempdir().unwrap();
     let t = Tmux::start(home.path(), "--demo");
     t.wait_for("● connected");
-    let shell = t.pane_pid();
-    let out = Command::new("pgrep")
-        .args(["-P", &shell, "mqscope"])
-        .output()
-        .unwrap();
-    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "mqscope runs in the pane");
+    let pid = t.mqscope_pid();
     let tty = t
         .tmux(&["display-message", "-p", "#{pane_tty}"])
         .trim()

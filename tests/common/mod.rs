@@ -7,6 +7,7 @@ pub mod certs;
 pub mod client;
 pub mod fake;
 pub mod mosquitto;
+pub mod screen;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

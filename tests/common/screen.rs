@@ -1,0 +1,35 @@
+//! An app as the screen tests want it: connected (so compose can send), and its screen as text.
+
+use std::time::Instant;
+
+use mqscope::app::{App, ConnInfo};
+use mqscope::mqtt::{ConnState, Protocol};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// An app connected to a broker that is not there: the state, not a connection.
+pub fn connected_app(name: &str) -> App {
+    let mut app = App::new(Vec::new(), Default::default(), Instant::now());
+    app.set_connection(ConnInfo {
+        name: name.into(),
+        url: "mqtt://127.0.0.1:1883".into(),
+        protocol: Protocol::V5,
+        insecure: false,
+        state: ConnState::Connected {
+            session_present: false,
+        },
+        retry_at: None,
+        last_error: None,
+    });
+    app
+}
+
+/// The app drawn at `w`×`h`, row by row (wide characters' second cells included as drawn).
+pub fn text(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
+    let buf = term.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}

@@ -1,11 +1,13 @@
 //! The MQTT core: settings, the connection worker and its event/command types. This module never
 //! imports ratatui, and nothing outside it sees a rumqttc type.
 
+mod commands;
 mod errors;
 mod link;
 mod link_any;
 mod link_v4;
 mod link_v5;
+mod negotiate;
 pub mod queue;
 pub mod settings;
 pub mod tls;

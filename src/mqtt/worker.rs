@@ -1,5 +1,7 @@
 //! The worker: one task polls rumqttc's event loop and never waits on anyone else; one task takes
-//! callers' commands and hands them to rumqttc without waiting. They share the tracker, and each
+//! callers' commands and hands them to rumqttc without waiting (`commands.rs`). The poll task
+//! is one loop over a connection's life; what it decides when a connection is lost (fallback,
+//! blame, backoff, stop) stays in it, in the order it is decided. They share the tracker, and each
 //! holds its lock while it queues a request, so the tracker's order always matches rumqttc's.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,17 +12,19 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::commands::command_task;
 use super::link::{Link, Requests, Wire};
 use super::link_any::{AnyLink, SharedRequests};
 use super::link_v4;
 use super::link_v5;
+use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation, refuses_v5};
 use super::queue::EventQueue;
 use super::settings::{ConnectionSettings, Protocol};
 use super::tls::{TlsSetupError, client_config};
 use super::tracker::Tracker;
 use super::types::{
-    Command, ConnError, ConnErrorKind, ConnState, MqttEvent, Properties, PublishId, PublishOutcome,
-    PublishRequest, QoS,
+    Command, ConnError, ConnErrorKind, ConnState, MqttEvent, Properties, PublishId, PublishRequest,
+    QoS,
 };
 
 /// Backoff between connection attempts: 0.5 s doubling to 30 s. It starts again at 0.5 s only
@@ -165,56 +169,6 @@ pub fn spawn(
     })
 }
 
-/// How the protocol is settled. With `auto`, the first connection tries MQTT 5; a broker that
-/// refuses it (CONNACK "unsupported protocol version", a CONNACK in 3.1.1 format, or a close
-/// right after the CONNECT) gets a 3.1.1 CONNECT at once, and 3.1.1 is kept for the session.
-/// Until that is settled, callers' commands wait in the command task, so nothing is queued on
-/// a protocol stack that is about to be replaced.
-struct Negotiation {
-    /// Plain TCP (mqtt://): a TLS listener on the other end resets or closes at once.
-    plain_tcp: bool,
-    asked: Protocol,
-    fallback: Option<Box<dyn FnOnce() -> AnyLink + Send>>,
-    settled: watch::Sender<bool>,
-}
-
-impl Negotiation {
-    fn fixed(asked: Protocol) -> Negotiation {
-        Negotiation {
-            plain_tcp: false,
-            asked,
-            fallback: None,
-            settled: watch::channel(true).0,
-        }
-    }
-
-    fn auto(fallback: Box<dyn FnOnce() -> AnyLink + Send>) -> Negotiation {
-        Negotiation {
-            plain_tcp: false,
-            asked: Protocol::Auto,
-            fallback: Some(fallback),
-            settled: watch::channel(false).0,
-        }
-    }
-}
-
-/// Seconds `auto` waits for the answer to its MQTT 5 CONNECT before trying 3.1.1: a CONNACK
-/// on a LAN or over TLS across a continent comes well within it.
-const AUTO_PROBE_TIMEOUT_S: u64 = 1;
-
-/// Failures of a first MQTT 5 CONNECT that mean "this broker has no MQTT 5", with the words
-/// for the status bar.
-fn refuses_v5(e: &ConnError, probing: bool) -> Option<&'static str> {
-    match e.kind {
-        ConnErrorKind::UnsupportedProtocol => Some("broker has no MQTT 5"),
-        ConnErrorKind::ClosedByBroker | ConnErrorKind::Protocol => {
-            Some("broker has no MQTT 5 (it closed the MQTT 5 connection)")
-        }
-        ConnErrorKind::Timeout if probing => Some("no answer to MQTT 5 within 1 s; using 3.1.1"),
-        _ => None,
-    }
-}
-
 fn start(
     link: AnyLink,
     negotiation: Negotiation,
@@ -244,96 +198,8 @@ fn start(
     ));
 }
 
-fn lock(tracker: &Mutex<Tracker>) -> MutexGuard<'_, Tracker> {
+pub(super) fn lock(tracker: &Mutex<Tracker>) -> MutexGuard<'_, Tracker> {
     tracker.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-async fn command_task<R: Requests>(
-    mut rx: mpsc::Receiver<Command>,
-    requests: Arc<R>,
-    tracker: Arc<Mutex<Tracker>>,
-    events: Arc<EventQueue>,
-    stop: watch::Sender<bool>,
-    mut settled: watch::Receiver<bool>,
-) {
-    // Commands that arrive before the protocol is settled, in order.
-    let mut held: Vec<Command> = Vec::new();
-    loop {
-        let unsettled = !*settled.borrow();
-        let command = tokio::select! {
-            c = rx.recv() => c,
-            changed = settled.changed(), if unsettled => {
-                if changed.is_err() {
-                    break; // the poll task is gone
-                }
-                if *settled.borrow() {
-                    for c in held.drain(..) {
-                        apply_command(c, &*requests, &tracker, &events);
-                    }
-                }
-                continue;
-            }
-        };
-        match command {
-            None | Some(Command::Disconnect) => break,
-            Some(c) if !*settled.borrow() => held.push(c),
-            Some(c) => apply_command(c, &*requests, &tracker, &events),
-        }
-    }
-    // Disconnect asked for, or every handle dropped.
-    for c in held {
-        if let Command::Publish(req) = c {
-            events.push(MqttEvent::Publish {
-                id: req.id,
-                outcome: PublishOutcome::Failed("stopped before the broker was reached".into()),
-            });
-        }
-    }
-    let _ = requests.try_disconnect();
-    let _ = stop.send(true);
-}
-
-fn apply_command<R: Requests>(
-    command: Command,
-    requests: &R,
-    tracker: &Mutex<Tracker>,
-    events: &EventQueue,
-) {
-    match command {
-        Command::Publish(req) => {
-            let mut t = lock(tracker);
-            match requests.try_publish(&req) {
-                Ok(()) => t.queued_publish(req.id, req.qos),
-                Err(why) => {
-                    drop(t);
-                    events.push(MqttEvent::Publish {
-                        id: req.id,
-                        outcome: PublishOutcome::Failed(why),
-                    });
-                }
-            }
-        }
-        Command::Subscribe(subs) => {
-            let mut t = lock(tracker);
-            match requests.try_subscribe(&subs) {
-                Ok(()) => t.queued_subscribe(subs, true),
-                Err(why) => {
-                    // Remembered anyway: the next CONNACK subscribes again.
-                    t.remember(&subs);
-                    tracing::warn!("subscribe not queued: {why}");
-                }
-            }
-        }
-        Command::Unsubscribe(filters) => {
-            let mut t = lock(tracker);
-            for f in filters {
-                if requests.try_unsubscribe(&f).is_ok() {
-                    t.queued_unsubscribe(f);
-                }
-            }
-        }
-        Command::Disconnect => {}
-    }
 }
 
 async fn poll_task(

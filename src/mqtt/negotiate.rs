@@ -1,0 +1,58 @@
+//! Which protocol a connection speaks: fixed, or `auto` (MQTT 5 first, 3.1.1 when the broker
+//! turns it away), and what counts as turning it away.
+
+use tokio::sync::watch;
+
+use super::link_any::AnyLink;
+use super::settings::Protocol;
+use super::types::{ConnError, ConnErrorKind};
+
+/// How the protocol is settled. With `auto`, the first connection tries MQTT 5; a broker that
+/// refuses it (CONNACK "unsupported protocol version", a CONNACK in 3.1.1 format, or a close
+/// right after the CONNECT) gets a 3.1.1 CONNECT at once, and 3.1.1 is kept for the session.
+/// Until that is settled, callers' commands wait in the command task, so nothing is queued on
+/// a protocol stack that is about to be replaced.
+pub(super) struct Negotiation {
+    /// Plain TCP (mqtt://): a TLS listener on the other end resets or closes at once.
+    pub(super) plain_tcp: bool,
+    pub(super) asked: Protocol,
+    pub(super) fallback: Option<Box<dyn FnOnce() -> AnyLink + Send>>,
+    pub(super) settled: watch::Sender<bool>,
+}
+
+impl Negotiation {
+    pub(super) fn fixed(asked: Protocol) -> Negotiation {
+        Negotiation {
+            plain_tcp: false,
+            asked,
+            fallback: None,
+            settled: watch::channel(true).0,
+        }
+    }
+
+    pub(super) fn auto(fallback: Box<dyn FnOnce() -> AnyLink + Send>) -> Negotiation {
+        Negotiation {
+            plain_tcp: false,
+            asked: Protocol::Auto,
+            fallback: Some(fallback),
+            settled: watch::channel(false).0,
+        }
+    }
+}
+
+/// Seconds `auto` waits for the answer to its MQTT 5 CONNECT before trying 3.1.1: a CONNACK
+/// on a LAN or over TLS across a continent comes well within it.
+pub(super) const AUTO_PROBE_TIMEOUT_S: u64 = 1;
+
+/// Failures of a first MQTT 5 CONNECT that mean "this broker has no MQTT 5", with the words
+/// for the status bar.
+pub(super) fn refuses_v5(e: &ConnError, probing: bool) -> Option<&'static str> {
+    match e.kind {
+        ConnErrorKind::UnsupportedProtocol => Some("broker has no MQTT 5"),
+        ConnErrorKind::ClosedByBroker | ConnErrorKind::Protocol => {
+            Some("broker has no MQTT 5 (it closed the MQTT 5 connection)")
+        }
+        ConnErrorKind::Timeout if probing => Some("no answer to MQTT 5 within 1 s; using 3.1.1"),
+        _ => None,
+    }
+}

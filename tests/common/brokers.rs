@@ -24,12 +24,37 @@ impl Broker {
     }
 }
 
+/// The environment variable every process of one test broker inherits, naming its folder.
+const MARKER: &str = "MQSCOPE_TEST_BROKER";
+
+/// Processes whose environment carries `MARKER=value`: the broker and everything it started,
+/// whatever session it moved them to (RabbitMQ's scripts start the node with setsid, and the
+/// node starts an `epmd -daemon`).
+fn marked(value: &str) -> Vec<i32> {
+    let needle = format!("{MARKER}={value}");
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|kv| kv == needle.as_bytes()))
+        })
+        .collect()
+}
+
 impl Drop for Broker {
     fn drop(&mut self) {
-        // The whole group: rabbitmq-server runs epmd and beam under a shell.
         let pgid = self.child.id() as i32;
+        // SAFETY: kill only sends signals, to this broker's group and its marked processes.
         unsafe {
             libc::kill(-pgid, libc::SIGKILL);
+        }
+        let marker = self._dir.path().display().to_string();
+        for pid in marked(&marker) {
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
         }
         let _ = self.child.wait();
     }
@@ -84,7 +109,8 @@ fn spawn(
     limit: Duration,
 ) -> Broker {
     let log = std::fs::File::create(dir.path().join("broker.log")).expect("log file");
-    cmd.stdin(Stdio::null())
+    cmd.env(MARKER, dir.path())
+        .stdin(Stdio::null())
         .stdout(log.try_clone().expect("log"))
         .stderr(log)
         .process_group(0);

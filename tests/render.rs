@@ -586,3 +586,39 @@ fn a_long_status_bar_drops_the_least_important_first_and_keeps_colour() {
         "the warning keeps its colour"
     );
 }
+
+#[test]
+fn the_log_topic_column_stays_put_as_rows_scroll() {
+    let mut app = app();
+    feed(
+        &mut app,
+        msg(
+            "plant/line-1/station-7/spindle/temp",
+            "1",
+            QoS::AtMostOnce,
+            false,
+        ),
+    );
+    // Enough short topics to push the long one out of view.
+    for i in 0..40 {
+        feed(
+            &mut app,
+            msg(&format!("a/{i}"), "payload", QoS::AtMostOnce, false),
+        );
+    }
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        !text.contains("spindle"),
+        "the long topic has scrolled away"
+    );
+    let row = text.lines().find(|l| l.contains(" a/39 ")).unwrap();
+    let col = row.find("payload").unwrap();
+    let row2 = text.lines().find(|l| l.contains(" a/38 ")).unwrap();
+    assert_eq!(row2.find("payload"), Some(col), "one column for all rows");
+    // Wide enough for the longest topic seen, not just the ones on screen.
+    let topic_at = row.find("a/39").unwrap();
+    assert!(
+        col - topic_at >= "plant/line-1/station-7/spindle/temp".len(),
+        "{row}"
+    );
+}

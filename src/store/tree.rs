@@ -144,6 +144,9 @@ pub struct TopicTree {
     per_topic: usize,
     /// Bumped whenever a node is added, so views can cache what they derive from the shape.
     structure_version: u64,
+    /// The longest topic seen, in display columns once escaped: the log sizes its topic column by it, so the
+    /// column does not move as rows scroll by.
+    longest_topic: usize,
 }
 
 impl TopicTree {
@@ -154,7 +157,13 @@ impl TopicTree {
             hasher: DefaultHashBuilder::default(),
             per_topic: per_topic.max(1),
             structure_version: 0,
+            longest_topic: 0,
         }
+    }
+
+    /// The longest topic seen so far, in display columns.
+    pub fn longest_topic(&self) -> usize {
+        self.longest_topic
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
@@ -216,6 +225,9 @@ impl TopicTree {
         if let Some(id) = self.find(topic) {
             return id;
         }
+        // As drawn: escapes (`<U+200B>`) and wide characters count their columns.
+        let shown = crate::text::width(&crate::text::clean(topic));
+        self.longest_topic = self.longest_topic.max(shown);
         let mut parent = ROOT;
         let mut prefix_end = 0;
         for (i, level) in topic.split('/').enumerate() {

@@ -51,12 +51,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let (rows, selected) = app.log_window(inner.height as usize - outbox.len());
     let w = inner.width as usize;
-    // As wide as the longest visible topic, up to 60% of what the time and flags leave.
-    let longest = rows
-        .iter()
-        .map(|e| crate::text::width(&clean(&app.store.tree.path(e.node))))
-        .max()
-        .unwrap_or(0);
+    // As wide as the longest topic seen (not the longest visible, so the column stays put as
+    // rows scroll by), up to what the time, the flags and the payload leave.
+    let longest = app.store.tree.longest_topic().max(
+        app.outbox
+            .rows
+            .iter()
+            .map(|r| crate::text::width(&clean(&r.draft.topic)))
+            .max()
+            .unwrap_or(0),
+    );
     // Time and mark take 15 columns, QoS and flags 6; the topic gets up to two thirds of the
     // rest (shortened in the middle beyond that), the payload preview the remainder.
     let topic_w = longest.clamp(4, (w.saturating_sub(21) * 2 / 3).max(4));

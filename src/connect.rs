@@ -17,11 +17,7 @@ pub fn load_config(conn: &ConnArgs) -> Result<ConfigFile, Failure> {
             None => return Ok(ConfigFile::empty(PathBuf::from("config.toml"))),
         },
     };
-    let file = store::load(&path, explicit)?;
-    for w in &file.warnings {
-        tracing::warn!("{w}");
-    }
-    Ok(file)
+    Ok(store::load(&path, explicit)?)
 }
 
 /// The profile the command line asks for: `-b` (over `-P` when both), `-P`, else the file's

@@ -44,20 +44,12 @@ pub fn open(
     filters: &[String],
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
-    let settings = resolve(conn, filters, profile)?;
+    let settings = resolve_at(conn, filters, EXPLORER_QOS, profile)?;
     start(settings, profile)
 }
 
 /// The settings for `profile`: files checked, overrides applied, the password looked up (which
-/// may run a command: the TUI calls this as a job), and the subscriptions to make.
-pub fn resolve(
-    conn: &ConnArgs,
-    filters: &[String],
-    profile: &Profile,
-) -> Result<ConnectionSettings, String> {
-    resolve_at(conn, filters, EXPLORER_QOS, profile)
-}
-
+/// may run a command: the TUI calls this as a job), and the subscriptions to make at `qos`.
 fn resolve_at(
     conn: &ConnArgs,
     filters: &[String],
@@ -139,7 +131,6 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut profiles = file.profiles.clone();
     let mut initial = Vec::new();
     let mut resolved: Option<(String, ConnectionSettings)> = None;
-    let mut initial_profile_warning = None;
     #[cfg(feature = "embedded-broker")]
     let mut broker = None;
     if demo {
@@ -162,7 +153,6 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         // Settings errors (bad overrides, missing secrets) end here, before the screen changes.
         // Resolved once: the first connection uses these (a password_command runs once).
         resolved = Some((chosen.name.clone(), settings_for(&conn, &chosen)?));
-        initial_profile_warning = chosen.plain_password_warning();
         let idx = match profiles.iter().position(|p| p.name == chosen.name) {
             Some(i) => {
                 profiles[i] = chosen;
@@ -189,12 +179,6 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     app.colour = crate::ui::theme::colour_wanted();
     if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup::at(0)));
-    }
-    if let Some(w) = file.warnings.first() {
-        app.notice = Some(w.clone());
-    }
-    if let Some(w) = initial_profile_warning {
-        app.notice = Some(w);
     }
     let mut guard =
         terminal::enter().map_err(|e| runtime(format!("cannot set up the terminal: {e}")))?;

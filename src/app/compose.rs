@@ -127,6 +127,12 @@ impl Compose {
 
     pub fn set_topic(&mut self, topic: &str) {
         self.topic.set(topic);
+        self.topic_changed();
+    }
+
+    /// The topic changed: checked as typed; the status now says what is wrong with it (or
+    /// nothing), not the previous message's outcome.
+    fn topic_changed(&mut self) {
         self.outcome_shown = false;
         self.status = self.topic_problem().map(|p| (p, true));
     }
@@ -145,8 +151,7 @@ impl Compose {
             Field::Topic if key.code == KeyCode::Enter => return Some(Field::Payload),
             Field::Topic => {
                 self.topic.input(key);
-                self.outcome_shown = false;
-                self.status = self.topic_problem().map(|p| (p, true));
+                self.topic_changed();
             }
             Field::Payload => {
                 self.payload.input(key);
@@ -161,8 +166,7 @@ impl Compose {
         match field {
             Field::Topic => {
                 self.topic.paste(text);
-                self.outcome_shown = false;
-                self.status = self.topic_problem().map(|p| (p, true));
+                self.topic_changed();
             }
             Field::Payload => {
                 self.payload.paste(text);

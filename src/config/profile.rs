@@ -136,8 +136,6 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     /// In file order of names (sorted).
     pub profiles: Vec<Profile>,
-    /// Things that work but deserve a word (e.g. a plain password).
-    pub warnings: Vec<String>,
     /// How much history the explorer keeps.
     pub limits: Limits,
 }
@@ -148,7 +146,6 @@ impl ConfigFile {
             path,
             default_profile: None,
             profiles: Vec::new(),
-            warnings: Vec::new(),
             limits: Limits::default(),
         }
     }

@@ -44,15 +44,34 @@ impl Negotiation {
 /// on a LAN or over TLS across a continent comes well within it.
 pub(super) const AUTO_PROBE_TIMEOUT_S: u64 = 1;
 
-/// Failures of a first MQTT 5 CONNECT that mean "this broker has no MQTT 5", with the words
-/// for the status bar.
-pub(super) fn refuses_v5(e: &ConnError, probing: bool) -> Option<&'static str> {
+/// Failures of the first MQTT 5 CONNECT of `auto` that mean "this broker has no MQTT 5", with
+/// the words for the status bar. No answer counts: the probe's timeout is short for that.
+pub(super) fn refuses_v5(e: &ConnError) -> Option<&'static str> {
     match e.kind {
         ConnErrorKind::UnsupportedProtocol => Some("broker has no MQTT 5"),
         ConnErrorKind::ClosedByBroker | ConnErrorKind::Protocol => {
             Some("broker has no MQTT 5 (it closed the MQTT 5 connection)")
         }
-        ConnErrorKind::Timeout if probing => Some("no answer to MQTT 5 within 1 s; using 3.1.1"),
+        ConnErrorKind::Timeout => Some("no answer to MQTT 5 within 1 s; using 3.1.1"),
         _ => None,
+    }
+}
+
+/// A first CONNECT with MQTT 5 forced (`--protocol 5`) failed: the words say the broker may
+/// not speak it. A refusal stops the retries; no answer could be a slow network too, so it is
+/// said and retried.
+pub(super) fn explain_forced_v5(error: &mut ConnError) {
+    const HINT: &str = "the broker may not support MQTT 5 (try --protocol 3 or auto)";
+    match error.kind {
+        ConnErrorKind::UnsupportedProtocol
+        | ConnErrorKind::ClosedByBroker
+        | ConnErrorKind::Protocol => {
+            error.kind = ConnErrorKind::UnsupportedProtocol;
+            error.words = format!("{}: {HINT}", error.words);
+        }
+        ConnErrorKind::Timeout => {
+            error.words = format!("{}: no answer to the MQTT 5 CONNECT; {HINT}", error.words);
+        }
+        _ => {}
     }
 }

@@ -17,7 +17,7 @@ use super::link::{Link, Requests, Wire};
 use super::link_any::{AnyLink, SharedRequests};
 use super::link_v4;
 use super::link_v5;
-use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation, refuses_v5};
+use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation, explain_forced_v5, refuses_v5};
 use super::queue::EventQueue;
 use super::settings::{ConnectionSettings, Protocol};
 use super::tls::{TlsSetupError, client_config};
@@ -129,7 +129,7 @@ pub fn spawn(
     let (cmd_tx, cmd_rx) = mpsc::channel(options.command_capacity.max(1));
     let tracker = Arc::new(Mutex::new(Tracker::new(settings.subscriptions.clone())));
     let cap = options.request_capacity;
-    let (link, negotiation) = match settings.protocol {
+    let (link, mut negotiation) = match settings.protocol {
         Protocol::V311 => (
             AnyLink::V4(Box::new(link_v4::build(settings, tls, cap))),
             Negotiation::fixed(Protocol::V311),
@@ -152,7 +152,6 @@ pub fn spawn(
             )
         }
     };
-    let mut negotiation = negotiation;
     negotiation.plain_tcp = !settings.url.scheme.is_tls() && !settings.url.scheme.is_websocket();
     start(
         link,
@@ -228,7 +227,7 @@ async fn poll_task(
     let mut connected = false;
     let mut ever_connected = false;
     let mut stopping: Option<Instant> = None;
-    let mut final_error: Option<super::types::ConnError> = None;
+    let mut final_error: Option<ConnError> = None;
     events.push(MqttEvent::State(ConnState::Connecting { attempt }));
 
     loop {
@@ -343,17 +342,16 @@ async fn poll_task(
             }
             Ok(Wire::ServerDisconnect { reason, taken_over }) => {
                 tracing::info!("broker sent DISCONNECT: {reason}");
-                final_error = Some(if taken_over {
-                    ConnError::new(
-                        ConnErrorKind::SessionTakenOver,
-                        format!("another client is using client id {client_id}"),
-                    )
+                // A takeover's words (with our client id) are written where the loss is handled.
+                let kind = if taken_over {
+                    ConnErrorKind::SessionTakenOver
                 } else {
-                    ConnError::new(
-                        ConnErrorKind::ClosedByBroker,
-                        format!("disconnected by the broker: {reason}"),
-                    )
-                });
+                    ConnErrorKind::ClosedByBroker
+                };
+                final_error = Some(ConnError::new(
+                    kind,
+                    format!("disconnected by the broker: {reason}"),
+                ));
             }
             Ok(Wire::Other) => {}
             Err(error) => {
@@ -415,35 +413,20 @@ async fn poll_task(
                         ),
                     );
                 }
-                let probing = negotiation.fallback.is_some();
-                if let Some(why) = refuses_v5(&error, probing).filter(|_| !ever_connected) {
-                    if let Some(fallback) = negotiation.fallback.take() {
-                        tracing::info!("MQTT 5 refused ({error}); connecting again with 3.1.1");
-                        link = fallback();
-                        requests.replace(link.requests());
-                        note = Some(why.into());
-                        events.push(MqttEvent::State(ConnState::Connecting { attempt }));
-                        continue;
-                    }
-                    if negotiation.asked == Protocol::V5 {
-                        error = ConnError::new(
-                            ConnErrorKind::UnsupportedProtocol,
-                            format!(
-                                "{}: the broker may not support MQTT 5 (try --protocol 3 or auto)",
-                                error.words
-                            ),
-                        );
-                    }
-                } else if !ever_connected
-                    && negotiation.asked == Protocol::V5
-                    && error.kind == ConnErrorKind::Timeout
+                // `auto`, first attempt, MQTT 5 refused: 3.1.1 at once, for the session.
+                if !ever_connected
+                    && let Some(why) = refuses_v5(&error)
+                    && let Some(fallback) = negotiation.fallback.take()
                 {
-                    // No answer could be a slow network too: said, but retried.
-                    error.words = format!(
-                        "{}: no answer to the MQTT 5 CONNECT; the broker may not support MQTT 5 \
-                         (try --protocol 3 or auto)",
-                        error.words
-                    );
+                    tracing::info!("MQTT 5 refused ({error}); connecting again with 3.1.1");
+                    link = fallback();
+                    requests.replace(link.requests());
+                    note = Some(why.into());
+                    events.push(MqttEvent::State(ConnState::Connecting { attempt }));
+                    continue;
+                }
+                if !ever_connected && negotiation.asked == Protocol::V5 {
+                    explain_forced_v5(&mut error);
                 }
                 if !ever_connected
                     && negotiation.plain_tcp

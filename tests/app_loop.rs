@@ -225,7 +225,19 @@ fn keys_expand_collapse_pause_and_follow() {
             .map(|n| app.store.tree.path(*n))
             .collect()
     };
+    // The first topic is opened and selected, so the first screen shows a message.
+    assert_eq!(paths(&app), ["a", "a/b", "a/b/c", "a/b/d", "a/e", "z"]);
+    assert_eq!(
+        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        Some("a/b/c")
+    );
+    assert!(app.detail_entry().is_some(), "its message is in the detail");
+    press(&mut app, KeyCode::Char('-'));
     assert_eq!(paths(&app), ["a", "z"]);
+    assert_eq!(
+        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        Some("a")
+    );
     press(&mut app, KeyCode::Right);
     assert_eq!(paths(&app), ["a", "a/b", "a/e", "z"]);
     press(&mut app, KeyCode::Down);

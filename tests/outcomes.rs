@@ -215,7 +215,11 @@ fn r_means_retained_on_the_broker_and_a_cleared_topic_says_so() {
     arrive(&mut app, "lamp/state", b"", true);
     let s = screen(&app);
     let row = s.lines().find(|l| l.contains("state =")).unwrap();
-    assert!(row.contains("(retained cleared)"), "{row}");
+    assert!(row.contains("state = (cleared)"), "{row}");
+    assert!(
+        s.contains("retained message cleared"),
+        "the detail says it: {s}"
+    );
     assert!(!row.contains(" R"), "{row}");
 }
 

@@ -119,6 +119,7 @@ fn empty_start() {
 fn nested_topics_expanded() {
     let mut app = app();
     sample(&mut app);
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened
     // Select "sensors" (roots sort: "", "$SYS", "a", "sensors") and open it all.
     key(&mut app, KeyCode::End);
     key(&mut app, KeyCode::Char('*'));
@@ -140,10 +141,12 @@ fn tree_shows_each_nodes_rate_over_the_last_second() {
             msg("plant/line2/speed", i.to_string(), QoS::AtMostOnce, false),
         );
     }
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened: back to "plant"
     key(&mut app, KeyCode::Char('*'));
     // The messages came within one second; a second later that second is complete.
     app.now += Duration::from_millis(1500);
-    let text = screen(&mut app, 100, 14);
+    // Wide enough that the rate column leaves room for payloads.
+    let text = screen(&mut app, 160, 14);
     // The tree pane's part of the row that shows `name` (up to the pane's right border).
     let row = |text: &str, name: &str| -> String {
         let line = text
@@ -152,13 +155,14 @@ fn tree_shows_each_nodes_rate_over_the_last_second() {
             .unwrap_or_else(|| panic!("no {name} row in\n{text}"));
         line.split('│').nth(1).unwrap_or_default().to_string()
     };
-    assert!(row(&text, "▾ plant").ends_with(" 15 15/s"), "{text}");
-    assert!(row(&text, "▾ line1").ends_with(" 12 12/s"), "{text}");
-    assert!(row(&text, "▾ line2").ends_with(" 3 3/s"), "{text}");
+    let cells = |r: String| r.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
+    assert_eq!(cells(row(&text, "▾ plant")), "15 msgs 15/s", "{text}");
+    assert_eq!(cells(row(&text, "▾ line1")), "12 msgs 12/s", "{text}");
+    assert_eq!(cells(row(&text, "▾ line2")), "3 msgs 3/s", "{text}");
     snap!("tree_rates", text);
     // Two quiet seconds later, nothing is flowing.
     app.now += Duration::from_secs(2);
-    let quiet = screen(&mut app, 100, 14);
+    let quiet = screen(&mut app, 160, 14);
     for name in ["▾ plant", "▾ line1", "▾ line2"] {
         assert!(!row(&quiet, name).contains("/s"), "{quiet}");
     }
@@ -168,6 +172,7 @@ fn tree_shows_each_nodes_rate_over_the_last_second() {
 fn selected_json_message_in_detail() {
     let mut app = app();
     sample(&mut app);
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened
     key(&mut app, KeyCode::End);
     key(&mut app, KeyCode::Char('*'));
     // sensors > b1 > f1 > temp, f2 > hum: move to "hum".
@@ -280,6 +285,7 @@ fn small_terminals() {
 fn tree_filter_keeps_ancestors_of_matches() {
     let mut app = app();
     sample(&mut app);
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "sensors/+/+/temp");
     key(&mut app, KeyCode::Enter);
@@ -350,6 +356,7 @@ fn hostile(app: &mut App) {
 fn hostile_content_is_escaped_and_aligned() {
     let mut app = app();
     hostile(&mut app);
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened
     key(&mut app, KeyCode::Char('l'));
     key(&mut app, KeyCode::Char('*'));
     key(&mut app, KeyCode::Down);
@@ -383,6 +390,7 @@ fn no_escape_byte_from_the_wire_reaches_the_terminal() {
     // Render through the real crossterm backend into a byte buffer: what a terminal would get.
     let mut app = app();
     hostile(&mut app);
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened
     key(&mut app, KeyCode::Char('l'));
     key(&mut app, KeyCode::Char('*'));
     for _ in 0..8 {
@@ -606,6 +614,7 @@ fn the_log_topic_column_stays_put_as_rows_scroll() {
             msg(&format!("a/{i}"), "payload", QoS::AtMostOnce, false),
         );
     }
+    key(&mut app, KeyCode::Char('-')); // the first topic was opened
     let text = screen(&mut app, 120, 40);
     assert!(
         !text.contains("spindle"),

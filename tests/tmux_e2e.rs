@@ -161,8 +161,8 @@ fn explorer_shows_traffic_publishes_with_flags_and_quits_cleanly() {
     assert!(status.success());
     let screen = t.wait_for("greetings");
     assert!(
-        screen.contains("▸ e2e"),
-        "the tree shows the topic: {screen}"
+        screen.contains("▾ e2e") && screen.contains("world = greetings"),
+        "the tree shows the first topic opened: {screen}"
     );
     assert!(
         screen.contains("e2e/hello/world"),

@@ -121,6 +121,13 @@ impl App {
         }
     }
 
+    /// The tree node the detail summarises instead of a message: the tree's selection when it
+    /// is a branch with no message of its own.
+    pub fn detail_branch(&self) -> Option<crate::store::NodeId> {
+        let id = self.tree.selected?;
+        (!self.detail.from_log && self.store.last(id).is_none()).then_some(id)
+    }
+
     /// The entry the detail pane shows.
     pub fn detail_entry(&self) -> Option<&Entry> {
         Some(self.detail.entry(&self.store, self.detail_base()?))

@@ -5,7 +5,6 @@
 use std::time::{Instant, SystemTime};
 
 use super::effect::{Draft, JobKind, JobResult, Queued};
-use super::tree::root_of;
 use super::{App, SubState, SubStatus};
 use crate::mqtt::{ConnState, Message, MqttEvent, QoS};
 
@@ -16,8 +15,10 @@ impl App {
             MqttEvent::Message(m) => {
                 let node = self.store.ingest(m, false, now);
                 if self.tree.selected.is_none() {
-                    // The first topic seen becomes the selection, so keys work at once.
-                    self.tree.selected = Some(root_of(&self.store, node));
+                    // The first topic seen is opened and selected, so the first screen shows a
+                    // message in the detail and keys work at once.
+                    self.tree.reveal(&self.store, node);
+                    self.tree.selected = Some(node);
                 }
                 if self.log_is_narrowed() {
                     self.refresh_log_index();

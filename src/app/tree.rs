@@ -73,6 +73,15 @@ impl TreeView {
         self.expanded.remove(&id)
     }
 
+    /// Expands every ancestor of `id`, so it has a row.
+    pub fn reveal(&mut self, store: &Store, id: NodeId) {
+        let mut cur = store.tree.node(id).parent;
+        while cur != ROOT {
+            self.expand(cur);
+            cur = store.tree.node(cur).parent;
+        }
+    }
+
     pub fn collapse_all(&mut self) {
         self.expand_generation += 1;
         self.expanded.clear();
@@ -300,6 +309,7 @@ mod tests {
         let now = Instant::now();
         let mut app = App::new(Vec::new(), Limits::default(), now);
         app.on_mqtt(msg("a/b"), now);
+        app.tree.collapse_all(); // the first topic was opened
         let rows = app.tree_rows();
         app.on_mqtt(msg("a/c"), now);
         assert!(

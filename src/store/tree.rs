@@ -122,6 +122,11 @@ impl Node {
         }
     }
 
+    /// Whether this subtree received anything in `second` or the `within` seconds before it.
+    pub fn active(&self, second: u32, within: u32) -> bool {
+        self.rate_current > 0 && second <= self.rate_second.saturating_add(within)
+    }
+
     pub fn is_topic(&self) -> bool {
         !self.history.is_empty()
     }
@@ -185,6 +190,11 @@ impl TopicTree {
     /// Distinct topics that have received a message.
     pub fn topic_count(&self) -> u32 {
         self.nodes[ROOT as usize].topic_count
+    }
+
+    /// Messages filed in the whole tree: received and our own publishes, as the rows count them.
+    pub fn msg_count(&self) -> u64 {
+        self.nodes[ROOT as usize].msg_count
     }
 
     pub fn find(&self, topic: &str) -> Option<NodeId> {

@@ -35,6 +35,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let Some((entry, shown)) = app.detail_shown() else {
+        if let Some(id) = app.detail_branch() {
+            super::detail_branch::draw(f, app, area, id);
+            return;
+        }
         let block = Block::bordered()
             .title(" Detail ")
             .border_style(theme().dim);
@@ -78,6 +82,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
+    let node = app.store.tree.node(entry.node);
+    if m.payload.is_empty() && m.retain() && node.retained == crate::store::tree::Retained::Cleared
+    {
+        lines.push(Line::styled(
+            "retained message cleared: the broker holds nothing for this topic now",
+            theme().warn,
+        ));
+    }
     if let Some(p) = app.store.properties(m) {
         if let Some(ct) = &p.content_type {
             lines.push(prop("content type", clean(ct).into_owned()));

@@ -2,6 +2,7 @@
 
 pub mod compose;
 pub mod detail;
+pub mod detail_branch;
 pub mod log;
 pub mod payload;
 pub mod popup;
@@ -9,6 +10,7 @@ pub mod status;
 pub mod svg;
 pub mod theme;
 pub mod tree;
+pub mod tree_row;
 
 use crate::ui::theme::theme;
 use ratatui::Frame;

@@ -88,7 +88,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     ));
     segments.push((
         6,
-        Span::raw(crate::text::count(app.store.received, "msg", "msgs")),
+        Span::raw(crate::text::count(
+            app.store.tree.msg_count(),
+            "msg",
+            "msgs",
+        )),
     ));
     segments.push((
         3,

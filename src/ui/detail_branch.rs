@@ -1,0 +1,109 @@
+//! The detail of a tree node that is not a topic itself (`bench`, `bench/site3`): what is under
+//! it, as MQTT Explorer shows a folder. Counts, bytes, rate and last arrival, the newest message
+//! below it, then its children with their counts, as many as fit.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::log::time_of;
+use crate::app::App;
+use crate::store::NodeId;
+use crate::text::{clean, count, fit, fit_topic, human_bytes, payload_preview, width};
+use crate::ui::theme::theme;
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
+    let tree = &app.store.tree;
+    let node = tree.node(id);
+    let path = clean(&tree.path(id)).into_owned();
+    let title = format!(
+        " {} ",
+        fit_topic(&path, area.width.saturating_sub(4) as usize)
+    );
+    let block = Block::bordered()
+        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
+        .border_style(theme().dim);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut summary = vec![
+        count(u64::from(node.topic_count), "topic", "topics"),
+        count(node.msg_count, "msg", "msgs"),
+        human_bytes(node.bytes),
+    ];
+    if let Some(t) = node.last_received {
+        summary.push(format!("last {}", time_of(t)));
+    }
+    let mut lines = vec![Line::styled(summary.join(" · "), theme().bold)];
+    let rate = node.rate(app.store.rate.current_second(app.now));
+    lines.push(Line::styled(
+        format!(
+            "{} msg/s over the last second",
+            crate::text::thousands(u64::from(rate))
+        ),
+        theme().dim,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "{} (Enter/→ opens)",
+            count(node.children.len() as u64, "child", "children")
+        ),
+        theme().dim,
+    ));
+    let room = (inner.height as usize).saturating_sub(lines.len());
+    let shown = if node.children.len() > room {
+        room.saturating_sub(1)
+    } else {
+        node.children.len()
+    };
+    let skip = (app.detail.scroll as usize).min(node.children.len().saturating_sub(shown));
+    let name_w = node
+        .children
+        .iter()
+        .skip(skip)
+        .take(shown)
+        .map(|c| width(&clean(&tree.node(*c).name)))
+        .max()
+        .unwrap_or(0)
+        .min(w / 3);
+    for c in node.children.iter().skip(skip).take(shown) {
+        let child = tree.node(*c);
+        let name = fit(&clean(&child.name), name_w).into_owned();
+        let pad = " ".repeat(name_w.saturating_sub(width(&name)));
+        let mut counts = count(child.msg_count, "msg", "msgs");
+        if !child.children.is_empty() {
+            counts = format!(
+                "{} · {counts}",
+                count(u64::from(child.topic_count), "topic", "topics")
+            );
+        }
+        let mut spans = vec![
+            Span::raw(format!("  {name}{pad}  ")),
+            Span::styled(counts, theme().dim),
+        ];
+        let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+        if let Some(e) = app.store.last(*c)
+            && w > used + 8
+        {
+            spans.push(Span::styled(" = ", theme().dim));
+            spans.push(Span::styled(
+                payload_preview(&e.payload, w - used - 3),
+                theme().ok,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    let more = node.children.len().saturating_sub(skip + shown);
+    if more > 0 {
+        lines.push(Line::styled(
+            format!(
+                "  … {} more (J / K scroll)",
+                crate::text::thousands(more as u64)
+            ),
+            theme().dim,
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,220 @@
+//! One row of the topic tree: the name, the last payload, and the right-hand columns (message
+//! count, rate, QoS and retained). The columns have fixed widths for a frame, taken from the
+//! tree's totals (the widest any row can need), not from the rows on screen: they stay put while
+//! counts grow, rows scroll and rates come and go.
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use crate::app::App;
+use crate::store::tree::{Node, Retained};
+use crate::store::{Entry, NodeId};
+use crate::text::{clean, fit, payload_preview, short_count, width};
+use crate::ui::theme::theme;
+
+/// "9999/s", "999k/s", "1.2M/s".
+const RATE_WIDTH: usize = 6;
+/// Payload columns the widest name keeps before the rate column is given up.
+const MIN_PREVIEW: usize = 12;
+/// Seconds a row's rate column stays after its last message.
+const RATE_LINGER: u32 = 5;
+/// "q1 R".
+const QOS_WIDTH: usize = 4;
+
+/// The right-hand columns' widths for one frame.
+pub struct Columns {
+    msgs: usize,
+    /// 0 unless a row on screen received something in the last five seconds: the column is kept
+    /// while messages flow (so rows do not shift every second as rates appear and vanish) and
+    /// given back to the payload after.
+    rate: usize,
+    qos: usize,
+    /// The clock second for the rows' rates.
+    second: u32,
+}
+
+impl Columns {
+    /// For rows `visible`, `w` columns wide. Names come first, then payloads: the rate goes
+    /// when the widest name would keep fewer than MIN_PREVIEW columns of payload, the message
+    /// counts and then the QoS when it would be cut.
+    pub fn new(app: &App, visible: &[NodeId], w: usize) -> Columns {
+        let tree = &app.store.tree;
+        let second = app.store.rate.current_second(app.now);
+        let flowing = visible
+            .iter()
+            .any(|id| tree.node(*id).active(second, RATE_LINGER));
+        let mut cols = Columns {
+            msgs: widest_msgs(tree.msg_count()),
+            rate: if flowing { RATE_WIDTH } else { 0 },
+            qos: if tree.topic_count() > 0 { QOS_WIDTH } else { 0 },
+            second,
+        };
+        let names = visible
+            .iter()
+            .map(|id| width(&head(tree.node(*id), false)))
+            .max()
+            .unwrap_or(0);
+        // The rate needs room beside a payload preview too: it is the first to go.
+        if names + cols.width() + 3 + MIN_PREVIEW > w {
+            cols.rate = 0;
+        }
+        let drops: [fn(&mut Columns); 2] = [|c| c.msgs = 0, |c| c.qos = 0];
+        for drop in drops {
+            if names + cols.width() <= w {
+                break;
+            }
+            drop(&mut cols);
+        }
+        cols
+    }
+
+    /// The columns' width, a space before each.
+    fn width(&self) -> usize {
+        [self.msgs, self.rate, self.qos]
+            .iter()
+            .filter(|w| **w > 0)
+            .map(|w| w + 1)
+            .sum()
+    }
+}
+
+/// Indent, marker and name.
+fn head(node: &Node, open: bool) -> String {
+    let marker = if node.children.is_empty() {
+        "  "
+    } else if open {
+        "▾ "
+    } else {
+        "▸ "
+    };
+    let indent = "  ".repeat(node.depth.saturating_sub(1) as usize);
+    if node.name.is_empty() {
+        format!("{indent}{marker}(empty)")
+    } else {
+        format!("{indent}{marker}{}", clean(&node.name))
+    }
+}
+
+/// The widest message count label of any row when the whole tree holds `total`: within each of
+/// short_count's ranges (…9999, …999.9k, 1.0M…) wider means larger, so the widest is the
+/// largest of each range up to `total`.
+fn widest_msgs(total: u64) -> usize {
+    [total, total.min(999_999), total.min(9_999)]
+        .into_iter()
+        .map(|n| width(&msgs_label(n.max(2))))
+        .max()
+        .unwrap_or(0)
+}
+
+fn msgs_label(n: u64) -> String {
+    format!("{} {}", short_count(n), if n == 1 { "msg" } else { "msgs" })
+}
+
+fn topics_label(n: u32) -> String {
+    format!(
+        "{} {}",
+        short_count(u64::from(n)),
+        if n == 1 { "topic" } else { "topics" }
+    )
+}
+
+/// A rate in at most six columns.
+fn rate_label(n: u32) -> String {
+    match n {
+        0..=9_999 => format!("{n}/s"),
+        10_000..=999_999 => format!("{}k/s", n / 1000),
+        _ => format!("{:.1}M/s", f64::from(n) / 1_000_000.0),
+    }
+}
+
+/// Right-aligns `s` in `w` columns (cut when wider).
+fn right(s: &str, w: usize) -> String {
+    let s = fit(s, w);
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(&s))))
+}
+
+/// The row of node `id`, `w` columns wide. `open`: its children are shown below it.
+pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) -> Line<'a> {
+    let node = app.store.tree.node(id);
+    let last = app.store.last(id);
+    let (mut counts, tail) = right_columns(node, last, open, cols);
+    let head = head(node, open);
+    // The topic count of a closed branch goes just left of the fixed columns: its right edge
+    // lines up, and rows without it (leaves, open branches) do not pay for its width. It goes
+    // when it would cut the name.
+    if width(&head) + width(&counts) + width(&tail) > w {
+        counts.clear();
+    }
+    let right_w = width(&counts) + width(&tail);
+    let avail = w.saturating_sub(right_w);
+    let head_fit = fit(&head, avail).into_owned();
+    let mut used = width(&head_fit);
+    let name_style = if node.name.is_empty() {
+        theme().dim.add_modifier(Modifier::ITALIC)
+    } else if node.children.is_empty() {
+        Style::default()
+    } else {
+        theme().bold
+    };
+    let mut spans = vec![Span::styled(head_fit, name_style)];
+    if let Some(e) = last
+        && avail > used + 4
+    {
+        let room = avail - used - 3;
+        let preview = if node.retained == Retained::Cleared && e.payload.is_empty() {
+            fit("(cleared)", room).into_owned()
+        } else {
+            payload_preview(&e.payload, room)
+        };
+        used += 3 + width(&preview);
+        spans.push(Span::styled(" = ", theme().dim));
+        spans.push(Span::styled(preview, theme().ok));
+    }
+    spans.push(Span::raw(" ".repeat(w.saturating_sub(used + right_w))));
+    let both = format!("{counts}{tail}");
+    spans.push(Span::styled(fit(&both, w).into_owned(), theme().dim));
+    Line::from(spans)
+}
+
+/// The topic count of a closed branch (or nothing), and the fixed columns, each after a space:
+/// messages, rate, QoS and R (retained on the broker as far as we saw, not "this one arrived
+/// retained").
+fn right_columns(
+    node: &Node,
+    last: Option<&Entry>,
+    open: bool,
+    cols: &Columns,
+) -> (String, String) {
+    let counts = if !node.children.is_empty() && !open {
+        format!(" {}", topics_label(node.topic_count))
+    } else {
+        String::new()
+    };
+    let mut tail = String::new();
+    if cols.msgs > 0 {
+        tail.push(' ');
+        tail.push_str(&right(&msgs_label(node.msg_count), cols.msgs));
+    }
+    if cols.rate > 0 {
+        let rate = node.rate(cols.second);
+        let shown = if rate > 0 {
+            rate_label(rate)
+        } else {
+            String::new()
+        };
+        tail.push(' ');
+        tail.push_str(&right(&shown, cols.rate));
+    }
+    if cols.qos > 0 {
+        let q = match last {
+            Some(e) => {
+                let held = node.retained == Retained::Held;
+                format!("q{}{}", e.qos().as_u8(), if held { " R" } else { "  " })
+            }
+            None => String::new(),
+        };
+        tail.push(' ');
+        tail.push_str(&right(&q, cols.qos));
+    }
+    (counts, tail)
+}

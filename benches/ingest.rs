@@ -1,23 +1,29 @@
 //! End-to-end ingest benchmark: `cargo bench --bench ingest`.
 //!
-//! Starts mosquitto on 127.0.0.1, floods it with small messages, and measures in the same run:
-//! - the reference, `mosquitto_sub -t '#' > /dev/null` (bounded by the broker's fan-out),
-//! - mqscope's headless pipeline (`mqscope ingest`: the worker feeding the store),
-//! - the full TUI in tmux (120x40), whose status bar's message count is the finish line,
-//!   and how long a key (`?`) takes to change its screen while the flood runs.
+//! Two streams, every client on a fresh source of its own, all in the same run:
+//! - through mosquitto: a flood publisher (in this process) into a private mosquitto;
+//! - client-bound: the project's fake broker (`common/blaster.rs`) writes the messages as fast
+//!   as the client takes them, so the client, not the broker, sets the pace.
 //!
-//! Reported: messages received per second (each client timed from its first message to its
-//! last), CPU seconds per million messages, peak RSS, and the ratios of the first two to the
-//! reference. Environment: MQSCOPE_BENCH_N (1000000),
-//! MQSCOPE_BENCH_TOPICS (10000), MQSCOPE_BENCH_QOS1_N (200000), MQSCOPE_BENCH_ONLY (a
-//! comma-separated subset of `reference,headless,tui`; the reference always runs).
+//! Clients:
+//! - the reference, exactly `mosquitto_sub -t '#' -C N > /dev/null`;
+//! - `mqscope ingest` (hidden): the worker feeding the store, without a screen;
+//! - the TUI in tmux (120x40); its status bar's message count, read every 50 ms, is the finish
+//!   line, and while the stream runs a key (`?`) is timed until it changes the screen.
+//!
+//! Each client is timed from the stream's start (the flood's first publish; the blaster's
+//! SUBSCRIBE) to its exit (reference, headless) or to N shown (TUI). CPU is the client's own
+//! (wait4, or /proc for the TUI), per million messages. Ratios are against the reference on the
+//! same stream in the same run. Environment: MQSCOPE_BENCH_N (1000000), MQSCOPE_BENCH_TOPICS
+//! (10000), MQSCOPE_BENCH_QOS1_N (200000).
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use common::blaster::Blaster;
 use common::*;
 use rumqttc::QoS;
 
@@ -30,106 +36,112 @@ struct Row {
     note: Option<String>,
 }
 
-fn run_reference(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
-    let q = if qos == QoS::AtMostOnce { "0" } else { "1" };
+/// Where a client's messages come from.
+enum Source {
+    Mosquitto(Broker),
+    Blaster(Blaster),
+}
+
+impl Source {
+    fn port(&self) -> u16 {
+        match self {
+            Source::Mosquitto(b) => b.port,
+            Source::Blaster(b) => b.port,
+        }
+    }
+
+    /// Waits for `client_id` to be subscribed and starts the stream: (its start, the flood).
+    fn begin(
+        &self,
+        client_id: &str,
+        n: usize,
+        topics: usize,
+        qos: QoS,
+    ) -> (Instant, Option<JoinHandle<usize>>) {
+        match self {
+            Source::Mosquitto(b) => {
+                b.wait_subscribed(client_id);
+                let port = b.port;
+                let start = Instant::now();
+                let flood = std::thread::spawn(move || flood(port, n, topics, qos, None));
+                (start, Some(flood))
+            }
+            Source::Blaster(b) => (b.wait_started(), None),
+        }
+    }
+}
+
+fn qos_arg(qos: QoS) -> &'static str {
+    if qos == QoS::AtMostOnce { "0" } else { "1" }
+}
+
+fn dev_null() -> Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/null")
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null())
+}
+
+fn run_reference(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
     let mut child = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &b.port.to_string(),
-            "-t",
-            "#",
-            "-q",
-            q,
-            "-i",
-            "bench-ref",
-        ])
+        .args(["-h", "127.0.0.1", "-p", &src.port().to_string()])
+        .args(["-t", "#", "-q", qos_arg(qos), "-i", "bench-ref"])
         .args(["-C", &n.to_string(), "-W", "120"])
-        .stdout(Stdio::piped())
+        .stdout(dev_null())
         .spawn()
         .expect("mosquitto_sub");
-    // Its output is counted (one line a message) and thrown away, like `> /dev/null`.
-    let out = child.stdout.take().expect("stdout");
-    let counter = std::thread::spawn(move || {
-        let mut lines = 0u64;
-        let mut first = None;
-        let mut last = Instant::now();
-        let mut reader = BufReader::with_capacity(1 << 16, out);
-        loop {
-            let buf = match reader.fill_buf() {
-                Ok(b) if !b.is_empty() => b,
-                _ => break,
-            };
-            first.get_or_insert_with(Instant::now);
-            lines += buf.iter().filter(|c| **c == b'\n').count() as u64;
-            let n = buf.len();
-            reader.consume(n);
-            last = Instant::now();
-        }
-        (lines, first.unwrap_or(last), last)
-    });
-    b.wait_subscribed("bench-ref");
-    let start = Instant::now();
-    flood(b.port, n, topics, qos, None);
+    let (start, flood) = src.begin("bench-ref", n, topics, qos);
     let usage = wait_usage(&mut child);
-    let (received, first, last) = counter.join().unwrap_or((0, start, start));
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(f) = flood {
+        let _ = f.join();
+    }
     Row {
-        name: "reference mosquitto_sub",
-        received,
-        seconds: last.duration_since(first).as_secs_f64(),
+        name: "reference mosquitto_sub -C N > /dev/null",
+        // -C N exits 0 only once N messages arrived; -W ends it with an error otherwise.
+        received: if usage.ok { n as u64 } else { 0 },
+        seconds,
         usage,
         key_ms: vec![],
         note: None,
     }
 }
 
-fn run_headless(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
-    let q = if qos == QoS::AtMostOnce { "0" } else { "1" };
+fn run_headless(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
     let home = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
+        .args(["ingest", "-b", &format!("mqtt://127.0.0.1:{}", src.port())])
         .args([
-            "ingest",
-            "-b",
-            &format!("mqtt://127.0.0.1:{}", b.port),
             "-t",
             "#",
             "-q",
-            q,
-        ])
-        .args([
+            qos_arg(qos),
             "--client-id",
             "bench-headless",
-            "-C",
-            &n.to_string(),
-            "-W",
-            "15",
         ])
+        .args(["-C", &n.to_string(), "-W", "15"])
         .env("XDG_CONFIG_HOME", home.path())
         .env("XDG_CACHE_HOME", home.path())
         .stdout(Stdio::piped())
         .spawn()
         .expect("mqscope ingest");
-    b.wait_subscribed("bench-headless");
-    let start = Instant::now();
-    flood(b.port, n, topics, qos, None);
+    let (start, flood) = src.begin("bench-headless", n, topics, qos);
     let mut out = String::new();
     if let Some(mut o) = child.stdout.take() {
         use std::io::Read;
         let _ = o.read_to_string(&mut out);
     }
     let usage = wait_usage(&mut child);
-    let field = |k: &str| {
-        out.split_whitespace()
-            .find_map(|kv| kv.strip_prefix(k))
-            .map(str::to_string)
-    };
-    let received = field("received=").and_then(|v| v.parse().ok()).unwrap_or(0);
-    // Its own clock runs from its first message to its last; add the time to the first.
-    let seconds = field("seconds=")
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    let _ = start;
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(f) = flood {
+        let _ = f.join();
+    }
+    let received = out
+        .split_whitespace()
+        .find_map(|kv| kv.strip_prefix("received="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     Row {
         name: "mqscope headless (worker + store)",
         received,
@@ -140,38 +152,38 @@ fn run_headless(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
     }
 }
 
-fn run_tui(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
+fn run_tui(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
     let home = tempfile::tempdir().unwrap();
     let socket = format!("mqscope-bench-{}", std::process::id());
-    let tui = Tui::start(&socket, home.path(), b, qos, "bench-tui", &[]);
+    let tui = Tui::start(&socket, home.path(), src.port(), qos, "bench-tui", &[]);
     let pid = tui.pid.clone();
-    let port = b.port;
-    let start = Instant::now();
-    let flooder = std::thread::spawn(move || flood(port, n, topics, qos, None));
-    // While the flood runs: how long until `?` opens the help on screen, and Esc closes it.
-    // One probe a second, so they sample the whole flood.
+    let (start, flood) = src.begin("bench-tui", n, topics, qos);
+    // While the stream runs: how long until `?` opens the help on screen, and Esc closes it.
+    // One probe a second, so they sample the whole stream.
     let mut key_ms = Vec::new();
     let mut next_probe = Instant::now();
     let mut last_count = 0;
     let mut last_change = Instant::now();
-    let mut first_seen: Option<Instant> = None;
+    let mut done_at = None;
     let received = loop {
         let screen = tmux(&socket, &["capture-pane", "-p"]);
         let count = status_count(&screen).unwrap_or(0);
         if count != last_count {
             last_count = count;
             last_change = Instant::now();
-            first_seen.get_or_insert(last_change);
         }
-        if count >= n as u64 || last_change.elapsed() > Duration::from_secs(15) {
+        if count >= n as u64 {
+            done_at = Some(last_change);
             break count;
         }
-        if !flooder.is_finished() && key_ms.len() < 10 && Instant::now() >= next_probe && count > 0
-        {
+        if last_change.elapsed() > Duration::from_secs(15) {
+            break count;
+        }
+        if key_ms.len() < 10 && Instant::now() >= next_probe && count > 0 {
             let t0 = Instant::now();
             tmux(&socket, &["send-keys", "?"]);
             loop {
-                if tmux(&socket, &["capture-pane", "-p"]).contains("Keys · any key closes") {
+                if tmux(&socket, &["capture-pane", "-p"]).contains("any other key closes") {
                     key_ms.push(t0.elapsed().as_secs_f64() * 1000.0);
                     break;
                 }
@@ -184,16 +196,18 @@ fn run_tui(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
             next_probe = Instant::now() + Duration::from_secs(1);
         }
         // Each capture runs a tmux client; reading more often would tax the two cores the
-        // flood shares, and the TUI would be charged for the benchmark's own polling.
+        // stream shares, and the TUI would be charged for the benchmark's own polling.
         std::thread::sleep(Duration::from_millis(50));
     };
-    // The screen is read every ~50 ms: from the first count shown to the last.
-    let seconds = last_change
-        .duration_since(first_seen.unwrap_or(start))
+    let seconds = done_at
+        .unwrap_or(last_change)
+        .duration_since(start)
         .as_secs_f64();
     let usage = proc_usage(&pid);
     let tmux_cpu = tui.server_cpu();
-    let _ = flooder.join();
+    if let Some(f) = flood {
+        let _ = f.join();
+    }
     drop(tui);
     Row {
         name: "mqscope TUI in tmux",
@@ -210,22 +224,23 @@ fn run_tui(b: &Broker, n: usize, topics: usize, qos: QoS) -> Row {
 
 fn report(title: &str, n: usize, rows: &[Row]) {
     println!("\n## {title}");
-    println!("| client | received | msg/s | ratio | CPU s / 1M msgs | ratio | peak RSS |");
+    println!(
+        "| client | received | msg/s (start to finish) | ratio | CPU s / 1M msgs | ratio | peak RSS |"
+    );
     println!("|---|---|---|---|---|---|---|");
-    let ref_rate = rows[0].received as f64 / rows[0].seconds;
-    let ref_cpu = rows[0].usage.cpu / (rows[0].received.max(1) as f64 / 1e6);
+    let per_s = |r: &Row| r.received as f64 / r.seconds.max(1e-9);
+    let cpu_per_m = |r: &Row| r.usage.cpu / (r.received.max(1) as f64 / 1e6);
+    let (ref_rate, ref_cpu) = (per_s(&rows[0]), cpu_per_m(&rows[0]));
     for r in rows {
-        let rate = r.received as f64 / r.seconds;
-        let cpu = r.usage.cpu / (r.received.max(1) as f64 / 1e6);
         println!(
             "| {} | {} of {} | {} | {:.2} | {:.2} | {:.2} | {:.1} MiB |",
             r.name,
             thousands(r.received),
             thousands(n as u64),
-            thousands(rate as u64),
-            rate / ref_rate,
-            cpu,
-            cpu / ref_cpu,
+            thousands(per_s(r) as u64),
+            per_s(r) / ref_rate,
+            cpu_per_m(r),
+            cpu_per_m(r) / ref_cpu,
             r.usage.max_rss_kib as f64 / 1024.0
         );
     }
@@ -233,7 +248,7 @@ fn report(title: &str, n: usize, rows: &[Row]) {
         let mut k = r.key_ms.clone();
         k.sort_by(|a, b| a.total_cmp(b));
         println!(
-            "key to screen during the flood ({}): {} probes, median {:.0} ms, worst {:.0} ms (tmux capture included)",
+            "key to screen during the stream ({}): {} probes, median {:.0} ms, worst {:.0} ms (tmux capture included)",
             r.name,
             k.len(),
             k[k.len() / 2],
@@ -244,6 +259,8 @@ fn report(title: &str, n: usize, rows: &[Row]) {
         println!("{note}");
     }
 }
+
+type Client = fn(&Source, usize, usize, QoS) -> Row;
 
 fn main() {
     // `cargo bench` passes --bench; a filter argument is not used here.
@@ -264,41 +281,30 @@ fn main() {
     let n = env_usize("MQSCOPE_BENCH_N", 1_000_000);
     let topics = env_usize("MQSCOPE_BENCH_TOPICS", 10_000);
     let n1 = env_usize("MQSCOPE_BENCH_QOS1_N", 200_000);
-    let only = std::env::var("MQSCOPE_BENCH_ONLY").unwrap_or_else(|_| "headless,tui".into());
-    let only: Vec<&str> = only.split(',').map(str::trim).collect();
-    for (title, n, qos) in [
-        (
-            format!(
-                "QoS 0: {} messages over {} topics",
-                thousands(n as u64),
-                thousands(topics as u64)
-            ),
-            n,
-            QoS::AtMostOnce,
-        ),
-        (
-            format!(
-                "QoS 1: {} messages over {} topics",
-                thousands(n1 as u64),
-                thousands(topics as u64)
-            ),
-            n1,
-            QoS::AtLeastOnce,
-        ),
-    ] {
-        let mut rows = Vec::new();
-        for which in 0..3 {
-            if which > 0 && !only.contains(&["headless", "tui"][which - 1]) {
-                continue;
-            }
-            // A fresh broker each time: nothing queued from the previous client.
-            let b = Broker::start();
-            rows.push(match which {
-                0 => run_reference(&b, n, topics, qos),
-                1 => run_headless(&b, n, topics, qos),
-                _ => run_tui(&b, n, topics, qos),
-            });
-        }
+    let clients: [Client; 3] = [run_reference, run_headless, run_tui];
+    let runs = [
+        ("through mosquitto, QoS 0", n, QoS::AtMostOnce, false),
+        ("client-bound (blaster), QoS 0", n, QoS::AtMostOnce, true),
+        ("through mosquitto, QoS 1", n1, QoS::AtLeastOnce, false),
+    ];
+    for (what, n, qos, blaster) in runs {
+        let title = format!(
+            "{what}: {} messages over {} topics",
+            thousands(n as u64),
+            thousands(topics as u64)
+        );
+        let rows: Vec<Row> = clients
+            .iter()
+            .map(|client| {
+                // A fresh source each time: nothing queued from the previous client.
+                let src = if blaster {
+                    Source::Blaster(Blaster::start(n, topics))
+                } else {
+                    Source::Mosquitto(Broker::start())
+                };
+                client(&src, n, topics, qos)
+            })
+            .collect();
         report(&title, n, &rows);
     }
 }

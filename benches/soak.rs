@@ -41,11 +41,12 @@ fn main() {
     let tui = Tui::start(
         &socket,
         home.path(),
-        &broker,
+        broker.port,
         QoS::AtMostOnce,
         "soak-tui",
         &[],
     );
+    broker.wait_subscribed("soak-tui");
     let port = broker.port;
     let start = Instant::now();
     let deadline = start + Duration::from_secs(secs);

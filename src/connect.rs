@@ -146,6 +146,9 @@ pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure>
     settings_for(conn, &profile)
 }
 
-pub fn failure_from_tls(e: crate::mqtt::tls::TlsSetupError) -> Failure {
-    usage(e.to_string())
+pub fn failure_from_tls(e: crate::mqtt::SpawnError) -> Failure {
+    match e {
+        crate::mqtt::SpawnError::Tls(e) => usage(e.to_string()),
+        e @ crate::mqtt::SpawnError::Thread(_) => crate::failure::runtime(e.to_string()),
+    }
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each bench uses its own part
 
+pub mod blaster;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -166,6 +168,8 @@ pub fn flood(port: u16, n: usize, topics: usize, qos: QoS, deadline: Option<Inst
 pub struct Usage {
     pub cpu: f64,
     pub max_rss_kib: i64,
+    /// Exited with status 0 (always true for a process still running).
+    pub ok: bool,
 }
 
 /// Waits for a child and returns its CPU time and peak RSS (wait4's rusage).
@@ -179,6 +183,7 @@ pub fn wait_usage(child: &mut Child) -> Usage {
     Usage {
         cpu: tv(ru.ru_utime) + tv(ru.ru_stime),
         max_rss_kib: ru.ru_maxrss,
+        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
     }
 }
 
@@ -194,6 +199,7 @@ pub fn proc_usage(pid: &str) -> Usage {
     Usage {
         cpu,
         max_rss_kib: status_kib(pid, "VmHWM:"),
+        ok: true,
     }
 }
 
@@ -250,10 +256,12 @@ pub struct Tui {
 }
 
 impl Tui {
+    /// Started on `port`; the caller waits for its subscription (the broker's log, or the
+    /// blaster's start).
     pub fn start(
         socket: &str,
         home: &std::path::Path,
-        broker: &Broker,
+        port: u16,
         qos: QoS,
         client_id: &str,
         extra_args: &[&str],
@@ -263,8 +271,7 @@ impl Tui {
         std::fs::write(
             &cfg,
             format!(
-                "[profiles.bench]\nbroker = \"mqtt://127.0.0.1:{}\"\nclient_id = \"{client_id}\"\nsubscriptions = [{{ filter = \"#\", qos = {q} }}]\n",
-                broker.port
+                "[profiles.bench]\nbroker = \"mqtt://127.0.0.1:{port}\"\nclient_id = \"{client_id}\"\nsubscriptions = [{{ filter = \"#\", qos = {q} }}]\n",
             ),
         )
         .unwrap();
@@ -290,22 +297,29 @@ impl Tui {
             .unwrap()
             .success();
         assert!(ok, "tmux new-session");
-        broker.wait_subscribed(client_id);
         let shell = tmux(socket, &["display-message", "-p", "#{pane_pid}"])
             .trim()
             .to_string();
         let server_pid = tmux(socket, &["display-message", "-p", "#{pid}"])
             .trim()
             .to_string();
-        let pid = String::from_utf8_lossy(
-            &Command::new("pgrep")
-                .args(["-P", &shell, "mqscope"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .trim()
-        .to_string();
+        // The shell starts the binary a moment after the session.
+        let mut pid = String::new();
+        for _ in 0..100 {
+            pid = String::from_utf8_lossy(
+                &Command::new("pgrep")
+                    .args(["-P", &shell, "mqscope"])
+                    .output()
+                    .unwrap()
+                    .stdout,
+            )
+            .trim()
+            .to_string();
+            if !pid.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         Tui {
             socket: socket.to_string(),
             pid,

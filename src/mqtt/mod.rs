@@ -21,4 +21,4 @@ pub use queue::EventQueue;
 pub use settings::{ConnectionSettings, Protocol, Secret, TlsSettings, Will};
 pub use types::*;
 pub use url::{BrokerUrl, Scheme};
-pub use worker::{MqttHandle, QueueFull, WorkerOptions, spawn};
+pub use worker::{MqttHandle, QueueFull, SpawnError, WorkerOptions, spawn};

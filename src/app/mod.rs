@@ -87,8 +87,6 @@ pub struct App {
     pub now: Instant,
     /// Terminal size as of the last draw or resize (mouse hit-testing uses it).
     pub size: Rect,
-    /// Messages the event queue dropped because we fell behind.
-    pub dropped: u64,
     /// A one-line notice for the status bar (warnings, errors not tied to a pane).
     pub notice: Option<String>,
     pub quit: bool,
@@ -121,7 +119,6 @@ impl App {
             profiles,
             now,
             size: Rect::new(0, 0, 120, 40),
-            dropped: 0,
             notice: None,
             quit: false,
             suspend_requested: false,
@@ -143,7 +140,6 @@ impl App {
         self.protocol_note = None;
         self.connected_at = None;
         self.outbox.clear();
-        self.dropped = 0;
     }
 }
 

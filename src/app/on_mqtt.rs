@@ -13,7 +13,9 @@ impl App {
     pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
         match event {
             MqttEvent::Message(m) => {
-                let node = self.store.ingest(m, false, now);
+                let Some(node) = self.store.ingest(m, false, now) else {
+                    return; // a new topic past the budget: counted, not kept
+                };
                 if self.tree.selected.is_none() {
                     // The first topic seen is opened and selected, so the first screen shows a
                     // message in the detail and keys work at once.
@@ -57,7 +59,6 @@ impl App {
                 }
                 self.protocol_note = note;
             }
-            MqttEvent::Dropped(n) => self.dropped += n,
         }
     }
 

@@ -125,9 +125,6 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                     Some(n) => eprintln!("mqscope: {}: speaking {protocol}: {n}", settings.url),
                     None => eprintln!("mqscope: {}: speaking {protocol}", settings.url),
                 },
-                MqttEvent::Dropped(n) => {
-                    eprintln!("mqscope: {n} messages dropped: output too slow");
-                }
                 _ => {}
             }
         }

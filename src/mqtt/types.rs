@@ -281,8 +281,6 @@ pub enum MqttEvent {
         protocol: super::settings::Protocol,
         note: Option<String>,
     },
-    /// Messages the queue had to drop because its reader fell too far behind.
-    Dropped(u64),
 }
 
 /// What callers ask of the worker.

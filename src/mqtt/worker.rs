@@ -50,11 +50,16 @@ const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
 /// read take a batch (about 75 messages at 75k msg/s), for a millisecond or two of added
 /// latency; while we are behind, the socket never runs dry and there is no pause.
 const READ_COALESCE: Duration = Duration::from_millis(1);
+/// The event queue's bound: at 880k msg/s (a client-bound stream of 60-byte messages) the TUI
+/// takes what arrived every frame, about 3 MiB; 32 MiB leaves room for ten frames of a slow
+/// store (a burst of new topics) before the socket waits.
+pub const QUEUE_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
-    /// Events queued before messages are dropped (and counted).
-    pub event_capacity: usize,
+    /// Bytes of messages queued for the reader before the worker stops reading the socket
+    /// until the reader catches up (nothing is dropped; see queue.rs).
+    pub queue_bytes: usize,
     /// Commands queued before `try_send` refuses.
     pub command_capacity: usize,
     /// rumqttc's own request queue.
@@ -64,7 +69,7 @@ pub struct WorkerOptions {
 impl Default for WorkerOptions {
     fn default() -> Self {
         WorkerOptions {
-            event_capacity: 1_000_000,
+            queue_bytes: QUEUE_BYTES,
             command_capacity: 1024,
             request_capacity: 1024,
         }
@@ -135,7 +140,7 @@ pub fn spawn(
     } else {
         None
     };
-    let events = Arc::new(EventQueue::new(options.event_capacity));
+    let events = Arc::new(EventQueue::new(options.queue_bytes));
     let (cmd_tx, cmd_rx) = mpsc::channel(options.command_capacity.max(1));
     let tracker = Arc::new(Mutex::new(Tracker::new(settings.subscriptions.clone())));
     let cap = options.request_capacity;
@@ -264,6 +269,16 @@ async fn poll_task(
             && (!connected || Instant::now() >= deadline)
         {
             break;
+        }
+        // A full queue: read nothing more until the reader has taken what is queued.
+        if stopping.is_none() && events.is_full() {
+            tokio::select! {
+                () = events.wait_room() => {}
+                _ = stop.changed() => {
+                    stopping = Some(Instant::now() + DISCONNECT_GRACE);
+                    continue;
+                }
+            }
         }
         // `waited`: the poll had to wait, so we had taken everything the socket held.
         let (polled, waited) = {

@@ -54,6 +54,14 @@ impl MessageLog {
         evicted
     }
 
+    /// The first block's slots already taken, and the block list: what the entries' own
+    /// accounting does not count.
+    pub fn overhead_bytes(&self) -> usize {
+        // A block's free tail is reserved, not yet touched: not resident.
+        self.head * std::mem::size_of::<Option<Entry>>()
+            + self.blocks.capacity() * std::mem::size_of::<Vec<Option<Entry>>>()
+    }
+
     pub fn pop_front(&mut self) -> Option<Entry> {
         let first = self.blocks.front_mut()?;
         let entry = first.get_mut(self.head)?.take();

@@ -1,11 +1,12 @@
 //! The topic tree. Nodes live in one arena; a hash table from full topic to node makes finding
 //! a message's topic one hash lookup. Counts are updated along the path as messages arrive.
 
-use std::collections::VecDeque;
 use std::hash::BuildHasher;
 use std::time::SystemTime;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
+
+use super::history::History;
 
 pub type NodeId = u32;
 
@@ -63,21 +64,16 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[derive(Debug)]
 pub struct Node {
-    pub name: Box<str>,
-    pub parent: NodeId,
-    /// Sorted by name, numbers by value (`dev2` before `dev10`).
-    pub children: Vec<NodeId>,
+    /// The name's place in the tree's name arena (`TopicTree::name`): one allocation for all
+    /// names instead of one each (48 bytes for a short name).
+    name_at: u32,
+    name_len: u16,
     pub depth: u16,
-    /// Topics (nodes that received a message) in this subtree, itself included.
-    pub topic_count: u32,
-    /// Messages in this subtree, itself included.
-    pub msg_count: u64,
-    /// Payload bytes in this subtree, itself included.
-    pub bytes: u64,
+    pub parent: NodeId,
     /// Length of the full topic in bytes.
     pub topic_len: u32,
-    /// When the subtree last received a message.
-    pub last_received: Option<SystemTime>,
+    /// Topics (nodes that received a message) in this subtree, itself included.
+    pub topic_count: u32,
     /// Messages in the current and the previous second (a two-bucket sliding window).
     rate_second: u32,
     rate_current: u32,
@@ -86,29 +82,44 @@ pub struct Node {
     /// arrived flagged retained, or our own retained publish, sets it; an empty retained
     /// payload (a clear) unsets it. A live message does not change what the broker retains.
     pub retained: Retained,
+    /// Sorted by name, numbers by value (`dev2` before `dev10`).
+    pub children: Vec<NodeId>,
+    /// Messages in this subtree, itself included.
+    pub msg_count: u64,
+    /// Payload bytes in this subtree, itself included.
+    pub bytes: u64,
+    /// When the subtree last received a message: microseconds since the Unix epoch, 0 never.
+    last_us: u64,
     /// Sequence numbers of the messages kept for this exact topic, oldest first (the entries
     /// themselves are the store's). Empty for pure path nodes.
-    pub history: VecDeque<u64>,
+    pub history: History,
 }
 
 impl Node {
-    fn empty(name: &str, parent: NodeId, depth: u16, topic_len: usize) -> Node {
+    fn empty(name_at: u32, name_len: u16, parent: NodeId, depth: u16, topic_len: usize) -> Node {
         Node {
+            name_at,
+            name_len,
             topic_len: u32::try_from(topic_len).unwrap_or(u32::MAX),
             retained: Retained::Unknown,
-            name: name.into(),
             parent,
             children: Vec::new(),
             depth,
             topic_count: 0,
             msg_count: 0,
             bytes: 0,
-            last_received: None,
+            last_us: 0,
             rate_second: 0,
             rate_current: 0,
             rate_previous: 0,
-            history: VecDeque::new(),
+            history: History::default(),
         }
+    }
+
+    /// When the subtree last received a message.
+    pub fn last_received(&self) -> Option<SystemTime> {
+        (self.last_us > 0)
+            .then(|| SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(self.last_us))
     }
 
     /// Messages per second in this subtree over the last complete second, as of `second`.
@@ -133,13 +144,64 @@ impl Node {
 
     /// Sequence number of this topic's newest message.
     pub fn last_seq(&self) -> Option<u64> {
-        self.history.back().copied()
+        self.history.back()
+    }
+}
+
+/// Nodes in chunks that never move: a `Vec<Node>` doubles as it grows, so a big tree held up to
+/// twice its nodes' size, and three times while it was being copied.
+#[derive(Debug, Default)]
+struct Arena {
+    chunks: Vec<Vec<Node>>,
+    len: usize,
+}
+
+const CHUNK_BITS: u32 = 14;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+impl Arena {
+    fn push(&mut self, n: Node) {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.push(n);
+            self.len += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// What the nodes occupy: a chunk's unused tail is reserved, not touched, so it is not
+    /// resident.
+    fn bytes(&self) -> usize {
+        self.len * std::mem::size_of::<Node>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<Node>>()
+    }
+}
+
+impl std::ops::Index<NodeId> for Arena {
+    type Output = Node;
+    fn index(&self, id: NodeId) -> &Node {
+        &self.chunks[(id >> CHUNK_BITS) as usize][id as usize & (CHUNK - 1)]
+    }
+}
+
+impl std::ops::IndexMut<NodeId> for Arena {
+    fn index_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.chunks[(id >> CHUNK_BITS) as usize][id as usize & (CHUNK - 1)]
     }
 }
 
 #[derive(Debug)]
 pub struct TopicTree {
-    nodes: Vec<Node>,
+    nodes: Arena,
+    /// Every node's name, one after the other.
+    names: String,
+    /// Heap bytes of the nodes' children lists and history rings.
+    lists_bytes: usize,
     /// Every node by the hash of its full topic. The topic itself is not stored again: a
     /// candidate is confirmed by walking its names up to the root, which costs a few
     /// comparisons and saves a string allocation per node. The hasher is randomly seeded, so
@@ -156,8 +218,12 @@ pub struct TopicTree {
 
 impl TopicTree {
     pub fn new(per_topic: usize) -> TopicTree {
+        let mut nodes = Arena::default();
+        nodes.push(Node::empty(0, 0, ROOT, 0, 0));
         TopicTree {
-            nodes: vec![Node::empty("", ROOT, 0, 0)],
+            nodes,
+            names: String::new(),
+            lists_bytes: 0,
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             per_topic: per_topic.max(1),
@@ -172,11 +238,29 @@ impl TopicTree {
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id as usize]
+        &self.nodes[id]
+    }
+
+    /// The name (level) of a node.
+    pub fn name(&self, id: NodeId) -> &str {
+        self.name_of(&self.nodes[id])
+    }
+
+    pub fn name_of(&self, n: &Node) -> &str {
+        let at = n.name_at as usize;
+        self.names.get(at..at + n.name_len as usize).unwrap_or("")
+    }
+
+    /// What the tree holds on the heap: nodes, names, the index, children lists and histories.
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.bytes()
+            + self.names.capacity()
+            + self.index.capacity() * (std::mem::size_of::<(u64, NodeId)>() + 1)
+            + self.lists_bytes
     }
 
     pub fn roots(&self) -> &[NodeId] {
-        &self.nodes[ROOT as usize].children
+        &self.nodes[ROOT].children
     }
 
     pub fn len(&self) -> usize {
@@ -189,12 +273,12 @@ impl TopicTree {
 
     /// Distinct topics that have received a message.
     pub fn topic_count(&self) -> u32 {
-        self.nodes[ROOT as usize].topic_count
+        self.nodes[ROOT].topic_count
     }
 
     /// Messages filed in the whole tree: received and our own publishes, as the rows count them.
     pub fn msg_count(&self) -> u64 {
-        self.nodes[ROOT as usize].msg_count
+        self.nodes[ROOT].msg_count
     }
 
     pub fn find(&self, topic: &str) -> Option<NodeId> {
@@ -212,11 +296,11 @@ impl TopicTree {
         let mut rest = topic;
         let mut cur = id;
         loop {
-            let n = &self.nodes[cur as usize];
+            let n = &self.nodes[cur];
             if n.topic_len as usize != rest.len() {
                 return false;
             }
-            let Some(head) = rest.strip_suffix(n.name.as_ref()) else {
+            let Some(head) = rest.strip_suffix(self.name_of(n)) else {
                 return false;
             };
             if n.parent == ROOT {
@@ -252,18 +336,22 @@ impl TopicTree {
                 Some(id) => id,
                 None => {
                     let id = self.nodes.len() as NodeId;
-                    let depth = self.nodes[parent as usize].depth + 1;
+                    let depth = self.nodes[parent].depth.saturating_add(1);
+                    let name_at = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                    // A level is at most a whole topic, which MQTT caps at 65,535 bytes.
+                    let name_len = u16::try_from(level.len()).unwrap_or(u16::MAX);
+                    self.names.push_str(level);
                     self.nodes
-                        .push(Node::empty(level, parent, depth, prefix_end));
+                        .push(Node::empty(name_at, name_len, parent, depth, prefix_end));
                     self.structure_version += 1;
-                    let pos = {
-                        let nodes = &self.nodes;
-                        nodes[parent as usize]
-                            .children
-                            .binary_search_by(|c| natural_cmp(&nodes[*c as usize].name, level))
-                            .unwrap_or_else(|p| p)
-                    };
-                    self.nodes[parent as usize].children.insert(pos, id);
+                    let pos = self.nodes[parent]
+                        .children
+                        .binary_search_by(|c| natural_cmp(self.name(*c), level))
+                        .unwrap_or_else(|p| p);
+                    let children = &mut self.nodes[parent].children;
+                    let before = children.capacity();
+                    children.insert(pos, id);
+                    self.lists_bytes += (children.capacity() - before) * 4;
                     self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
                     id
                 }
@@ -275,17 +363,14 @@ impl TopicTree {
     /// Adds a message (by seq) to its topic's history and the counts along the path. Returns
     /// the seq that fell out of the history, if any.
     pub fn record(&mut self, id: NodeId, seq: u64) -> Option<u64> {
-        let new_topic = self.nodes[id as usize].history.is_empty();
-        let node = &mut self.nodes[id as usize];
-        node.history.push_back(seq);
-        let evicted = if node.history.len() > self.per_topic {
-            node.history.pop_front()
-        } else {
-            None
-        };
+        let node = &mut self.nodes[id];
+        let new_topic = node.history.is_empty();
+        let before = node.history.heap_bytes();
+        let evicted = node.history.push(seq, self.per_topic);
+        self.lists_bytes = self.lists_bytes + node.history.heap_bytes() - before;
         let mut cur = id;
         loop {
-            let n = &mut self.nodes[cur as usize];
+            let n = &mut self.nodes[cur];
             n.msg_count += 1;
             if new_topic {
                 n.topic_count += 1;
@@ -301,11 +386,14 @@ impl TopicTree {
     /// Updates bytes, last time and rate along the path (`second`: seconds since the store
     /// began).
     pub fn touch(&mut self, id: NodeId, bytes: u64, at: SystemTime, second: u32) {
+        let at_us = at.duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| {
+            u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
+        });
         let mut cur = id;
         loop {
-            let n = &mut self.nodes[cur as usize];
+            let n = &mut self.nodes[cur];
             n.bytes += bytes;
-            n.last_received = Some(at);
+            n.last_us = at_us;
             if n.rate_second != second {
                 n.rate_previous = if second == n.rate_second + 1 {
                     n.rate_current
@@ -326,7 +414,7 @@ impl TopicTree {
     /// A message on topic `id` said something about what the broker retains.
     pub fn note_retained(&mut self, id: NodeId, retain: bool, empty: bool) {
         if retain {
-            self.nodes[id as usize].retained = if empty {
+            self.nodes[id].retained = if empty {
                 Retained::Cleared
             } else {
                 Retained::Held
@@ -340,25 +428,27 @@ impl TopicTree {
 
     /// Forgets the oldest kept message of a topic when it is `seq` and not the topic's last.
     pub fn trim_front(&mut self, id: NodeId, seq: u64) {
-        let h = &mut self.nodes[id as usize].history;
-        if h.len() > 1 && h.front() == Some(&seq) {
-            h.pop_front();
+        let h = &mut self.nodes[id].history;
+        let before = h.heap_bytes();
+        if h.pop_front_if(seq) {
+            self.lists_bytes = self.lists_bytes + h.heap_bytes() - before;
         }
     }
 
     /// The full topic of a node.
     pub fn path(&self, id: NodeId) -> String {
         // The length is known, so the levels are written from the end into one allocation.
-        let len = self.nodes[id as usize].topic_len as usize;
+        let len = self.nodes[id].topic_len as usize;
         let mut bytes = vec![b'/'; len];
         let mut end = len;
         let mut cur = id;
         while cur != ROOT {
-            let n = &self.nodes[cur as usize];
-            let Some(start) = end.checked_sub(n.name.len()) else {
+            let n = &self.nodes[cur];
+            let name = self.name_of(n);
+            let Some(start) = end.checked_sub(name.len()) else {
                 break; // cannot happen: topic_len is the sum of the levels and separators
             };
-            bytes[start..end].copy_from_slice(n.name.as_bytes());
+            bytes[start..end].copy_from_slice(name.as_bytes());
             end = start.saturating_sub(1);
             cur = n.parent;
         }
@@ -376,7 +466,7 @@ impl TopicTree {
             if cur == ROOT {
                 return false;
             }
-            cur = self.nodes[cur as usize].parent;
+            cur = self.nodes[cur].parent;
         }
     }
 }
@@ -402,12 +492,7 @@ mod tests {
             t.node_for(n);
         }
         let d = t.find("d").unwrap();
-        let order: Vec<&str> = t
-            .node(d)
-            .children
-            .iter()
-            .map(|c| &*t.node(*c).name)
-            .collect();
+        let order: Vec<&str> = t.node(d).children.iter().map(|c| t.name(*c)).collect();
         assert_eq!(order, ["dev1000", "dev2000", "dev10000"]);
     }
 

@@ -1,6 +1,7 @@
 //! The loop: one `select!` over terminal input, a backlog of MQTT events and a frame tick. Keys
 //! are handled and drawn at once; MQTT events are drained from the worker's queue once a frame
-//! (~30 times a second), absorbed in slices, and drawn. The loop never awaits the network:
+//! (~30 times a second), or as soon as the backlog is filed during a burst, absorbed in slices,
+//! and drawn. The loop never awaits the network:
 //! commands go out with `try_send`, and the worker never waits on the loop. Slow work (a
 //! password_command, a file write) runs as a job and comes back on its own branch.
 
@@ -161,11 +162,21 @@ where
                     app.on_mqtt(event, now);
                 }
                 data_changed = true;
+                // Taken through: take what queued meanwhile at once, so filing keeps up with
+                // the wire during a burst instead of waiting for the next frame.
+                if backlog.is_empty()
+                    && let Some(q) = &queue
+                {
+                    q.drain_into(&mut batch);
+                    backlog.extend(batch.drain(..));
+                }
             }
             _ = tick.tick() => {
                 // MQTT events are taken here, once a frame, without waiting: the worker queues
                 // them meanwhile, and the loop is not woken for every small batch of a flood.
-                if let Some(q) = &queue {
+                // Only once the backlog is filed: the queue's bound (queue.rs) then bounds
+                // what waits here too, and a burst waits in the socket rather than in memory.
+                if let Some(q) = queue.as_ref().filter(|_| backlog.is_empty()) {
                     let open = q.drain_into(&mut batch);
                     if !batch.is_empty() {
                         backlog.extend(batch.drain(..));

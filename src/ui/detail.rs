@@ -82,6 +82,16 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
+    if let Some(full) = app.store.full_len(m) {
+        lines.push(Line::styled(
+            format!(
+                "payload dropped, over the history budget: the first {} of {} kept",
+                human_bytes(m.payload.len() as u64),
+                human_bytes(full as u64)
+            ),
+            theme().warn,
+        ));
+    }
     let node = app.store.tree.node(entry.node);
     if m.payload.is_empty() && m.retain() && node.retained == crate::store::tree::Retained::Cleared
     {

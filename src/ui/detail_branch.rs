@@ -32,7 +32,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         count(node.msg_count, "msg", "msgs"),
         human_bytes(node.bytes),
     ];
-    if let Some(t) = node.last_received {
+    if let Some(t) = node.last_received() {
         summary.push(format!("last {}", time_of(t)));
     }
     let mut lines = vec![Line::styled(summary.join(" · "), theme().bold)];
@@ -64,13 +64,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         .iter()
         .skip(skip)
         .take(shown)
-        .map(|c| width(&clean(&tree.node(*c).name)))
+        .map(|c| width(&clean(tree.name(*c))))
         .max()
         .unwrap_or(0)
         .min(w / 3);
     for c in node.children.iter().skip(skip).take(shown) {
         let child = tree.node(*c);
-        let name = fit(&clean(&child.name), name_w).into_owned();
+        let name = fit(&clean(tree.name(*c)), name_w).into_owned();
         let pad = " ".repeat(name_w.saturating_sub(width(&name)));
         let mut counts = count(child.msg_count, "msg", "msgs");
         if !child.children.is_empty() {

@@ -101,7 +101,26 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             thousands(app.store.rate.per_second(app.now).round() as u64)
         )),
     ));
-    segments.push((7, Span::raw(human_bytes(app.store.memory_bytes() as u64))));
+    segments.push((
+        7,
+        Span::raw(format!(
+            "{}/{}",
+            human_bytes(app.store.memory_bytes() as u64),
+            human_bytes(app.store.limits().memory_budget as u64)
+        )),
+    ));
+    if app.store.refused > 0 {
+        segments.push((
+            1,
+            Span::styled(
+                format!(
+                    "{} on new topics not kept: the topics fill the history budget (--history-budget)",
+                    crate::text::count(app.store.refused, "msg", "msgs")
+                ),
+                theme().error,
+            ),
+        ));
+    }
     if app.store.trimmed > 0 {
         segments.push((
             2,
@@ -112,12 +131,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 ),
                 theme().warn,
             ),
-        ));
-    }
-    if app.dropped > 0 {
-        segments.push((
-            1,
-            Span::styled(format!("{} dropped", thousands(app.dropped)), theme().error),
         ));
     }
     if let Some(n) = &app.notice {

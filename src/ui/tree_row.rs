@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::App;
-use crate::store::tree::{Node, Retained};
+use crate::store::tree::{Node, Retained, TopicTree};
 use crate::store::{Entry, NodeId};
 use crate::text::{clean, fit, payload_preview, short_count, width};
 use crate::ui::theme::theme;
@@ -51,7 +51,7 @@ impl Columns {
         };
         let names = visible
             .iter()
-            .map(|id| width(&head(tree.node(*id), false)))
+            .map(|id| width(&head(tree, tree.node(*id), false)))
             .max()
             .unwrap_or(0);
         // The rate needs room beside a payload preview too: it is the first to go.
@@ -79,7 +79,7 @@ impl Columns {
 }
 
 /// Indent, marker and name.
-fn head(node: &Node, open: bool) -> String {
+fn head(tree: &TopicTree, node: &Node, open: bool) -> String {
     let marker = if node.children.is_empty() {
         "  "
     } else if open {
@@ -88,10 +88,9 @@ fn head(node: &Node, open: bool) -> String {
         "▸ "
     };
     let indent = "  ".repeat(node.depth.saturating_sub(1) as usize);
-    if node.name.is_empty() {
-        format!("{indent}{marker}(empty)")
-    } else {
-        format!("{indent}{marker}{}", clean(&node.name))
+    match tree.name_of(node) {
+        "" => format!("{indent}{marker}(empty)"),
+        name => format!("{indent}{marker}{}", clean(name)),
     }
 }
 
@@ -138,7 +137,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
     let node = app.store.tree.node(id);
     let last = app.store.last(id);
     let (mut counts, tail) = right_columns(node, last, open, cols);
-    let head = head(node, open);
+    let head = head(&app.store.tree, node, open);
     // The topic count of a closed branch goes just left of the fixed columns: its right edge
     // lines up, and rows without it (leaves, open branches) do not pay for its width. It goes
     // when it would cut the name.
@@ -149,7 +148,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
     let avail = w.saturating_sub(right_w);
     let head_fit = fit(&head, avail).into_owned();
     let mut used = width(&head_fit);
-    let name_style = if node.name.is_empty() {
+    let name_style = if app.store.tree.name_of(node).is_empty() {
         theme().dim.add_modifier(Modifier::ITALIC)
     } else if node.children.is_empty() {
         Style::default()

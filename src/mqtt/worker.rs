@@ -51,9 +51,9 @@ const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
 /// latency; while we are behind, the socket never runs dry and there is no pause.
 const READ_COALESCE: Duration = Duration::from_millis(1);
 /// The event queue's bound: at 880k msg/s (a client-bound stream of 60-byte messages) the TUI
-/// takes what arrived every frame, about 3 MiB; 32 MiB leaves room for ten frames of a slow
+/// takes what arrived every frame, about 3 MiB; 16 MiB leaves room for five frames of a slow
 /// store (a burst of new topics) before the socket waits.
-pub const QUEUE_BYTES: usize = 32 * 1024 * 1024;
+pub const QUEUE_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {

@@ -9,7 +9,9 @@ use std::collections::VecDeque;
 pub struct History {
     /// The newest seq plus one; 0 when there is none.
     newest: u64,
-    /// The older ones, oldest first.
+    /// The older ones, oldest first. Boxed on purpose: 8 bytes in every node instead of the
+    /// 32 of a `VecDeque`, for the few topics that keep more than one message.
+    #[allow(clippy::box_collection)]
     older: Option<Box<VecDeque<u64>>>,
 }
 

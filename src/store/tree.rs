@@ -251,6 +251,17 @@ impl TopicTree {
         self.names.get(at..at + n.name_len as usize).unwrap_or("")
     }
 
+    /// What a new topic of `levels` new levels may add at once: its nodes and names, and the
+    /// index's doubling when it is full.
+    pub fn growth_for(&self, levels: usize, name_bytes: usize) -> usize {
+        let doubling = if self.index.len() + levels > self.index.capacity() {
+            self.index.capacity() * (std::mem::size_of::<(u64, NodeId)>() + 1)
+        } else {
+            0
+        };
+        levels * (std::mem::size_of::<Node>() + 32) + name_bytes + doubling
+    }
+
     /// What the tree holds on the heap: nodes, names, the index, children lists and histories.
     pub fn heap_bytes(&self) -> usize {
         self.nodes.bytes()
@@ -351,7 +362,9 @@ impl TopicTree {
                     let children = &mut self.nodes[parent].children;
                     let before = children.capacity();
                     children.insert(pos, id);
-                    self.lists_bytes += (children.capacity() - before) * 4;
+                    // The allocator's own 16 bytes with the first allocation.
+                    let header = if before == 0 { 16 } else { 0 };
+                    self.lists_bytes += (children.capacity() - before) * 4 + header;
                     self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
                     id
                 }

@@ -3,6 +3,7 @@
 
 pub mod effects;
 mod jobs;
+mod memory;
 pub mod run;
 pub mod session;
 pub mod terminal;

@@ -97,6 +97,7 @@ where
     let mut data_changed = false;
     let mut last_draw = Instant::now();
     let mut frames = FrameStats::default();
+    let mut trimmer = super::memory::Trimmer::default();
     loop {
         // Data is drawn at most once a frame, whichever branch ran: during a flood the backlog
         // branch may win every turn, and the tick must not be the only way to a draw.
@@ -187,6 +188,7 @@ where
                         session.handle = None;
                     }
                 }
+                trimmer.tick(app.store.released_bytes, Instant::now());
                 // Data is drawn at the frame rate; the clock-driven parts (rate, countdown)
                 // refresh once a second even when nothing arrives.
                 if last_draw.elapsed() >= Duration::from_secs(1) {

@@ -55,6 +55,37 @@ pub enum Script {
     NotAuthorized,
     /// Hang up on CONNECT, as a TLS listener does to plain MQTT.
     HangUp,
+    /// After the SUBACK, write `messages` QoS 0 PUBLISHes over `topics` topics
+    /// (`burst/{k / 100}/{k}`) as fast as the socket takes them: a client-bound burst.
+    Burst { messages: usize, topics: usize },
+}
+
+/// The PUBLISH packets of a burst, encoded up front.
+fn burst(messages: usize, topics: usize, v5: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in 0..messages {
+        let k = i % topics.max(1);
+        let topic = format!("burst/{}/{k}", k / 100);
+        let payload = format!("{{\"seq\":{i}}}");
+        let len = 2 + topic.len() + usize::from(v5) + payload.len();
+        out.push(0x30);
+        let mut rest = len;
+        loop {
+            let b = (rest % 128) as u8;
+            rest /= 128;
+            out.push(if rest > 0 { b | 0x80 } else { b });
+            if rest == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&(topic.len() as u16).to_be_bytes());
+        out.extend_from_slice(topic.as_bytes());
+        if v5 {
+            out.push(0);
+        }
+        out.extend_from_slice(payload.as_bytes());
+    }
+    out
 }
 
 pub struct Fake {
@@ -193,14 +224,18 @@ async fn serve(
             (_, None) if p.kind == 6 => {
                 Some(ack(7, u16::from_be_bytes([p.body[0], p.body[1]]), v5))
             }
-            // SUBSCRIBE -> SUBACK granting QoS 0
+            // SUBSCRIBE -> SUBACK granting QoS 0 (and a burst's messages after it)
             (_, None) if p.kind == 8 => {
                 let [a, b] = [p.body[0], p.body[1]];
-                Some(if v5 {
+                let mut reply = if v5 {
                     vec![0x90, 4, a, b, 0, 0]
                 } else {
                     vec![0x90, 3, a, b, 0]
-                })
+                };
+                if let Script::Burst { messages, topics } = script {
+                    reply.extend(burst(messages, topics, v5));
+                }
+                Some(reply)
             }
             // PINGREQ -> PINGRESP
             (_, None) if p.kind == 12 => Some(vec![0xd0, 0]),

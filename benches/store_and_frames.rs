@@ -92,7 +92,12 @@ fn insert(c: &mut Criterion) {
 fn big_app() -> App {
     const TOPICS: usize = 1_000_000;
     let now = Instant::now();
-    let mut app = App::new(Vec::new(), Limits::default(), now);
+    // A budget that holds a million topics (about 400 MiB; the default holds half a million).
+    let limits = Limits {
+        memory_budget: 2 << 30,
+        ..Limits::default()
+    };
+    let mut app = App::new(Vec::new(), limits, now);
     for i in 0..TOPICS {
         app.on_mqtt(MqttEvent::Message(message(topic(i, TOPICS), i)), now);
     }
@@ -100,6 +105,7 @@ fn big_app() -> App {
     let press = |app: &mut App, code: KeyCode| {
         app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
     };
+    press(&mut app, KeyCode::Char('-')); // the first topic was opened: back to its root
     press(&mut app, KeyCode::Char('*')); // expand everything under the first root
     for _ in 0..500 {
         press(&mut app, KeyCode::PageDown);

@@ -245,9 +245,14 @@ impl Store {
     fn no_room_for_topics(&self, topic: &str) -> bool {
         let last = ENTRY_OVERHEAD + KEPT_HEAD + 8;
         let floor = self.memory_bytes() - self.memory + self.tree.topic_count() as usize * last;
-        let levels = topic.split('/').count();
-        floor + self.tree.growth_for(levels, topic.len()) + last + topic.len()
-            > self.limits.memory_budget
+        let budget = self.limits.memory_budget;
+        let need = |levels| floor + self.tree.growth_for(levels, topic.len()) + last + topic.len();
+        // Far from it (the common case): a topic has at most one level more than it has bytes,
+        // so there is no need to count them.
+        if need(topic.len() + 1) <= budget {
+            return false;
+        }
+        need(topic.split('/').count()) > budget
     }
 
     fn over_budget(&self) -> bool {

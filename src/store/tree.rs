@@ -304,20 +304,24 @@ impl TopicTree {
 
     /// True when the full topic of `id` is `topic`, compared level by level from the end.
     fn path_is(&self, id: NodeId, topic: &str) -> bool {
-        let mut rest = topic;
+        // On bytes: a `str` slice would check UTF-8 boundaries at every level of every lookup.
+        let names = self.names.as_bytes();
+        let mut rest = topic.as_bytes();
         let mut cur = id;
         loop {
             let n = &self.nodes[cur];
             if n.topic_len as usize != rest.len() {
                 return false;
             }
-            let Some(head) = rest.strip_suffix(self.name_of(n)) else {
+            let at = n.name_at as usize;
+            let name = names.get(at..at + n.name_len as usize).unwrap_or_default();
+            let Some(head) = rest.strip_suffix(name) else {
                 return false;
             };
             if n.parent == ROOT {
                 return head.is_empty();
             }
-            let Some(head) = head.strip_suffix('/') else {
+            let Some(head) = head.strip_suffix(b"/") else {
                 return false;
             };
             rest = head;

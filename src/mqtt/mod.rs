@@ -3,6 +3,7 @@
 
 mod commands;
 mod errors;
+mod handle;
 mod link;
 mod link_any;
 mod link_v4;

@@ -4,15 +4,15 @@
 //! blame, backoff, stop) stays in it, in the order it is decided. They share the tracker, and each
 //! holds its lock while it queues a request, so the tracker's order always matches rumqttc's.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::commands::command_task;
+pub use super::handle::{MqttHandle, QueueFull, SpawnError, WorkerOptions};
 use super::link::{Link, Requests, Wire};
 use super::link_any::{AnyLink, SharedRequests};
 use super::link_v4;
@@ -20,12 +20,9 @@ use super::link_v5;
 use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation, explain_forced_v5, refuses_v5};
 use super::queue::EventQueue;
 use super::settings::{ConnectionSettings, Protocol};
-use super::tls::{TlsSetupError, client_config};
+use super::tls::client_config;
 use super::tracker::Tracker;
-use super::types::{
-    Command, ConnError, ConnErrorKind, ConnState, MqttEvent, Properties, PublishId, PublishRequest,
-    QoS,
-};
+use super::types::{Command, ConnError, ConnErrorKind, ConnState, MqttEvent, PublishId};
 
 /// Backoff between connection attempts: 0.5 s doubling to 30 s. It starts again at 0.5 s only
 /// after a connection that stayed up `STABLE` or carried traffic: a broker that accepts and
@@ -50,85 +47,6 @@ const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
 /// read take a batch (about 75 messages at 75k msg/s), for a millisecond or two of added
 /// latency; while we are behind, the socket never runs dry and there is no pause.
 const READ_COALESCE: Duration = Duration::from_millis(1);
-/// The event queue's bound: at 880k msg/s (a client-bound stream of 60-byte messages) the TUI
-/// takes what arrived every frame, about 3 MiB; 16 MiB leaves room for five frames of a slow
-/// store (a burst of new topics) before the socket waits.
-pub const QUEUE_BYTES: usize = 16 * 1024 * 1024;
-
-#[derive(Debug, Clone)]
-pub struct WorkerOptions {
-    /// Bytes of messages queued for the reader before the worker stops reading the socket
-    /// until the reader catches up (nothing is dropped; see queue.rs).
-    pub queue_bytes: usize,
-    /// Commands queued before `try_send` refuses.
-    pub command_capacity: usize,
-    /// rumqttc's own request queue.
-    pub request_capacity: usize,
-}
-
-impl Default for WorkerOptions {
-    fn default() -> Self {
-        WorkerOptions {
-            queue_bytes: QUEUE_BYTES,
-            command_capacity: 1024,
-            request_capacity: 1024,
-        }
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("the command queue is full or the worker has stopped")]
-pub struct QueueFull;
-
-/// What callers hold: a way to send commands and the stream of events.
-pub struct MqttHandle {
-    commands: mpsc::Sender<Command>,
-    events: Arc<EventQueue>,
-    next_id: AtomicU64,
-}
-
-impl MqttHandle {
-    pub fn events(&self) -> &Arc<EventQueue> {
-        &self.events
-    }
-
-    /// Never waits.
-    pub fn try_send(&self, command: Command) -> Result<(), QueueFull> {
-        self.commands.try_send(command).map_err(|_| QueueFull)
-    }
-
-    /// Queues a publish and returns the id its outcome will carry. Never waits.
-    pub fn publish(
-        &self,
-        topic: String,
-        payload: Bytes,
-        qos: QoS,
-        retain: bool,
-        properties: Option<Box<Properties>>,
-    ) -> Result<PublishId, QueueFull> {
-        let id = PublishId(self.next_id.fetch_add(1, Ordering::Relaxed));
-        self.try_send(Command::Publish(PublishRequest {
-            id,
-            topic,
-            payload,
-            qos,
-            retain,
-            properties,
-        }))?;
-        Ok(id)
-    }
-}
-
-/// Why the worker did not start (connection failures arrive as events instead).
-#[derive(Debug, thiserror::Error)]
-pub enum SpawnError {
-    /// The TLS material cannot be loaded.
-    #[error(transparent)]
-    Tls(#[from] TlsSetupError),
-    #[error("cannot start the MQTT worker's thread: {0}")]
-    Thread(std::io::Error),
-}
-
 /// Starts the worker on a thread of its own. Fails only when the TLS material cannot be loaded
 /// or the thread cannot be started; connection failures arrive as events.
 pub fn spawn(

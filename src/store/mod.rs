@@ -1,8 +1,11 @@
 //! The pure store: what has been seen, with no I/O. A topic tree with per-node counts, a bounded
 //! history per topic and a bounded global log, sharing entries (and payload bytes) between them.
 
+mod arena;
+pub mod entry;
 pub mod history;
 pub mod log;
+mod natural;
 pub mod rate;
 pub mod tree;
 
@@ -11,75 +14,13 @@ use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 
-use crate::mqtt::{Message, Properties, QoS};
+use crate::mqtt::{Message, Properties};
 
+pub use entry::Entry;
+use entry::*;
 pub use log::MessageLog;
 pub use rate::RateMeter;
 pub use tree::{NodeId, TopicTree};
-
-/// One message as stored: received from the broker, or published by us. Kept small, since the
-/// store holds millions, by value in the log's blocks (no allocation of its own): the topic is the
-/// node's (interned once in the tree), the flags ride in the top byte of the sequence number,
-/// the time is in microseconds, and the rare MQTT 5 properties live in a side table. 56 bytes.
-#[derive(Debug)]
-pub struct Entry {
-    /// Sequence number (low 56 bits) and flags (top 8 bits, see `FLAG_*`).
-    seq_flags: u64,
-    /// Microseconds since the Unix epoch.
-    received_us: u64,
-    /// Shared with the network buffer the message arrived in.
-    pub payload: Bytes,
-    pub node: NodeId,
-}
-
-const SEQ_MASK: u64 = (1 << 56) - 1;
-const FLAG_RETAIN: u64 = 1 << 58;
-const FLAG_DUP: u64 = 1 << 59;
-const FLAG_OUTGOING: u64 = 1 << 60;
-const FLAG_PROPERTIES: u64 = 1 << 61;
-const FLAG_CUT: u64 = 1 << 62;
-const QOS_SHIFT: u32 = 56;
-
-/// Per-entry bookkeeping beyond the payload: the entry in the log's blocks and its seq in the
-/// topic's ring.
-const ENTRY_OVERHEAD: usize = 56 + 8;
-
-impl Entry {
-    /// Position in the global stream; increases by one per entry.
-    pub fn seq(&self) -> u64 {
-        self.seq_flags & SEQ_MASK
-    }
-
-    pub fn qos(&self) -> QoS {
-        QoS::from_u8(((self.seq_flags >> QOS_SHIFT) & 3) as u8).unwrap_or_default()
-    }
-
-    pub fn retain(&self) -> bool {
-        self.seq_flags & FLAG_RETAIN != 0
-    }
-
-    pub fn dup(&self) -> bool {
-        self.seq_flags & FLAG_DUP != 0
-    }
-
-    /// One of our own publishes.
-    pub fn outgoing(&self) -> bool {
-        self.seq_flags & FLAG_OUTGOING != 0
-    }
-
-    /// A topic's last message whose payload was cut to its head to stay within the budget.
-    pub fn cut(&self) -> bool {
-        self.seq_flags & FLAG_CUT != 0
-    }
-
-    pub fn has_properties(&self) -> bool {
-        self.seq_flags & FLAG_PROPERTIES != 0
-    }
-
-    pub fn received(&self) -> SystemTime {
-        SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(self.received_us)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {

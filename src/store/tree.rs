@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use super::arena::Arena;
 use super::history::History;
+pub use super::natural::natural_cmp;
 
 pub type NodeId = u32;
 
@@ -22,44 +24,6 @@ pub enum Retained {
     Held,
     /// A retained message was cleared (an empty retained payload).
     Cleared,
-}
-
-/// Names in natural order: runs of digits compare by value, so `dev1000` < `dev10000`
-/// < `dev2000` becomes `dev1000` < `dev2000` < `dev10000`. Ties fall back to plain order, so
-/// distinct names never compare equal (`a01` and `a1` both stay).
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (x.first(), y.first()) {
-            (None, None) => return a.cmp(b),
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let run = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
-                let (n, m) = (run(x), run(y));
-                let (p, q) = (&x[..n], &y[..m]);
-                let strip = |s: &[u8]| {
-                    let z = s.iter().take_while(|b| **b == b'0').count();
-                    s[z..].to_vec()
-                };
-                let (p0, q0) = (strip(p), strip(q));
-                let ord = p0.len().cmp(&q0.len()).then_with(|| p0.cmp(&q0));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-                x = &x[n..];
-                y = &y[m..];
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    return c.cmp(d);
-                }
-                x = &x[1..];
-                y = &y[1..];
-            }
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -145,53 +109,6 @@ impl Node {
     /// Sequence number of this topic's newest message.
     pub fn last_seq(&self) -> Option<u64> {
         self.history.back()
-    }
-}
-
-/// Nodes in chunks that never move: a `Vec<Node>` doubles as it grows, so a big tree held up to
-/// twice its nodes' size, and three times while it was being copied.
-#[derive(Debug, Default)]
-struct Arena {
-    chunks: Vec<Vec<Node>>,
-    len: usize,
-}
-
-const CHUNK_BITS: u32 = 14;
-const CHUNK: usize = 1 << CHUNK_BITS;
-
-impl Arena {
-    fn push(&mut self, n: Node) {
-        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
-        }
-        if let Some(c) = self.chunks.last_mut() {
-            c.push(n);
-            self.len += 1;
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// What the nodes occupy: a chunk's unused tail is reserved, not touched, so it is not
-    /// resident.
-    fn bytes(&self) -> usize {
-        self.len * std::mem::size_of::<Node>()
-            + self.chunks.capacity() * std::mem::size_of::<Vec<Node>>()
-    }
-}
-
-impl std::ops::Index<NodeId> for Arena {
-    type Output = Node;
-    fn index(&self, id: NodeId) -> &Node {
-        &self.chunks[(id >> CHUNK_BITS) as usize][id as usize & (CHUNK - 1)]
-    }
-}
-
-impl std::ops::IndexMut<NodeId> for Arena {
-    fn index_mut(&mut self, id: NodeId) -> &mut Node {
-        &mut self.chunks[(id >> CHUNK_BITS) as usize][id as usize & (CHUNK - 1)]
     }
 }
 

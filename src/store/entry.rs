@@ -1,0 +1,72 @@
+//! One stored message, kept small: the store holds millions.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+
+use super::NodeId;
+use crate::mqtt::QoS;
+
+/// One message as stored: received from the broker, or published by us. Kept small, since the
+/// store holds millions, by value in the log's blocks (no allocation of its own): the topic is the
+/// node's (interned once in the tree), the flags ride in the top byte of the sequence number,
+/// the time is in microseconds, and the rare MQTT 5 properties live in a side table. 56 bytes.
+#[derive(Debug)]
+pub struct Entry {
+    /// Sequence number (low 56 bits) and flags (top 8 bits, see `FLAG_*`).
+    pub(super) seq_flags: u64,
+    /// Microseconds since the Unix epoch.
+    pub(super) received_us: u64,
+    /// Shared with the network buffer the message arrived in.
+    pub payload: Bytes,
+    pub node: NodeId,
+}
+
+pub(super) const SEQ_MASK: u64 = (1 << 56) - 1;
+pub(super) const FLAG_RETAIN: u64 = 1 << 58;
+pub(super) const FLAG_DUP: u64 = 1 << 59;
+pub(super) const FLAG_OUTGOING: u64 = 1 << 60;
+pub(super) const FLAG_PROPERTIES: u64 = 1 << 61;
+pub(super) const FLAG_CUT: u64 = 1 << 62;
+pub(super) const QOS_SHIFT: u32 = 56;
+
+/// Per-entry bookkeeping beyond the payload: the entry in the log's blocks and its seq in the
+/// topic's ring.
+pub(super) const ENTRY_OVERHEAD: usize = 56 + 8;
+
+impl Entry {
+    /// Position in the global stream; increases by one per entry.
+    pub fn seq(&self) -> u64 {
+        self.seq_flags & SEQ_MASK
+    }
+
+    pub fn qos(&self) -> QoS {
+        QoS::from_u8(((self.seq_flags >> QOS_SHIFT) & 3) as u8).unwrap_or_default()
+    }
+
+    pub fn retain(&self) -> bool {
+        self.seq_flags & FLAG_RETAIN != 0
+    }
+
+    pub fn dup(&self) -> bool {
+        self.seq_flags & FLAG_DUP != 0
+    }
+
+    /// One of our own publishes.
+    pub fn outgoing(&self) -> bool {
+        self.seq_flags & FLAG_OUTGOING != 0
+    }
+
+    /// A topic's last message whose payload was cut to its head to stay within the budget.
+    pub fn cut(&self) -> bool {
+        self.seq_flags & FLAG_CUT != 0
+    }
+
+    pub fn has_properties(&self) -> bool {
+        self.seq_flags & FLAG_PROPERTIES != 0
+    }
+
+    pub fn received(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(self.received_us)
+    }
+}

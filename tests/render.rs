@@ -631,3 +631,46 @@ fn the_log_topic_column_stays_put_as_rows_scroll() {
         "{row}"
     );
 }
+
+#[test]
+fn v_picks_a_view_for_the_topic_and_formats_are_recognised() {
+    let mut app = app();
+    // {"kwh": 12.5, "on": true}: MessagePack, which is never guessed.
+    let mut mp = vec![0x82, 0xa3, b'k', b'w', b'h', 0xcb];
+    mp.extend(12.5f64.to_be_bytes());
+    mp.extend([0xa2, b'o', b'n', 0xc3]);
+    feed(&mut app, msg("meter/1", mp, QoS::AtMostOnce, false));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("binary"), "guessed as bytes first: {text}");
+    key(&mut app, KeyCode::Char('v'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("View of this topic"), "{text}");
+    assert!(text.contains("msgpack  MessagePack as a tree"), "{text}");
+    // auto, json, number, image, msgpack: four down.
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("msgpack: picked with v"), "{text}");
+    assert!(text.contains("\"kwh\": 12.5,"), "{text}");
+    assert!(text.contains("\"on\": true"), "{text}");
+    // A number and an image are recognised without a rule.
+    feed(&mut app, msg("t/temp", "21.5", QoS::AtMostOnce, false));
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend(320u32.to_be_bytes());
+    png.extend(240u32.to_be_bytes());
+    feed(&mut app, msg("cam/snap", png, QoS::AtMostOnce, false));
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char('*'));
+    let rows = app.tree_rows();
+    let cam = app.store.tree.find("cam/snap").unwrap();
+    let at = rows.iter().position(|r| *r == cam).unwrap();
+    key(&mut app, KeyCode::Home);
+    for _ in 0..at {
+        key(&mut app, KeyCode::Down);
+    }
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("PNG image, 320 × 240 pixels"), "{text}");
+    assert!(text.contains("image"), "{text}");
+}

@@ -54,8 +54,15 @@ impl DetailView {
         (at.max(1), kept)
     }
 
-    /// The payload of `e` decoded (once per message and page, then cached).
-    pub fn shown(&self, store: &Store, registry: &Registry, e: &Entry) -> Rc<Shown> {
+    /// The payload of `e` decoded (once per message, page and view, then cached); `view`: one
+    /// picked with `v` for its topic.
+    pub fn shown(
+        &self,
+        store: &Store,
+        registry: &Registry,
+        e: &Entry,
+        view: Option<&'static str>,
+    ) -> Rc<Shown> {
         let topic = store.tree.path(e.node);
         let msg = Payload {
             seq: e.seq(),
@@ -63,7 +70,7 @@ impl DetailView {
             bytes: &e.payload,
             properties: store.properties(e),
         };
-        self.cache.borrow_mut().get(registry, msg, self.page, None)
+        self.cache.borrow_mut().get(registry, msg, self.page, view)
     }
 
     pub fn scroll_by(&mut self, up: bool) {
@@ -136,7 +143,8 @@ impl App {
     /// The detail's entry with its payload decoded.
     pub fn detail_shown(&self) -> Option<(&Entry, Rc<Shown>)> {
         let e = self.detail_entry()?;
-        Some((e, self.detail.shown(&self.store, &self.decoders, e)))
+        let view = self.views.get(&e.node).copied();
+        Some((e, self.detail.shown(&self.store, &self.decoders, e, view)))
     }
 
     /// `<` / `>` in the detail.

@@ -13,7 +13,7 @@ use super::compose::Field;
 use super::effect::Effect;
 use super::focus::Focus;
 use super::keymap::{Action, Ctx, lookup};
-use super::popup::{FilterPopup, HelpPopup, Outcome, PickerPopup, Popup};
+use super::popup::{FilterPopup, HelpPopup, Outcome, PickerPopup, Popup, ViewPopup};
 use crate::store::NodeId;
 
 impl App {
@@ -150,6 +150,13 @@ impl App {
                     .and_then(|c| self.profiles.iter().position(|p| p.name == c.name))
                     .unwrap_or(0);
                 self.popups.push(Popup::Picker(PickerPopup::at(current)));
+            }
+            Action::PickView => {
+                // The topic the detail shows: the log's selection or the tree's.
+                if let Some(node) = self.detail_entry().map(|e| e.node) {
+                    let popup = ViewPopup::new(self, node);
+                    self.popups.push(Popup::View(popup));
+                }
             }
             Action::Reconnect => {
                 let down = self

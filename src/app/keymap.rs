@@ -22,6 +22,8 @@ pub enum Ctx {
     Picker,
     /// The filter prompt.
     Filter,
+    /// The view chooser.
+    View,
 }
 
 impl Ctx {
@@ -37,6 +39,7 @@ impl Ctx {
             Ctx::Help => "help",
             Ctx::Picker => "profiles",
             Ctx::Filter => "filter prompt",
+            Ctx::View => "view chooser",
         }
     }
 }
@@ -77,6 +80,7 @@ pub enum Action {
     Older,
     Newer,
     SwitchProfile,
+    PickView,
     Reconnect,
     Suspend,
     /// Popups: Enter.
@@ -145,6 +149,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('<'), NONE), (Char('<'), SHIFT), (Char(','), NONE)], Ctx::Panes, Action::Older, "older message of this topic"),
     bind(&[(Char('>'), NONE), (Char('>'), SHIFT), (Char('.'), NONE)], Ctx::Panes, Action::Newer, "newer message of this topic"),
     bind(&[(Char('P'), SHIFT), (Char('P'), NONE)], Ctx::Panes, Action::SwitchProfile, "switch profile"),
+    bind(&[(Char('v'), NONE)], Ctx::Panes, Action::PickView, "pick how this topic's payloads are shown (json, msgpack, hex…)"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),
@@ -174,6 +179,12 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Enter, NONE)], Ctx::Picker, Action::Confirm, "connect"),
     bind(&[(Backspace, NONE)], Ctx::Picker, Action::DeleteBack, "delete a filter character (typing filters by name or URL)"),
     bind(&[(Esc, NONE)], Ctx::Picker, Action::Close, "clear the filter, else close (quits when not connected)"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::View, Action::Up, "previous view"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::View, Action::Down, "next view"),
+    bind(&[(Home, NONE)], Ctx::View, Action::Home, "first (auto)"),
+    bind(&[(End, NONE)], Ctx::View, Action::End, "last"),
+    bind(&[(Enter, NONE)], Ctx::View, Action::Confirm, "show this topic this way"),
+    bind(&[(Esc, NONE)], Ctx::View, Action::Close, "close, keeping the view"),
     bind(&[(Enter, NONE)], Ctx::Filter, Action::Confirm, "apply the filter"),
     bind(&[(Esc, NONE)], Ctx::Filter, Action::Close, "clear the filter"),
     bind(&[(Backspace, NONE)], Ctx::Filter, Action::DeleteBack, "delete a character"),

@@ -71,6 +71,8 @@ pub struct App {
     pub store: Store,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
+    /// Views picked with `v`, per topic: they beat rules and guesses for that topic.
+    pub views: std::collections::HashMap<crate::store::NodeId, &'static str>,
     pub focus: Focus,
     pub tree: TreeView,
     pub log: LogView,
@@ -108,6 +110,7 @@ impl App {
         App {
             store: Store::new(limits),
             decoders: crate::decode::Registry::default(),
+            views: Default::default(),
             focus: Focus::Tree,
             tree: TreeView::default(),
             log: LogView::default(),

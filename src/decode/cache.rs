@@ -114,6 +114,7 @@ fn decode(
     };
     if let Some(d) = view.and_then(|id| registry.get(id)) {
         shown.decoder = d.id();
+        shown.why = Why::Picked;
         shown.result = d.decode(chunk);
         return shown;
     }

@@ -3,9 +3,14 @@
 //! cache so a payload is decoded once, not once a frame. No I/O and no ratatui here: external
 //! decoders (commands) run as jobs outside this module and hand their output back as text.
 
+mod b64;
 mod cache;
+mod cbor;
 mod hex;
+mod image;
 mod json;
+mod msgpack;
+mod number;
 pub mod page;
 mod registry;
 mod text;
@@ -15,9 +20,14 @@ use std::fmt;
 
 use crate::mqtt::Properties;
 
+pub use b64::Base64;
 pub use cache::{DecodeCache, Payload, Shown};
+pub use cbor::Cbor;
 pub use hex::Hex;
+pub use image::Image;
 pub use json::Json;
+pub use msgpack::MsgPack;
+pub use number::Number;
 pub use registry::{Choice, Match, Registry, Rule, Why};
 pub use text::Text;
 pub use value::{Decoded, Scalar};

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::{Decoder, Hex, Json, Text};
+use super::{Base64, Cbor, Decoder, Hex, Image, Json, MsgPack, Number, Text};
 use crate::mqtt::Properties;
 use crate::mqtt::topic::filter_matches;
 
@@ -31,6 +31,8 @@ pub enum Why {
     Rule(Match),
     ContentType(String),
     Guess,
+    /// Picked for the topic with `v`.
+    Picked,
 }
 
 impl fmt::Display for Why {
@@ -40,6 +42,7 @@ impl fmt::Display for Why {
             Why::Rule(Match::ContentType(c)) => write!(f, "rule content type {c}"),
             Why::ContentType(c) => write!(f, "content type {c}"),
             Why::Guess => f.write_str("guessed"),
+            Why::Picked => f.write_str("picked with v"),
         }
     }
 }
@@ -75,6 +78,18 @@ fn decoder_for_content_type(ct: &str) -> Option<&'static str> {
         Some("text")
     } else if ct == "application/octet-stream" {
         Some("hex")
+    } else if [
+        "application/msgpack",
+        "application/x-msgpack",
+        "application/vnd.msgpack",
+    ]
+    .contains(&ct.as_str())
+    {
+        Some("msgpack")
+    } else if ct == "application/cbor" {
+        Some("cbor")
+    } else if ["image/png", "image/jpeg", "image/gif"].contains(&ct.as_str()) {
+        Some("image")
     } else {
         None
     }
@@ -94,7 +109,17 @@ impl Registry {
     /// The built-in decoders, with the user's rules.
     pub fn new(rules: Vec<Rule>) -> Registry {
         Registry {
-            decoders: vec![Box::new(Json), Box::new(Text), Box::new(Hex)],
+            // Registration order breaks ties between guesses, and is the order `v` lists.
+            decoders: vec![
+                Box::new(Json),
+                Box::new(Number),
+                Box::new(Image),
+                Box::new(MsgPack),
+                Box::new(Cbor),
+                Box::new(Base64),
+                Box::new(Text),
+                Box::new(Hex),
+            ],
             rules,
         }
     }
@@ -166,7 +191,19 @@ mod tests {
             ids(&r.choose("t", br#"{"a":1}"#, None)),
             ["json", "text", "hex"]
         );
-        assert_eq!(ids(&r.choose("t", b"21.5", None)), ["text", "hex"]);
+        assert_eq!(
+            ids(&r.choose("t", b"21.5", None)),
+            ["number", "text", "hex"]
+        );
+        assert_eq!(
+            ids(&r.choose("t", b"\x89PNG\r\n\x1a\n", None)),
+            ["image", "hex"]
+        );
+        let props = Properties {
+            content_type: Some("application/msgpack".into()),
+            ..Properties::default()
+        };
+        assert_eq!(ids(&r.choose("t", &[0x80], Some(&props))), ["msgpack"]);
         assert_eq!(ids(&r.choose("t", &[0xff, 0x00], None)), ["hex"]);
     }
 

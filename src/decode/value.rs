@@ -33,4 +33,10 @@ pub enum Decoded {
     Text(String),
     /// Raw bytes, shown as a hex dump.
     Bytes(Vec<u8>),
+    /// Bytes with a line that says what they are ("PNG image, 640 × 480 pixels"), then the
+    /// hex dump.
+    Described {
+        summary: String,
+        bytes: Vec<u8>,
+    },
 }

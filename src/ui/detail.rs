@@ -144,7 +144,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let chunk = &m.payload[crate::decode::page::range(m.payload.len(), shown.page)];
     lines.extend(payload::render(&shown, m.payload.len(), chunk));
     let mut para = Paragraph::new(lines).scroll((app.detail.scroll, 0));
-    let hex_dump = matches!(shown.result, Ok(Decoded::Bytes(_)) | Err(_));
+    let hex_dump = matches!(
+        shown.result,
+        Ok(Decoded::Bytes(_) | Decoded::Described { .. }) | Err(_)
+    );
     if !hex_dump {
         para = para.wrap(Wrap { trim: false });
     }

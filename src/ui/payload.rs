@@ -46,6 +46,10 @@ fn decoded_lines(d: &Decoded, offset: usize, out: &mut Vec<Line<'static>>) {
             }
         }
         Decoded::Bytes(b) => hex_lines(b, offset, out),
+        Decoded::Described { summary, bytes } => {
+            out.push(Line::styled(clean(summary).into_owned(), theme().bold));
+            hex_lines(bytes, offset, out);
+        }
         tree => tree_lines(tree, 0, None, true, out),
     }
 }
@@ -154,7 +158,7 @@ fn tree_lines(
             head.push(Span::raw(format!("{}{comma}", clean(t))));
             out.push(Line::from(head));
         }
-        Decoded::Bytes(b) => {
+        Decoded::Bytes(b) | Decoded::Described { bytes: b, .. } => {
             head.push(Span::styled(format!("<{} bytes>{comma}", b.len()), dim()));
             out.push(Line::from(head));
         }

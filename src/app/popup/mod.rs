@@ -4,6 +4,7 @@
 pub mod filter;
 pub mod help;
 pub mod picker;
+pub mod view;
 
 use super::App;
 use super::effect::Effect;
@@ -12,12 +13,14 @@ use super::keymap::{Action, Ctx};
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use picker::PickerPopup;
+pub use view::ViewPopup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     Help(HelpPopup),
     Picker(PickerPopup),
     Filter(FilterPopup),
+    View(ViewPopup),
 }
 
 /// What a popup wants after a key.
@@ -38,6 +41,7 @@ impl Popup {
             Popup::Help(_) => Ctx::Help,
             Popup::Picker(_) => Ctx::Picker,
             Popup::Filter(_) => Ctx::Filter,
+            Popup::View(_) => Ctx::View,
         }
     }
 
@@ -56,6 +60,7 @@ impl Popup {
             Popup::Help(p) => p.on_key(action),
             Popup::Picker(p) => p.on_key(app, action, key_char),
             Popup::Filter(p) => p.on_key(app, action, key_char),
+            Popup::View(p) => p.on_key(app, action),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod filter;
 mod help;
 mod picker;
+mod view;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -27,6 +28,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
         match popup {
             Popup::Help(p) => help::draw(f, size, p.scroll),
             Popup::Picker(p) => picker::draw(f, app, size, p),
+            Popup::View(p) => view::draw(f, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

@@ -176,6 +176,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         limits.per_topic = n as usize;
     }
     let mut app = App::new(profiles, limits, Instant::now());
+    app.global_rules = file.decoders.clone();
     app.colour = crate::ui::theme::colour_wanted();
     if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup::at(0)));

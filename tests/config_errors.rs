@@ -21,6 +21,35 @@ fn example_config_loads_with_every_profile() {
     assert_eq!(file.profile("local").unwrap().subscriptions.len(), 2);
     assert_eq!(file.limits.memory_budget, 256 * 1024 * 1024);
     assert_eq!(file.limits.per_topic, 100);
+    assert_eq!(file.decoders.len(), 1, "the global [[decoders]] rule");
+    assert_eq!(file.profile("local").unwrap().decoders.len(), 1);
+}
+
+#[test]
+fn decoder_rules_pick_the_view_for_their_topics() {
+    let path = std::path::Path::new("/tmp/mqscope-test.toml");
+    let text = "[[decoders]]\nfilter = \"meter/#\"\nview = \"msgpack\"\n\n[profiles.a]\nbroker = \"mqtt://x\"\n[[profiles.a.decoders]]\ncontent_type = \"text/*\"\nview = \"hex\"\n";
+    let file = ConfigFile::parse(path, text).expect("valid");
+    let mut app = mqscope::app::App::new(
+        file.profiles.clone(),
+        Default::default(),
+        std::time::Instant::now(),
+    );
+    app.global_rules = file.decoders.clone();
+    app.use_decoders_of("a");
+    let c = app.decoders.choose("meter/1", &[0x80], None);
+    assert_eq!(c.candidates[0].id(), "msgpack");
+    assert_eq!(c.why.to_string(), "rule meter/#");
+    let props = mqscope::mqtt::Properties {
+        content_type: Some("text/plain".into()),
+        ..Default::default()
+    };
+    let c = app.decoders.choose("meter/1", b"x", Some(&props));
+    assert_eq!(
+        c.candidates[0].id(),
+        "hex",
+        "the profile's rule comes first"
+    );
 }
 
 /// (name, file contents, profile to select or "", expected line, words the error must contain)
@@ -229,6 +258,34 @@ const CASES: &[(&str, &str, &str, usize, &[&str])] = &[
         &["boolean"],
     ),
     ("profiles_type", "profiles = 5\n", "", 1, &["table"]),
+    (
+        "decoder_unknown_view",
+        "[[decoders]]\nfilter = \"a/#\"\nview = \"protobuff\"\n",
+        "",
+        3,
+        &["decoders.view", "protobuff", "allowed: json"],
+    ),
+    (
+        "decoder_bad_filter",
+        "[[decoders]]\nfilter = \"a/#/b\"\nview = \"json\"\n",
+        "",
+        2,
+        &["decoders.filter"],
+    ),
+    (
+        "decoder_no_match",
+        "[[decoders]]\nview = \"json\"\n",
+        "",
+        1,
+        &["decoders", "filter ="],
+    ),
+    (
+        "profile_decoder_unknown_key",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n[[profiles.a.decoders]]\nfilter = \"a\"\nveiw = \"json\"\n",
+        "",
+        5,
+        &["unknown key", "veiw"],
+    ),
     (
         "unknown_profile_selected",
         "[profiles.a]\nbroker = \"mqtt://x\"\n",

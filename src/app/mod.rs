@@ -71,6 +71,8 @@ pub struct App {
     pub store: Store,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
+    /// The profile file's global `[[decoders]]` rules.
+    pub global_rules: Vec<crate::decode::Rule>,
     /// Views picked with `v`, per topic: they beat rules and guesses for that topic.
     pub views: std::collections::HashMap<crate::store::NodeId, &'static str>,
     pub focus: Focus,
@@ -111,6 +113,7 @@ impl App {
             store: Store::new(limits),
             decoders: crate::decode::Registry::default(),
             views: Default::default(),
+            global_rules: Vec::new(),
             focus: Focus::Tree,
             tree: TreeView::default(),
             log: LogView::default(),
@@ -148,7 +151,21 @@ impl App {
 
 impl App {
     pub fn set_connection(&mut self, info: ConnInfo) {
+        self.use_decoders_of(&info.name);
         self.conn = Some(info);
+    }
+
+    /// The decoder rules for profile `name`: its own `decoders`, then the file's global ones.
+    pub fn use_decoders_of(&mut self, name: &str) {
+        let mut rules: Vec<crate::decode::Rule> = self
+            .profiles
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.decoders.clone())
+            .unwrap_or_default();
+        rules.extend(self.global_rules.iter().cloned());
+        self.decoders = crate::decode::Registry::new(rules);
+        self.detail.cache.borrow_mut().clear();
     }
 
     /// Where each pane is on the current terminal size.

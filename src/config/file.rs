@@ -33,6 +33,7 @@ impl ConfigFile {
             let profile = validate_profile(&loc, base, &name, raw_profile)?;
             file.profiles.push(profile);
         }
+        file.decoders = super::decoders::validate_decoders(&loc, "decoders", raw.decoders)?;
         if let Some(h) = &raw.history {
             if let Some(m) = &h.memory_mib {
                 file.limits.memory_budget =

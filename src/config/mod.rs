@@ -1,5 +1,6 @@
 //! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving.
 
+mod decoders;
 pub mod error;
 mod file;
 pub mod persist;

@@ -40,6 +40,8 @@ pub struct Profile {
     pub will: Option<Will>,
     /// Files the profile names, with where it names them; checked when the profile is used.
     pub file_refs: Vec<FileRef>,
+    /// The profile's own `decoders` rules; they come before the file's global ones.
+    pub decoders: Vec<crate::decode::Rule>,
 }
 
 /// A file named in the profile file (TLS material), with its position for error messages.
@@ -109,6 +111,7 @@ impl Profile {
             tls: TlsSettings::default(),
             will: None,
             file_refs: Vec::new(),
+            decoders: Vec::new(),
         }
     }
 
@@ -138,6 +141,8 @@ pub struct ConfigFile {
     pub profiles: Vec<Profile>,
     /// How much history the explorer keeps.
     pub limits: Limits,
+    /// The global `[[decoders]]` rules.
+    pub decoders: Vec<crate::decode::Rule>,
 }
 
 impl ConfigFile {
@@ -147,6 +152,7 @@ impl ConfigFile {
             default_profile: None,
             profiles: Vec::new(),
             limits: Limits::default(),
+            decoders: Vec::new(),
         }
     }
 

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use super::decoders::RawDecoder;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
@@ -13,6 +15,8 @@ pub struct RawFile {
     #[serde(default)]
     pub profiles: BTreeMap<Spanned<String>, RawProfile>,
     pub history: Option<RawHistory>,
+    #[serde(default)]
+    pub decoders: Vec<Spanned<RawDecoder>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +44,8 @@ pub struct RawProfile {
     pub subscriptions: Option<Vec<Spanned<RawSubscription>>>,
     pub tls: Option<RawTls>,
     pub will: Option<Spanned<RawWill>>,
+    #[serde(default)]
+    pub decoders: Vec<Spanned<RawDecoder>>,
 }
 
 /// `protocol = "auto"`, `protocol = 5`.

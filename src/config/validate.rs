@@ -87,7 +87,7 @@ pub(super) fn validate_profile(
     loc: &Locator,
     base: &Path,
     name: &str,
-    raw: RawProfile,
+    mut raw: RawProfile,
 ) -> Result<Profile, ConfigError> {
     let ctx = |key: &str| format!("profiles.{name}.{key}");
     let broker = BrokerUrl::parse(raw.broker.get_ref()).map_err(|e| {
@@ -232,6 +232,11 @@ pub(super) fn validate_profile(
             retain: w.retain,
         });
     }
+    profile.decoders = super::decoders::validate_decoders(
+        loc,
+        &ctx("decoders"),
+        std::mem::take(&mut raw.decoders),
+    )?;
     if let Err(problem) = cross_check(&profile, raw.tls.is_some()) {
         // Point at the key the rule is about.
         let at = match problem.key {

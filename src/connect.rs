@@ -133,6 +133,14 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
 
 /// For headless commands: like mosquitto_sub, no broker at all means localhost.
 pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure> {
+    Ok(headless_setup(conn)?.0)
+}
+
+/// The settings, and the decoder rules that apply: the profile's own, then the file's global
+/// ones.
+pub fn headless_setup(
+    conn: &ConnArgs,
+) -> Result<(ConnectionSettings, Vec<crate::decode::Rule>), Failure> {
     let file = load_config(conn)?;
     let profile = match choose_profile(conn, &file)? {
         Some(p) => p,
@@ -143,7 +151,9 @@ pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure>
     if let Some(w) = profile.plain_password_warning() {
         eprintln!("mqscope: warning: {}", crate::text::clean(&w));
     }
-    settings_for(conn, &profile)
+    let mut rules = profile.decoders.clone();
+    rules.extend(file.decoders.iter().cloned());
+    Ok((settings_for(conn, &profile)?, rules))
 }
 
 pub fn failure_from_tls(e: crate::mqtt::SpawnError) -> Failure {

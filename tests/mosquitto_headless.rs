@@ -412,6 +412,30 @@ async fn five_mib_payload_round_trip_and_binary_json() {
         .decode(v["payload"].as_str().unwrap())
         .unwrap();
     assert_eq!(decoded, bytes);
+    assert!(
+        v.get("decoded").is_none(),
+        "no rule, no content type: no decoded field"
+    );
+
+    // A [[decoders]] rule: --json gains the decoded value. {"kwh": 7} in MessagePack.
+    let mut publisher = Client::start(&client::settings(&m.url(), Protocol::V5));
+    let mp = vec![0x81, 0xa3, b'k', b'w', b'h', 0x07];
+    let id = publisher.publish("meter/1", mp, QoS::AtLeastOnce, true);
+    publisher.outcome(id).await;
+    publisher.stop().await;
+    let cfg = common::write(
+        home.path(),
+        "rules.toml",
+        b"[[decoders]]\nfilter = \"meter/#\"\nview = \"msgpack\"\n",
+    );
+    let mut cmd = mqscope(home.path());
+    cmd.args(["sub", "--config"]).arg(&cfg);
+    cmd.args(["-b", &m.url(), "-t", "meter/#", "-C", "1", "--json"]);
+    let out = run(cmd, LIMIT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["decoded"]["view"], "msgpack", "{v}");
+    assert_eq!(v["decoded"]["value"]["kwh"], 7, "{v}");
 }
 
 #[test]

@@ -4,9 +4,49 @@ use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::decode::{Decoded, Registry, Scalar, Why};
 use crate::mqtt::{Message, Properties};
 
-pub fn message_json(m: &Message) -> Value {
+/// `decoded`, when a rule or the declared content type chooses a decoder (a guess is left to
+/// the reader): the view, why, and the value as JSON, or the error.
+fn decoded_json(m: &Message, registry: &Registry) -> Option<Value> {
+    let choice = registry.choose(&m.topic, &m.payload, m.properties.as_deref());
+    if choice.why == Why::Guess {
+        return None;
+    }
+    let d = choice.candidates.first()?;
+    let mut obj = Map::new();
+    obj.insert("view".into(), json!(d.id()));
+    obj.insert("why".into(), json!(choice.why.to_string()));
+    match d.decode(&m.payload) {
+        Ok(v) => obj.insert("value".into(), value_json(v)),
+        Err(e) => obj.insert("error".into(), json!(e.to_string())),
+    };
+    Some(Value::Object(obj))
+}
+
+fn value_json(d: Decoded) -> Value {
+    let b64 = |b: &[u8]| json!(base64::engine::general_purpose::STANDARD.encode(b));
+    match d {
+        Decoded::Empty => Value::Null,
+        Decoded::Map(pairs) => {
+            Value::Object(pairs.into_iter().map(|(k, v)| (k, value_json(v))).collect())
+        }
+        Decoded::List(items) => Value::Array(items.into_iter().map(value_json).collect()),
+        Decoded::Scalar(Scalar::Null) => Value::Null,
+        Decoded::Scalar(Scalar::Bool(b)) => json!(b),
+        Decoded::Scalar(Scalar::Number(n)) => serde_json::from_str::<serde_json::Number>(&n)
+            .map(Value::Number)
+            .unwrap_or(Value::String(n)),
+        Decoded::Scalar(Scalar::Str(s)) | Decoded::Text(s) => json!(s),
+        Decoded::Bytes(b) => json!({ "base64": b64(&b) }),
+        Decoded::Described { summary, bytes } => {
+            json!({ "summary": summary, "base64": b64(&bytes) })
+        }
+    }
+}
+
+pub fn message_json(m: &Message, registry: &Registry) -> Value {
     let time: DateTime<Utc> = m.received.into();
     let mut obj = Map::new();
     obj.insert("topic".into(), json!(m.topic));
@@ -31,6 +71,9 @@ pub fn message_json(m: &Message) -> Value {
     );
     if let Some(p) = &m.properties {
         obj.insert("properties".into(), properties_json(p));
+    }
+    if let Some(d) = decoded_json(m, registry) {
+        obj.insert("decoded".into(), d);
     }
     Value::Object(obj)
 }
@@ -70,4 +113,58 @@ fn properties_json(p: &Properties) -> Value {
         );
     }
     Value::Object(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{Match, Rule};
+    use crate::mqtt::QoS;
+
+    fn msg(topic: &str, payload: &[u8], ct: Option<&str>) -> Message {
+        Message {
+            topic: topic.into(),
+            payload: payload.to_vec().into(),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+            received: std::time::SystemTime::UNIX_EPOCH,
+            properties: ct.map(|c| {
+                Box::new(Properties {
+                    content_type: Some(c.into()),
+                    ..Properties::default()
+                })
+            }),
+        }
+    }
+
+    #[test]
+    fn decoded_only_when_a_rule_or_the_content_type_chooses() {
+        let r = Registry::new(vec![Rule {
+            matches: Match::Topic("meter/#".into()),
+            decoder: "msgpack".into(),
+        }]);
+        // {"kwh": 7}
+        let v = message_json(
+            &msg("meter/1", &[0x81, 0xa3, b'k', b'w', b'h', 0x07], None),
+            &r,
+        );
+        assert_eq!(v["decoded"]["view"], "msgpack");
+        assert_eq!(v["decoded"]["why"], "rule meter/#");
+        assert_eq!(v["decoded"]["value"]["kwh"], 7);
+        let v = message_json(&msg("a", br#"{"t":1}"#, Some("application/json")), &r);
+        assert_eq!(v["decoded"]["value"]["t"], 1);
+        assert!(
+            message_json(&msg("a", br#"{"t":1}"#, None), &r)
+                .get("decoded")
+                .is_none(),
+            "a guess"
+        );
+        let v = message_json(&msg("meter/2", &[0x81, 0xa3, b'k'], None), &r);
+        assert!(
+            v["decoded"]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("MessagePack"))
+        );
+    }
 }

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use super::json::message_json;
 use super::{check_state, connection_failure};
 use crate::cli::SubArgs;
-use crate::connect::{failure_from_tls, headless_settings};
+use crate::connect::{failure_from_tls, headless_setup};
 use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::{self, MqttEvent, WorkerOptions};
 
@@ -25,7 +25,8 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     {
         return Err(usage("-W: a positive number of seconds is needed"));
     }
-    let mut settings = headless_settings(&args.conn)?;
+    let (mut settings, rules) = headless_setup(&args.conn)?;
+    let registry = crate::decode::Registry::new(rules);
     settings.subscriptions = subscriptions;
     super::warn_insecure(&settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
@@ -90,7 +91,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 }
                 MqttEvent::Message(m) => {
                     let written = if args.json {
-                        serde_json::to_writer(&mut out, &message_json(&m))
+                        serde_json::to_writer(&mut out, &message_json(&m, &registry))
                             .map_err(io::Error::other)
                             .and_then(|_| out.write_all(b"\n"))
                     } else {

@@ -208,6 +208,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     {
         session.suspend = Some(Box::new(terminal::suspend));
     }
+    session.clipboard = Some(Box::new(crate::tui::clipboard::to_stdout));
     let input = terminal_input();
     let result = run(
         &mut guard.terminal,

@@ -461,3 +461,80 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
     result.unwrap();
     broker.stop().await;
 }
+
+/// `y` and `Y` put the shown message's payload and topic on the clipboard with OSC 52: what
+/// reaches the terminal is base64, never the wire's bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_and_shift_y_copy_payload_and_topic_with_osc52() {
+    use base64::Engine;
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let payload = b"hi \x1b]0;pwned\x07".to_vec();
+    let mut c = Client::start(&client::settings(&broker.mqtt_url(), Protocol::V5));
+    let id = c.publish("copy/me", payload.clone(), QoS::AtLeastOnce, true);
+    c.outcome(id).await;
+    c.stop().await;
+    let mut profile = Profile::adhoc(BrokerUrl::parse(&broker.mqtt_url()).unwrap());
+    profile.name = "b".into();
+    let mut app = App::new(vec![profile], Limits::default(), Instant::now());
+    let conn = mqscope::cli::ConnArgs::default();
+    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let copied = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
+    let sink = copied.clone();
+    session.clipboard = Some(Box::new(move |seq: &[u8]| {
+        sink.lock().unwrap().push(seq.to_vec());
+        Ok(())
+    }));
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (seen_tx, mut seen_rx) = watch::channel((false, String::new()));
+    let mut observe = move |app: &App| {
+        let shown = app.detail_entry().is_some();
+        let _ = seen_tx.send((shown, app.notice.clone().unwrap_or_default()));
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let script = async {
+        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.0))
+            .await
+            .expect("the retained message is shown")
+            .unwrap();
+        tx.send(key(KeyCode::Char('y'))).unwrap();
+        tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.1.contains("copied the payload")),
+        )
+        .await
+        .expect("the payload is copied")
+        .unwrap();
+        tx.send(key(KeyCode::Char('Y'))).unwrap();
+        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.1.contains("copied the topic")))
+            .await
+            .expect("the topic is copied")
+            .unwrap();
+        tx.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let looped = run(
+        &mut terminal,
+        &mut app,
+        &mut session,
+        tokio_stream_from(rx),
+        vec![Effect::Connect("b".into())],
+        std::future::pending(),
+        &mut observe,
+    );
+    let (result, ()) = tokio::join!(looped, script);
+    result.unwrap();
+    let copied = copied.lock().unwrap().clone();
+    let decode = |seq: &[u8]| {
+        let body = seq
+            .strip_prefix(b"\x1b]52;c;")
+            .and_then(|b| b.strip_suffix(b"\x07"))
+            .expect("an OSC 52 sequence");
+        assert!(!body.contains(&0x1b), "nothing raw from the wire");
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
+    };
+    assert_eq!(copied.len(), 2);
+    assert_eq!(decode(&copied[0]), payload);
+    assert_eq!(decode(&copied[1]), b"copy/me");
+    broker.stop().await;
+}

@@ -24,6 +24,11 @@ pub enum Effect {
     SaveProfile(Box<crate::config::Profile>),
     /// Run slow work off the loop; its result comes back as a `JobResult`.
     RunJob(Job),
+    /// Put these bytes on the terminal's clipboard; `what` names them for the notice.
+    Copy {
+        what: String,
+        bytes: Vec<u8>,
+    },
 }
 
 /// Slow work: a command, a file, a password lookup. Jobs of one `kind` replace each other:

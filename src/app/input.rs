@@ -151,6 +151,19 @@ impl App {
                     .unwrap_or(0);
                 self.popups.push(Popup::Picker(PickerPopup::at(current)));
             }
+            Action::CopyPayload | Action::CopyTopic => {
+                if let Some(e) = self.detail_entry() {
+                    let (what, bytes) = if action == Action::CopyPayload {
+                        ("payload", e.payload.to_vec())
+                    } else {
+                        ("topic", self.store.tree.path(e.node).into_bytes())
+                    };
+                    return vec![Effect::Copy {
+                        what: what.into(),
+                        bytes,
+                    }];
+                }
+            }
             Action::PickView => {
                 // The topic the detail shows: the log's selection or the tree's.
                 if let Some(node) = self.detail_entry().map(|e| e.node) {

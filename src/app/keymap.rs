@@ -81,6 +81,8 @@ pub enum Action {
     Newer,
     SwitchProfile,
     PickView,
+    CopyPayload,
+    CopyTopic,
     Reconnect,
     Suspend,
     /// Popups: Enter.
@@ -150,6 +152,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('>'), NONE), (Char('>'), SHIFT), (Char('.'), NONE)], Ctx::Panes, Action::Newer, "newer message of this topic"),
     bind(&[(Char('P'), SHIFT), (Char('P'), NONE)], Ctx::Panes, Action::SwitchProfile, "switch profile"),
     bind(&[(Char('v'), NONE)], Ctx::Panes, Action::PickView, "pick how this topic's payloads are shown (json, msgpack, hex…)"),
+    bind(&[(Char('y'), NONE)], Ctx::Panes, Action::CopyPayload, "copy the payload to the clipboard (OSC 52, works over ssh)"),
+    bind(&[(Char('Y'), SHIFT), (Char('Y'), NONE)], Ctx::Panes, Action::CopyTopic, "copy the topic to the clipboard"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),

@@ -35,6 +35,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             Effect::Unsubscribe(filters) => send(app, session, Command::Unsubscribe(filters)),
             Effect::Connect(name) => connect(app, session, jobs, &name),
             Effect::SaveProfile(profile) => save(app, session, jobs, *profile),
+            Effect::Copy { what, bytes } => copy(app, session, &what, &bytes),
             Effect::RunJob(job) => match job.kind {
                 JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
                 JobKind::SaveProfile(name) => {
@@ -45,6 +46,25 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             },
         }
     }
+}
+
+fn copy(app: &mut App, session: &mut Session<'_>, what: &str, bytes: &[u8]) {
+    use super::clipboard::{MAX_COPY, osc52};
+    let size = crate::text::human_bytes(bytes.len() as u64);
+    app.notice = Some(if bytes.len() > MAX_COPY {
+        format!(
+            "{what} not copied: {size} is more than the {} terminals take",
+            crate::text::human_bytes(MAX_COPY as u64)
+        )
+    } else {
+        match session.clipboard.as_mut() {
+            Some(sink) => match sink(&osc52(bytes)) {
+                Ok(()) => format!("copied the {what} ({size}) to the clipboard (OSC 52)"),
+                Err(e) => format!("{what} not copied: {e}"),
+            },
+            None => format!("{what} not copied: no terminal"),
+        }
+    });
 }
 
 fn send(app: &mut App, session: &Session<'_>, command: Command) {

@@ -1,6 +1,7 @@
 //! The interactive explorer: terminal set-up and the event loop, generic over the backend and
 //! the input stream so tests can drive it without a terminal.
 
+pub mod clipboard;
 pub mod effects;
 mod jobs;
 mod memory;

@@ -37,7 +37,12 @@ pub struct Session<'a> {
     /// How to suspend on a real terminal; None where there is none (tests), which also leaves
     /// SIGTSTP to its default.
     pub suspend: Option<Box<Suspender>>,
+    /// Where an OSC 52 copy is written: the terminal; None where there is none.
+    pub clipboard: Option<Box<ClipboardSink>>,
 }
+
+/// Writes a clipboard sequence to the terminal.
+pub type ClipboardSink = dyn FnMut(&[u8]) -> std::io::Result<()>;
 
 impl<'a> Session<'a> {
     pub fn new(
@@ -48,6 +53,7 @@ impl<'a> Session<'a> {
             connect: Connect::Direct(Box::new(connect)),
             config_path: None,
             suspend: None,
+            clipboard: None,
         }
     }
 
@@ -64,6 +70,7 @@ impl<'a> Session<'a> {
             },
             config_path: None,
             suspend: None,
+            clipboard: None,
         }
     }
 

@@ -674,3 +674,58 @@ fn v_picks_a_view_for_the_topic_and_formats_are_recognised() {
     assert!(text.contains("PNG image, 320 × 240 pixels"), "{text}");
     assert!(text.contains("image"), "{text}");
 }
+
+#[test]
+fn d_diffs_a_message_against_the_topics_previous_one() {
+    let mut app = app();
+    feed(
+        &mut app,
+        msg(
+            "s/1",
+            r#"{"t":21.5,"ok":true,"gone":1}"#,
+            QoS::AtMostOnce,
+            false,
+        ),
+    );
+    feed(
+        &mut app,
+        msg(
+            "s/1",
+            r#"{"t":22,"ok":true,"new":"x"}"#,
+            QoS::AtMostOnce,
+            false,
+        ),
+    );
+    key(&mut app, KeyCode::Char('d'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("diff against the previous message"), "{text}");
+    assert!(text.contains("~ t: 21.5 → 22"), "{text}");
+    assert!(text.contains("+ new: \"x\""), "{text}");
+    assert!(text.contains("- gone: 1"), "{text}");
+    // Stepping back diffs that one against its own predecessor: there is none.
+    key(&mut app, KeyCode::Char('<'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("no earlier message of this topic"), "{text}");
+    // Text by line, bytes by range.
+    feed(&mut app, msg("log/a", "one\ntwo", QoS::AtMostOnce, false));
+    feed(&mut app, msg("log/a", "one\nthree", QoS::AtMostOnce, false));
+    feed(
+        &mut app,
+        msg("bin/a", vec![0xffu8, 1, 2, 3], QoS::AtMostOnce, false),
+    );
+    feed(
+        &mut app,
+        msg("bin/a", vec![0xffu8, 9, 9, 3], QoS::AtMostOnce, false),
+    );
+    for (topic, want) in [
+        ("log/a", "+ three"),
+        ("bin/a", "~ bytes 1–2: 01 02 → 09 09"),
+    ] {
+        let id = app.store.tree.find(topic).unwrap();
+        app.tree.reveal(&app.store, id);
+        app.tree.selected = Some(id);
+        app.detail.unpin();
+        let text = screen(&mut app, 120, 40);
+        assert!(text.contains(want), "{topic}: {text}");
+    }
+}

@@ -19,6 +19,8 @@ pub struct DetailView {
     pub pinned: Option<u64>,
     /// Payloads decoded for the detail, so a redraw does not decode again.
     pub cache: RefCell<DecodeCache>,
+    /// `d`: the shown message compared with the one before it on its topic.
+    pub diff: bool,
 }
 
 impl DetailView {
@@ -133,6 +135,12 @@ impl App {
     pub fn detail_branch(&self) -> Option<crate::store::NodeId> {
         let id = self.tree.selected?;
         (!self.detail.from_log && self.store.last(id).is_none()).then_some(id)
+    }
+
+    /// The message before the shown one on its topic: what `d` compares it with.
+    pub fn detail_previous(&self) -> Option<&Entry> {
+        let e = self.detail_entry()?;
+        self.store.history(e.node).rev().find(|p| p.seq() < e.seq())
     }
 
     /// The entry the detail pane shows.

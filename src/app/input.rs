@@ -164,6 +164,10 @@ impl App {
                     }];
                 }
             }
+            Action::ToggleDiff => {
+                self.detail.diff = !self.detail.diff;
+                self.detail.scroll = 0;
+            }
             Action::PickView => {
                 // The topic the detail shows: the log's selection or the tree's.
                 if let Some(node) = self.detail_entry().map(|e| e.node) {

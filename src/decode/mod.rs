@@ -6,6 +6,7 @@
 mod b64;
 mod cache;
 mod cbor;
+pub mod diff;
 mod hex;
 mod image;
 mod json;

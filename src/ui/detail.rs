@@ -142,6 +142,25 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     lines.push(Line::raw(""));
     let chunk = &m.payload[crate::decode::page::range(m.payload.len(), shown.page)];
+    if app.detail.diff {
+        match app.detail_previous() {
+            Some(prev) => {
+                let view = app.views.get(&entry.node).copied();
+                let old = app.detail.shown(&app.store, &app.decoders, prev, view);
+                let old_chunk = prev
+                    .payload
+                    .get(crate::decode::page::range(prev.payload.len(), shown.page))
+                    .unwrap_or_default();
+                lines.extend(super::diff::lines(prev, &old, &shown, old_chunk, chunk));
+            }
+            None => lines.push(Line::styled(
+                "diff: no earlier message of this topic is kept (d leaves the diff)",
+                theme().dim,
+            )),
+        }
+        f.render_widget(Paragraph::new(lines).scroll((app.detail.scroll, 0)), inner);
+        return;
+    }
     lines.extend(payload::render(&shown, m.payload.len(), chunk));
     let mut para = Paragraph::new(lines).scroll((app.detail.scroll, 0));
     let hex_dump = matches!(

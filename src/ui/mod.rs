@@ -3,6 +3,7 @@
 pub mod compose;
 pub mod detail;
 pub mod detail_branch;
+pub mod diff;
 pub mod log;
 pub mod payload;
 pub mod popup;

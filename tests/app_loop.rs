@@ -465,7 +465,7 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
 /// `y` and `Y` put the shown message's payload and topic on the clipboard with OSC 52: what
 /// reaches the terminal is base64, never the wire's bytes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn y_and_shift_y_copy_payload_and_topic_with_osc52() {
+async fn y_and_shift_y_copy_payload_and_topic_with_osc52_and_e_exports() {
     use base64::Engine;
     let broker = EmbeddedBroker::start(0, None).await.expect("broker");
     let payload = b"hi \x1b]0;pwned\x07".to_vec();
@@ -480,6 +480,8 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52() {
     let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
     let copied = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
     let sink = copied.clone();
+    let exports = tempfile::tempdir().unwrap();
+    session.export_dir = Some(exports.path().to_path_buf());
     session.clipboard = Some(Box::new(move |seq: &[u8]| {
         sink.lock().unwrap().push(seq.to_vec());
         Ok(())
@@ -509,6 +511,15 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52() {
             .await
             .expect("the topic is copied")
             .unwrap();
+        // `e` exports the topic's kept messages as a job, and says where.
+        tx.send(key(KeyCode::Char('e'))).unwrap();
+        tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.1.starts_with("exported 1 message")),
+        )
+        .await
+        .expect("the export is written")
+        .unwrap();
         tx.send(key(KeyCode::Char('q'))).unwrap();
     };
     let looped = run(
@@ -536,5 +547,16 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52() {
     assert_eq!(copied.len(), 2);
     assert_eq!(decode(&copied[0]), payload);
     assert_eq!(decode(&copied[1]), b"copy/me");
+    let files: Vec<_> = std::fs::read_dir(exports.path()).unwrap().collect();
+    assert_eq!(
+        files.len(),
+        1,
+        "JSON Lines only: the payload is not a number"
+    );
+    let path = files[0].as_ref().unwrap().path();
+    let line: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
+    assert_eq!(line["topic"], "copy/me");
+    assert_eq!(line["retain"], true);
     broker.stop().await;
 }

@@ -29,6 +29,11 @@ pub enum Effect {
         what: String,
         bytes: Vec<u8>,
     },
+    /// Write a topic's kept messages (oldest first) to a file, as a job.
+    Export {
+        topic: String,
+        rows: Vec<crate::mqtt::Message>,
+    },
 }
 
 /// Slow work: a command, a file, a password lookup. Jobs of one `kind` replace each other:
@@ -46,6 +51,8 @@ pub enum JobKind {
     ResolveProfile(String),
     /// Save the profile file.
     SaveProfile(String),
+    /// Export a topic's history to a file.
+    Export(String),
 }
 
 /// What a job produced.

@@ -164,6 +164,25 @@ impl App {
                     }];
                 }
             }
+            Action::Export => {
+                if let Some(node) = self.detail_entry().map(|e| e.node) {
+                    let topic = self.store.tree.path(node);
+                    let rows = self
+                        .store
+                        .history(node)
+                        .map(|e| crate::mqtt::Message {
+                            topic: topic.clone(),
+                            payload: e.payload.clone(),
+                            qos: e.qos(),
+                            retain: e.retain(),
+                            dup: e.dup(),
+                            received: e.received(),
+                            properties: self.store.properties(e).cloned().map(Box::new),
+                        })
+                        .collect();
+                    return vec![Effect::Export { topic, rows }];
+                }
+            }
             Action::ToggleDiff => {
                 self.detail.diff = !self.detail.diff;
                 self.detail.scroll = 0;

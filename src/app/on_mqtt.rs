@@ -159,6 +159,10 @@ impl App {
                 }
             }
             (JobKind::SaveProfile(_), Ok(words)) => self.notice = Some(words),
+            (JobKind::Export(_), Ok(words)) => self.notice = Some(words),
+            (JobKind::Export(topic), Err(why)) => {
+                self.notice = Some(format!("{} not exported: {why}", crate::text::clean(topic)))
+            }
             (JobKind::SaveProfile(name), Err(why)) => {
                 self.notice = Some(format!("profile '{name}' not saved: {why}"))
             }

@@ -2,6 +2,7 @@
 //! connects start a worker (after resolving the profile as a job when the session is two-step),
 //! profile saves run as jobs. What comes back is handed to the app.
 
+use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
 use super::jobs::{Done, Jobs};
@@ -36,8 +37,26 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             Effect::Connect(name) => connect(app, session, jobs, &name),
             Effect::SaveProfile(profile) => save(app, session, jobs, *profile),
             Effect::Copy { what, bytes } => copy(app, session, &what, &bytes),
+            Effect::Export { topic, rows } => {
+                let dir = session
+                    .export_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("."));
+                app.notice = Some(format!("exporting {}…", crate::text::clean(&topic)));
+                jobs.spawn(JobKind::Export(topic.clone()), async move {
+                    let written = tokio::task::spawn_blocking(move || {
+                        super::export::write(&dir, &topic, &rows)
+                    })
+                    .await;
+                    match written {
+                        Ok(outcome) => (outcome, None),
+                        Err(e) => (Err(format!("the export failed: {e}")), None),
+                    }
+                });
+            }
             Effect::RunJob(job) => match job.kind {
                 JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
+                JobKind::Export(_) => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
                         save(app, session, jobs, p);

@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod effects;
+mod export;
 mod jobs;
 mod memory;
 pub mod run;

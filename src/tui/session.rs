@@ -39,6 +39,8 @@ pub struct Session<'a> {
     pub suspend: Option<Box<Suspender>>,
     /// Where an OSC 52 copy is written: the terminal; None where there is none.
     pub clipboard: Option<Box<ClipboardSink>>,
+    /// Where exports are written; None: the current directory.
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Writes a clipboard sequence to the terminal.
@@ -54,6 +56,7 @@ impl<'a> Session<'a> {
             config_path: None,
             suspend: None,
             clipboard: None,
+            export_dir: None,
         }
     }
 
@@ -71,6 +74,7 @@ impl<'a> Session<'a> {
             config_path: None,
             suspend: None,
             clipboard: None,
+            export_dir: None,
         }
     }
 

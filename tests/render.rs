@@ -729,3 +729,46 @@ fn d_diffs_a_message_against_the_topics_previous_one() {
         assert!(text.contains(want), "{topic}: {text}");
     }
 }
+
+#[test]
+fn c_charts_a_topics_numbers_field_by_field() {
+    let mut app = app();
+    for (i, v) in ["19", "22.5", "21", "20.5"].iter().enumerate() {
+        let mut m = msg("room/temp", *v, QoS::AtMostOnce, false);
+        m.received =
+            std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000 + i as u64 * 10);
+        feed(&mut app, m);
+    }
+    key(&mut app, KeyCode::Char('c'));
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("room/temp · value 1/1 · min 19 max 22.5 avg 20.75 last 20.5 · 4 pts"),
+        "{text}"
+    );
+    assert!(
+        text.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)),
+        "a line is drawn: {text}"
+    );
+    key(&mut app, KeyCode::Char('c'));
+    assert!(!app.chart.open, "one field: the second c closes");
+    // A JSON topic: one field after the other.
+    for (t, rh) in [(21, 40), (22, 45)] {
+        feed(
+            &mut app,
+            msg(
+                "room/env",
+                format!(r#"{{"t":{t},"rh":{rh},"ok":true}}"#),
+                QoS::AtMostOnce,
+                false,
+            ),
+        );
+    }
+    let id = app.store.tree.find("room/env").unwrap();
+    app.tree.selected = Some(id);
+    key(&mut app, KeyCode::Char('c'));
+    assert!(screen(&mut app, 120, 40).contains("· t 1/2 · min 21 max 22"));
+    key(&mut app, KeyCode::Char('c'));
+    assert!(screen(&mut app, 120, 40).contains("· rh 2/2 · min 40 max 45"));
+    key(&mut app, KeyCode::Char('c'));
+    assert!(!app.chart.open);
+}

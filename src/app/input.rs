@@ -183,6 +183,7 @@ impl App {
                     return vec![Effect::Export { topic, rows }];
                 }
             }
+            Action::Chart => self.chart_key(),
             Action::ToggleDiff => {
                 self.detail.diff = !self.detail.diff;
                 self.detail.scroll = 0;

@@ -5,6 +5,7 @@
 //! does with the store; `input` routes keys and the mouse to them through the keymap; `on_mqtt`
 //! takes what the worker and the runner report; popups live on a stack in `popup/`.
 
+pub mod chart;
 pub mod compose;
 pub mod detail;
 pub mod effect;
@@ -71,6 +72,8 @@ pub struct App {
     pub store: Store,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
+    /// `c`: the chart of the shown topic's numbers.
+    pub chart: chart::ChartView,
     /// The profile file's global `[[decoders]]` rules.
     pub global_rules: Vec<crate::decode::Rule>,
     /// Views picked with `v`, per topic: they beat rules and guesses for that topic.
@@ -114,6 +117,7 @@ impl App {
             decoders: crate::decode::Registry::default(),
             views: Default::default(),
             global_rules: Vec::new(),
+            chart: Default::default(),
             focus: Focus::Tree,
             tree: TreeView::default(),
             log: LogView::default(),

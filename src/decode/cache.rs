@@ -96,6 +96,16 @@ impl DecodeCache {
     }
 }
 
+/// A whole payload decoded once, outside the cache (the first page of a big one), as the detail
+/// would show it: `view` if one was picked, else the rules and the guess.
+pub fn decode_first_page(
+    registry: &Registry,
+    msg: &Payload<'_>,
+    view: Option<&'static str>,
+) -> Result<Decoded, DecodeError> {
+    decode(registry, msg, 0, view).result
+}
+
 fn decode(
     registry: &Registry,
     msg: &Payload<'_>,

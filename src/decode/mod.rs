@@ -14,6 +14,7 @@ mod msgpack;
 mod number;
 pub mod page;
 mod registry;
+pub mod series;
 mod text;
 mod value;
 
@@ -22,7 +23,7 @@ use std::fmt;
 use crate::mqtt::Properties;
 
 pub use b64::Base64;
-pub use cache::{DecodeCache, Payload, Shown};
+pub use cache::{DecodeCache, Payload, Shown, decode_first_page};
 pub use cbor::Cbor;
 pub use hex::Hex;
 pub use image::Image;

@@ -34,6 +34,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if area.height == 0 {
         return;
     }
+    if app.chart.open && app.detail_entry().is_some() {
+        super::chart::draw(f, app, area);
+        return;
+    }
     let Some((entry, shown)) = app.detail_shown() else {
         if let Some(id) = app.detail_branch() {
             super::detail_branch::draw(f, app, area, id);

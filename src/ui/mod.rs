@@ -1,5 +1,6 @@
 //! Drawing: a pure function of the app state. Each pane has its module.
 
+pub mod chart;
 pub mod compose;
 pub mod detail;
 pub mod detail_branch;

@@ -1,0 +1,113 @@
+//! The chart of a topic's numbers (`c`), in the detail pane: a line over the kept messages'
+//! times, with min, max, average and last.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::symbols::Marker;
+use ratatui::text::Line;
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
+
+use super::log::time_of;
+use crate::app::App;
+use crate::text::{clean, fit};
+use crate::ui::theme::theme;
+
+fn at(secs: f64) -> std::time::SystemTime {
+    std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs_f64(secs.max(0.0))
+}
+
+fn num(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect) {
+    let topic = app
+        .detail_entry()
+        .map(|e| clean(&app.store.tree.path(e.node)).into_owned())
+        .unwrap_or_default();
+    let Some(s) = app.chart_series() else {
+        let block = Block::bordered()
+            .title(format!(" {topic} · chart "))
+            .border_style(theme().dim);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                "no numbers in this topic's payloads to chart (c closes)",
+                theme().dim,
+            )),
+            inner,
+        );
+        return;
+    };
+    let values: Vec<f64> = s.points.iter().map(|p| p.1).collect();
+    let (min, max) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    let avg = values.iter().sum::<f64>() / values.len().max(1) as f64;
+    let last = values.last().copied().unwrap_or(0.0);
+    let name = if s.field.is_empty() {
+        "value".to_string()
+    } else {
+        clean(&s.field).into_owned()
+    };
+    let title = format!(
+        " {topic} · {name} {}/{} · min {} max {} avg {} last {} · {} pts ",
+        s.fields
+            .iter()
+            .position(|f| *f == s.field)
+            .map_or(1, |i| i + 1),
+        s.fields.len(),
+        num(min),
+        num(max),
+        num(avg),
+        num(last),
+        values.len()
+    );
+    let block = Block::bordered()
+        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
+        .border_style(theme().dim);
+    if s.points.len() < 2 {
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        f.render_widget(
+            Paragraph::new(Line::styled(
+                "one value so far: the chart starts with the second",
+                theme().dim,
+            )),
+            inner,
+        );
+        return;
+    }
+    let t0 = s.points[0].0;
+    let t1 = s.points[s.points.len() - 1].0.max(t0 + 1e-3);
+    let data: Vec<(f64, f64)> = s.points.iter().map(|(t, v)| (t - t0, *v)).collect();
+    let (lo, hi) = if (max - min).abs() < f64::EPSILON {
+        (min - 1.0, max + 1.0)
+    } else {
+        (min, max)
+    };
+    let dataset = Dataset::default()
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(theme().number)
+        .data(&data);
+    let chart = Chart::new(vec![dataset])
+        .block(block)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, t1 - t0])
+                .labels([time_of(at(t0)), time_of(at(t1))])
+                .style(theme().dim),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([lo, hi])
+                .labels([num(lo), num(hi)])
+                .style(theme().dim),
+        );
+    f.render_widget(chart, area);
+}

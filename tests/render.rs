@@ -772,3 +772,77 @@ fn c_charts_a_topics_numbers_field_by_field() {
     key(&mut app, KeyCode::Char('c'));
     assert!(!app.chart.open);
 }
+
+#[test]
+fn filters_search_payloads_in_the_tree_and_the_log() {
+    let mut app = app();
+    for (t, p) in [
+        ("dev/1/state", r#"{"temp":35,"mode":"auto"}"#),
+        ("dev/2/state", r#"{"temp":20,"mode":"off"}"#),
+        ("dev/3/state", "online"),
+        ("$SYS/x", "online"),
+    ] {
+        feed(&mut app, msg(t, p, QoS::AtMostOnce, false));
+    }
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "json:temp>30");
+    key(&mut app, KeyCode::Enter);
+    let paths: Vec<String> = app
+        .tree_rows()
+        .iter()
+        .map(|n| app.store.tree.path(*n))
+        .collect();
+    assert_eq!(paths, ["dev", "dev/1", "dev/1/state"]);
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("Topics 1 of 4 · filter: json:temp>30"),
+        "{text}"
+    );
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "payload:ONLINE -$SYS/#");
+    key(&mut app, KeyCode::Enter);
+    let paths: Vec<String> = app
+        .tree_rows()
+        .iter()
+        .map(|n| app.store.tree.path(*n))
+        .collect();
+    assert_eq!(paths, ["dev", "dev/3", "dev/3/state"]);
+    // The log, message by message: a topic's later message can match where its first did not.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "json:mode=auto");
+    key(&mut app, KeyCode::Enter);
+    feed(
+        &mut app,
+        msg(
+            "dev/2/state",
+            r#"{"temp":21,"mode":"auto"}"#,
+            QoS::AtMostOnce,
+            false,
+        ),
+    );
+    let (rows, _) = app.log_window(10);
+    let got: Vec<String> = rows
+        .iter()
+        .map(|e| String::from_utf8_lossy(&e.payload).into_owned())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            r#"{"temp":35,"mode":"auto"}"#,
+            r#"{"temp":21,"mode":"auto"}"#
+        ]
+    );
+    // A bad regex says why instead of matching everything or nothing silently.
+    key(&mut app, KeyCode::Char('/'));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "re:(");
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("re:(: regex parse error") || text.contains("re:(:"),
+        "{text}"
+    );
+}

@@ -1,39 +1,262 @@
-//! A filter for the tree or the log: an MQTT wildcard filter, or plain text (case-insensitive
-//! topic substring).
+//! A filter for the tree or the log, one syntax for both (DESIGN.md "Filters"): space-separated
+//! terms that must all hold. `sensors/+/temp` or `a/#` (an MQTT wildcard), `room-3` (a topic
+//! substring, any case), `re:^dev[0-9]+$` (a regex on the topic), `payload:online` (text in the
+//! payload, any case), `json:temp>30` (a JSON field condition, `= != < <= > >=`, dotted paths),
+//! and `-TERM` to exclude. The text is parsed once per change, not once per message.
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::Value;
+
+#[derive(Debug, Clone)]
+enum Term {
+    Wildcard(String),
+    Substring(String),
+    Regex(regex::Regex),
+    Payload(String),
+    Json {
+        path: String,
+        op: Op,
+        value: String,
+    },
+    Not(Box<Term>),
+    /// A term that does not parse (a bad regex): matches nothing, and says why.
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Default)]
+struct Parsed {
+    text: String,
+    terms: Rc<Vec<Term>>,
+}
+
+#[derive(Debug, Default)]
 pub struct Filter {
     pub text: String,
+    parsed: RefCell<Parsed>,
+}
+
+impl Clone for Filter {
+    fn clone(&self) -> Self {
+        Filter {
+            text: self.text.clone(),
+            parsed: RefCell::default(),
+        }
+    }
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Filter {}
+
+fn parse_term(t: &str) -> Term {
+    if let Some(rest) = t.strip_prefix('-').filter(|r| !r.is_empty()) {
+        return Term::Not(Box::new(parse_term(rest)));
+    }
+    if let Some(re) = t.strip_prefix("re:") {
+        return match regex::Regex::new(re) {
+            Ok(r) => Term::Regex(r),
+            Err(e) => Term::Invalid(format!("re:{re}: {e}")),
+        };
+    }
+    if let Some(p) = t.strip_prefix("payload:") {
+        return Term::Payload(p.to_lowercase());
+    }
+    if let Some(cond) = t.strip_prefix("json:") {
+        for (s, op) in [
+            ("!=", Op::Ne),
+            ("<=", Op::Le),
+            (">=", Op::Ge),
+            ("=", Op::Eq),
+            ("<", Op::Lt),
+            (">", Op::Gt),
+        ] {
+            if let Some((path, value)) = cond.split_once(s) {
+                return Term::Json {
+                    path: path.to_string(),
+                    op,
+                    value: value.to_string(),
+                };
+            }
+        }
+        return Term::Invalid(format!("json:{cond}: a condition needs = != < <= > or >="));
+    }
+    if crate::mqtt::topic::is_wildcard_filter(t) {
+        Term::Wildcard(t.to_string())
+    } else {
+        Term::Substring(t.to_lowercase())
+    }
+}
+
+/// The field at a dotted path (`a.b`, `list.0`) of a JSON value.
+fn field<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(v, |cur, key| match cur {
+        Value::Object(m) => m.get(key),
+        Value::Array(a) => a.get(key.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+fn json_holds(payload: &[u8], path: &str, op: Op, want: &str) -> bool {
+    let Ok(doc) = serde_json::from_slice::<Value>(payload) else {
+        return false;
+    };
+    let Some(got) = field(&doc, path) else {
+        return false;
+    };
+    let got_num = got.as_f64();
+    let want_num = want.parse::<f64>().ok();
+    if let (Some(g), Some(w)) = (got_num, want_num) {
+        return match op {
+            Op::Eq => g == w,
+            Op::Ne => g != w,
+            Op::Lt => g < w,
+            Op::Le => g <= w,
+            Op::Gt => g > w,
+            Op::Ge => g >= w,
+        };
+    }
+    let text = match got {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match op {
+        Op::Eq => text == want,
+        Op::Ne => text != want,
+        _ => false,
+    }
+}
+
+impl Term {
+    fn holds(&self, topic: &str, payload: Option<&[u8]>) -> bool {
+        match self {
+            Term::Wildcard(f) => crate::mqtt::topic::filter_matches(f, topic),
+            Term::Substring(s) => contains_ignore_case(topic, s),
+            Term::Regex(r) => r.is_match(topic),
+            Term::Payload(s) => {
+                payload.is_some_and(|p| contains_ignore_case(&String::from_utf8_lossy(p), s))
+            }
+            Term::Json { path, op, value } => {
+                payload.is_some_and(|p| json_holds(p, path, *op, value))
+            }
+            Term::Not(t) => !t.holds(topic, payload),
+            Term::Invalid(_) => false,
+        }
+    }
+
+    fn reads_payload(&self) -> bool {
+        match self {
+            Term::Payload(_) | Term::Json { .. } => true,
+            Term::Not(t) => t.reads_payload(),
+            _ => false,
+        }
+    }
 }
 
 impl Filter {
     pub fn is_active(&self) -> bool {
-        !self.text.is_empty()
+        !self.text.trim().is_empty()
     }
 
-    pub fn is_wildcard(&self) -> bool {
-        crate::mqtt::topic::is_wildcard_filter(&self.text)
+    fn terms(&self) -> Rc<Vec<Term>> {
+        let mut p = self.parsed.borrow_mut();
+        if p.text != self.text {
+            p.text = self.text.clone();
+            p.terms = Rc::new(self.text.split_whitespace().map(parse_term).collect());
+        }
+        p.terms.clone()
     }
 
-    /// Does a full topic match?
+    /// Whether any term looks at payloads: then a topic's verdict can change with each message.
+    pub fn reads_payload(&self) -> bool {
+        self.terms().iter().any(Term::reads_payload)
+    }
+
+    /// Why a term cannot be used (a bad regex, a condition without an operator), if one cannot.
+    pub fn problem(&self) -> Option<String> {
+        self.terms().iter().find_map(|t| match t {
+            Term::Invalid(why) => Some(why.clone()),
+            Term::Not(inner) => match inner.as_ref() {
+                Term::Invalid(why) => Some(why.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// Does a message (its full topic, and its payload where there is one) match?
+    pub fn matches_message(&self, topic: &str, payload: Option<&[u8]>) -> bool {
+        self.terms().iter().all(|t| t.holds(topic, payload))
+    }
+
+    /// Does a full topic match (payload terms see no payload)?
     pub fn matches(&self, topic: &str) -> bool {
-        if self.text.is_empty() {
-            return true;
-        }
-        if self.is_wildcard() {
-            crate::mqtt::topic::filter_matches(&self.text, topic)
-        } else {
-            contains_ignore_case(topic, &self.text)
-        }
+        self.matches_message(topic, None)
     }
 }
 
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
     if hay.is_ascii() && needle.is_ascii() {
         hay.as_bytes()
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
     } else {
         hay.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(text: &str) -> Filter {
+        Filter {
+            text: text.into(),
+            ..Filter::default()
+        }
+    }
+
+    #[test]
+    fn every_kind_of_term() {
+        assert!(f("sensors/+/temp").matches("sensors/a/temp"));
+        assert!(!f("sensors/+/temp").matches("sensors/a/b/temp"));
+        assert!(f("ROOM-3").matches("b/room-3/t"));
+        assert!(f("re:^dev[0-9]+$").matches("dev42"));
+        assert!(!f("re:^dev[0-9]+$").matches("dev42x"));
+        assert!(f("payload:ONLINE").matches_message("s", Some(b"status online")));
+        assert!(!f("payload:online").matches("s"), "no payload, no match");
+        let hot = f("json:env.temp>30");
+        assert!(hot.matches_message("t", Some(br#"{"env":{"temp":31.5}}"#)));
+        assert!(!hot.matches_message("t", Some(br#"{"env":{"temp":30}}"#)));
+        assert!(!hot.matches_message("t", Some(b"not json")));
+        assert!(f("json:state=on").matches_message("t", Some(br#"{"state":"on"}"#)));
+        assert!(f("json:list.1>=2").matches_message("t", Some(br#"{"list":[1,2]}"#)));
+        // All terms hold; - excludes.
+        let both = f("sensors/# -$SYS/# -temp");
+        assert!(both.matches("sensors/a/hum"));
+        assert!(!both.matches("sensors/a/temp"));
+        assert!(f("a/# payload:x").reads_payload());
+        assert!(!f("a/# -b").reads_payload());
+        assert!(f("re:(").problem().is_some_and(|p| p.contains("re:(")));
+        assert!(f("json:temp").problem().is_some());
+        assert!(!f("re:(").matches("anything"));
     }
 }

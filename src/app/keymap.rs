@@ -145,7 +145,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Home, NONE), (Char('g'), NONE)], Ctx::Panes, Action::Home, "first"),
     bind(&[(End, NONE), (Char('G'), SHIFT), (Char('G'), NONE)], Ctx::Panes, Action::End, "last"),
     bind(&[(Esc, NONE)], Ctx::Panes, Action::ClearFilter, "clear the pane's filter"),
-    bind(&[(Char('/'), NONE)], Ctx::Panes, Action::Filter, "filter: wildcard (a/+/b, a/#) or text; Esc clears"),
+    bind(&[(Char('/'), NONE)], Ctx::Panes, Action::Filter, "filter: a/+/b, text, re:, payload:, json:k>1, -x; Esc clears"),
     bind(&[(Char('p'), NONE)], Ctx::Panes, Action::PublishHere, "publish to this topic"),
     bind(&[(Char('J'), SHIFT), (Char('J'), NONE)], Ctx::Panes, Action::DetailDown, "scroll the detail down"),
     bind(&[(Char('K'), SHIFT), (Char('K'), NONE)], Ctx::Panes, Action::DetailUp, "scroll the detail up"),

@@ -30,7 +30,10 @@ impl LogView {
         {
             return false;
         }
-        !self.filter.is_active() || self.filter.matches(&store.tree.path(e.node))
+        !self.filter.is_active()
+            || self
+                .filter
+                .matches_message(&store.tree.path(e.node), Some(&e.payload))
     }
 
     /// The newest entry the log may show (the pause point while paused).
@@ -212,12 +215,19 @@ impl LogView {
                 if idx.verdict.len() <= tree.len() {
                     idx.verdict.resize(tree.len() + 1, 0);
                 }
+                // A filter on payloads decides message by message; else once per topic.
+                let per_message = self.filter.reads_payload();
                 for e in store.log.iter_from(idx.next) {
-                    let v = &mut idx.verdict[e.node as usize];
-                    if *v == 0 {
-                        *v = if self.shows(store, scope, e) { 1 } else { 2 };
-                    }
-                    if *v == 1 {
+                    let shown = if per_message {
+                        self.shows(store, scope, e)
+                    } else {
+                        let v = &mut idx.verdict[e.node as usize];
+                        if *v == 0 {
+                            *v = if self.shows(store, scope, e) { 1 } else { 2 };
+                        }
+                        *v == 1
+                    };
+                    if shown {
                         idx.seqs.push_back(e.seq());
                     }
                 }

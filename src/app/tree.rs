@@ -52,6 +52,8 @@ pub struct RowsCache {
     pub growth_shown: bool,
     /// Rows and nodes looked at to build them.
     pub cost: usize,
+    /// Topics the filter matched, when there is one.
+    pub matched: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,8 @@ pub struct RowsKey {
     pub topics: u32,
     pub expand_generation: u64,
     pub filter: String,
+    /// Messages filed, when the filter reads payloads (a new one can change what matches).
+    pub messages: u64,
 }
 
 impl TreeView {
@@ -87,26 +91,35 @@ impl TreeView {
         self.expanded.clear();
     }
 
-    /// Nodes kept visible by the filter: matching topics and their ancestors.
-    fn filter_keep(&self, store: &Store) -> Option<HashSet<NodeId>> {
+    /// Nodes kept visible by the filter: matching topics (by their newest message) and their
+    /// ancestors, and how many topics matched.
+    fn filter_keep(&self, store: &Store) -> Option<(HashSet<NodeId>, usize)> {
         if !self.filter.is_active() {
             return None;
         }
         let tree = &store.tree;
         let mut keep = HashSet::new();
+        let mut matched = 0;
         for id in 1..=tree.len() as NodeId {
             let node = tree.node(id);
-            if !node.is_topic() || keep.contains(&id) {
+            if !node.is_topic() {
                 continue;
             }
-            if self.filter.matches(&tree.path(id)) {
+            let payload = store.last(id).map(|e| &e.payload[..]);
+            if self.filter.matches_message(&tree.path(id), payload) {
+                matched += 1;
                 let mut cur = id;
                 while cur != ROOT && keep.insert(cur) {
                     cur = tree.node(cur).parent;
                 }
             }
         }
-        Some(keep)
+        Some((keep, matched))
+    }
+
+    /// How many topics the filter matched when the rows were last built.
+    pub fn matched(&self) -> Option<usize> {
+        self.rows_cache.borrow().as_ref().and_then(|c| c.matched)
     }
 
     /// The rows, top to bottom; cached, and kept current without rebuilding where possible:
@@ -119,6 +132,11 @@ impl TreeView {
             topics: store.tree.topic_count(),
             expand_generation: self.expand_generation,
             filter: self.filter.text.clone(),
+            messages: if self.filter.reads_payload() {
+                store.tree.msg_count()
+            } else {
+                0
+            },
         };
         let nodes = store.tree.len();
         if let Some(c) = self.rows_cache.borrow_mut().as_mut() {
@@ -143,7 +161,8 @@ impl TreeView {
                 }
             }
         }
-        let rows = Rc::new(self.flatten(store));
+        let (rows, matched) = self.flatten(store);
+        let rows = Rc::new(rows);
         let cost = rows.len() + if key.filter.is_empty() { 0 } else { nodes };
         *self.rows_cache.borrow_mut() = Some(RowsCache {
             key,
@@ -152,6 +171,7 @@ impl TreeView {
             nodes_seen: nodes,
             growth_shown: false,
             cost,
+            matched,
         });
         rows
     }
@@ -171,9 +191,13 @@ impl TreeView {
         })
     }
 
-    fn flatten(&self, store: &Store) -> Vec<NodeId> {
+    /// The rows, and how many topics the filter matched.
+    fn flatten(&self, store: &Store) -> (Vec<NodeId>, Option<usize>) {
         let tree = &store.tree;
-        let keep = self.filter_keep(store);
+        let (keep, matched) = match self.filter_keep(store) {
+            Some((k, n)) => (Some(k), Some(n)),
+            None => (None, None),
+        };
         let mut out = Vec::new();
         let mut stack: Vec<NodeId> = tree.roots().iter().rev().copied().collect();
         while let Some(id) = stack.pop() {
@@ -193,7 +217,7 @@ impl TreeView {
                 stack.extend(node.children.iter().rev().copied());
             }
         }
-        out
+        (out, matched)
     }
 
     /// The row a movement key lands on, `page` rows to a page.

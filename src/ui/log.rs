@@ -26,6 +26,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     if app.log.filter.is_active() {
         title.push_str(&format!(" · filter: {}", clean(&app.log.filter.text)));
+        if let Some(why) = app.log.filter.problem() {
+            title.push_str(&format!(" · {}", clean(&why)));
+        }
     }
     match (app.log.paused_at, app.log.selected) {
         (Some(p), _) => {
@@ -138,7 +141,11 @@ fn outbox_rows(app: &App, max: usize) -> Vec<&OutRow> {
         .rows
         .iter()
         .rev()
-        .filter(|r| app.log.filter.matches(&r.draft.topic))
+        .filter(|r| {
+            app.log
+                .filter
+                .matches_message(&r.draft.topic, Some(&r.draft.payload))
+        })
         .filter(|r| {
             scope
                 .as_ref()

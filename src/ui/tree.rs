@@ -13,14 +13,26 @@ use crate::text::{clean, thousands};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let tree = &app.store.tree;
-    let mut title = format!(
-        " Topics {} · {} ",
-        thousands(u64::from(tree.topic_count())),
-        crate::text::count(tree.msg_count(), "msg", "msgs")
-    );
-    if app.tree.filter.is_active() {
-        title.push_str(&format!("· filter: {} ", clean(&app.tree.filter.text)));
-    }
+    let total = thousands(u64::from(tree.topic_count()));
+    let msgs = crate::text::count(tree.msg_count(), "msg", "msgs");
+    let title = if app.tree.filter.is_active() {
+        // The count first: on a narrow pane the filter's text is what gets cut.
+        let _ = app.tree_rows(); // builds the rows, and the count, if due
+        let matched = app
+            .tree
+            .matched()
+            .map_or("?".into(), |n| thousands(n as u64));
+        let mut t = format!(
+            " Topics {matched} of {total} · filter: {} ",
+            clean(&app.tree.filter.text)
+        );
+        if let Some(why) = app.tree.filter.problem() {
+            t.push_str(&format!("· {} ", clean(&why)));
+        }
+        t
+    } else {
+        format!(" Topics {total} · {msgs} ")
+    };
     let block = pane_block(&title, area.width, app.focus == Focus::Tree);
     let inner = block.inner(area);
     f.render_widget(block, area);

@@ -28,7 +28,13 @@ pub fn start(broker_url: &str) -> anyhow::Result<()> {
 fn publish(h: &MqttHandle, m: Sent) {
     let qos = QoS::from_u8(m.qos.min(2)).unwrap_or_default();
     // A full queue only loses one simulated reading; the next tick sends a fresh one.
-    let _ = h.publish(m.topic, Bytes::from(m.payload), qos, m.retain, None);
+    let properties = m.content_type.map(|ct| {
+        Box::new(crate::mqtt::Properties {
+            content_type: Some(ct.to_string()),
+            ..Default::default()
+        })
+    });
+    let _ = h.publish(m.topic, Bytes::from(m.payload), qos, m.retain, properties);
 }
 
 /// One message a device sends.
@@ -38,6 +44,8 @@ pub struct Sent {
     pub payload: Vec<u8>,
     pub qos: u8,
     pub retain: bool,
+    /// Sent as the MQTT 5 content type.
+    pub content_type: Option<&'static str>,
 }
 
 /// A device's instances: each one's topic and variables.
@@ -86,6 +94,7 @@ impl Devices {
                         payload,
                         qos: d.qos,
                         retain: true,
+                        content_type: payload::content_type(&d.payload),
                     });
                 }
             }
@@ -118,6 +127,7 @@ impl Devices {
                         payload,
                         qos: d.qos,
                         retain: d.retain,
+                        content_type: payload::content_type(&d.payload),
                     });
                 }
             }

@@ -82,8 +82,44 @@ pub fn make(p: &Payload, at: &At, seed: u64) -> Option<Vec<u8>> {
                 .collect();
             Value::Object(map).to_string().into_bytes()
         }
+        Payload::Msgpack { fields } => {
+            let map: Vec<(rmpv::Value, rmpv::Value)> = fields
+                .iter()
+                .map(|(k, f)| (rmpv::Value::from(k.as_str()), msgpack_of(field(f, at))))
+                .collect();
+            let mut out = Vec::new();
+            rmpv::encode::write_value(&mut out, &rmpv::Value::Map(map)).ok()?;
+            out
+        }
         Payload::Binary { bytes } => thumbnail(seed, *bytes),
     })
+}
+
+/// The MQTT 5 content type a kind of payload is sent with, when it has one.
+pub fn content_type(p: &Payload) -> Option<&'static str> {
+    match p {
+        Payload::Msgpack { .. } => Some("application/msgpack"),
+        _ => None,
+    }
+}
+
+fn msgpack_of(v: Value) -> rmpv::Value {
+    match v {
+        Value::Null => rmpv::Value::Nil,
+        Value::Bool(b) => rmpv::Value::Boolean(b),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => rmpv::Value::from(i),
+            (None, Some(f)) => rmpv::Value::F64(f),
+            _ => rmpv::Value::Nil,
+        },
+        Value::String(s) => rmpv::Value::from(s),
+        Value::Array(a) => rmpv::Value::Array(a.into_iter().map(msgpack_of).collect()),
+        Value::Object(m) => rmpv::Value::Map(
+            m.into_iter()
+                .map(|(k, v)| (rmpv::Value::from(k), msgpack_of(v)))
+                .collect(),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -119,5 +155,39 @@ mod tests {
         let png = make(&cam.payload, &at, 1).unwrap();
         assert!(png.starts_with(&[0x89, b'P', b'N', b'G']));
         assert_eq!(png.len(), 8 + 1536);
+    }
+}
+
+#[cfg(test)]
+mod msgpack_tests {
+    use super::super::scenario::{BUILDING, Scenario};
+    use super::*;
+    use crate::decode::{Decoded, Decoder, MsgPack, Scalar};
+
+    #[test]
+    fn the_power_meter_speaks_messagepack_with_its_content_type() {
+        let s = Scenario::parse(BUILDING).unwrap();
+        let meter = s
+            .device
+            .iter()
+            .find(|d| d.topic.ends_with("meter/power"))
+            .expect("a MessagePack meter in the demo");
+        assert_eq!(content_type(&meter.payload), Some("application/msgpack"));
+        let vars: BTreeMap<String, i64> = [("floor".into(), 2)].into();
+        let at = At {
+            vars: &vars,
+            tick: 7,
+            seconds: 1.0,
+        };
+        let bytes = make(&meter.payload, &at, 1).unwrap();
+        let Decoded::Map(m) = MsgPack.decode(&bytes).unwrap() else {
+            panic!("a map")
+        };
+        let get = |k: &str| m.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        assert_eq!(get("unit"), Some(Decoded::Scalar(Scalar::Str("W".into()))));
+        assert_eq!(
+            get("seq"),
+            Some(Decoded::Scalar(Scalar::Number("7".into())))
+        );
     }
 }

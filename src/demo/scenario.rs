@@ -66,6 +66,11 @@ pub enum Payload {
     Json {
         fields: BTreeMap<String, Field>,
     },
+    /// The same fields as `json`, encoded as MessagePack, sent with the MQTT 5 content type
+    /// `application/msgpack` (so it is decoded without a rule).
+    Msgpack {
+        fields: BTreeMap<String, Field>,
+    },
     Binary {
         bytes: usize,
     },
@@ -150,7 +155,7 @@ mod tests {
     fn the_shipped_scenario_parses_and_expands() {
         let s = Scenario::parse(BUILDING).expect("assets/demo/building.toml");
         assert_eq!(s.tick_ms, 100);
-        assert_eq!(s.device.len(), 7);
+        assert_eq!(s.device.len(), 8);
         let temp = &s.device[0];
         let inst = temp.instances();
         assert_eq!(inst.len(), 24);

@@ -8,8 +8,8 @@ use tokio::sync::{mpsc, watch};
 use super::link::Requests;
 use super::queue::EventQueue;
 use super::tracker::Tracker;
+use super::tracker::lock;
 use super::types::{Command, MqttEvent, PublishOutcome};
-use super::worker::lock;
 
 pub(super) async fn command_task<R: Requests>(
     mut rx: mpsc::Receiver<Command>,

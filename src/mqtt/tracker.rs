@@ -37,6 +37,11 @@ fn publish_event(id: PublishId, outcome: PublishOutcome) -> MqttEvent {
     MqttEvent::Publish { id, outcome }
 }
 
+/// The tracker, even after a panic elsewhere while it was held (it is plain data).
+pub(super) fn lock(tracker: &std::sync::Mutex<Tracker>) -> std::sync::MutexGuard<'_, Tracker> {
+    tracker.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Tracker {
     pub fn new(initial: Vec<(String, QoS)>) -> Tracker {
         let mut t = Tracker::default();

@@ -278,7 +278,7 @@ pub enum MqttEvent {
     /// The protocol the session speaks, sent with its first CONNACK; `note` says why it is not
     /// the one asked for ("broker has no MQTT 5").
     Negotiated {
-        protocol: super::settings::Protocol,
+        protocol: Protocol,
         note: Option<String>,
     },
 }
@@ -291,4 +291,47 @@ pub enum Command {
     Publish(PublishRequest),
     /// Send DISCONNECT (the will is not published) and stop the worker.
     Disconnect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// MQTT 5, and 3.1.1 when the broker turns MQTT 5 away (kept for the session).
+    Auto,
+    V311,
+    V5,
+}
+
+/// What `protocol` / `--protocol` accept, for error messages.
+pub const PROTOCOL_CHOICES: &str =
+    "\"auto\", 3 (3.1.1) or 5 (4, the protocol level of 3.1.1, is taken as 3.1.1)";
+
+impl Protocol {
+    /// 3 and 4 are both MQTT 3.1.1: 4 is the protocol level its CONNECT carries, and some tools
+    /// (paho's MQTTv311 = 4) name it so.
+    pub fn from_number(n: i64) -> Option<Protocol> {
+        match n {
+            3 | 4 => Some(Protocol::V311),
+            5 => Some(Protocol::V5),
+            _ => None,
+        }
+    }
+
+    /// "auto", "3", "3.1.1", "4" or "5".
+    pub fn parse(s: &str) -> Option<Protocol> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(Protocol::Auto),
+            "3.1.1" | "311" => Some(Protocol::V311),
+            other => other.parse().ok().and_then(Protocol::from_number),
+        }
+    }
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Auto => "auto",
+            Protocol::V311 => "v3.1.1",
+            Protocol::V5 => "v5",
+        })
+    }
 }

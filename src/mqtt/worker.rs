@@ -5,7 +5,7 @@
 //! holds its lock while it queues a request, so the tracker's order always matches rumqttc's.
 
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
@@ -21,7 +21,7 @@ use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation, explain_forced_v5, ref
 use super::queue::EventQueue;
 use super::settings::{ConnectionSettings, Protocol};
 use super::tls::client_config;
-use super::tracker::Tracker;
+use super::tracker::{Tracker, lock};
 use super::types::{Command, ConnError, ConnErrorKind, ConnState, MqttEvent, PublishId};
 
 /// Backoff between connection attempts: 0.5 s doubling to 30 s. It starts again at 0.5 s only
@@ -147,10 +147,6 @@ fn start(
             })
         })?;
     Ok(())
-}
-
-pub(super) fn lock(tracker: &Mutex<Tracker>) -> MutexGuard<'_, Tracker> {
-    tracker.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 async fn poll_task(

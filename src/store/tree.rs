@@ -114,7 +114,7 @@ impl Node {
 
 #[derive(Debug)]
 pub struct TopicTree {
-    nodes: Arena,
+    nodes: Arena<Node>,
     /// Every node's name, one after the other.
     names: String,
     /// Heap bytes of the nodes' children lists and history rings.

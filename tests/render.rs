@@ -846,3 +846,28 @@ fn filters_search_payloads_in_the_tree_and_the_log() {
         "{text}"
     );
 }
+
+#[test]
+fn numeric_leaves_show_a_sparkline_of_their_recent_values() {
+    let mut app = app();
+    for v in ["1", "2", "3", "4", "8"] {
+        feed(&mut app, msg("plant/pressure", v, QoS::AtMostOnce, false));
+    }
+    feed(&mut app, msg("plant/state", "on", QoS::AtMostOnce, false));
+    feed(&mut app, msg("plant/state", "off", QoS::AtMostOnce, false));
+    let text = screen(&mut app, 160, 20);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row in\n{text}"))
+            .split('│')
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("pressure = 8").contains("pressure = 8 ▁▂▃▄█"), "{text}");
+    assert!(
+        !row("state = off").contains('▁'),
+        "text payloads have none: {text}"
+    );
+}

@@ -126,6 +126,45 @@ fn rate_label(n: u32) -> String {
     }
 }
 
+/// Values in a tree row's sparkline.
+const SPARK: usize = 8;
+
+/// The last `SPARK` kept values of a topic whose payloads are numbers, as ▁▂▃▄▅▆▇█ scaled
+/// between their min and max; None unless there are two or more, all numbers. Reads only the
+/// payloads it shows (eight short parses a row), so it costs the screen, not the history.
+fn sparkline(app: &App, id: NodeId) -> Option<String> {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let values: Vec<f64> = app
+        .store
+        .history(id)
+        .rev()
+        .take(SPARK)
+        .map(|e| {
+            let s = std::str::from_utf8(&e.payload).ok()?.trim();
+            (s.len() <= 32)
+                .then(|| s.parse::<f64>().ok())
+                .flatten()
+                .filter(|v| v.is_finite())
+        })
+        .collect::<Option<Vec<f64>>>()?;
+    if values.len() < 2 {
+        return None;
+    }
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(*v), b.max(*v))
+        });
+    let span = (hi - lo).max(f64::EPSILON);
+    Some(
+        values
+            .iter()
+            .rev()
+            .map(|v| BARS[(((v - lo) / span) * 7.0).round().clamp(0.0, 7.0) as usize])
+            .collect(),
+    )
+}
+
 /// Right-aligns `s` in `w` columns (cut when wider).
 fn right(s: &str, w: usize) -> String {
     let s = fit(s, w);
@@ -168,6 +207,14 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
         used += 3 + width(&preview);
         spans.push(Span::styled(" = ", theme().dim));
         spans.push(Span::styled(preview, theme().ok));
+        // A numeric topic's recent values, where there is room for them.
+        if avail >= used + 1 + SPARK
+            && let Some(spark) = sparkline(app, id)
+        {
+            used += 1 + width(&spark);
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(spark, theme().number));
+        }
     }
     spans.push(Span::raw(" ".repeat(w.saturating_sub(used + right_w))));
     let both = format!("{counts}{tail}");

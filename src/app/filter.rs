@@ -205,6 +205,7 @@ impl Filter {
     }
 
     /// Does a full topic match (payload terms see no payload)?
+    #[cfg(test)]
     pub fn matches(&self, topic: &str) -> bool {
         self.matches_message(topic, None)
     }

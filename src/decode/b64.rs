@@ -3,18 +3,13 @@
 
 use base64::Engine;
 
-use super::{Confidence, DecodeError, Decoded, Decoder, Json, Text};
-use crate::mqtt::Properties;
+use super::{DecodeError, Decoded, Decoder, Json, Text};
 
 pub struct Base64;
 
 impl Decoder for Base64 {
     fn id(&self) -> &'static str {
         "base64"
-    }
-
-    fn sniff(&self, _payload: &[u8], _props: Option<&Properties>, _topic: &str) -> Confidence {
-        0
     }
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {

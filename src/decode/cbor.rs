@@ -3,18 +3,13 @@
 
 use ciborium::value::Value;
 
-use super::{Confidence, DecodeError, Decoded, Decoder, Scalar};
-use crate::mqtt::Properties;
+use super::{DecodeError, Decoded, Decoder, Scalar};
 
 pub struct Cbor;
 
 impl Decoder for Cbor {
     fn id(&self) -> &'static str {
         "cbor"
-    }
-
-    fn sniff(&self, _payload: &[u8], _props: Option<&Properties>, _topic: &str) -> Confidence {
-        0
     }
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
@@ -27,12 +22,7 @@ impl Decoder for Cbor {
             };
             DecodeError::new(format!("not CBOR: {e}"), offset)
         })?;
-        if !rest.is_empty() {
-            return Err(DecodeError::new(
-                format!("{} bytes after the CBOR value", rest.len()),
-                Some(payload.len() - rest.len()),
-            ));
-        }
+        super::nothing_after("CBOR", payload, rest)?;
         Ok(from_value(value))
     }
 }

@@ -11,7 +11,7 @@ mod hex;
 mod image;
 mod json;
 mod msgpack;
-mod number;
+pub mod number;
 pub mod page;
 mod registry;
 pub mod series;
@@ -64,11 +64,25 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// A self-delimiting format's value must be the whole payload: `rest` is what its reader left.
+fn nothing_after(format: &str, payload: &[u8], rest: &[u8]) -> Result<(), DecodeError> {
+    if rest.is_empty() {
+        return Ok(());
+    }
+    Err(DecodeError::new(
+        format!("{} bytes after the {format} value", rest.len()),
+        Some(payload.len() - rest.len()),
+    ))
+}
+
 /// One payload format.
 pub trait Decoder: Send + Sync {
     /// The name users write in rules and pick with `v` ("json", "hex").
     fn id(&self) -> &'static str;
-    /// How likely `payload` is this format; cheap (no full parse where a prefix tells).
-    fn sniff(&self, payload: &[u8], properties: Option<&Properties>, topic: &str) -> Confidence;
+    /// How likely `payload` is this format; cheap (no full parse where a prefix tells). By
+    /// default 0: a format that is never guessed, only chosen by a rule, a content type or `v`.
+    fn sniff(&self, _payload: &[u8], _properties: Option<&Properties>, _topic: &str) -> Confidence {
+        0
+    }
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError>;
 }

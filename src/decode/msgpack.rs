@@ -3,18 +3,13 @@
 
 use rmpv::Value;
 
-use super::{Confidence, DecodeError, Decoded, Decoder, Scalar};
-use crate::mqtt::Properties;
+use super::{DecodeError, Decoded, Decoder, Scalar};
 
 pub struct MsgPack;
 
 impl Decoder for MsgPack {
     fn id(&self) -> &'static str {
         "msgpack"
-    }
-
-    fn sniff(&self, _payload: &[u8], _props: Option<&Properties>, _topic: &str) -> Confidence {
-        0
     }
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
@@ -25,12 +20,7 @@ impl Decoder for MsgPack {
                 Some(payload.len() - rest.len()),
             )
         })?;
-        if !rest.is_empty() {
-            return Err(DecodeError::new(
-                format!("{} bytes after the MessagePack value", rest.len()),
-                Some(payload.len() - rest.len()),
-            ));
-        }
+        super::nothing_after("MessagePack", payload, rest)?;
         Ok(from_value(value))
     }
 }

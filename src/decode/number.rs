@@ -17,6 +17,11 @@ fn parse(payload: &[u8]) -> Option<&str> {
     (looks && s.parse::<f64>().is_ok_and(f64::is_finite)).then_some(s)
 }
 
+/// The value of a payload that is one number in text, if it is one.
+pub fn value(payload: &[u8]) -> Option<f64> {
+    parse(payload)?.parse().ok()
+}
+
 impl Decoder for Number {
     fn id(&self) -> &'static str {
         "number"

@@ -39,15 +39,6 @@ fn create(path: &Path) -> std::io::Result<std::fs::File> {
     o.open(path)
 }
 
-fn number(m: &Message) -> Option<f64> {
-    std::str::from_utf8(&m.payload)
-        .ok()?
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-}
-
 /// Writes `rows` (oldest first) into `dir`; returns what was written, in words.
 pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
@@ -68,7 +59,10 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String
         crate::text::clean(topic),
         jsonl.display()
     );
-    let values: Option<Vec<f64>> = rows.iter().map(number).collect();
+    let values: Option<Vec<f64>> = rows
+        .iter()
+        .map(|m| crate::decode::number::value(&m.payload))
+        .collect();
     if let Some(values) = values.filter(|v| !v.is_empty()) {
         let csv = base.with_extension("csv");
         let mut out = std::io::BufWriter::new(create(&csv).map_err(|e| fail(&csv, e))?);

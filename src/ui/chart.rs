@@ -21,6 +21,13 @@ fn num(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// The frame with a line in place of the chart.
+fn say(f: &mut Frame, block: Block, area: Rect, words: &'static str) {
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    f.render_widget(Paragraph::new(Line::styled(words, theme().dim)), inner);
+}
+
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let topic = app
         .detail_entry()
@@ -30,14 +37,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         let block = Block::bordered()
             .title(format!(" {topic} · chart "))
             .border_style(theme().dim);
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        f.render_widget(
-            Paragraph::new(Line::styled(
-                "no numbers in this topic's payloads to chart (c closes)",
-                theme().dim,
-            )),
-            inner,
+        say(
+            f,
+            block,
+            area,
+            "no numbers in this topic's payloads to chart (c closes)",
         );
         return;
     };
@@ -71,14 +75,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
         .border_style(theme().dim);
     if s.points.len() < 2 {
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        f.render_widget(
-            Paragraph::new(Line::styled(
-                "one value so far: the chart starts with the second",
-                theme().dim,
-            )),
-            inner,
+        say(
+            f,
+            block,
+            area,
+            "one value so far: the chart starts with the second",
         );
         return;
     }

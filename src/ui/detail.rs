@@ -23,6 +23,17 @@ fn view_label(shown: &Shown, empty: bool) -> String {
     }
 }
 
+/// The detail's frame, titled with a topic shortened in the middle (the last level kept).
+pub(super) fn topic_block(topic: &str, width: u16) -> Block<'static> {
+    let title = format!(
+        " {} ",
+        crate::text::fit_topic(&clean(topic), width.saturating_sub(4) as usize)
+    );
+    Block::bordered()
+        .title(fit(&title, width.saturating_sub(2) as usize).into_owned())
+        .border_style(theme().dim)
+}
+
 fn prop(name: &str, value: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{name}: "), theme().dim),
@@ -55,14 +66,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let m = &entry;
-    let path = clean(&app.store.tree.path(entry.node)).into_owned();
-    let title = format!(
-        " {} ",
-        crate::text::fit_topic(&path, area.width.saturating_sub(4) as usize)
-    );
-    let block = Block::bordered()
-        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().dim);
+    let block = topic_block(&app.store.tree.path(entry.node), area.width);
     let inner = block.inner(area);
     f.render_widget(block, area);
 

@@ -5,25 +5,18 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::log::time_of;
 use crate::app::App;
 use crate::store::NodeId;
-use crate::text::{clean, count, fit, fit_topic, human_bytes, payload_preview, width};
+use crate::text::{clean, count, fit, human_bytes, payload_preview, width};
 use crate::ui::theme::theme;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
     let tree = &app.store.tree;
     let node = tree.node(id);
-    let path = clean(&tree.path(id)).into_owned();
-    let title = format!(
-        " {} ",
-        fit_topic(&path, area.width.saturating_sub(4) as usize)
-    );
-    let block = Block::bordered()
-        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().dim);
+    let block = super::detail::topic_block(&tree.path(id), area.width);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = inner.width as usize;

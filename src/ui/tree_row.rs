@@ -139,13 +139,7 @@ fn sparkline(app: &App, id: NodeId) -> Option<String> {
         .history(id)
         .rev()
         .take(SPARK)
-        .map(|e| {
-            let s = std::str::from_utf8(&e.payload).ok()?.trim();
-            (s.len() <= 32)
-                .then(|| s.parse::<f64>().ok())
-                .flatten()
-                .filter(|v| v.is_finite())
-        })
+        .map(|e| crate::decode::number::value(&e.payload))
         .collect::<Option<Vec<f64>>>()?;
     if values.len() < 2 {
         return None;

@@ -57,6 +57,7 @@ impl App {
                 topic: &topic,
                 bytes: &e.payload,
                 properties: self.store.properties(e),
+                births: Some(&self.sparkplug),
             };
             decode_first_page(&self.decoders, &msg, view).ok()
         };

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::App;
-use crate::decode::{DecodeCache, Payload, Registry, Shown, page};
+use crate::decode::{Births, DecodeCache, Payload, Registry, Shown, page};
 use crate::store::{Entry, Store};
 
 #[derive(Debug, Default)]
@@ -62,6 +62,7 @@ impl DetailView {
         &self,
         store: &Store,
         registry: &Registry,
+        births: &Births,
         e: &Entry,
         view: Option<&'static str>,
     ) -> Rc<Shown> {
@@ -71,6 +72,7 @@ impl DetailView {
             topic: &topic,
             bytes: &e.payload,
             properties: store.properties(e),
+            births: Some(births),
         };
         self.cache.borrow_mut().get(registry, msg, self.page, view)
     }
@@ -152,7 +154,11 @@ impl App {
     pub fn detail_shown(&self) -> Option<(&Entry, Rc<Shown>)> {
         let e = self.detail_entry()?;
         let view = self.views.get(&e.node).copied();
-        Some((e, self.detail.shown(&self.store, &self.decoders, e, view)))
+        Some((
+            e,
+            self.detail
+                .shown(&self.store, &self.decoders, &self.sparkplug, e, view),
+        ))
     }
 
     /// `<` / `>` in the detail.

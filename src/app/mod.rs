@@ -72,6 +72,8 @@ pub struct App {
     pub store: Store,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
+    /// What Sparkplug B edge nodes and devices declared in their births.
+    pub sparkplug: crate::decode::Births,
     /// `c`: the chart of the shown topic's numbers.
     pub chart: chart::ChartView,
     /// The profile file's global `[[decoders]]` rules.
@@ -115,6 +117,7 @@ impl App {
         App {
             store: Store::new(limits),
             decoders: crate::decode::Registry::default(),
+            sparkplug: Default::default(),
             views: Default::default(),
             global_rules: Vec::new(),
             chart: Default::default(),
@@ -146,6 +149,7 @@ impl App {
         self.tree = TreeView::default();
         self.log = LogView::default();
         self.detail = DetailView::default();
+        self.sparkplug = Default::default();
         self.subscriptions.clear();
         self.protocol_note = None;
         self.connected_at = None;

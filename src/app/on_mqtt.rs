@@ -13,9 +13,20 @@ impl App {
     pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
         match event {
             MqttEvent::Message(m) => {
+                let sparkplug = m
+                    .topic
+                    .starts_with("spBv1.0/")
+                    .then(|| (m.topic.clone(), m.payload.clone()));
                 let Some(node) = self.store.ingest(m, false, now) else {
                     return; // a new topic past the budget: counted, not kept
                 };
+                // Births and sequence numbers are followed as messages arrive, so data by alias
+                // reads by name and a gap is seen even on topics nobody is looking at.
+                if let Some((topic, payload)) = sparkplug
+                    && let Some(e) = self.store.last(node)
+                {
+                    self.sparkplug.observe(e.seq(), &topic, &payload);
+                }
                 if self.tree.selected.is_none() {
                     // The first topic seen is opened and selected, so the first screen shows a
                     // message in the detail and keys work at once.

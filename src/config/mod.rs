@@ -5,6 +5,7 @@ pub mod error;
 mod file;
 pub mod persist;
 pub mod profile;
+mod proto;
 mod raw;
 pub mod secrets;
 pub mod store;

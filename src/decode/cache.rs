@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use super::page;
-use super::{DecodeError, Decoded, Registry, Why};
+use super::{Births, DecodeError, Decoded, Decoder, Registry, WHOLE_MAX, Why};
 use crate::mqtt::Properties;
 
 /// One message's payload as the detail shows it.
@@ -15,15 +15,27 @@ pub struct Shown {
     pub decoder: &'static str,
     pub why: Why,
     pub result: Result<Decoded, DecodeError>,
-    /// The page shown (clamped), how many there are, and where the page starts.
+    /// The page shown (clamped), how many there are, and where the page starts. A structured
+    /// format read whole has one page.
     pub page: usize,
     pub pages: usize,
     pub offset: usize,
+    /// An external decoder's command: the app runs it as a job, and shows its output instead.
+    pub command: Option<Command>,
 }
 
-/// Key: the message's log sequence number, the page, and the view forced by the user (None:
-/// the registry's choice). A sequence number names one message for the store's lifetime.
-type Key = (u64, usize, Option<&'static str>);
+/// One run of an external decoder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    pub argv: Vec<String>,
+    pub time_limit: std::time::Duration,
+    pub output_cap: usize,
+}
+
+/// Key: the message's log sequence number, the page, the view forced by the user (None: the
+/// registry's choice), and the Sparkplug births' generation (a new birth renames aliases). A
+/// sequence number names one message for the store's lifetime.
+type Key = (u64, usize, Option<&'static str>, u64);
 
 /// A handful of entries, most recent first: the selected message, its neighbours while the user
 /// steps through history, and the last few while following a stream.
@@ -57,6 +69,8 @@ pub struct Payload<'a> {
     pub topic: &'a str,
     pub bytes: &'a [u8],
     pub properties: Option<&'a Properties>,
+    /// Sparkplug B state, to resolve aliases and flag problems (None: the payload alone).
+    pub births: Option<&'a Births>,
 }
 
 impl DecodeCache {
@@ -81,7 +95,8 @@ impl DecodeCache {
         view: Option<&'static str>,
     ) -> Rc<Shown> {
         let page = page::clamp(msg.bytes.len(), page);
-        let key = (msg.seq, page, view);
+        let generation = msg.births.map_or(0, Births::generation);
+        let key = (msg.seq, page, view, generation);
         if let Some(i) = self.entries.iter().position(|(k, _)| *k == key) {
             let hit = self.entries.remove(i);
             let shown = hit.1.clone();
@@ -112,34 +127,65 @@ fn decode(
     page: usize,
     view: Option<&'static str>,
 ) -> Shown {
-    let range = page::range(msg.bytes.len(), page);
-    let chunk = &msg.bytes[range.clone()];
+    let len = msg.bytes.len();
     let mut shown = Shown {
         decoder: "hex",
         why: Why::Guess,
         result: Ok(Decoded::Empty),
-        page,
-        pages: page::pages(msg.bytes.len()),
-        offset: range.start,
+        page: 0,
+        pages: 1,
+        offset: 0,
+        command: None,
     };
-    if let Some(d) = view.and_then(|id| registry.get(id)) {
+    let (candidates, why) = match view.and_then(|id| registry.get(id)) {
+        Some(d) => (vec![d], Why::Picked),
+        None => {
+            // Chosen by the first page: a guess only needs a prefix.
+            let first = &msg.bytes[page::range(len, 0)];
+            let choice = registry.choose(msg.topic, first, msg.properties);
+            (choice.candidates, choice.why)
+        }
+    };
+    let guessed = why == Why::Guess;
+    shown.why = why;
+    for d in candidates {
         shown.decoder = d.id();
-        shown.why = Why::Picked;
-        shown.result = d.decode(chunk);
-        return shown;
-    }
-    let choice = registry.choose(msg.topic, chunk, msg.properties);
-    shown.why = choice.why.clone();
-    let guessed = choice.why == Why::Guess;
-    for d in &choice.candidates {
-        shown.decoder = d.id();
-        shown.result = d.decode(chunk);
+        if d.whole() && len <= WHOLE_MAX {
+            (shown.page, shown.pages, shown.offset) = (0, 1, 0);
+            shown.result = decode_whole(d, msg);
+        } else {
+            let range = page::range(len, page);
+            (shown.page, shown.pages) = (page::clamp(len, page), page::pages(len));
+            shown.offset = range.start;
+            shown.result = d.decode(&msg.bytes[range]);
+        }
+        shown.command = d.command().map(|(argv, time_limit, output_cap)| Command {
+            argv: argv.to_vec(),
+            time_limit,
+            output_cap,
+        });
         // A failed guess gives way to the next one; a rule or a declared type stands.
         if shown.result.is_ok() || !guessed {
             break;
         }
     }
     shown
+}
+
+/// A payload read whole; Sparkplug B with what the births know of its topic.
+fn decode_whole(d: &dyn Decoder, msg: &Payload<'_>) -> Result<Decoded, DecodeError> {
+    match (d.id(), msg.births) {
+        ("sparkplug", Some(births)) => {
+            let parsed = super::sparkplug::parse(msg.bytes)?;
+            let topic = super::sparkplug::topic(msg.topic);
+            Ok(parsed.to_decoded(
+                topic.as_ref(),
+                births.birth_for(msg.topic),
+                births.problems(msg.seq),
+            ))
+        }
+        _ => d.decode(msg.bytes),
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +198,7 @@ mod tests {
             topic: "t",
             bytes,
             properties: None,
+            births: None,
         }
     }
 

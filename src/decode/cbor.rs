@@ -8,6 +8,10 @@ use super::{DecodeError, Decoded, Decoder, Scalar};
 pub struct Cbor;
 
 impl Decoder for Cbor {
+    fn whole(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> &'static str {
         "cbor"
     }

@@ -9,6 +9,10 @@ use crate::mqtt::Properties;
 pub struct Json;
 
 impl Decoder for Json {
+    fn whole(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> &'static str {
         "json"
     }

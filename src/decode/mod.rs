@@ -7,14 +7,18 @@ mod b64;
 mod cache;
 mod cbor;
 pub mod diff;
+mod external;
 mod hex;
 mod image;
 mod json;
 mod msgpack;
 pub mod number;
+pub mod outline;
 pub mod page;
+pub mod protobuf;
 mod registry;
 pub mod series;
+pub mod sparkplug;
 mod text;
 mod value;
 
@@ -23,14 +27,17 @@ use std::fmt;
 use crate::mqtt::Properties;
 
 pub use b64::Base64;
-pub use cache::{DecodeCache, Payload, Shown, decode_first_page};
+pub use cache::{Command, DecodeCache, Payload, Shown, decode_first_page};
 pub use cbor::Cbor;
+pub use external::External;
 pub use hex::Hex;
 pub use image::Image;
 pub use json::Json;
 pub use msgpack::MsgPack;
 pub use number::Number;
+pub use protobuf::{Protobuf, RawProtobuf};
 pub use registry::{Choice, Match, Registry, Rule, Why};
+pub use sparkplug::{Births, Sparkplug};
 pub use text::Text;
 pub use value::{Decoded, Scalar};
 
@@ -85,4 +92,38 @@ pub trait Decoder: Send + Sync {
         0
     }
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError>;
+    /// A structured format (a tree): a big payload is decoded whole, up to `WHOLE_MAX`, so it
+    /// folds instead of being cut into pages mid-object.
+    fn whole(&self) -> bool {
+        false
+    }
+    /// An external decoder: the command (argument list) that turns the payload into text, its
+    /// time limit and output cap. It runs as a job outside this module; `decode` then only says
+    /// that it is running.
+    fn command(&self) -> Option<(&[String], std::time::Duration, usize)> {
+        None
+    }
+}
+
+/// The biggest payload a structured decoder reads whole (bigger ones are shown a page at a
+/// time): a 4 MiB JSON document parses and lays out in ~40 ms, once, on a frame.
+pub const WHOLE_MAX: usize = 4 * 1024 * 1024;
+
+/// A name made at run time (a rule's `protobuf factory.Telemetry`) as the `&'static str` view
+/// ids are: each distinct name is kept once for the process, so loading the same profile file
+/// again adds nothing.
+pub fn intern(name: String) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = names.get(name.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(leaked);
+    leaked
 }

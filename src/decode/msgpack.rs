@@ -8,6 +8,10 @@ use super::{DecodeError, Decoded, Decoder, Scalar};
 pub struct MsgPack;
 
 impl Decoder for MsgPack {
+    fn whole(&self) -> bool {
+        true
+    }
+
     fn id(&self) -> &'static str {
         "msgpack"
     }

@@ -4,8 +4,11 @@
 //! error, since the user asked for that format.
 
 use std::fmt;
+use std::sync::Arc;
 
-use super::{Base64, Cbor, Decoder, Hex, Image, Json, MsgPack, Number, Text};
+use super::{
+    Base64, Cbor, Decoder, Hex, Image, Json, MsgPack, Number, RawProtobuf, Sparkplug, Text,
+};
 use crate::mqtt::Properties;
 use crate::mqtt::topic::filter_matches;
 
@@ -18,17 +21,55 @@ pub enum Match {
     ContentType(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Rule {
     pub matches: Match,
-    /// A decoder id (`json`, `hex`).
+    /// A decoder id (`json`, `hex`, `protobuf factory.Telemetry`).
     pub decoder: String,
+    /// A decoder the rule brings (a compiled protobuf message, a command); None: a built-in.
+    pub custom: Option<Arc<dyn Decoder>>,
 }
+
+impl Rule {
+    /// A rule for a built-in view.
+    pub fn builtin(matches: Match, decoder: impl Into<String>) -> Rule {
+        Rule {
+            matches,
+            decoder: decoder.into(),
+            custom: None,
+        }
+    }
+
+    /// A rule with its own decoder.
+    pub fn custom(matches: Match, decoder: Arc<dyn Decoder>) -> Rule {
+        Rule {
+            matches,
+            decoder: decoder.id().to_string(),
+            custom: Some(decoder),
+        }
+    }
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Rule({:?} → {})", self.matches, self.decoder)
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.matches == other.matches && self.decoder == other.decoder
+    }
+}
+
+impl Eq for Rule {}
 
 /// Why a decoder was chosen: shown in the detail header ("json: rule sensors/#").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
     Rule(Match),
+    /// A Sparkplug B topic (`spBv1.0/…`): read with the schema without a rule.
+    Sparkplug,
     ContentType(String),
     Guess,
     /// Picked for the topic with `v`.
@@ -40,6 +81,7 @@ impl fmt::Display for Why {
         match self {
             Why::Rule(Match::Topic(t)) => write!(f, "rule {t}"),
             Why::Rule(Match::ContentType(c)) => write!(f, "rule content type {c}"),
+            Why::Sparkplug => f.write_str("topic spBv1.0/#"),
             Why::ContentType(c) => write!(f, "content type {c}"),
             Why::Guess => f.write_str("guessed"),
             Why::Picked => f.write_str("picked with v"),
@@ -54,7 +96,7 @@ pub struct Choice<'a> {
 }
 
 pub struct Registry {
-    decoders: Vec<Box<dyn Decoder>>,
+    decoders: Vec<Arc<dyn Decoder>>,
     rules: Vec<Rule>,
 }
 
@@ -108,20 +150,27 @@ fn content_type_matches(pattern: &str, ct: &str) -> bool {
 impl Registry {
     /// The built-in decoders, with the user's rules.
     pub fn new(rules: Vec<Rule>) -> Registry {
-        Registry {
-            // Registration order breaks ties between guesses, and is the order `v` lists.
-            decoders: vec![
-                Box::new(Json),
-                Box::new(Number),
-                Box::new(Image),
-                Box::new(MsgPack),
-                Box::new(Cbor),
-                Box::new(Base64),
-                Box::new(Text),
-                Box::new(Hex),
-            ],
-            rules,
+        // Registration order breaks ties between guesses, and is the order `v` lists.
+        let mut decoders: Vec<Arc<dyn Decoder>> = vec![
+            Arc::new(Json),
+            Arc::new(Number),
+            Arc::new(Image),
+            Arc::new(MsgPack),
+            Arc::new(Cbor),
+            Arc::new(RawProtobuf),
+            Arc::new(Sparkplug),
+            Arc::new(Base64),
+            Arc::new(Text),
+            Arc::new(Hex),
+        ];
+        // The rules' own decoders (never guessed: their sniff is 0), once each, so `v` lists
+        // them as views too.
+        for custom in rules.iter().filter_map(|r| r.custom.clone()) {
+            if !decoders.iter().any(|d| d.id() == custom.id()) {
+                decoders.push(custom);
+            }
         }
+        Registry { decoders, rules }
     }
 
     pub fn get(&self, id: &str) -> Option<&dyn Decoder> {
@@ -151,6 +200,14 @@ impl Registry {
                     why: Why::Rule(rule.matches.clone()),
                 };
             }
+        }
+        if super::sparkplug::topic(topic).is_some()
+            && let Some(d) = self.get("sparkplug")
+        {
+            return Choice {
+                candidates: vec![d],
+                why: Why::Sparkplug,
+            };
         }
         if let Some(ct) = ct
             && let Some(d) = decoder_for_content_type(ct).and_then(|id| self.get(id))
@@ -209,10 +266,7 @@ mod tests {
 
     #[test]
     fn a_rule_beats_a_guess_and_a_content_type() {
-        let r = Registry::new(vec![Rule {
-            matches: Match::Topic("sensors/#".into()),
-            decoder: "hex".into(),
-        }]);
+        let r = Registry::new(vec![Rule::builtin(Match::Topic("sensors/#".into()), "hex")]);
         let props = Properties {
             content_type: Some("application/json".into()),
             ..Properties::default()
@@ -227,10 +281,10 @@ mod tests {
 
     #[test]
     fn content_type_rules_match_prefixes() {
-        let r = Registry::new(vec![Rule {
-            matches: Match::ContentType("text/*".into()),
-            decoder: "hex".into(),
-        }]);
+        let r = Registry::new(vec![Rule::builtin(
+            Match::ContentType("text/*".into()),
+            "hex",
+        )]);
         let props = Properties {
             content_type: Some("text/plain; charset=utf-8".into()),
             ..Properties::default()

@@ -140,10 +140,10 @@ mod tests {
 
     #[test]
     fn decoded_only_when_a_rule_or_the_content_type_chooses() {
-        let r = Registry::new(vec![Rule {
-            matches: Match::Topic("meter/#".into()),
-            decoder: "msgpack".into(),
-        }]);
+        let r = Registry::new(vec![Rule::builtin(
+            Match::Topic("meter/#".into()),
+            "msgpack",
+        )]);
         // {"kwh": 7}
         let v = message_json(
             &msg("meter/1", &[0x81, 0xa3, b'k', b'w', b'h', 0x07], None),

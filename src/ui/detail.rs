@@ -154,7 +154,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         match app.detail_previous() {
             Some(prev) => {
                 let view = app.views.get(&entry.node).copied();
-                let old = app.detail.shown(&app.store, &app.decoders, prev, view);
+                let old = app
+                    .detail
+                    .shown(&app.store, &app.decoders, &app.sparkplug, prev, view);
                 let old_chunk = prev
                     .payload
                     .get(crate::decode::page::range(prev.payload.len(), shown.page))

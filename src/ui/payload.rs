@@ -185,6 +185,7 @@ mod tests {
             topic: "t",
             bytes: payload,
             properties: None,
+            births: None,
         };
         let shown = cache.get(&Registry::default(), msg, page, None);
         let range = crate::decode::page::range(payload.len(), page);

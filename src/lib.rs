@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod connect;
 pub mod decode;
+pub mod decoder_command;
 pub mod demo;
 pub mod explore;
 pub mod failure;

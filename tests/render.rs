@@ -645,7 +645,7 @@ fn v_picks_a_view_for_the_topic_and_formats_are_recognised() {
     key(&mut app, KeyCode::Char('v'));
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("View of this topic"), "{text}");
-    assert!(text.contains("msgpack  MessagePack as a tree"), "{text}");
+    assert!(text.contains("msgpack   MessagePack as a tree"), "{text}");
     // auto, json, number, image, msgpack: four down.
     for _ in 0..4 {
         key(&mut app, KeyCode::Down);

@@ -10,7 +10,8 @@ use crate::store::{Entry, Store};
 
 #[derive(Debug, Default)]
 pub struct DetailView {
-    pub scroll: u16,
+    /// The first line of the payload on screen (a row, for a tree).
+    pub scroll: usize,
     pub page: usize,
     /// Which pane the detail follows.
     pub from_log: bool,
@@ -21,6 +22,8 @@ pub struct DetailView {
     pub cache: RefCell<DecodeCache>,
     /// `d`: the shown message compared with the one before it on its topic.
     pub diff: bool,
+    /// Folded maps and lists of a tree payload (`z`, `Z`).
+    pub folds: super::fold::Folds,
 }
 
 impl DetailView {
@@ -81,7 +84,7 @@ impl DetailView {
         self.scroll = if up {
             self.scroll.saturating_sub(3)
         } else {
-            self.scroll.saturating_add(3)
+            self.scroll.saturating_add(3).min(usize::MAX / 2)
         };
     }
 
@@ -154,11 +157,10 @@ impl App {
     pub fn detail_shown(&self) -> Option<(&Entry, Rc<Shown>)> {
         let e = self.detail_entry()?;
         let view = self.views.get(&e.node).copied();
-        Some((
-            e,
-            self.detail
-                .shown(&self.store, &self.decoders, &self.sparkplug, e, view),
-        ))
+        let shown = self
+            .detail
+            .shown(&self.store, &self.decoders, &self.sparkplug, e, view);
+        Some((e, self.with_run(e.seq(), shown)))
     }
 
     /// `<` / `>` in the detail.

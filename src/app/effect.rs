@@ -29,6 +29,15 @@ pub enum Effect {
         what: String,
         bytes: Vec<u8>,
     },
+    /// Publish a Sparkplug B Rebirth NCMD to this topic (the runner stamps it with the time).
+    Rebirth {
+        topic: String,
+    },
+    /// Run an external decoder on a payload, as a job; the output comes back to `on_run`.
+    Decode {
+        command: crate::decode::Command,
+        payload: bytes::Bytes,
+    },
     /// Write a topic's kept messages (oldest first) to a file, as a job.
     Export {
         topic: String,
@@ -53,6 +62,8 @@ pub enum JobKind {
     SaveProfile(String),
     /// Export a topic's history to a file.
     Export(String),
+    /// An external decoder's run (one kind: only the newest run's output is delivered).
+    Decode,
 }
 
 /// What a job produced.

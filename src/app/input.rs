@@ -184,6 +184,12 @@ impl App {
                 }
             }
             Action::Chart => self.chart_key(),
+            Action::Fold => self.fold_at_top(),
+            Action::FoldAll => self.fold_all(),
+            Action::DetailStart | Action::DetailEnd => {
+                self.detail_jump(action == Action::DetailEnd)
+            }
+            Action::Rebirth => self.rebirth_key(),
             Action::ToggleDiff => {
                 self.detail.diff = !self.detail.diff;
                 self.detail.scroll = 0;

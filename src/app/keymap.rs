@@ -22,6 +22,8 @@ pub enum Ctx {
     Picker,
     /// The filter prompt.
     Filter,
+    /// A yes/no question (a Rebirth command).
+    Confirm,
     /// The view chooser.
     View,
 }
@@ -40,6 +42,7 @@ impl Ctx {
             Ctx::Picker => "profiles",
             Ctx::Filter => "filter prompt",
             Ctx::View => "view chooser",
+            Ctx::Confirm => "confirmation",
         }
     }
 }
@@ -88,6 +91,14 @@ pub enum Action {
     CopyTopic,
     Reconnect,
     Suspend,
+    /// Detail: fold the map or list at the top row (`z`), all of them (`Z`).
+    Fold,
+    FoldAll,
+    /// Detail: the payload's start and end.
+    DetailStart,
+    DetailEnd,
+    /// Sparkplug B: ask the edge node for its births again.
+    Rebirth,
     /// Popups: Enter.
     Confirm,
     /// Popups: Esc.
@@ -160,6 +171,11 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('e'), NONE)], Ctx::Panes, Action::Export, "export the topic's kept messages (JSON Lines; CSV for numbers)"),
     bind(&[(Char('y'), NONE)], Ctx::Panes, Action::CopyPayload, "copy the payload to the clipboard (OSC 52, works over ssh)"),
     bind(&[(Char('Y'), SHIFT), (Char('Y'), NONE)], Ctx::Panes, Action::CopyTopic, "copy the topic to the clipboard"),
+    bind(&[(Char('z'), NONE)], Ctx::Panes, Action::Fold, "fold / open the detail's map or list at its top row"),
+    bind(&[(Char('Z'), SHIFT), (Char('Z'), NONE)], Ctx::Panes, Action::FoldAll, "fold everything below the top level / open all"),
+    bind(&[(Char('{'), NONE), (Char('{'), SHIFT)], Ctx::Panes, Action::DetailStart, "the detail's payload from its start"),
+    bind(&[(Char('}'), NONE), (Char('}'), SHIFT)], Ctx::Panes, Action::DetailEnd, "the detail's payload at its end"),
+    bind(&[(Char('R'), SHIFT), (Char('R'), NONE)], Ctx::Panes, Action::Rebirth, "Sparkplug B: ask this edge node for a rebirth (NCMD)"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),
@@ -195,6 +211,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(End, NONE)], Ctx::View, Action::End, "last"),
     bind(&[(Enter, NONE)], Ctx::View, Action::Confirm, "show this topic this way"),
     bind(&[(Esc, NONE)], Ctx::View, Action::Close, "close, keeping the view"),
+    bind(&[(Enter, NONE), (Char('y'), NONE)], Ctx::Confirm, Action::Confirm, "yes, do it"),
+    bind(&[(Esc, NONE), (Char('n'), NONE)], Ctx::Confirm, Action::Close, "no, close"),
     bind(&[(Enter, NONE)], Ctx::Filter, Action::Confirm, "apply the filter"),
     bind(&[(Esc, NONE)], Ctx::Filter, Action::Close, "clear the filter"),
     bind(&[(Backspace, NONE)], Ctx::Filter, Action::DeleteBack, "delete a character"),

@@ -9,8 +9,10 @@ pub mod chart;
 pub mod compose;
 pub mod detail;
 pub mod effect;
+mod external;
 pub mod filter;
 pub mod focus;
+mod fold;
 pub mod form;
 mod input;
 pub mod keymap;
@@ -20,6 +22,7 @@ mod log_index;
 mod on_mqtt;
 pub mod outbox;
 pub mod popup;
+mod sparkplug;
 pub mod tree;
 
 use std::rc::Rc;
@@ -72,6 +75,8 @@ pub struct App {
     pub store: Store,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
+    /// External decoders' runs and their outputs.
+    pub external: external::ExternalRuns,
     /// What Sparkplug B edge nodes and devices declared in their births.
     pub sparkplug: crate::decode::Births,
     /// `c`: the chart of the shown topic's numbers.
@@ -118,6 +123,7 @@ impl App {
             store: Store::new(limits),
             decoders: crate::decode::Registry::default(),
             sparkplug: Default::default(),
+            external: Default::default(),
             views: Default::default(),
             global_rules: Vec::new(),
             chart: Default::default(),
@@ -150,6 +156,7 @@ impl App {
         self.log = LogView::default();
         self.detail = DetailView::default();
         self.sparkplug = Default::default();
+        self.external.clear();
         self.subscriptions.clear();
         self.protocol_note = None;
         self.connected_at = None;
@@ -174,6 +181,7 @@ impl App {
         rules.extend(self.global_rules.iter().cloned());
         self.decoders = crate::decode::Registry::new(rules);
         self.detail.cache.borrow_mut().clear();
+        self.external.clear();
     }
 
     /// Where each pane is on the current terminal size.

@@ -169,6 +169,7 @@ impl App {
                     self.notice = None;
                 }
             }
+            (JobKind::Decode, outcome) => self.on_run(outcome.map(String::into_bytes)),
             (JobKind::SaveProfile(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(topic), Err(why)) => {

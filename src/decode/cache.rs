@@ -121,6 +121,11 @@ pub fn decode_first_page(
     decode(registry, msg, 0, view).result
 }
 
+/// A whole message decoded once, outside the cache, as the detail would show it (`sub --json`).
+pub fn decode_shown(registry: &Registry, msg: &Payload<'_>) -> Shown {
+    decode(registry, msg, 0, None)
+}
+
 fn decode(
     registry: &Registry,
     msg: &Payload<'_>,

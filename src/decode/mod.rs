@@ -7,7 +7,7 @@ mod b64;
 mod cache;
 mod cbor;
 pub mod diff;
-mod external;
+pub mod external;
 mod hex;
 mod image;
 mod json;
@@ -27,7 +27,7 @@ use std::fmt;
 use crate::mqtt::Properties;
 
 pub use b64::Base64;
-pub use cache::{Command, DecodeCache, Payload, Shown, decode_first_page};
+pub use cache::{Command, DecodeCache, Payload, Shown, decode_first_page, decode_shown};
 pub use cbor::Cbor;
 pub use external::External;
 pub use hex::Hex;

@@ -4,25 +4,33 @@ use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::decode::{Decoded, Registry, Scalar, Why};
+use crate::decode::{Births, Decoded, Payload, Registry, Scalar, Shown, Why, decode_shown};
 use crate::mqtt::{Message, Properties};
 
-/// `decoded`, when a rule or the declared content type chooses a decoder (a guess is left to
-/// the reader): the view, why, and the value as JSON, or the error.
-fn decoded_json(m: &Message, registry: &Registry) -> Option<Value> {
-    let choice = registry.choose(&m.topic, &m.payload, m.properties.as_deref());
-    if choice.why == Why::Guess {
-        return None;
-    }
-    let d = choice.candidates.first()?;
+/// How `decoded` is made for a message: None when nothing but a guess would choose a decoder
+/// (a guess is left to the reader). A command view still has to be run (`Shown::command`).
+pub fn shown_for(m: &Message, registry: &Registry, births: &Births, seq: u64) -> Option<Shown> {
+    let msg = Payload {
+        seq,
+        topic: &m.topic,
+        bytes: &m.payload,
+        properties: m.properties.as_deref(),
+        births: Some(births),
+    };
+    let shown = decode_shown(registry, &msg);
+    (shown.why != Why::Guess).then_some(shown)
+}
+
+/// `decoded`: the view, why, and the value as JSON, or the error.
+fn decoded_json(shown: &Shown) -> Value {
     let mut obj = Map::new();
-    obj.insert("view".into(), json!(d.id()));
-    obj.insert("why".into(), json!(choice.why.to_string()));
-    match d.decode(&m.payload) {
-        Ok(v) => obj.insert("value".into(), value_json(v)),
+    obj.insert("view".into(), json!(shown.decoder));
+    obj.insert("why".into(), json!(shown.why.to_string()));
+    match &shown.result {
+        Ok(v) => obj.insert("value".into(), value_json(v.clone())),
         Err(e) => obj.insert("error".into(), json!(e.to_string())),
     };
-    Some(Value::Object(obj))
+    Value::Object(obj)
 }
 
 fn value_json(d: Decoded) -> Value {
@@ -46,7 +54,7 @@ fn value_json(d: Decoded) -> Value {
     }
 }
 
-pub fn message_json(m: &Message, registry: &Registry) -> Value {
+pub fn message_json(m: &Message, decoded: Option<&Shown>) -> Value {
     let time: DateTime<Utc> = m.received.into();
     let mut obj = Map::new();
     obj.insert("topic".into(), json!(m.topic));
@@ -72,8 +80,8 @@ pub fn message_json(m: &Message, registry: &Registry) -> Value {
     if let Some(p) = &m.properties {
         obj.insert("properties".into(), properties_json(p));
     }
-    if let Some(d) = decoded_json(m, registry) {
-        obj.insert("decoded".into(), d);
+    if let Some(shown) = decoded {
+        obj.insert("decoded".into(), decoded_json(shown));
     }
     Value::Object(obj)
 }
@@ -138,6 +146,11 @@ mod tests {
         }
     }
 
+    fn json_of(m: &Message, r: &Registry) -> Value {
+        let births = Births::default();
+        message_json(m, shown_for(m, r, &births, 1).as_ref())
+    }
+
     #[test]
     fn decoded_only_when_a_rule_or_the_content_type_chooses() {
         let r = Registry::new(vec![Rule::builtin(
@@ -145,22 +158,22 @@ mod tests {
             "msgpack",
         )]);
         // {"kwh": 7}
-        let v = message_json(
+        let v = json_of(
             &msg("meter/1", &[0x81, 0xa3, b'k', b'w', b'h', 0x07], None),
             &r,
         );
         assert_eq!(v["decoded"]["view"], "msgpack");
         assert_eq!(v["decoded"]["why"], "rule meter/#");
         assert_eq!(v["decoded"]["value"]["kwh"], 7);
-        let v = message_json(&msg("a", br#"{"t":1}"#, Some("application/json")), &r);
+        let v = json_of(&msg("a", br#"{"t":1}"#, Some("application/json")), &r);
         assert_eq!(v["decoded"]["value"]["t"], 1);
         assert!(
-            message_json(&msg("a", br#"{"t":1}"#, None), &r)
+            json_of(&msg("a", br#"{"t":1}"#, None), &r)
                 .get("decoded")
                 .is_none(),
             "a guess"
         );
-        let v = message_json(&msg("meter/2", &[0x81, 0xa3, b'k'], None), &r);
+        let v = json_of(&msg("meter/2", &[0x81, 0xa3, b'k'], None), &r);
         assert!(
             v["decoded"]["error"]
                 .as_str()

@@ -27,6 +27,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     }
     let (mut settings, rules) = headless_setup(&args.conn)?;
     let registry = crate::decode::Registry::new(rules);
+    let mut births = crate::decode::Births::default();
     settings.subscriptions = subscriptions;
     super::warn_insecure(&settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
@@ -90,8 +91,26 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                     }
                 }
                 MqttEvent::Message(m) => {
+                    births.observe(received, &m.topic, &m.payload);
                     let written = if args.json {
-                        serde_json::to_writer(&mut out, &message_json(&m, &registry))
+                        let mut shown = super::json::shown_for(&m, &registry, &births, received);
+                        if let Some(s) = shown.as_mut()
+                            && let Some(command) = s.command.take()
+                        {
+                            // Output already written is flushed first: the command may take
+                            // its whole time limit.
+                            let _ = out.flush();
+                            s.result = match crate::decoder_command::run(
+                                &command,
+                                m.payload.clone(),
+                            )
+                            .await
+                            {
+                                Ok(o) => Ok(crate::decode::external::output(&o)),
+                                Err(why) => Err(crate::decode::DecodeError::new(why, None)),
+                            };
+                        }
+                        serde_json::to_writer(&mut out, &message_json(&m, shown.as_ref()))
                             .map_err(io::Error::other)
                             .and_then(|_| out.write_all(b"\n"))
                     } else {

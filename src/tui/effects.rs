@@ -14,20 +14,25 @@ use crate::mqtt::{Command, ConnectionSettings};
 pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects: Vec<Effect>) {
     for effect in effects {
         match effect {
-            Effect::Publish(draft) => {
-                let result = match &session.handle {
-                    Some(h) => h
-                        .publish(
-                            draft.topic.clone(),
-                            draft.payload.clone(),
-                            draft.qos,
-                            draft.retain,
-                            draft.properties.clone(),
-                        )
-                        .map_err(|e| e.to_string()),
-                    None => Err("not connected".to_string()),
-                };
-                app.published(&draft, result, SystemTime::now());
+            Effect::Publish(draft) => publish(app, session, draft),
+            Effect::Rebirth { topic } => {
+                let now_ms = SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as u64);
+                match crate::decode::sparkplug::rebirth_command(now_ms) {
+                    Ok(payload) => publish(
+                        app,
+                        session,
+                        crate::app::effect::Draft {
+                            topic,
+                            payload: payload.into(),
+                            qos: crate::mqtt::QoS::AtMostOnce,
+                            retain: false,
+                            properties: None,
+                        },
+                    ),
+                    Err(e) => app.notice = Some(format!("no Rebirth sent: {e}")),
+                }
             }
             Effect::Subscribe(subs) => {
                 let list = subs.into_iter().map(|s| (s.filter, s.qos)).collect();
@@ -54,9 +59,15 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                     }
                 });
             }
+            Effect::Decode { command, payload } => {
+                jobs.spawn(JobKind::Decode, async move {
+                    let out = crate::decoder_command::run(&command, payload).await;
+                    (out.map(|o| String::from_utf8_lossy(&o).into_owned()), None)
+                });
+            }
             Effect::RunJob(job) => match job.kind {
                 JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
-                JobKind::Export(_) => {}
+                JobKind::Export(_) | JobKind::Decode => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
                         save(app, session, jobs, p);
@@ -65,6 +76,22 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             },
         }
     }
+}
+
+fn publish(app: &mut App, session: &Session<'_>, draft: crate::app::effect::Draft) {
+    let result = match &session.handle {
+        Some(h) => h
+            .publish(
+                draft.topic.clone(),
+                draft.payload.clone(),
+                draft.qos,
+                draft.retain,
+                draft.properties.clone(),
+            )
+            .map_err(|e| e.to_string()),
+        None => Err("not connected".to_string()),
+    };
+    app.published(&draft, result, SystemTime::now());
 }
 
 fn copy(app: &mut App, session: &mut Session<'_>, what: &str, bytes: &[u8]) {

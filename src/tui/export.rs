@@ -47,8 +47,11 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String
     let fail = |p: &Path, e: std::io::Error| format!("cannot write {}: {e}", p.display());
     let mut out = std::io::BufWriter::new(create(&jsonl).map_err(|e| fail(&jsonl, e))?);
     let registry = Registry::default();
-    for m in rows {
-        serde_json::to_writer(&mut out, &message_json(m, &registry))
+    let births = crate::decode::Births::default();
+    for (i, m) in rows.iter().enumerate() {
+        let shown = crate::headless::json::shown_for(m, &registry, &births, i as u64)
+            .filter(|s| s.command.is_none());
+        serde_json::to_writer(&mut out, &message_json(m, shown.as_ref()))
             .map_err(|e| format!("cannot write {}: {e}", jsonl.display()))?;
         out.write_all(b"\n").map_err(|e| fail(&jsonl, e))?;
     }

@@ -106,6 +106,11 @@ where
             data_changed = false;
         }
         if need_draw {
+            // What the screen about to be drawn needs run first (an external decoder).
+            let runs = app.wanted_runs();
+            if !runs.is_empty() {
+                apply(app, session, &mut jobs, runs);
+            }
             app.now = Instant::now();
             terminal.draw(|f| crate::ui::draw(f, app))?;
             frames.record(app.now.elapsed());

@@ -66,7 +66,30 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         return;
     };
     let m = &entry;
-    let block = topic_block(&app.store.tree.path(entry.node), area.width);
+    let outline = app.detail_outline().filter(|_| !app.detail.diff);
+    let mut block = topic_block(&app.store.tree.path(entry.node), area.width);
+    let visible = app.detail_visible_rows();
+    if let Some(rows) = outline.as_ref().filter(|o| o.rows.len() > visible) {
+        let top = app.detail_top(rows.rows.len());
+        let last = (top + visible).min(rows.rows.len());
+        let mut where_ = format!(
+            " rows {}–{} of {}",
+            top + 1,
+            last,
+            crate::text::thousands(rows.rows.len() as u64)
+        );
+        if rows.folded > 0 {
+            where_.push_str(&format!(" · {} folded", rows.folded));
+        }
+        where_.push_str(" · z fold · { } ends ");
+        block = block.title_bottom(
+            Line::styled(
+                fit(&where_, area.width.saturating_sub(2) as usize).into_owned(),
+                theme().dim,
+            )
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
 
@@ -149,6 +172,22 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
+    // The header stays put; the payload below it scrolls.
+    let head = (app.detail_header_len() as u16).min(inner.height);
+    let (head_area, inner) = (
+        Rect {
+            height: head,
+            ..inner
+        },
+        Rect {
+            y: inner.y + head,
+            height: inner.height - head,
+            ..inner
+        },
+    );
+    f.render_widget(Paragraph::new(lines), head_area);
+    let mut lines = Vec::new();
+    let scroll = app.detail.scroll.min(u16::MAX as usize) as u16;
     let chunk = &m.payload[crate::decode::page::range(m.payload.len(), shown.page)];
     if app.detail.diff {
         match app.detail_previous() {
@@ -168,11 +207,18 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 theme().dim,
             )),
         }
-        f.render_widget(Paragraph::new(lines).scroll((app.detail.scroll, 0)), inner);
+        f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+        return;
+    }
+    if let Some(rows) = outline {
+        let top = app.detail_top(rows.rows.len());
+        let end = (top + inner.height as usize).min(rows.rows.len());
+        let lines = payload::outline_lines(&rows.rows[top..end]);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
     lines.extend(payload::render(&shown, m.payload.len(), chunk));
-    let mut para = Paragraph::new(lines).scroll((app.detail.scroll, 0));
+    let mut para = Paragraph::new(lines).scroll((scroll, 0));
     let hex_dump = matches!(
         shown.result,
         Ok(Decoded::Bytes(_) | Decoded::Described { .. }) | Err(_)

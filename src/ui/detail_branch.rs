@@ -51,7 +51,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
     } else {
         node.children.len()
     };
-    let skip = (app.detail.scroll as usize).min(node.children.len().saturating_sub(shown));
+    let skip = app
+        .detail
+        .scroll
+        .min(node.children.len().saturating_sub(shown));
     let name_w = node
         .children
         .iter()

@@ -6,13 +6,14 @@ use crate::ui::theme::theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use crate::decode::outline::{Item, Row};
 use crate::decode::{Decoded, Scalar, Shown, page::PAGE_BYTES};
 use crate::text::{clean, clean_multiline, human_bytes};
 
 /// The lines for a payload as decoded; `chunk` is the page's bytes (hex on a decode error).
 pub fn render(shown: &Shown, total: usize, chunk: &[u8]) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    if total > PAGE_BYTES {
+    if total > PAGE_BYTES && shown.pages > 1 {
         lines.push(Line::styled(
             format!(
                 "showing {} of {} (page {} of {}; [ and ] turn pages)",
@@ -100,6 +101,59 @@ fn scalar(v: &Scalar) -> Span<'static> {
 
 fn key_span(k: &str) -> Span<'static> {
     Span::styled(format!("\"{}\"", clean(k)), theme().key)
+}
+
+/// The rows of a laid-out tree (`decode::outline`), as the pretty-printer would draw them; a
+/// folded map or list is one line that says how much it holds.
+pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
+    rows.iter()
+        .map(|row| {
+            let comma = if row.comma { "," } else { "" };
+            let mut spans = vec![indent(row.depth as usize)];
+            if let Some(k) = &row.key {
+                spans.push(key_span(k));
+                spans.push(Span::raw(": "));
+            }
+            match &row.item {
+                Item::Open { map, len: 0, .. } => {
+                    spans.push(Span::raw(format!(
+                        "{}{comma}",
+                        if *map { "{}" } else { "[]" }
+                    )));
+                }
+                Item::Open {
+                    map,
+                    len,
+                    folded: true,
+                    ..
+                } => {
+                    let (open, close, what) = if *map {
+                        ("{", "}", if *len == 1 { "key" } else { "keys" })
+                    } else {
+                        ("[", "]", if *len == 1 { "item" } else { "items" })
+                    };
+                    spans.push(Span::raw(open));
+                    spans.push(Span::styled(format!("… {len} {what}"), theme().accent));
+                    spans.push(Span::raw(format!("{close}{comma}")));
+                }
+                Item::Open { map, .. } => spans.push(Span::raw(if *map { "{" } else { "[" })),
+                Item::Close { map } => {
+                    spans.push(Span::raw(format!(
+                        "{}{comma}",
+                        if *map { "}" } else { "]" }
+                    )));
+                }
+                Item::Scalar(s) => {
+                    spans.push(scalar(s));
+                    spans.push(Span::raw(comma));
+                }
+                Item::Text(t) => spans.push(Span::raw(format!("{}{comma}", clean(t)))),
+                Item::Bytes(n) => spans.push(Span::styled(format!("<{n} bytes>{comma}"), dim())),
+                Item::Empty => spans.push(Span::styled(format!("(empty){comma}"), dim())),
+            }
+            Line::from(spans)
+        })
+        .collect()
 }
 
 /// Appends a map or list pretty-printed, two spaces per level, keys and values coloured.

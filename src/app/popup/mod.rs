@@ -1,6 +1,7 @@
 //! Popups on a stack (gitui's model): the top one takes the keys, through its own keymap context
 //! so `?` lists its keys too; closing it uncovers the one below. One file per popup.
 
+pub mod confirm;
 pub mod filter;
 pub mod help;
 pub mod picker;
@@ -10,6 +11,7 @@ use super::App;
 use super::effect::Effect;
 use super::keymap::{Action, Ctx};
 
+pub use confirm::ConfirmPopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use picker::PickerPopup;
@@ -21,6 +23,7 @@ pub enum Popup {
     Picker(PickerPopup),
     Filter(FilterPopup),
     View(ViewPopup),
+    Confirm(ConfirmPopup),
 }
 
 /// What a popup wants after a key.
@@ -42,6 +45,7 @@ impl Popup {
             Popup::Picker(_) => Ctx::Picker,
             Popup::Filter(_) => Ctx::Filter,
             Popup::View(_) => Ctx::View,
+            Popup::Confirm(_) => Ctx::Confirm,
         }
     }
 
@@ -61,6 +65,7 @@ impl Popup {
             Popup::Picker(p) => p.on_key(app, action, key_char),
             Popup::Filter(p) => p.on_key(app, action, key_char),
             Popup::View(p) => p.on_key(app, action),
+            Popup::Confirm(p) => p.on_key(action),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Popups, drawn bottom to top over the panes; one file each, like `app/popup/`.
 
+mod confirm;
 mod filter;
 mod help;
 mod picker;
@@ -29,6 +30,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Help(p) => help::draw(f, size, p.scroll),
             Popup::Picker(p) => picker::draw(f, app, size, p),
             Popup::View(p) => view::draw(f, size, p),
+            Popup::Confirm(p) => confirm::draw(f, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

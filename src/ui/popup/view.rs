@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
 use crate::app::popup::ViewPopup;
-use crate::text::fit;
+use crate::text::{clean, fit};
 
 /// What each choice does, in a few words.
 fn what(id: &str) -> &'static str {
@@ -22,6 +22,10 @@ fn what(id: &str) -> &'static str {
         "base64" => "decoded, then shown as what it holds",
         "text" => "UTF-8 text as it is",
         "hex" => "a hex dump with ASCII",
+        "protobuf" => "the wire format, fields by number (a rule names the schema)",
+        "sparkplug" => "Sparkplug B metrics, aliases named from the births",
+        id if id.starts_with("protobuf ") => "this message type of the rule's .proto",
+        id if id.starts_with("command ") => "the rule's command, its output (JSON as a tree)",
         _ => "",
     }
 }
@@ -42,7 +46,8 @@ pub fn draw(f: &mut Frame, area: Rect, view: &ViewPopup) {
         .enumerate()
         .map(|(i, id)| {
             let marker = if i == view.selected { "› " } else { "  " };
-            let line = Line::raw(fit(&format!("{marker}{id:<8} {}", what(id)), w).into_owned());
+            let line =
+                Line::raw(fit(&format!("{marker}{:<9} {}", clean(id), what(id)), w).into_owned());
             if i == view.selected {
                 line.style(theme().selected)
             } else {

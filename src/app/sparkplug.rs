@@ -1,0 +1,44 @@
+//! `R` on a Sparkplug B topic: after a confirmation, an NCMD asks the edge node to send its
+//! births again (`Node Control/Rebirth`), the way a host application recovers aliases it has
+//! not seen. The payload is made by the effects runner, which has the wall clock.
+
+use super::popup::{ConfirmPopup, Popup};
+use super::{App, Effect};
+use crate::decode::sparkplug;
+use crate::text::clean;
+
+impl App {
+    pub fn rebirth_key(&mut self) {
+        let topic = match (self.detail_entry(), self.tree.selected) {
+            (Some(e), _) => self.store.tree.path(e.node),
+            (None, Some(id)) => self.store.tree.path(id),
+            (None, None) => String::new(),
+        };
+        let Some(t) = sparkplug::topic(&topic) else {
+            self.notice = Some(
+                "R asks a Sparkplug B edge node for a rebirth: select one of its topics (spBv1.0/GROUP/TYPE/EDGE…)"
+                    .into(),
+            );
+            return;
+        };
+        let target = t.rebirth_topic();
+        let state = match self.sparkplug.online(t.group, t.edge) {
+            Some(true) => "online (birth seen)",
+            Some(false) => "offline or without a birth seen",
+            None => "not seen yet",
+        };
+        self.popups.push(Popup::Confirm(ConfirmPopup {
+            title: "Send a Sparkplug B Rebirth?".into(),
+            lines: vec![
+                format!("Edge node {}/{} ({state})", clean(t.group), clean(t.edge)),
+                format!("publishes NCMD to {}", clean(&target)),
+                format!(
+                    "with metric \"{}\" = true (QoS 0)",
+                    sparkplug::REBIRTH_METRIC
+                ),
+                "The node answers with NBIRTH and its devices' DBIRTHs.".into(),
+            ],
+            effects: vec![Effect::Rebirth { topic: target }],
+        }));
+    }
+}

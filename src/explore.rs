@@ -143,6 +143,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
             let url = BrokerUrl::parse(&b.mqtt_url()).map_err(|e| runtime(e.to_string()))?;
             let mut p = Profile::adhoc(url);
             p.name = "demo".into();
+            p.decoders = crate::demo::rules().map_err(|e| runtime(format!("{e:#}")))?;
             profiles.insert(0, p);
             initial.push(Effect::Connect(p_name(&profiles, 0)));
             broker = Some(b);

@@ -3,7 +3,9 @@
 //! through our own MQTT worker, a few hundred messages a second in all.
 
 mod payload;
+pub mod protobuf;
 pub mod scenario;
+pub mod sparkplug;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -16,13 +18,36 @@ use scenario::{Device, Scenario, expand};
 
 /// Starts the devices of the shipped scenario; they run until the runtime stops.
 pub fn start(broker_url: &str) -> anyhow::Result<()> {
-    let devices = shipped()?;
+    let mut devices = shipped()?;
     let url = BrokerUrl::parse(broker_url)?;
     let mut settings = ConnectionSettings::new(url);
     settings.client_id = "mqscope-demo-devices".into();
+    let node = match devices.sparkplug.take() {
+        Some(spec) => Some(
+            sparkplug::EdgeNode::new(spec)
+                .map_err(|e| anyhow::anyhow!("assets/demo/building.toml: {e}"))?,
+        ),
+        None => None,
+    };
+    if let Some(n) = &node {
+        // The edge node's NDEATH is its will; its commands (a Rebirth) arrive on NCMD.
+        let (topic, payload) = n.will();
+        settings.will = Some(crate::mqtt::Will {
+            topic,
+            payload: payload.into(),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+        });
+        settings.subscriptions = vec![(n.command_topic(), QoS::AtMostOnce)];
+    }
     let handle = mqtt::spawn(&settings, WorkerOptions::default())?;
-    tokio::spawn(run(handle, devices));
+    tokio::spawn(run(handle, devices, node));
     Ok(())
+}
+
+/// The demo profile's decoder rules (the Protobuf machine's).
+pub fn rules() -> anyhow::Result<Vec<crate::decode::Rule>> {
+    protobuf::rules()
 }
 
 fn publish(h: &MqttHandle, m: Sent) {
@@ -56,12 +81,14 @@ pub struct Devices {
     retained: Vec<Device>,
     running: Vec<(Device, Instances)>,
     pub tick: Duration,
+    pub sparkplug: Option<sparkplug::NodeSpec>,
 }
 
 impl Devices {
     pub fn new(scenario: Scenario) -> Devices {
         Devices {
             tick: Duration::from_millis(scenario.tick_ms.max(1)),
+            sparkplug: scenario.sparkplug,
             retained: scenario.retained,
             running: scenario
                 .device
@@ -143,26 +170,62 @@ pub fn shipped() -> anyhow::Result<Devices> {
     Ok(Devices::new(scenario))
 }
 
-async fn run(h: MqttHandle, devices: Devices) {
-    // Drain our own worker's events so its queue stays empty.
+/// The tick the Sparkplug edge node sends its births (1.5 s at the scenario's 100 ms).
+const NODE_UP_TICK: u64 = 15;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+async fn run(h: MqttHandle, devices: Devices, mut node: Option<sparkplug::EdgeNode>) {
     let events = h.events().clone();
-    tokio::spawn(async move {
-        let mut batch = Vec::new();
-        while events.recv_batch(&mut batch).await {
-            batch.clear();
-        }
-    });
     let start = tokio::time::Instant::now();
+    let no_vars = BTreeMap::new();
+    let at = |n: u64| At {
+        vars: &no_vars,
+        tick: n,
+        seconds: start.elapsed().as_secs_f64(),
+    };
     for m in devices.initial() {
         publish(&h, m);
     }
     let mut tick = tokio::time::interval(devices.tick);
     let mut n: u64 = 0;
+    let mut batch = Vec::new();
     loop {
-        tick.tick().await;
-        n += 1;
-        for m in devices.at(n, start.elapsed().as_secs_f64()) {
-            publish(&h, m);
+        tokio::select! {
+            _ = tick.tick() => {
+                n += 1;
+                for m in devices.at(n, start.elapsed().as_secs_f64()) {
+                    publish(&h, m);
+                }
+                // The edge node comes up a moment after the rest, so an explorer started with
+                // the demo sees its births (they are not retained, as Sparkplug wants).
+                let sparkplug = match node.as_mut() {
+                    Some(node) if n == NODE_UP_TICK => node.births(now_ms(), &at(n)),
+                    Some(node) if n > NODE_UP_TICK => node.data(n, now_ms(), &at(n)),
+                    _ => Vec::new(),
+                };
+                for m in sparkplug {
+                    publish(&h, m);
+                }
+            }
+            // Our own worker's events: drained so its queue stays empty, and a host's
+            // Rebirth command answered.
+            open = events.recv_batch(&mut batch) => {
+                for event in batch.drain(..) {
+                    if let (crate::mqtt::MqttEvent::Message(m), Some(node)) = (event, node.as_mut()) {
+                        for sent in node.on_command(&m.topic, &m.payload, now_ms(), &at(n)) {
+                            publish(&h, sent);
+                        }
+                    }
+                }
+                if !open {
+                    return;
+                }
+            }
         }
     }
 }

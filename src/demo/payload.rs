@@ -41,7 +41,7 @@ fn thumbnail(seed: u64, len: usize) -> Vec<u8> {
     data
 }
 
-fn field(f: &Field, at: &At) -> Value {
+pub(super) fn field(f: &Field, at: &At) -> Value {
     match f {
         Field::Value { value } => serde_json::to_value(value).unwrap_or(Value::Null),
         Field::Var { var: name } => json!(at.vars.get(name).copied().unwrap_or(0)),
@@ -92,6 +92,13 @@ pub fn make(p: &Payload, at: &At, seed: u64) -> Option<Vec<u8>> {
             out
         }
         Payload::Binary { bytes } => thumbnail(seed, *bytes),
+        Payload::Protobuf { message, fields } => {
+            let values: Vec<(String, Value)> = fields
+                .iter()
+                .map(|(k, f)| (k.clone(), field(f, at)))
+                .collect();
+            super::protobuf::encode(message, &values)?
+        }
     })
 }
 

@@ -17,6 +17,8 @@ pub struct Scenario {
     pub retained: Vec<Device>,
     #[serde(default)]
     pub device: Vec<Device>,
+    /// A Sparkplug B edge node and its devices.
+    pub sparkplug: Option<super::sparkplug::NodeSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +75,11 @@ pub enum Payload {
     },
     Binary {
         bytes: usize,
+    },
+    /// A message of `assets/demo/machine.proto`, fields by name (`spindle.rpm` for a nested one).
+    Protobuf {
+        message: String,
+        fields: BTreeMap<String, Field>,
     },
 }
 
@@ -155,7 +162,7 @@ mod tests {
     fn the_shipped_scenario_parses_and_expands() {
         let s = Scenario::parse(BUILDING).expect("assets/demo/building.toml");
         assert_eq!(s.tick_ms, 100);
-        assert_eq!(s.device.len(), 8);
+        assert_eq!(s.device.len(), 9);
         let temp = &s.device[0];
         let inst = temp.instances();
         assert_eq!(inst.len(), 24);

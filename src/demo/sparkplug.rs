@@ -200,7 +200,7 @@ impl EdgeNode {
 
     /// NDATA and DDATA at tick `n`, by alias, when it is their turn.
     pub fn data(&mut self, n: u64, ms: u64, at: &At) -> Vec<Sent> {
-        if n % self.spec.every.max(1) != 0 {
+        if !n.is_multiple_of(self.spec.every.max(1)) {
             return Vec::new();
         }
         let node = Self::metrics(&self.spec.metrics, 1, false, at);

@@ -287,6 +287,55 @@ const CASES: &[(&str, &str, &str, usize, &[&str])] = &[
         &["unknown key", "veiw"],
     ),
     (
+        "decoder_proto_syntax",
+        "[[decoders]]\nfilter = \"f/#\"\nview = \"protobuf\"\nproto_file = \"bad.proto\"\nmessage = \"T\"\n",
+        "",
+        4,
+        &["decoders.proto_file", "bad.proto:4:1:", "expected ';'"],
+    ),
+    (
+        "decoder_proto_no_message",
+        "[[decoders]]\nfilter = \"f/#\"\nproto_file = \"ok.proto\"\nmessage = \"f.Nope\"\n",
+        "",
+        3,
+        &["no message 'f.Nope'", "it has: f.T"],
+    ),
+    (
+        "decoder_proto_missing_file",
+        "[[decoders]]\nfilter = \"f/#\"\nproto_file = \"gone.proto\"\nmessage = \"T\"\n",
+        "",
+        3,
+        &["gone.proto"],
+    ),
+    (
+        "decoder_proto_without_message",
+        "[[decoders]]\nfilter = \"f/#\"\nproto_file = \"ok.proto\"\n",
+        "",
+        3,
+        &["proto_file needs message"],
+    ),
+    (
+        "decoder_command_empty",
+        "[[decoders]]\nfilter = \"f/#\"\ncommand = []\n",
+        "",
+        3,
+        &["decoders.command", "the program and its arguments"],
+    ),
+    (
+        "decoder_command_timeout",
+        "[[decoders]]\nfilter = \"f/#\"\ncommand = [\"cat\"]\ntimeout_s = 600\n",
+        "",
+        4,
+        &["decoders.timeout_s", "0.05 to 60"],
+    ),
+    (
+        "decoder_timeout_without_command",
+        "[[decoders]]\nfilter = \"f/#\"\nview = \"json\"\ntimeout_s = 1\n",
+        "",
+        4,
+        &["only a rule with command"],
+    ),
+    (
         "unknown_profile_selected",
         "[profiles.a]\nbroker = \"mqtt://x\"\n",
         "b",
@@ -300,6 +349,16 @@ fn broken_files_each_get_their_own_error_and_exit_2() {
     assert!(CASES.len() >= 20);
     let home = tempfile::tempdir().unwrap();
     common::write(home.path(), "junk.pem", "not a certificate\n");
+    common::write(
+        home.path(),
+        "bad.proto",
+        "syntax = \"proto3\";\nmessage T {\n  double temp = 1\n}\n",
+    );
+    common::write(
+        home.path(),
+        "ok.proto",
+        "syntax = \"proto3\";\npackage f;\nmessage T { double temp = 1; }\n",
+    );
     for (name, text, profile, line, words) in CASES {
         let path = common::write(home.path(), &format!("{name}.toml"), text);
         let mut cmd = mqscope(home.path());

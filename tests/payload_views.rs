@@ -40,8 +40,6 @@ struct Seen {
     topic: String,
     decoder: String,
     text: String,
-    draws: u64,
-    notice: String,
     popups: usize,
 }
 
@@ -61,13 +59,9 @@ fn flat(d: &Decoded, out: &mut String) {
 }
 
 fn observer(tx: watch::Sender<Seen>) -> impl FnMut(&App) {
-    let mut draws = 0;
     move |app: &App| {
-        draws += 1;
         let mut seen = Seen {
             topics: app.store.tree.topic_count(),
-            draws,
-            notice: app.notice.clone().unwrap_or_default(),
             popups: app.popups.len(),
             ..Seen::default()
         };

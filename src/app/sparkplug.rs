@@ -23,14 +23,14 @@ impl App {
         };
         let target = t.rebirth_topic();
         let state = match self.sparkplug.online(t.group, t.edge) {
-            Some(true) => "online (birth seen)",
-            Some(false) => "offline or without a birth seen",
+            Some(true) => "online, its birth seen",
+            Some(false) => "offline, or no birth seen",
             None => "not seen yet",
         };
         self.popups.push(Popup::Confirm(ConfirmPopup {
             title: "Send a Sparkplug B Rebirth?".into(),
             lines: vec![
-                format!("Edge node {}/{} ({state})", clean(t.group), clean(t.edge)),
+                format!("Edge node {}/{}: {state}", clean(t.group), clean(t.edge)),
                 format!("publishes NCMD to {}", clean(&target)),
                 format!(
                     "with metric \"{}\" = true (QoS 0)",

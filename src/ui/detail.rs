@@ -72,12 +72,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if let Some(rows) = outline.as_ref().filter(|o| o.rows.len() > visible) {
         let top = app.detail_top(rows.rows.len());
         let last = (top + visible).min(rows.rows.len());
-        let mut where_ = format!(
-            " rows {}–{} of {}",
-            top + 1,
-            last,
-            crate::text::thousands(rows.rows.len() as u64)
-        );
+        let n = |x: usize| crate::text::thousands(x as u64);
+        let mut where_ = format!(" rows {}–{} of {}", n(top + 1), n(last), n(rows.rows.len()));
         if rows.folded > 0 {
             where_.push_str(&format!(" · {} folded", rows.folded));
         }

@@ -436,6 +436,82 @@ async fn five_mib_payload_round_trip_and_binary_json() {
     let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["decoded"]["view"], "msgpack", "{v}");
     assert_eq!(v["decoded"]["value"]["kwh"], 7, "{v}");
+
+    // Protobuf by a rule's .proto, a command's JSON, and Sparkplug B (no rule: its namespace,
+    // aliases named from the NBIRTH sent before).
+    common::write(
+        home.path(),
+        "t.proto",
+        "syntax = \"proto3\";\npackage f;\nenum Mode { OFF = 0; AUTO = 1; }\nmessage T { string id = 1; Mode mode = 2; }\n",
+    );
+    let cfg = common::write(
+        home.path(),
+        "views.toml",
+        b"[[decoders]]\nfilter = \"pb/#\"\nview = \"protobuf\"\nproto_file = \"t.proto\"\nmessage = \"f.T\"\n\n[[decoders]]\nfilter = \"cmd/#\"\ncommand = [\"sh\", \"-c\", \"printf '{\\\"len\\\": %s}' $(wc -c)\"]\n",
+    );
+    use mqscope::decode::sparkplug::{Metric, SpPayload, Value, datatype};
+    let sp = |seq: u64, name: Option<&str>| {
+        SpPayload {
+            timestamp: Some(1),
+            seq: Some(seq),
+            metrics: vec![Metric {
+                name: name.map(str::to_string),
+                alias: Some(4),
+                datatype: name.map(|_| datatype::DOUBLE),
+                value: Some(Value::Double(7.5)),
+                ..Metric::default()
+            }],
+            ..SpPayload::default()
+        }
+        .encode()
+        .unwrap()
+    };
+    let mut cmd = mqscope(home.path());
+    cmd.args(["sub", "-d", "--config"]).arg(&cfg);
+    cmd.args([
+        "-b",
+        &m.url(),
+        "-t",
+        "pb/#",
+        "-t",
+        "cmd/#",
+        "-t",
+        "spBv1.0/#",
+        "-C",
+        "4",
+        "--json",
+    ]);
+    let (child, _err) = start_sub(cmd);
+    let mut publisher = Client::start(&client::settings(&m.url(), Protocol::V5));
+    for (topic, payload) in [
+        ("pb/1", vec![0x0a, 2, b'm', b'1', 0x10, 1]),
+        ("cmd/1", b"12345".to_vec()),
+        ("spBv1.0/g/NBIRTH/e", sp(0, Some("Level"))),
+        ("spBv1.0/g/NDATA/e", sp(1, None)),
+    ] {
+        let id = publisher.publish(topic, payload, QoS::AtLeastOnce, false);
+        publisher.outcome(id).await;
+    }
+    publisher.stop().await;
+    let out = finish(child);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["decoded"]["view"], "protobuf f.T", "{}", lines[0]);
+    assert_eq!(lines[0]["decoded"]["value"]["mode"], "AUTO", "{}", lines[0]);
+    assert_eq!(lines[1]["decoded"]["value"]["len"], 5, "{}", lines[1]);
+    assert_eq!(
+        lines[3]["decoded"]["why"], "topic spBv1.0/#",
+        "{}",
+        lines[3]
+    );
+    assert_eq!(
+        lines[3]["decoded"]["value"]["metrics"]["Level"]["value"], 7.5,
+        "{}",
+        lines[3]
+    );
 }
 
 #[test]

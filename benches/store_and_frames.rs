@@ -4,7 +4,10 @@
 //! - insert: a plain `HashMap<String, Vec<Bytes>>` keyed by topic (the least work that files a
 //!   message by topic);
 //! - frames: drawing a 200x60 screen of plain text (what any full redraw costs);
-//! - previews: copying the payload into a String.
+//! - previews: copying the payload into a String;
+//! - a big JSON document in the detail: serde_json parsing it into a `Value` (the least work
+//!   that reads it whole), against mqscope decoding it, laying it out as rows, and drawing one
+//!   200x60 frame of it (once per message; later frames draw from the cached rows).
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -198,5 +201,63 @@ fn previews(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, insert, frames, previews);
+/// A JSON document of about `bytes`: a list of small sensor objects.
+fn big_json(bytes: usize) -> String {
+    let mut items = Vec::new();
+    let mut len = 0;
+    let mut i = 0;
+    while len < bytes {
+        let item = format!(
+            r#"{{"id":{i},"name":"sensor-{i}","t":{}.5,"ok":true,"tags":["a","b"]}}"#,
+            i % 40
+        );
+        len += item.len() + 1;
+        items.push(item);
+        i += 1;
+    }
+    format!(r#"{{"site":"plant","sensors":[{}]}}"#, items.join(","))
+}
+
+fn big_documents(c: &mut Criterion) {
+    let mut g = c.benchmark_group("a JSON document in the detail, first frame");
+    g.sample_size(10);
+    // Up to just under decode::WHOLE_MAX, the biggest document read whole.
+    for size in [64 * 1024, 256 * 1024, 1000 * 1024] {
+        let doc = big_json(size);
+        let label = mqscope::text::human_bytes(doc.len() as u64);
+        g.bench_function(format!("reference: serde_json::Value ({label})"), |b| {
+            b.iter(|| black_box(serde_json::from_str::<serde_json::Value>(&doc).ok()))
+        });
+        g.bench_function(format!("mqscope decode + rows + frame ({label})"), |b| {
+            b.iter_batched(
+                || {
+                    let mut app = App::new(Vec::new(), Limits::default(), Instant::now());
+                    app.size = Rect::new(0, 0, 200, 60);
+                    app.on_mqtt(
+                        MqttEvent::Message(Message {
+                            topic: "big/doc".into(),
+                            payload: Bytes::from(doc.clone()),
+                            qos: QoS::AtMostOnce,
+                            retain: false,
+                            dup: false,
+                            received: SystemTime::now(),
+                            properties: None,
+                        }),
+                        Instant::now(),
+                    );
+                    (app, Terminal::new(TestBackend::new(200, 60)).unwrap())
+                },
+                |(app, mut term)| {
+                    term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
+                    // Returned, so dropping the app is not timed.
+                    (app, term)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, insert, frames, previews, big_documents);
 criterion_main!(benches);

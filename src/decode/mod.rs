@@ -106,8 +106,10 @@ pub trait Decoder: Send + Sync {
 }
 
 /// The biggest payload a structured decoder reads whole (bigger ones are shown a page at a
-/// time): a 4 MiB JSON document parses and lays out in ~40 ms, once, on a frame.
-pub const WHOLE_MAX: usize = 4 * 1024 * 1024;
+/// time). Measured (`cargo bench --bench store_and_frames -- "a JSON document"`): decoding,
+/// laying out and drawing the first frame of a 1000 KiB JSON document took 18.7 ms, twice
+/// serde_json's bare parse (9.3 ms); at 4 MiB it was over 100 ms, a visible stall per message.
+pub const WHOLE_MAX: usize = 1024 * 1024;
 
 /// A name made at run time (a rule's `protobuf factory.Telemetry`) as the `&'static str` view
 /// ids are: each distinct name is kept once for the process, so loading the same profile file

@@ -1,6 +1,6 @@
 //! A decoded tree (JSON, MessagePack, CBOR, Protobuf, Sparkplug) laid out as rows, with the
 //! folded maps and lists closed. Made once per message and fold state, so a frame draws only
-//! the rows on screen: a 4 MiB document is ~150k rows, and laying all of them out every frame
+//! the rows on screen: a 1 MiB document is ~150k rows, and laying all of them out every frame
 //! took far longer than a frame.
 //!
 //! A fold is named by its path (`metrics.3.value`), so a topic's folds stay as they are while

@@ -81,7 +81,7 @@ pub struct Devices {
     retained: Vec<Device>,
     running: Vec<(Device, Instances)>,
     pub tick: Duration,
-    pub sparkplug: Option<sparkplug::NodeSpec>,
+    pub sparkplug: Option<scenario::NodeSpec>,
 }
 
 impl Devices {

@@ -18,7 +18,7 @@ pub struct Scenario {
     #[serde(default)]
     pub device: Vec<Device>,
     /// A Sparkplug B edge node and its devices.
-    pub sparkplug: Option<super::sparkplug::NodeSpec>,
+    pub sparkplug: Option<NodeSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,6 +117,39 @@ pub enum Field {
     Uptime { uptime: bool },
     Random { random: [i64; 2] },
     DownFrom { down_from: i64, per_ticks: u64 },
+}
+
+/// The Sparkplug B edge node of the scenario (`[sparkplug]`): what it reports; `sparkplug.rs`
+/// speaks the protocol.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub group: String,
+    pub edge: String,
+    /// Data every this many ticks.
+    pub every: u64,
+    #[serde(default)]
+    pub metrics: Vec<MetricSpec>,
+    #[serde(default)]
+    pub device: Vec<DeviceSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSpec {
+    pub name: String,
+    pub metrics: Vec<MetricSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricSpec {
+    pub name: String,
+    /// A Sparkplug datatype name: Int32, Int64, UInt32, Float, Double, Boolean, String.
+    #[serde(rename = "type")]
+    pub datatype: String,
+    pub unit: Option<String>,
+    pub value: Field,
 }
 
 impl Scenario {

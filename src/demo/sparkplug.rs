@@ -3,46 +3,14 @@
 //! will (NDEATH with the birth's bdSeq), and a fresh set of births when a host sends the
 //! Rebirth NCMD. What it reports is data in `assets/demo/building.toml`; this is the protocol.
 
-use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::Sent;
 use super::payload::{At, field};
-use super::scenario::Field;
+use super::scenario::{MetricSpec, NodeSpec};
 use crate::decode::sparkplug::{
     self, Metric, NAMESPACE, REBIRTH_METRIC, SpPayload, Value, datatype,
 };
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NodeSpec {
-    pub group: String,
-    pub edge: String,
-    /// Data every this many ticks.
-    pub every: u64,
-    #[serde(default)]
-    pub metrics: Vec<MetricSpec>,
-    #[serde(default)]
-    pub device: Vec<DeviceSpec>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeviceSpec {
-    pub name: String,
-    pub metrics: Vec<MetricSpec>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MetricSpec {
-    pub name: String,
-    /// A Sparkplug datatype name: Int32, Int64, UInt32, Float, Double, Boolean, String.
-    #[serde(rename = "type")]
-    pub datatype: String,
-    pub unit: Option<String>,
-    pub value: Field,
-}
 
 fn datatype_number(name: &str) -> Option<u32> {
     (0..35).find(|t| sparkplug::datatype_name(*t) == name)

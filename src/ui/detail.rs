@@ -23,17 +23,6 @@ fn view_label(shown: &Shown, empty: bool) -> String {
     }
 }
 
-/// The detail's frame, titled with a topic shortened in the middle (the last level kept).
-pub(super) fn topic_block(topic: &str, width: u16) -> Block<'static> {
-    let title = format!(
-        " {} ",
-        crate::text::fit_topic(&clean(topic), width.saturating_sub(4) as usize)
-    );
-    Block::bordered()
-        .title(fit(&title, width.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().dim)
-}
-
 fn prop(name: &str, value: String) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{name}: "), theme().dim),
@@ -67,7 +56,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let m = &entry;
     let outline = app.detail_outline().filter(|_| !app.detail.diff);
-    let mut block = topic_block(&app.store.tree.path(entry.node), area.width);
+    let mut block = super::titled::topic_block(&app.store.tree.path(entry.node), area.width);
     let visible = app.detail_visible_rows();
     if let Some(rows) = outline.as_ref().filter(|o| o.rows.len() > visible) {
         let top = app.detail_top(rows.rows.len());

@@ -16,7 +16,7 @@ use crate::ui::theme::theme;
 pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
     let tree = &app.store.tree;
     let node = tree.node(id);
-    let block = super::detail::topic_block(&tree.path(id), area.width);
+    let block = super::titled::topic_block(&tree.path(id), area.width);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = inner.width as usize;

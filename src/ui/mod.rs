@@ -11,8 +11,9 @@ pub mod popup;
 pub mod status;
 pub mod svg;
 pub mod theme;
+pub mod titled;
 pub mod tree;
-pub mod tree_row;
+mod tree_row;
 
 use crate::ui::theme::theme;
 use ratatui::Frame;

@@ -5,13 +5,12 @@
 //! `spBv1.0/` are read as Sparkplug: plain payloads elsewhere are never taken for it.
 
 mod births;
+mod encode;
 mod payload;
 
 pub use births::{Births, MAX_DEFINITIONS};
-pub use payload::{
-    Metric, MetricDef, REBIRTH_METRIC, SpPayload, Value, datatype, datatype_name, parse,
-    rebirth_command,
-};
+pub use encode::{REBIRTH_METRIC, rebirth_command};
+pub use payload::{Metric, MetricDef, SpPayload, Value, datatype, datatype_name, parse};
 
 use super::{DecodeError, Decoded, Decoder};
 

@@ -117,6 +117,18 @@ pub struct SubscriptionArgs {
     /// QoS for the subscriptions
     #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
     pub qos: u8,
+    /// MQTT 5: our own publishes are not sent back
+    #[arg(long)]
+    pub no_local: bool,
+    /// MQTT 5: messages keep the retain flag they were published with
+    #[arg(long)]
+    pub retain_as_published: bool,
+    /// MQTT 5: retained messages on subscribing: 0 always, 1 only if new, 2 never
+    #[arg(long, value_name = "0|1|2", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub retain_handling: u8,
+    /// MQTT 5: the subscription identifier (1 to 268435455) the broker tags matches with
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=268_435_455))]
+    pub subscription_id: Option<u32>,
 }
 
 #[derive(Debug, Args)]

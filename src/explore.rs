@@ -1,5 +1,6 @@
 //! `mqscope [CONN] [-t FILTER]...` and `mqscope --demo`: choose the broker, then run the TUI.
 
+use crate::mqtt::Subscription;
 use std::time::Instant;
 
 use std::sync::{Arc, Mutex};
@@ -27,11 +28,14 @@ pub fn subscriptions(
     filters: &[String],
     qos: QoS,
     settings: &ConnectionSettings,
-) -> Vec<(String, QoS)> {
+) -> Vec<Subscription> {
     if !filters.is_empty() {
-        filters.iter().map(|f| (f.clone(), qos)).collect()
+        filters
+            .iter()
+            .map(|f| Subscription::new(f.clone(), qos))
+            .collect()
     } else if settings.subscriptions.is_empty() {
-        vec![("#".to_string(), qos)]
+        vec![Subscription::new("#", qos)]
     } else {
         settings.subscriptions.clone()
     }

@@ -391,7 +391,7 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
         let mut plain = p.clone();
         plain.password = mqscope::config::PasswordSource::None;
         let mut s = plain.settings();
-        s.subscriptions = vec![("#".into(), QoS::AtMostOnce)];
+        s.subscriptions = vec![mqscope::mqtt::Subscription::new("#", QoS::AtMostOnce)];
         Ok(s)
     });
     let mut session = Session::two_step(resolver, |settings, p: &Profile| {

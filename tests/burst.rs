@@ -18,7 +18,7 @@ async fn a_burst_of_new_topics_is_filed_whole_within_the_queue_bound_and_the_bud
     let (messages, topics) = (200_000, 100_000);
     let fake = Fake::start(Script::Burst { messages, topics }).await;
     let mut s = settings(&fake.url(), Protocol::V5);
-    s.subscriptions = vec![("#".to_string(), mqtt::QoS::AtMostOnce)];
+    s.subscriptions = vec![mqtt::Subscription::new("#", mqtt::QoS::AtMostOnce)];
     // A small bound, so the burst is many times what the queue may hold.
     let bound = 256 * 1024;
     let handle = mqtt::spawn(

@@ -68,7 +68,7 @@ async fn connack_then_silence_is_not_a_working_connection() {
     let fake = Fake::start(Script::Silent).await;
     let mut s = client::settings(&fake.url(), Protocol::V311);
     s.keep_alive = Duration::from_secs(1);
-    s.subscriptions = vec![("a/#".into(), QoS::AtLeastOnce)];
+    s.subscriptions = vec![mqscope::mqtt::Subscription::new("a/#", QoS::AtLeastOnce)];
     let mut c = Client::start(&s);
     c.connected().await;
     let (_, error) = c.wait_for("the keep-alive timeout", reconnect_after).await;

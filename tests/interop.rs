@@ -56,7 +56,10 @@ async fn round_trips_without_flags(broker: &Broker, qos2_refused: bool) {
     // A library client in auto mode settles on 3.1.1 and says why.
     let mut watcher = Client::start(&{
         let mut s = client::settings(&url, Protocol::Auto);
-        s.subscriptions = vec![("interop/#".into(), QoS::AtLeastOnce)];
+        s.subscriptions = vec![mqscope::mqtt::Subscription::new(
+            "interop/#",
+            QoS::AtLeastOnce,
+        )];
         s
     });
     let (protocol, note) = watcher

@@ -1,16 +1,11 @@
 //! What the app asks of the world. The app never does I/O: it returns effects, the TUI's effects
 //! runner carries them out, and what comes back (MQTT events, job results) is fed to the app.
 
-use crate::mqtt::{PublishId, QoS};
+use crate::mqtt::PublishId;
 
 pub use super::compose::Draft;
 
-/// One subscription the app wants, as sent in SUBSCRIBE.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subscription {
-    pub filter: String,
-    pub qos: QoS,
-}
+pub use crate::mqtt::Subscription;
 
 #[derive(Debug, Clone)]
 pub enum Effect {

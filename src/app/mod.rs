@@ -23,6 +23,7 @@ mod on_mqtt;
 pub mod outbox;
 pub mod popup;
 mod sparkplug;
+mod subscriptions;
 pub mod tree;
 
 use std::rc::Rc;
@@ -31,7 +32,7 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 use crate::config::Profile;
-use crate::mqtt::{ConnState, Protocol, QoS};
+use crate::mqtt::{ConnState, Protocol};
 use crate::store::{Limits, NodeId, Store};
 
 pub use compose::{Compose, Field};
@@ -40,23 +41,8 @@ pub use effect::{Effect, Job, JobKind, JobResult};
 pub use focus::Focus;
 pub use log::LogView;
 pub use popup::Popup;
+pub use subscriptions::{SubState, SubStatus};
 pub use tree::TreeView;
-
-/// One subscription of this session and what the broker said of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubState {
-    pub filter: String,
-    pub qos: QoS,
-    pub status: SubStatus,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubStatus {
-    /// SUBSCRIBE sent, no SUBACK yet.
-    Pending,
-    Granted(QoS),
-    Refused(String),
-}
 
 /// What the status bar says about the connection.
 #[derive(Debug, Clone)]
@@ -192,23 +178,6 @@ impl App {
     /// The tree's rows, top to bottom.
     pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
         self.tree.rows(&self.store, self.now)
-    }
-
-    /// Subscriptions still without a SUBACK this long after CONNACK are shown as unanswered.
-    pub const SUBACK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
-
-    /// How many subscriptions the broker has not answered although it should have by now.
-    pub fn unanswered_subscriptions(&self) -> usize {
-        let late = self
-            .connected_at
-            .is_some_and(|t| self.now.saturating_duration_since(t) >= Self::SUBACK_PATIENCE);
-        if !late {
-            return 0;
-        }
-        self.subscriptions
-            .iter()
-            .filter(|s| s.status == SubStatus::Pending)
-            .count()
     }
 
     /// The popup on top, if any.

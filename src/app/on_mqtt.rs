@@ -5,8 +5,8 @@
 use std::time::{Instant, SystemTime};
 
 use super::effect::{Draft, JobKind, JobResult, Queued};
-use super::{App, SubState, SubStatus};
-use crate::mqtt::{ConnState, Message, MqttEvent, QoS};
+use super::{App, SubStatus};
+use crate::mqtt::{ConnState, Message, MqttEvent};
 
 impl App {
     /// One MQTT event from the worker.
@@ -48,22 +48,8 @@ impl App {
                     }
                 }
             }
-            MqttEvent::Subscribed(results) => {
-                for r in results {
-                    let status = match &r.granted {
-                        Ok(q) => SubStatus::Granted(*q),
-                        Err(why) => {
-                            self.notice =
-                                Some(format!("subscription '{}' refused: {why}", r.filter));
-                            SubStatus::Refused(why.clone())
-                        }
-                    };
-                    self.subscription_mut(&r.filter).status = status;
-                }
-            }
-            MqttEvent::Unsubscribed(filters) => {
-                self.subscriptions.retain(|s| !filters.contains(&s.filter));
-            }
+            MqttEvent::Subscribed(results) => self.on_suback(results),
+            MqttEvent::Unsubscribed(filters) => self.on_unsuback(filters),
             MqttEvent::Negotiated { protocol, note } => {
                 if let Some(c) = self.conn.as_mut() {
                     c.protocol = protocol;
@@ -71,33 +57,6 @@ impl App {
                 self.protocol_note = note;
             }
         }
-    }
-
-    fn subscription_mut(&mut self, filter: &str) -> &mut SubState {
-        let i = match self.subscriptions.iter().position(|s| s.filter == filter) {
-            Some(i) => i,
-            None => {
-                self.subscriptions.push(SubState {
-                    filter: filter.to_string(),
-                    qos: QoS::AtMostOnce,
-                    status: SubStatus::Pending,
-                });
-                self.subscriptions.len() - 1
-            }
-        };
-        &mut self.subscriptions[i]
-    }
-
-    /// The subscriptions a new connection makes (SUBACKs then update their status).
-    pub fn set_subscriptions(&mut self, subs: &[(String, QoS)]) {
-        self.subscriptions = subs
-            .iter()
-            .map(|(filter, qos)| SubState {
-                filter: filter.clone(),
-                qos: *qos,
-                status: SubStatus::Pending,
-            })
-            .collect();
     }
 
     fn on_state(&mut self, state: ConnState, now: Instant) {
@@ -117,7 +76,7 @@ impl App {
                 conn.retry_at = None;
                 self.connected_at = Some(now);
                 // Every (re)connection subscribes again; SUBACKs will say how it went.
-                for s in &mut self.subscriptions {
+                for s in self.subscriptions.iter_mut().filter(|s| s.enabled) {
                     s.status = SubStatus::Pending;
                 }
             }

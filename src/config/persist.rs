@@ -167,10 +167,22 @@ fn fill(t: &mut Table, p: &Profile, base: &Path) {
         let arr: Array = p
             .subscriptions
             .iter()
-            .map(|(filter, qos)| {
+            .map(|s| {
                 let mut it = InlineTable::new();
-                it.insert("filter", filter.as_str().into());
-                it.insert("qos", i64::from(qos.as_u8()).into());
+                it.insert("filter", s.filter.as_str().into());
+                it.insert("qos", i64::from(s.qos.as_u8()).into());
+                if s.no_local {
+                    it.insert("no_local", true.into());
+                }
+                if s.retain_as_published {
+                    it.insert("retain_as_published", true.into());
+                }
+                if s.retain_handling != 0 {
+                    it.insert("retain_handling", i64::from(s.retain_handling).into());
+                }
+                if let Some(id) = s.id {
+                    it.insert("subscription_id", i64::from(id).into());
+                }
                 it
             })
             .collect();
@@ -273,13 +285,20 @@ broker = "mqtt://10.0.0.1"
         let mut new =
             Profile::adhoc(crate::mqtt::BrokerUrl::parse("mqtts://b.example:8883").unwrap());
         new.name = "cloud".into();
-        new.subscriptions = vec![("a/#".into(), crate::mqtt::QoS::AtLeastOnce)];
+        new.subscriptions = vec![crate::mqtt::Subscription {
+            no_local: true,
+            id: Some(7),
+            ..crate::mqtt::Subscription::new("a/#", crate::mqtt::QoS::AtLeastOnce)
+        }];
         save_profile(&path, &new).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("[profiles.cloud]"), "{text}");
         assert!(text.contains("# the house broker"));
         let loaded = ConfigFile::parse(&path, &text).unwrap();
-        assert_eq!(loaded.profile("cloud").unwrap().subscriptions.len(), 1);
+        assert_eq!(
+            loaded.profile("cloud").unwrap().subscriptions,
+            new.subscriptions
+        );
 
         // A password without a username is refused by the loader's rules: nothing written.
         let mut bad = new.clone();

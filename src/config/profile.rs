@@ -1,6 +1,7 @@
 //! The profile model: what a validated profile holds and the connection settings it gives.
 //! Parsing is in `file.rs`, the rules in `validate.rs`, writing in `persist.rs`.
 
+use crate::mqtt::Subscription;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use super::error::ConfigError;
 use crate::mqtt::settings::{
     DEFAULT_INFLIGHT, DEFAULT_KEEP_ALIVE_S, DEFAULT_MAX_PACKET_SIZE, random_client_id,
 };
-use crate::mqtt::{BrokerUrl, ConnectionSettings, Protocol, QoS, TlsSettings, Will};
+use crate::mqtt::{BrokerUrl, ConnectionSettings, Protocol, TlsSettings, Will};
 use crate::store::Limits;
 
 /// Where a profile's password comes from. Resolved only when connecting.
@@ -35,7 +36,7 @@ pub struct Profile {
     pub max_packet_size: u32,
     pub inflight: u16,
     pub connect_timeout_s: u64,
-    pub subscriptions: Vec<(String, QoS)>,
+    pub subscriptions: Vec<Subscription>,
     pub tls: TlsSettings,
     pub will: Option<Will>,
     /// Files the profile names, with where it names them; checked when the profile is used.

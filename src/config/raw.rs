@@ -62,6 +62,11 @@ pub struct RawSubscription {
     pub filter: Spanned<String>,
     #[serde(default)]
     pub qos: Option<Spanned<i64>>,
+    /// MQTT 5 subscription options.
+    pub no_local: Option<bool>,
+    pub retain_as_published: Option<bool>,
+    pub retain_handling: Option<Spanned<i64>>,
+    pub subscription_id: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -210,9 +210,23 @@ pub(super) fn validate_profile(
             )
         })?;
         let qos = qos_at(loc, &ctx("subscriptions.qos"), &s.qos)?;
-        profile
-            .subscriptions
-            .push((s.filter.get_ref().clone(), qos));
+        let mut sub = crate::mqtt::Subscription::new(s.filter.get_ref().clone(), qos);
+        sub.no_local = s.no_local.unwrap_or(false);
+        sub.retain_as_published = s.retain_as_published.unwrap_or(false);
+        if let Some(rh) = &s.retain_handling {
+            sub.retain_handling =
+                int_in(loc, &ctx("subscriptions.retain_handling"), rh, 0..=2, "")? as u8;
+        }
+        if let Some(id) = &s.subscription_id {
+            sub.id = Some(int_in(
+                loc,
+                &ctx("subscriptions.subscription_id"),
+                id,
+                1..=i64::from(crate::mqtt::Subscription::MAX_ID),
+                "",
+            )? as u32);
+        }
+        profile.subscriptions.push(sub);
     }
     if let Some(tls) = &raw.tls {
         profile.tls = validate_tls(loc, base, name, tls, &mut profile.file_refs);

@@ -38,7 +38,10 @@ pub fn start(broker_url: &str) -> anyhow::Result<()> {
             qos: QoS::AtLeastOnce,
             retain: false,
         });
-        settings.subscriptions = vec![(n.command_topic(), QoS::AtMostOnce)];
+        settings.subscriptions = vec![crate::mqtt::Subscription::new(
+            n.command_topic(),
+            QoS::AtMostOnce,
+        )];
     }
     let handle = mqtt::spawn(&settings, WorkerOptions::default())?;
     tokio::spawn(run(handle, devices, node));

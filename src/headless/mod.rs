@@ -26,14 +26,20 @@ pub(crate) fn warn_insecure(settings: &ConnectionSettings) {
 /// The validated subscriptions a headless command asked for.
 pub(crate) fn subscriptions(
     args: &crate::cli::SubscriptionArgs,
-) -> Result<Vec<(String, crate::mqtt::QoS)>, Failure> {
+) -> Result<Vec<crate::mqtt::Subscription>, Failure> {
     let qos = crate::mqtt::QoS::from_u8(args.qos)
         .ok_or_else(|| crate::failure::usage("-q: allowed is 0, 1 or 2"))?;
     args.filters
         .iter()
         .map(|f| {
             crate::mqtt::topic::validate_filter(f)
-                .map(|()| (f.clone(), qos))
+                .map(|()| crate::mqtt::Subscription {
+                    no_local: args.no_local,
+                    retain_as_published: args.retain_as_published,
+                    retain_handling: args.retain_handling,
+                    id: args.subscription_id,
+                    ..crate::mqtt::Subscription::new(f.clone(), qos)
+                })
                 .map_err(|e| crate::failure::usage(format!("-t '{f}': {e}")))
         })
         .collect()

@@ -78,12 +78,15 @@ fn apply_command<R: Requests>(
         }
         Command::Subscribe(subs) => {
             let mut t = lock(tracker);
-            match requests.try_subscribe(&subs) {
-                Ok(()) => t.queued_subscribe(subs, true),
-                Err(why) => {
-                    // Remembered anyway: the next CONNACK subscribes again.
-                    t.remember(&subs);
-                    tracing::warn!("subscribe not queued: {why}");
+            // One SUBSCRIBE per subscription identifier.
+            for group in super::types::by_id(subs) {
+                match requests.try_subscribe(&group) {
+                    Ok(()) => t.queued_subscribe(group, true),
+                    Err(why) => {
+                        // Remembered anyway: the next CONNACK subscribes again.
+                        t.remember(&group);
+                        tracing::warn!("subscribe not queued: {why}");
+                    }
                 }
             }
         }

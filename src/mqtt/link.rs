@@ -1,6 +1,7 @@
 //! One trait over rumqttc's two protocol stacks, so the worker is written once. Each adapter turns
 //! rumqttc's packets into `Wire` events and owns the protocol-specific parts of reconnecting.
 
+use super::types::Subscription;
 use std::future::Future;
 
 use super::types::{Message, PublishRequest, QoS};
@@ -70,7 +71,7 @@ pub struct Restored {
 /// The request side of a connection; never waits (a full queue is an error).
 pub trait Requests: Send + Sync + 'static {
     fn try_publish(&self, req: &PublishRequest) -> Result<(), String>;
-    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String>;
+    fn try_subscribe(&self, subs: &[Subscription]) -> Result<(), String>;
     fn try_unsubscribe(&self, filter: &str) -> Result<(), String>;
     fn try_disconnect(&self) -> Result<(), String>;
 }

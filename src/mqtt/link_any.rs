@@ -1,12 +1,13 @@
 //! Either protocol stack behind one type, so the worker can start with MQTT 5 and, when the
 //! broker turns it away, carry on with 3.1.1 in the same task (`protocol = "auto"`).
 
+use super::types::Subscription;
 use std::sync::{Mutex, MutexGuard};
 
 use super::link::{Link, Parked, Requests, Restored, Wire};
 use super::link_v4::V4Link;
 use super::link_v5::V5Link;
-use super::types::{ConnError, PublishRequest, QoS};
+use super::types::{ConnError, PublishRequest};
 
 /// Boxed: each stack's event loop is over a kilobyte, and the link moves when swapped.
 pub enum AnyLink {
@@ -27,7 +28,7 @@ impl Requests for AnyRequests {
             AnyRequests::V5(c) => Requests::try_publish(c, req),
         }
     }
-    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
+    fn try_subscribe(&self, subs: &[Subscription]) -> Result<(), String> {
         match self {
             AnyRequests::V4(c) => Requests::try_subscribe(c, subs),
             AnyRequests::V5(c) => Requests::try_subscribe(c, subs),
@@ -108,7 +109,7 @@ impl Requests for SharedRequests {
     fn try_publish(&self, req: &PublishRequest) -> Result<(), String> {
         self.get().try_publish(req)
     }
-    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
+    fn try_subscribe(&self, subs: &[Subscription]) -> Result<(), String> {
         self.get().try_subscribe(subs)
     }
     fn try_unsubscribe(&self, filter: &str) -> Result<(), String> {

@@ -1,5 +1,6 @@
 //! MQTT 3.1.1 through rumqttc's v4 stack.
 
+use super::types::Subscription;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -11,7 +12,7 @@ use rumqttc::{
 use super::errors::{describe_v4, refused_v4};
 use super::link::{Link, Parked, Restored, Wire, qos_from_v4, qos_to_v4};
 use super::settings::ConnectionSettings;
-use super::types::{Message, PublishRequest, QoS};
+use super::types::{Message, PublishRequest};
 
 pub struct V4Link {
     client: AsyncClient,
@@ -122,10 +123,11 @@ impl super::link::Requests for AsyncClient {
         .map_err(|e| format!("could not queue: {e}"))
     }
 
-    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
+    /// MQTT 3.1.1 has no subscription options: filter and QoS only.
+    fn try_subscribe(&self, subs: &[Subscription]) -> Result<(), String> {
         let filters = subs
             .iter()
-            .map(|(f, q)| SubscribeFilter::new(f.clone(), qos_to_v4(*q)));
+            .map(|s| SubscribeFilter::new(s.filter.clone(), qos_to_v4(s.qos)));
         self.try_subscribe_many(filters)
             .map_err(|e| format!("could not queue: {e}"))
     }

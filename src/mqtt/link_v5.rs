@@ -1,11 +1,12 @@
 //! MQTT 5 through rumqttc's v5 stack.
 
+use super::types::Subscription;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use rumqttc::v5::mqttbytes::v5::{
     Filter, LastWill, Packet, PubAckReason, PubCompReason, PubRecReason, PublishProperties,
-    SubscribeReasonCode,
+    RetainForwardRule, SubscribeProperties, SubscribeReasonCode,
 };
 use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions, Request};
 use rumqttc::{Outgoing, TlsConfiguration, Transport};
@@ -13,7 +14,7 @@ use rumqttc::{Outgoing, TlsConfiguration, Transport};
 use super::errors::{describe_v5, refused_v5};
 use super::link::{Link, Parked, Restored, Wire, qos_from_v5, qos_to_v5, words};
 use super::settings::ConnectionSettings;
-use super::types::{Message, Properties, PublishRequest, QoS};
+use super::types::{Message, Properties, PublishRequest};
 
 pub struct V5Link {
     client: AsyncClient,
@@ -185,12 +186,34 @@ impl super::link::Requests for AsyncClient {
         result.map_err(|e| format!("could not queue: {e}"))
     }
 
-    fn try_subscribe(&self, subs: &[(String, QoS)]) -> Result<(), String> {
-        let filters = subs
+    /// One SUBSCRIBE with each filter's options. A packet carries one subscription identifier,
+    /// so callers group subscriptions by it (`by_id`); the first one's id is sent.
+    fn try_subscribe(&self, subs: &[Subscription]) -> Result<(), String> {
+        let filters: Vec<Filter> = subs
             .iter()
-            .map(|(f, q)| Filter::new(f.clone(), qos_to_v5(*q)));
-        self.try_subscribe_many(filters)
-            .map_err(|e| format!("could not queue: {e}"))
+            .map(|s| Filter {
+                path: s.filter.clone(),
+                qos: qos_to_v5(s.qos),
+                nolocal: s.no_local,
+                preserve_retain: s.retain_as_published,
+                retain_forward_rule: match s.retain_handling {
+                    1 => RetainForwardRule::OnNewSubscribe,
+                    2 => RetainForwardRule::Never,
+                    _ => RetainForwardRule::OnEverySubscribe,
+                },
+            })
+            .collect();
+        let result = match subs.first().and_then(|s| s.id) {
+            Some(id) => self.try_subscribe_many_with_properties(
+                filters,
+                SubscribeProperties {
+                    id: Some(id as usize),
+                    user_properties: Vec::new(),
+                },
+            ),
+            None => self.try_subscribe_many(filters),
+        };
+        result.map_err(|e| format!("could not queue: {e}"))
     }
 
     fn try_unsubscribe(&self, filter: &str) -> Result<(), String> {

@@ -2,6 +2,7 @@
 //! panic on some values (keep-alive under 1 s, inflight 0, a persistent session with an empty
 //! client id), so `validate` rejects those with words first.
 
+use super::types::Subscription;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -74,7 +75,7 @@ pub struct ConnectionSettings {
     pub max_packet_size: u32,
     pub inflight: u16,
     /// Subscribed on every (re)connection.
-    pub subscriptions: Vec<(String, QoS)>,
+    pub subscriptions: Vec<Subscription>,
     /// Seconds allowed for TCP + TLS + CONNACK.
     pub connect_timeout_s: u64,
 }
@@ -153,9 +154,9 @@ impl ConnectionSettings {
         if let Some(will) = &self.will {
             validate_topic(&will.topic).map_err(|e| SettingsError::WillTopic(e.to_string()))?;
         }
-        for (filter, _) in &self.subscriptions {
-            validate_filter(filter).map_err(|e| SettingsError::Subscription {
-                filter: filter.clone(),
+        for sub in &self.subscriptions {
+            validate_filter(&sub.filter).map_err(|e| SettingsError::Subscription {
+                filter: sub.filter.clone(),
                 why: e.to_string(),
             })?;
         }

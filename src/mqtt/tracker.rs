@@ -6,6 +6,7 @@
 //! its pending (re-sent) requests first. The tracker mirrors that order: a FIFO of requests not
 //! yet numbered, and maps of numbered ones awaiting their ack. Pure logic, no I/O.
 
+use super::types::Subscription;
 use std::collections::{HashMap, VecDeque};
 
 use super::link::{Parked, Restored};
@@ -19,7 +20,7 @@ struct Pending {
 
 #[derive(Debug, Clone)]
 enum SubRequest {
-    Subscribe(Vec<(String, QoS)>),
+    Subscribe(Vec<Subscription>),
     Unsubscribe(String),
 }
 
@@ -30,7 +31,7 @@ pub struct Tracker {
     sub_unnumbered: VecDeque<SubRequest>,
     sub_in_flight: HashMap<u16, SubRequest>,
     /// What we want to be subscribed to; sent again on every CONNACK.
-    subscriptions: Vec<(String, QoS)>,
+    subscriptions: Vec<Subscription>,
 }
 
 fn publish_event(id: PublishId, outcome: PublishOutcome) -> MqttEvent {
@@ -43,15 +44,15 @@ pub(super) fn lock(tracker: &std::sync::Mutex<Tracker>) -> std::sync::MutexGuard
 }
 
 impl Tracker {
-    pub fn new(initial: Vec<(String, QoS)>) -> Tracker {
+    pub fn new(initial: Vec<Subscription>) -> Tracker {
         let mut t = Tracker::default();
-        for (f, q) in initial {
-            t.remember_subscription(f, q);
+        for s in initial {
+            t.remember_subscription(s);
         }
         t
     }
 
-    pub fn subscriptions(&self) -> &[(String, QoS)] {
+    pub fn subscriptions(&self) -> &[Subscription] {
         &self.subscriptions
     }
 
@@ -61,17 +62,21 @@ impl Tracker {
         self.unnumbered.len() + self.in_flight.len()
     }
 
-    fn remember_subscription(&mut self, filter: String, qos: QoS) {
-        match self.subscriptions.iter_mut().find(|(f, _)| *f == filter) {
-            Some(existing) => existing.1 = qos,
-            None => self.subscriptions.push((filter, qos)),
+    fn remember_subscription(&mut self, sub: Subscription) {
+        match self
+            .subscriptions
+            .iter_mut()
+            .find(|s| s.filter == sub.filter)
+        {
+            Some(existing) => *existing = sub,
+            None => self.subscriptions.push(sub),
         }
     }
 
     /// Remembers subscriptions to be made on the next CONNACK.
-    pub fn remember(&mut self, subs: &[(String, QoS)]) {
-        for (f, q) in subs {
-            self.remember_subscription(f.clone(), *q);
+    pub fn remember(&mut self, subs: &[Subscription]) {
+        for s in subs {
+            self.remember_subscription(s.clone());
         }
     }
 
@@ -92,17 +97,17 @@ impl Tracker {
     }
 
     /// A subscribe request was handed to rumqttc's queue.
-    pub fn queued_subscribe(&mut self, subs: Vec<(String, QoS)>, remember: bool) {
+    pub fn queued_subscribe(&mut self, subs: Vec<Subscription>, remember: bool) {
         if remember {
-            for (f, q) in &subs {
-                self.remember_subscription(f.clone(), *q);
+            for s in &subs {
+                self.remember_subscription(s.clone());
             }
         }
         self.sub_unnumbered.push_back(SubRequest::Subscribe(subs));
     }
 
     pub fn queued_unsubscribe(&mut self, filter: String) {
-        self.subscriptions.retain(|(f, _)| *f != filter);
+        self.subscriptions.retain(|s| s.filter != filter);
         self.sub_unnumbered
             .push_back(SubRequest::Unsubscribe(filter));
     }
@@ -170,12 +175,15 @@ impl Tracker {
                     .zip(granted.into_iter().chain(std::iter::repeat(Err(
                         "no answer for this filter in SUBACK".to_string(),
                     ))))
-                    .map(|((filter, _), granted)| SubscribeResult { filter, granted })
+                    .map(|(s, granted)| SubscribeResult {
+                        filter: s.filter,
+                        granted,
+                    })
                     .collect();
                 // A refused filter is not one we are subscribed to.
                 for r in &results {
                     if r.granted.is_err() {
-                        self.subscriptions.retain(|(f, _)| *f != r.filter);
+                        self.subscriptions.retain(|s| s.filter != r.filter);
                     }
                 }
                 Some(MqttEvent::Subscribed(results))
@@ -299,8 +307,8 @@ mod tests {
         let mut t = Tracker::default();
         t.queued_subscribe(
             vec![
-                ("a/#".into(), QoS::AtLeastOnce),
-                ("b".into(), QoS::ExactlyOnce),
+                Subscription::new("a/#", QoS::AtLeastOnce),
+                Subscription::new("b", QoS::ExactlyOnce),
             ],
             true,
         );
@@ -313,6 +321,9 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(t.subscriptions(), &[("a/#".to_string(), QoS::AtLeastOnce)]);
+        assert_eq!(
+            t.subscriptions(),
+            &[Subscription::new("a/#", QoS::AtLeastOnce)]
+        );
     }
 }

@@ -258,6 +258,56 @@ pub enum ConnState {
 }
 
 /// The answer to one subscribe request, per filter.
+/// One subscription as SUBSCRIBE carries it: the filter and the maximum QoS, and on MQTT 5 the
+/// options (3.1.1 has none: they are left out there, and the manager says so).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub filter: String,
+    pub qos: QoS,
+    /// Our own publishes are not sent back to us.
+    pub no_local: bool,
+    /// Messages keep the retain flag they were published with.
+    pub retain_as_published: bool,
+    /// Retained messages on subscribing: 0 always, 1 only when the subscription is new, 2 never.
+    pub retain_handling: u8,
+    /// The MQTT 5 subscription identifier the broker tags matching messages with.
+    pub id: Option<u32>,
+}
+
+impl Subscription {
+    pub fn new(filter: impl Into<String>, qos: QoS) -> Subscription {
+        Subscription {
+            filter: filter.into(),
+            qos,
+            no_local: false,
+            retain_as_published: false,
+            retain_handling: 0,
+            id: None,
+        }
+    }
+
+    /// True when an option only MQTT 5 has is set.
+    pub fn has_v5_options(&self) -> bool {
+        self.no_local || self.retain_as_published || self.retain_handling != 0 || self.id.is_some()
+    }
+
+    /// The largest subscription identifier MQTT 5 allows (a variable byte integer).
+    pub const MAX_ID: u32 = 268_435_455;
+}
+
+/// Subscriptions grouped so each group can be one SUBSCRIBE packet: a packet has one
+/// subscription identifier, so filters with different ids go in different packets.
+pub fn by_id(subs: Vec<Subscription>) -> Vec<Vec<Subscription>> {
+    let mut groups: Vec<Vec<Subscription>> = Vec::new();
+    for s in subs {
+        match groups.iter_mut().find(|g| g[0].id == s.id) {
+            Some(g) => g.push(s),
+            None => groups.push(vec![s]),
+        }
+    }
+    groups
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubscribeResult {
     pub filter: String,
@@ -286,7 +336,7 @@ pub enum MqttEvent {
 /// What callers ask of the worker.
 #[derive(Debug, Clone)]
 pub enum Command {
-    Subscribe(Vec<(String, QoS)>),
+    Subscribe(Vec<Subscription>),
     Unsubscribe(Vec<String>),
     Publish(PublishRequest),
     /// Send DISCONNECT (the will is not published) and stop the worker.

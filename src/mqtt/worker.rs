@@ -226,9 +226,9 @@ async fn poll_task(
                     events.push(ev);
                 }
                 let subs = t.subscriptions().to_vec();
-                if !subs.is_empty() {
-                    match requests.try_subscribe(&subs) {
-                        Ok(()) => t.queued_subscribe(subs, false),
+                for group in super::types::by_id(subs) {
+                    match requests.try_subscribe(&group) {
+                        Ok(()) => t.queued_subscribe(group, false),
                         Err(why) => tracing::warn!("resubscribe not queued: {why}"),
                     }
                 }

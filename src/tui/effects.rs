@@ -35,8 +35,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                 }
             }
             Effect::Subscribe(subs) => {
-                let list = subs.into_iter().map(|s| (s.filter, s.qos)).collect();
-                send(app, session, Command::Subscribe(list));
+                send(app, session, Command::Subscribe(subs));
             }
             Effect::Unsubscribe(filters) => send(app, session, Command::Unsubscribe(filters)),
             Effect::Connect(name) => connect(app, session, jobs, &name),

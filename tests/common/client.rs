@@ -72,7 +72,9 @@ impl Client {
 
     pub async fn subscribe(&mut self, filter: &str, qos: QoS) -> QoS {
         self.handle
-            .try_send(Command::Subscribe(vec![(filter.to_string(), qos)]))
+            .try_send(Command::Subscribe(vec![mqscope::mqtt::Subscription::new(
+                filter, qos,
+            )]))
             .expect("queue subscribe");
         self.subscribed(filter).await
     }

@@ -871,3 +871,67 @@ fn numeric_leaves_show_a_sparkline_of_their_recent_values() {
         "text payloads have none: {text}"
     );
 }
+
+#[test]
+fn the_subscriptions_manager_and_its_form() {
+    use mqscope::mqtt::{SubscribeResult, Subscription};
+    let mut app = app();
+    app.set_subscriptions(&[
+        Subscription::new("#", QoS::ExactlyOnce),
+        Subscription {
+            no_local: true,
+            id: Some(3),
+            ..Subscription::new("cmd/#", QoS::AtLeastOnce)
+        },
+        Subscription::new("secret/#", QoS::AtMostOnce),
+    ]);
+    app.on_mqtt(
+        MqttEvent::Subscribed(vec![
+            SubscribeResult {
+                filter: "#".into(),
+                granted: Ok(QoS::ExactlyOnce),
+            },
+            SubscribeResult {
+                filter: "secret/#".into(),
+                granted: Err("not authorized".into()),
+            },
+        ]),
+        app.now,
+    );
+    feed(&mut app, msg("cmd/lamp", "on", QoS::AtMostOnce, false));
+    feed(&mut app, msg("sensors/t", "21", QoS::AtMostOnce, false));
+    key(&mut app, KeyCode::Char('S'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("granted QoS 2"), "{text}");
+    assert!(text.contains("refused: not authorized"), "{text}");
+    assert!(text.contains("no local · id 3"), "{text}");
+    assert!(text.contains("Subscriptions: 2 on"), "{text}");
+    snap!("subscriptions_manager", text);
+    key(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "plant/+/#/x");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("filter: "), "invalid as typed: {text}");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char(' '));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "12");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("ready: Enter subscribes"), "{text}");
+    snap!("subscriptions_form", text);
+    let now = app.now;
+    let effects = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
+    assert!(
+        matches!(&effects[..], [mqscope::app::Effect::Subscribe(s)] if s[0].filter == "plant/+" && s[0].qos == QoS::AtLeastOnce && s[0].no_local && s[0].id == Some(12)),
+        "{effects:?}"
+    );
+}

@@ -60,6 +60,10 @@ impl App {
                     self.popups.push(popup);
                     Vec::new()
                 }
+                Outcome::KeepWith(effects) => {
+                    self.popups.push(popup);
+                    effects
+                }
                 Outcome::Close => Vec::new(),
                 Outcome::CloseWith(effects) => effects,
                 Outcome::Quit => {
@@ -190,6 +194,9 @@ impl App {
                 self.detail_jump(action == Action::DetailEnd)
             }
             Action::Rebirth => self.rebirth_key(),
+            Action::Subscriptions => self
+                .popups
+                .push(Popup::Subs(super::popup::SubsPopup::new())),
             Action::ToggleDiff => {
                 self.detail.diff = !self.detail.diff;
                 self.detail.scroll = 0;
@@ -212,7 +219,14 @@ impl App {
             }
             Action::Suspend => self.suspend_requested = true,
             // Popup actions reach the popup's own handler, never here.
-            Action::Confirm | Action::Close | Action::DeleteBack | Action::ClearInput => {}
+            Action::Confirm
+            | Action::Close
+            | Action::DeleteBack
+            | Action::ClearInput
+            | Action::SubAdd
+            | Action::SubRemove
+            | Action::SubToggle
+            | Action::SubSave => {}
         }
         Vec::new()
     }

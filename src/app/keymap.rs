@@ -24,6 +24,9 @@ pub enum Ctx {
     Filter,
     /// A yes/no question (a Rebirth command).
     Confirm,
+    /// The subscriptions manager's list, and its add / edit form.
+    Subs,
+    SubForm,
     /// The view chooser.
     View,
 }
@@ -43,6 +46,8 @@ impl Ctx {
             Ctx::Filter => "filter prompt",
             Ctx::View => "view chooser",
             Ctx::Confirm => "confirmation",
+            Ctx::Subs => "subscriptions",
+            Ctx::SubForm => "subscription form",
         }
     }
 }
@@ -99,6 +104,12 @@ pub enum Action {
     DetailEnd,
     /// Sparkplug B: ask the edge node for its births again.
     Rebirth,
+    /// The subscriptions manager, and its keys.
+    Subscriptions,
+    SubAdd,
+    SubRemove,
+    SubToggle,
+    SubSave,
     /// Popups: Enter.
     Confirm,
     /// Popups: Esc.
@@ -176,6 +187,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('{'), NONE), (Char('{'), SHIFT)], Ctx::Panes, Action::DetailStart, "the detail's payload from its start"),
     bind(&[(Char('}'), NONE), (Char('}'), SHIFT)], Ctx::Panes, Action::DetailEnd, "the detail's payload at its end"),
     bind(&[(Char('R'), SHIFT), (Char('R'), NONE)], Ctx::Panes, Action::Rebirth, "Sparkplug B: ask this edge node for a rebirth (NCMD)"),
+    bind(&[(Char('S'), SHIFT), (Char('S'), NONE)], Ctx::Panes, Action::Subscriptions, "subscriptions: see, add, remove, turn off/on, save"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),
@@ -211,6 +223,21 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(End, NONE)], Ctx::View, Action::End, "last"),
     bind(&[(Enter, NONE)], Ctx::View, Action::Confirm, "show this topic this way"),
     bind(&[(Esc, NONE)], Ctx::View, Action::Close, "close, keeping the view"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Subs, Action::Up, "previous subscription"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Subs, Action::Down, "next subscription"),
+    bind(&[(Home, NONE)], Ctx::Subs, Action::Home, "first"),
+    bind(&[(End, NONE)], Ctx::Subs, Action::End, "last"),
+    bind(&[(Char('a'), NONE)], Ctx::Subs, Action::SubAdd, "add one (filter, QoS, MQTT 5 options)"),
+    bind(&[(Enter, NONE)], Ctx::Subs, Action::Confirm, "edit this one"),
+    bind(&[(Delete, NONE), (Char('x'), NONE)], Ctx::Subs, Action::SubRemove, "remove it (UNSUBSCRIBE)"),
+    bind(&[(Char(' '), NONE)], Ctx::Subs, Action::SubToggle, "turn it off (UNSUBSCRIBE, kept) or on"),
+    bind(&[(Char('s'), NONE)], Ctx::Subs, Action::SubSave, "save the list to the profile"),
+    bind(&[(Esc, NONE)], Ctx::Subs, Action::Close, "close"),
+    bind(&[(Enter, NONE)], Ctx::SubForm, Action::Confirm, "subscribe (when the form is valid)"),
+    bind(&[(Left, NONE)], Ctx::SubForm, Action::QosLeft, "lower QoS / retain handling, option off"),
+    bind(&[(Right, NONE)], Ctx::SubForm, Action::QosRight, "higher QoS / retain handling, option on"),
+    bind(&[(Backspace, NONE)], Ctx::SubForm, Action::DeleteBack, "delete a character"),
+    bind(&[(Esc, NONE)], Ctx::SubForm, Action::Close, "back to the list, nothing sent"),
     bind(&[(Enter, NONE), (Char('y'), NONE)], Ctx::Confirm, Action::Confirm, "yes, do it"),
     bind(&[(Esc, NONE), (Char('n'), NONE)], Ctx::Confirm, Action::Close, "no, close"),
     bind(&[(Enter, NONE)], Ctx::Filter, Action::Confirm, "apply the filter"),

@@ -73,15 +73,29 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .map(|(i, e)| {
             let m = e;
             let topic_text = app.store.tree.path(e.node);
-            let mark = if e.outgoing() { "▲" } else { " " };
-            let head = format!("{} {mark} ", time_of(m.received()));
+            // Ours, or (with more than one subscription) which subscription it came through.
+            let (mark, mark_style) = if e.outgoing() {
+                ("▲", theme().outgoing)
+            } else if app.subscriptions.len() > 1 {
+                let ids = app
+                    .store
+                    .properties(e)
+                    .map_or(&[][..], |p| &p.subscription_identifiers[..]);
+                app.subscription_of(&topic_text, ids)
+                    .map_or((" ", theme().dim), |s| {
+                        theme().sub_marks[s.colour as usize % theme().sub_marks.len()]
+                    })
+            } else {
+                (" ", theme().dim)
+            };
+            let head = format!("{} ", time_of(m.received()));
             let topic = pad(&fit_topic(&clean(&topic_text), topic_w), topic_w);
             let flags = format!(
                 " q{}{} ",
                 m.qos().as_u8(),
                 if m.retain() { " R" } else { "  " }
             );
-            let used = crate::text::width(&head) + topic_w + flags.len();
+            let used = crate::text::width(&head) + 2 + topic_w + flags.len();
             let preview = payload_preview(&m.payload, w.saturating_sub(used));
             let mut line = Line::from(vec![
                 Span::styled(
@@ -92,6 +106,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                         theme().dim
                     },
                 ),
+                Span::styled(mark, mark_style),
+                Span::raw(" "),
                 Span::styled(topic, theme().accent),
                 Span::styled(flags, theme().dim),
                 Span::raw(preview),

@@ -68,8 +68,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // so the connection state, the TLS warning and the error (above) always stay, in colour.
     let mut segments: Vec<(u8, Span<'static>)> = Vec::new();
     if !app.subscriptions.is_empty() {
-        let n = app.subscriptions.len();
-        let subs = format!("{n} sub{}", if n == 1 { "" } else { "s" });
+        let n = app.active_subscriptions();
+        let off = app.subscriptions.len() - n;
+        let mut subs = format!("{n} sub{}", if n == 1 { "" } else { "s" });
+        if off > 0 {
+            subs.push_str(&format!(" ({off} off or refused)"));
+        }
         segments.push(match app.unanswered_subscriptions() {
             0 => (5, Span::raw(subs)),
             k => (

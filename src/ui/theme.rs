@@ -40,6 +40,8 @@ pub struct Theme {
     pub outgoing: Style,
     /// Put before the focused pane's title: without colour, a border's colour cannot say it.
     pub focus_marker: &'static str,
+    /// Each subscription's mark in the log: a coloured bar, or without colour a digit.
+    pub sub_marks: [(&'static str, Style); 6],
 }
 
 const fn fg(c: Color) -> Style {
@@ -71,6 +73,14 @@ pub static COLOUR: Theme = Theme {
     keyword: fg(Color::Magenta),
     outgoing: fg(Color::Cyan),
     focus_marker: "",
+    sub_marks: [
+        ("▌", fg(Color::Cyan)),
+        ("▌", fg(Color::Magenta)),
+        ("▌", fg(Color::Yellow)),
+        ("▌", fg(Color::Green)),
+        ("▌", fg(Color::Blue)),
+        ("▌", fg(Color::Red)),
+    ],
 };
 
 pub static PLAIN: Theme = Theme {
@@ -95,6 +105,14 @@ pub static PLAIN: Theme = Theme {
     keyword: Style::new(),
     outgoing: with(Modifier::ITALIC),
     focus_marker: "▶",
+    sub_marks: [
+        ("1", Style::new()),
+        ("2", Style::new()),
+        ("3", Style::new()),
+        ("4", Style::new()),
+        ("5", Style::new()),
+        ("6", Style::new()),
+    ],
 };
 
 thread_local! {

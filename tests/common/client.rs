@@ -79,6 +79,24 @@ impl Client {
         self.subscribed(filter).await
     }
 
+    /// Subscribes with every option of `sub`; the SUBACK's answer for it.
+    pub async fn subscribe_with(
+        &mut self,
+        sub: mqscope::mqtt::Subscription,
+    ) -> Result<QoS, String> {
+        let f = sub.filter.clone();
+        self.handle
+            .try_send(Command::Subscribe(vec![sub]))
+            .expect("queue subscribe");
+        self.wait_for("SUBACK", |e| match e {
+            MqttEvent::Subscribed(rs) => {
+                rs.iter().find(|r| r.filter == f).map(|r| r.granted.clone())
+            }
+            _ => None,
+        })
+        .await
+    }
+
     pub async fn subscribed(&mut self, filter: &str) -> QoS {
         let f = filter.to_string();
         self.wait_for("SUBACK", |e| match e {

@@ -4,13 +4,15 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use super::certs::{self, Certs};
 use super::free_port;
 
 pub const USER: &str = "alice";
+/// Debian's mosquitto ships its dynamic-security plugin here.
+pub const DYNSEC: &str = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so";
 pub const PASSWORD: &str = "s3cret";
 
 pub struct Mosquitto {
@@ -24,7 +26,11 @@ pub struct Mosquitto {
     pub auth_port: u16,
     /// TLS listener that requires a client certificate signed by the test CA.
     pub mtls_port: u16,
+    /// Anonymous, allowed to subscribe to `open/#` only (dynamic security; 0 without it).
+    pub acl_port: u16,
     pub certs: Certs,
+    /// Every line mosquitto logged (subscribe and unsubscribe included), and a signal per line.
+    log: Arc<(Mutex<Vec<String>>, Condvar)>,
 }
 
 impl Mosquitto {
@@ -41,7 +47,8 @@ impl Mosquitto {
             .status()
             .expect("mosquitto_passwd");
         assert!(status.success(), "mosquitto_passwd failed");
-        let (port, ws_port, tls_port, wss_port, auth_port, mtls_port) = (
+        let (port, ws_port, tls_port, wss_port, auth_port, mtls_port, acl_port) = (
+            free_port(),
             free_port(),
             free_port(),
             free_port(),
@@ -59,17 +66,36 @@ impl Mosquitto {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).expect("chmod");
         }
+        // mosquitto's ACL file only filters delivery; its dynamic-security plugin answers a
+        // denied SUBSCRIBE with "not authorized", which the tests need.
+        let dynsec = super::write(
+            &data,
+            "dynsec.json",
+            r#"{"defaultACLAccess": {"publishClientSend": true, "publishClientReceive": true, "subscribe": false, "unsubscribe": true},
+"clients": [], "groups": [{"groupname": "anon", "roles": [{"rolename": "open"}]}],
+"roles": [{"rolename": "open", "acls": [{"acltype": "subscribePattern", "topic": "open/#", "allow": true}]}],
+"anonymousGroup": "anon"}"#,
+        );
+        let acl_listener = if Path::new(DYNSEC).exists() {
+            format!(
+                "listener {acl_port} 127.0.0.1\nallow_anonymous true\nplugin {DYNSEC}\nplugin_opt_config_file {}\n",
+                dynsec.display()
+            )
+        } else {
+            String::new()
+        };
         let conf_text = format!(
             "per_listener_settings true\n\
              log_dest stderr\n\
-             log_type error\nlog_type warning\nlog_type notice\nlog_type information\nlog_type subscribe\n\
+             log_type error\nlog_type warning\nlog_type notice\nlog_type information\nlog_type subscribe\nlog_type unsubscribe\nlog_type debug\n\
              persistence true\npersistence_location {data}/\n\
              listener {port} 127.0.0.1\nallow_anonymous true\n\
              listener {ws_port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n\
              listener {tls_port} 127.0.0.1\nallow_anonymous true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\n\
              listener {wss_port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\n\
              listener {auth_port} 127.0.0.1\nallow_anonymous false\npassword_file {passwd}\n\
-             listener {mtls_port} 127.0.0.1\nallow_anonymous true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\nrequire_certificate true\n",
+             listener {mtls_port} 127.0.0.1\nallow_anonymous true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\nrequire_certificate true\n\
+             {acl_listener}",
             ca = tls(&certs.ca),
             cert = tls(&certs.server_cert),
             key = tls(&certs.server_key),
@@ -87,7 +113,13 @@ impl Mosquitto {
             wss_port,
             auth_port,
             mtls_port,
+            acl_port: if Path::new(DYNSEC).exists() {
+                acl_port
+            } else {
+                0
+            },
             certs,
+            log: Arc::new((Mutex::new(Vec::new()), Condvar::new())),
         };
         m.launch();
         m
@@ -104,6 +136,7 @@ impl Mosquitto {
             .expect("spawn mosquitto");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
+        let all = self.log.clone();
         std::thread::spawn(move || {
             let mut log = Vec::new();
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -113,6 +146,9 @@ impl Mosquitto {
                     log.push(line.clone());
                 }
                 // Keep draining so mosquitto never blocks on a full pipe.
+                let (lines, signal) = &*all;
+                lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+                signal.notify_all();
             }
             let _ = tx.send(Err(log.join("\n")));
         });
@@ -126,6 +162,26 @@ impl Mosquitto {
 
     pub fn url(&self) -> String {
         format!("mqtt://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits until mosquitto has logged a line with every one of `words` (false after `limit`).
+    pub fn logged(&self, words: &[&str], limit: Duration) -> bool {
+        let (lines, signal) = &*self.log;
+        let deadline = Instant::now() + limit;
+        let mut seen = lines.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if seen.iter().any(|l| words.iter().all(|w| l.contains(w))) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            seen = signal
+                .wait_timeout(seen, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
     }
 
     /// Stops the broker (SIGKILL: like a crash, so no clean goodbye reaches clients).

@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod filter;
 pub mod help;
 pub mod picker;
+pub mod subscriptions;
 pub mod view;
 
 use super::App;
@@ -15,6 +16,7 @@ pub use confirm::ConfirmPopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use picker::PickerPopup;
+pub use subscriptions::{SubField, SubForm, SubsPopup};
 pub use view::ViewPopup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,7 @@ pub enum Popup {
     Filter(FilterPopup),
     View(ViewPopup),
     Confirm(ConfirmPopup),
+    Subs(SubsPopup),
 }
 
 /// What a popup wants after a key.
@@ -31,6 +34,8 @@ pub enum Popup {
 pub enum Outcome {
     /// Stay open (possibly changed).
     Keep,
+    /// Stay open and ask the world for something.
+    KeepWith(Vec<Effect>),
     Close,
     /// Close and ask the world for something.
     CloseWith(Vec<Effect>),
@@ -46,6 +51,8 @@ impl Popup {
             Popup::Filter(_) => Ctx::Filter,
             Popup::View(_) => Ctx::View,
             Popup::Confirm(_) => Ctx::Confirm,
+            Popup::Subs(p) if p.form.is_some() => Ctx::SubForm,
+            Popup::Subs(_) => Ctx::Subs,
         }
     }
 
@@ -66,6 +73,7 @@ impl Popup {
             Popup::Filter(p) => p.on_key(app, action, key_char),
             Popup::View(p) => p.on_key(app, action),
             Popup::Confirm(p) => p.on_key(action),
+            Popup::Subs(p) => p.on_key(app, action, key_char),
         }
     }
 }

@@ -4,6 +4,7 @@ mod confirm;
 mod filter;
 mod help;
 mod picker;
+pub mod subscriptions;
 mod view;
 
 use ratatui::Frame;
@@ -31,6 +32,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Picker(p) => picker::draw(f, app, size, p),
             Popup::View(p) => view::draw(f, size, p),
             Popup::Confirm(p) => confirm::draw(f, size, p),
+            Popup::Subs(p) => subscriptions::draw(f, app, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

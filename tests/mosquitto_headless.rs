@@ -562,3 +562,33 @@ fn connection_refused_and_timeouts_exit_1_in_words() {
     );
     assert_eq!(stderr(&out).lines().count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sub_flags_set_mqtt5_subscription_options() {
+    if !have_mosquitto("sub_flags") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let mut publisher = Client::start(&client::settings(&m.url(), Protocol::V5));
+    let id = publisher.publish("flags/kept", b"old".to_vec(), QoS::AtLeastOnce, true);
+    publisher.outcome(id).await;
+    // --retain-handling 2: the retained message is not sent; the marker after it is the first.
+    let mut cmd = mqscope(home.path());
+    cmd.args(["sub", "-d", "-b", &m.url(), "-t", "flags/#", "-C", "1"]);
+    cmd.args(["--retain-handling", "2", "--subscription-id", "5", "--json"]);
+    let (child, _err) = start_sub(cmd);
+    let id = publisher.publish("flags/marker", b"new".to_vec(), QoS::AtLeastOnce, false);
+    publisher.outcome(id).await;
+    let out = finish(child);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["topic"], "flags/marker", "{v}");
+    assert_eq!(v["properties"]["subscription_identifiers"][0], 5, "{v}");
+    // Out of range: a usage error before connecting.
+    let mut cmd = mqscope(home.path());
+    cmd.args(["sub", "-b", "mqtt://127.0.0.1:1", "-t", "a", "--retain-handling", "3"]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    publisher.stop().await;
+}

@@ -185,6 +185,30 @@ pub struct PubArgs {
     /// Seconds to wait for the connection and the acknowledgement
     #[arg(long, value_name = "S", default_value_t = 30.0)]
     pub timeout: f64,
+    /// MQTT 5 user property (repeatable)
+    #[arg(long = "user-property", value_name = "K=V")]
+    pub user_properties: Vec<String>,
+    /// MQTT 5 content type
+    #[arg(long, value_name = "T")]
+    pub content_type: Option<String>,
+    /// MQTT 5 response topic
+    #[arg(long, value_name = "T")]
+    pub response_topic: Option<String>,
+    /// MQTT 5 correlation data: text, or hex:0a1b… for bytes
+    #[arg(long, value_name = "D")]
+    pub correlation_data: Option<String>,
+    /// MQTT 5 message expiry interval, in seconds
+    #[arg(long, value_name = "S")]
+    pub message_expiry: Option<u32>,
+    /// MQTT 5 payload format indicator: utf8 or bytes
+    #[arg(long, value_name = "utf8|bytes")]
+    pub payload_format: Option<String>,
+    /// Publish N times (with --interval between)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeat: u64,
+    /// Seconds between repeats
+    #[arg(long, value_name = "S", default_value_t = 1.0)]
+    pub interval: f64,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ pub mod failure;
 pub mod headless;
 pub mod logging;
 pub mod mqtt;
+pub mod props_input;
 pub mod signals;
 pub mod store;
 pub mod text;

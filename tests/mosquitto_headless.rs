@@ -587,7 +587,15 @@ async fn sub_flags_set_mqtt5_subscription_options() {
     assert_eq!(v["properties"]["subscription_identifiers"][0], 5, "{v}");
     // Out of range: a usage error before connecting.
     let mut cmd = mqscope(home.path());
-    cmd.args(["sub", "-b", "mqtt://127.0.0.1:1", "-t", "a", "--retain-handling", "3"]);
+    cmd.args([
+        "sub",
+        "-b",
+        "mqtt://127.0.0.1:1",
+        "-t",
+        "a",
+        "--retain-handling",
+        "3",
+    ]);
     let out = run(cmd, LIMIT);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     publisher.stop().await;

@@ -114,6 +114,9 @@ fn properties_json(p: &Properties) -> Value {
             .collect();
         obj.insert("user_properties".into(), Value::Array(pairs));
     }
+    if let Some(a) = p.topic_alias {
+        obj.insert("topic_alias".into(), json!(a));
+    }
     if !p.subscription_identifiers.is_empty() {
         obj.insert(
             "subscription_identifiers".into(),

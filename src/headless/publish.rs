@@ -11,7 +11,7 @@ use crate::cli::PubArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_topic;
-use crate::mqtt::{self, MqttEvent, PublishOutcome, QoS, WorkerOptions};
+use crate::mqtt::{self, MqttEvent, Properties, Protocol, PublishOutcome, QoS, WorkerOptions};
 
 fn payload(args: &PubArgs) -> Result<Bytes, Failure> {
     if let Some(m) = &args.message {
@@ -29,15 +29,64 @@ fn payload(args: &PubArgs) -> Result<Bytes, Failure> {
     Ok(Bytes::from(buf))
 }
 
+/// The MQTT 5 properties the flags ask for (None: no flag given).
+fn properties(args: &PubArgs) -> Result<Option<Box<Properties>>, Failure> {
+    use crate::props_input as input;
+    let mut p = Properties {
+        content_type: args.content_type.clone(),
+        message_expiry_interval: args.message_expiry,
+        ..Properties::default()
+    };
+    for u in &args.user_properties {
+        p.user_properties
+            .push(input::user_property(u).map_err(|e| usage(format!("--user-property {e}")))?);
+    }
+    if let Some(t) = &args.response_topic {
+        validate_topic(t).map_err(|e| usage(format!("--response-topic: {e}")))?;
+        p.response_topic = Some(t.clone());
+    }
+    if let Some(d) = &args.correlation_data {
+        p.correlation_data =
+            Some(input::correlation(d).map_err(|e| usage(format!("--correlation-data: {e}")))?);
+    }
+    if let Some(f) = &args.payload_format {
+        p.payload_format_indicator =
+            Some(input::payload_format(f).map_err(|e| usage(format!("--payload-format: {e}")))?);
+    }
+    Ok((!p.is_empty()).then(|| Box::new(p)))
+}
+
 pub async fn run(args: PubArgs) -> Result<(), Failure> {
     validate_topic(&args.topic).map_err(|e| usage(format!("-t: {e}")))?;
     let qos = QoS::from_u8(args.qos).ok_or_else(|| usage("-q: allowed is 0, 1 or 2"))?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return Err(usage("--timeout: a positive number of seconds is needed"));
     }
+    if !(args.interval.is_finite() && args.interval >= 0.0) {
+        return Err(usage(
+            "--interval: zero or a positive number of seconds is needed",
+        ));
+    }
     let payload = payload(&args)?;
+    let props = properties(&args)?;
+    if let Some(p) = &props {
+        crate::props_input::check_payload(p, &payload).map_err(usage)?;
+    }
     let mut settings = headless_settings(&args.conn)?;
     settings.subscriptions.clear();
+    if props.is_some() {
+        // Properties exist only in MQTT 5: a broker without it must fail the connection, not
+        // take the message with its properties silently dropped.
+        match settings.protocol {
+            Protocol::V311 => {
+                return Err(usage(
+                    "MQTT 5 properties were given, but --protocol 3 asks for MQTT 3.1.1, which has none",
+                ));
+            }
+            Protocol::Auto => settings.protocol = Protocol::V5,
+            Protocol::V5 => {}
+        }
+    }
     if payload.len() as u64 + args.topic.len() as u64 + 16 > u64::from(settings.max_packet_size) {
         return Err(usage(format!(
             "payload of {} bytes exceeds max_packet_size ({} bytes)",
@@ -47,8 +96,44 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
     }
     super::warn_insecure(&settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
+    let mut result = Ok(());
+    for n in 1..=args.repeat {
+        if n > 1 {
+            tokio::time::sleep(Duration::from_secs_f64(args.interval)).await;
+        }
+        let one = send_one(
+            &handle,
+            &settings,
+            &args,
+            payload.clone(),
+            qos,
+            props.clone(),
+        )
+        .await;
+        if let Err(f) = one {
+            result = Err(if args.repeat > 1 {
+                runtime(format!("publish {n} of {}: {f}", args.repeat))
+            } else {
+                f
+            });
+            break;
+        }
+    }
+    super::shut_down(&handle).await;
+    result
+}
+
+/// One publish, awaited until its outcome is known (or the timeout).
+async fn send_one(
+    handle: &mqtt::MqttHandle,
+    settings: &mqtt::ConnectionSettings,
+    args: &PubArgs,
+    payload: Bytes,
+    qos: QoS,
+    props: Option<Box<Properties>>,
+) -> Result<(), Failure> {
     let id = handle
-        .publish(args.topic.clone(), payload, qos, args.retain, None)
+        .publish(args.topic.clone(), payload, qos, args.retain, props)
         .map_err(|e| runtime(e.to_string()))?;
     let mut batch = Vec::new();
     let wait = async {
@@ -56,7 +141,7 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
             let open = handle.events().recv_batch(&mut batch).await;
             for event in batch.drain(..) {
                 match event {
-                    MqttEvent::State(state) => check_state(&settings, &state)?,
+                    MqttEvent::State(state) => check_state(settings, &state)?,
                     MqttEvent::Publish { id: got, outcome } if got == id => match outcome {
                         PublishOutcome::Failed(why) => {
                             return Err(runtime(format!(
@@ -83,17 +168,15 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
                 }
             }
             if !open {
-                return Err(connection_failure(&settings, "connection closed"));
+                return Err(connection_failure(settings, "connection closed"));
             }
         }
     };
-    let result = match tokio::time::timeout(Duration::from_secs_f64(args.timeout), wait).await {
+    match tokio::time::timeout(Duration::from_secs_f64(args.timeout), wait).await {
         Ok(r) => r,
         Err(_) => Err(runtime(format!(
             "{}: timed out after {} s waiting for the broker",
             settings.url, args.timeout
         ))),
-    };
-    super::shut_down(&handle).await;
-    result
+    }
 }

@@ -28,7 +28,7 @@ pub fn correlation(s: &str) -> Result<Bytes, String> {
 /// Hex digits (spaces allowed between bytes) as bytes.
 pub fn hex(s: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("hex: an even number of digits is needed".into());
     }
     digits

@@ -336,6 +336,27 @@ const CASES: &[(&str, &str, &str, usize, &[&str])] = &[
         &["only a rule with command"],
     ),
     (
+        "mqtt5_receive_maximum",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.mqtt5]\nreceive_maximum = 0\n",
+        "",
+        4,
+        &["profiles.a.mqtt5.receive_maximum", "1 to 65535"],
+    ),
+    (
+        "mqtt5_unknown_key",
+        "[profiles.a]\nbroker = \"mqtt://x\"\n[profiles.a.mqtt5]\nsession_expiry = 5\n",
+        "",
+        4,
+        &["unknown", "session_expiry"],
+    ),
+    (
+        "subscription_bad_retain_handling",
+        "[profiles.a]\nbroker = \"mqtt://x\"\nsubscriptions = [{ filter = \"a\", retain_handling = 3 }]\n",
+        "",
+        3,
+        &["subscriptions.retain_handling", "0 to 2"],
+    ),
+    (
         "unknown_profile_selected",
         "[profiles.a]\nbroker = \"mqtt://x\"\n",
         "b",

@@ -232,3 +232,119 @@ fn pub_repeats_and_refuses_properties_without_mqtt5() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("key=value"), "{}", stderr(&out));
 }
+
+/// The profile's `[mqtt5]` CONNECT properties reach mosquitto (a session expiry keeps the
+/// session of a clean start, where without it the session ends with the connection), and
+/// `sub -d` prints what CONNACK said.
+#[test]
+fn connect_properties_from_the_profile_and_the_connack() {
+    if !have_mosquitto("mqtt5_connect") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = common::write(
+        home.path(),
+        "p.toml",
+        format!(
+            "[profiles.keep]\nbroker = \"{url}\"\nclient_id = \"mq-keep\"\n[profiles.keep.mqtt5]\nsession_expiry_s = 300\nreceive_maximum = 5\nrequest_problem_information = true\nuser_properties = {{ app = \"mqscope\" }}\n\n\
+             [profiles.keep2]\nbroker = \"{url}\"\nclient_id = \"mq-keep\"\nclean_session = false\n\n\
+             [profiles.gone]\nbroker = \"{url}\"\nclient_id = \"mq-gone\"\n\n\
+             [profiles.gone2]\nbroker = \"{url}\"\nclient_id = \"mq-gone\"\nclean_session = false\n",
+            url = m.url()
+        ),
+    );
+    let port = m.port.to_string();
+    for (first, again, kept) in [("keep", "keep2", true), ("gone", "gone2", false)] {
+        // Subscribe at QoS 1 with a clean start, then leave.
+        let mut cmd = mqscope(home.path());
+        cmd.args(["sub", "-d", "--config"]).arg(&cfg);
+        cmd.args(["-P", first, "-t", "se/#", "-q", "1", "-C", "1"]);
+        let mut probe = std::process::Command::new("mosquitto_pub");
+        let (child, err) = {
+            cmd.stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            let mut child = cmd.spawn().unwrap();
+            let stderr = child.stderr.take().unwrap();
+            let (tx, rx) = std::sync::mpsc::channel();
+            let reader = std::thread::spawn(move || {
+                use std::io::BufRead;
+                let mut all = String::new();
+                for line in std::io::BufReader::new(stderr)
+                    .lines()
+                    .map_while(Result::ok)
+                {
+                    if line.contains("subscribed to") {
+                        let _ = tx.send(());
+                    }
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+                all
+            });
+            rx.recv_timeout(LIMIT).expect("subscribed");
+            (child, reader)
+        };
+        // One message so it exits, with its session (or not) left behind.
+        probe.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-t",
+            "se/first",
+            "-m",
+            "1",
+            "-q",
+            "1",
+        ]);
+        assert!(run(probe, LIMIT).status.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let said = err.join().unwrap();
+        if kept {
+            assert!(said.contains("CONNACK receive maximum: 20"), "{said}");
+            assert!(said.contains("CONNACK topic alias maximum: 10"), "{said}");
+        }
+        // Published while it is away, at QoS 1: queued only in a session that outlived it.
+        let mut away = std::process::Command::new("mosquitto_pub");
+        away.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-t",
+            "se/away",
+            "-m",
+            "queued",
+            "-q",
+            "1",
+        ]);
+        assert!(run(away, LIMIT).status.success());
+        let mut cmd = mqscope(home.path());
+        cmd.args(["sub", "-d", "--config"]).arg(&cfg);
+        cmd.args(["-P", again, "-t", "se/#", "-q", "1", "-C", "1", "-W", "1"]);
+        let out = run(cmd, LIMIT);
+        if kept {
+            assert!(out.status.success(), "{}", stderr(&out));
+            assert_eq!(stdout(&out).trim(), "queued");
+            assert!(
+                stderr(&out).contains("CONNACK session present: yes"),
+                "{}",
+                stderr(&out)
+            );
+        } else {
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "nothing queued: {}",
+                stdout(&out)
+            );
+            assert!(
+                stderr(&out).contains("CONNACK session present: no"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+}

@@ -935,3 +935,38 @@ fn the_subscriptions_manager_and_its_form() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn i_shows_the_connack() {
+    let mut app = app();
+    let info = mqscope::mqtt::ConnAckInfo {
+        assigned_client_id: Some("auto-7".into()),
+        server_keep_alive: Some(30),
+        receive_maximum: Some(20),
+        maximum_qos: Some(1),
+        retain_available: Some(false),
+        topic_alias_maximum: Some(10),
+        shared_available: Some(true),
+        server_reference: Some("other.example:1883".into()),
+        ..Default::default()
+    };
+    app.on_mqtt(MqttEvent::ConnAck(Box::new(info)), app.now);
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("CONNACK: assigned client id auto-7 · maximum QoS 1"),
+        "{notice}"
+    );
+    key(&mut app, KeyCode::Char('i'));
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("CONNACK server keep-alive") && text.contains("30 s"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CONNACK retain available") && text.contains("no"),
+        "{text}"
+    );
+    snap!("connection_info", text);
+    key(&mut app, KeyCode::Char('x'));
+    assert!(app.popups.is_empty(), "any key closes it");
+}

@@ -194,6 +194,7 @@ impl App {
                 self.detail_jump(action == Action::DetailEnd)
             }
             Action::Rebirth => self.rebirth_key(),
+            Action::ConnectionInfo => self.popups.push(Popup::Info(super::popup::InfoPopup)),
             Action::Subscriptions => self
                 .popups
                 .push(Popup::Subs(super::popup::SubsPopup::new())),

@@ -104,6 +104,8 @@ pub enum Action {
     DetailEnd,
     /// Sparkplug B: ask the edge node for its births again.
     Rebirth,
+    /// The connection popup (CONNACK).
+    ConnectionInfo,
     /// The subscriptions manager, and its keys.
     Subscriptions,
     SubAdd,
@@ -188,6 +190,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('}'), NONE), (Char('}'), SHIFT)], Ctx::Panes, Action::DetailEnd, "the detail's payload at its end"),
     bind(&[(Char('R'), SHIFT), (Char('R'), NONE)], Ctx::Panes, Action::Rebirth, "Sparkplug B: ask this edge node for a rebirth (NCMD)"),
     bind(&[(Char('S'), SHIFT), (Char('S'), NONE)], Ctx::Panes, Action::Subscriptions, "subscriptions: see, add, remove, turn off/on, save"),
+    bind(&[(Char('i'), NONE)], Ctx::Panes, Action::ConnectionInfo, "the connection: protocol and everything CONNACK said"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),

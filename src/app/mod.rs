@@ -95,6 +95,8 @@ pub struct App {
     /// When the current connection's CONNACK came (subscriptions unanswered long after it
     /// mean a broker that accepts and then stays silent).
     pub connected_at: Option<Instant>,
+    /// What the broker said in the current connection's CONNACK.
+    pub connack: Option<Box<crate::mqtt::ConnAckInfo>>,
     /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
     pub protocol_note: Option<String>,
     /// Draw in colour (false under NO_COLOR: focus and selection by reverse video and bold).
@@ -129,6 +131,7 @@ impl App {
             suspend_requested: false,
             colour: true,
             protocol_note: None,
+            connack: None,
             connected_at: None,
             outbox: outbox::Outbox::default(),
         }
@@ -145,6 +148,7 @@ impl App {
         self.external.clear();
         self.subscriptions.clear();
         self.protocol_note = None;
+        self.connack = None;
         self.connected_at = None;
         self.outbox.clear();
     }

@@ -38,6 +38,12 @@ impl App {
                 }
             }
             MqttEvent::State(state) => self.on_state(state, now),
+            MqttEvent::ConnAck(info) => {
+                if let Some(n) = info.notable() {
+                    self.notice = Some(n);
+                }
+                self.connack = Some(info);
+            }
             MqttEvent::Publish { id, outcome } => {
                 if self.outbox.is_ours(id) {
                     let failed = outcome.is_failure();

@@ -213,6 +213,49 @@ fn fill(t: &mut Table, p: &Profile, base: &Path) {
             set(tt, "insecure", tls.insecure.then(|| value(true)));
         }
     }
+    let c = &p.connect;
+    if *c == crate::mqtt::ConnectProps::default() {
+        t.remove("mqtt5");
+    } else {
+        let mt = t
+            .entry("mqtt5")
+            .or_insert_with(|| Item::Table(Table::new()));
+        if let Some(mt) = mt.as_table_mut() {
+            set(
+                mt,
+                "session_expiry_s",
+                c.session_expiry.map(|v| value(i64::from(v))),
+            );
+            set(
+                mt,
+                "receive_maximum",
+                c.receive_maximum.map(|v| value(i64::from(v))),
+            );
+            set(
+                mt,
+                "topic_alias_maximum",
+                c.topic_alias_maximum.map(|v| value(i64::from(v))),
+            );
+            set(
+                mt,
+                "request_response_information",
+                c.request_response_information.map(value),
+            );
+            set(
+                mt,
+                "request_problem_information",
+                c.request_problem_information.map(value),
+            );
+            let users = (!c.user_properties.is_empty()).then(|| {
+                let mut it = InlineTable::new();
+                for (k, v) in &c.user_properties {
+                    it.insert(k, v.as_str().into());
+                }
+                value(it)
+            });
+            set(mt, "user_properties", users);
+        }
+    }
     match &p.will {
         None => {
             t.remove("will");
@@ -285,6 +328,8 @@ broker = "mqtt://10.0.0.1"
         let mut new =
             Profile::adhoc(crate::mqtt::BrokerUrl::parse("mqtts://b.example:8883").unwrap());
         new.name = "cloud".into();
+        new.connect.session_expiry = Some(300);
+        new.connect.user_properties = vec![("app".into(), "mqscope".into())];
         new.subscriptions = vec![crate::mqtt::Subscription {
             no_local: true,
             id: Some(7),
@@ -299,6 +344,7 @@ broker = "mqtt://10.0.0.1"
             loaded.profile("cloud").unwrap().subscriptions,
             new.subscriptions
         );
+        assert_eq!(loaded.profile("cloud").unwrap().connect, new.connect);
 
         // A password without a username is refused by the loader's rules: nothing written.
         let mut bad = new.clone();

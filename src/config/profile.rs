@@ -39,6 +39,8 @@ pub struct Profile {
     pub subscriptions: Vec<Subscription>,
     pub tls: TlsSettings,
     pub will: Option<Will>,
+    /// MQTT 5 CONNECT properties (`[profiles.NAME.mqtt5]`).
+    pub connect: crate::mqtt::ConnectProps,
     /// Files the profile names, with where it names them; checked when the profile is used.
     pub file_refs: Vec<FileRef>,
     /// The profile's own `decoders` rules; they come before the file's global ones.
@@ -113,6 +115,7 @@ impl Profile {
             will: None,
             file_refs: Vec::new(),
             decoders: Vec::new(),
+            connect: Default::default(),
         }
     }
 
@@ -130,6 +133,7 @@ impl Profile {
         s.subscriptions = self.subscriptions.clone();
         s.tls = self.tls.clone();
         s.will = self.will.clone();
+        s.connect = self.connect.clone();
         s
     }
 }

@@ -44,8 +44,22 @@ pub struct RawProfile {
     pub subscriptions: Option<Vec<Spanned<RawSubscription>>>,
     pub tls: Option<RawTls>,
     pub will: Option<Spanned<RawWill>>,
+    /// MQTT 5 CONNECT properties.
+    pub mqtt5: Option<RawMqtt5>,
     #[serde(default)]
     pub decoders: Vec<Spanned<RawDecoder>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMqtt5 {
+    pub session_expiry_s: Option<Spanned<i64>>,
+    pub receive_maximum: Option<Spanned<i64>>,
+    pub topic_alias_maximum: Option<Spanned<i64>>,
+    pub request_response_information: Option<bool>,
+    pub request_problem_information: Option<bool>,
+    /// Sent in CONNECT (sorted by key).
+    pub user_properties: Option<toml::Spanned<std::collections::BTreeMap<String, String>>>,
 }
 
 /// `protocol = "auto"`, `protocol = 5`.

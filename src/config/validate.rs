@@ -228,6 +228,35 @@ pub(super) fn validate_profile(
         }
         profile.subscriptions.push(sub);
     }
+    if let Some(m) = &raw.mqtt5 {
+        let c = &mut profile.connect;
+        if let Some(v) = &m.session_expiry_s {
+            c.session_expiry = Some(int_in(
+                loc,
+                &ctx("mqtt5.session_expiry_s"),
+                v,
+                0..=i64::from(u32::MAX),
+                " seconds",
+            )? as u32);
+        }
+        if let Some(v) = &m.receive_maximum {
+            c.receive_maximum =
+                Some(int_in(loc, &ctx("mqtt5.receive_maximum"), v, 1..=65_535, "")? as u16);
+        }
+        if let Some(v) = &m.topic_alias_maximum {
+            c.topic_alias_maximum =
+                Some(int_in(loc, &ctx("mqtt5.topic_alias_maximum"), v, 0..=65_535, "")? as u16);
+        }
+        c.request_response_information = m.request_response_information;
+        c.request_problem_information = m.request_problem_information;
+        if let Some(u) = &m.user_properties {
+            c.user_properties = u
+                .get_ref()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+        }
+    }
     if let Some(tls) = &raw.tls {
         profile.tls = validate_tls(loc, base, name, tls, &mut profile.file_refs);
     }

@@ -59,6 +59,11 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         };
         for event in batch.drain(..) {
             match event {
+                MqttEvent::ConnAck(info) if args.debug => {
+                    for (k, v) in info.rows() {
+                        eprintln!("mqscope: CONNACK {k}: {}", crate::text::clean(&v));
+                    }
+                }
                 MqttEvent::State(state) => {
                     if args.debug {
                         eprintln!("mqscope: {}: {state}", settings.url);

@@ -11,6 +11,7 @@ use super::types::{Message, PublishRequest, QoS};
 pub enum Wire {
     ConnAck {
         session_present: bool,
+        info: Box<super::types::ConnAckInfo>,
     },
     Message(Message),
     PubAck {

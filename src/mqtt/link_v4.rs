@@ -70,6 +70,10 @@ fn convert(event: Event) -> Wire {
     match event {
         Event::Incoming(Packet::ConnAck(ack)) => Wire::ConnAck {
             session_present: ack.session_present,
+            info: Box::new(super::types::ConnAckInfo {
+                session_present: ack.session_present,
+                ..Default::default()
+            }),
         },
         Event::Incoming(Packet::Publish(p)) => Wire::Message(Message {
             topic: p.topic,

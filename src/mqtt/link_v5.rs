@@ -14,7 +14,7 @@ use rumqttc::{Outgoing, TlsConfiguration, Transport};
 use super::errors::{describe_v5, refused_v5};
 use super::link::{Link, Parked, Restored, Wire, qos_from_v5, qos_to_v5, words};
 use super::settings::ConnectionSettings;
-use super::types::{Message, Properties, PublishRequest};
+use super::types::{ConnAckInfo, Message, Properties, PublishRequest};
 
 pub struct V5Link {
     client: AsyncClient,
@@ -39,6 +39,17 @@ pub fn build(
     if !s.clean_session {
         // A persistent session in MQTT 5 needs an expiry; keep it as long as the broker allows.
         opts.set_session_expiry_interval(Some(u32::MAX));
+    }
+    let c = &s.connect;
+    if c.session_expiry.is_some() {
+        opts.set_session_expiry_interval(c.session_expiry);
+    }
+    opts.set_receive_maximum(c.receive_maximum);
+    opts.set_topic_alias_max(c.topic_alias_maximum);
+    opts.set_request_response_info(c.request_response_information.map(u8::from));
+    opts.set_request_problem_info(c.request_problem_information.map(u8::from));
+    if !c.user_properties.is_empty() {
+        opts.set_user_properties(c.user_properties.clone());
     }
     opts.set_outgoing_inflight_upper_limit(s.inflight);
     opts.set_max_packet_size(Some(s.max_packet_size));
@@ -99,9 +110,34 @@ fn properties_to(p: &Properties) -> PublishProperties {
 
 fn convert(event: Event) -> Wire {
     match event {
-        Event::Incoming(Packet::ConnAck(ack)) => Wire::ConnAck {
-            session_present: ack.session_present,
-        },
+        Event::Incoming(Packet::ConnAck(ack)) => {
+            let flag = |v: Option<u8>| v.map(|b| b != 0);
+            let mut info = ConnAckInfo {
+                session_present: ack.session_present,
+                ..ConnAckInfo::default()
+            };
+            if let Some(p) = ack.properties {
+                info.assigned_client_id = p.assigned_client_identifier;
+                info.server_keep_alive = p.server_keep_alive;
+                info.session_expiry = p.session_expiry_interval;
+                info.receive_maximum = p.receive_max;
+                info.maximum_qos = p.max_qos;
+                info.retain_available = flag(p.retain_available);
+                info.maximum_packet_size = p.max_packet_size;
+                info.topic_alias_maximum = p.topic_alias_max;
+                info.wildcard_available = flag(p.wildcard_subscription_available);
+                info.subscription_ids_available = flag(p.subscription_identifiers_available);
+                info.shared_available = flag(p.shared_subscription_available);
+                info.reason_string = p.reason_string;
+                info.response_information = p.response_information;
+                info.server_reference = p.server_reference;
+                info.user_properties = p.user_properties;
+            }
+            Wire::ConnAck {
+                session_present: ack.session_present,
+                info: Box::new(info),
+            }
+        }
         Event::Incoming(Packet::Publish(p)) => Wire::Message(Message {
             topic: match String::from_utf8(p.topic.to_vec()) {
                 Ok(t) => t,

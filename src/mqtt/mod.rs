@@ -19,7 +19,7 @@ pub mod url;
 mod worker;
 
 pub use queue::EventQueue;
-pub use settings::{ConnectionSettings, Protocol, Secret, TlsSettings, Will};
+pub use settings::{ConnectProps, ConnectionSettings, Protocol, Secret, TlsSettings, Will};
 pub use types::*;
 pub use url::{BrokerUrl, Scheme};
 pub use worker::{MqttHandle, QueueFull, SpawnError, WorkerOptions, spawn};

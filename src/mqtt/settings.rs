@@ -78,6 +78,19 @@ pub struct ConnectionSettings {
     pub subscriptions: Vec<Subscription>,
     /// Seconds allowed for TCP + TLS + CONNACK.
     pub connect_timeout_s: u64,
+    /// MQTT 5 CONNECT properties (ignored by 3.1.1).
+    pub connect: ConnectProps,
+}
+
+/// What CONNECT asks for on MQTT 5; None leaves a property out (the protocol's default).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConnectProps {
+    pub session_expiry: Option<u32>,
+    pub receive_maximum: Option<u16>,
+    pub topic_alias_maximum: Option<u16>,
+    pub request_response_information: Option<bool>,
+    pub request_problem_information: Option<bool>,
+    pub user_properties: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -121,6 +134,7 @@ impl ConnectionSettings {
             inflight: DEFAULT_INFLIGHT,
             subscriptions: Vec::new(),
             connect_timeout_s: 10,
+            connect: ConnectProps::default(),
         }
     }
 

@@ -214,7 +214,10 @@ async fn poll_task(
             (polled, waited)
         };
         match polled {
-            Ok(Wire::ConnAck { session_present }) => {
+            Ok(Wire::ConnAck {
+                session_present,
+                info,
+            }) => {
                 connected = true;
                 ever_connected = true;
                 up_since = Some(Instant::now());
@@ -245,6 +248,7 @@ async fn poll_task(
                     });
                     negotiation.settled.send_replace(true);
                 }
+                events.push(MqttEvent::ConnAck(info));
                 events.push(MqttEvent::State(ConnState::Connected { session_present }));
             }
             Ok(Wire::Message(m)) => {

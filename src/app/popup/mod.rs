@@ -4,6 +4,7 @@
 pub mod confirm;
 pub mod filter;
 pub mod help;
+pub mod info;
 pub mod picker;
 pub mod subscriptions;
 pub mod view;
@@ -15,6 +16,7 @@ use super::keymap::{Action, Ctx};
 pub use confirm::ConfirmPopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
+pub use info::InfoPopup;
 pub use picker::PickerPopup;
 pub use subscriptions::{SubField, SubForm, SubsPopup};
 pub use view::ViewPopup;
@@ -27,6 +29,7 @@ pub enum Popup {
     View(ViewPopup),
     Confirm(ConfirmPopup),
     Subs(SubsPopup),
+    Info(InfoPopup),
 }
 
 /// What a popup wants after a key.
@@ -53,6 +56,7 @@ impl Popup {
             Popup::Confirm(_) => Ctx::Confirm,
             Popup::Subs(p) if p.form.is_some() => Ctx::SubForm,
             Popup::Subs(_) => Ctx::Subs,
+            Popup::Info(_) => Ctx::Help,
         }
     }
 
@@ -74,6 +78,7 @@ impl Popup {
             Popup::View(p) => p.on_key(app, action),
             Popup::Confirm(p) => p.on_key(action),
             Popup::Subs(p) => p.on_key(app, action, key_char),
+            Popup::Info(p) => p.on_key(),
         }
     }
 }

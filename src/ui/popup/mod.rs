@@ -3,6 +3,7 @@
 mod confirm;
 mod filter;
 mod help;
+mod info;
 mod picker;
 pub mod subscriptions;
 mod view;
@@ -33,6 +34,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::View(p) => view::draw(f, size, p),
             Popup::Confirm(p) => confirm::draw(f, size, p),
             Popup::Subs(p) => subscriptions::draw(f, app, size, p),
+            Popup::Info(_) => info::draw(f, app, size),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

@@ -67,11 +67,12 @@ pub fn check_payload(props: &Properties, payload: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Correlation data as shown back: its text when it is UTF-8, else `hex:…`.
+/// Correlation data as shown back (and typed again): its text when it is printable UTF-8 that
+/// does not itself start with `hex:`, else `hex:…`.
 pub fn correlation_text(data: &[u8]) -> String {
     match std::str::from_utf8(data) {
-        Ok(t) => t.to_string(),
-        Err(_) => format!(
+        Ok(t) if !t.starts_with("hex:") && !t.chars().any(char::is_control) => t.to_string(),
+        _ => format!(
             "hex:{}",
             data.iter().map(|b| format!("{b:02x}")).collect::<String>()
         ),

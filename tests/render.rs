@@ -970,3 +970,60 @@ fn i_shows_the_connack() {
     key(&mut app, KeyCode::Char('x'));
     assert!(app.popups.is_empty(), "any key closes it");
 }
+
+#[test]
+fn ctrl_o_sets_the_properties_of_the_next_publish() {
+    let mut app = app();
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab); // the topic field
+    type_text(&mut app, "lamp/set");
+    ctrl(&mut app, 'o');
+    key(&mut app, KeyCode::Right); // payload format: utf8
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "60");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "application/json");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "lamp/#");
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("response topic: "),
+        "checked as typed: {text}"
+    );
+    key(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "reply");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "hex:00ff");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "app=mqscope");
+    key(&mut app, KeyCode::Enter);
+    type_text(&mut app, "room=3");
+    let text = screen(&mut app, 120, 40);
+    snap!("properties_form", text);
+    ctrl(&mut app, 's');
+    assert!(app.popups.is_empty(), "applied");
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("MQTT 5: utf8 · expiry 60 s · application/json · reply to lamp/reply"),
+        "{text}"
+    );
+    // Ctrl+S in compose publishes with them.
+    let now = app.now;
+    let effects = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+        now,
+    );
+    let Some(mqscope::app::Effect::Publish(d)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let p = d.properties.as_deref().unwrap();
+    assert_eq!(
+        p.user_properties,
+        [
+            ("app".into(), "mqscope".into()),
+            ("room".into(), "3".into())
+        ]
+    );
+    assert_eq!(p.correlation_data.as_deref(), Some(&[0u8, 0xff][..]));
+    assert_eq!(p.message_expiry_interval, Some(60));
+}

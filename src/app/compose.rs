@@ -194,6 +194,12 @@ impl Compose {
         self.set_qos(if up { q + 1 } else { q.saturating_sub(1) });
     }
 
+    /// The properties of the next publishes (from the Ctrl+O form).
+    pub fn set_properties(&mut self, p: Option<Box<Properties>>) {
+        self.properties = p;
+        self.changed();
+    }
+
     /// The publish the form describes, or why it cannot be sent (the status says so too).
     pub fn draft(&mut self, connected: bool) -> Option<Draft> {
         if let Some(problem) = self.topic_problem() {

@@ -194,6 +194,10 @@ impl App {
                 self.detail_jump(action == Action::DetailEnd)
             }
             Action::Rebirth => self.rebirth_key(),
+            Action::Properties => {
+                let form = super::popup::PropsPopup::of(self.compose.properties.as_deref());
+                self.popups.push(Popup::Props(Box::new(form)));
+            }
             Action::ConnectionInfo => self.popups.push(Popup::Info(super::popup::InfoPopup)),
             Action::Subscriptions => self
                 .popups
@@ -250,6 +254,19 @@ impl App {
     }
 
     fn publish(&mut self) -> Vec<Effect> {
+        let v311 = self
+            .conn
+            .as_ref()
+            .is_some_and(|c| c.protocol == crate::mqtt::Protocol::V311);
+        if v311 && self.compose.properties.is_some() {
+            // Sent without them, the message would not be what the form says.
+            self.compose.status = Some((
+                "not sent: MQTT 5 properties are set (Ctrl+O), and this broker speaks MQTT 3.1.1, which has none"
+                    .into(),
+                true,
+            ));
+            return Vec::new();
+        }
         match self.compose.draft(self.conn.is_some()) {
             Some(draft) => vec![Effect::Publish(draft)],
             None => Vec::new(),

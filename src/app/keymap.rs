@@ -27,6 +27,8 @@ pub enum Ctx {
     /// The subscriptions manager's list, and its add / edit form.
     Subs,
     SubForm,
+    /// The MQTT 5 properties form.
+    Props,
     /// The view chooser.
     View,
 }
@@ -48,6 +50,7 @@ impl Ctx {
             Ctx::Confirm => "confirmation",
             Ctx::Subs => "subscriptions",
             Ctx::SubForm => "subscription form",
+            Ctx::Props => "properties form",
         }
     }
 }
@@ -104,6 +107,8 @@ pub enum Action {
     DetailEnd,
     /// Sparkplug B: ask the edge node for its births again.
     Rebirth,
+    /// Compose: the MQTT 5 properties form.
+    Properties,
     /// The connection popup (CONNACK).
     ConnectionInfo,
     /// The subscriptions manager, and its keys.
@@ -160,6 +165,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(BackTab, SHIFT), (BackTab, NONE)], Ctx::Anywhere, Action::FocusPrev, "previous pane"),
     bind(&[(Esc, NONE)], Ctx::Compose, Action::Leave, "leave the field (back to the tree)"),
     bind(&[(Char('l'), CTRL)], Ctx::Compose, Action::ClearPayload, "clear the payload"),
+    bind(&[(Char('o'), CTRL)], Ctx::Compose, Action::Properties, "MQTT 5 properties of the next publishes"),
     bind(&[(Char('q'), NONE)], Ctx::Panes, Action::Quit, "quit"),
     bind(&[(Char('?'), NONE)], Ctx::Panes, Action::Help, "this help"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Panes, Action::Up, "move up"),
@@ -241,6 +247,14 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Right, NONE)], Ctx::SubForm, Action::QosRight, "higher QoS / retain handling, option on"),
     bind(&[(Backspace, NONE)], Ctx::SubForm, Action::DeleteBack, "delete a character"),
     bind(&[(Esc, NONE)], Ctx::SubForm, Action::Close, "back to the list, nothing sent"),
+    bind(&[(Char('s'), CTRL)], Ctx::Props, Action::Publish, "apply the properties (when valid)"),
+    bind(&[(Enter, NONE)], Ctx::Props, Action::Confirm, "next field (in user properties: a new line)"),
+    bind(&[(Left, NONE)], Ctx::Props, Action::QosLeft, "payload format: previous"),
+    bind(&[(Right, NONE)], Ctx::Props, Action::QosRight, "payload format: next"),
+    bind(&[(Backspace, NONE)], Ctx::Props, Action::DeleteBack, "delete a character"),
+    bind(&[(Char('u'), CTRL)], Ctx::Props, Action::ClearInput, "clear the field"),
+    bind(&[(Char('l'), CTRL)], Ctx::Props, Action::ClearPayload, "clear every property"),
+    bind(&[(Esc, NONE)], Ctx::Props, Action::Close, "close, nothing changed"),
     bind(&[(Enter, NONE), (Char('y'), NONE)], Ctx::Confirm, Action::Confirm, "yes, do it"),
     bind(&[(Esc, NONE), (Char('n'), NONE)], Ctx::Confirm, Action::Close, "no, close"),
     bind(&[(Enter, NONE)], Ctx::Filter, Action::Confirm, "apply the filter"),

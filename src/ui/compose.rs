@@ -73,9 +73,29 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         ])),
         areas.compose_retain,
     );
+    // While properties are set, their summary takes the payload's first row.
+    let mut payload_area = areas.compose_payload;
+    if let Some(p) = &c.properties
+        && payload_area.height >= 2
+    {
+        let line = fit(
+            &super::popup::props::summary(p),
+            payload_area.width as usize,
+        )
+        .into_owned();
+        f.render_widget(
+            Paragraph::new(Span::styled(line, theme().accent)),
+            ratatui::layout::Rect {
+                height: 1,
+                ..payload_area
+            },
+        );
+        payload_area.y += 1;
+        payload_area.height -= 1;
+    }
     f.render_widget(
         &field(&c.payload.area, app.focus == Focus::Compose(Field::Payload)),
-        areas.compose_payload,
+        payload_area,
     );
     if c.status.is_none()
         && let Some(hint) = &c.payload_hint

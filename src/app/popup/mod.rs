@@ -6,6 +6,7 @@ pub mod filter;
 pub mod help;
 pub mod info;
 pub mod picker;
+pub mod props;
 pub mod subscriptions;
 pub mod view;
 
@@ -18,6 +19,7 @@ pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use info::InfoPopup;
 pub use picker::PickerPopup;
+pub use props::{PropField, PropsPopup};
 pub use subscriptions::{SubField, SubForm, SubsPopup};
 pub use view::ViewPopup;
 
@@ -30,6 +32,7 @@ pub enum Popup {
     Confirm(ConfirmPopup),
     Subs(SubsPopup),
     Info(InfoPopup),
+    Props(Box<PropsPopup>),
 }
 
 /// What a popup wants after a key.
@@ -57,6 +60,7 @@ impl Popup {
             Popup::Subs(p) if p.form.is_some() => Ctx::SubForm,
             Popup::Subs(_) => Ctx::Subs,
             Popup::Info(_) => Ctx::Help,
+            Popup::Props(_) => Ctx::Props,
         }
     }
 
@@ -79,6 +83,7 @@ impl Popup {
             Popup::Confirm(p) => p.on_key(action),
             Popup::Subs(p) => p.on_key(app, action, key_char),
             Popup::Info(p) => p.on_key(),
+            Popup::Props(p) => p.on_key(app, action, key_char),
         }
     }
 }

@@ -5,6 +5,7 @@ mod filter;
 mod help;
 mod info;
 mod picker;
+pub mod props;
 pub mod subscriptions;
 mod view;
 
@@ -35,6 +36,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Confirm(p) => confirm::draw(f, size, p),
             Popup::Subs(p) => subscriptions::draw(f, app, size, p),
             Popup::Info(_) => info::draw(f, app, size),
+            Popup::Props(p) => props::draw(f, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

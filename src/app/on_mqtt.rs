@@ -56,6 +56,9 @@ impl App {
             }
             MqttEvent::Subscribed(results) => self.on_suback(results),
             MqttEvent::Unsubscribed(filters) => self.on_unsuback(filters),
+            MqttEvent::UnsubscribeRefused { filter, why } => {
+                self.on_unsubscribe_refused(filter, why)
+            }
             MqttEvent::Negotiated { protocol, note } => {
                 if let Some(c) = self.conn.as_mut() {
                     c.protocol = protocol;

@@ -140,6 +140,23 @@ impl App {
         }
     }
 
+    /// The broker kept a subscription we asked to end: it stays, said so.
+    pub(super) fn on_unsubscribe_refused(&mut self, filter: String, why: String) {
+        if let Some(s) = self
+            .subscriptions
+            .iter_mut()
+            .find(|s| s.sub.filter == filter)
+        {
+            s.removing = false;
+            s.enabled = true;
+            s.status = SubStatus::Refused(format!("unsubscribe refused: {why}"));
+        }
+        self.notice = Some(format!(
+            "unsubscribe from '{}' refused: {why}",
+            crate::text::clean(&filter)
+        ));
+    }
+
     /// Adds (or replaces, for the same filter) a subscription: SUBSCRIBE is sent.
     pub fn add_subscription(&mut self, sub: Subscription) -> Vec<Effect> {
         match self

@@ -32,6 +32,8 @@ pub enum Wire {
     },
     UnsubAck {
         pkid: u16,
+        /// MQTT 5's reason when it was not a success (3.1.1 has none).
+        refused: Option<String>,
     },
     OutPublish {
         pkid: u16,

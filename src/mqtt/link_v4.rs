@@ -107,7 +107,10 @@ fn convert(event: Event) -> Wire {
                 })
                 .collect(),
         },
-        Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck { pkid: a.pkid },
+        Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck {
+            pkid: a.pkid,
+            refused: None,
+        },
         Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid },
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
         Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },

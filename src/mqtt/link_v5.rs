@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use rumqttc::v5::mqttbytes::v5::{
     Filter, LastWill, Packet, PubAckReason, PubCompReason, PubRecReason, PublishProperties,
-    RetainForwardRule, SubscribeProperties, SubscribeReasonCode,
+    RetainForwardRule, SubscribeProperties, SubscribeReasonCode, UnsubAckReason,
 };
 use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions, Request};
 use rumqttc::{Outgoing, TlsConfiguration, Transport};
@@ -186,7 +186,20 @@ fn convert(event: Event) -> Wire {
                 })
                 .collect(),
         },
-        Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck { pkid: a.pkid },
+        Event::Incoming(Packet::UnsubAck(a)) => Wire::UnsubAck {
+            pkid: a.pkid,
+            // "No subscription existed" is still unsubscribed; anything else was refused.
+            refused: a
+                .reasons
+                .iter()
+                .find(|r| {
+                    !matches!(
+                        r,
+                        UnsubAckReason::Success | UnsubAckReason::NoSubscriptionExisted
+                    )
+                })
+                .map(|r| words(r)),
+        },
         Event::Incoming(Packet::Disconnect(d)) => Wire::ServerDisconnect {
             reason: words(&d.reason_code),
             taken_over: matches!(

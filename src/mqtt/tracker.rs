@@ -192,9 +192,12 @@ impl Tracker {
         }
     }
 
-    pub fn on_unsuback(&mut self, pkid: u16) -> Option<MqttEvent> {
+    pub fn on_unsuback(&mut self, pkid: u16, refused: Option<String>) -> Option<MqttEvent> {
         match self.sub_in_flight.remove(&pkid)? {
-            SubRequest::Unsubscribe(f) => Some(MqttEvent::Unsubscribed(vec![f])),
+            SubRequest::Unsubscribe(filter) => Some(match refused {
+                None => MqttEvent::Unsubscribed(vec![filter]),
+                Some(why) => MqttEvent::UnsubscribeRefused { filter, why },
+            }),
             SubRequest::Subscribe(_) => None,
         }
     }

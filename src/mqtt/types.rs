@@ -426,6 +426,11 @@ pub enum MqttEvent {
     },
     Subscribed(Vec<SubscribeResult>),
     Unsubscribed(Vec<String>),
+    /// UNSUBACK said no (MQTT 5), with its reason in words.
+    UnsubscribeRefused {
+        filter: String,
+        why: String,
+    },
     /// The protocol the session speaks, sent with its first CONNACK; `note` says why it is not
     /// the one asked for ("broker has no MQTT 5").
     Negotiated {

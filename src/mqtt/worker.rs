@@ -293,8 +293,8 @@ async fn poll_task(
                     events.push(ev);
                 }
             }
-            Ok(Wire::UnsubAck { pkid }) => {
-                if let Some(ev) = lock(&tracker).on_unsuback(pkid) {
+            Ok(Wire::UnsubAck { pkid, refused }) => {
+                if let Some(ev) = lock(&tracker).on_unsuback(pkid, refused) {
                     events.push(ev);
                 }
             }

@@ -348,3 +348,77 @@ fn connect_properties_from_the_profile_and_the_connack() {
         }
     }
 }
+
+/// `m` / `Ctrl+Y`'s mosquitto_pub command, run through a shell, sends the same message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_copied_mosquitto_pub_command_reproduces_the_message() {
+    use mqscope::app::pub_command::{Message, command};
+    use mqscope::mqtt::{Properties, Protocol, QoS};
+    if !have_mosquitto("copy_as_command") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let mut sub = common::client::Client::start(&common::client::settings(&m.url(), Protocol::V5));
+    sub.subscribe("cmd/#", QoS::ExactlyOnce).await;
+    let props = Properties {
+        content_type: Some("text/plain; it's \"quoted\"".into()),
+        response_topic: Some("cmd/reply".into()),
+        correlation_data: Some(bytes::Bytes::from_static(b"c-1")),
+        message_expiry_interval: Some(120),
+        payload_format_indicator: Some(1),
+        user_properties: vec![("k $HOME".into(), "v 'x'".into())],
+        ..Properties::default()
+    };
+    let cases: Vec<(&str, Vec<u8>, QoS, Option<&Properties>)> = vec![
+        (
+            "cmd/text",
+            b"it's $HOME `date` \\n \"q\"\nline two".to_vec(),
+            QoS::AtLeastOnce,
+            Some(&props),
+        ),
+        (
+            "cmd/binary",
+            vec![0, 1, 0x1b, b'%', b'\\', b'\'', 0xff, 0x80, b'\n'],
+            QoS::AtMostOnce,
+            None,
+        ),
+        ("cmd/empty", Vec::new(), QoS::ExactlyOnce, None),
+    ];
+    for (topic, payload, qos, p) in cases {
+        let (cmd, note) = command(
+            &Message {
+                topic,
+                payload: &payload,
+                qos,
+                retain: false,
+                properties: p,
+            },
+            &m.url(),
+            None,
+        );
+        assert!(note.is_none(), "{note:?}");
+        let out = run(
+            {
+                let mut sh = std::process::Command::new("sh");
+                sh.arg("-c").arg(&cmd);
+                sh
+            },
+            LIMIT,
+        );
+        assert!(out.status.success(), "{cmd}: {}", stderr(&out));
+        let got = sub.message().await;
+        assert_eq!(got.topic, topic, "{cmd}");
+        assert_eq!(&got.payload[..], &payload[..], "{cmd}");
+        assert_eq!(got.qos, qos, "{cmd}");
+        if let Some(p) = p {
+            let gp = got.properties.as_deref().expect("properties");
+            assert_eq!(gp.content_type, p.content_type, "{cmd}");
+            assert_eq!(gp.response_topic, p.response_topic);
+            assert_eq!(gp.correlation_data, p.correlation_data);
+            assert_eq!(gp.user_properties, p.user_properties);
+            assert_eq!(gp.payload_format_indicator, Some(1));
+            assert!(gp.message_expiry_interval.is_some_and(|e| e <= 120));
+        }
+    }
+    sub.stop().await;
+}

@@ -1027,3 +1027,27 @@ fn ctrl_o_sets_the_properties_of_the_next_publish() {
     assert_eq!(p.correlation_data.as_deref(), Some(&[0u8, 0xff][..]));
     assert_eq!(p.message_expiry_interval, Some(60));
 }
+
+#[test]
+fn m_shows_and_copies_the_mosquitto_pub_command() {
+    let mut app = app();
+    let mut m = msg("lamp/set", "it's on", QoS::AtLeastOnce, true);
+    m.properties = Some(Box::new(Properties {
+        content_type: Some("text/plain".into()),
+        ..Properties::default()
+    }));
+    feed(&mut app, m);
+    let now = app.now;
+    let effects = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE)),
+        now,
+    );
+    let want = r"mosquitto_pub -h 127.0.0.1 -p 1883 -t lamp/set -q 1 -r -V 5 -D publish content-type text/plain -m 'it'\''s on'";
+    assert!(
+        matches!(&effects[..], [mqscope::app::Effect::Copy { bytes, .. }] if bytes == want.as_bytes()),
+        "{effects:?}"
+    );
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("mosquitto_pub command · copied"), "{text}");
+    snap!("copy_as_command", text);
+}

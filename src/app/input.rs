@@ -194,6 +194,8 @@ impl App {
                 self.detail_jump(action == Action::DetailEnd)
             }
             Action::Rebirth => self.rebirth_key(),
+            Action::CopyCommand => return self.copy_message_command(),
+            Action::CopyComposeCommand => return self.copy_compose_command(),
             Action::Properties => {
                 let form = super::popup::PropsPopup::of(self.compose.properties.as_deref());
                 self.popups.push(Popup::Props(Box::new(form)));

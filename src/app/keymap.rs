@@ -109,6 +109,9 @@ pub enum Action {
     Rebirth,
     /// Compose: the MQTT 5 properties form.
     Properties,
+    /// The mosquitto_pub command for the shown message / for compose.
+    CopyCommand,
+    CopyComposeCommand,
     /// The connection popup (CONNACK).
     ConnectionInfo,
     /// The subscriptions manager, and its keys.
@@ -166,6 +169,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Esc, NONE)], Ctx::Compose, Action::Leave, "leave the field (back to the tree)"),
     bind(&[(Char('l'), CTRL)], Ctx::Compose, Action::ClearPayload, "clear the payload"),
     bind(&[(Char('o'), CTRL)], Ctx::Compose, Action::Properties, "MQTT 5 properties of the next publishes"),
+    bind(&[(Char('y'), CTRL)], Ctx::Compose, Action::CopyComposeCommand, "copy the mosquitto_pub command for this publish"),
     bind(&[(Char('q'), NONE)], Ctx::Panes, Action::Quit, "quit"),
     bind(&[(Char('?'), NONE)], Ctx::Panes, Action::Help, "this help"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Panes, Action::Up, "move up"),
@@ -190,6 +194,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('e'), NONE)], Ctx::Panes, Action::Export, "export the topic's kept messages (JSON Lines; CSV for numbers)"),
     bind(&[(Char('y'), NONE)], Ctx::Panes, Action::CopyPayload, "copy the payload to the clipboard (OSC 52, works over ssh)"),
     bind(&[(Char('Y'), SHIFT), (Char('Y'), NONE)], Ctx::Panes, Action::CopyTopic, "copy the topic to the clipboard"),
+    bind(&[(Char('m'), NONE)], Ctx::Panes, Action::CopyCommand, "copy the mosquitto_pub command that sends this message again"),
     bind(&[(Char('z'), NONE)], Ctx::Panes, Action::Fold, "fold / open the detail's map or list at its top row"),
     bind(&[(Char('Z'), SHIFT), (Char('Z'), NONE)], Ctx::Panes, Action::FoldAll, "fold everything below the top level / open all"),
     bind(&[(Char('{'), NONE), (Char('{'), SHIFT)], Ctx::Panes, Action::DetailStart, "the detail's payload from its start"),

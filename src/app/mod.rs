@@ -22,6 +22,7 @@ mod log_index;
 mod on_mqtt;
 pub mod outbox;
 pub mod popup;
+pub mod pub_command;
 mod sparkplug;
 mod subscriptions;
 pub mod tree;

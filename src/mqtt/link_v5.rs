@@ -198,7 +198,7 @@ fn convert(event: Event) -> Wire {
                         UnsubAckReason::Success | UnsubAckReason::NoSubscriptionExisted
                     )
                 })
-                .map(|r| words(r)),
+                .map(words),
         },
         Event::Incoming(Packet::Disconnect(d)) => Wire::ServerDisconnect {
             reason: words(&d.reason_code),

@@ -8,6 +8,7 @@ pub mod info;
 pub mod picker;
 pub mod props;
 pub mod subscriptions;
+pub mod text;
 pub mod view;
 
 use super::App;
@@ -21,6 +22,7 @@ pub use info::InfoPopup;
 pub use picker::PickerPopup;
 pub use props::{PropField, PropsPopup};
 pub use subscriptions::{SubField, SubForm, SubsPopup};
+pub use text::TextPopup;
 pub use view::ViewPopup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,7 @@ pub enum Popup {
     Subs(SubsPopup),
     Info(InfoPopup),
     Props(Box<PropsPopup>),
+    Text(TextPopup),
 }
 
 /// What a popup wants after a key.
@@ -61,6 +64,7 @@ impl Popup {
             Popup::Subs(_) => Ctx::Subs,
             Popup::Info(_) => Ctx::Help,
             Popup::Props(_) => Ctx::Props,
+            Popup::Text(_) => Ctx::Help,
         }
     }
 
@@ -84,6 +88,7 @@ impl Popup {
             Popup::Subs(p) => p.on_key(app, action, key_char),
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(app, action, key_char),
+            Popup::Text(_) => Outcome::Close,
         }
     }
 }

@@ -7,6 +7,7 @@ mod info;
 mod picker;
 pub mod props;
 pub mod subscriptions;
+mod text;
 mod view;
 
 use ratatui::Frame;
@@ -37,6 +38,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Subs(p) => subscriptions::draw(f, app, size, p),
             Popup::Info(_) => info::draw(f, app, size),
             Popup::Props(p) => props::draw(f, size, p),
+            Popup::Text(p) => text::draw(f, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

@@ -43,11 +43,31 @@ pub enum Cmd {
     Sub(SubArgs),
     /// Publish one message and wait for its acknowledgement
     Pub(PubArgs),
+    /// List the retained messages under a filter and clear them
+    ClearRetained(ClearRetainedArgs),
     /// Run the embedded broker in the foreground
     Broker(BrokerArgs),
     /// Benchmark helper: receive into the explorer's store without drawing, then print totals
     #[command(hide = true)]
     Ingest(IngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClearRetainedArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// The topic filter whose retained messages are cleared (a/#, a/+/b, a)
+    #[arg(value_name = "FILTER")]
+    pub filter: String,
+    /// List them only; clear nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Clear without asking
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Seconds to wait for the connection and each acknowledgement
+    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub mod headless;
 pub mod logging;
 pub mod mqtt;
 pub mod props_input;
+pub mod retained;
 pub mod signals;
 pub mod store;
 pub mod text;

@@ -45,9 +45,16 @@ pub struct MqttHandle {
     pub(super) commands: mpsc::Sender<Command>,
     pub(super) events: Arc<EventQueue>,
     pub(super) next_id: AtomicU64,
+    /// What the worker was started with (a second connection, such as a retained-message
+    /// scan, copies it; the password stays a `Secret`).
+    pub(super) settings: Arc<super::ConnectionSettings>,
 }
 
 impl MqttHandle {
+    pub fn settings(&self) -> &Arc<super::ConnectionSettings> {
+        &self.settings
+    }
+
     pub fn events(&self) -> &Arc<EventQueue> {
         &self.events
     }

@@ -99,6 +99,7 @@ pub fn spawn(
         commands: cmd_tx,
         events,
         next_id: AtomicU64::new(1),
+        settings: Arc::new(settings.clone()),
     })
 }
 

@@ -1051,3 +1051,59 @@ fn m_shows_and_copies_the_mosquitto_pub_command() {
     assert!(text.contains("mosquitto_pub command · copied"), "{text}");
     snap!("copy_as_command", text);
 }
+
+#[test]
+fn d_shows_what_the_broker_retains_before_clearing() {
+    let mut app = app();
+    for (t, p) in [
+        ("plant/door", "closed"),
+        ("plant/cfg", "{\"mode\":\"auto\"}"),
+    ] {
+        feed(&mut app, msg(t, p, QoS::AtLeastOnce, true));
+    }
+    key(&mut app, KeyCode::Home);
+    let now = app.now;
+    let effects = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::NONE)),
+        now,
+    );
+    assert!(
+        matches!(&effects[..], [mqscope::app::Effect::RetainedLook { filter }] if filter == "plant/#"),
+        "{effects:?}"
+    );
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("looking at what the broker retains"),
+        "{text}"
+    );
+    // The look found one more than arrived here: what the broker holds is what counts.
+    let found: Vec<Message> = [
+        ("plant/cfg", "{\"mode\":\"auto\"}"),
+        ("plant/door", "closed"),
+        ("plant/old/x", "stale"),
+    ]
+    .iter()
+    .map(|(t, p)| msg(t, *p, QoS::AtLeastOnce, true))
+    .collect();
+    app.on_found(
+        "plant/#",
+        Ok(mqscope::retained::Found {
+            messages: found,
+            truncated: false,
+        }),
+    );
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("3 retained messages will be cleared"),
+        "{text}"
+    );
+    snap!("cleanup_preview", text);
+    let publishes = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
+    assert!(
+        matches!(&publishes[..], [mqscope::app::Effect::CleanupPublish(d)] if d.len() == 3 && d.iter().all(|d| d.retain && d.payload.is_empty())),
+        "{publishes:?}"
+    );
+}

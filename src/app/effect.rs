@@ -28,6 +28,13 @@ pub enum Effect {
     Rebirth {
         topic: String,
     },
+    /// Look for what the broker retains under `filter` (a job on a connection of its own).
+    RetainedLook {
+        filter: String,
+    },
+    /// The clean-up's publishes (empty retained, or the values put back): each queued is told
+    /// to `App::cleanup_queued`, and its outcome counted by the clean-up, not compose.
+    CleanupPublish(Vec<Draft>),
     /// Run an external decoder on a payload, as a job; the output comes back to `on_run`.
     Decode {
         command: crate::decode::Command,
@@ -59,6 +66,8 @@ pub enum JobKind {
     Export(String),
     /// An external decoder's run (one kind: only the newest run's output is delivered).
     Decode,
+    /// A look for retained messages under a filter.
+    RetainedLook(String),
 }
 
 /// What a job produced.

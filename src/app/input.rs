@@ -195,6 +195,8 @@ impl App {
             }
             Action::Rebirth => self.rebirth_key(),
             Action::CopyCommand => return self.copy_message_command(),
+            Action::ClearRetained => return self.cleanup_key(),
+            Action::UndoClear => return self.undo_cleanup(),
             Action::CopyComposeCommand => return self.copy_compose_command(),
             Action::Properties => {
                 let form = super::popup::PropsPopup::of(self.compose.properties.as_deref());

@@ -29,6 +29,8 @@ pub enum Ctx {
     SubForm,
     /// The MQTT 5 properties form.
     Props,
+    /// The retained clean-up's preview and progress.
+    Cleanup,
     /// The view chooser.
     View,
 }
@@ -51,6 +53,7 @@ impl Ctx {
             Ctx::Subs => "subscriptions",
             Ctx::SubForm => "subscription form",
             Ctx::Props => "properties form",
+            Ctx::Cleanup => "retained clean-up",
         }
     }
 }
@@ -109,6 +112,9 @@ pub enum Action {
     Rebirth,
     /// Compose: the MQTT 5 properties form.
     Properties,
+    /// Retained clean-up of the tree's selection, and its undo.
+    ClearRetained,
+    UndoClear,
     /// The mosquitto_pub command for the shown message / for compose.
     CopyCommand,
     CopyComposeCommand,
@@ -194,7 +200,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('e'), NONE)], Ctx::Panes, Action::Export, "export the topic's kept messages (JSON Lines; CSV for numbers)"),
     bind(&[(Char('y'), NONE)], Ctx::Panes, Action::CopyPayload, "copy the payload to the clipboard (OSC 52, works over ssh)"),
     bind(&[(Char('Y'), SHIFT), (Char('Y'), NONE)], Ctx::Panes, Action::CopyTopic, "copy the topic to the clipboard"),
-    bind(&[(Char('m'), NONE)], Ctx::Panes, Action::CopyCommand, "copy the mosquitto_pub command that sends this message again"),
+    bind(&[(Char('m'), NONE)], Ctx::Panes, Action::CopyCommand, "copy the mosquitto_pub command that resends this message"),
     bind(&[(Char('z'), NONE)], Ctx::Panes, Action::Fold, "fold / open the detail's map or list at its top row"),
     bind(&[(Char('Z'), SHIFT), (Char('Z'), NONE)], Ctx::Panes, Action::FoldAll, "fold everything below the top level / open all"),
     bind(&[(Char('{'), NONE), (Char('{'), SHIFT)], Ctx::Panes, Action::DetailStart, "the detail's payload from its start"),
@@ -207,6 +213,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),
     bind(&[(Char('*'), NONE), (Char('*'), SHIFT)], Ctx::Tree, Action::ExpandAll, "expand everything below"),
     bind(&[(Char('-'), NONE)], Ctx::Tree, Action::CollapseAll, "collapse everything"),
+    bind(&[(Char('D'), SHIFT), (Char('D'), NONE)], Ctx::Tree, Action::ClearRetained, "clear retained messages of this topic or subtree (preview)"),
+    bind(&[(Char('u'), NONE)], Ctx::Tree, Action::UndoClear, "undo the last clean-up: publish what it cleared, retained"),
     bind(&[(Char('f'), NONE)], Ctx::Log, Action::ToggleFollow, "follow the newest message"),
     bind(&[(Char(' '), NONE)], Ctx::Log, Action::TogglePause, "pause / resume (counts what arrives)"),
     bind(&[(Char('s'), NONE)], Ctx::Log, Action::ToggleScope, "whole stream / selected subtree"),
@@ -260,6 +268,12 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('u'), CTRL)], Ctx::Props, Action::ClearInput, "clear the field"),
     bind(&[(Char('l'), CTRL)], Ctx::Props, Action::ClearPayload, "clear every property"),
     bind(&[(Esc, NONE)], Ctx::Props, Action::Close, "close, nothing changed"),
+    bind(&[(Enter, NONE)], Ctx::Cleanup, Action::Confirm, "clear them (the list is what the broker retains)"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Cleanup, Action::Down, "scroll the list"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Cleanup, Action::Up, "scroll back"),
+    bind(&[(PageDown, NONE)], Ctx::Cleanup, Action::PageDown, "page down"),
+    bind(&[(PageUp, NONE)], Ctx::Cleanup, Action::PageUp, "page up"),
+    bind(&[(Esc, NONE)], Ctx::Cleanup, Action::Close, "cancel the preview / hide the progress (it goes on)"),
     bind(&[(Enter, NONE), (Char('y'), NONE)], Ctx::Confirm, Action::Confirm, "yes, do it"),
     bind(&[(Esc, NONE), (Char('n'), NONE)], Ctx::Confirm, Action::Close, "no, close"),
     bind(&[(Enter, NONE)], Ctx::Filter, Action::Confirm, "apply the filter"),

@@ -6,6 +6,7 @@
 //! takes what the worker and the runner report; popups live on a stack in `popup/`.
 
 pub mod chart;
+pub mod cleanup;
 pub mod compose;
 pub mod detail;
 pub mod effect;
@@ -96,6 +97,9 @@ pub struct App {
     /// When the current connection's CONNACK came (subscriptions unanswered long after it
     /// mean a broker that accepts and then stays silent).
     pub connected_at: Option<Instant>,
+    /// The retained clean-up under way or last done (`D`), and what it cleared (for `u`).
+    pub cleanup: Option<cleanup::Cleanup>,
+    pub last_cleared: Option<Vec<crate::mqtt::Message>>,
     /// What the broker said in the current connection's CONNACK.
     pub connack: Option<Box<crate::mqtt::ConnAckInfo>>,
     /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
@@ -133,6 +137,8 @@ impl App {
             colour: true,
             protocol_note: None,
             connack: None,
+            cleanup: None,
+            last_cleared: None,
             connected_at: None,
             outbox: outbox::Outbox::default(),
         }

@@ -45,6 +45,9 @@ impl App {
                 self.connack = Some(info);
             }
             MqttEvent::Publish { id, outcome } => {
+                if self.cleanup_outcome(id, &outcome) {
+                    return;
+                }
                 if self.outbox.is_ours(id) {
                     let failed = outcome.is_failure();
                     self.compose
@@ -138,6 +141,12 @@ impl App {
                 }
             }
             (JobKind::Decode, outcome) => self.on_run(outcome.map(String::into_bytes)),
+            // Its findings arrive through `on_found`; here only a failure.
+            (JobKind::RetainedLook(filter), Err(why)) => {
+                let filter = filter.clone();
+                self.on_found(&filter, Err(why));
+            }
+            (JobKind::RetainedLook(_), Ok(_)) => {}
             (JobKind::SaveProfile(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(topic), Err(why)) => {

@@ -15,6 +15,37 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
     for effect in effects {
         match effect {
             Effect::Publish(draft) => publish(app, session, draft),
+            Effect::RetainedLook { filter } => match &session.handle {
+                Some(h) => {
+                    let settings = h.settings().clone();
+                    jobs.spawn_look(filter.clone(), async move {
+                        crate::retained::find(
+                            &settings,
+                            &filter,
+                            std::time::Duration::from_secs(15),
+                        )
+                        .await
+                    });
+                }
+                None => app.on_found(&filter, Err("not connected".into())),
+            },
+            Effect::CleanupPublish(drafts) => {
+                for d in drafts {
+                    let queued = match &session.handle {
+                        Some(h) => h
+                            .publish(
+                                d.topic.clone(),
+                                d.payload.clone(),
+                                d.qos,
+                                d.retain,
+                                d.properties.clone(),
+                            )
+                            .map_err(|e| e.to_string()),
+                        None => Err("not connected".to_string()),
+                    };
+                    app.cleanup_queued(d, queued);
+                }
+            }
             Effect::Rebirth { topic } => {
                 let now_ms = SystemTime::now()
                     .duration_since(SystemTime::UNIX_EPOCH)
@@ -66,7 +97,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             }
             Effect::RunJob(job) => match job.kind {
                 JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
-                JobKind::Export(_) | JobKind::Decode => {}
+                JobKind::Export(_) | JobKind::Decode | JobKind::RetainedLook(_) => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
                         save(app, session, jobs, p);
@@ -202,6 +233,9 @@ fn save(app: &mut App, session: &Session<'_>, jobs: &mut Jobs, profile: Profile)
 pub fn on_done(app: &mut App, session: &mut Session<'_>, done: Done) {
     if let (JobKind::ResolveProfile(name), Some(settings)) = (&done.result.kind, done.settings) {
         start_resolved(app, session, name, settings);
+    }
+    if let (JobKind::RetainedLook(filter), Some(found)) = (&done.result.kind, done.found) {
+        app.on_found(filter, Ok(found));
     }
     app.on_job(done.result, Instant::now());
 }

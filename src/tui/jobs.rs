@@ -16,6 +16,8 @@ pub struct Done {
     pub result: JobResult,
     /// For `ResolveProfile`: the settings to start the worker with.
     pub settings: Option<ConnectionSettings>,
+    /// For `RetainedLook`: what the broker retains.
+    pub found: Option<crate::retained::Found>,
 }
 
 pub struct Jobs {
@@ -54,9 +56,41 @@ impl Jobs {
                 generation,
                 outcome,
             };
-            let _ = tx.send(Done { result, settings });
+            let _ = tx.send(Done {
+                result,
+                settings,
+                found: None,
+            });
         });
         generation
+    }
+
+    /// A look for retained messages under `filter`; its findings come back in `Done::found`.
+    pub fn spawn_look<F>(&mut self, filter: String, work: F)
+    where
+        F: Future<Output = Result<crate::retained::Found, String>> + Send + 'static,
+    {
+        self.next += 1;
+        let generation = self.next;
+        let kind = JobKind::RetainedLook(filter);
+        self.latest.insert(kind.clone(), generation);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let found = work.await;
+            let (outcome, found) = match found {
+                Ok(f) => (Ok(format!("{} found", f.messages.len())), Some(f)),
+                Err(e) => (Err(e), None),
+            };
+            let _ = tx.send(Done {
+                result: JobResult {
+                    kind,
+                    generation,
+                    outcome,
+                },
+                settings: None,
+                found,
+            });
+        });
     }
 
     /// Forgets the pending jobs of `kind`: their results will be dropped.

@@ -107,7 +107,7 @@ where
         }
         if need_draw {
             // What the screen about to be drawn needs run first (an external decoder).
-            let runs = app.wanted_runs();
+            let runs = app.wanted_effects();
             if !runs.is_empty() {
                 apply(app, session, &mut jobs, runs);
             }

@@ -1,6 +1,7 @@
 //! Popups on a stack (gitui's model): the top one takes the keys, through its own keymap context
 //! so `?` lists its keys too; closing it uncovers the one below. One file per popup.
 
+pub mod cleanup;
 pub mod confirm;
 pub mod filter;
 pub mod help;
@@ -15,6 +16,7 @@ use super::App;
 use super::effect::Effect;
 use super::keymap::{Action, Ctx};
 
+pub use cleanup::CleanupPopup;
 pub use confirm::ConfirmPopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
@@ -36,6 +38,7 @@ pub enum Popup {
     Info(InfoPopup),
     Props(Box<PropsPopup>),
     Text(TextPopup),
+    Cleanup(CleanupPopup),
 }
 
 /// What a popup wants after a key.
@@ -65,6 +68,7 @@ impl Popup {
             Popup::Info(_) => Ctx::Help,
             Popup::Props(_) => Ctx::Props,
             Popup::Text(_) => Ctx::Help,
+            Popup::Cleanup(_) => Ctx::Cleanup,
         }
     }
 
@@ -89,6 +93,7 @@ impl Popup {
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(app, action, key_char),
             Popup::Text(_) => Outcome::Close,
+            Popup::Cleanup(p) => p.on_key(app, action),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Popups, drawn bottom to top over the panes; one file each, like `app/popup/`.
 
+mod cleanup;
 mod confirm;
 mod filter;
 mod help;
@@ -39,6 +40,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Info(_) => info::draw(f, app, size),
             Popup::Props(p) => props::draw(f, size, p),
             Popup::Text(p) => text::draw(f, size, p),
+            Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

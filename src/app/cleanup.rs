@@ -1,0 +1,259 @@
+//! Retained clean-up (`D`) and its undo (`u`). `D` on a topic or subtree asks for a look at
+//! what the broker retains there (a job on a connection of its own: what the broker holds, not
+//! what happened to arrive flagged), shows the list, and after Enter clears each one with an
+//! empty retained publish, a window at a time, counting acknowledgements while keys stay live.
+//! The cleared values are kept, so `u` publishes them again, retained, as they were.
+
+use std::collections::{HashMap, VecDeque};
+
+use bytes::Bytes;
+
+use super::effect::Draft;
+use super::popup::Popup;
+use super::{App, Effect};
+use crate::mqtt::{Message, PublishId, PublishOutcome, QoS};
+use crate::text::clean;
+
+/// Publishes in flight at once: quick, and well within the worker's command queue.
+const WINDOW: usize = 64;
+
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// The look is running.
+    Looking,
+    /// What the look found, waiting for Enter.
+    Preview {
+        found: Vec<Message>,
+        truncated: bool,
+    },
+    /// Clearing (or, for `u`, restoring): how many of how many are acknowledged.
+    Working {
+        restoring: bool,
+        total: usize,
+        done: usize,
+        unconfirmed: usize,
+    },
+    /// Finished, or stopped: in words.
+    Finished(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Cleanup {
+    pub filter: String,
+    pub phase: Phase,
+    queue: VecDeque<Draft>,
+    in_flight: HashMap<PublishId, String>,
+}
+
+impl Cleanup {
+    fn new(filter: String, phase: Phase) -> Cleanup {
+        Cleanup {
+            filter,
+            phase,
+            queue: VecDeque::new(),
+            in_flight: HashMap::new(),
+        }
+    }
+
+    pub fn working(&self) -> bool {
+        matches!(self.phase, Phase::Working { .. } | Phase::Looking)
+    }
+}
+
+impl App {
+    /// `D`: the filter for the tree's selection (its subtree when it has one), and a look.
+    pub fn cleanup_key(&mut self) -> Vec<Effect> {
+        if self.cleanup.as_ref().is_some_and(Cleanup::working) {
+            self.popups.push(Popup::Cleanup(Default::default()));
+            return Vec::new();
+        }
+        let Some(id) = self.tree.selected else {
+            self.notice =
+                Some("D clears retained messages: select a topic or a subtree first".into());
+            return Vec::new();
+        };
+        let path = self.store.tree.path(id);
+        let filter = if self.store.tree.node(id).children.is_empty() {
+            path
+        } else {
+            format!("{path}/#")
+        };
+        self.cleanup = Some(Cleanup::new(filter.clone(), Phase::Looking));
+        self.popups.push(Popup::Cleanup(Default::default()));
+        vec![Effect::RetainedLook { filter }]
+    }
+
+    /// The look's answer.
+    pub fn on_found(&mut self, filter: &str, found: Result<crate::retained::Found, String>) {
+        let Some(c) = self.cleanup.as_mut().filter(|c| c.filter == filter) else {
+            return;
+        };
+        c.phase = match found {
+            Ok(f) if f.messages.is_empty() => Phase::Finished(format!(
+                "the broker retains nothing under {}",
+                clean(filter)
+            )),
+            Ok(f) => Phase::Preview {
+                found: f.messages,
+                truncated: f.truncated,
+            },
+            Err(why) => Phase::Finished(format!("the look under {} failed: {why}", clean(filter))),
+        };
+    }
+
+    fn start_work(&mut self, drafts: Vec<Draft>, restoring: bool) -> Vec<Effect> {
+        let Some(c) = self.cleanup.as_mut() else {
+            return Vec::new();
+        };
+        c.phase = Phase::Working {
+            restoring,
+            total: drafts.len(),
+            done: 0,
+            unconfirmed: 0,
+        };
+        c.queue = drafts.into();
+        c.in_flight.clear();
+        self.cleanup_effects()
+    }
+
+    /// Enter on the preview: clear every one (empty, retained, at least QoS 1 so it is
+    /// acknowledged); what was there is kept for `u`.
+    pub fn confirm_cleanup(&mut self) -> Vec<Effect> {
+        let Some(Phase::Preview { found, .. }) = self.cleanup.as_ref().map(|c| c.phase.clone())
+        else {
+            return Vec::new();
+        };
+        let drafts = found
+            .iter()
+            .map(|m| Draft {
+                topic: m.topic.clone(),
+                payload: Bytes::new(),
+                qos: m.qos.max(QoS::AtLeastOnce),
+                retain: true,
+                properties: None,
+            })
+            .collect();
+        self.last_cleared = Some(found);
+        self.start_work(drafts, false)
+    }
+
+    /// `u`: what the last clean-up cleared, retained again, as it was.
+    pub fn undo_cleanup(&mut self) -> Vec<Effect> {
+        if self.cleanup.as_ref().is_some_and(Cleanup::working) {
+            self.notice = Some("a clean-up is still running: wait for it, then u".into());
+            return Vec::new();
+        }
+        let Some(found) = self.last_cleared.take() else {
+            self.notice = Some("u puts back what D cleared: nothing is kept to put back".into());
+            return Vec::new();
+        };
+        let filter = self
+            .cleanup
+            .as_ref()
+            .map(|c| c.filter.clone())
+            .unwrap_or_default();
+        self.cleanup = Some(Cleanup::new(filter, Phase::Looking));
+        let drafts = found
+            .into_iter()
+            .map(|m| Draft {
+                topic: m.topic,
+                payload: m.payload,
+                qos: m.qos,
+                retain: true,
+                properties: m.properties,
+            })
+            .collect();
+        self.popups.push(Popup::Cleanup(Default::default()));
+        self.start_work(drafts, true)
+    }
+
+    /// The next window of publishes, while there is room (the loop asks before it draws).
+    pub fn cleanup_effects(&mut self) -> Vec<Effect> {
+        let Some(c) = self.cleanup.as_mut() else {
+            return Vec::new();
+        };
+        if !matches!(c.phase, Phase::Working { .. }) {
+            return Vec::new();
+        }
+        let room = WINDOW.saturating_sub(c.in_flight.len());
+        let batch: Vec<Draft> = (0..room).map_while(|_| c.queue.pop_front()).collect();
+        if batch.is_empty() {
+            return Vec::new();
+        }
+        vec![Effect::CleanupPublish(batch)]
+    }
+
+    /// The runner queued (or could not queue) one of the clean-up's publishes.
+    pub fn cleanup_queued(&mut self, draft: Draft, queued: Result<PublishId, String>) {
+        let Some(c) = self.cleanup.as_mut() else {
+            return;
+        };
+        match queued {
+            Ok(id) => {
+                c.in_flight.insert(id, draft.topic);
+            }
+            // The worker's queue is full: it goes back for the next window.
+            Err(_) => c.queue.push_front(draft),
+        }
+    }
+
+    /// A publish outcome: true when it was one of the clean-up's (and is then taken here).
+    pub(super) fn cleanup_outcome(&mut self, id: PublishId, outcome: &PublishOutcome) -> bool {
+        let Some(c) = self.cleanup.as_mut() else {
+            return false;
+        };
+        if !c.in_flight.contains_key(&id) {
+            return false;
+        }
+        if !outcome.is_final() {
+            return true;
+        }
+        let topic = c.in_flight.remove(&id).unwrap_or_default();
+        let Phase::Working {
+            restoring,
+            total,
+            done,
+            unconfirmed,
+        } = &mut c.phase
+        else {
+            return true;
+        };
+        let restoring = *restoring;
+        let verb = if restoring { "restored" } else { "cleared" };
+        if let PublishOutcome::Failed(why) | PublishOutcome::Unknown(why) = outcome {
+            c.phase = Phase::Finished(format!(
+                "stopped: {done} of {total} {verb}, then '{}': {why}",
+                clean(&topic)
+            ));
+            c.queue.clear();
+            return true;
+        }
+        *done += 1;
+        if matches!(outcome, PublishOutcome::Sent) {
+            *unconfirmed += 1;
+        }
+        let (total, done, unconfirmed) = (*total, *done, *unconfirmed);
+        if done == total {
+            let words = if restoring {
+                let sent = if unconfirmed > 0 {
+                    format!(" ({unconfirmed} at QoS 0: sent, not acknowledged)")
+                } else {
+                    String::new()
+                };
+                format!("restored {done} retained messages{sent}")
+            } else {
+                format!(
+                    "cleared {done} retained messages under {}; u puts them back",
+                    clean(&c.filter)
+                )
+            };
+            c.phase = Phase::Finished(words.clone());
+            self.notice = Some(words);
+        }
+        // The tree shows what the broker holds now.
+        if let Some(node) = self.store.tree.find(&topic) {
+            self.store.tree.note_retained(node, true, !restoring);
+        }
+        true
+    }
+}

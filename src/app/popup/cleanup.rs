@@ -1,0 +1,41 @@
+//! The retained clean-up's popup: the look running, then the list of what will be cleared
+//! (Enter clears, Esc cancels), then the progress and the outcome. Esc closes it at any time; a
+//! clean-up under way goes on, and `D` shows it again.
+
+use crate::app::App;
+use crate::app::keymap::Action;
+
+use super::Outcome;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CleanupPopup {
+    /// First row of the list shown.
+    pub scroll: usize,
+}
+
+impl CleanupPopup {
+    pub fn on_key(&mut self, app: &mut App, action: Option<Action>) -> Outcome {
+        let rows = match app.cleanup.as_ref().map(|c| &c.phase) {
+            Some(crate::app::cleanup::Phase::Preview { found, .. }) => found.len(),
+            _ => 0,
+        };
+        match action {
+            Some(Action::Down) => self.scroll = (self.scroll + 1).min(rows.saturating_sub(1)),
+            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Some(Action::PageDown) => self.scroll = (self.scroll + 10).min(rows.saturating_sub(1)),
+            Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(10),
+            Some(Action::Confirm) => return Outcome::KeepWith(app.confirm_cleanup()),
+            Some(Action::Close) => {
+                // Cancelling a preview forgets it; a running clean-up goes on.
+                if let Some(c) = &app.cleanup
+                    && matches!(c.phase, crate::app::cleanup::Phase::Preview { .. })
+                {
+                    app.cleanup = None;
+                }
+                return Outcome::Close;
+            }
+            _ => {}
+        }
+        Outcome::Keep
+    }
+}

@@ -43,6 +43,8 @@ pub enum Cmd {
     Sub(SubArgs),
     /// Publish one message and wait for its acknowledgement
     Pub(PubArgs),
+    /// MQTT 5 request/response: publish a request, print the response whose correlation matches
+    Rr(RrArgs),
     /// List the retained messages under a filter and clear them
     ClearRetained(ClearRetainedArgs),
     /// Run the embedded broker in the foreground
@@ -50,6 +52,39 @@ pub enum Cmd {
     /// Benchmark helper: receive into the explorer's store without drawing, then print totals
     #[command(hide = true)]
     Ingest(IngestArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("payload").required(true).args(["message", "file", "stdin"]))]
+pub struct RrArgs {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Topic the request is published to
+    #[arg(short = 't', long, value_name = "REQUEST_TOPIC")]
+    pub topic: String,
+    /// Topic the response is expected on (subscribed to before the request goes out)
+    #[arg(short = 'e', long = "response-topic", value_name = "RESPONSE_TOPIC")]
+    pub response_topic: String,
+    /// Request payload text
+    #[arg(short = 'm', long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Request payload from a file
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Request payload from standard input
+    #[arg(short = 's', long)]
+    pub stdin: bool,
+    #[arg(short = 'q', long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: u8,
+    /// Correlation data (text, or hex:…); default: a random one
+    #[arg(long, value_name = "D")]
+    pub correlation_data: Option<String>,
+    /// Seconds to wait for the response
+    #[arg(short = 'W', long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Print the response topic and the round-trip time with the payload
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -422,3 +422,112 @@ async fn the_copied_mosquitto_pub_command_reproduces_the_message() {
     }
     sub.stop().await;
 }
+
+/// `mqscope rr` against a responder: the response whose correlation data matches is printed, a
+/// stray one sent before it (other correlation data) is skipped; no responder: a timeout, exit 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rr_matches_the_response_by_correlation_data() {
+    use mqscope::mqtt::{Properties, Protocol, QoS};
+    if !have_mosquitto("rr") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let mut responder =
+        common::client::Client::start(&common::client::settings(&m.url(), Protocol::V5));
+    responder.subscribe("svc/req", QoS::AtLeastOnce).await;
+    let serve = tokio::spawn(async move {
+        let req = responder.message().await;
+        let p = req.properties.clone().expect("request properties");
+        let reply_to = p.response_topic.clone().expect("a response topic");
+        let stray = Properties {
+            correlation_data: Some(bytes::Bytes::from_static(b"someone-else")),
+            ..Properties::default()
+        };
+        let id = responder
+            .handle
+            .publish(
+                reply_to.clone(),
+                b"not yours".to_vec().into(),
+                QoS::AtLeastOnce,
+                false,
+                Some(Box::new(stray)),
+            )
+            .unwrap();
+        responder.outcome(id).await;
+        let answer = Properties {
+            correlation_data: p.correlation_data.clone(),
+            ..Properties::default()
+        };
+        let mut body = b"pong:".to_vec();
+        body.extend_from_slice(&req.payload);
+        let id = responder
+            .handle
+            .publish(
+                reply_to,
+                body.into(),
+                QoS::AtLeastOnce,
+                false,
+                Some(Box::new(answer)),
+            )
+            .unwrap();
+        responder.outcome(id).await;
+        responder.stop().await;
+        p.correlation_data
+    });
+    let home = tempfile::tempdir().unwrap();
+    let url = m.url();
+    let home_path = home.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = mqscope(&home_path);
+        cmd.args([
+            "rr",
+            "-b",
+            &url,
+            "-t",
+            "svc/req",
+            "-e",
+            "svc/reply/1",
+            "-m",
+            "ping",
+            "-v",
+            "-W",
+            "10",
+        ]);
+        run(cmd, LIMIT)
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert!(line.starts_with("svc/reply/1 pong:ping ("), "{line}");
+    assert!(line.trim_end().ends_with(" ms)"), "{line}");
+    assert!(
+        stderr(&out).contains("skipped a message on svc/reply/1 with other correlation data"),
+        "{}",
+        stderr(&out)
+    );
+    let correlation = serve.await.unwrap().expect("correlation data was set");
+    assert_eq!(correlation.len(), 32, "generated: 16 random bytes as hex");
+    // Nobody answers: a timeout in words, exit 1.
+    let mut cmd = mqscope(home.path());
+    cmd.args([
+        "rr",
+        "-b",
+        &m.url(),
+        "-t",
+        "svc/none",
+        "-e",
+        "svc/reply/2",
+        "-m",
+        "x",
+        "-W",
+        "0.5",
+    ]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no response with our correlation data"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -4,6 +4,7 @@ pub mod clear_retained;
 pub mod ingest;
 pub mod json;
 pub mod publish;
+pub mod rr;
 pub mod subscribe;
 
 use crate::failure::{Failure, runtime};

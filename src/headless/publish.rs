@@ -14,10 +14,18 @@ use crate::mqtt::topic::validate_topic;
 use crate::mqtt::{self, MqttEvent, Properties, Protocol, PublishOutcome, QoS, WorkerOptions};
 
 fn payload(args: &PubArgs) -> Result<Bytes, Failure> {
-    if let Some(m) = &args.message {
-        return Ok(Bytes::from(m.clone().into_bytes()));
+    read_payload(args.message.as_deref(), args.file.as_deref())
+}
+
+/// A payload from -m TEXT, -f FILE, else standard input.
+pub(super) fn read_payload(
+    message: Option<&str>,
+    file: Option<&std::path::Path>,
+) -> Result<Bytes, Failure> {
+    if let Some(m) = message {
+        return Ok(Bytes::from(m.to_string().into_bytes()));
     }
-    if let Some(f) = &args.file {
+    if let Some(f) = file {
         return std::fs::read(f)
             .map(Bytes::from)
             .map_err(|e| usage(format!("-f {}: {e}", f.display())));

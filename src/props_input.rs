@@ -6,6 +6,14 @@ use bytes::Bytes;
 
 use crate::mqtt::Properties;
 
+/// Correlation data nobody else will pick: 16 random bytes, as hex text.
+pub fn new_correlation() -> Bytes {
+    let text: String = (0..16)
+        .map(|_| format!("{:02x}", fastrand::u8(..)))
+        .collect();
+    Bytes::from(text.into_bytes())
+}
+
 /// `key=value` (the first `=` splits; the value may hold more).
 pub fn user_property(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {

@@ -531,3 +531,135 @@ async fn rr_matches_the_response_by_correlation_data() {
         stderr(&out)
     );
 }
+
+/// Compose with a response topic: the explorer subscribes to it first, sets correlation data,
+/// and tells the matching response (with its round trip) from a stray one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_request_response_matches_in_the_explorer() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use mqscope::app::App;
+    use mqscope::app::requests::Answer;
+    use mqscope::config::Profile;
+    use mqscope::mqtt::{BrokerUrl, Properties, Protocol, QoS};
+    use mqscope::tui::run::{Session, run};
+    use tokio::sync::{mpsc, watch};
+    if !have_mosquitto("compose_rr") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let mut responder =
+        common::client::Client::start(&common::client::settings(&m.url(), Protocol::V5));
+    responder.subscribe("svc/req", QoS::AtLeastOnce).await;
+    let serve = tokio::spawn(async move {
+        let req = responder.message().await;
+        let p = req.properties.clone().unwrap_or_default();
+        let reply_to = p.response_topic.clone().expect("a response topic");
+        for (corr, body) in [
+            (bytes::Bytes::from_static(b"stray"), "not yours"),
+            (p.correlation_data.clone().unwrap_or_default(), "pong"),
+        ] {
+            let props = Properties {
+                correlation_data: Some(corr),
+                ..Properties::default()
+            };
+            let id = responder
+                .handle
+                .publish(
+                    reply_to.clone(),
+                    body.as_bytes().to_vec().into(),
+                    QoS::AtLeastOnce,
+                    false,
+                    Some(Box::new(props)),
+                )
+                .unwrap();
+            responder.outcome(id).await;
+        }
+        responder.stop().await;
+    });
+    let mut profile = Profile::adhoc(BrokerUrl::parse(&m.url()).unwrap());
+    profile.name = "m".into();
+    let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
+    let conn = mqscope::cli::ConnArgs::default();
+    let filters = vec!["other/#".to_string()];
+    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
+    let (seen_tx, mut seen_rx) =
+        watch::channel((false, Vec::<String>::new(), Vec::<String>::new()));
+    let mut observe = move |app: &App| {
+        let connected = matches!(
+            app.conn.as_ref().map(|c| &c.state),
+            Some(mqscope::mqtt::ConnState::Connected { .. })
+        );
+        let subs = app
+            .subscriptions
+            .iter()
+            .map(|s| s.sub.filter.clone())
+            .collect();
+        let answers = app
+            .store
+            .log
+            .iter_from(0)
+            .filter_map(|e| app.requests.answer(e.seq()))
+            .map(|a| match a {
+                Answer::Matched { request_topic, .. } => format!("matched {request_topic}"),
+                Answer::Unmatched => "unmatched".to_string(),
+            })
+            .collect();
+        let _ = seen_tx.send((connected, subs, answers));
+    };
+    let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let ctrl = |c| {
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )))
+    };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    let wait = Duration::from_secs(15);
+    let script = async {
+        tokio::time::timeout(wait, seen_rx.wait_for(|s| s.0))
+            .await
+            .expect("connected")
+            .unwrap();
+        tx.send(key(KeyCode::Tab)).unwrap();
+        tx.send(key(KeyCode::Tab)).unwrap();
+        for c in "svc/req".chars() {
+            tx.send(key(KeyCode::Char(c))).unwrap();
+        }
+        tx.send(ctrl('o')).unwrap();
+        for _ in 0..3 {
+            tx.send(key(KeyCode::Tab)).unwrap(); // to the response topic
+        }
+        for c in "svc/reply/tui".chars() {
+            tx.send(key(KeyCode::Char(c))).unwrap();
+        }
+        tx.send(ctrl('s')).unwrap(); // apply the properties
+        tx.send(ctrl('s')).unwrap(); // publish
+        let (_, subs, answers) = tokio::time::timeout(wait, seen_rx.wait_for(|s| s.2.len() == 2))
+            .await
+            .expect("both responses filed and told apart")
+            .unwrap()
+            .clone();
+        assert!(
+            subs.contains(&"svc/reply/tui".to_string()),
+            "subscribed first: {subs:?}"
+        );
+        assert_eq!(answers, ["unmatched", "matched svc/req"]);
+        // Out of the compose field (where q is a letter), then quit.
+        tx.send(key(KeyCode::Esc)).unwrap();
+        tx.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let looped = run(
+        &mut terminal,
+        &mut app,
+        &mut session,
+        input,
+        vec![mqscope::app::Effect::Connect("m".into())],
+        std::future::pending(),
+        &mut observe,
+    );
+    let (result, ()) = tokio::join!(looped, script);
+    result.unwrap();
+    serve.await.unwrap();
+}

@@ -127,6 +127,7 @@ impl App {
             return 0;
         };
         let mut n = 2;
+        n += usize::from(self.requests.answer(e.seq()).is_some());
         n += usize::from(self.store.full_len(e).is_some());
         let node = self.store.tree.node(e.node);
         n += usize::from(

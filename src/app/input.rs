@@ -272,7 +272,7 @@ impl App {
             return Vec::new();
         }
         match self.compose.draft(self.conn.is_some()) {
-            Some(draft) => vec![Effect::Publish(draft)],
+            Some(draft) => self.request_effects(draft),
             None => Vec::new(),
         }
     }

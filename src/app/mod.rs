@@ -24,6 +24,7 @@ mod on_mqtt;
 pub mod outbox;
 pub mod popup;
 pub mod pub_command;
+pub mod requests;
 mod sparkplug;
 mod subscriptions;
 pub mod tree;
@@ -100,6 +101,8 @@ pub struct App {
     /// The retained clean-up under way or last done (`D`), and what it cleared (for `u`).
     pub cleanup: Option<cleanup::Cleanup>,
     pub last_cleared: Option<Vec<crate::mqtt::Message>>,
+    /// Our requests (a publish with a response topic) and the responses matched to them.
+    pub requests: requests::Requests,
     /// What the broker said in the current connection's CONNACK.
     pub connack: Option<Box<crate::mqtt::ConnAckInfo>>,
     /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
@@ -138,6 +141,7 @@ impl App {
             protocol_note: None,
             connack: None,
             cleanup: None,
+            requests: Default::default(),
             last_cleared: None,
             connected_at: None,
             outbox: outbox::Outbox::default(),

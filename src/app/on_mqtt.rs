@@ -13,6 +13,10 @@ impl App {
     pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
         match event {
             MqttEvent::Message(m) => {
+                let response = m
+                    .properties
+                    .as_ref()
+                    .map(|p| (m.topic.clone(), p.correlation_data.clone()));
                 let sparkplug = m
                     .topic
                     .starts_with("spBv1.0/")
@@ -26,6 +30,17 @@ impl App {
                     && let Some(e) = self.store.last(node)
                 {
                     self.sparkplug.observe(e.seq(), &topic, &payload);
+                }
+                if !self.requests_empty()
+                    && let Some(seq) = self.store.last(node).map(|e| e.seq())
+                {
+                    match &response {
+                        Some((topic, c)) => self.note_response(seq, topic, c.as_deref(), now),
+                        None => {
+                            let topic = self.store.tree.path(node);
+                            self.note_response(seq, &topic, None, now);
+                        }
+                    }
                 }
                 if self.tree.selected.is_none() {
                     // The first topic seen is opened and selected, so the first screen shows a

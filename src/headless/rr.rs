@@ -7,8 +7,6 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-
 use super::check_state;
 use crate::cli::RrArgs;
 use crate::connect::{failure_from_tls, headless_settings};
@@ -18,14 +16,6 @@ use crate::mqtt::{
     self, Command, MqttEvent, Properties, Protocol, QoS, Subscription, WorkerOptions,
 };
 use crate::text::clean;
-
-/// Correlation data nobody else will pick: 16 random bytes, as hex text.
-pub fn new_correlation() -> Bytes {
-    let text: String = (0..16)
-        .map(|_| format!("{:02x}", fastrand::u8(..)))
-        .collect();
-    Bytes::from(text.into_bytes())
-}
 
 pub async fn run(args: RrArgs) -> Result<(), Failure> {
     validate_topic(&args.topic).map_err(|e| usage(format!("-t: {e}")))?;
@@ -38,7 +28,7 @@ pub async fn run(args: RrArgs) -> Result<(), Failure> {
     let correlation = match &args.correlation_data {
         Some(d) => crate::props_input::correlation(d)
             .map_err(|e| usage(format!("--correlation-data: {e}")))?,
-        None => new_correlation(),
+        None => crate::props_input::new_correlation(),
     };
     let mut settings = headless_settings(&args.conn)?;
     match settings.protocol {

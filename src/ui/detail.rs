@@ -98,6 +98,23 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
+    match app.requests.answer(m.seq()) {
+        Some(crate::app::requests::Answer::Matched { request_topic, rtt }) => {
+            lines.push(Line::styled(
+                format!(
+                    "response to our request on {} (correlation matched) · round trip {:.1} ms",
+                    clean(request_topic),
+                    rtt.as_secs_f64() * 1000.0
+                ),
+                theme().ok,
+            ))
+        }
+        Some(crate::app::requests::Answer::Unmatched) => lines.push(Line::styled(
+            "on a response topic of ours, but its correlation data matches none of our requests",
+            theme().warn,
+        )),
+        None => {}
+    }
     if let Some(full) = app.store.full_len(m) {
         lines.push(Line::styled(
             format!(

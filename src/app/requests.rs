@@ -1,0 +1,162 @@
+//! Request/response from compose: a publish with a response topic subscribes to that topic first
+//! (unless a subscription covers it), gets correlation data (generated unless given), and is
+//! remembered; a message that comes back on a response topic is matched by its correlation data
+//! and shown as the response, with the round trip, or as a response to none of ours.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::effect::Draft;
+use super::{App, Effect};
+use crate::mqtt::topic::filter_matches;
+use crate::mqtt::{QoS, Subscription};
+
+/// Requests remembered while they wait (the oldest go first).
+const MAX_PENDING: usize = 256;
+/// Responses remembered for the detail.
+const MAX_ANSWERS: usize = 1024;
+
+#[derive(Debug, Clone)]
+struct Pending {
+    correlation: Bytes,
+    request_topic: String,
+    response_topic: String,
+    sent: Instant,
+}
+
+/// What a message on a response topic was.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The response to our request on `request_topic`, after `rtt`.
+    Matched {
+        request_topic: String,
+        rtt: Duration,
+    },
+    /// On a response topic of ours, but no request of ours has its correlation data.
+    Unmatched,
+}
+
+#[derive(Debug, Default)]
+pub struct Requests {
+    pending: VecDeque<Pending>,
+    /// (message seq, what it was), oldest first.
+    answers: VecDeque<(u64, Answer)>,
+}
+
+impl Requests {
+    pub fn answer(&self, seq: u64) -> Option<&Answer> {
+        self.answers
+            .binary_search_by_key(&seq, |(s, _)| *s)
+            .ok()
+            .map(|i| &self.answers[i].1)
+    }
+
+    fn remember(&mut self, seq: u64, a: Answer) {
+        if self.answers.len() >= MAX_ANSWERS {
+            self.answers.pop_front();
+        }
+        self.answers.push_back((seq, a));
+    }
+}
+
+impl App {
+    /// No request of ours is waiting (the common case: nothing to match on arrival).
+    pub(super) fn requests_empty(&self) -> bool {
+        self.requests.pending.is_empty()
+    }
+
+    /// A compose publish: a response topic gets its subscription (first) and correlation data.
+    pub(super) fn request_effects(&mut self, mut draft: Draft) -> Vec<Effect> {
+        let Some(response_topic) = draft
+            .properties
+            .as_ref()
+            .and_then(|p| p.response_topic.clone())
+        else {
+            return vec![Effect::Publish(draft)];
+        };
+        let mut effects = Vec::new();
+        let covered = self
+            .subscriptions
+            .iter()
+            .any(|s| s.enabled && filter_matches(&s.sub.filter, &response_topic));
+        if !covered {
+            effects.extend(
+                self.add_subscription(Subscription::new(response_topic.clone(), QoS::AtLeastOnce)),
+            );
+        }
+        let props = draft.properties.get_or_insert_with(Default::default);
+        let correlation = props
+            .correlation_data
+            .get_or_insert_with(crate::props_input::new_correlation)
+            .clone();
+        if self.requests.pending.len() >= MAX_PENDING {
+            self.requests.pending.pop_front();
+        }
+        self.requests.pending.push_back(Pending {
+            correlation,
+            request_topic: draft.topic.clone(),
+            response_topic,
+            sent: self.now,
+        });
+        effects.push(Effect::Publish(draft));
+        effects
+    }
+
+    /// A message arrived as the store's `seq`: is it a response to one of our requests?
+    pub(super) fn note_response(
+        &mut self,
+        seq: u64,
+        topic: &str,
+        correlation: Option<&[u8]>,
+        now: Instant,
+    ) {
+        let on_response_topic = self
+            .requests
+            .pending
+            .iter()
+            .any(|p| p.response_topic == topic);
+        let matched = correlation.and_then(|c| {
+            self.requests
+                .pending
+                .iter()
+                .position(|p| p.response_topic == topic && p.correlation[..] == *c)
+        });
+        match matched {
+            Some(i) => {
+                let p = self
+                    .requests
+                    .pending
+                    .remove(i)
+                    .unwrap_or_else(|| unreachable_pending());
+                let rtt = now.saturating_duration_since(p.sent);
+                self.notice = Some(format!(
+                    "response on {} to the request on {} after {:.1} ms",
+                    crate::text::clean(topic),
+                    crate::text::clean(&p.request_topic),
+                    rtt.as_secs_f64() * 1000.0
+                ));
+                self.requests.remember(
+                    seq,
+                    Answer::Matched {
+                        request_topic: p.request_topic,
+                        rtt,
+                    },
+                );
+            }
+            None if on_response_topic => self.requests.remember(seq, Answer::Unmatched),
+            None => {}
+        }
+    }
+}
+
+/// `position` found it a line before: never taken.
+fn unreachable_pending() -> Pending {
+    Pending {
+        correlation: Bytes::new(),
+        request_topic: String::new(),
+        response_topic: String::new(),
+        sent: Instant::now(),
+    }
+}

@@ -1013,9 +1013,15 @@ fn ctrl_o_sets_the_properties_of_the_next_publish() {
         Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
         now,
     );
-    let Some(mqscope::app::Effect::Publish(d)) = effects.first() else {
+    // The response topic is subscribed to first (no subscription covers it), then the publish.
+    let [
+        mqscope::app::Effect::Subscribe(subs),
+        mqscope::app::Effect::Publish(d),
+    ] = &effects[..]
+    else {
         panic!("{effects:?}")
     };
+    assert_eq!(subs[0].filter, "lamp/reply");
     let p = d.properties.as_deref().unwrap();
     assert_eq!(
         p.user_properties,

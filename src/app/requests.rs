@@ -123,13 +123,8 @@ impl App {
                 .iter()
                 .position(|p| p.response_topic == topic && p.correlation[..] == *c)
         });
-        match matched {
-            Some(i) => {
-                let p = self
-                    .requests
-                    .pending
-                    .remove(i)
-                    .unwrap_or_else(|| unreachable_pending());
+        match matched.and_then(|i| self.requests.pending.remove(i)) {
+            Some(p) => {
                 let rtt = now.saturating_duration_since(p.sent);
                 self.notice = Some(format!(
                     "response on {} to the request on {} after {:.1} ms",
@@ -148,15 +143,5 @@ impl App {
             None if on_response_topic => self.requests.remember(seq, Answer::Unmatched),
             None => {}
         }
-    }
-}
-
-/// `position` found it a line before: never taken.
-fn unreachable_pending() -> Pending {
-    Pending {
-        correlation: Bytes::new(),
-        request_topic: String::new(),
-        response_topic: String::new(),
-        sent: Instant::now(),
     }
 }

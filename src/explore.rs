@@ -182,6 +182,13 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     }
     let mut app = App::new(profiles, limits, Instant::now());
     app.global_rules = file.decoders.clone();
+    // The history file is read once here, before the screen changes (it is bounded).
+    let history_path = crate::history_file::default_path();
+    let kept = history_path
+        .as_deref()
+        .map(crate::history_file::load)
+        .unwrap_or_default();
+    app.history = crate::app::history::History::new(kept, file.snippets.clone());
     app.colour = crate::ui::theme::colour_wanted();
     if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup::at(0)));
@@ -209,6 +216,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     };
     let mut session = Session::two_step(resolver, start);
     session.config_path = Some(file.path.clone());
+    session.history_path = history_path;
     #[cfg(unix)]
     {
         session.suspend = Some(Box::new(terminal::suspend));

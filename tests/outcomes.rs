@@ -23,6 +23,7 @@ fn draft(topic: &str) -> Draft {
         qos: QoS::AtLeastOnce,
         retain: false,
         properties: None,
+        templated: false,
     }
 }
 

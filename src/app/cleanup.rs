@@ -131,6 +131,7 @@ impl App {
                 qos: m.qos.max(QoS::AtLeastOnce),
                 retain: true,
                 properties: None,
+                templated: false,
             })
             .collect();
         self.last_cleared = Some(found);
@@ -161,6 +162,7 @@ impl App {
                 qos: m.qos,
                 retain: true,
                 properties: m.properties,
+                templated: false,
             })
             .collect();
         self.popups.push(Popup::Cleanup(Default::default()));

@@ -41,6 +41,9 @@ pub struct Draft {
     pub qos: QoS,
     pub retain: bool,
     pub properties: Option<Box<Properties>>,
+    /// Typed in compose: `{{now}}`-style templates in topic and payload are expanded when it is
+    /// sent (`crate::template`). Other publishes (a Rebirth, a clean-up) are sent as they are.
+    pub templated: bool,
 }
 
 #[derive(Debug)]
@@ -218,6 +221,7 @@ impl Compose {
             qos: self.qos,
             retain: self.retain,
             properties: self.properties.clone(),
+            templated: true,
         })
     }
 }

@@ -35,6 +35,10 @@ pub enum Effect {
     /// The clean-up's publishes (empty retained, or the values put back): each queued is told
     /// to `App::cleanup_queued`, and its outcome counted by the clean-up, not compose.
     CleanupPublish(Vec<Draft>),
+    /// Append finished compose publishes to the history file (a job).
+    SaveHistory(Vec<super::history::HistoryItem>),
+    /// Write a snippet into the profile file (a job).
+    SaveSnippet(crate::config::Snippet),
     /// Run an external decoder on a payload, as a job; the output comes back to `on_run`.
     Decode {
         command: crate::decode::Command,
@@ -68,6 +72,10 @@ pub enum JobKind {
     Decode,
     /// A look for retained messages under a filter.
     RetainedLook(String),
+    /// Appending to the history file.
+    SaveHistory,
+    /// Writing a snippet into the profile file.
+    SaveSnippet(String),
 }
 
 /// What a job produced.

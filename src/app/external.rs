@@ -40,6 +40,8 @@ impl App {
     /// window of a clean-up. The loop calls this before it draws.
     pub fn wanted_effects(&mut self) -> Vec<Effect> {
         let mut effects = self.cleanup_effects();
+        effects.extend(self.history_effects());
+        effects.extend(self.repeat_effects());
         effects.extend(self.wanted_runs());
         effects
     }

@@ -198,6 +198,17 @@ impl App {
             Action::ClearRetained => return self.cleanup_key(),
             Action::UndoClear => return self.undo_cleanup(),
             Action::CopyComposeCommand => return self.copy_compose_command(),
+            Action::Repeat => {
+                if self.repeat.is_some() {
+                    self.stop_repeat();
+                } else {
+                    self.popups
+                        .push(Popup::Repeat(super::popup::RepeatPopup::default()));
+                }
+            }
+            Action::ComposeHistory => self
+                .popups
+                .push(Popup::History(super::popup::HistoryPopup::default())),
             Action::Properties => {
                 let form = super::popup::PropsPopup::of(self.compose.properties.as_deref());
                 self.popups.push(Popup::Props(Box::new(form)));

@@ -31,6 +31,8 @@ pub enum Ctx {
     Props,
     /// The retained clean-up's preview and progress.
     Cleanup,
+    /// Compose's snippets and publish history.
+    History,
     /// The view chooser.
     View,
 }
@@ -54,6 +56,7 @@ impl Ctx {
             Ctx::SubForm => "subscription form",
             Ctx::Props => "properties form",
             Ctx::Cleanup => "retained clean-up",
+            Ctx::History => "snippets and history",
         }
     }
 }
@@ -112,6 +115,10 @@ pub enum Action {
     Rebirth,
     /// Compose: the MQTT 5 properties form.
     Properties,
+    /// Compose: snippets and the publish history.
+    ComposeHistory,
+    /// Compose: send N times at an interval / stop.
+    Repeat,
     /// Retained clean-up of the tree's selection, and its undo.
     ClearRetained,
     UndoClear,
@@ -175,6 +182,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Esc, NONE)], Ctx::Compose, Action::Leave, "leave the field (back to the tree)"),
     bind(&[(Char('l'), CTRL)], Ctx::Compose, Action::ClearPayload, "clear the payload"),
     bind(&[(Char('o'), CTRL)], Ctx::Compose, Action::Properties, "MQTT 5 properties of the next publishes"),
+    bind(&[(Char('p'), CTRL)], Ctx::Compose, Action::ComposeHistory, "snippets and earlier publishes: load one to send again"),
+    bind(&[(Char('r'), CTRL)], Ctx::Compose, Action::Repeat, "send it N times at an interval (again: stop)"),
     bind(&[(Char('y'), CTRL)], Ctx::Compose, Action::CopyComposeCommand, "copy the mosquitto_pub command for this publish"),
     bind(&[(Char('q'), NONE)], Ctx::Panes, Action::Quit, "quit"),
     bind(&[(Char('?'), NONE)], Ctx::Panes, Action::Help, "this help"),
@@ -268,6 +277,13 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('u'), CTRL)], Ctx::Props, Action::ClearInput, "clear the field"),
     bind(&[(Char('l'), CTRL)], Ctx::Props, Action::ClearPayload, "clear every property"),
     bind(&[(Esc, NONE)], Ctx::Props, Action::Close, "close, nothing changed"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::History, Action::Up, "previous"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::History, Action::Down, "next"),
+    bind(&[(Home, NONE)], Ctx::History, Action::Home, "first"),
+    bind(&[(End, NONE)], Ctx::History, Action::End, "last"),
+    bind(&[(Enter, NONE)], Ctx::History, Action::Confirm, "load it into compose (Ctrl+S then sends it)"),
+    bind(&[(Char('s'), NONE)], Ctx::History, Action::SubSave, "save compose as a snippet (asks its name)"),
+    bind(&[(Esc, NONE)], Ctx::History, Action::Close, "close"),
     bind(&[(Enter, NONE)], Ctx::Cleanup, Action::Confirm, "clear them (the list is what the broker retains)"),
     bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Cleanup, Action::Down, "scroll the list"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Cleanup, Action::Up, "scroll back"),

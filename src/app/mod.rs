@@ -15,6 +15,7 @@ pub mod filter;
 pub mod focus;
 mod fold;
 pub mod form;
+pub mod history;
 mod input;
 pub mod keymap;
 pub mod layout;
@@ -24,6 +25,7 @@ mod on_mqtt;
 pub mod outbox;
 pub mod popup;
 pub mod pub_command;
+mod repeat;
 pub mod requests;
 mod sparkplug;
 mod subscriptions;
@@ -101,6 +103,10 @@ pub struct App {
     /// The retained clean-up under way or last done (`D`), and what it cleared (for `u`).
     pub cleanup: Option<cleanup::Cleanup>,
     pub last_cleared: Option<Vec<crate::mqtt::Message>>,
+    /// Compose's message being sent N times (`Ctrl+R`).
+    pub repeat: Option<repeat::Repeat>,
+    /// Compose's publish history and the profile file's snippets.
+    pub history: history::History,
     /// Our requests (a publish with a response topic) and the responses matched to them.
     pub requests: requests::Requests,
     /// What the broker said in the current connection's CONNACK.
@@ -142,6 +148,8 @@ impl App {
             connack: None,
             cleanup: None,
             requests: Default::default(),
+            history: Default::default(),
+            repeat: None,
             last_cleared: None,
             connected_at: None,
             outbox: outbox::Outbox::default(),

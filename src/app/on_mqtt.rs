@@ -64,6 +64,13 @@ impl App {
                     return;
                 }
                 if self.outbox.is_ours(id) {
+                    if outcome.is_final()
+                        && let Some(row) = self.outbox.rows.iter().find(|r| r.id == id)
+                        && row.draft.templated
+                    {
+                        let (draft, at) = (row.draft.clone(), row.queued);
+                        self.history.record(&draft, outcome.to_string(), at);
+                    }
                     let failed = outcome.is_failure();
                     self.compose
                         .set_outcome(outcome.to_string(), failed, SystemTime::now());
@@ -162,6 +169,17 @@ impl App {
                 self.on_found(&filter, Err(why));
             }
             (JobKind::RetainedLook(_), Ok(_)) => {}
+            (JobKind::SaveHistory, Ok(n)) => self.history.saved += n.parse::<usize>().unwrap_or(0),
+            (JobKind::SaveHistory, Err(why)) => {
+                self.notice = Some(format!("publish history not saved: {why}"))
+            }
+            (JobKind::SaveSnippet(_), Ok(words)) => self.notice = Some(words),
+            (JobKind::SaveSnippet(name), Err(why)) => {
+                self.notice = Some(format!(
+                    "snippet '{}' not saved: {why}",
+                    crate::text::clean(name)
+                ))
+            }
             (JobKind::SaveProfile(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(topic), Err(why)) => {

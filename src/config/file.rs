@@ -34,6 +34,30 @@ impl ConfigFile {
             file.profiles.push(profile);
         }
         file.decoders = super::decoders::validate_decoders(&loc, "decoders", raw.decoders)?;
+        for s in raw.snippets {
+            let s = s.into_inner();
+            let topic = s.topic.get_ref();
+            // A template may stand anywhere; what it expands to is checked when it is sent.
+            if !crate::template::has_template(topic)
+                && let Err(e) = crate::mqtt::topic::validate_topic(topic)
+            {
+                return Err(loc.at(s.topic.span().start, format!("snippets.topic: {e}")));
+            }
+            if s.name.get_ref().trim().is_empty() {
+                return Err(loc.at(s.name.span().start, "snippets.name must not be empty"));
+            }
+            let qos = match &s.qos {
+                Some(q) => int_in(&loc, "snippets.qos", q, 0..=2, "")? as u8,
+                None => 0,
+            };
+            file.snippets.push(super::profile::Snippet {
+                name: s.name.into_inner(),
+                topic: s.topic.into_inner(),
+                payload: s.payload,
+                qos: crate::mqtt::QoS::from_u8(qos).unwrap_or_default(),
+                retain: s.retain,
+            });
+        }
         if let Some(h) = &raw.history {
             if let Some(m) = &h.memory_mib {
                 file.limits.memory_budget =

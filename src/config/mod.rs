@@ -8,8 +8,9 @@ pub mod profile;
 mod proto;
 mod raw;
 pub mod secrets;
+pub mod snippets;
 pub mod store;
 pub mod validate;
 
 pub use error::ConfigError;
-pub use profile::{ConfigFile, PasswordSource, Profile};
+pub use profile::{ConfigFile, PasswordSource, Profile, Snippet};

@@ -148,6 +148,18 @@ pub struct ConfigFile {
     pub limits: Limits,
     /// The global `[[decoders]]` rules.
     pub decoders: Vec<crate::decode::Rule>,
+    /// `[[snippets]]`: named messages compose offers.
+    pub snippets: Vec<Snippet>,
+}
+
+/// A named message for compose (`[[snippets]]`); topic and payload may hold templates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub name: String,
+    pub topic: String,
+    pub payload: String,
+    pub qos: crate::mqtt::QoS,
+    pub retain: bool,
 }
 
 impl ConfigFile {
@@ -158,6 +170,7 @@ impl ConfigFile {
             profiles: Vec::new(),
             limits: Limits::default(),
             decoders: Vec::new(),
+            snippets: Vec::new(),
         }
     }
 

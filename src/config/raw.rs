@@ -17,6 +17,21 @@ pub struct RawFile {
     pub history: Option<RawHistory>,
     #[serde(default)]
     pub decoders: Vec<Spanned<RawDecoder>>,
+    #[serde(default)]
+    pub snippets: Vec<Spanned<RawSnippet>>,
+}
+
+/// `[[snippets]]`: a named message for compose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSnippet {
+    pub name: Spanned<String>,
+    pub topic: Spanned<String>,
+    #[serde(default)]
+    pub payload: String,
+    pub qos: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub retain: bool,
 }
 
 #[derive(Debug, Deserialize)]

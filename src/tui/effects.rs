@@ -15,6 +15,53 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
     for effect in effects {
         match effect {
             Effect::Publish(draft) => publish(app, session, draft),
+            Effect::SaveHistory(items) => {
+                if let Some(path) = session.history_path.clone() {
+                    // Not "newest wins": every batch is written and counted.
+                    jobs.spawn_each(JobKind::SaveHistory, async move {
+                        let n = items.len();
+                        let done = tokio::task::spawn_blocking(move || {
+                            crate::history_file::append(&path, &items)
+                        })
+                        .await;
+                        match done {
+                            Ok(r) => (r.map(|()| n.to_string()), None),
+                            Err(e) => (Err(e.to_string()), None),
+                        }
+                    });
+                }
+            }
+            Effect::SaveSnippet(snippet) => {
+                let name = snippet.name.clone();
+                match session.config_path.clone() {
+                    None => {
+                        app.notice = Some(
+                            "no profile file to save the snippet to (start with --config FILE)"
+                                .into(),
+                        )
+                    }
+                    Some(path) => {
+                        jobs.spawn(JobKind::SaveSnippet(name.clone()), async move {
+                            let shown = path.display().to_string();
+                            let done = tokio::task::spawn_blocking(move || {
+                                crate::config::snippets::save_snippet(&path, &snippet)
+                            })
+                            .await;
+                            match done {
+                                Ok(Ok(())) => (
+                                    Ok(format!(
+                                        "snippet '{}' saved to {shown}",
+                                        crate::text::clean(&name)
+                                    )),
+                                    None,
+                                ),
+                                Ok(Err(e)) => (Err(e.to_string()), None),
+                                Err(e) => (Err(e.to_string()), None),
+                            }
+                        });
+                    }
+                }
+            }
             Effect::RetainedLook { filter } => match &session.handle {
                 Some(h) => {
                     let settings = h.settings().clone();
@@ -60,6 +107,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                             qos: crate::mqtt::QoS::AtMostOnce,
                             retain: false,
                             properties: None,
+                            templated: false,
                         },
                     ),
                     Err(e) => app.notice = Some(format!("no Rebirth sent: {e}")),
@@ -97,7 +145,11 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             }
             Effect::RunJob(job) => match job.kind {
                 JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
-                JobKind::Export(_) | JobKind::Decode | JobKind::RetainedLook(_) => {}
+                JobKind::Export(_)
+                | JobKind::Decode
+                | JobKind::RetainedLook(_)
+                | JobKind::SaveHistory
+                | JobKind::SaveSnippet(_) => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
                         save(app, session, jobs, p);
@@ -108,7 +160,36 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
     }
 }
 
-fn publish(app: &mut App, session: &Session<'_>, draft: crate::app::effect::Draft) {
+fn publish(app: &mut App, session: &mut Session<'_>, mut draft: crate::app::effect::Draft) {
+    if draft.templated {
+        // Expanded now, at send time, so the log and the outcome show what went out.
+        session.sent += 1;
+        let ctx = crate::template::Ctx {
+            seq: session.sent,
+            now: SystemTime::now(),
+            env: &|v: &str| std::env::var(v).ok(),
+        };
+        let expanded = crate::template::expand(&draft.topic, &ctx).and_then(|topic| {
+            let payload = std::str::from_utf8(&draft.payload)
+                .map_err(|_| "the payload is not text".to_string())
+                .and_then(|p| crate::template::expand(p, &ctx))?;
+            Ok((topic, payload))
+        });
+        match expanded {
+            Ok((topic, payload)) => {
+                if let Err(e) = crate::mqtt::topic::validate_topic(&topic) {
+                    app.compose.status = Some((format!("not sent: the expanded topic: {e}"), true));
+                    return;
+                }
+                draft.topic = topic;
+                draft.payload = payload.into_bytes().into();
+            }
+            Err(why) => {
+                app.compose.status = Some((format!("not sent: template: {why}"), true));
+                return;
+            }
+        }
+    }
     let result = match &session.handle {
         Some(h) => h
             .publish(

@@ -93,6 +93,30 @@ impl Jobs {
         });
     }
 
+    /// Starts `work` whose result is always delivered (writes that each count, such as the
+    /// history file's batches): a generation of its own, so no newer job replaces it.
+    pub fn spawn_each<F>(&mut self, kind: JobKind, work: F)
+    where
+        F: Future<Output = (Result<String, String>, Option<ConnectionSettings>)> + Send + 'static,
+    {
+        self.next += 1;
+        let generation = self.next;
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let (outcome, settings) = work.await;
+            let result = JobResult {
+                kind,
+                generation,
+                outcome,
+            };
+            let _ = tx.send(Done {
+                result,
+                settings,
+                found: None,
+            });
+        });
+    }
+
     /// Forgets the pending jobs of `kind`: their results will be dropped.
     pub fn cancel(&mut self, kind: &JobKind) {
         self.next += 1;
@@ -106,9 +130,14 @@ impl Jobs {
             let Some(done) = self.rx.recv().await else {
                 return std::future::pending().await;
             };
-            if self.latest.get(&done.result.kind) == Some(&done.result.generation) {
-                self.latest.remove(&done.result.kind);
-                return done;
+            match self.latest.get(&done.result.kind) {
+                Some(g) if *g == done.result.generation => {
+                    self.latest.remove(&done.result.kind);
+                    return done;
+                }
+                // A kind nobody waits on the newest of (`spawn_each`): every result counts.
+                None if done.result.kind == JobKind::SaveHistory => return done,
+                _ => {}
             }
         }
     }

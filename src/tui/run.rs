@@ -106,7 +106,9 @@ where
             data_changed = false;
         }
         if need_draw {
-            // What the screen about to be drawn needs run first (an external decoder).
+            // What the screen about to be drawn needs run first (an external decoder, the
+            // next repeat, a clean-up's next window).
+            app.now = Instant::now();
             let runs = app.wanted_effects();
             if !runs.is_empty() {
                 apply(app, session, &mut jobs, runs);
@@ -198,6 +200,10 @@ where
                 // refresh once a second even when nothing arrives.
                 if last_draw.elapsed() >= Duration::from_secs(1) {
                     app.on_tick(Instant::now());
+                }
+                // A repeat's next send is due: draw (which asks the app for it) now.
+                if app.next_wake().is_some_and(|t| Instant::now() >= t) {
+                    need_draw = true;
                 }
                 if data_changed || last_draw.elapsed() >= Duration::from_secs(1) {
                     need_draw = true;

@@ -41,6 +41,10 @@ pub struct Session<'a> {
     pub clipboard: Option<Box<ClipboardSink>>,
     /// Where exports are written; None: the current directory.
     pub export_dir: Option<PathBuf>,
+    /// Compose publishes sent this session: `{{seq}}` in a template.
+    pub sent: u64,
+    /// Where compose's publish history is kept; None: not kept on disk (tests).
+    pub history_path: Option<PathBuf>,
 }
 
 /// Writes a clipboard sequence to the terminal.
@@ -57,6 +61,8 @@ impl<'a> Session<'a> {
             suspend: None,
             clipboard: None,
             export_dir: None,
+            sent: 0,
+            history_path: None,
         }
     }
 
@@ -75,6 +81,8 @@ impl<'a> Session<'a> {
             suspend: None,
             clipboard: None,
             export_dir: None,
+            sent: 0,
+            history_path: None,
         }
     }
 

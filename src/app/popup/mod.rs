@@ -5,9 +5,11 @@ pub mod cleanup;
 pub mod confirm;
 pub mod filter;
 pub mod help;
+pub mod history;
 pub mod info;
 pub mod picker;
 pub mod props;
+pub mod repeat;
 pub mod subscriptions;
 pub mod text;
 pub mod view;
@@ -20,9 +22,11 @@ pub use cleanup::CleanupPopup;
 pub use confirm::ConfirmPopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
+pub use history::HistoryPopup;
 pub use info::InfoPopup;
 pub use picker::PickerPopup;
 pub use props::{PropField, PropsPopup};
+pub use repeat::RepeatPopup;
 pub use subscriptions::{SubField, SubForm, SubsPopup};
 pub use text::TextPopup;
 pub use view::ViewPopup;
@@ -39,6 +43,8 @@ pub enum Popup {
     Props(Box<PropsPopup>),
     Text(TextPopup),
     Cleanup(CleanupPopup),
+    History(HistoryPopup),
+    Repeat(RepeatPopup),
 }
 
 /// What a popup wants after a key.
@@ -69,6 +75,9 @@ impl Popup {
             Popup::Props(_) => Ctx::Props,
             Popup::Text(_) => Ctx::Help,
             Popup::Cleanup(_) => Ctx::Cleanup,
+            Popup::History(p) if p.naming.is_some() => Ctx::Filter,
+            Popup::History(_) => Ctx::History,
+            Popup::Repeat(_) => Ctx::Filter,
         }
     }
 
@@ -94,6 +103,8 @@ impl Popup {
             Popup::Props(p) => p.on_key(app, action, key_char),
             Popup::Text(_) => Outcome::Close,
             Popup::Cleanup(p) => p.on_key(app, action),
+            Popup::History(p) => p.on_key(app, action, key_char),
+            Popup::Repeat(p) => p.on_key(app, action, key_char),
         }
     }
 }

@@ -4,9 +4,11 @@ mod cleanup;
 mod confirm;
 mod filter;
 mod help;
+mod history;
 mod info;
 mod picker;
 pub mod props;
+mod repeat;
 pub mod subscriptions;
 mod text;
 mod view;
@@ -41,6 +43,8 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Props(p) => props::draw(f, size, p),
             Popup::Text(p) => text::draw(f, size, p),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
+            Popup::History(p) => history::draw(f, app, size, p),
+            Popup::Repeat(p) => repeat::draw(f, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

@@ -1,0 +1,75 @@
+//! Send the compose message N times at an interval (`Ctrl+R`: asks how many and how often;
+//! `Ctrl+R` again stops). Each send is a fresh publish, templates expanded anew (`{{seq}}`
+//! counts up); compose's status line shows the progress.
+
+use std::time::{Duration, Instant};
+
+use super::effect::Draft;
+use super::{App, Effect};
+
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    draft: Draft,
+    pub total: u64,
+    pub sent: u64,
+    every: Duration,
+    next: Instant,
+}
+
+impl App {
+    /// Starts sending compose's message `times` times, every `every`.
+    pub fn start_repeat(&mut self, times: u64, every: Duration) -> Vec<Effect> {
+        let Some(draft) = self.compose.draft(self.conn.is_some()) else {
+            return Vec::new();
+        };
+        self.repeat = Some(Repeat {
+            draft,
+            total: times.max(1),
+            sent: 0,
+            every,
+            next: self.now,
+        });
+        self.repeat_effects()
+    }
+
+    /// `Ctrl+R` while repeating.
+    pub fn stop_repeat(&mut self) {
+        if let Some(r) = self.repeat.take() {
+            self.compose.status = Some((
+                format!("repeat stopped: {} of {} sent", r.sent, r.total),
+                false,
+            ));
+        }
+    }
+
+    /// The next publish when its time has come (the loop asks before it draws).
+    pub(super) fn repeat_effects(&mut self) -> Vec<Effect> {
+        let Some(r) = self.repeat.as_mut() else {
+            return Vec::new();
+        };
+        if self.now < r.next {
+            return Vec::new();
+        }
+        r.sent += 1;
+        r.next += r.every;
+        let draft = r.draft.clone();
+        let (sent, total) = (r.sent, r.total);
+        if sent >= total {
+            self.repeat = None;
+        }
+        self.compose.status = Some((
+            if sent >= total {
+                format!("repeat done: {total} sent")
+            } else {
+                format!("repeating: {sent} of {total} sent (Ctrl+R stops)")
+            },
+            false,
+        ));
+        vec![Effect::Publish(draft)]
+    }
+
+    /// When the loop must wake for the next repeat even if nothing else happens.
+    pub fn next_wake(&self) -> Option<Instant> {
+        self.repeat.as_ref().map(|r| r.next)
+    }
+}

@@ -1113,3 +1113,76 @@ fn d_shows_what_the_broker_retains_before_clearing() {
         "{publishes:?}"
     );
 }
+
+#[test]
+fn the_payload_field_can_be_hex_or_base64_or_a_file() {
+    let mut app = app();
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "bin/x");
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 't'); // hex
+    type_text(&mut app, "00 ff 1");
+    let now = app.now;
+    let send = |app: &mut App| {
+        app.on_event(
+            Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            now,
+        )
+    };
+    assert!(send(&mut app).is_empty());
+    assert!(
+        app.compose
+            .status
+            .as_ref()
+            .unwrap()
+            .0
+            .contains("not sent: the payload is not hex"),
+        "{:?}",
+        app.compose.status
+    );
+    type_text(&mut app, "0");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("payload is hex (Ctrl+T)"), "{text}");
+    let effects = send(&mut app);
+    let Some(mqscope::app::Effect::Publish(d)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(&d.payload[..], &[0x00, 0xff, 0x10]);
+    assert!(!d.templated, "hex is sent as it is");
+    ctrl(&mut app, 't'); // base64
+    ctrl(&mut app, 'l');
+    type_text(&mut app, "AAH/");
+    let effects = send(&mut app);
+    let Some(mqscope::app::Effect::Publish(d)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(&d.payload[..], &[0x00, 0x01, 0xff]);
+    // A file read by its job: bytes that are not text come back as base64.
+    ctrl(&mut app, 'f');
+    type_text(&mut app, "/tmp/some.bin");
+    let effects = app.on_event(
+        Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        now,
+    );
+    assert!(
+        matches!(&effects[..], [mqscope::app::Effect::LoadPayload(p)] if p.to_str() == Some("/tmp/some.bin"))
+    );
+    app.on_job(
+        mqscope::app::JobResult {
+            kind: mqscope::app::JobKind::LoadPayload,
+            generation: 1,
+            outcome: Ok("base64:3q2+7w==".into()),
+        },
+        now,
+    );
+    assert_eq!(
+        app.compose.encoding,
+        mqscope::app::compose::Encoding::Base64
+    );
+    let effects = send(&mut app);
+    let Some(mqscope::app::Effect::Publish(d)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(&d.payload[..], &[0xde, 0xad, 0xbe, 0xef]);
+}

@@ -62,6 +62,50 @@ pub struct Compose {
     /// `status` is the outcome of the last publish: cleared once the fields change, so it
     /// never describes a message that is no longer the one in the form.
     outcome_shown: bool,
+    /// How the payload field's text becomes bytes (`Ctrl+T` cycles).
+    pub encoding: Encoding,
+}
+
+/// What the payload field holds: the text itself, hex digits, or base64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Text,
+    Hex,
+    Base64,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Text => "text",
+            Encoding::Hex => "hex",
+            Encoding::Base64 => "base64",
+        }
+    }
+
+    pub fn next(self) -> Encoding {
+        match self {
+            Encoding::Text => Encoding::Hex,
+            Encoding::Hex => Encoding::Base64,
+            Encoding::Base64 => Encoding::Text,
+        }
+    }
+
+    /// The bytes `text` stands for, or what is wrong with it.
+    pub fn bytes(self, text: &str) -> Result<Vec<u8>, String> {
+        use base64::Engine;
+        match self {
+            Encoding::Text => Ok(text.as_bytes().to_vec()),
+            Encoding::Hex => crate::props_input::hex(text),
+            Encoding::Base64 => {
+                let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .map_err(|e| format!("base64: {e}"))
+            }
+        }
+    }
 }
 
 impl Default for Compose {
@@ -81,6 +125,7 @@ impl Compose {
             status: None,
             payload_hint: None,
             outcome_shown: false,
+            encoding: Encoding::Text,
         }
     }
 
@@ -213,15 +258,29 @@ impl Compose {
             self.status = Some(("not sent: not connected to a broker".into(), true));
             return None;
         }
+        let payload = match self.encoding.bytes(&self.payload_text()) {
+            Ok(p) => p,
+            Err(why) => {
+                self.status = Some((
+                    format!(
+                        "not sent: the payload is not {}: {why}",
+                        self.encoding.name()
+                    ),
+                    true,
+                ));
+                return None;
+            }
+        };
         self.status = Some(("sending…".into(), false));
         self.outcome_shown = false;
         Some(Draft {
             topic: self.topic_text(),
-            payload: Bytes::from(self.payload_text().into_bytes()),
+            payload: Bytes::from(payload),
             qos: self.qos,
             retain: self.retain,
             properties: self.properties.clone(),
-            templated: true,
+            // Templates are text: hex and base64 payloads go as they are.
+            templated: self.encoding == Encoding::Text,
         })
     }
 }

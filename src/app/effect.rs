@@ -35,6 +35,8 @@ pub enum Effect {
     /// The clean-up's publishes (empty retained, or the values put back): each queued is told
     /// to `App::cleanup_queued`, and its outcome counted by the clean-up, not compose.
     CleanupPublish(Vec<Draft>),
+    /// Read a file into compose's payload (a job).
+    LoadPayload(std::path::PathBuf),
     /// Append finished compose publishes to the history file (a job).
     SaveHistory(Vec<super::history::HistoryItem>),
     /// Write a snippet into the profile file (a job).
@@ -74,6 +76,8 @@ pub enum JobKind {
     RetainedLook(String),
     /// Appending to the history file.
     SaveHistory,
+    /// Reading a file into the payload.
+    LoadPayload,
     /// Writing a snippet into the profile file.
     SaveSnippet(String),
 }

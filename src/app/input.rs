@@ -198,6 +198,19 @@ impl App {
             Action::ClearRetained => return self.cleanup_key(),
             Action::UndoClear => return self.undo_cleanup(),
             Action::CopyComposeCommand => return self.copy_compose_command(),
+            Action::PayloadEncoding => {
+                self.compose.encoding = self.compose.encoding.next();
+                self.compose.status = Some((
+                    format!(
+                        "the payload field is read as {}",
+                        self.compose.encoding.name()
+                    ),
+                    false,
+                ));
+            }
+            Action::PayloadFile => self
+                .popups
+                .push(Popup::File(super::popup::FilePopup::default())),
             Action::Repeat => {
                 if self.repeat.is_some() {
                     self.stop_repeat();

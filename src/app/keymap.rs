@@ -119,6 +119,9 @@ pub enum Action {
     ComposeHistory,
     /// Compose: send N times at an interval / stop.
     Repeat,
+    /// Compose: how the payload field is read (text, hex, base64); a file into it.
+    PayloadEncoding,
+    PayloadFile,
     /// Retained clean-up of the tree's selection, and its undo.
     ClearRetained,
     UndoClear,
@@ -183,6 +186,8 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('l'), CTRL)], Ctx::Compose, Action::ClearPayload, "clear the payload"),
     bind(&[(Char('o'), CTRL)], Ctx::Compose, Action::Properties, "MQTT 5 properties of the next publishes"),
     bind(&[(Char('p'), CTRL)], Ctx::Compose, Action::ComposeHistory, "snippets and earlier publishes: load one to send again"),
+    bind(&[(Char('t'), CTRL)], Ctx::Compose, Action::PayloadEncoding, "payload field is text / hex / base64 (cycles)"),
+    bind(&[(Char('f'), CTRL)], Ctx::Compose, Action::PayloadFile, "load a file as the payload"),
     bind(&[(Char('r'), CTRL)], Ctx::Compose, Action::Repeat, "send it N times at an interval (again: stop)"),
     bind(&[(Char('y'), CTRL)], Ctx::Compose, Action::CopyComposeCommand, "copy the mosquitto_pub command for this publish"),
     bind(&[(Char('q'), NONE)], Ctx::Panes, Action::Quit, "quit"),

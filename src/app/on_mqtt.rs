@@ -170,6 +170,20 @@ impl App {
             }
             (JobKind::RetainedLook(_), Ok(_)) => {}
             (JobKind::SaveHistory, Ok(n)) => self.history.saved += n.parse::<usize>().unwrap_or(0),
+            (JobKind::LoadPayload, Ok(read)) => {
+                // "text:…" or "base64:…" (a file that is not UTF-8 text).
+                let (encoding, body) = match read.split_once(':') {
+                    Some(("base64", b)) => (super::compose::Encoding::Base64, b),
+                    Some((_, t)) => (super::compose::Encoding::Text, t),
+                    None => (super::compose::Encoding::Text, read.as_str()),
+                };
+                self.compose.encoding = encoding;
+                self.compose.payload.set(body);
+                self.notice = Some(format!("payload loaded ({})", encoding.name()));
+            }
+            (JobKind::LoadPayload, Err(why)) => {
+                self.notice = Some(format!("payload not loaded: {why}"))
+            }
             (JobKind::SaveHistory, Err(why)) => {
                 self.notice = Some(format!("publish history not saved: {why}"))
             }

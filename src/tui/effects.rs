@@ -31,6 +31,35 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                     });
                 }
             }
+            Effect::LoadPayload(path) => {
+                jobs.spawn(JobKind::LoadPayload, async move {
+                    let shown = path.display().to_string();
+                    let read = tokio::task::spawn_blocking(move || {
+                        use base64::Engine;
+                        let meta = std::fs::metadata(&path).map_err(|e| format!("{shown}: {e}"))?;
+                        // A payload past this is more than brokers take by default.
+                        if meta.len() > 16 * 1024 * 1024 {
+                            return Err(format!(
+                                "{shown}: {} is more than 16 MiB",
+                                crate::text::human_bytes(meta.len())
+                            ));
+                        }
+                        let bytes = std::fs::read(&path).map_err(|e| format!("{shown}: {e}"))?;
+                        Ok(match String::from_utf8(bytes) {
+                            Ok(t) => format!("text:{t}"),
+                            Err(e) => format!(
+                                "base64:{}",
+                                base64::engine::general_purpose::STANDARD.encode(e.as_bytes())
+                            ),
+                        })
+                    })
+                    .await;
+                    match read {
+                        Ok(r) => (r, None),
+                        Err(e) => (Err(e.to_string()), None),
+                    }
+                });
+            }
             Effect::SaveSnippet(snippet) => {
                 let name = snippet.name.clone();
                 match session.config_path.clone() {
@@ -149,6 +178,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                 | JobKind::Decode
                 | JobKind::RetainedLook(_)
                 | JobKind::SaveHistory
+                | JobKind::LoadPayload
                 | JobKind::SaveSnippet(_) => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {

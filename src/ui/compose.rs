@@ -26,11 +26,11 @@ fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {
 
 pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     let c = &app.compose;
-    let block = super::pane_block(
-        " Publish · Ctrl+S ",
-        areas.compose.width,
-        app.focus.is_compose(),
-    );
+    let title = match c.encoding {
+        crate::app::compose::Encoding::Text => " Publish · Ctrl+S ".to_string(),
+        e => format!(" Publish · Ctrl+S · payload is {} (Ctrl+T) ", e.name()),
+    };
+    let block = super::pane_block(&title, areas.compose.width, app.focus.is_compose());
     f.render_widget(block, areas.compose);
     let label = areas.compose_label;
     if areas.compose_topic.height == 0 {

@@ -3,6 +3,7 @@
 
 pub mod cleanup;
 pub mod confirm;
+pub mod file;
 pub mod filter;
 pub mod help;
 pub mod history;
@@ -20,6 +21,7 @@ use super::keymap::{Action, Ctx};
 
 pub use cleanup::CleanupPopup;
 pub use confirm::ConfirmPopup;
+pub use file::FilePopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use history::HistoryPopup;
@@ -45,6 +47,7 @@ pub enum Popup {
     Cleanup(CleanupPopup),
     History(HistoryPopup),
     Repeat(RepeatPopup),
+    File(FilePopup),
 }
 
 /// What a popup wants after a key.
@@ -78,6 +81,7 @@ impl Popup {
             Popup::History(p) if p.naming.is_some() => Ctx::Filter,
             Popup::History(_) => Ctx::History,
             Popup::Repeat(_) => Ctx::Filter,
+            Popup::File(_) => Ctx::Filter,
         }
     }
 
@@ -105,6 +109,7 @@ impl Popup {
             Popup::Cleanup(p) => p.on_key(app, action),
             Popup::History(p) => p.on_key(app, action, key_char),
             Popup::Repeat(p) => p.on_key(app, action, key_char),
+            Popup::File(p) => p.on_key(app, action, key_char),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod cleanup;
 mod confirm;
+mod file;
 mod filter;
 mod help;
 mod history;
@@ -45,6 +46,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),
+            Popup::File(p) => file::draw(f, areas.compose, &p.path),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

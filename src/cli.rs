@@ -45,6 +45,8 @@ pub enum Cmd {
     Pub(PubArgs),
     /// MQTT 5 request/response: publish a request, print the response whose correlation matches
     Rr(RrArgs),
+    /// The profile file: list, import MQTT X connections, export one profile
+    Profile(ProfileArgs),
     /// List the retained messages under a filter and clear them
     ClearRetained(ClearRetainedArgs),
     /// Run the embedded broker in the foreground
@@ -85,6 +87,31 @@ pub struct RrArgs {
     /// Print the response topic and the round-trip time with the payload
     #[arg(short = 'v', long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The profile file (default: <platform config dir>/mqscope/config.toml)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub action: ProfileAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileAction {
+    /// The profiles, one a line
+    List,
+    /// Add the connections of an MQTT X export (JSON) as profiles
+    ImportMqttx {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print one profile as TOML (secrets by reference only)
+    Export {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 mod decoders;
 pub mod error;
 mod file;
+pub mod mqttx;
 pub mod persist;
 pub mod profile;
 mod proto;

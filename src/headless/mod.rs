@@ -3,6 +3,7 @@
 pub mod clear_retained;
 pub mod ingest;
 pub mod json;
+pub mod profiles;
 pub mod publish;
 pub mod rr;
 pub mod subscribe;

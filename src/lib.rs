@@ -20,6 +20,7 @@ pub mod headless;
 pub mod history_file;
 pub mod logging;
 pub mod mqtt;
+pub mod probe;
 pub mod props_input;
 pub mod retained;
 pub mod signals;

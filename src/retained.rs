@@ -45,13 +45,13 @@ fn own_connection(base: &ConnectionSettings, what: &str) -> ConnectionSettings {
 }
 
 /// Events of a connection of our own, one at a time, with what a batch brought kept for later.
-struct Events<'a> {
+pub(crate) struct Events<'a> {
     h: &'a MqttHandle,
     queued: std::collections::VecDeque<MqttEvent>,
 }
 
 impl<'a> Events<'a> {
-    fn new(h: &'a MqttHandle) -> Events<'a> {
+    pub(crate) fn new(h: &'a MqttHandle) -> Events<'a> {
         Events {
             h,
             queued: Default::default(),
@@ -59,7 +59,7 @@ impl<'a> Events<'a> {
     }
 
     /// The next event within `wait`: Ok(None) when it passed, Err when the connection failed.
-    async fn next(&mut self, wait: Duration) -> Result<Option<MqttEvent>, String> {
+    pub(crate) async fn next(&mut self, wait: Duration) -> Result<Option<MqttEvent>, String> {
         loop {
             if let Some(ev) = self.queued.pop_front() {
                 return match ev {

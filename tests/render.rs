@@ -1186,3 +1186,36 @@ fn the_payload_field_can_be_hex_or_base64_or_a_file() {
     };
     assert_eq!(&d.payload[..], &[0xde, 0xad, 0xbe, 0xef]);
 }
+
+#[test]
+fn the_profile_editor_checks_with_the_loaders_words() {
+    let mut app = app();
+    let mut p = mqscope::config::Profile::adhoc(
+        mqscope::mqtt::BrokerUrl::parse("mqtts://broker.example:8883").unwrap(),
+    );
+    p.name = "plant".into();
+    p.username = Some("line1".into());
+    p.password = mqscope::config::PasswordSource::Env("PLANT_PW".into());
+    p.subscriptions = vec![mqscope::mqtt::Subscription::new(
+        "factory/#",
+        QoS::AtLeastOnce,
+    )];
+    app.profiles = vec![p];
+    key(&mut app, KeyCode::Char('P'));
+    ctrl(&mut app, 'e');
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Edit profile 'plant'"), "{text}");
+    assert!(
+        text.contains("valid: plant on mqtts://broker.example:8883"),
+        "{text}"
+    );
+    snap!("profile_editor", text);
+    // The protocol field: a value the loader refuses, in its words.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "4.1");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("protocol"), "{text}");
+    assert!(!text.contains("valid: plant"), "{text}");
+}

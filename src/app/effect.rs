@@ -35,6 +35,10 @@ pub enum Effect {
     /// The clean-up's publishes (empty retained, or the values put back): each queued is told
     /// to `App::cleanup_queued`, and its outcome counted by the clean-up, not compose.
     CleanupPublish(Vec<Draft>),
+    /// Remove a profile from the profile file (a job).
+    RemoveProfile(String),
+    /// Connect with this profile, show what CONNACK said, disconnect (a job).
+    TestProfile(Box<crate::config::Profile>),
     /// Read a file into compose's payload (a job).
     LoadPayload(std::path::PathBuf),
     /// Append finished compose publishes to the history file (a job).
@@ -78,6 +82,10 @@ pub enum JobKind {
     SaveHistory,
     /// Reading a file into the payload.
     LoadPayload,
+    /// Removing a profile from the file.
+    RemoveProfile(String),
+    /// A test connection for the profile editor.
+    TestProfile,
     /// Writing a snippet into the profile file.
     SaveSnippet(String),
 }

@@ -259,7 +259,12 @@ impl App {
             | Action::SubAdd
             | Action::SubRemove
             | Action::SubToggle
-            | Action::SubSave => {}
+            | Action::SubSave
+            | Action::ProfileNew
+            | Action::ProfileEdit
+            | Action::ProfileDuplicate
+            | Action::ProfileRemove
+            | Action::TestConnection => {}
         }
         Vec::new()
     }

@@ -33,6 +33,8 @@ pub enum Ctx {
     Cleanup,
     /// Compose's snippets and publish history.
     History,
+    /// The profile editor.
+    ProfileForm,
     /// The view chooser.
     View,
 }
@@ -57,6 +59,7 @@ impl Ctx {
             Ctx::Props => "properties form",
             Ctx::Cleanup => "retained clean-up",
             Ctx::History => "snippets and history",
+            Ctx::ProfileForm => "profile editor",
         }
     }
 }
@@ -119,6 +122,12 @@ pub enum Action {
     ComposeHistory,
     /// Compose: send N times at an interval / stop.
     Repeat,
+    /// The picker: a new profile, edit, duplicate, remove; the editor: test the connection.
+    ProfileNew,
+    ProfileEdit,
+    ProfileDuplicate,
+    ProfileRemove,
+    TestConnection,
     /// Compose: how the payload field is read (text, hex, base64); a file into it.
     PayloadEncoding,
     PayloadFile,
@@ -251,6 +260,17 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Home, NONE)], Ctx::Picker, Action::Home, "first profile"),
     bind(&[(End, NONE)], Ctx::Picker, Action::End, "last profile"),
     bind(&[(Enter, NONE)], Ctx::Picker, Action::Confirm, "connect"),
+    bind(&[(Char('n'), CTRL)], Ctx::Picker, Action::ProfileNew, "new profile (letters filter the list)"),
+    bind(&[(Char('e'), CTRL)], Ctx::Picker, Action::ProfileEdit, "edit this profile"),
+    bind(&[(Char('d'), CTRL)], Ctx::Picker, Action::ProfileDuplicate, "duplicate this profile, then edit the copy"),
+    bind(&[(Delete, NONE)], Ctx::Picker, Action::ProfileRemove, "remove this profile from the file (asks first)"),
+    bind(&[(Char('s'), CTRL)], Ctx::ProfileForm, Action::Publish, "save (when the loader takes it), atomically, comments kept"),
+    bind(&[(Char('t'), CTRL)], Ctx::ProfileForm, Action::TestConnection, "test: connect, show the CONNACK, disconnect"),
+    bind(&[(Enter, NONE), (Down, NONE)], Ctx::ProfileForm, Action::Confirm, "next field"),
+    bind(&[(Up, NONE)], Ctx::ProfileForm, Action::Up, "previous field"),
+    bind(&[(Backspace, NONE)], Ctx::ProfileForm, Action::DeleteBack, "delete a character"),
+    bind(&[(Char('u'), CTRL)], Ctx::ProfileForm, Action::ClearInput, "clear the field"),
+    bind(&[(Esc, NONE)], Ctx::ProfileForm, Action::Close, "close, nothing saved"),
     bind(&[(Backspace, NONE)], Ctx::Picker, Action::DeleteBack, "delete a filter character (typing filters by name or URL)"),
     bind(&[(Esc, NONE)], Ctx::Picker, Action::Close, "clear the filter, else close (quits when not connected)"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::View, Action::Up, "previous view"),

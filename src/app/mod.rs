@@ -24,6 +24,7 @@ mod log_index;
 mod on_mqtt;
 pub mod outbox;
 pub mod popup;
+mod profiles_edit;
 pub mod pub_command;
 mod repeat;
 pub mod requests;
@@ -103,6 +104,9 @@ pub struct App {
     /// The retained clean-up under way or last done (`D`), and what it cleared (for `u`).
     pub cleanup: Option<cleanup::Cleanup>,
     pub last_cleared: Option<Vec<crate::mqtt::Message>>,
+    /// The profile file, for the editor's checks (relative TLS files are read from its
+    /// folder); None: the current folder.
+    pub config_path: Option<std::path::PathBuf>,
     /// Compose's message being sent N times (`Ctrl+R`).
     pub repeat: Option<repeat::Repeat>,
     /// Compose's publish history and the profile file's snippets.
@@ -150,6 +154,7 @@ impl App {
             requests: Default::default(),
             history: Default::default(),
             repeat: None,
+            config_path: None,
             last_cleared: None,
             connected_at: None,
             outbox: outbox::Outbox::default(),

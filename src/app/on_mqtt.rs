@@ -181,6 +181,11 @@ impl App {
                 self.compose.payload.set(body);
                 self.notice = Some(format!("payload loaded ({})", encoding.name()));
             }
+            (JobKind::RemoveProfile(name), outcome) => {
+                let name = name.clone();
+                self.on_profile_removed(&name, outcome);
+            }
+            (JobKind::TestProfile, outcome) => self.on_profile_tested(outcome),
             (JobKind::LoadPayload, Err(why)) => {
                 self.notice = Some(format!("payload not loaded: {why}"))
             }

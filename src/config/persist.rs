@@ -83,6 +83,37 @@ pub fn save_profile(path: &Path, profile: &Profile) -> Result<(), PersistError> 
     })
 }
 
+/// Removes `[profiles.NAME]` from the file at `path` (the rest, comments and order, kept).
+pub fn remove_profile(path: &Path, name: &str) -> Result<(), PersistError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut doc: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| PersistError::Syntax {
+                path: path.to_path_buf(),
+                message: e.message().to_string(),
+            })?;
+    if let Some(profiles) = doc.get_mut("profiles").and_then(Item::as_table_mut) {
+        profiles.remove(name);
+    }
+    let doc_text = doc.to_string();
+    let mut doc_text = doc_text;
+    // A default_profile naming it would make the file invalid: it goes too.
+    if let Ok(mut d) = doc_text.parse::<DocumentMut>()
+        && d.get("default_profile").and_then(|v| v.as_str()) == Some(name)
+    {
+        d.remove("default_profile");
+        doc_text = d.to_string();
+    }
+    ConfigFile::parse(path, &doc_text)?;
+    save_atomic(path, &doc_text).map_err(|source| PersistError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Sets `key` when `v` is Some, removes it otherwise (keeping the key's place and comments
 /// when it stays).
 fn set(table: &mut Table, key: &str, v: Option<Item>) {

@@ -15,6 +15,8 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
     for effect in effects {
         match effect {
             Effect::Publish(draft) => publish(app, session, draft),
+            Effect::RemoveProfile(name) => super::profile_jobs::remove(app, session, jobs, name),
+            Effect::TestProfile(p) => super::profile_jobs::test(session, jobs, *p),
             Effect::SaveHistory(items) => {
                 if let Some(path) = session.history_path.clone() {
                     // Not "newest wins": every batch is written and counted.
@@ -179,6 +181,8 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                 | JobKind::RetainedLook(_)
                 | JobKind::SaveHistory
                 | JobKind::LoadPayload
+                | JobKind::RemoveProfile(_)
+                | JobKind::TestProfile
                 | JobKind::SaveSnippet(_) => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {

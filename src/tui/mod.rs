@@ -6,6 +6,7 @@ pub mod effects;
 mod export;
 mod jobs;
 mod memory;
+mod profile_jobs;
 pub mod run;
 pub mod session;
 pub mod terminal;

@@ -9,6 +9,7 @@ pub mod help;
 pub mod history;
 pub mod info;
 pub mod picker;
+pub mod profile_edit;
 pub mod props;
 pub mod repeat;
 pub mod subscriptions;
@@ -27,6 +28,7 @@ pub use help::HelpPopup;
 pub use history::HistoryPopup;
 pub use info::InfoPopup;
 pub use picker::PickerPopup;
+pub use profile_edit::ProfileForm;
 pub use props::{PropField, PropsPopup};
 pub use repeat::RepeatPopup;
 pub use subscriptions::{SubField, SubForm, SubsPopup};
@@ -48,6 +50,7 @@ pub enum Popup {
     History(HistoryPopup),
     Repeat(RepeatPopup),
     File(FilePopup),
+    Profile(Box<ProfileForm>),
 }
 
 /// What a popup wants after a key.
@@ -82,6 +85,7 @@ impl Popup {
             Popup::History(_) => Ctx::History,
             Popup::Repeat(_) => Ctx::Filter,
             Popup::File(_) => Ctx::Filter,
+            Popup::Profile(_) => Ctx::ProfileForm,
         }
     }
 
@@ -110,6 +114,7 @@ impl Popup {
             Popup::History(p) => p.on_key(app, action, key_char),
             Popup::Repeat(p) => p.on_key(app, action, key_char),
             Popup::File(p) => p.on_key(app, action, key_char),
+            Popup::Profile(p) => p.on_key(app, action, key_char),
         }
     }
 }

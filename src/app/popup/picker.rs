@@ -61,6 +61,20 @@ impl PickerPopup {
                 let i = self.shown(app)[self.selected.min(last)];
                 return Outcome::CloseWith(vec![Effect::Connect(app.profiles[i].name.clone())]);
             }
+            (Some(Action::ProfileNew), _) => {
+                app.open_profile_form(None, false);
+                return Outcome::Close;
+            }
+            (Some(a @ (Action::ProfileEdit | Action::ProfileDuplicate)), _) if n > 0 => {
+                let i = self.shown(app)[self.selected.min(last)];
+                app.open_profile_form(Some(i), a == Action::ProfileDuplicate);
+                return Outcome::Close;
+            }
+            (Some(Action::ProfileRemove), _) if n > 0 => {
+                let i = self.shown(app)[self.selected.min(last)];
+                app.ask_remove_profile(Some(i));
+                return Outcome::Close;
+            }
             (Some(Action::DeleteBack), _) => {
                 self.filter.pop();
                 self.selected = 0;

@@ -8,6 +8,7 @@ mod help;
 mod history;
 mod info;
 mod picker;
+mod profile_edit;
 pub mod props;
 mod repeat;
 pub mod subscriptions;
@@ -47,6 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),
             Popup::File(p) => file::draw(f, areas.compose, &p.path),
+            Popup::Profile(p) => profile_edit::draw(f, app, size, p),
             Popup::Filter(p) => {
                 if p.tree {
                     filter::draw(f, areas.tree, &app.tree.filter.text)

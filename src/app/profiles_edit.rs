@@ -1,0 +1,112 @@
+//! The profile editor's work in the app: the picker's keys that open it (new, edit,
+//! duplicate) or remove a profile (asked first), what saving does to the profile list, and the
+//! answers of its jobs (a save, a removal, a test connection).
+
+use super::popup::{ConfirmPopup, PickerPopup, Popup, ProfileForm};
+use super::{App, Effect};
+use crate::config::Profile;
+use crate::text::clean;
+
+impl App {
+    /// The picker's Ctrl+N / Ctrl+E / Ctrl+D: the editor, for a new profile, this one, a copy.
+    pub fn open_profile_form(&mut self, selected: Option<usize>, duplicate: bool) {
+        let form = match selected.and_then(|i| self.profiles.get(i)) {
+            None => ProfileForm::new(),
+            Some(p) if duplicate => {
+                let mut copy = p.clone();
+                copy.name = self.unused_name(&format!("{} copy", p.name));
+                ProfileForm::of(&copy, None)
+            }
+            Some(p) => ProfileForm::of(p, Some(p.name.clone())),
+        };
+        self.popups.push(Popup::Profile(Box::new(form)));
+    }
+
+    fn unused_name(&self, base: &str) -> String {
+        let mut name = base.to_string();
+        let mut n = 2;
+        while self.profiles.iter().any(|p| p.name == name) {
+            name = format!("{base} {n}");
+            n += 1;
+        }
+        name
+    }
+
+    /// The picker's Delete: asks, then removes the profile from the file.
+    pub fn ask_remove_profile(&mut self, selected: Option<usize>) {
+        let Some(p) = selected.and_then(|i| self.profiles.get(i)) else {
+            return;
+        };
+        let name = p.name.clone();
+        self.popups.push(Popup::Confirm(ConfirmPopup {
+            title: format!("Remove profile '{}'?", clean(&name)),
+            lines: vec![
+                format!(
+                    "[profiles.{}] leaves the profile file; the rest of it stays as it is.",
+                    clean(&name)
+                ),
+                format!("broker: {}", p.broker),
+            ],
+            effects: vec![Effect::RemoveProfile(name)],
+        }));
+    }
+
+    /// A valid form saved: the list takes it (replacing the one edited), the file is written.
+    pub fn save_edited_profile(&mut self, mut p: Profile, original: Option<String>) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        // The form has no decoder rules: the edited profile keeps its own.
+        if let Some(old) = original
+            .as_ref()
+            .and_then(|o| self.profiles.iter().find(|x| &x.name == o))
+        {
+            p.decoders = old.decoders.clone();
+        }
+        match original
+            .as_ref()
+            .and_then(|o| self.profiles.iter().position(|x| &x.name == o))
+        {
+            Some(i) => {
+                if self.profiles[i].name != p.name {
+                    effects.push(Effect::RemoveProfile(self.profiles[i].name.clone()));
+                }
+                self.profiles[i] = p.clone();
+            }
+            None => self.profiles.push(p.clone()),
+        }
+        let at = self
+            .profiles
+            .iter()
+            .position(|x| x.name == p.name)
+            .unwrap_or(0);
+        effects.insert(0, Effect::SaveProfile(Box::new(p)));
+        // Back to the picker, on the profile just saved.
+        self.popups.push(Popup::Picker(PickerPopup::at(at)));
+        effects
+    }
+
+    pub(super) fn on_profile_removed(&mut self, name: &str, outcome: Result<String, String>) {
+        match outcome {
+            Ok(words) => {
+                // (A rename already replaced it in the list: then nothing of that name is left.)
+                self.profiles.retain(|p| p.name != name);
+                self.notice = Some(words);
+            }
+            Err(why) => self.notice = Some(format!("profile '{}' not removed: {why}", clean(name))),
+        }
+    }
+
+    /// A test connection's answer, for the editor that asked.
+    pub(super) fn on_profile_tested(&mut self, outcome: Result<String, String>) {
+        let words = match outcome {
+            Ok(w) => w,
+            Err(why) => format!("test failed: {why}"),
+        };
+        for p in self.popups.iter_mut().rev() {
+            if let Popup::Profile(form) = p {
+                form.tested = Some(words);
+                return;
+            }
+        }
+        self.notice = Some(words);
+    }
+}

@@ -1,0 +1,43 @@
+//! A test connection (the profile editor's `Ctrl+T`): connect with the settings, keep what
+//! CONNACK said, disconnect. A connection of its own, so the live one is not touched.
+
+use std::time::Duration;
+
+use crate::mqtt::{
+    self, Command, ConnAckInfo, ConnState, ConnectionSettings, MqttEvent, WorkerOptions,
+};
+use crate::retained::Events;
+
+/// What the broker answered, or why there was no CONNACK within `limit`.
+pub async fn connack(
+    settings: &ConnectionSettings,
+    limit: Duration,
+) -> Result<ConnAckInfo, String> {
+    let mut s = settings.clone();
+    s.subscriptions.clear();
+    let h = mqtt::spawn(&s, WorkerOptions::default()).map_err(|e| e.to_string())?;
+    let result = async {
+        let mut events = Events::new(&h);
+        let mut info = None;
+        loop {
+            match events.next(limit).await? {
+                Some(MqttEvent::ConnAck(i)) => info = Some(*i),
+                Some(MqttEvent::State(ConnState::Connected { .. })) => {
+                    return info.ok_or_else(|| "connected, but no CONNACK was seen".to_string());
+                }
+                Some(_) => {}
+                None => return Err(format!("no CONNACK within {} s", limit.as_secs())),
+            }
+        }
+    }
+    .await;
+    let _ = h.try_send(Command::Disconnect);
+    let mut rest = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while h.events().recv_batch(&mut rest).await {
+            rest.clear();
+        }
+    })
+    .await;
+    result
+}

@@ -1,0 +1,81 @@
+//! The profile editor: every key a row, the focused one editable, the loader's words for what is
+//! wrong under it, a warning for a plain password, and what a test connection said.
+
+use crate::ui::theme::theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::centered;
+use crate::app::App;
+use crate::app::popup::ProfileForm;
+use crate::app::popup::profile_edit::FIELDS;
+use crate::text::{clean, fit};
+
+pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &ProfileForm) {
+    let h = (FIELDS.len() as u16 + 7).min(area.height);
+    let popup = centered(area, 100, h);
+    f.render_widget(Clear, popup);
+    let what = match &form.original {
+        Some(n) => format!("Edit profile '{}'", clean(n)),
+        None => "New profile".into(),
+    };
+    let title = format!(" {what} · Tab/Enter next · Ctrl+T test · Ctrl+S save · Esc ");
+    let block = Block::bordered()
+        .title(fit(&title, popup.width.saturating_sub(2) as usize).into_owned())
+        .border_style(theme().accent);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let w = inner.width as usize;
+    let room = inner.height.saturating_sub(4) as usize;
+    let top = (form.at + 1).saturating_sub(room.max(1));
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, (label, _, hint)) in FIELDS.iter().enumerate().skip(top).take(room) {
+        let focused = i == form.at;
+        let raw = &form.values[i];
+        // A plain password is never drawn.
+        let value = if i == 7 && !raw.is_empty() {
+            "•".repeat(raw.chars().count().min(12))
+        } else {
+            clean(raw).into_owned()
+        };
+        let mut spans = vec![
+            Span::styled(format!("{label:<22}"), theme().dim),
+            Span::styled(
+                fit(&value, w.saturating_sub(24)).into_owned(),
+                if focused {
+                    theme().field_focused
+                } else {
+                    ratatui::style::Style::new()
+                },
+            ),
+        ];
+        if focused {
+            spans.push(Span::raw("█"));
+        }
+        if raw.is_empty() && !hint.is_empty() {
+            spans.push(Span::styled(format!(" {hint}"), theme().dim));
+        }
+        lines.push(Line::from(spans));
+    }
+    let config = app
+        .config_path
+        .clone()
+        .unwrap_or_else(|| "config.toml".into());
+    lines.push(Line::raw(""));
+    lines.push(match form.profile(&config) {
+        Ok(p) => Line::styled(
+            format!("valid: {} on {}", clean(&p.name), p.broker),
+            theme().ok,
+        ),
+        Err(e) => Line::styled(clean(&e).into_owned(), theme().error),
+    });
+    if let Some(wn) = form.warning() {
+        lines.push(Line::styled(wn, theme().warn));
+    }
+    if let Some(t) = &form.tested {
+        lines.push(Line::styled(clean(t).into_owned(), theme().bold));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

@@ -1,0 +1,200 @@
+//! The profile editor through the real loop, on a profile file with comments: a new profile
+//! typed in, a field the loader refuses (its words shown, nothing saved), a test connection
+//! against the embedded broker (the CONNACK shown), the save (comments and order kept, 0600),
+//! and a removal after a confirmation.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use mqscope::app::{App, Popup};
+use mqscope::broker::EmbeddedBroker;
+use mqscope::config::{ConfigFile, Profile};
+use mqscope::tui::run::{Session, run};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tokio::sync::{mpsc, watch};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+fn key(code: KeyCode) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ctrl(c: char) -> std::io::Result<Event> {
+    Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )))
+}
+
+#[derive(Clone, Default, Debug)]
+struct Seen {
+    connected: bool,
+    form_problem: Option<String>,
+    tested: Option<String>,
+    profiles: Vec<String>,
+    notice: String,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_profile_checked_tested_saved_and_removed() {
+    let broker = EmbeddedBroker::start(0, None).await.expect("broker");
+    let url = broker.mqtt_url();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = common::write(
+        dir.path(),
+        "config.toml",
+        format!("# my brokers\n[profiles.local]\nbroker = \"{url}\" # the embedded one\n"),
+    );
+    let file = ConfigFile::parse(&cfg, &std::fs::read_to_string(&cfg).unwrap()).unwrap();
+    let mut app = App::new(file.profiles.clone(), Default::default(), Instant::now());
+    app.config_path = Some(cfg.clone());
+    let conn = mqscope::cli::ConnArgs::default();
+    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    session.config_path = Some(cfg.clone());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
+    let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
+    let cfg_for_observe = cfg.clone();
+    let mut observe = move |app: &App| {
+        let form = app.popups.iter().rev().find_map(|p| match p {
+            Popup::Profile(f) => Some(f.clone()),
+            _ => None,
+        });
+        let _ = seen_tx.send(Seen {
+            connected: matches!(
+                app.conn.as_ref().map(|c| &c.state),
+                Some(mqscope::mqtt::ConnState::Connected { .. })
+            ),
+            form_problem: form
+                .as_ref()
+                .and_then(|f| f.profile(&cfg_for_observe).err()),
+            tested: form.and_then(|f| f.tested),
+            profiles: app.profiles.iter().map(|p| p.name.clone()).collect(),
+            notice: app.notice.clone().unwrap_or_default(),
+        });
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let type_text = |s: &str| {
+        for c in s.chars() {
+            tx.send(key(KeyCode::Char(c))).unwrap();
+        }
+    };
+    let script = async {
+        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.connected))
+            .await
+            .expect("connected")
+            .unwrap();
+        tx.send(key(KeyCode::Char('P'))).unwrap();
+        tx.send(ctrl('n')).unwrap();
+        type_text("lab");
+        tx.send(key(KeyCode::Enter)).unwrap(); // broker
+        tx.send(ctrl('u')).unwrap();
+        type_text(&url);
+        for _ in 0..7 {
+            tx.send(key(KeyCode::Enter)).unwrap(); // on to keep alive
+        }
+        type_text("abc");
+        let problem = tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| {
+                s.form_problem
+                    .as_deref()
+                    .is_some_and(|p| p.contains("keep_alive_s"))
+            }),
+        )
+        .await
+        .expect("the loader's words for the field")
+        .unwrap()
+        .form_problem
+        .clone()
+        .unwrap();
+        assert!(
+            problem.contains("expected"),
+            "the loader's words: {problem}"
+        );
+        tx.send(ctrl('s')).unwrap(); // refused: nothing saved
+        tx.send(ctrl('u')).unwrap();
+        type_text("20");
+        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.form_problem.is_none()))
+            .await
+            .expect("valid")
+            .unwrap();
+        assert!(
+            !std::fs::read_to_string(&cfg)
+                .unwrap()
+                .contains("[profiles.lab]"),
+            "nothing saved while invalid"
+        );
+        tx.send(ctrl('t')).unwrap();
+        let tested = tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| {
+                s.tested
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("connected"))
+            }),
+        )
+        .await
+        .expect("the test connection's CONNACK")
+        .unwrap()
+        .tested
+        .clone()
+        .unwrap();
+        assert!(tested.contains("CONNACK reason: accepted"), "{tested}");
+        tx.send(ctrl('s')).unwrap();
+        tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.notice.starts_with("profile 'lab' saved")),
+        )
+        .await
+        .expect("saved")
+        .unwrap();
+        let text = std::fs::read_to_string(&cfg).unwrap();
+        assert!(
+            text.starts_with("# my brokers") && text.contains("# the embedded one"),
+            "{text}"
+        );
+        let saved = ConfigFile::parse(&cfg, &text).expect("loadable");
+        assert_eq!(saved.profile("lab").unwrap().keep_alive_s, 20);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&cfg).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        // The picker is back, on "lab": Delete asks, Enter removes.
+        tx.send(key(KeyCode::Delete)).unwrap();
+        tx.send(key(KeyCode::Enter)).unwrap();
+        tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.notice.starts_with("profile removed")),
+        )
+        .await
+        .expect("removed")
+        .unwrap();
+        let text = std::fs::read_to_string(&cfg).unwrap();
+        assert!(
+            !text.contains("[profiles.lab]") && text.contains("# the embedded one"),
+            "{text}"
+        );
+        assert_eq!(seen_rx.borrow().profiles, ["local"]);
+        tx.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let looped = run(
+        &mut terminal,
+        &mut app,
+        &mut session,
+        input,
+        vec![mqscope::app::Effect::Connect("local".into())],
+        std::future::pending(),
+        &mut observe,
+    );
+    let (result, ()) = tokio::join!(looped, script);
+    result.unwrap();
+    broker.stop().await;
+}

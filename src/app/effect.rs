@@ -42,7 +42,7 @@ pub enum Effect {
     /// Read a file into compose's payload (a job).
     LoadPayload(std::path::PathBuf),
     /// Append finished compose publishes to the history file (a job).
-    SaveHistory(Vec<super::history::HistoryItem>),
+    SaveHistory(Vec<super::history_item::HistoryItem>),
     /// Write a snippet into the profile file (a job).
     SaveSnippet(crate::config::Snippet),
     /// Run an external decoder on a payload, as a job; the output comes back to `on_run`.

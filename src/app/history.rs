@@ -6,27 +6,14 @@
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
-use bytes::Bytes;
-
 use super::effect::Draft;
 use super::{App, Effect};
 use crate::config::Snippet;
-use crate::mqtt::{Properties, QoS};
+
+pub use super::history_item::HistoryItem;
 
 /// Publishes kept (the oldest go first); the file holds as many.
 pub const MAX: usize = 1000;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryItem {
-    pub time: SystemTime,
-    pub topic: String,
-    pub payload: Bytes,
-    pub qos: QoS,
-    pub retain: bool,
-    pub properties: Option<Box<Properties>>,
-    /// The outcome in words ("acknowledged (PUBACK)").
-    pub outcome: String,
-}
 
 #[derive(Debug, Default)]
 pub struct History {

@@ -2,6 +2,7 @@
 //! imports ratatui, and nothing outside it sees a rumqttc type.
 
 mod commands;
+mod connack;
 mod errors;
 mod handle;
 mod link;

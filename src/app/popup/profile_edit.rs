@@ -37,7 +37,11 @@ pub const FIELDS: &[(&str, &str, &str)] = &[
     ("connect timeout (s)", "connect_timeout_s", "1 to 3600"),
     ("max packet size", "max_packet_size", "bytes"),
     ("inflight", "inflight", "1 to 65535"),
-    ("subscriptions", "subscriptions", "filter qos, filter qos…"),
+    (
+        "subscriptions",
+        "subscriptions",
+        "filter qos [nl] [rap] [rh=N] [id=N], …",
+    ),
     ("tls ca file", "tls.ca_file", "PEM"),
     ("tls cert file", "tls.cert_file", "PEM, with the key file"),
     ("tls key file", "tls.key_file", "PEM"),
@@ -49,6 +53,21 @@ pub const FIELDS: &[(&str, &str, &str)] = &[
     ("session expiry (s)", "mqtt5.session_expiry_s", "MQTT 5"),
     ("receive maximum", "mqtt5.receive_maximum", "MQTT 5"),
     ("topic alias maximum", "mqtt5.topic_alias_maximum", "MQTT 5"),
+    (
+        "request response info",
+        "mqtt5.request_response_information",
+        "true or false",
+    ),
+    (
+        "request problem info",
+        "mqtt5.request_problem_information",
+        "true or false",
+    ),
+    (
+        "user properties",
+        "mqtt5.user_properties",
+        "key=value, key=value",
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +123,22 @@ impl ProfileForm {
         v[13] = p
             .subscriptions
             .iter()
-            .map(|s| format!("{} {}", s.filter, s.qos.as_u8()))
+            .map(|s| {
+                let mut w = format!("{} {}", s.filter, s.qos.as_u8());
+                if s.no_local {
+                    w.push_str(" nl");
+                }
+                if s.retain_as_published {
+                    w.push_str(" rap");
+                }
+                if s.retain_handling != 0 {
+                    w.push_str(&format!(" rh={}", s.retain_handling));
+                }
+                if let Some(id) = s.id {
+                    w.push_str(&format!(" id={id}"));
+                }
+                w
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let file = |f: &Option<std::path::PathBuf>| {
@@ -130,6 +164,16 @@ impl ProfileForm {
         v[22] = num(p.connect.session_expiry.map(u64::from));
         v[23] = num(p.connect.receive_maximum.map(u64::from));
         v[24] = num(p.connect.topic_alias_maximum.map(u64::from));
+        let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
+        v[25] = flag(p.connect.request_response_information);
+        v[26] = flag(p.connect.request_problem_information);
+        v[27] = p
+            .connect
+            .user_properties
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         ProfileForm {
             original,
             values: v,
@@ -162,7 +206,9 @@ impl ProfileForm {
                 | "will.retain"
                 | "mqtt5.session_expiry_s"
                 | "mqtt5.receive_maximum"
-                | "mqtt5.topic_alias_maximum" => {
+                | "mqtt5.topic_alias_maximum"
+                | "mqtt5.request_response_information"
+                | "mqtt5.request_problem_information" => {
                     if val.parse::<i64>().is_ok() || val == "true" || val == "false" {
                         val.to_string()
                     } else {
@@ -183,19 +229,41 @@ impl ProfileForm {
                         .filter(|s| !s.trim().is_empty())
                         .map(|s| {
                             let mut w = s.split_whitespace();
-                            let filter = w.next().unwrap_or("");
-                            match w.next() {
-                                Some(q) if q.parse::<i64>().is_ok() => {
-                                    format!("{{ filter = {}, qos = {q} }}", quote(filter))
+                            let mut keys =
+                                vec![format!("filter = {}", quote(w.next().unwrap_or("")))];
+                            let raw = |v: &str| {
+                                if v.parse::<i64>().is_ok() {
+                                    v.to_string()
+                                } else {
+                                    quote(v)
                                 }
-                                Some(q) => {
-                                    format!("{{ filter = {}, qos = {} }}", quote(filter), quote(q))
-                                }
-                                None => format!("{{ filter = {} }}", quote(filter)),
+                            };
+                            for word in w {
+                                keys.push(match word.split_once('=') {
+                                    _ if word == "nl" => "no_local = true".into(),
+                                    _ if word == "rap" => "retain_as_published = true".into(),
+                                    Some(("rh", n)) => format!("retain_handling = {}", raw(n)),
+                                    Some(("id", n)) => format!("subscription_id = {}", raw(n)),
+                                    // A bare word is the QoS; anything else the loader names.
+                                    None => format!("qos = {}", raw(word)),
+                                    Some((k, v)) => format!("{k} = {}", raw(v)),
+                                });
                             }
+                            format!("{{ {} }}", keys.join(", "))
                         })
                         .collect();
                     format!("[{}]", subs.join(", "))
+                }
+                "mqtt5.user_properties" => {
+                    let pairs: Vec<String> = val
+                        .split(',')
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|kv| match kv.split_once('=') {
+                            Some((k, v)) => format!("{} = {}", quote(k.trim()), quote(v.trim())),
+                            None => format!("{} = \"\"", quote(kv.trim())),
+                        })
+                        .collect();
+                    format!("{{ {} }}", pairs.join(", "))
                 }
                 _ => quote(val),
             };
@@ -285,5 +353,54 @@ impl ProfileForm {
 impl Default for ProfileForm {
     fn default() -> Self {
         ProfileForm::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::{BrokerUrl, QoS, Subscription};
+
+    #[test]
+    fn a_profile_comes_back_whole_through_the_form() {
+        let mut p = Profile::adhoc(BrokerUrl::parse("mqtts://b.example:8883/").unwrap());
+        p.name = "full".into();
+        p.username = Some("u".into());
+        p.password = PasswordSource::Command(vec!["pass".into(), "mqtt/full".into()]);
+        p.keep_alive_s = 20;
+        p.clean_session = false;
+        p.subscriptions = vec![
+            Subscription::new("a/#", QoS::AtLeastOnce),
+            Subscription {
+                no_local: true,
+                retain_as_published: true,
+                retain_handling: 2,
+                id: Some(9),
+                ..Subscription::new("cmd/+", QoS::ExactlyOnce)
+            },
+        ];
+        p.will = Some(crate::mqtt::Will {
+            topic: "w".into(),
+            payload: "bye".into(),
+            qos: QoS::AtLeastOnce,
+            retain: true,
+        });
+        p.connect.session_expiry = Some(60);
+        p.connect.request_problem_information = Some(false);
+        p.connect.user_properties = vec![("app".into(), "x".into())];
+        let form = ProfileForm::of(&p, Some("full".into()));
+        let back = form.profile(Path::new("/tmp/c.toml")).unwrap();
+        assert_eq!(back.subscriptions, p.subscriptions);
+        assert_eq!(back.connect, p.connect);
+        assert_eq!(back.will, p.will);
+        assert_eq!(back.password, p.password);
+        assert_eq!((back.keep_alive_s, back.clean_session), (20, false));
+        let mut bad = form;
+        bad.values[13] = "a/# 3".into();
+        assert!(
+            bad.profile(Path::new("/tmp/c.toml"))
+                .unwrap_err()
+                .contains("qos")
+        );
     }
 }

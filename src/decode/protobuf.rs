@@ -239,9 +239,12 @@ fn length_delimited(inner: &[u8], depth: usize) -> Decoded {
             None => Decoded::Map(fields),
         };
     }
+    // Text only when it reads as text; packed numbers and other bytes stay bytes.
     match std::str::from_utf8(inner) {
-        Ok(s) => Decoded::Scalar(Scalar::Str(s.to_string())),
-        Err(_) => Decoded::Bytes(inner.to_vec()),
+        Ok(s) if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
+            Decoded::Scalar(Scalar::Str(s.to_string()))
+        }
+        _ => Decoded::Bytes(inner.to_vec()),
     }
 }
 

@@ -13,33 +13,27 @@ impl App {
     pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
         match event {
             MqttEvent::Message(m) => {
-                let response = m
-                    .properties
-                    .as_ref()
-                    .map(|p| (m.topic.clone(), p.correlation_data.clone()));
-                let sparkplug = m
-                    .topic
-                    .starts_with("spBv1.0/")
-                    .then(|| (m.topic.clone(), m.payload.clone()));
+                let sparkplug = m.topic.starts_with("spBv1.0/");
                 let Some(node) = self.store.ingest(m, false, now) else {
                     return; // a new topic past the budget: counted, not kept
                 };
                 // Births and sequence numbers are followed as messages arrive, so data by alias
-                // reads by name and a gap is seen even on topics nobody is looking at.
-                if let Some((topic, payload)) = sparkplug
+                // reads by name and a gap is seen even on topics nobody is looking at. Read back
+                // from the store: nothing is copied for the other messages.
+                if (sparkplug || !self.requests_empty())
                     && let Some(e) = self.store.last(node)
                 {
-                    self.sparkplug.observe(e.seq(), &topic, &payload);
-                }
-                if !self.requests_empty()
-                    && let Some(seq) = self.store.last(node).map(|e| e.seq())
-                {
-                    match &response {
-                        Some((topic, c)) => self.note_response(seq, topic, c.as_deref(), now),
-                        None => {
-                            let topic = self.store.tree.path(node);
-                            self.note_response(seq, &topic, None, now);
-                        }
+                    let (seq, payload) = (e.seq(), e.payload.clone());
+                    let correlation = self
+                        .store
+                        .properties(e)
+                        .and_then(|p| p.correlation_data.clone());
+                    let topic = self.store.tree.path(node);
+                    if sparkplug {
+                        self.sparkplug.observe(seq, &topic, &payload);
+                    }
+                    if !self.requests_empty() {
+                        self.note_response(seq, &topic, correlation.as_deref(), now);
                     }
                 }
                 if self.tree.selected.is_none() {

@@ -29,12 +29,7 @@ pub enum PersistError {
 
 /// The file's text with `profile` written into `[profiles.NAME]` (added at the end if new).
 pub fn with_profile(path: &Path, text: &str, profile: &Profile) -> Result<String, PersistError> {
-    let mut doc: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| PersistError::Syntax {
-                path: path.to_path_buf(),
-                message: e.message().to_string(),
-            })?;
+    let mut doc = parse_doc(path, text)?;
     let profiles = doc
         .entry("profiles")
         .or_insert_with(|| {
@@ -63,11 +58,25 @@ pub fn with_profile(path: &Path, text: &str, profile: &Profile) -> Result<String
     Ok(out)
 }
 
-/// Saves `profile` into the file at `path` (created if missing).
-pub fn save_profile(path: &Path, profile: &Profile) -> Result<(), PersistError> {
+/// The file's text as an editable document (comments and order kept).
+pub(super) fn parse_doc(path: &Path, text: &str) -> Result<DocumentMut, PersistError> {
+    text.parse()
+        .map_err(|e: toml_edit::TomlError| PersistError::Syntax {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
+}
+
+/// Reads the file at `path` (missing: empty, when `create` allows it), hands its text to `edit`
+/// and writes what comes back atomically, 0600. `edit` checks the result with the loader.
+pub(super) fn edit_file(
+    path: &Path,
+    create: bool,
+    edit: impl FnOnce(&str) -> Result<String, PersistError>,
+) -> Result<(), PersistError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) if create && e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(source) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
@@ -76,41 +85,32 @@ pub fn save_profile(path: &Path, profile: &Profile) -> Result<(), PersistError> 
             .into());
         }
     };
-    let out = with_profile(path, &text, profile)?;
+    let out = edit(&text)?;
     save_atomic(path, &out).map_err(|source| PersistError::Write {
         path: path.to_path_buf(),
         source,
     })
 }
 
-/// Removes `[profiles.NAME]` from the file at `path` (the rest, comments and order, kept).
+/// Saves `profile` into the file at `path` (created if missing).
+pub fn save_profile(path: &Path, profile: &Profile) -> Result<(), PersistError> {
+    edit_file(path, true, |text| with_profile(path, text, profile))
+}
+
+/// Removes `[profiles.NAME]` from the file at `path` (the rest, comments and order, kept); a
+/// `default_profile` naming it goes too, or the file would not load.
 pub fn remove_profile(path: &Path, name: &str) -> Result<(), PersistError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut doc: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| PersistError::Syntax {
-                path: path.to_path_buf(),
-                message: e.message().to_string(),
-            })?;
-    if let Some(profiles) = doc.get_mut("profiles").and_then(Item::as_table_mut) {
-        profiles.remove(name);
-    }
-    let doc_text = doc.to_string();
-    let mut doc_text = doc_text;
-    // A default_profile naming it would make the file invalid: it goes too.
-    if let Ok(mut d) = doc_text.parse::<DocumentMut>()
-        && d.get("default_profile").and_then(|v| v.as_str()) == Some(name)
-    {
-        d.remove("default_profile");
-        doc_text = d.to_string();
-    }
-    ConfigFile::parse(path, &doc_text)?;
-    save_atomic(path, &doc_text).map_err(|source| PersistError::Write {
-        path: path.to_path_buf(),
-        source,
+    edit_file(path, false, |text| {
+        let mut doc = parse_doc(path, text)?;
+        if let Some(profiles) = doc.get_mut("profiles").and_then(Item::as_table_mut) {
+            profiles.remove(name);
+        }
+        if doc.get("default_profile").and_then(|v| v.as_str()) == Some(name) {
+            doc.remove("default_profile");
+        }
+        let out = doc.to_string();
+        ConfigFile::parse(path, &out)?;
+        Ok(out)
     })
 }
 

@@ -4,21 +4,14 @@
 
 use std::path::Path;
 
-use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+use toml_edit::{ArrayOfTables, Item, Table, value};
 
-use super::error::ConfigError;
 use super::persist::PersistError;
 use super::profile::{ConfigFile, Snippet};
-use super::store::save_atomic;
 
 /// The file's text with `snippet` in its `[[snippets]]`.
 pub fn with_snippet(path: &Path, text: &str, snippet: &Snippet) -> Result<String, PersistError> {
-    let mut doc: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| PersistError::Syntax {
-                path: path.to_path_buf(),
-                message: e.message().to_string(),
-            })?;
+    let mut doc = super::persist::parse_doc(path, text)?;
     let list = doc
         .entry("snippets")
         .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))
@@ -71,22 +64,7 @@ pub fn with_snippet(path: &Path, text: &str, snippet: &Snippet) -> Result<String
 
 /// Saves `snippet` into the file at `path` (created if missing).
 pub fn save_snippet(path: &Path, snippet: &Snippet) -> Result<(), PersistError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            }
-            .into());
-        }
-    };
-    let out = with_snippet(path, &text, snippet)?;
-    save_atomic(path, &out).map_err(|source| PersistError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
+    super::persist::edit_file(path, true, |text| with_snippet(path, text, snippet))
 }
 
 #[cfg(test)]

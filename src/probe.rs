@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use crate::mqtt::{
-    self, Command, ConnAckInfo, ConnState, ConnectionSettings, MqttEvent, WorkerOptions,
-};
+use crate::mqtt::{self, ConnAckInfo, ConnState, ConnectionSettings, MqttEvent, WorkerOptions};
 use crate::retained::Events;
 
 /// What the broker answered, or why there was no CONNACK within `limit`.
@@ -31,13 +29,6 @@ pub async fn connack(
         }
     }
     .await;
-    let _ = h.try_send(Command::Disconnect);
-    let mut rest = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while h.events().recv_batch(&mut rest).await {
-            rest.clear();
-        }
-    })
-    .await;
+    h.shut_down().await;
     result
 }

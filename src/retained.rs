@@ -88,17 +88,6 @@ impl<'a> Events<'a> {
     }
 }
 
-async fn close(h: MqttHandle) {
-    let _ = h.try_send(mqtt::Command::Disconnect);
-    let mut rest = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(2), async {
-        while h.events().recv_batch(&mut rest).await {
-            rest.clear();
-        }
-    })
-    .await;
-}
-
 /// The retained messages the broker holds under `filter`.
 pub async fn find(
     base: &ConnectionSettings,
@@ -152,7 +141,7 @@ pub async fn find(
         }
     }
     .await;
-    close(h).await;
+    h.shut_down().await;
     let mut found = result?;
     found.messages.sort_by(|a, b| a.topic.cmp(&b.topic));
     found.messages.dedup_by(|a, b| a.topic == b.topic);
@@ -226,6 +215,6 @@ pub async fn publish_all(
         Ok(done)
     }
     .await;
-    close(h).await;
+    h.shut_down().await;
     result
 }

@@ -48,18 +48,6 @@ pub(crate) fn subscriptions(
         .collect()
 }
 
-/// Sends DISCONNECT and lets the worker finish (it gives up on its own after a short grace).
-pub(crate) async fn shut_down(handle: &crate::mqtt::MqttHandle) {
-    let _ = handle.try_send(crate::mqtt::Command::Disconnect);
-    let mut rest = Vec::new();
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), async {
-        while handle.events().recv_batch(&mut rest).await {
-            rest.clear();
-        }
-    })
-    .await;
-}
-
 /// Headless commands give up when the first connection fails; later drops are retried.
 pub(crate) fn check_state(settings: &ConnectionSettings, state: &ConnState) -> Result<(), Failure> {
     match state {

@@ -127,7 +127,7 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
             break;
         }
     }
-    super::shut_down(&handle).await;
+    handle.shut_down().await;
     result
 }
 

@@ -12,9 +12,7 @@ use crate::cli::RrArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_topic;
-use crate::mqtt::{
-    self, Command, MqttEvent, Properties, Protocol, QoS, Subscription, WorkerOptions,
-};
+use crate::mqtt::{self, MqttEvent, Properties, Protocol, QoS, Subscription, WorkerOptions};
 use crate::text::clean;
 
 pub async fn run(args: RrArgs) -> Result<(), Failure> {
@@ -113,8 +111,7 @@ pub async fn run(args: RrArgs) -> Result<(), Failure> {
         }
     };
     let result = tokio::time::timeout(limit, work).await;
-    let _ = handle.try_send(Command::Disconnect);
-    super::shut_down(&handle).await;
+    handle.shut_down().await;
     let m = match result {
         Ok(r) => r?,
         Err(_) => {

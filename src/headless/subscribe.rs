@@ -161,6 +161,6 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         }
     };
     let _ = out.flush();
-    super::shut_down(&handle).await;
+    handle.shut_down().await;
     outcome.map(|_| ())
 }

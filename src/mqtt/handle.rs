@@ -55,6 +55,19 @@ impl MqttHandle {
         &self.settings
     }
 
+    /// Sends DISCONNECT and lets the worker finish, taking what it still reports; it gives up
+    /// on its own after a short grace, and so does this, after 3 s.
+    pub async fn shut_down(&self) {
+        let _ = self.try_send(Command::Disconnect);
+        let mut rest = Vec::new();
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+            while self.events().recv_batch(&mut rest).await {
+                rest.clear();
+            }
+        })
+        .await;
+    }
+
     pub fn events(&self) -> &Arc<EventQueue> {
         &self.events
     }

@@ -11,6 +11,16 @@ use super::{DecodeError, Decoded, Decoder, Scalar};
 /// Nesting is bounded (a payload of nested length prefixes must not recurse without end).
 const MAX_DEPTH: usize = 32;
 
+/// A `.proto` that ships inside the binary (no imports), compiled: the Sparkplug B schema, the
+/// demo's machine. Files a user names are compiled by `config::proto`, with imports.
+pub fn pool_from_source(name: &str, source: &str) -> Result<prost_reflect::DescriptorPool, String> {
+    let file = protox_parse::parse(name, source).map_err(|e| e.to_string())?;
+    let mut pool = prost_reflect::DescriptorPool::new();
+    pool.add_file_descriptor_proto(file)
+        .map_err(|e| e.to_string())?;
+    Ok(pool)
+}
+
 /// One message type of a compiled schema.
 pub struct Protobuf {
     id: &'static str,

@@ -20,14 +20,7 @@ pub const MACHINE_FILTER: &str = "factory/+/+/telemetry";
 pub fn message(name: &str) -> anyhow::Result<MessageDescriptor> {
     static POOL: OnceLock<Result<DescriptorPool, String>> = OnceLock::new();
     let pool = POOL
-        .get_or_init(|| {
-            let file =
-                protox_parse::parse("machine.proto", MACHINE_PROTO).map_err(|e| e.to_string())?;
-            let mut pool = DescriptorPool::new();
-            pool.add_file_descriptor_proto(file)
-                .map_err(|e| e.to_string())?;
-            Ok(pool)
-        })
+        .get_or_init(|| crate::decode::protobuf::pool_from_source("machine.proto", MACHINE_PROTO))
         .as_ref()
         .map_err(|e| anyhow::anyhow!("assets/demo/machine.proto: {e}"))?;
     pool.get_message_by_name(name)

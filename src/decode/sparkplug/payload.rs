@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, Value as PValue};
+use prost_reflect::{DynamicMessage, MessageDescriptor, Value as PValue};
 
 use super::Topic;
 use crate::decode::{DecodeError, Decoded, Scalar};
@@ -16,11 +16,8 @@ const SCHEMA: &str = include_str!("../../../assets/sparkplug/sparkplug_b.proto")
 pub(super) fn payload_type() -> Result<&'static MessageDescriptor, DecodeError> {
     static TYPE: OnceLock<Result<MessageDescriptor, String>> = OnceLock::new();
     TYPE.get_or_init(|| {
-        let file = protox_parse::parse("sparkplug_b.proto", SCHEMA).map_err(|e| e.to_string())?;
-        let mut pool = DescriptorPool::new();
-        pool.add_file_descriptor_proto(file)
-            .map_err(|e| e.to_string())?;
-        pool.get_message_by_name("org.eclipse.tahu.protobuf.Payload")
+        crate::decode::protobuf::pool_from_source("sparkplug_b.proto", SCHEMA)?
+            .get_message_by_name("org.eclipse.tahu.protobuf.Payload")
             .ok_or_else(|| "no Payload message in the schema".to_string())
     })
     .as_ref()

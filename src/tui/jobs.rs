@@ -18,6 +18,8 @@ pub struct Done {
     pub settings: Option<ConnectionSettings>,
     /// For `RetainedLook`: what the broker retains.
     pub found: Option<crate::retained::Found>,
+    /// Whether a newer job of its kind replaces it (see `Jobs::launch`).
+    newest_only: bool,
 }
 
 pub struct Jobs {
@@ -40,29 +42,51 @@ impl Default for Jobs {
 }
 
 impl Jobs {
+    /// Starts `work`, whose result is delivered with its kind and generation. `newest_only`: a
+    /// result is dropped once a newer job of its kind was started (gitui's "newest request
+    /// wins"); otherwise every result counts.
+    fn launch<F>(&mut self, kind: JobKind, newest_only: bool, work: F) -> u64
+    where
+        F: Future<
+                Output = (
+                    Result<String, String>,
+                    Option<ConnectionSettings>,
+                    Option<crate::retained::Found>,
+                ),
+            > + Send
+            + 'static,
+    {
+        self.next += 1;
+        let generation = self.next;
+        if newest_only {
+            self.latest.insert(kind.clone(), generation);
+        }
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let (outcome, settings, found) = work.await;
+            let _ = tx.send(Done {
+                result: JobResult {
+                    kind,
+                    generation,
+                    outcome,
+                },
+                settings,
+                found,
+                newest_only,
+            });
+        });
+        generation
+    }
+
     /// Starts `work`; it yields the words for the user and, for a profile, its settings.
     pub fn spawn<F>(&mut self, kind: JobKind, work: F) -> u64
     where
         F: Future<Output = (Result<String, String>, Option<ConnectionSettings>)> + Send + 'static,
     {
-        self.next += 1;
-        let generation = self.next;
-        self.latest.insert(kind.clone(), generation);
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
+        self.launch(kind, true, async move {
             let (outcome, settings) = work.await;
-            let result = JobResult {
-                kind,
-                generation,
-                outcome,
-            };
-            let _ = tx.send(Done {
-                result,
-                settings,
-                found: None,
-            });
-        });
-        generation
+            (outcome, settings, None)
+        })
     }
 
     /// A look for retained messages under `filter`; its findings come back in `Done::found`.
@@ -70,50 +94,23 @@ impl Jobs {
     where
         F: Future<Output = Result<crate::retained::Found, String>> + Send + 'static,
     {
-        self.next += 1;
-        let generation = self.next;
-        let kind = JobKind::RetainedLook(filter);
-        self.latest.insert(kind.clone(), generation);
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let found = work.await;
-            let (outcome, found) = match found {
-                Ok(f) => (Ok(format!("{} found", f.messages.len())), Some(f)),
-                Err(e) => (Err(e), None),
-            };
-            let _ = tx.send(Done {
-                result: JobResult {
-                    kind,
-                    generation,
-                    outcome,
-                },
-                settings: None,
-                found,
-            });
+        self.launch(JobKind::RetainedLook(filter), true, async move {
+            match work.await {
+                Ok(f) => (Ok(format!("{} found", f.messages.len())), None, Some(f)),
+                Err(e) => (Err(e), None, None),
+            }
         });
     }
 
     /// Starts `work` whose result is always delivered (writes that each count, such as the
-    /// history file's batches): a generation of its own, so no newer job replaces it.
+    /// history file's batches): no newer job replaces it.
     pub fn spawn_each<F>(&mut self, kind: JobKind, work: F)
     where
         F: Future<Output = (Result<String, String>, Option<ConnectionSettings>)> + Send + 'static,
     {
-        self.next += 1;
-        let generation = self.next;
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
+        self.launch(kind, false, async move {
             let (outcome, settings) = work.await;
-            let result = JobResult {
-                kind,
-                generation,
-                outcome,
-            };
-            let _ = tx.send(Done {
-                result,
-                settings,
-                found: None,
-            });
+            (outcome, settings, None)
         });
     }
 
@@ -130,14 +127,12 @@ impl Jobs {
             let Some(done) = self.rx.recv().await else {
                 return std::future::pending().await;
             };
-            match self.latest.get(&done.result.kind) {
-                Some(g) if *g == done.result.generation => {
-                    self.latest.remove(&done.result.kind);
-                    return done;
-                }
-                // A kind nobody waits on the newest of (`spawn_each`): every result counts.
-                None if done.result.kind == JobKind::SaveHistory => return done,
-                _ => {}
+            if !done.newest_only {
+                return done;
+            }
+            if self.latest.get(&done.result.kind) == Some(&done.result.generation) {
+                self.latest.remove(&done.result.kind);
+                return done;
             }
         }
     }

@@ -185,11 +185,12 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     app.config_path = Some(file.path.clone());
     // The history file is read once here, before the screen changes (it is bounded).
     let history_path = crate::history_file::default_path();
-    let kept = history_path
+    let (kept, lines) = history_path
         .as_deref()
-        .map(crate::history_file::load)
+        .map(crate::history_file::load_counted)
         .unwrap_or_default();
-    app.history = crate::app::history::History::new(kept, file.snippets.clone());
+    app.history =
+        crate::app::history::History::new(kept, file.snippets.clone()).with_file_lines(lines);
     app.colour = crate::ui::theme::colour_wanted();
     if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup::at(0)));

@@ -1,6 +1,6 @@
 //! Compose's publish history on disk: `<data dir>/mqscope/history.jsonl`, one JSON object a
-//! line, mode 0600; appended as publishes finish and rewritten (atomically) down to the newest
-//! `app::history::MAX` once it holds a fifth more than that, so it stays bounded.
+//! line, mode 0600; appended as publishes finish, and rewritten (atomically) with the newest
+//! `app::history::MAX` once it holds a fifth more than that (the app counts), so it stays bounded.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -103,9 +103,10 @@ fn from_json(v: &Value) -> Option<HistoryItem> {
 /// What the file holds, oldest first (lines it cannot read are skipped: a file cut by a crash
 /// loses its last line, not its history). A missing file is an empty history.
 pub fn load(path: &Path) -> Vec<HistoryItem> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Vec::new();
-    };
+    load_counted(path).0
+}
+
+fn parse(text: &str) -> Vec<HistoryItem> {
     let mut items: Vec<HistoryItem> = text
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
@@ -116,9 +117,26 @@ pub fn load(path: &Path) -> Vec<HistoryItem> {
     items
 }
 
-/// Appends `items`; past a fifth over `MAX` lines, rewrites the file with the newest `MAX`.
-pub fn append(path: &Path, items: &[HistoryItem]) -> Result<(), String> {
+/// Lines the file holds, and what they hold (the newest `MAX`); read once, at start.
+pub fn load_counted(path: &Path) -> (Vec<HistoryItem>, usize) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return (Vec::new(), 0);
+    };
+    let lines = text.lines().count();
+    (parse(&text), lines)
+}
+
+/// Appends `items`, or (`rewrite`) replaces the file with them, atomically. The app decides
+/// when to rewrite (it knows the file's length), so the file is never read back here.
+pub fn save(path: &Path, items: &[HistoryItem], rewrite: bool) -> Result<(), String> {
     let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    let text: String = items
+        .iter()
+        .map(|i| to_json(i).to_string() + "\n")
+        .collect();
+    if rewrite {
+        return crate::config::store::save_atomic(path, &text).map_err(fail);
+    }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
@@ -129,21 +147,9 @@ pub fn append(path: &Path, items: &[HistoryItem]) -> Result<(), String> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    let mut f = o.open(path).map_err(fail)?;
-    let mut buf = Vec::new();
-    for i in items {
-        buf.extend(to_json(i).to_string().into_bytes());
-        buf.push(b'\n');
-    }
-    f.write_all(&buf).map_err(fail)?;
-    drop(f);
-    let lines = std::fs::read_to_string(path).map_err(fail)?.lines().count();
-    if lines > MAX + MAX / 5 {
-        let kept = load(path);
-        let text: String = kept.iter().map(|i| to_json(i).to_string() + "\n").collect();
-        crate::config::store::save_atomic(path, &text).map_err(fail)?;
-    }
-    Ok(())
+    o.open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(fail)
 }
 
 #[cfg(test)]
@@ -178,7 +184,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h/history.jsonl");
         let items: Vec<HistoryItem> = (1..=5).map(item).collect();
-        append(&path, &items).unwrap();
+        save(&path, &items, false).unwrap();
         assert_eq!(load(&path), items);
         #[cfg(unix)]
         {
@@ -187,7 +193,10 @@ mod tests {
             assert_eq!(mode, 0o600);
         }
         let many: Vec<HistoryItem> = (6..=MAX as u64 + 400).map(item).collect();
-        append(&path, &many).unwrap();
+        save(&path, &many, false).unwrap();
+        // Past a fifth over MAX the app rewrites the file with the newest MAX it holds.
+        let newest = &many[many.len() - MAX..];
+        save(&path, newest, true).unwrap();
         let kept = load(&path);
         assert_eq!(kept.len(), MAX);
         assert_eq!(kept.last().unwrap().topic, format!("t/{}", MAX + 400));

@@ -42,7 +42,13 @@ pub enum Effect {
     /// Read a file into compose's payload (a job).
     LoadPayload(std::path::PathBuf),
     /// Append finished compose publishes to the history file (a job).
-    SaveHistory(Vec<super::history_item::HistoryItem>),
+    SaveHistory {
+        /// The new items, or (`rewrite`) every item kept, the newest `history::MAX`.
+        items: Vec<super::history_item::HistoryItem>,
+        rewrite: bool,
+        /// How many of them are new (what the job reports as saved).
+        new: usize,
+    },
     /// Write a snippet into the profile file (a job).
     SaveSnippet(crate::config::Snippet),
     /// Run an external decoder on a payload, as a job; the output comes back to `on_run`.

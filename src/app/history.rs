@@ -23,6 +23,9 @@ pub struct History {
     unsaved: Vec<HistoryItem>,
     /// Items the file has taken this session (its jobs report them).
     pub saved: usize,
+    /// Lines the file holds: past a fifth over `MAX`, it is rewritten with `items` (the newest
+    /// `MAX`), so it stays bounded without being read back.
+    file_lines: usize,
     pub snippets: Vec<Snippet>,
 }
 
@@ -33,11 +36,18 @@ impl History {
             items.pop_front();
         }
         History {
+            file_lines: items.len(),
             items,
             unsaved: Vec::new(),
             saved: 0,
             snippets,
         }
+    }
+
+    /// The file holds `n` lines (as read at start; it may hold more than it gave).
+    pub fn with_file_lines(mut self, n: usize) -> History {
+        self.file_lines = n;
+        self
     }
 
     /// A compose publish finished with `outcome`.
@@ -65,9 +75,25 @@ impl App {
         if self.history.unsaved.is_empty() {
             return Vec::new();
         }
-        vec![Effect::SaveHistory(std::mem::take(
-            &mut self.history.unsaved,
-        ))]
+        let h = &mut self.history;
+        let new = std::mem::take(&mut h.unsaved);
+        let count = new.len();
+        h.file_lines += count;
+        let effect = if h.file_lines > MAX + MAX / 5 {
+            h.file_lines = h.items.len();
+            Effect::SaveHistory {
+                items: h.items.iter().cloned().collect(),
+                rewrite: true,
+                new: count,
+            }
+        } else {
+            Effect::SaveHistory {
+                items: new,
+                rewrite: false,
+                new: count,
+            }
+        };
+        vec![effect]
     }
 
     /// Compose takes a kept publish: topic, payload, QoS, retain and properties.
@@ -103,5 +129,44 @@ impl App {
             None => self.history.snippets.push(s.clone()),
         }
         vec![Effect::SaveSnippet(s)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mqtt::QoS;
+    use bytes::Bytes;
+
+    #[test]
+    fn the_file_is_appended_to_then_rewritten_once_a_fifth_over() {
+        let mut app = App::new(Vec::new(), Default::default(), std::time::Instant::now());
+        app.history = History::new(Vec::new(), Vec::new()).with_file_lines(MAX + MAX / 5 - 1);
+        let draft = Draft {
+            topic: "t".into(),
+            payload: Bytes::from_static(b"x"),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            properties: None,
+            templated: true,
+        };
+        app.history
+            .record(&draft, "sent".into(), SystemTime::UNIX_EPOCH);
+        assert!(matches!(
+            &app.history_effects()[..],
+            [Effect::SaveHistory {
+                rewrite: false,
+                new: 1,
+                ..
+            }]
+        ));
+        app.history
+            .record(&draft, "sent".into(), SystemTime::UNIX_EPOCH);
+        let e = app.history_effects();
+        assert!(
+            matches!(&e[..], [Effect::SaveHistory { rewrite: true, new: 1, items, .. }] if items.len() == 2),
+            "{e:?}"
+        );
+        assert!(app.history_effects().is_empty());
     }
 }

@@ -17,17 +17,20 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             Effect::Publish(draft) => publish(app, session, draft),
             Effect::RemoveProfile(name) => super::profile_jobs::remove(app, session, jobs, name),
             Effect::TestProfile(p) => super::profile_jobs::test(session, jobs, *p),
-            Effect::SaveHistory(items) => {
+            Effect::SaveHistory {
+                items,
+                rewrite,
+                new,
+            } => {
                 if let Some(path) = session.history_path.clone() {
                     // Not "newest wins": every batch is written and counted.
                     jobs.spawn_each(JobKind::SaveHistory, async move {
-                        let n = items.len();
                         let done = tokio::task::spawn_blocking(move || {
-                            crate::history_file::append(&path, &items)
+                            crate::history_file::save(&path, &items, rewrite)
                         })
                         .await;
                         match done {
-                            Ok(r) => (r.map(|()| n.to_string()), None),
+                            Ok(r) => (r.map(|()| new.to_string()), None),
                             Err(e) => (Err(e.to_string()), None),
                         }
                     });

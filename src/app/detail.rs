@@ -123,7 +123,93 @@ impl DetailView {
     }
 }
 
+/// A line the detail's header gives a message, beyond its meta line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderNote<'a> {
+    /// What it answers among our requests.
+    Answer(&'a crate::app::requests::Answer),
+    /// Cut to its head over the budget: `kept` of `full` bytes.
+    Dropped { kept: usize, full: usize },
+    /// An empty retained message that cleared the topic.
+    Cleared,
+    /// An MQTT 5 property, as (name, value in words; escaped for the screen).
+    Property(String, String),
+}
+
+/// A message's MQTT 5 properties, one header line each.
+fn property_rows(p: &crate::mqtt::Properties, out: &mut Vec<HeaderNote<'_>>) {
+    use crate::text::clean;
+    use base64::Engine;
+    let mut row = |k: &str, v: String| out.push(HeaderNote::Property(k.to_string(), v));
+    if let Some(ct) = &p.content_type {
+        row("content type", clean(ct).into_owned());
+    }
+    if let Some(pf) = p.payload_format_indicator {
+        row(
+            "payload format",
+            if pf == 1 {
+                "UTF-8".into()
+            } else {
+                "bytes".into()
+            },
+        );
+    }
+    if let Some(e) = p.message_expiry_interval {
+        row("message expiry", format!("{e} s"));
+    }
+    if let Some(rt) = &p.response_topic {
+        row("response topic", clean(rt).into_owned());
+    }
+    if let Some(cd) = &p.correlation_data {
+        row(
+            "correlation data",
+            match std::str::from_utf8(cd) {
+                Ok(t) => clean(t).into_owned(),
+                Err(_) => format!(
+                    "base64:{}",
+                    base64::engine::general_purpose::STANDARD.encode(cd)
+                ),
+            },
+        );
+    }
+    for (k, v) in &p.user_properties {
+        row(&format!("user {}", clean(k)), clean(v).into_owned());
+    }
+    if !p.subscription_identifiers.is_empty() {
+        row(
+            "subscription ids",
+            format!("{:?}", p.subscription_identifiers),
+        );
+    }
+}
+
 impl App {
+    /// The header lines of `e` after its meta line, in order: one list for the UI, which draws
+    /// them, and for the payload's scroll, which must know how many there are.
+    pub fn detail_notes(&self, e: &Entry) -> Vec<HeaderNote<'_>> {
+        let mut notes = Vec::new();
+        if let Some(a) = self.requests.answer(e.seq()) {
+            notes.push(HeaderNote::Answer(a));
+        }
+        if let Some(full) = self.store.full_len(e) {
+            notes.push(HeaderNote::Dropped {
+                kept: e.payload.len(),
+                full,
+            });
+        }
+        let node = self.store.tree.node(e.node);
+        if e.payload.is_empty()
+            && e.retain()
+            && node.retained == crate::store::tree::Retained::Cleared
+        {
+            notes.push(HeaderNote::Cleared);
+        }
+        if let Some(p) = self.store.properties(e) {
+            property_rows(p, &mut notes);
+        }
+        notes
+    }
+
     /// The message the detail follows: the log's selection (or newest), or the tree's topic's
     /// newest.
     pub fn detail_base(&self) -> Option<&Entry> {

@@ -120,30 +120,9 @@ impl App {
         self.detail.scroll = if end { usize::MAX / 2 } else { 0 };
     }
 
-    /// Lines above the payload: the meta line, notes on a cut or cleared payload, the MQTT 5
-    /// properties, and a blank line (the UI draws exactly these; see `ui::detail`).
+    /// Lines above the payload: the meta line, its notes (`detail_notes`) and a blank line.
     pub fn detail_header_len(&self) -> usize {
-        let Some(e) = self.detail_entry() else {
-            return 0;
-        };
-        let mut n = 2;
-        n += usize::from(self.requests.answer(e.seq()).is_some());
-        n += usize::from(self.store.full_len(e).is_some());
-        let node = self.store.tree.node(e.node);
-        n += usize::from(
-            e.payload.is_empty()
-                && e.retain()
-                && node.retained == crate::store::tree::Retained::Cleared,
-        );
-        if let Some(p) = self.store.properties(e) {
-            n += usize::from(p.content_type.is_some())
-                + usize::from(p.payload_format_indicator.is_some())
-                + usize::from(p.message_expiry_interval.is_some())
-                + usize::from(p.response_topic.is_some())
-                + usize::from(p.correlation_data.is_some())
-                + p.user_properties.len()
-                + usize::from(!p.subscription_identifiers.is_empty());
-        }
-        n
+        self.detail_entry()
+            .map_or(0, |e| 2 + self.detail_notes(e).len())
     }
 }

@@ -1,7 +1,6 @@
 //! The message detail pane: metadata, MQTT 5 properties, and the payload decoded.
 
 use crate::ui::theme::theme;
-use base64::Engine;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -10,6 +9,8 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::log::time_of;
 use super::payload;
 use crate::app::App;
+use crate::app::detail::HeaderNote;
+use crate::app::requests::Answer;
 use crate::decode::{Decoded, Shown, Why};
 use crate::text::{clean, fit, human_bytes};
 
@@ -98,80 +99,34 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
-    match app.requests.answer(m.seq()) {
-        Some(crate::app::requests::Answer::Matched { request_topic, rtt }) => {
-            lines.push(Line::styled(
+    for note in app.detail_notes(m) {
+        lines.push(match note {
+            HeaderNote::Answer(Answer::Matched { request_topic, rtt }) => Line::styled(
                 format!(
                     "response to our request on {} (correlation matched) · round trip {:.1} ms",
                     clean(request_topic),
                     rtt.as_secs_f64() * 1000.0
                 ),
                 theme().ok,
-            ))
-        }
-        Some(crate::app::requests::Answer::Unmatched) => lines.push(Line::styled(
-            "on a response topic of ours, but its correlation data matches none of our requests",
-            theme().warn,
-        )),
-        None => {}
-    }
-    if let Some(full) = app.store.full_len(m) {
-        lines.push(Line::styled(
-            format!(
-                "payload dropped, over the history budget: the first {} of {} kept",
-                human_bytes(m.payload.len() as u64),
-                human_bytes(full as u64)
             ),
-            theme().warn,
-        ));
-    }
-    let node = app.store.tree.node(entry.node);
-    if m.payload.is_empty() && m.retain() && node.retained == crate::store::tree::Retained::Cleared
-    {
-        lines.push(Line::styled(
-            "retained message cleared: the broker holds nothing for this topic now",
-            theme().warn,
-        ));
-    }
-    if let Some(p) = app.store.properties(m) {
-        if let Some(ct) = &p.content_type {
-            lines.push(prop("content type", clean(ct).into_owned()));
-        }
-        if let Some(pf) = p.payload_format_indicator {
-            lines.push(prop(
-                "payload format",
-                if pf == 1 {
-                    "UTF-8".into()
-                } else {
-                    "bytes".into()
-                },
-            ));
-        }
-        if let Some(e) = p.message_expiry_interval {
-            lines.push(prop("message expiry", format!("{e} s")));
-        }
-        if let Some(rt) = &p.response_topic {
-            lines.push(prop("response topic", clean(rt).into_owned()));
-        }
-        if let Some(cd) = &p.correlation_data {
-            let shown = match std::str::from_utf8(cd) {
-                Ok(t) => clean(t).into_owned(),
-                Err(_) => format!(
-                    "base64:{}",
-                    base64::engine::general_purpose::STANDARD.encode(cd)
+            HeaderNote::Answer(Answer::Unmatched) => Line::styled(
+                "on a response topic of ours, but its correlation data matches none of our requests",
+                theme().warn,
+            ),
+            HeaderNote::Dropped { kept, full } => Line::styled(
+                format!(
+                    "payload dropped, over the history budget: the first {} of {} kept",
+                    human_bytes(kept as u64),
+                    human_bytes(full as u64)
                 ),
-            };
-            lines.push(prop("correlation data", shown));
-        }
-        for (k, v) in &p.user_properties {
-            lines.push(prop(&format!("user {}", clean(k)), clean(v).into_owned()));
-        }
-        if !p.subscription_identifiers.is_empty() {
-            lines.push(prop(
-                "subscription ids",
-                format!("{:?}", p.subscription_identifiers),
-            ));
-        }
+                theme().warn,
+            ),
+            HeaderNote::Cleared => Line::styled(
+                "retained message cleared: the broker holds nothing for this topic now",
+                theme().warn,
+            ),
+            HeaderNote::Property(name, value) => prop(&name, value),
+        });
     }
     lines.push(Line::raw(""));
     // The header stays put; the payload below it scrolls.

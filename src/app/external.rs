@@ -36,16 +36,6 @@ impl ExternalRuns {
 }
 
 impl App {
-    /// What the state asks of the world without a key: an external decoder's run, the next
-    /// window of a clean-up. The loop calls this before it draws.
-    pub fn wanted_effects(&mut self) -> Vec<Effect> {
-        let mut effects = self.cleanup_effects();
-        effects.extend(self.history_effects());
-        effects.extend(self.repeat_effects());
-        effects.extend(self.wanted_runs());
-        effects
-    }
-
     /// A run the detail needs and has not asked for yet.
     pub fn wanted_runs(&mut self) -> Vec<Effect> {
         let Some((e, shown)) = self.detail_shown() else {

@@ -209,6 +209,16 @@ impl App {
         self.tree.rows(&self.store, self.now)
     }
 
+    /// What the state asks of the world without a key: an external decoder's run, the next
+    /// window of a clean-up. The loop calls this before it draws.
+    pub fn wanted_effects(&mut self) -> Vec<Effect> {
+        let mut effects = self.cleanup_effects();
+        effects.extend(self.history_effects());
+        effects.extend(self.repeat_effects());
+        effects.extend(self.wanted_runs());
+        effects
+    }
+
     /// The popup on top, if any.
     pub fn popup(&self) -> Option<&Popup> {
         self.popups.last()

@@ -54,26 +54,7 @@ fn type_text(app: &mut App, s: &str) {
     }
 }
 
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.size = Rect::new(0, 0, w, h);
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            // A wide character's second cell is a blank placeholder: skip it.
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+use common::screen::screen;
 
 macro_rules! snap {
     ($name:expr, $text:expr) => {

@@ -13,9 +13,6 @@ use mqscope::app::{App, Effect, JobKind, JobResult};
 use mqscope::decode::sparkplug::{Metric, SpPayload, Value, datatype};
 use mqscope::decode::{External, Match, Rule};
 use mqscope::mqtt::{Message, MqttEvent, Properties, QoS};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 
 fn msg(topic: &str, payload: impl Into<Bytes>, ct: Option<&str>) -> Message {
     Message {
@@ -44,25 +41,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
 }
 
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    app.size = Rect::new(0, 0, w, h);
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| mqscope::ui::draw(f, app)).unwrap();
-    let buf = term.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+use common::screen::screen;
 
 macro_rules! snap {
     ($name:expr, $text:expr) => {

@@ -108,7 +108,7 @@ pub trait Decoder: Send + Sync {
 /// The biggest payload a structured decoder reads whole (bigger ones are shown a page at a
 /// time). Measured (`cargo bench --bench store_and_frames -- "a JSON document"`): decoding,
 /// laying out and drawing the first frame of a 1000 KiB JSON document took 19.9 ms, 2.2 times
-/// serde_json's bare parse (8.9 ms); at 4 MiB it was over 100 ms, a visible stall per message.
+/// serde_json's bare parse (8.9 ms). The cost grows with the size, so bigger ones are paged.
 pub const WHOLE_MAX: usize = 1024 * 1024;
 
 /// A name made at run time (a rule's `protobuf factory.Telemetry`) as the `&'static str` view

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::CommandFactory;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -21,16 +22,16 @@ pub struct Cli {
     pub filters: Vec<String>,
     /// QoS of the -t subscriptions (and of '#' when none is given): default 2, so every message
     /// shows at the QoS it was published with
-    #[arg(short = 'q', long = "qos", value_name = "QOS", value_parser = clap::value_parser!(u8).range(0..=2))]
+    #[arg(short = 'q', long = "qos", value_name = "QOS", value_parser = clap::value_parser!(u8).range(0..=2), allow_negative_numbers = true)]
     pub qos: Option<u8>,
     /// Start the embedded broker with simulated devices and connect to it
     #[arg(long, conflicts_with_all = ["broker", "profile"])]
     pub demo: bool,
     /// Memory for message history in MiB (default 256, or [history] memory_mib)
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576), allow_negative_numbers = true)]
     pub history_budget: Option<u32>,
     /// Messages kept per topic (default 100, or [history] per_topic)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000), allow_negative_numbers = true)]
     pub history_per_topic: Option<u32>,
     /// Log file (default: mqscope.log in the platform's cache folder)
     #[arg(long, value_name = "FILE", global = true)]
@@ -76,13 +77,13 @@ pub struct RrArgs {
     /// Request payload from standard input
     #[arg(short = 's', long)]
     pub stdin: bool,
-    #[arg(short = 'q', long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=2))]
+    #[arg(short = 'q', long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=2), allow_negative_numbers = true)]
     pub qos: u8,
     /// Correlation data (text, or hex:…); default: a random one
     #[arg(long, value_name = "D")]
     pub correlation_data: Option<String>,
     /// Seconds to wait for the response
-    #[arg(short = 'W', long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(short = 'W', long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
     /// Print the response topic and the round-trip time with the payload
     #[arg(short = 'v', long)]
@@ -128,7 +129,7 @@ pub struct ClearRetainedArgs {
     #[arg(short = 'y', long)]
     pub yes: bool,
     /// Seconds to wait for the connection and each acknowledgement
-    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    #[arg(long, value_name = "S", default_value_t = 30.0, value_parser = positive_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
 }
 
@@ -139,11 +140,80 @@ pub struct IngestArgs {
     #[command(flatten)]
     pub subscribe: SubscriptionArgs,
     /// Stop after COUNT messages
-    #[arg(short = 'C', long, value_name = "COUNT")]
+    #[arg(short = 'C', long, value_name = "COUNT", allow_negative_numbers = true)]
     pub count: u64,
     /// Stop after SECONDS without a message
-    #[arg(short = 'W', long, value_name = "SECONDS", default_value_t = 10.0)]
+    #[arg(short = 'W', long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive_seconds, allow_negative_numbers = true)]
     pub idle_timeout: f64,
+}
+
+/// `mqscope pub -h HOST …`, mosquitto's habit: `-h` is help here, and help exits 0, so a script
+/// would report success with nothing published. `-h` with other arguments is a usage error that
+/// says how to give a broker; `-h` alone (after a command's name or not) is help.
+pub fn host_flag_misuse(args: &[std::ffi::OsString]) -> Option<String> {
+    let rest: Vec<&std::ffi::OsString> = args.iter().skip(1).collect();
+    let h = rest.iter().position(|a| *a == "-h")?;
+    let commands = Cli::command();
+    let is_command = |a: &std::ffi::OsString| {
+        commands
+            .get_subcommands()
+            .any(|c| a.to_str() == Some(c.get_name()))
+    };
+    let others = rest
+        .iter()
+        .enumerate()
+        .filter(|&(i, a)| i != h && !(i == 0 && is_command(a)))
+        .count();
+    (others > 0).then(|| {
+        "-h is help here, not a host: give the broker as -b mqtt://HOST:PORT (or -P PROFILE)"
+            .to_string()
+    })
+}
+
+/// clap's usage error as one escaped line: its own lines joined, without the usage block and
+/// the "try --help" line, which `mqscope --help` gives.
+pub fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut parts: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.is_empty() {
+            continue;
+        }
+        if l.starts_with("Usage:") || l.starts_with("For more information") {
+            break;
+        }
+        parts.push(l.strip_prefix("error: ").unwrap_or(l));
+    }
+    let joined = parts.join(" ");
+    format!(
+        "{} (mqscope --help lists the options)",
+        crate::text::clean(&joined)
+    )
+}
+
+/// The longest time a seconds flag takes: a year. Past it a duration is not a time limit anyone
+/// means, and a deadline that far out could overflow the clock (a panic, not an error).
+pub const SECONDS_MAX: f64 = 31_536_000.0;
+
+/// A number of seconds from 0 to [`SECONDS_MAX`], fractions allowed (`--interval`).
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=SECONDS_MAX).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds; allowed: 0 to {SECONDS_MAX} (fractions allowed)"
+        )),
+    }
+}
+
+/// A time limit: more than 0 and at most [`SECONDS_MAX`] seconds.
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match seconds(s) {
+        Ok(v) if v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a time limit; allowed: more than 0 and at most {SECONDS_MAX} seconds"
+        )),
+    }
 }
 
 fn parse_protocol(s: &str) -> Result<crate::mqtt::Protocol, String> {
@@ -171,7 +241,7 @@ pub struct ConnArgs {
     #[arg(long, value_name = "auto|3|5", value_parser = parse_protocol)]
     pub protocol: Option<crate::mqtt::Protocol>,
     /// Keep-alive in seconds (0 turns it off)
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub keep_alive: Option<u16>,
     /// CA certificates (PEM) to trust instead of the system roots
     #[arg(long, value_name = "FILE")]
@@ -197,7 +267,7 @@ pub struct SubscriptionArgs {
     #[arg(short = 't', long = "topic", value_name = "FILTER", required = true)]
     pub filters: Vec<String>,
     /// QoS for the subscriptions
-    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2), allow_negative_numbers = true)]
     pub qos: u8,
     /// MQTT 5: our own publishes are not sent back
     #[arg(long)]
@@ -206,10 +276,10 @@ pub struct SubscriptionArgs {
     #[arg(long)]
     pub retain_as_published: bool,
     /// MQTT 5: retained messages on subscribing: 0 always, 1 only if new, 2 never
-    #[arg(long, value_name = "0|1|2", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    #[arg(long, value_name = "0|1|2", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2), allow_negative_numbers = true)]
     pub retain_handling: u8,
     /// MQTT 5: the subscription identifier (1 to 268435455) the broker tags matches with
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=268_435_455))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=268_435_455), allow_negative_numbers = true)]
     pub subscription_id: Option<u32>,
 }
 
@@ -220,10 +290,10 @@ pub struct SubArgs {
     #[command(flatten)]
     pub subscribe: SubscriptionArgs,
     /// Exit after COUNT messages
-    #[arg(short = 'C', long, value_name = "COUNT")]
+    #[arg(short = 'C', long, value_name = "COUNT", allow_negative_numbers = true)]
     pub count: Option<u64>,
     /// Exit after SECONDS without a message
-    #[arg(short = 'W', long, value_name = "SECONDS")]
+    #[arg(short = 'W', long, value_name = "SECONDS", value_parser = positive_seconds, allow_negative_numbers = true)]
     pub idle_timeout: Option<f64>,
     /// Print the topic before each payload
     #[arg(short = 'v', long)]
@@ -259,13 +329,13 @@ pub struct PubArgs {
     /// Payload from standard input
     #[arg(short = 's', long)]
     pub stdin: bool,
-    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2), allow_negative_numbers = true)]
     pub qos: u8,
     /// Ask the broker to retain the message
     #[arg(short = 'r', long)]
     pub retain: bool,
     /// Seconds to wait for the connection and the acknowledgement
-    #[arg(long, value_name = "S", default_value_t = 30.0)]
+    #[arg(long, value_name = "S", default_value_t = 30.0, value_parser = positive_seconds, allow_negative_numbers = true)]
     pub timeout: f64,
     /// MQTT 5 user property (repeatable)
     #[arg(long = "user-property", value_name = "K=V")]
@@ -280,16 +350,16 @@ pub struct PubArgs {
     #[arg(long, value_name = "D")]
     pub correlation_data: Option<String>,
     /// MQTT 5 message expiry interval, in seconds
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub message_expiry: Option<u32>,
     /// MQTT 5 payload format indicator: utf8 or bytes
     #[arg(long, value_name = "utf8|bytes")]
     pub payload_format: Option<String>,
     /// Publish N times (with --interval between)
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..), allow_negative_numbers = true)]
     pub repeat: u64,
     /// Seconds between repeats
-    #[arg(long, value_name = "S", default_value_t = 1.0)]
+    #[arg(long, value_name = "S", default_value_t = 1.0, value_parser = seconds, allow_negative_numbers = true)]
     pub interval: f64,
 }
 

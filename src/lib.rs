@@ -22,6 +22,7 @@ pub mod logging;
 pub mod mqtt;
 pub mod probe;
 pub mod props_input;
+pub mod publish;
 pub mod retained;
 pub mod signals;
 pub mod store;

@@ -9,12 +9,23 @@ use mqscope::failure::{Failure, runtime};
 use mqscope::{broker, demo, headless, logging};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(e) = cli::host_flag_misuse(&args) {
+        eprintln!("mqscope: {e}");
+        return ExitCode::from(2);
+    }
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+        Err(e) if e.exit_code() == 0 => {
+            // Help and version, on stdout.
             let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // A usage error: one escaped line on stderr, exit 2 (DESIGN: errors are one line
+            // that names what is wrong; the arguments quoted in it are the user's bytes).
+            eprintln!("mqscope: {}", cli::one_line(&e));
+            return ExitCode::from(2);
         }
     };
     if let Err(e) = logging::init(cli.log_file.clone()) {

@@ -1147,7 +1147,7 @@ fn the_payload_field_can_be_hex_or_base64_or_a_file() {
         now,
     );
     assert!(
-        matches!(&effects[..], [mqscope::app::Effect::LoadPayload(p)] if p.to_str() == Some("/tmp/some.bin"))
+        matches!(&effects[..], [mqscope::app::Effect::LoadPayload { path: p, .. }] if p.to_str() == Some("/tmp/some.bin"))
     );
     app.on_job(
         mqscope::app::JobResult {

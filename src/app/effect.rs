@@ -39,8 +39,11 @@ pub enum Effect {
     RemoveProfile(String),
     /// Connect with this profile, show what CONNACK said, disconnect (a job).
     TestProfile(Box<crate::config::Profile>),
-    /// Read a file into compose's payload (a job).
-    LoadPayload(std::path::PathBuf),
+    /// Read a file into compose's payload (a job), from a file, refused past `limit` bytes (the broker's or MQTT's maximum).
+    LoadPayload {
+        path: std::path::PathBuf,
+        limit: usize,
+    },
     /// Append finished compose publishes to the history file (a job).
     SaveHistory {
         /// The new items, or (`rewrite`) every item kept, the newest `history::MAX`.

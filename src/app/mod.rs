@@ -180,6 +180,17 @@ impl App {
 }
 
 impl App {
+    /// The most a payload read from a file may hold: the broker's Maximum Packet Size when its
+    /// CONNACK announced one (the publish's own check, with the topic, comes when it is sent),
+    /// else MQTT's maximum.
+    pub fn payload_limit(&self) -> usize {
+        let max = crate::publish::MQTT_PAYLOAD_MAX;
+        self.connack
+            .as_ref()
+            .and_then(|c| c.maximum_packet_size)
+            .map_or(max, |m| (m as usize).min(max))
+    }
+
     pub fn set_connection(&mut self, info: ConnInfo) {
         self.use_decoders_of(&info.name);
         self.conn = Some(info);

@@ -1,14 +1,20 @@
 //! The `mosquitto_pub` command that sends the same message: for a received message (`m` in the
-//! tree or log) or for what compose holds (`Ctrl+Y` there). Quoted for a POSIX shell; a payload
-//! that is not text goes through `printf` into `-s`; properties as `-D publish …`; the password
-//! by reference (`"$VAR"`), never written out.
+//! tree or log) or for what compose holds (`Ctrl+Y` there). The command is meant to be pasted
+//! into a shell, and a topic, a property or a payload is the attacker's: so the command holds
+//! printable ASCII only. A plain word is single-quoted; a field with any other byte (a control
+//! character, an escape sequence, a line break, a non-ASCII character) is written by `printf` from
+//! octal escapes, so that bash, zsh and dash, with or without bracketed paste, run exactly one
+//! `mosquitto_pub` (a pasted `\x15` or `ESC[201~` cannot end the line early: it is not there).
+//! The payload goes through `printf` into `-s`; properties as `-D publish …`; the password by
+//! reference (`"$VAR"`), never written out.
 
 use super::App;
 use super::effect::Effect;
 use crate::config::{PasswordSource, Profile};
 use crate::mqtt::{Properties, QoS};
 
-/// A word for a POSIX shell: single-quoted, a `'` inside as `'\''`.
+/// A word for a POSIX shell: single-quoted, a `'` inside as `'\''`. For printable ASCII only;
+/// [`word`] decides.
 pub fn quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.bytes()
@@ -19,18 +25,66 @@ pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// A `printf` format that writes exactly `bytes` (octal escapes for all but plain ASCII).
+fn printable_ascii(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| (b' '..=b'~').contains(b))
+}
+
+/// A `printf` format that writes exactly `bytes`, single-quoted: octal escapes for all but
+/// printable ASCII, and for the characters a shell could still act on where the format sits
+/// inside double quotes (`!`: bash's and zsh's history expansion) or that printf could take for
+/// an option (a leading `-`).
 fn printf_format(bytes: &[u8]) -> String {
     let mut out = String::new();
-    for b in bytes {
+    for (i, b) in bytes.iter().enumerate() {
         match b {
             b'%' => out.push_str("%%"),
             b'\\' => out.push_str("\\\\"),
-            b' '..=b'~' if *b != b'\'' => out.push(*b as char),
+            b'-' if i == 0 => out.push_str("\\055"),
+            b' '..=b'~' if !b"'!".contains(b) => out.push(*b as char),
             _ => out.push_str(&format!("\\{b:03o}")),
         }
     }
     format!("'{out}'")
+}
+
+/// The words of a command line, and the assignments that must run before it: a field ending in
+/// a line break cannot be an inline `"$(printf …)"` (command substitution strips trailing line
+/// breaks), so it is built in a variable with a sentinel that is then cut off.
+#[derive(Default)]
+struct Line {
+    setup: Vec<String>,
+    words: Vec<String>,
+}
+
+impl Line {
+    /// One argument holding exactly `bytes` (which must not hold NUL: no argument can).
+    fn arg(&mut self, bytes: &[u8]) {
+        if printable_ascii(bytes) {
+            // Printable ASCII is valid UTF-8.
+            self.words.push(quote(&String::from_utf8_lossy(bytes)));
+        } else if bytes.ends_with(b"\n") {
+            let var = format!("MQSCOPE_{}", self.setup.len() / 2 + 1);
+            let mut with_sentinel = bytes.to_vec();
+            with_sentinel.push(b'.');
+            self.setup.push(format!(
+                "{var}=\"$(printf {})\"",
+                printf_format(&with_sentinel)
+            ));
+            self.setup.push(format!("{var}=\"${{{var}%.}}\""));
+            self.words.push(format!("\"${var}\""));
+        } else {
+            self.words
+                .push(format!("\"$(printf {})\"", printf_format(bytes)));
+        }
+    }
+
+    fn plain(&mut self, word: &str) {
+        self.words.push(word.to_string());
+    }
+
+    fn text(&mut self, s: &str) {
+        self.arg(s.as_bytes());
+    }
 }
 
 /// Everything a command needs of one message.
@@ -42,9 +96,19 @@ pub struct Message<'a> {
     pub properties: Option<&'a Properties>,
 }
 
+/// Whether `name` can follow a `$` in a shell word as one variable name.
+fn shell_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The command, and a note when something cannot be said to mosquitto_pub.
 pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String, Option<String>) {
-    let mut words: Vec<String> = vec!["mosquitto_pub".into()];
+    let mut line = Line::default();
+    line.plain("mosquitto_pub");
     let mut notes = Vec::new();
     match crate::mqtt::BrokerUrl::parse(url) {
         Ok(u) => {
@@ -54,81 +118,153 @@ pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String
                         .to_string(),
                 );
             }
-            words.extend(["-h".into(), quote(&u.host), "-p".into(), u.port.to_string()]);
+            line.plain("-h");
+            line.text(&u.host);
+            line.plain("-p");
+            line.plain(&u.port.to_string());
             if u.scheme.is_tls() {
                 match profile.and_then(|p| p.tls.ca_file.as_ref()) {
-                    Some(ca) => words.extend(["--cafile".into(), quote(&ca.display().to_string())]),
-                    None => words.extend(["--capath".into(), "/etc/ssl/certs".into()]),
+                    Some(ca) => {
+                        line.plain("--cafile");
+                        line.arg(ca.as_os_str().as_encoded_bytes());
+                    }
+                    None => {
+                        line.plain("--capath");
+                        line.plain("/etc/ssl/certs");
+                    }
                 }
                 if profile.is_some_and(|p| p.tls.insecure) {
-                    words.push("--insecure".into());
+                    line.plain("--insecure");
                 }
             }
         }
-        Err(_) => notes.push(format!("the broker URL {url} could not be read")),
+        Err(_) => notes.push("the broker URL could not be read".to_string()),
     }
     if let Some(p) = profile
         && let Some(u) = &p.username
     {
-        words.extend(["-u".into(), quote(u)]);
+        line.plain("-u");
+        line.text(u);
         match &p.password {
             PasswordSource::None => {}
-            PasswordSource::Env(var) => words.extend(["-P".into(), format!("\"${var}\"")]),
-            _ => words.extend(["-P".into(), "\"$MQTT_PASSWORD\"".into()]),
-        }
-    }
-    words.extend(["-t".into(), quote(m.topic)]);
-    words.extend(["-q".into(), m.qos.as_u8().to_string()]);
-    if m.retain {
-        words.push("-r".into());
-    }
-    if let Some(p) = m.properties.filter(|p| !p.is_empty()) {
-        words.extend(["-V".into(), "5".into()]);
-        let mut d = |name: &str, values: Vec<String>| {
-            words.extend(["-D".into(), "publish".into(), name.into()]);
-            words.extend(values);
-        };
-        if let Some(f) = p.payload_format_indicator {
-            d("payload-format-indicator", vec![f.to_string()]);
-        }
-        if let Some(e) = p.message_expiry_interval {
-            d("message-expiry-interval", vec![e.to_string()]);
-        }
-        if let Some(c) = &p.content_type {
-            d("content-type", vec![quote(c)]);
-        }
-        if let Some(r) = &p.response_topic {
-            d("response-topic", vec![quote(r)]);
-        }
-        if let Some(c) = &p.correlation_data {
-            match std::str::from_utf8(c) {
-                Ok(t) if !t.contains('\0') => d("correlation-data", vec![quote(t)]),
-                _ => notes.push("the correlation data is not text; mosquitto_pub takes text only, so it is left out".into()),
+            PasswordSource::Env(var) if shell_name(var) => {
+                line.plain("-P");
+                line.plain(&format!("\"${var}\""));
+            }
+            _ => {
+                line.plain("-P");
+                line.plain("\"$MQTT_PASSWORD\"");
             }
         }
+    }
+    // mosquitto_pub checks text as MQTT advises (no control characters), so a topic or a text
+    // property carrying one cannot be sent by it: said, not hidden.
+    let control = |t: &str| t.chars().any(|c| c.is_control() && c != '\0');
+    let props_control = m.properties.is_some_and(|p| {
+        p.content_type
+            .iter()
+            .chain(&p.response_topic)
+            .any(|t| control(t))
+            || p.user_properties
+                .iter()
+                .any(|(k, v)| control(k) || control(v))
+    });
+    if control(m.topic) || props_control {
+        notes.push(
+            "mosquitto_pub refuses control characters in a topic or a text property, so it \
+             will not send this one"
+                .into(),
+        );
+    }
+    if m.topic.contains('\0') {
+        notes.push("the topic holds a NUL character, which no shell argument can carry".into());
+    }
+    line.plain("-t");
+    line.text(&m.topic.replace('\0', ""));
+    line.plain("-q");
+    line.plain(&m.qos.as_u8().to_string());
+    if m.retain {
+        line.plain("-r");
+    }
+    if let Some(p) = m.properties.filter(|p| !p.is_empty()) {
+        line.plain("-V");
+        line.plain("5");
+        let d = |line: &mut Line, name: &str| {
+            line.plain("-D");
+            line.plain("publish");
+            line.plain(name);
+        };
+        if let Some(f) = p.payload_format_indicator {
+            d(&mut line, "payload-format-indicator");
+            line.plain(&f.to_string());
+        }
+        if let Some(e) = p.message_expiry_interval {
+            d(&mut line, "message-expiry-interval");
+            line.plain(&e.to_string());
+        }
+        if let Some(c) = &p.content_type {
+            d(&mut line, "content-type");
+            line.text(&c.replace('\0', ""));
+        }
+        if let Some(r) = &p.response_topic {
+            d(&mut line, "response-topic");
+            line.text(&r.replace('\0', ""));
+        }
+        if let Some(c) = &p.correlation_data {
+            if c.contains(&0) {
+                notes.push(
+                    "the correlation data holds a NUL byte, which no shell argument can carry, \
+                     so it is left out"
+                        .into(),
+                );
+            } else {
+                d(&mut line, "correlation-data");
+                line.arg(c);
+            }
+        }
+        let nul = p
+            .content_type
+            .iter()
+            .chain(&p.response_topic)
+            .any(|s| s.contains('\0'))
+            || p.user_properties
+                .iter()
+                .any(|(k, v)| k.contains('\0') || v.contains('\0'));
+        if nul {
+            notes.push(
+                "a property holds a NUL character, which no shell argument can carry: it is \
+                 left out of that property"
+                    .into(),
+            );
+        }
         for (k, v) in &p.user_properties {
-            d("user-property", vec![quote(k), quote(v)]);
+            d(&mut line, "user-property");
+            line.text(&k.replace('\0', ""));
+            line.text(&v.replace('\0', ""));
         }
     }
-    // Text goes in -m; anything with control characters (but line breaks and tabs) through
-    // printf, so a terminal escape never sits raw in a shell line.
-    let text = std::str::from_utf8(m.payload)
-        .ok()
-        .filter(|t| !t.is_empty() && !t.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
-    let cmd = match (text, m.payload.is_empty()) {
-        (Some(t), _) => {
-            words.extend(["-m".into(), quote(t)]);
-            words.join(" ")
-        }
-        (None, true) => {
-            words.push("-n".into());
-            words.join(" ")
-        }
-        (None, false) => {
-            words.push("-s".into());
-            format!("printf {} | {}", printf_format(m.payload), words.join(" "))
-        }
+    // Printable ASCII goes in -m; anything else through printf into -s (a payload can hold NUL
+    // and end in line breaks, which no argument can carry).
+    let pipe = if m.payload.is_empty() {
+        line.plain("-n");
+        None
+    } else if printable_ascii(m.payload) {
+        line.plain("-m");
+        line.text(&String::from_utf8_lossy(m.payload));
+        None
+    } else {
+        line.plain("-s");
+        Some(format!("printf {} | ", printf_format(m.payload)))
     };
+    let mut cmd = String::new();
+    for s in &line.setup {
+        cmd.push_str(s);
+        cmd.push_str("; ");
+    }
+    if let Some(p) = pipe {
+        cmd.push_str(&p);
+    }
+    cmd.push_str(&line.words.join(" "));
     (cmd, (!notes.is_empty()).then(|| notes.join("; ")))
 }
 
@@ -207,5 +343,42 @@ mod tests {
         assert_eq!(quote(""), "''");
         assert_eq!(quote("$HOME `x`"), "'$HOME `x`'");
         assert_eq!(printf_format(&[0, b'%', b'\'', 200]), r"'\000%%\047\310'");
+        assert_eq!(printf_format(b"-a!b-"), r"'\055a\041b-'");
+    }
+
+    /// Whatever the fields hold, the command is printable ASCII: nothing a terminal or a
+    /// shell's line editor acts on (Ctrl+U, CR, ESC[201~) survives into the clipboard.
+    #[test]
+    fn the_command_is_printable_ascii_whatever_the_fields_hold() {
+        let hostile = "a\x15touch /tmp/pwned\r\x1b[201~b\n\u{202e}\u{85}!x\n";
+        let props = Properties {
+            content_type: Some(hostile.into()),
+            response_topic: Some(hostile.into()),
+            correlation_data: Some(bytes::Bytes::from(hostile.as_bytes().to_vec())),
+            user_properties: vec![(hostile.into(), hostile.into())],
+            ..Properties::default()
+        };
+        let mut rng = fastrand::Rng::with_seed(7);
+        for round in 0..200 {
+            let random: Vec<u8> = (0..rng.usize(0..40)).map(|_| rng.u8(..)).collect();
+            let topic = if round == 0 {
+                hostile.to_string()
+            } else {
+                String::from_utf8_lossy(&random).into_owned()
+            };
+            let (cmd, _) = command(
+                &Message {
+                    topic: &topic,
+                    payload: &random,
+                    qos: QoS::AtLeastOnce,
+                    retain: true,
+                    properties: Some(&props),
+                },
+                "mqtt://127.0.0.1:1883",
+                None,
+            );
+            assert!(printable_ascii(cmd.as_bytes()), "{cmd:?}");
+            assert_eq!(cmd.matches("mosquitto_pub").count(), 1, "{cmd}");
+        }
     }
 }

@@ -1,7 +1,6 @@
 //! `mqscope pub`: publish one message and exit 0 only once the broker has it (PUBACK for QoS 1,
 //! PUBCOMP for QoS 2; QoS 0 once written).
 
-use std::io::Read;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,24 +16,24 @@ fn payload(args: &PubArgs) -> Result<Bytes, Failure> {
     read_payload(args.message.as_deref(), args.file.as_deref())
 }
 
-/// A payload from -m TEXT, -f FILE, else standard input.
+/// A payload from -m TEXT, -f FILE, else standard input; never read past what one publish can
+/// carry (see `publish::bounded`).
 pub(super) fn read_payload(
     message: Option<&str>,
     file: Option<&std::path::Path>,
 ) -> Result<Bytes, Failure> {
+    use crate::publish::{MQTT_PAYLOAD_MAX, read_capped, read_file_capped};
     if let Some(m) = message {
         return Ok(Bytes::from(m.to_string().into_bytes()));
     }
     if let Some(f) = file {
-        return std::fs::read(f)
+        return read_file_capped(f, MQTT_PAYLOAD_MAX)
             .map(Bytes::from)
-            .map_err(|e| usage(format!("-f {}: {e}", f.display())));
+            .map_err(|e| usage(format!("-f {e}")));
     }
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut buf)
-        .map_err(|e| usage(format!("-s: cannot read standard input: {e}")))?;
-    Ok(Bytes::from(buf))
+    read_capped(std::io::stdin().lock(), MQTT_PAYLOAD_MAX, "standard input")
+        .map(Bytes::from)
+        .map_err(|e| usage(format!("-s: {e}")))
 }
 
 /// The MQTT 5 properties the flags ask for (None: no flag given).

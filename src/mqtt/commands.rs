@@ -65,8 +65,17 @@ fn apply_command<R: Requests>(
     match command {
         Command::Publish(req) => {
             let mut t = lock(tracker);
+            if let Some(why) = t.too_big(&req) {
+                drop(t);
+                events.push(MqttEvent::Publish {
+                    id: req.id,
+                    outcome: PublishOutcome::Failed(why),
+                });
+                return;
+            }
+            let size = super::packet_size::publish_size(&req, t.v5);
             match requests.try_publish(&req) {
-                Ok(()) => t.queued_publish(req.id, req.qos),
+                Ok(()) => t.queued_publish(req.id, req.qos, size),
                 Err(why) => {
                     drop(t);
                     events.push(MqttEvent::Publish {

@@ -51,6 +51,9 @@ pub enum Wire {
         /// 0x8E: another client connected with our client id.
         taken_over: bool,
     },
+    /// Another packet from the broker (PINGRESP, PUBREL, …): the connection is alive.
+    Alive,
+    /// Something we wrote that the worker does not follow.
     Other,
 }
 
@@ -86,6 +89,9 @@ pub trait Link: Send + 'static {
     fn requests(&self) -> Self::Requests;
     fn poll(&mut self) -> impl Future<Output = Result<Wire, super::types::ConnError>> + Send;
 
+    /// Drops the network connection (the broker went silent); the next `poll` connects again.
+    /// `park` follows, as after a failed `poll`.
+    fn drop_connection(&mut self);
     /// Called right after `poll` failed: takes rumqttc's pending requests aside.
     fn park(&mut self) -> Parked;
     /// Drops the parked publish (or its PUBREL) with this packet id: it was given up.

@@ -65,6 +65,13 @@ impl Link for AnyLink {
         }
     }
 
+    fn drop_connection(&mut self) {
+        match self {
+            AnyLink::V4(l) => l.drop_connection(),
+            AnyLink::V5(l) => l.drop_connection(),
+        }
+    }
+
     fn park(&mut self) -> Parked {
         match self {
             AnyLink::V4(l) => l.park(),

@@ -115,6 +115,7 @@ fn convert(event: Event) -> Wire {
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
         Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
         Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
+        Event::Incoming(_) => Wire::Alive,
         _ => Wire::Other,
     }
 }
@@ -163,6 +164,10 @@ impl Link for V4Link {
             Err(rumqttc::ConnectionError::ConnectionRefused(code)) => Err(refused_v4(code)),
             Err(e) => Err(describe_v4(&e)),
         }
+    }
+
+    fn drop_connection(&mut self) {
+        self.eventloop.clean();
     }
 
     fn park(&mut self) -> Parked {

@@ -211,6 +211,7 @@ fn convert(event: Event) -> Wire {
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
         Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
         Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
+        Event::Incoming(_) => Wire::Alive,
         _ => Wire::Other,
     }
 }
@@ -289,6 +290,10 @@ impl Link for V5Link {
             Err(rumqttc::v5::ConnectionError::ConnectionRefused(code)) => Err(refused_v5(code)),
             Err(e) => Err(describe_v5(&e)),
         }
+    }
+
+    fn drop_connection(&mut self) {
+        self.eventloop.clean();
     }
 
     fn park(&mut self) -> Parked {

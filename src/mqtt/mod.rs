@@ -10,6 +10,8 @@ mod link_any;
 mod link_v4;
 mod link_v5;
 mod negotiate;
+mod packet_size;
+pub mod policy;
 pub mod queue;
 pub mod settings;
 pub mod tls;

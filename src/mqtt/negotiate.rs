@@ -4,7 +4,6 @@
 use tokio::sync::watch;
 
 use super::link_any::AnyLink;
-use super::settings::Protocol;
 use super::types::{ConnError, ConnErrorKind};
 
 /// How the protocol is settled. With `auto`, the first connection tries MQTT 5; a broker that
@@ -15,16 +14,14 @@ use super::types::{ConnError, ConnErrorKind};
 pub(super) struct Negotiation {
     /// Plain TCP (mqtt://): a TLS listener on the other end resets or closes at once.
     pub(super) plain_tcp: bool,
-    pub(super) asked: Protocol,
     pub(super) fallback: Option<Box<dyn FnOnce() -> AnyLink + Send>>,
     pub(super) settled: watch::Sender<bool>,
 }
 
 impl Negotiation {
-    pub(super) fn fixed(asked: Protocol) -> Negotiation {
+    pub(super) fn fixed() -> Negotiation {
         Negotiation {
             plain_tcp: false,
-            asked,
             fallback: None,
             settled: watch::channel(true).0,
         }
@@ -33,7 +30,6 @@ impl Negotiation {
     pub(super) fn auto(fallback: Box<dyn FnOnce() -> AnyLink + Send>) -> Negotiation {
         Negotiation {
             plain_tcp: false,
-            asked: Protocol::Auto,
             fallback: Some(fallback),
             settled: watch::channel(false).0,
         }

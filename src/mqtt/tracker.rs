@@ -16,6 +16,16 @@ use super::types::{MqttEvent, PublishId, PublishOutcome, QoS, SubscribeResult};
 struct Pending {
     id: PublishId,
     qos: QoS,
+    /// Bytes of the PUBLISH packet: a close right after a large one may be a size limit.
+    size: usize,
+}
+
+/// The largest PUBLISH that may be written on this connection, and whose limit it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PacketLimit {
+    pub max: usize,
+    /// The broker's (MQTT 5 CONNACK's Maximum Packet Size), or our own `max_packet_size`.
+    pub broker: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +42,14 @@ pub struct Tracker {
     sub_in_flight: HashMap<u16, SubRequest>,
     /// What we want to be subscribed to; sent again on every CONNACK.
     subscriptions: Vec<Subscription>,
+    /// Set at each CONNACK; `None` before the first.
+    pub limit: Option<PacketLimit>,
+    /// Whether the connection speaks MQTT 5 (properties count in a packet's size).
+    pub v5: bool,
+    /// The size of the publish `on_out_publish` was last told of.
+    pub last_written_size: usize,
+    /// Our own `max_packet_size`: rumqttc's 3.1.1 stack refuses to write more.
+    pub own_max: usize,
 }
 
 fn publish_event(id: PublishId, outcome: PublishOutcome) -> MqttEvent {
@@ -81,13 +99,33 @@ impl Tracker {
     }
 
     /// A publish was handed to rumqttc's queue.
-    pub fn queued_publish(&mut self, id: PublishId, qos: QoS) {
-        self.unnumbered.push_back(Pending { id, qos });
+    pub fn queued_publish(&mut self, id: PublishId, qos: QoS, size: usize) {
+        self.unnumbered.push_back(Pending { id, qos, size });
     }
 
-    /// Which of our publishes packet `pkid` is, while it awaits its ack.
-    pub fn in_flight(&self, pkid: u16) -> Option<(PublishId, QoS)> {
-        self.in_flight.get(&pkid).map(|p| (p.id, p.qos))
+    /// Which of our publishes packet `pkid` is, its QoS and its size, while it awaits its ack.
+    pub fn in_flight(&self, pkid: u16) -> Option<(PublishId, QoS, usize)> {
+        self.in_flight.get(&pkid).map(|p| (p.id, p.qos, p.size))
+    }
+
+    /// Why `req` must not be written: it is larger than the connection takes. Refused here, the
+    /// publish fails alone; written, it would cost the whole connection.
+    pub fn too_big(&self, req: &super::types::PublishRequest) -> Option<String> {
+        let limit = self.limit?;
+        let size = super::packet_size::publish_size(req, self.v5);
+        (size > limit.max).then(|| {
+            let whose = if limit.broker {
+                "the broker takes at most"
+            } else {
+                "this connection's max_packet_size allows at most"
+            };
+            format!(
+                "not sent: the publish is {} bytes as a packet and {whose} {} bytes (the \
+                 connection is untouched)",
+                crate::text::thousands(size as u64),
+                crate::text::thousands(limit.max as u64)
+            )
+        })
     }
 
     /// Stops tracking publish `pkid` and reports it failed with `why` (it leaves the outbox).
@@ -113,10 +151,14 @@ impl Tracker {
     }
 
     pub fn on_out_publish(&mut self, pkid: u16) -> Option<MqttEvent> {
-        if pkid != 0 && self.in_flight.contains_key(&pkid) {
+        if pkid != 0
+            && let Some(p) = self.in_flight.get(&pkid)
+        {
+            self.last_written_size = p.size;
             return None; // a retransmission of a publish we already track
         }
         let pending = self.unnumbered.pop_front()?;
+        self.last_written_size = pending.size;
         if pkid == 0 {
             return Some(publish_event(pending.id, PublishOutcome::Sent));
         }
@@ -259,9 +301,9 @@ mod tests {
     #[test]
     fn acks_reach_their_publish() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(3), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(1), QoS::AtLeastOnce, 10);
+        t.queued_publish(PublishId(2), QoS::AtLeastOnce, 10);
+        t.queued_publish(PublishId(3), QoS::AtLeastOnce, 10);
         assert_eq!(
             outcome(t.on_out_publish(0)),
             Some((1, PublishOutcome::Sent))
@@ -286,9 +328,9 @@ mod tests {
     #[test]
     fn lost_session_requeues_in_order() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(2), QoS::AtLeastOnce);
-        t.queued_publish(PublishId(3), QoS::AtLeastOnce);
+        t.queued_publish(PublishId(1), QoS::AtLeastOnce, 10);
+        t.queued_publish(PublishId(2), QoS::AtLeastOnce, 10);
+        t.queued_publish(PublishId(3), QoS::AtLeastOnce, 10);
         t.on_out_publish(1);
         t.on_out_publish(2);
         // id 3 is still unnumbered (parked by rumqttc with pkid 0)

@@ -1,8 +1,9 @@
 //! The worker: one task polls rumqttc's event loop and never waits on anyone else; one task takes
-//! callers' commands and hands them to rumqttc without waiting (`commands.rs`). The poll task
-//! is one loop over a connection's life; what it decides when a connection is lost (fallback,
-//! blame, backoff, stop) stays in it, in the order it is decided. They share the tracker, and each
-//! holds its lock while it queues a request, so the tracker's order always matches rumqttc's.
+//! callers' commands and hands them to rumqttc without waiting (`commands.rs`). The poll task is
+//! the I/O of a connection's life: it tells the reconnect policy (`policy.rs`, pure) what
+//! happened and does what it decides (fallback, blame, backoff, stop). The two tasks share the
+//! tracker, and each holds its lock while it queues a request, so the tracker's order always
+//! matches rumqttc's.
 
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
@@ -17,27 +18,14 @@ use super::link::{Link, Requests, Wire};
 use super::link_any::{AnyLink, SharedRequests};
 use super::link_v4;
 use super::link_v5;
-use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation, explain_forced_v5, refuses_v5};
+use super::negotiate::{AUTO_PROBE_TIMEOUT_S, Negotiation};
+use super::policy::{InFlight, Next, Policy};
 use super::queue::EventQueue;
 use super::settings::{ConnectionSettings, Protocol};
 use super::tls::client_config;
-use super::tracker::{Tracker, lock};
-use super::types::{Command, ConnError, ConnErrorKind, ConnState, MqttEvent, PublishId};
+use super::tracker::{PacketLimit, Tracker, lock};
+use super::types::{Command, ConnError, ConnErrorKind, ConnState, MqttEvent};
 
-/// Backoff between connection attempts: 0.5 s doubling to 30 s. It starts again at 0.5 s only
-/// after a connection that stayed up `STABLE` or carried traffic: a broker that accepts and
-/// then hangs up (garbage, a session taken over, a publish it refuses) must not be hammered
-/// twice a second forever.
-const BACKOFF_FIRST: Duration = Duration::from_millis(500);
-const BACKOFF_MAX: Duration = Duration::from_secs(30);
-const STABLE: Duration = Duration::from_secs(10);
-/// A connection lost this soon after one of our publishes was written is blamed on it; after
-/// `STRIKES` such losses in a row the publish fails instead of being sent again.
-const LOST_AFTER_SEND: Duration = Duration::from_secs(2);
-const STRIKES: u32 = 3;
-/// A close this soon after CONNACK, twice running, on 3.1.1 (which has no DISCONNECT reason):
-/// most likely another client with our client id.
-const QUICK_CLOSE: Duration = Duration::from_secs(1);
 /// How long a DISCONNECT may take to be written before the worker stops anyway.
 const DISCONNECT_GRACE: Duration = Duration::from_secs(2);
 /// How long to let a flow build up once we have read everything there was. A reader that keeps
@@ -60,16 +48,18 @@ pub fn spawn(
     };
     let events = Arc::new(EventQueue::new(options.queue_bytes));
     let (cmd_tx, cmd_rx) = mpsc::channel(options.command_capacity.max(1));
-    let tracker = Arc::new(Mutex::new(Tracker::new(settings.subscriptions.clone())));
+    let mut t = Tracker::new(settings.subscriptions.clone());
+    t.own_max = settings.max_packet_size as usize;
+    let tracker = Arc::new(Mutex::new(t));
     let cap = options.request_capacity;
     let (link, mut negotiation) = match settings.protocol {
         Protocol::V311 => (
             AnyLink::V4(Box::new(link_v4::build(settings, tls, cap))),
-            Negotiation::fixed(Protocol::V311),
+            Negotiation::fixed(),
         ),
         Protocol::V5 => (
             AnyLink::V5(Box::new(link_v5::build(settings, tls, cap))),
-            Negotiation::fixed(Protocol::V5),
+            Negotiation::fixed(),
         ),
         Protocol::Auto => {
             let (s, t) = (settings.clone(), tls.clone());
@@ -86,15 +76,15 @@ pub fn spawn(
         }
     };
     negotiation.plain_tcp = !settings.url.scheme.is_tls() && !settings.url.scheme.is_websocket();
-    start(
-        link,
-        negotiation,
-        tracker,
-        events.clone(),
-        cmd_rx,
+    let policy = Policy::new(
         settings.client_id.clone(),
-    )
-    .map_err(SpawnError::Thread)?;
+        settings.protocol,
+        settings.protocol == Protocol::V311,
+        negotiation.plain_tcp,
+        settings.keep_alive,
+    );
+    start(link, negotiation, tracker, events.clone(), cmd_rx, policy)
+        .map_err(SpawnError::Thread)?;
     Ok(MqttHandle {
         commands: cmd_tx,
         events,
@@ -109,7 +99,7 @@ fn start(
     tracker: Arc<Mutex<Tracker>>,
     events: Arc<EventQueue>,
     cmd_rx: mpsc::Receiver<Command>,
-    client_id: String,
+    policy: Policy,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let requests = Arc::new(SharedRequests::new(link.requests()));
@@ -128,7 +118,7 @@ fn start(
         events,
         stop_rx,
         negotiation,
-        client_id,
+        policy,
     );
     // The worker has a thread and a single-threaded runtime of its own, so its read pause
     // (READ_COALESCE) can block the thread: with no thread in epoll_wait meanwhile, the segments
@@ -157,27 +147,18 @@ async fn poll_task(
     events: Arc<EventQueue>,
     mut stop: watch::Receiver<bool>,
     mut negotiation: Negotiation,
-    client_id: String,
+    mut policy: Policy,
 ) {
-    // When the current connection's CONNACK came, and whether it carried traffic.
-    let mut up_since: Option<Instant> = None;
-    let mut traffic = false;
-    // Our last publish written on this connection, and how often a loss followed each one.
-    let mut last_out: Option<(u16, Instant)> = None;
-    let mut strikes: std::collections::HashMap<PublishId, u32> = Default::default();
-    let mut quick_closes = 0u32;
     // A failure retrying cannot fix: the worker stops with it.
     let mut stopped_with: Option<ConnError> = None;
     // Why the protocol is not the one asked for, told with the first CONNACK.
     let mut note: Option<String> = None;
     let mut negotiated = false;
-    let mut backoff = BACKOFF_FIRST;
-    let mut attempt: u32 = 1;
     let mut connected = false;
-    let mut ever_connected = false;
     let mut stopping: Option<Instant> = None;
-    let mut final_error: Option<ConnError> = None;
-    events.push(MqttEvent::State(ConnState::Connecting { attempt }));
+    events.push(MqttEvent::State(ConnState::Connecting {
+        attempt: policy.attempt(),
+    }));
 
     loop {
         if let Some(deadline) = stopping
@@ -188,13 +169,15 @@ async fn poll_task(
         // A full queue: read nothing more until the reader has taken what is queued.
         if stopping.is_none() && events.is_full() {
             tokio::select! {
-                () = events.wait_room() => {}
+                () = events.wait_room() => policy.resume_reading(std::time::Instant::now()),
                 _ = stop.changed() => {
                     stopping = Some(Instant::now() + DISCONNECT_GRACE);
                     continue;
                 }
             }
         }
+        let silence = policy.silence_deadline().map(Instant::from_std);
+        let mut silent = false;
         // `waited`: the poll had to wait, so we had taken everything the socket held.
         let (polled, waited) = {
             let mut waited = false;
@@ -211,20 +194,38 @@ async fn poll_task(
                     continue;
                 }
                 _ = tokio::time::sleep_until(stopping.unwrap_or_else(Instant::now)), if stopping.is_some() => break,
+                // Nothing from the broker for 1.5× the keep-alive: the connection is dead.
+                _ = tokio::time::sleep_until(silence.unwrap_or_else(Instant::now)), if silence.is_some() && stopping.is_none() => {
+                    silent = true;
+                    Err(policy.silence_error())
+                }
             };
             (polled, waited)
         };
+        if silent {
+            link.drop_connection();
+        }
+        let now = std::time::Instant::now();
         match polled {
             Ok(Wire::ConnAck {
                 session_present,
                 info,
             }) => {
                 connected = true;
-                ever_connected = true;
-                up_since = Some(Instant::now());
-                traffic = false;
-                last_out = None;
+                policy.on_connack(now, info.server_keep_alive);
                 let mut t = lock(&tracker);
+                t.v5 = matches!(link, AnyLink::V5(_));
+                t.limit = if t.v5 {
+                    info.maximum_packet_size.map(|m| PacketLimit {
+                        max: m as usize,
+                        broker: true,
+                    })
+                } else {
+                    Some(PacketLimit {
+                        max: t.own_max,
+                        broker: false,
+                    })
+                };
                 let restored = link.restore(session_present);
                 for ev in t.on_restored(&restored) {
                     events.push(ev);
@@ -253,7 +254,7 @@ async fn poll_task(
                 events.push(MqttEvent::State(ConnState::Connected { session_present }));
             }
             Ok(Wire::Message(m)) => {
-                traffic = true;
+                policy.on_received(now, true);
                 events.push(MqttEvent::Message(m));
                 if waited && stopping.is_none() {
                     // Blocking on purpose: see `start`.
@@ -261,27 +262,28 @@ async fn poll_task(
                 }
             }
             Ok(Wire::OutPublish { pkid }) => {
-                if pkid != 0 {
-                    last_out = Some((pkid, Instant::now()));
-                }
-                if let Some(ev) = lock(&tracker).on_out_publish(pkid) {
+                let mut t = lock(&tracker);
+                let ev = t.on_out_publish(pkid);
+                policy.on_written(pkid, t.last_written_size, now);
+                drop(t);
+                if let Some(ev) = ev {
                     events.push(ev);
                 }
             }
             Ok(Wire::PubAck { pkid, error }) => {
-                traffic = true;
+                policy.on_received(now, true);
                 if let Some(ev) = lock(&tracker).on_puback(pkid, error) {
                     events.push(ev);
                 }
             }
             Ok(Wire::PubRec { pkid, error }) => {
-                traffic = true;
+                policy.on_received(now, true);
                 if let Some(ev) = lock(&tracker).on_pubrec(pkid, error) {
                     events.push(ev);
                 }
             }
             Ok(Wire::PubComp { pkid, error }) => {
-                traffic = true;
+                policy.on_received(now, true);
                 if let Some(ev) = lock(&tracker).on_pubcomp(pkid, error) {
                     events.push(ev);
                 }
@@ -290,11 +292,13 @@ async fn poll_task(
                 lock(&tracker).on_out_subscribe(pkid);
             }
             Ok(Wire::SubAck { pkid, granted }) => {
+                policy.on_received(now, false);
                 if let Some(ev) = lock(&tracker).on_suback(pkid, granted) {
                     events.push(ev);
                 }
             }
             Ok(Wire::UnsubAck { pkid, refused }) => {
+                policy.on_received(now, false);
                 if let Some(ev) = lock(&tracker).on_unsuback(pkid, refused) {
                     events.push(ev);
                 }
@@ -305,124 +309,83 @@ async fn poll_task(
                 }
             }
             Ok(Wire::ServerDisconnect { reason, taken_over }) => {
+                policy.on_received(now, false);
                 tracing::info!("broker sent DISCONNECT: {reason}");
-                // A takeover's words (with our client id) are written where the loss is handled.
+                // A takeover's words (with our client id) are written by the policy.
                 let kind = if taken_over {
                     ConnErrorKind::SessionTakenOver
                 } else {
                     ConnErrorKind::ClosedByBroker
                 };
-                final_error = Some(ConnError::new(
+                policy.on_broker_disconnect(ConnError::new(
                     kind,
                     format!("disconnected by the broker: {reason}"),
                 ));
             }
+            Ok(Wire::Alive) => policy.on_received(now, false),
             Ok(Wire::Other) => {}
             Err(error) => {
                 connected = false;
-                let lasted = up_since.take().map(|t| t.elapsed());
-                // Whether the loss followed one of our publishes (then it is not a takeover).
-                let mut blamed = false;
-                {
+                let decision = {
                     let mut t = lock(&tracker);
                     let parked = link.park();
                     t.on_lost(&parked);
-                    // The same publish written, then the connection lost, again and again: the
-                    // broker refuses it by hanging up (NATS on QoS 2). Give it up, in words.
-                    if let Some((pkid, at)) = last_out.take()
-                        && at.elapsed() <= LOST_AFTER_SEND
-                        && let Some((id, qos)) = t.in_flight(pkid)
-                    {
-                        blamed = true;
-                        let n = strikes.entry(id).or_default();
-                        *n += 1;
-                        if *n >= STRIKES {
-                            let why = format!(
-                                "the broker closed the connection each time this QoS {} publish \
-                                 was sent ({STRIKES} times); it may not support QoS {}",
-                                qos.as_u8(),
-                                qos.as_u8()
-                            );
-                            if let Some(ev) = t.give_up(pkid, why) {
-                                events.push(ev);
-                            }
-                            link.forget(pkid);
-                            strikes.remove(&id);
+                    let decision = policy.on_lost(now, error, |pkid| {
+                        t.in_flight(pkid)
+                            .map(|(id, qos, size)| InFlight { id, qos, size })
+                    });
+                    // The same publish written, then the connection lost, again and again:
+                    // the broker refuses it by hanging up. Give it up, in words.
+                    if let Some((pkid, why)) = &decision.give_up {
+                        if let Some(ev) = t.give_up(*pkid, why.clone()) {
+                            events.push(ev);
                         }
+                        link.forget(*pkid);
                     }
-                }
+                    decision
+                };
                 if stopping.is_some() {
                     break;
                 }
-                let mut error = final_error.take().unwrap_or(error);
-                if error.kind == ConnErrorKind::SessionTakenOver {
-                    error.words = format!("another client is using client id {client_id}");
+                match decision.next {
+                    Next::FallBack { note: why } => {
+                        tracing::info!("MQTT 5 refused; connecting again with 3.1.1");
+                        if let Some(fallback) = negotiation.fallback.take() {
+                            link = fallback();
+                            requests.replace(link.requests());
+                        }
+                        note = Some(why.into());
+                        events.push(MqttEvent::State(ConnState::Connecting {
+                            attempt: policy.attempt(),
+                        }));
+                    }
+                    Next::Stop(error) => {
+                        tracing::info!("connection failed: {error}; not retrying");
+                        stopped_with = Some(error);
+                        break;
+                    }
+                    Next::Retry {
+                        after,
+                        attempt,
+                        error,
+                    } => {
+                        tracing::info!(
+                            "connection attempt {attempt} failed: {error}; retrying in {after:?}"
+                        );
+                        events.push(MqttEvent::State(ConnState::Reconnecting {
+                            after,
+                            error,
+                            never_connected: !policy.ever_connected(),
+                        }));
+                        tokio::select! {
+                            _ = tokio::time::sleep(after) => {}
+                            _ = stop.changed() => break,
+                        }
+                        events.push(MqttEvent::State(ConnState::Connecting {
+                            attempt: policy.attempt(),
+                        }));
+                    }
                 }
-                if lasted.is_some_and(|d| d >= STABLE) || traffic {
-                    backoff = BACKOFF_FIRST;
-                }
-                // 3.1.1 has no "session taken over": a close right after CONNACK, twice in a
-                // row, most likely is one.
-                let quick = lasted.is_some_and(|d| d < QUICK_CLOSE)
-                    && error.kind == ConnErrorKind::ClosedByBroker
-                    && !traffic
-                    && !blamed;
-                quick_closes = if quick { quick_closes + 1 } else { 0 };
-                if quick_closes >= 2 && matches!(link, AnyLink::V4(_)) {
-                    error = ConnError::new(
-                        ConnErrorKind::SessionTakenOver,
-                        format!(
-                            "the broker closes the connection right after accepting it: another \
-                             client is probably using client id {client_id}"
-                        ),
-                    );
-                }
-                // `auto`, first attempt, MQTT 5 refused: 3.1.1 at once, for the session.
-                if !ever_connected
-                    && let Some(why) = refuses_v5(&error)
-                    && let Some(fallback) = negotiation.fallback.take()
-                {
-                    tracing::info!("MQTT 5 refused ({error}); connecting again with 3.1.1");
-                    link = fallback();
-                    requests.replace(link.requests());
-                    note = Some(why.into());
-                    events.push(MqttEvent::State(ConnState::Connecting { attempt }));
-                    continue;
-                }
-                if !ever_connected && negotiation.asked == Protocol::V5 {
-                    explain_forced_v5(&mut error);
-                }
-                if !ever_connected
-                    && negotiation.plain_tcp
-                    && negotiation.fallback.is_none()
-                    && matches!(
-                        error.kind,
-                        ConnErrorKind::ClosedByBroker | ConnErrorKind::Protocol
-                    )
-                    && !error.words.contains("mqtts://")
-                {
-                    error.words.push_str(" (is this a TLS port? try mqtts://)");
-                }
-                if !error.kind.retry_can_help() {
-                    tracing::info!("connection attempt {attempt} failed: {error}; not retrying");
-                    stopped_with = Some(error);
-                    break;
-                }
-                tracing::info!(
-                    "connection attempt {attempt} failed: {error}; retrying in {backoff:?}"
-                );
-                events.push(MqttEvent::State(ConnState::Reconnecting {
-                    after: backoff,
-                    error: error.clone(),
-                    never_connected: !ever_connected,
-                }));
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff) => {}
-                    _ = stop.changed() => break,
-                }
-                backoff = (backoff * 2).min(BACKOFF_MAX);
-                attempt = attempt.saturating_add(1);
-                events.push(MqttEvent::State(ConnState::Connecting { attempt }));
             }
         }
     }

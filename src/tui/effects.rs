@@ -36,20 +36,12 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                     });
                 }
             }
-            Effect::LoadPayload(path) => {
+            Effect::LoadPayload { path, limit } => {
                 jobs.spawn(JobKind::LoadPayload, async move {
-                    let shown = path.display().to_string();
                     let read = tokio::task::spawn_blocking(move || {
                         use base64::Engine;
-                        let meta = std::fs::metadata(&path).map_err(|e| format!("{shown}: {e}"))?;
-                        // A payload past this is more than brokers take by default.
-                        if meta.len() > 16 * 1024 * 1024 {
-                            return Err(format!(
-                                "{shown}: {} is more than 16 MiB",
-                                crate::text::human_bytes(meta.len())
-                            ));
-                        }
-                        let bytes = std::fs::read(&path).map_err(|e| format!("{shown}: {e}"))?;
+                        let bytes = crate::publish::read_file_capped(&path, limit)
+                            .map_err(|e| e.to_string())?;
                         Ok(match String::from_utf8(bytes) {
                             Ok(t) => format!("text:{t}"),
                             Err(e) => format!(

@@ -42,6 +42,8 @@ pub enum Script {
     Garbage,
     /// CONNACK, then read forever and answer nothing (no SUBACK, no PINGRESP).
     Silent,
+    /// MQTT 5: CONNACK, then a PUBLISH whose user property value is not UTF-8 (its topic is).
+    BadUserProperty,
     /// CONNACK (session present = the flag); on a QoS 2 PUBLISH send PUBREC and hang up.
     CutAfterPubrec,
     /// Answer every QoS 2 PUBLISH with PUBACK (as RabbitMQ does).
@@ -198,6 +200,20 @@ async fn serve(
         Script::Garbage => {
             let _ = s.write_all(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x01]).await;
             let _ = s.shutdown().await;
+            return;
+        }
+        Script::BadUserProperty => {
+            // PUBLISH QoS 0, topic "a/b", properties: user property "k" = 0xff 0xfe, payload "x".
+            let props = [0x26, 0, 1, b'k', 0, 2, 0xff, 0xfe];
+            let mut body = vec![0, 3, b'a', b'/', b'b', props.len() as u8];
+            body.extend_from_slice(&props);
+            body.push(b'x');
+            let mut packet = vec![0x30, body.len() as u8];
+            packet.extend_from_slice(&body);
+            let _ = s.write_all(&packet).await;
+            // Held open: the client is the one to close it.
+            let mut sink = [0u8; 64];
+            while matches!(s.read(&mut sink).await, Ok(n) if n > 0) {}
             return;
         }
         Script::TakeOver => {

@@ -35,6 +35,11 @@ pub struct Mosquitto {
 
 impl Mosquitto {
     pub fn start() -> Mosquitto {
+        Mosquitto::start_with("")
+    }
+
+    /// With `global` lines (options that apply to every listener, e.g. `max_packet_size 1024`).
+    pub fn start_with(global: &str) -> Mosquitto {
         let dir = tempfile::tempdir().expect("tempdir");
         let certs = certs::generate(dir.path());
         let passwd = dir.path().join("passwd");
@@ -85,7 +90,7 @@ impl Mosquitto {
             String::new()
         };
         let conf_text = format!(
-            "per_listener_settings true\n\
+            "{global}per_listener_settings true\n\
              log_dest stderr\n\
              log_type error\nlog_type warning\nlog_type notice\nlog_type information\nlog_type subscribe\nlog_type unsubscribe\nlog_type debug\n\
              persistence true\npersistence_location {data}/\n\

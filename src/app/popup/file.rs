@@ -27,7 +27,10 @@ impl FilePopup {
             (Some(Action::ClearInput), _) => self.path.clear(),
             (Some(Action::Confirm), _) if !self.path.trim().is_empty() => {
                 app.notice = Some(format!("reading {}…", crate::text::clean(&self.path)));
-                return Outcome::CloseWith(vec![Effect::LoadPayload(self.path.trim().into())]);
+                return Outcome::CloseWith(vec![Effect::LoadPayload {
+                    path: self.path.trim().into(),
+                    limit: app.payload_limit(),
+                }]);
             }
             (None, Some(c)) => self.path.push(c),
             _ => {}

@@ -7,19 +7,23 @@ use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
 /// Characters that change how text is displayed without being visible: zero-width spaces and
-/// joiners, bidi controls, the BOM, soft hyphen.
+/// joiners, bidi controls, the BOM, soft hyphen, and the line and paragraph separators (U+2028,
+/// U+2029: some terminals and many JavaScript readers of JSON take them for line breaks).
 fn is_invisible_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{061C}' | '\u{180E}'
         | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
+        | '\u{2028}' | '\u{2029}'
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{2069}'
         | '\u{FEFF}'
         | '\u{FFF9}'..='\u{FFFB}')
 }
 
-fn needs_escape(c: char) -> bool {
+/// Whether `c` must never reach a terminal (or a JSON line) as itself: controls (C0, DEL, C1)
+/// and the invisible format characters above.
+pub fn needs_escape(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 

@@ -78,6 +78,52 @@ async fn a_broker_that_accepts_then_sends_garbage_gets_a_growing_backoff_then_a_
     assert_eq!(fake.connections(), 3);
 }
 
+/// Headless output carries no raw control or invisible character from the wire: not on stdout
+/// (`--json` uses `\u` escapes, always), not on stderr (`-d`, the broker's disconnect reason).
+#[test]
+fn headless_output_escapes_what_the_wire_brings() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(Fake::start(Script::Hostile));
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = mqscope(home.path());
+    cmd.args([
+        "sub",
+        "-b",
+        &fake.url(),
+        "-t",
+        "#",
+        "-C",
+        "2",
+        "-d",
+        "--json",
+        "--protocol",
+        "5",
+    ]);
+    let out = run(cmd, LIMIT);
+    let (o, e) = (common::stdout(&out), stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{e}");
+    let raw = |s: &str| {
+        s.chars()
+            .any(|c| c != '\n' && mqscope::text::needs_escape(c))
+    };
+    assert!(!raw(&o), "stdout carries raw controls: {o:?}");
+    assert!(!raw(&e), "stderr carries raw controls: {e:?}");
+    assert!(e.contains("pwned"), "the disconnect reason is told: {e}");
+    for line in o.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
+        assert_eq!(
+            v["topic"].as_str(),
+            Some(format!("h/{}", common::fake::HOSTILE).as_str()),
+            "the same text once read"
+        );
+    }
+    assert!(
+        o.contains(r"\u009b") && o.contains(r"\u202e") && o.contains(r"\u2028"),
+        "{o}"
+    );
+    drop(rt);
+}
+
 /// A malformed packet names the field that was bad (rumqttc blamed the topic for any string).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_user_property_is_named_not_blamed_on_the_topic() {

@@ -246,3 +246,39 @@ async fn rabbitmq_works_without_flags() {
     };
     round_trips_without_flags(&broker, false).await;
 }
+
+/// `rr` against a broker that speaks only 3.1.1: said in those words, exit 1, nothing sent
+/// (it once waited for a response to a request never sent, or said "try --protocol 3").
+async fn rr_says_mqtt5_is_needed(broker: &Broker) {
+    let url = broker.url();
+    let home = tempfile::tempdir().unwrap();
+    for forced in [false, true] {
+        let mut cmd = mqscope(home.path());
+        cmd.args([
+            "rr", "-b", &url, "-t", "rr/req", "-e", "rr/resp", "-m", "x", "-W", "5",
+        ]);
+        if forced {
+            cmd.args(["--protocol", "5"]);
+        }
+        let out = blocking(move || run(cmd, LIMIT)).await;
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", broker.name);
+        assert!(
+            err.contains(&format!(
+                "rr needs MQTT 5; the broker at {url} speaks only 3.1.1"
+            )),
+            "{} (forced 5: {forced}): {err}",
+            broker.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rr_against_amqtt_and_nats_says_mqtt5_is_needed() {
+    if let Some(broker) = blocking(|| brokers::amqtt("rr amqtt")).await {
+        rr_says_mqtt5_is_needed(&broker).await;
+    }
+    if let Some(broker) = blocking(|| brokers::nats("rr nats")).await {
+        rr_says_mqtt5_is_needed(&broker).await;
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::check_state;
+use super::StateReport;
 use crate::cli::IngestArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::Failure;
@@ -21,6 +21,7 @@ pub async fn run(args: IngestArgs) -> Result<(), Failure> {
     let mut last = Instant::now();
     let idle = Duration::from_secs_f64(args.idle_timeout.max(0.1));
     let mut batches = 0u64;
+    let mut report = StateReport::default();
     while store.received < args.count {
         match tokio::time::timeout(idle, handle.events().recv_batch(&mut batch)).await {
             Err(_) => break,
@@ -34,7 +35,7 @@ pub async fn run(args: IngestArgs) -> Result<(), Failure> {
                             last = now;
                             store.ingest(m, false, now);
                         }
-                        MqttEvent::State(s) => check_state(&settings, &s)?,
+                        MqttEvent::State(s) => report.check(&settings, &s)?,
                         _ => {}
                     }
                 }

@@ -184,3 +184,58 @@ mod tests {
         );
     }
 }
+
+/// serde_json's compact output, but with every character that must never reach a terminal raw
+/// (C1 controls, DEL, bidi controls, zero-width characters, U+2028 and U+2029; serde_json already
+/// escapes C0) written as a `\u` escape. Still valid JSON, and the same value when read back.
+struct SafeFormatter;
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if crate::text::needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                // Every such character is in the Basic Multilingual Plane: one \u escape.
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// Writes `value` as one line of JSON that is safe on a terminal (see `SafeFormatter`).
+pub fn write_safe<W: std::io::Write>(out: W, value: &Value) -> std::io::Result<()> {
+    use serde::Serialize;
+    let mut ser = serde_json::Serializer::with_formatter(out, SafeFormatter);
+    value.serialize(&mut ser).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod safe_tests {
+    use super::*;
+
+    #[test]
+    fn invisible_and_control_characters_are_escaped_and_read_back_the_same() {
+        let text = "a\u{1b}[2J\u{9b}b\u{7f}\u{202e}c\u{200b}d\u{2028}e\u{2029}f é 温 🌡";
+        let v = json!({ "topic": text, text: 1 });
+        let mut out = Vec::new();
+        write_safe(&mut out, &v).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(
+            line.chars().all(|c| !crate::text::needs_escape(c)),
+            "{line:?}"
+        );
+        assert!(
+            line.contains(r"\u001b[2J\u009bb\u007f\u202ec\u200bd\u2028e\u2029f é 温 🌡"),
+            "{line}"
+        );
+        let back: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, v);
+    }
+}

@@ -48,23 +48,51 @@ pub(crate) fn subscriptions(
         .collect()
 }
 
-/// Headless commands give up when the first connection fails; later drops are retried.
-pub(crate) fn check_state(settings: &ConnectionSettings, state: &ConnState) -> Result<(), Failure> {
-    match state {
-        ConnState::Reconnecting {
-            error,
-            never_connected: true,
-            ..
-        } => Err(connection_failure(settings, error)),
-        ConnState::Reconnecting { error, after, .. } => {
-            eprintln!(
-                "mqscope: connection lost ({error}); reconnecting in {:.1} s",
-                after.as_secs_f64()
-            );
-            Ok(())
+/// What a headless command says about its connection's state on stderr: it gives up when the
+/// first connection fails (later drops are retried), and says each failure once, escaped (a
+/// broker's reason string is the broker's text): attempts that fail the same way again are not
+/// told again until a connection has come up in between.
+#[derive(Debug, Default)]
+pub(crate) struct StateReport {
+    /// The failure told last, while no connection came up since.
+    told: Option<String>,
+    /// `sub -d` prints every state itself.
+    pub quiet: bool,
+}
+
+impl StateReport {
+    pub(crate) fn check(
+        &mut self,
+        settings: &ConnectionSettings,
+        state: &ConnState,
+    ) -> Result<(), Failure> {
+        match state {
+            ConnState::Reconnecting {
+                error,
+                never_connected: true,
+                ..
+            } => Err(connection_failure(settings, error)),
+            ConnState::Reconnecting { error, after, .. } => {
+                let words = crate::text::clean(&error.to_string()).into_owned();
+                if !self.quiet && self.told.as_deref() != Some(words.as_str()) {
+                    eprintln!(
+                        "mqscope: connection lost ({words}); reconnecting in {:.1} s, and after \
+                         each failure with a growing wait",
+                        after.as_secs_f64()
+                    );
+                }
+                self.told = Some(words);
+                Ok(())
+            }
+            ConnState::Connected { .. } => {
+                if self.told.take().is_some() && !self.quiet {
+                    eprintln!("mqscope: connected again to {}", settings.url);
+                }
+                Ok(())
+            }
+            // Stopped for good: a failure retrying cannot fix.
+            ConnState::Disconnected { error: Some(e) } => Err(connection_failure(settings, e)),
+            _ => Ok(()),
         }
-        // Stopped for good: a failure retrying cannot fix.
-        ConnState::Disconnected { error: Some(e) } => Err(connection_failure(settings, e)),
-        _ => Ok(()),
     }
 }

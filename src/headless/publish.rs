@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use super::{check_state, connection_failure};
+use super::{StateReport, connection_failure};
 use crate::cli::PubArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
@@ -104,6 +104,7 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
     super::warn_insecure(&settings);
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
     let mut result = Ok(());
+    let mut report = StateReport::default();
     for n in 1..=args.repeat {
         if n > 1 {
             tokio::time::sleep(Duration::from_secs_f64(args.interval)).await;
@@ -115,6 +116,7 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
             payload.clone(),
             qos,
             props.clone(),
+            &mut report,
         )
         .await;
         if let Err(f) = one {
@@ -138,6 +140,7 @@ async fn send_one(
     payload: Bytes,
     qos: QoS,
     props: Option<Box<Properties>>,
+    report: &mut StateReport,
 ) -> Result<(), Failure> {
     let id = handle
         .publish(args.topic.clone(), payload, qos, args.retain, props)
@@ -148,7 +151,7 @@ async fn send_one(
             let open = handle.events().recv_batch(&mut batch).await;
             for event in batch.drain(..) {
                 match event {
-                    MqttEvent::State(state) => check_state(settings, &state)?,
+                    MqttEvent::State(state) => report.check(settings, &state)?,
                     MqttEvent::Publish { id: got, outcome } if got == id => match outcome {
                         PublishOutcome::Failed(why) => {
                             return Err(runtime(format!(

@@ -7,12 +7,15 @@
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use super::check_state;
+use super::StateReport;
 use crate::cli::RrArgs;
 use crate::connect::{failure_from_tls, headless_settings};
 use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_topic;
-use crate::mqtt::{self, MqttEvent, Properties, Protocol, QoS, Subscription, WorkerOptions};
+use crate::mqtt::{
+    self, ConnErrorKind, ConnState, MqttEvent, Properties, Protocol, QoS, Subscription,
+    WorkerOptions,
+};
 use crate::text::clean;
 
 pub async fn run(args: RrArgs) -> Result<(), Failure> {
@@ -29,14 +32,22 @@ pub async fn run(args: RrArgs) -> Result<(), Failure> {
         None => crate::props_input::new_correlation(),
     };
     let mut settings = headless_settings(&args.conn)?;
-    match settings.protocol {
-        Protocol::V311 => {
-            return Err(usage(
-                "rr needs MQTT 5 (response topic, correlation data); --protocol 3 has neither",
-            ));
-        }
-        _ => settings.protocol = Protocol::V5,
+    // `auto` stays auto: the negotiation finds out whether the broker speaks MQTT 5, and a
+    // broker that speaks only 3.1.1 is then named as such (forcing 5 made some brokers time out
+    // and others say "try --protocol 3", which rr cannot use).
+    if settings.protocol == Protocol::V311 {
+        return Err(usage(
+            "rr needs MQTT 5 (response topic, correlation data); --protocol 3 has neither",
+        ));
     }
+    // rr speaks MQTT 5 or nothing: `--protocol 5` is negotiated like auto, so a broker without
+    // it is told as such at once (forced, amqtt's 3.1.1 CONNACK left it waiting out its time).
+    settings.protocol = Protocol::Auto;
+    let only_3 = |url: &crate::mqtt::BrokerUrl| {
+        runtime(format!(
+            "rr needs MQTT 5; the broker at {url} speaks only 3.1.1 (nothing was sent)"
+        ))
+    };
     settings.subscriptions = vec![Subscription::new(
         args.response_topic.clone(),
         QoS::AtLeastOnce,
@@ -46,12 +57,27 @@ pub async fn run(args: RrArgs) -> Result<(), Failure> {
     let limit = Duration::from_secs_f64(args.timeout);
     let mut batch = Vec::new();
     let mut sent_at: Option<Instant> = None;
+    let mut report = StateReport::default();
     let work = async {
         loop {
             let open = handle.events().recv_batch(&mut batch).await;
             for event in batch.drain(..) {
                 match event {
-                    MqttEvent::State(state) => check_state(&settings, &state)?,
+                    MqttEvent::Negotiated {
+                        protocol: Protocol::V311,
+                        ..
+                    } => return Err(only_3(&settings.url)),
+                    MqttEvent::State(
+                        ConnState::Reconnecting {
+                            error,
+                            never_connected: true,
+                            ..
+                        }
+                        | ConnState::Disconnected { error: Some(error) },
+                    ) if error.kind == ConnErrorKind::UnsupportedProtocol => {
+                        return Err(only_3(&settings.url));
+                    }
+                    MqttEvent::State(state) => report.check(&settings, &state)?,
                     MqttEvent::Subscribed(results) => {
                         for r in results {
                             if let Err(why) = r.granted {

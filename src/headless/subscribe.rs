@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::json::message_json;
-use super::{check_state, connection_failure};
+use super::{StateReport, connection_failure};
 use crate::cli::SubArgs;
 use crate::connect::{failure_from_tls, headless_setup};
 use crate::failure::{Failure, runtime, usage};
@@ -26,6 +26,15 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         return Err(usage("-W: a positive number of seconds is needed"));
     }
     let (mut settings, rules) = headless_setup(&args.conn)?;
+    let v5_options = v5_options_given(&args.subscribe);
+    if settings.protocol == crate::mqtt::Protocol::V311
+        && let Some(given) = &v5_options
+    {
+        return Err(crate::failure::usage(format!(
+            "{given} are MQTT 5 subscription options, but MQTT 3.1.1 is asked for \
+             (--protocol 3 or the profile); use --protocol 5 or auto"
+        )));
+    }
     let registry = crate::decode::Registry::new(rules);
     let mut births = crate::decode::Births::default();
     settings.subscriptions = subscriptions;
@@ -35,6 +44,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     // -W counts from the subscription, not from the start: connecting is not idleness.
     let mut deadline: Option<Instant> = None;
     let mut received: u64 = 0;
+    let mut report = StateReport {
+        quiet: args.debug,
+        ..StateReport::default()
+    };
     let mut batch = Vec::new();
     let stdout = io::stdout();
     // Topics are always escaped (a newline in one would forge an output line, an escape
@@ -66,14 +79,18 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 }
                 MqttEvent::State(state) => {
                     if args.debug {
-                        eprintln!("mqscope: {}: {state}", settings.url);
+                        eprintln!(
+                            "mqscope: {}: {}",
+                            settings.url,
+                            crate::text::clean(&state.to_string())
+                        );
                     }
                     if matches!(state, crate::mqtt::ConnState::Connected { .. })
                         && deadline.is_none()
                     {
                         deadline = idle.map(|d| Instant::now() + d);
                     }
-                    if let Err(f) = check_state(&settings, &state) {
+                    if let Err(f) = report.check(&settings, &state) {
                         break 'outer Err(f);
                     }
                 }
@@ -115,8 +132,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                                 Err(why) => Err(crate::decode::DecodeError::new(why, None)),
                             };
                         }
-                        serde_json::to_writer(&mut out, &message_json(&m, shown.as_ref()))
-                            .map_err(io::Error::other)
+                        super::json::write_safe(&mut out, &message_json(&m, shown.as_ref()))
                             .and_then(|_| out.write_all(b"\n"))
                     } else {
                         let topic = args.verbose.then(|| crate::text::clean(&m.topic));
@@ -146,6 +162,17 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                         break 'outer Ok(Stop::Done);
                     }
                 }
+                MqttEvent::Negotiated {
+                    protocol: crate::mqtt::Protocol::V311,
+                    ..
+                } if v5_options.is_some() => {
+                    break 'outer Err(runtime(format!(
+                        "{}: the broker speaks only MQTT 3.1.1, which has no {}; nothing was \
+                         subscribed",
+                        settings.url,
+                        v5_options.as_deref().unwrap_or_default()
+                    )));
+                }
                 MqttEvent::Negotiated { protocol, note } if args.debug => match note {
                     Some(n) => eprintln!("mqscope: {}: speaking {protocol}: {n}", settings.url),
                     None => eprintln!("mqscope: {}: speaking {protocol}", settings.url),
@@ -163,4 +190,22 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     let _ = out.flush();
     handle.shut_down().await;
     outcome.map(|_| ())
+}
+
+/// The MQTT 5 subscription options given on the command line, named as flags (None: none).
+fn v5_options_given(args: &crate::cli::SubscriptionArgs) -> Option<String> {
+    let mut given = Vec::new();
+    if args.no_local {
+        given.push("--no-local");
+    }
+    if args.retain_as_published {
+        given.push("--retain-as-published");
+    }
+    if args.retain_handling != 0 {
+        given.push("--retain-handling");
+    }
+    if args.subscription_id.is_some() {
+        given.push("--subscription-id");
+    }
+    (!given.is_empty()).then(|| given.join(", "))
 }

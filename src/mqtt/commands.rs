@@ -52,7 +52,7 @@ pub(super) async fn command_task<R: Requests>(
             });
         }
     }
-    let _ = requests.try_disconnect();
+    // The poll task writes the DISCONNECT once a received QoS 2 message's handshake is done.
     let _ = stop.send(true);
 }
 

@@ -89,6 +89,8 @@ pub trait Link: Send + 'static {
     fn requests(&self) -> Self::Requests;
     fn poll(&mut self) -> impl Future<Output = Result<Wire, super::types::ConnError>> + Send;
 
+    /// A QoS 2 message we received awaits its PUBREL (our PUBCOMP is not sent yet).
+    fn awaiting_pubrel(&self) -> bool;
     /// Drops the network connection (the broker went silent); the next `poll` connects again.
     /// `park` follows, as after a failed `poll`.
     fn drop_connection(&mut self);

@@ -65,6 +65,13 @@ impl Link for AnyLink {
         }
     }
 
+    fn awaiting_pubrel(&self) -> bool {
+        match self {
+            AnyLink::V4(l) => l.awaiting_pubrel(),
+            AnyLink::V5(l) => l.awaiting_pubrel(),
+        }
+    }
+
     fn drop_connection(&mut self) {
         match self {
             AnyLink::V4(l) => l.drop_connection(),

@@ -166,6 +166,10 @@ impl Link for V4Link {
         }
     }
 
+    fn awaiting_pubrel(&self) -> bool {
+        self.eventloop.state.awaiting_pubrel()
+    }
+
     fn drop_connection(&mut self) {
         self.eventloop.clean();
     }

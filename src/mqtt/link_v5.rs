@@ -292,6 +292,10 @@ impl Link for V5Link {
         }
     }
 
+    fn awaiting_pubrel(&self) -> bool {
+        self.eventloop.state.awaiting_pubrel()
+    }
+
     fn drop_connection(&mut self) {
         self.eventloop.clean();
     }

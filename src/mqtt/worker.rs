@@ -156,6 +156,7 @@ async fn poll_task(
     let mut negotiated = false;
     let mut connected = false;
     let mut stopping: Option<Instant> = None;
+    let mut disconnect_sent = false;
     events.push(MqttEvent::State(ConnState::Connecting {
         attempt: policy.attempt(),
     }));
@@ -165,6 +166,12 @@ async fn poll_task(
             && (!connected || Instant::now() >= deadline)
         {
             break;
+        }
+        // Leaving: DISCONNECT once no QoS 2 message we received awaits its PUBREL, so its
+        // PUBCOMP goes out first (`sub -C N` on a QoS 2 message), within the grace.
+        if stopping.is_some() && !disconnect_sent && !link.awaiting_pubrel() {
+            let _ = requests.try_disconnect();
+            disconnect_sent = true;
         }
         // A full queue: read nothing more until the reader has taken what is queued.
         if stopping.is_none() && events.is_full() {

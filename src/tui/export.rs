@@ -51,7 +51,7 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String
     for (i, m) in rows.iter().enumerate() {
         let shown = crate::headless::json::shown_for(m, &registry, &births, i as u64)
             .filter(|s| s.command.is_none());
-        serde_json::to_writer(&mut out, &message_json(m, shown.as_ref()))
+        crate::headless::json::write_safe(&mut out, &message_json(m, shown.as_ref()))
             .map_err(|e| format!("cannot write {}: {e}", jsonl.display()))?;
         out.write_all(b"\n").map_err(|e| fail(&jsonl, e))?;
     }

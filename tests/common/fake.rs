@@ -35,6 +35,10 @@ impl Packet {
     }
 }
 
+/// Text a hostile peer sends: a title change, a screen clear, a C1 CSI, bidi, zero-width, a line
+/// separator, DEL.
+pub const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}x\u{200b}\u{2028}\u{7f}";
+
 /// What the fake does on one connection, after CONNACK.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Script {
@@ -44,6 +48,9 @@ pub enum Script {
     Silent,
     /// MQTT 5: CONNACK, then a PUBLISH whose user property value is not UTF-8 (its topic is).
     BadUserProperty,
+    /// MQTT 5: CONNACK, a PUBLISH whose topic, user property and payload carry terminal escapes,
+    /// then DISCONNECT 0x80 whose reason string carries them too.
+    Hostile,
     /// CONNACK (session present = the flag); on a QoS 2 PUBLISH send PUBREC and hang up.
     CutAfterPubrec,
     /// Answer every QoS 2 PUBLISH with PUBACK (as RabbitMQ does).
@@ -199,6 +206,37 @@ async fn serve(
     match script {
         Script::Garbage => {
             let _ = s.write_all(&[0xff, 0xff, 0xff, 0xff, 0xff, 0x01]).await;
+            let _ = s.shutdown().await;
+            return;
+        }
+        Script::Hostile => {
+            let evil = HOSTILE.as_bytes();
+            let mut props = vec![0x26, 0, evil.len() as u8];
+            props.extend_from_slice(evil);
+            props.extend_from_slice(&[0, evil.len() as u8]);
+            props.extend_from_slice(evil);
+            let mut body = vec![0, evil.len() as u8 + 2, b'h', b'/'];
+            body.extend_from_slice(evil);
+            body.push(props.len() as u8);
+            body.extend_from_slice(&props);
+            body.extend_from_slice(evil);
+            let mut packet = vec![0x30];
+            let mut n = body.len();
+            loop {
+                let byte = (n % 128) as u8;
+                n /= 128;
+                packet.push(if n > 0 { byte | 0x80 } else { byte });
+                if n == 0 {
+                    break;
+                }
+            }
+            packet.extend_from_slice(&body);
+            let mut reason = vec![0x80, evil.len() as u8 + 3, 0x1f, 0, evil.len() as u8];
+            reason.extend_from_slice(evil);
+            let mut disconnect = vec![0xe0, reason.len() as u8];
+            disconnect.extend_from_slice(&reason);
+            let _ = s.write_all(&packet).await;
+            let _ = s.write_all(&disconnect).await;
             let _ = s.shutdown().await;
             return;
         }

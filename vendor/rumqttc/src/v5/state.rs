@@ -113,6 +113,12 @@ pub struct MqttState {
 }
 
 impl MqttState {
+    /// mqscope patch (3): whether a QoS 2 message we received still awaits its PUBREL (our
+    /// PUBCOMP not yet sent), so that a client leaving can finish the handshake first.
+    pub fn awaiting_pubrel(&self) -> bool {
+        self.incoming_pub.count_ones(..) > 0
+    }
+
     /// Creates new mqtt state. Same state should be used during a
     /// connection for persistent sessions while new state should
     /// instantiated for clean sessions

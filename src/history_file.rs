@@ -138,7 +138,7 @@ pub fn save(path: &Path, items: &[HistoryItem], rewrite: bool) -> Result<(), Str
         return crate::config::store::save_atomic(path, &text).map_err(fail);
     }
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
+        crate::config::store::create_private_dir_all(dir).map_err(fail)?;
     }
     let mut o = std::fs::OpenOptions::new();
     o.create(true).append(true);

@@ -198,3 +198,94 @@ async fn new_profile_checked_tested_saved_and_removed() {
     result.unwrap();
     broker.stop().await;
 }
+
+/// A save that fails (here the profile file's folder is a file: "not a directory") keeps the
+/// editor open with the reason in it, readable at 120×40 and 80×24, and the list unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_save_keeps_the_editor_open_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = common::write(dir.path(), "blocker", "a file, not a folder");
+    let cfg = blocker.join("config.toml");
+    let mut app = App::new(Vec::new(), Default::default(), Instant::now());
+    app.config_path = Some(cfg.clone());
+    let conn = mqscope::cli::ConnArgs::default();
+    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    session.config_path = Some(cfg.clone());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
+    let (seen_tx, mut seen_rx) = watch::channel((None::<String>, Vec::<String>::new(), false));
+    let (screens_tx, mut screens_rx) = watch::channel((String::new(), String::new()));
+    let mut observe = move |app: &App| {
+        let form = app.popups.iter().rev().find_map(|p| match p {
+            Popup::Profile(f) => Some(f.clone()),
+            _ => None,
+        });
+        let open = form.is_some();
+        let tested = form.and_then(|f| f.tested);
+        if tested.as_deref().is_some_and(|t| t.contains("not saved")) {
+            let _ = screens_tx.send((
+                common::screen::text(app, 120, 40),
+                common::screen::text(app, 80, 24),
+            ));
+        }
+        let _ = seen_tx.send((
+            tested,
+            app.profiles.iter().map(|p| p.name.clone()).collect(),
+            open,
+        ));
+    };
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let script = async {
+        tx.send(key(KeyCode::Char('P'))).unwrap();
+        tx.send(ctrl('n')).unwrap();
+        for c in "lab".chars() {
+            tx.send(key(KeyCode::Char(c))).unwrap();
+        }
+        tx.send(ctrl('s')).unwrap();
+        let seen = tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.0.as_deref().is_some_and(|t| t.contains("not saved"))),
+        )
+        .await
+        .expect("the failure told")
+        .unwrap()
+        .clone();
+        let tested = seen.0.unwrap();
+        assert!(tested.contains("profile 'lab' not saved"), "{tested}");
+        assert!(
+            tested.to_lowercase().contains("not a directory"),
+            "{tested}"
+        );
+        assert!(seen.2, "the editor stays open");
+        assert!(seen.1.is_empty(), "the list did not take it: {:?}", seen.1);
+        let (wide, narrow) = tokio::time::timeout(WAIT, screens_rx.wait_for(|s| !s.0.is_empty()))
+            .await
+            .expect("screens")
+            .unwrap()
+            .clone();
+        for screen in [&wide, &narrow] {
+            let flat: String = screen
+                .replace('│', " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(flat.contains("not saved"), "{screen}");
+            assert!(flat.to_lowercase().contains("not a directory"), "{screen}");
+        }
+        tx.send(key(KeyCode::Esc)).unwrap();
+        tx.send(key(KeyCode::Esc)).unwrap();
+        tx.send(key(KeyCode::Char('q'))).unwrap();
+    };
+    let looped = run(
+        &mut terminal,
+        &mut app,
+        &mut session,
+        input,
+        Vec::new(),
+        std::future::pending(),
+        &mut observe,
+    );
+    let (result, ()) = tokio::join!(looped, script);
+    result.unwrap();
+    assert!(!cfg.exists());
+}

@@ -15,8 +15,12 @@ pub enum Effect {
     Unsubscribe(Vec<String>),
     /// Connect to the profile of this name (of `App::profiles`), dropping the current one.
     Connect(String),
-    /// Write this profile into the profile file, keeping the file's comments and order.
-    SaveProfile(Box<crate::config::Profile>),
+    /// Write this profile into the profile file, keeping the file's comments and order; it
+    /// replaces the profile named `replacing` in the same write (a rename in the editor).
+    SaveProfile {
+        profile: Box<crate::config::Profile>,
+        replacing: Option<String>,
+    },
     /// Run slow work off the loop; its result comes back as a `JobResult`.
     RunJob(Job),
     /// Put these bytes on the terminal's clipboard; `what` names them for the notice.

@@ -122,6 +122,9 @@ pub struct App {
     pub colour: bool,
     /// Our publishes the broker has not taken yet (pending), or refused (failed).
     pub outbox: outbox::Outbox,
+    /// The editor's profile being written (and the name it had): the list takes it, and the
+    /// editor closes, only once the file has it.
+    pub saving_profile: Option<(crate::config::Profile, Option<String>)>,
 }
 
 impl App {
@@ -151,6 +154,7 @@ impl App {
             colour: true,
             protocol_note: None,
             connack: None,
+            saving_profile: None,
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),

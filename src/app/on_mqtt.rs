@@ -193,14 +193,11 @@ impl App {
                     crate::text::clean(name)
                 ))
             }
-            (JobKind::SaveProfile(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(_), Ok(words)) => self.notice = Some(words),
             (JobKind::Export(topic), Err(why)) => {
                 self.notice = Some(format!("{} not exported: {why}", crate::text::clean(topic)))
             }
-            (JobKind::SaveProfile(name), Err(why)) => {
-                self.notice = Some(format!("profile '{name}' not saved: {why}"))
-            }
+            (JobKind::SaveProfile(_), outcome) => self.on_profile_saved(outcome),
         }
     }
 

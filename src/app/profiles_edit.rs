@@ -51,9 +51,10 @@ impl App {
         }));
     }
 
-    /// A valid form saved: the list takes it (replacing the one edited), the file is written.
+    /// `Ctrl+S` on a valid form: the file is written (a job); the editor stays open until the
+    /// job says how it went (`on_profile_saved`), so a failed save is never taken for a saved
+    /// one.
     pub fn save_edited_profile(&mut self, mut p: Profile, original: Option<String>) -> Vec<Effect> {
-        let mut effects = Vec::new();
         // The form has no decoder rules: the edited profile keeps its own.
         if let Some(old) = original
             .as_ref()
@@ -61,27 +62,65 @@ impl App {
         {
             p.decoders = old.decoders.clone();
         }
-        match original
-            .as_ref()
-            .and_then(|o| self.profiles.iter().position(|x| &x.name == o))
-        {
-            Some(i) => {
-                if self.profiles[i].name != p.name {
-                    effects.push(Effect::RemoveProfile(self.profiles[i].name.clone()));
-                }
-                self.profiles[i] = p.clone();
-            }
-            None => self.profiles.push(p.clone()),
-        }
-        let at = self
-            .profiles
+        let replacing = original
+            .clone()
+            .filter(|o| *o != p.name && self.profiles.iter().any(|x| &x.name == o));
+        self.saving_profile = Some((p.clone(), original));
+        vec![Effect::SaveProfile {
+            profile: Box::new(p),
+            replacing,
+        }]
+    }
+
+    /// The editor's save finished: saved, the list takes the profile (in place of the one
+    /// edited), the editor closes and the picker shows it; not saved, the editor stays open with
+    /// the reason in it (and in the notice), the form as it was.
+    pub(super) fn on_profile_saved(&mut self, outcome: Result<String, String>) {
+        let Some((p, original)) = self.saving_profile.take() else {
+            // A save from elsewhere (the subscriptions manager's `s`).
+            self.notice = Some(match outcome {
+                Ok(words) => words,
+                Err(why) => format!("profile not saved: {why}"),
+            });
+            return;
+        };
+        let editor = self
+            .popups
             .iter()
-            .position(|x| x.name == p.name)
-            .unwrap_or(0);
-        effects.insert(0, Effect::SaveProfile(Box::new(p)));
-        // Back to the picker, on the profile just saved.
-        self.popups.push(Popup::Picker(PickerPopup::at(at)));
-        effects
+            .rposition(|x| matches!(x, Popup::Profile(_)));
+        match outcome {
+            Ok(words) => {
+                match original
+                    .as_ref()
+                    .and_then(|o| self.profiles.iter().position(|x| &x.name == o))
+                {
+                    Some(i) => self.profiles[i] = p.clone(),
+                    None => self.profiles.push(p.clone()),
+                }
+                let at = self
+                    .profiles
+                    .iter()
+                    .position(|x| x.name == p.name)
+                    .unwrap_or(0);
+                if let Some(i) = editor {
+                    self.popups.truncate(i);
+                }
+                // Back to the picker, on the profile just saved.
+                if !matches!(self.popups.last(), Some(Popup::Picker(_))) {
+                    self.popups.push(Popup::Picker(PickerPopup::at(at)));
+                } else if let Some(Popup::Picker(picker)) = self.popups.last_mut() {
+                    *picker = PickerPopup::at(at);
+                }
+                self.notice = Some(words);
+            }
+            Err(why) => {
+                let words = format!("profile '{}' not saved: {why}", clean(&p.name));
+                if let Some(Popup::Profile(form)) = editor.and_then(|i| self.popups.get_mut(i)) {
+                    form.tested = Some(words.clone());
+                }
+                self.notice = Some(words);
+            }
+        }
     }
 
     pub(super) fn on_profile_removed(&mut self, name: &str, outcome: Result<String, String>) {

@@ -240,7 +240,10 @@ impl App {
             .filter(|s| s.enabled && !s.removing)
             .map(|s| s.sub.clone())
             .collect();
-        vec![Effect::SaveProfile(Box::new(profile.clone()))]
+        vec![Effect::SaveProfile {
+            profile: Box::new(profile.clone()),
+            replacing: None,
+        }]
     }
 
     /// The subscription a message on `topic` came through: by the MQTT 5 subscription

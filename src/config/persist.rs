@@ -94,21 +94,54 @@ pub(super) fn edit_file(
 
 /// Saves `profile` into the file at `path` (created if missing).
 pub fn save_profile(path: &Path, profile: &Profile) -> Result<(), PersistError> {
-    edit_file(path, true, |text| with_profile(path, text, profile))
+    save_profile_as(path, profile, None)
+}
+
+/// Saves `profile`, which replaces the profile named `replacing` (a rename in the editor), in
+/// one write: the old table goes and a `default_profile` naming it follows the new name, so a
+/// failure leaves the file as it was, both names included.
+pub fn save_profile_as(
+    path: &Path,
+    profile: &Profile,
+    replacing: Option<&str>,
+) -> Result<(), PersistError> {
+    edit_file(path, true, |text| {
+        let text = match replacing.filter(|old| *old != profile.name) {
+            Some(old) => without_profile(path, text, old, Some(&profile.name))?,
+            None => text.to_string(),
+        };
+        with_profile(path, &text, profile)
+    })
+}
+
+/// The text without `[profiles.NAME]`; a `default_profile` naming it is renamed to `rename_to`,
+/// or removed (else the file would not load).
+fn without_profile(
+    path: &Path,
+    text: &str,
+    name: &str,
+    rename_to: Option<&str>,
+) -> Result<String, PersistError> {
+    let mut doc = parse_doc(path, text)?;
+    if let Some(profiles) = doc.get_mut("profiles").and_then(Item::as_table_mut) {
+        profiles.remove(name);
+    }
+    if doc.get("default_profile").and_then(|v| v.as_str()) == Some(name) {
+        match rename_to {
+            Some(new) => doc["default_profile"] = value(new),
+            None => {
+                doc.remove("default_profile");
+            }
+        }
+    }
+    Ok(doc.to_string())
 }
 
 /// Removes `[profiles.NAME]` from the file at `path` (the rest, comments and order, kept); a
 /// `default_profile` naming it goes too, or the file would not load.
 pub fn remove_profile(path: &Path, name: &str) -> Result<(), PersistError> {
     edit_file(path, false, |text| {
-        let mut doc = parse_doc(path, text)?;
-        if let Some(profiles) = doc.get_mut("profiles").and_then(Item::as_table_mut) {
-            profiles.remove(name);
-        }
-        if doc.get("default_profile").and_then(|v| v.as_str()) == Some(name) {
-            doc.remove("default_profile");
-        }
-        let out = doc.to_string();
+        let out = without_profile(path, text, name, None)?;
         ConfigFile::parse(path, &out)?;
         Ok(out)
     })

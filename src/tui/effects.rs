@@ -144,7 +144,9 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             }
             Effect::Unsubscribe(filters) => send(app, session, Command::Unsubscribe(filters)),
             Effect::Connect(name) => connect(app, session, jobs, &name),
-            Effect::SaveProfile(profile) => save(app, session, jobs, *profile),
+            Effect::SaveProfile { profile, replacing } => {
+                save(app, session, jobs, *profile, replacing)
+            }
             Effect::Copy { what, bytes } => copy(app, session, &what, &bytes),
             Effect::Export { topic, rows } => {
                 let dir = session
@@ -181,7 +183,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                 | JobKind::SaveSnippet(_) => {}
                 JobKind::SaveProfile(name) => {
                     if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
-                        save(app, session, jobs, p);
+                        save(app, session, jobs, p, None);
                     }
                 }
             },
@@ -319,16 +321,29 @@ fn started(
     }
 }
 
-fn save(app: &mut App, session: &Session<'_>, jobs: &mut Jobs, profile: Profile) {
+fn save(
+    app: &mut App,
+    session: &Session<'_>,
+    jobs: &mut Jobs,
+    profile: Profile,
+    replacing: Option<String>,
+) {
     let Some(path) = session.config_path.clone() else {
-        app.notice = Some("no profile file to save to (start with --config FILE)".into());
+        app.on_job(
+            crate::app::effect::JobResult {
+                kind: JobKind::SaveProfile(profile.name.clone()),
+                generation: 0,
+                outcome: Err("no profile file to save to (start with --config FILE)".into()),
+            },
+            Instant::now(),
+        );
         return;
     };
     let name = profile.name.clone();
     jobs.spawn(JobKind::SaveProfile(name.clone()), async move {
         let shown = path.display().to_string();
         let outcome = tokio::task::spawn_blocking(move || {
-            crate::config::persist::save_profile(&path, &profile)
+            crate::config::persist::save_profile_as(&path, &profile, replacing.as_deref())
         })
         .await;
         match outcome {

@@ -334,7 +334,8 @@ impl ProfileForm {
             (Some(Action::ClearInput), _) => self.values[self.at].clear(),
             (Some(Action::Publish), _) => {
                 if let Ok(p) = self.profile(&config) {
-                    return Outcome::CloseWith(app.save_edited_profile(p, self.original.clone()));
+                    self.tested = Some("saving…".into());
+                    return Outcome::KeepWith(app.save_edited_profile(p, self.original.clone()));
                 }
             }
             (Some(Action::TestConnection), _) => {

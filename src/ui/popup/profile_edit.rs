@@ -28,7 +28,31 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &ProfileForm) {
     let inner = block.inner(popup);
     f.render_widget(block, popup);
     let w = inner.width as usize;
-    let room = inner.height.saturating_sub(4) as usize;
+    // What is said under the fields (the loader's words, a warning, a test's or a save's
+    // outcome) is laid out first and wrapped, never cut: the fields scroll in what is left.
+    let config = app
+        .config_path
+        .clone()
+        .unwrap_or_else(|| "config.toml".into());
+    let mut footer: Vec<Line> = vec![Line::raw("")];
+    footer.push(match form.profile(&config) {
+        Ok(p) => Line::styled(
+            format!("valid: {} on {}", clean(&p.name), p.broker),
+            theme().ok,
+        ),
+        Err(e) => Line::styled(clean(&e).into_owned(), theme().error),
+    });
+    if let Some(wn) = form.warning() {
+        footer.push(Line::styled(wn, theme().warn));
+    }
+    if let Some(t) = &form.tested {
+        footer.push(Line::styled(clean(t).into_owned(), theme().bold));
+    }
+    let footer_rows: usize = footer
+        .iter()
+        .map(|l| l.width().div_ceil(w.max(1)).max(1))
+        .sum();
+    let room = (inner.height as usize).saturating_sub(footer_rows);
     let top = (form.at + 1).saturating_sub(room.max(1));
     let mut lines: Vec<Line> = Vec::new();
     for (i, (label, _, hint)) in FIELDS.iter().enumerate().skip(top).take(room) {
@@ -59,23 +83,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &ProfileForm) {
         }
         lines.push(Line::from(spans));
     }
-    let config = app
-        .config_path
-        .clone()
-        .unwrap_or_else(|| "config.toml".into());
-    lines.push(Line::raw(""));
-    lines.push(match form.profile(&config) {
-        Ok(p) => Line::styled(
-            format!("valid: {} on {}", clean(&p.name), p.broker),
-            theme().ok,
-        ),
-        Err(e) => Line::styled(clean(&e).into_owned(), theme().error),
-    });
-    if let Some(wn) = form.warning() {
-        lines.push(Line::styled(wn, theme().warn));
-    }
-    if let Some(t) = &form.tested {
-        lines.push(Line::styled(clean(t).into_owned(), theme().bold));
-    }
+    lines.extend(footer);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

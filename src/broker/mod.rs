@@ -17,6 +17,9 @@ pub struct EmbeddedBroker {
     task: JoinHandle<()>,
 }
 
+/// The Receive Maximum the broker announces (see `start`).
+pub const RECEIVE_MAXIMUM: u16 = 1024;
+
 impl EmbeddedBroker {
     /// Starts listening on 127.0.0.1:`port` (0 picks a free port), and WebSocket on `ws_port`
     /// when given (path `/mqtt`). Returns once the listeners are bound.
@@ -28,6 +31,11 @@ impl EmbeddedBroker {
             // The largest packet MQTT can express; the crate's default is one more, which
             // paho-mqtt (MQTT 5) rejects in CONNACK and then cannot connect at all.
             .with_max_packet_size(268_435_455)
+            // Announced in CONNACK, so an MQTT 5 client waits for acks past it: without one, a
+            // client that sent 65,536 QoS 1 messages without reading its PUBACKs filled the
+            // socket both ways and the connection hung. mosquitto announces 20; 1,024 keeps a
+            // flood fast and its acks (5 bytes each) well inside one socket buffer.
+            .with_server_receive_maximum(RECEIVE_MAXIMUM)
             .with_storage(
                 StorageConfig::new()
                     .with_backend(StorageBackend::Memory)

@@ -65,11 +65,16 @@ pub struct Parked {
     pub dropped_subscription_requests: usize,
 }
 
-/// After a CONNACK without a session, the requests rumqttc would have discarded.
+/// After a CONNACK: the publishes put back into rumqttc's queue, in the order it will send them,
+/// so the tracker can follow that order exactly (rumqttc's own `clean` lists in-flight
+/// publishes by packet id, not by when they were sent, and puts them after requests not yet
+/// sent: an order the tracker cannot guess).
 #[derive(Debug, Default)]
 pub struct Restored {
-    /// Packet ids of in-flight publishes, in order, now queued again with fresh ids.
-    pub republished: Vec<u16>,
+    /// Each publish queued again, in order: `Some(old packet id)` for an in-flight one queued
+    /// anew (the session was lost; it gets a fresh id), `None` for one never sent. In-flight
+    /// ones re-sent on a kept session keep their id and are not listed.
+    pub order: Vec<Option<u16>>,
     /// Packet ids of QoS 2 publishes that had their PUBREC: the broker owns them.
     pub released: Vec<u16>,
 }

@@ -327,9 +327,7 @@ impl Link for V5Link {
         for req in self.parked.drain(..) {
             match req {
                 Request::Publish(mut p) if !session_present => {
-                    if p.pkid != 0 {
-                        restored.republished.push(p.pkid);
-                    }
+                    restored.order.push((p.pkid != 0).then_some(p.pkid));
                     p.pkid = 0;
                     p.dup = false;
                     self.eventloop.pending.push_back(Request::Publish(p));
@@ -339,6 +337,8 @@ impl Link for V5Link {
                 Request::Publish(mut p) => {
                     if p.pkid != 0 {
                         p.dup = true;
+                    } else {
+                        restored.order.push(None);
                     }
                     self.eventloop.pending.push_back(Request::Publish(p));
                 }

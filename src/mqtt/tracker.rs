@@ -255,13 +255,25 @@ impl Tracker {
     /// After CONNACK: publishes rumqttc would have dropped are queued again, first in line.
     pub fn on_restored(&mut self, restored: &Restored) -> Vec<MqttEvent> {
         let mut events = Vec::new();
-        for pkid in restored.republished.iter().rev() {
-            if let Some(p) = self.in_flight.remove(pkid) {
-                self.unnumbered.push_front(p);
-                events.push(publish_event(p.id, PublishOutcome::Resending));
+        // rumqttc will number the requests in exactly this order; those never sent keep their
+        // place among themselves, and requests queued since come after all of them.
+        let mut old = std::mem::take(&mut self.unnumbered);
+        for entry in &restored.order {
+            match entry {
+                Some(pkid) => {
+                    if let Some(p) = self.in_flight.remove(pkid) {
+                        self.unnumbered.push_back(p);
+                        events.push(publish_event(p.id, PublishOutcome::Resending));
+                    }
+                }
+                None => {
+                    if let Some(p) = old.pop_front() {
+                        self.unnumbered.push_back(p);
+                    }
+                }
             }
         }
-        events.reverse();
+        self.unnumbered.extend(old);
         for pkid in &restored.released {
             // The broker had sent PUBREC, then the session was lost before PUBCOMP: a broker
             // that discards the session (mosquitto does) discards the message with it, and
@@ -335,7 +347,7 @@ mod tests {
         t.on_out_publish(2);
         // id 3 is still unnumbered (parked by rumqttc with pkid 0)
         let events = t.on_restored(&Restored {
-            republished: vec![1, 2],
+            order: vec![Some(1), Some(2), None],
             released: vec![],
         });
         assert_eq!(events.len(), 2);
@@ -345,6 +357,35 @@ mod tests {
         assert_eq!(outcome(t.on_puback(1, None)).map(|o| o.0), Some(1));
         assert_eq!(outcome(t.on_puback(2, None)).map(|o| o.0), Some(2));
         assert_eq!(outcome(t.on_puback(3, None)).map(|o| o.0), Some(3));
+    }
+
+    /// rumqttc re-queues what it had not sent yet first, then its in-flight publishes by packet
+    /// id (wrapped: 19, 20 were sent before 1): the tracker follows that order, not its own.
+    #[test]
+    fn a_lost_session_requeues_in_rumqttc_s_order() {
+        let mut t = Tracker::default();
+        for id in 1..=5 {
+            t.queued_publish(PublishId(id), QoS::ExactlyOnce, 10);
+        }
+        t.on_out_publish(19); // id 1
+        t.on_out_publish(20); // id 2
+        t.on_out_publish(1); // id 3
+        // ids 4 and 5 were never sent; id 6 is queued while reconnecting.
+        t.queued_publish(PublishId(6), QoS::ExactlyOnce, 10);
+        let events = t.on_restored(&Restored {
+            order: vec![None, None, Some(1), Some(19), Some(20)],
+            released: vec![],
+        });
+        assert_eq!(events.len(), 3);
+        for (pkid, id) in [(1, 4), (2, 5), (3, 3), (4, 1), (5, 2), (6, 6)] {
+            assert!(t.on_out_publish(pkid).is_none());
+            assert_eq!(
+                outcome(t.on_pubcomp(pkid, None)).map(|o| o.0),
+                Some(id),
+                "packet {pkid}"
+            );
+        }
+        assert_eq!(t.outstanding(), 0);
     }
 
     #[test]

@@ -127,7 +127,12 @@ impl EventLoop {
     pub fn clean(&mut self) {
         self.network = None;
         self.keepalive_timeout = None;
+        // mqscope patch (4): what the state held was taken from the queue before the requests
+        // still pending, so it goes first (upstream put it after them): whoever mirrors the
+        // order of requests (mqscope's tracker) can follow it.
+        let not_yet_sent = std::mem::take(&mut self.pending);
         self.pending.extend(self.state.clean());
+        self.pending.extend(not_yet_sent);
 
         // drain requests from channel which weren't yet received
         let mut requests_in_channel: Vec<_> = self.requests_rx.drain().collect();

@@ -176,7 +176,18 @@ where
         }
 
         let mut inner = std::pin::Pin::new(&mut self.inner);
-        match inner.poll_next_unpin(cx) {
+        // mqscope patch (4): an empty binary frame carries no bytes; returned as a read of zero
+        // bytes it was taken for the end of the stream, dropping the client (MQTT.js sends one
+        // for an empty payload: the common clearing of a retained message) and firing its will.
+        // Skipped instead, as mosquitto and aedes do.
+        let mut polled = inner.poll_next_unpin(cx);
+        while let Poll::Ready(Some(Ok(Message::Binary(data)))) = &polled {
+            if !data.is_empty() {
+                break;
+            }
+            polled = inner.poll_next_unpin(cx);
+        }
+        match polled {
             Poll::Ready(Some(Ok(Message::Binary(data)))) => {
                 self.read_buffer = data.to_vec();
                 self.read_pos = 0;

@@ -157,6 +157,15 @@ impl MqttState {
             }
         }
 
+        // mqscope patch (4): a publish held back by a packet-id collision (the broker acked out of
+        // order) was dropped here, silently, and the collision outlived the connection, holding
+        // back every later request. It is queued again with the rest, last (it is the newest).
+        // It was never written: the packet id it was given is void (0: numbered anew).
+        if let Some(mut publish) = self.collision.take() {
+            publish.pkid = 0;
+            pending.push(Request::Publish(publish));
+        }
+
         // remove and collect pending releases
         for pkid in self.outgoing_rel.ones() {
             let request = Request::PubRel(PubRel::new(pkid as u16, None));
@@ -489,6 +498,10 @@ impl MqttState {
                 .get(publish.pkid as usize)
                 .ok_or(StateError::Unsolicited(publish.pkid))?
                 .is_some()
+                // mqscope patch (5): a QoS 2 packet id is in use until PUBCOMP, not only until
+                // PUBREC; reusing it earlier broke MQTT (4.3.3) and made one publish's acks
+                // look like another's.
+                || self.outgoing_rel.contains(publish.pkid as usize)
             {
                 info!("Collision on packet id = {:?}", publish.pkid);
                 self.collision = Some(publish);

@@ -56,7 +56,14 @@ impl ClientHandler {
         let client_id = self.client_id.clone().unwrap();
 
         self.check_receive_maximum(&client_id, &publish).await?;
-        self.resolve_topic_alias(&mut publish)?;
+        if let Err(e) = self.resolve_topic_alias(&mut publish) {
+            // mqscope patch (5): a topic alias of 0, above the announced maximum, or unknown is
+            // told with DISCONNECT 0x94 (Topic Alias invalid) before the close, as MQTT 5
+            // §3.3.2.3.4 requires; upstream closed the socket without a word.
+            let disconnect = DisconnectPacket::new(ReasonCode::TopicAliasInvalid);
+            let _ = self.write_to_client(Packet::Disconnect(disconnect)).await;
+            return Err(e);
+        }
         Self::validate_publish_properties(&publish)?;
 
         let payload_size = publish.payload.len();

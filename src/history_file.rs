@@ -106,7 +106,8 @@ pub fn load(path: &Path) -> Vec<HistoryItem> {
     load_counted(path).0
 }
 
-fn parse(text: &str) -> Vec<HistoryItem> {
+/// What a history file's text holds (bad lines skipped), the newest `MAX`.
+pub fn parse(text: &str) -> Vec<HistoryItem> {
     let mut items: Vec<HistoryItem> = text
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())

@@ -169,6 +169,14 @@ impl Term {
 }
 
 impl Filter {
+    /// A filter of this text (its terms are read when first used).
+    pub fn new(text: impl Into<String>) -> Filter {
+        Filter {
+            text: text.into(),
+            parsed: RefCell::default(),
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         !self.text.trim().is_empty()
     }

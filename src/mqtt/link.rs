@@ -37,6 +37,9 @@ pub enum Wire {
     },
     OutPublish {
         pkid: u16,
+        /// Which of our publishes it is (QoS 1 and 2: read from rumqttc's state; QoS 0 has
+        /// none, and is matched in order).
+        tag: Option<u64>,
     },
     OutSubscribe {
         pkid: u16,
@@ -94,6 +97,8 @@ pub trait Link: Send + 'static {
     fn requests(&self) -> Self::Requests;
     fn poll(&mut self) -> impl Future<Output = Result<Wire, super::types::ConnError>> + Send;
 
+    /// Which of our publishes (its id, rumqttc's tag) is in flight as packet `pkid`.
+    fn tag_of(&self, pkid: u16) -> Option<u64>;
     /// A QoS 2 message we received awaits its PUBREL (our PUBCOMP is not sent yet).
     fn awaiting_pubrel(&self) -> bool;
     /// Drops the network connection (the broker went silent); the next `poll` connects again.

@@ -65,6 +65,13 @@ impl Link for AnyLink {
         }
     }
 
+    fn tag_of(&self, pkid: u16) -> Option<u64> {
+        match self {
+            AnyLink::V4(l) => l.tag_of(pkid),
+            AnyLink::V5(l) => l.tag_of(pkid),
+        }
+    }
+
     fn awaiting_pubrel(&self) -> bool {
         match self {
             AnyLink::V4(l) => l.awaiting_pubrel(),

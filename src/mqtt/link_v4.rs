@@ -111,7 +111,7 @@ fn convert(event: Event) -> Wire {
             pkid: a.pkid,
             refused: None,
         },
-        Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid },
+        Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid, tag: None },
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
         Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
         Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
@@ -122,13 +122,17 @@ fn convert(event: Event) -> Wire {
 
 impl super::link::Requests for AsyncClient {
     fn try_publish(&self, req: &PublishRequest) -> Result<(), String> {
-        self.try_publish(
+        // Tagged with our id, so the tracker reads which publish a packet id is (and the
+        // payload is shared, not copied).
+        let mut p = rumqttc::Publish::from_bytes(
             req.topic.clone(),
             qos_to_v4(req.qos),
-            req.retain,
-            req.payload.to_vec(),
-        )
-        .map_err(|e| format!("could not queue: {e}"))
+            req.payload.clone(),
+        );
+        p.retain = req.retain;
+        p.tag = req.id.0;
+        self.try_publish_request(p)
+            .map_err(|e| format!("could not queue: {e}"))
     }
 
     /// MQTT 3.1.1 has no subscription options: filter and QoS only.
@@ -160,10 +164,28 @@ impl Link for V4Link {
 
     async fn poll(&mut self) -> Result<Wire, super::types::ConnError> {
         match self.eventloop.poll().await {
-            Ok(event) => Ok(convert(event)),
+            Ok(event) => {
+                let mut wire = convert(event);
+                if let Wire::OutPublish { pkid, tag } = &mut wire
+                    && *pkid != 0
+                {
+                    *tag = self.tag_of(*pkid);
+                }
+                Ok(wire)
+            }
             Err(rumqttc::ConnectionError::ConnectionRefused(code)) => Err(refused_v4(code)),
             Err(e) => Err(describe_v4(&e)),
         }
+    }
+
+    fn tag_of(&self, pkid: u16) -> Option<u64> {
+        // In flight, or (an event read after the connection was lost) parked.
+        self.eventloop.state.outgoing_tag(pkid).or_else(|| {
+            self.parked.iter().find_map(|r| match r {
+                rumqttc::Request::Publish(p) if p.pkid == pkid => Some(p.tag),
+                _ => None,
+            })
+        })
     }
 
     fn awaiting_pubrel(&self) -> bool {

@@ -207,7 +207,7 @@ fn convert(event: Event) -> Wire {
                 rumqttc::v5::mqttbytes::v5::DisconnectReasonCode::SessionTakenOver
             ),
         },
-        Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid },
+        Event::Outgoing(Outgoing::Publish(pkid)) => Wire::OutPublish { pkid, tag: None },
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
         Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
         Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
@@ -218,22 +218,17 @@ fn convert(event: Event) -> Wire {
 
 impl super::link::Requests for AsyncClient {
     fn try_publish(&self, req: &PublishRequest) -> Result<(), String> {
-        let result = match &req.properties {
-            Some(props) => self.try_publish_with_properties(
-                req.topic.clone(),
-                qos_to_v5(req.qos),
-                req.retain,
-                req.payload.clone(),
-                properties_to(props),
-            ),
-            None => self.try_publish(
-                req.topic.clone(),
-                qos_to_v5(req.qos),
-                req.retain,
-                req.payload.clone(),
-            ),
-        };
-        result.map_err(|e| format!("could not queue: {e}"))
+        // Tagged with our id, so the tracker reads which publish a packet id is.
+        let mut p = rumqttc::v5::mqttbytes::v5::Publish::new(
+            req.topic.clone(),
+            qos_to_v5(req.qos),
+            req.payload.clone(),
+            req.properties.as_deref().map(properties_to),
+        );
+        p.retain = req.retain;
+        p.tag = req.id.0;
+        self.try_publish_request(p)
+            .map_err(|e| format!("could not queue: {e}"))
     }
 
     /// One SUBSCRIBE with each filter's options. A packet carries one subscription identifier,
@@ -286,10 +281,28 @@ impl Link for V5Link {
 
     async fn poll(&mut self) -> Result<Wire, super::types::ConnError> {
         match self.eventloop.poll().await {
-            Ok(event) => Ok(convert(event)),
+            Ok(event) => {
+                let mut wire = convert(event);
+                if let Wire::OutPublish { pkid, tag } = &mut wire
+                    && *pkid != 0
+                {
+                    *tag = self.tag_of(*pkid);
+                }
+                Ok(wire)
+            }
             Err(rumqttc::v5::ConnectionError::ConnectionRefused(code)) => Err(refused_v5(code)),
             Err(e) => Err(describe_v5(&e)),
         }
+    }
+
+    fn tag_of(&self, pkid: u16) -> Option<u64> {
+        // In flight, or (an event read after the connection was lost) parked.
+        self.eventloop.state.outgoing_tag(pkid).or_else(|| {
+            self.parked.iter().find_map(|r| match r {
+                Request::Publish(p) if p.pkid == pkid => Some(p.tag),
+                _ => None,
+            })
+        })
     }
 
     fn awaiting_pubrel(&self) -> bool {

@@ -150,18 +150,53 @@ impl Tracker {
             .push_back(SubRequest::Unsubscribe(filter));
     }
 
-    pub fn on_out_publish(&mut self, pkid: u16) -> Option<MqttEvent> {
-        if pkid != 0
-            && let Some(p) = self.in_flight.get(&pkid)
-        {
+    /// rumqttc wrote a publish as packet `pkid` (0: QoS 0), `tag` being which of ours it is
+    /// when rumqttc's state could tell (QoS 1 and 2). With the tag nothing is guessed; without
+    /// one (QoS 0) it is the oldest QoS 0 publish waiting, as rumqttc sends in order.
+    pub fn on_out_publish(&mut self, pkid: u16, tag: Option<u64>) -> Option<MqttEvent> {
+        if pkid == 0 {
+            let i = self
+                .unnumbered
+                .iter()
+                .position(|p| p.qos == QoS::AtMostOnce)?;
+            let pending = self.unnumbered.remove(i)?;
+            self.last_written_size = pending.size;
+            return Some(publish_event(pending.id, PublishOutcome::Sent));
+        }
+        if let Some(tag) = tag {
+            if let Some(i) = self.unnumbered.iter().position(|p| p.id.0 == tag) {
+                let pending = self.unnumbered.remove(i)?;
+                self.last_written_size = pending.size;
+                self.in_flight.insert(pkid, pending);
+                return None;
+            }
+            // Already numbered: a retransmission (DUP, a kept session), or the same publish
+            // under a fresh packet id.
+            let known = self
+                .in_flight
+                .iter()
+                .find(|(_, p)| p.id.0 == tag)
+                .map(|(k, p)| (*k, *p));
+            if let Some((old, p)) = known {
+                self.last_written_size = p.size;
+                if old != pkid {
+                    self.in_flight.remove(&old);
+                    self.in_flight.insert(pkid, p);
+                }
+            }
+            return None;
+        }
+        // No tag (not ours to know): in order, as before tags.
+        if let Some(p) = self.in_flight.get(&pkid) {
             self.last_written_size = p.size;
             return None; // a retransmission of a publish we already track
         }
-        let pending = self.unnumbered.pop_front()?;
+        let i = self
+            .unnumbered
+            .iter()
+            .position(|p| p.qos != QoS::AtMostOnce)?;
+        let pending = self.unnumbered.remove(i)?;
         self.last_written_size = pending.size;
-        if pkid == 0 {
-            return Some(publish_event(pending.id, PublishOutcome::Sent));
-        }
         self.in_flight.insert(pkid, pending);
         None
     }
@@ -313,15 +348,15 @@ mod tests {
     #[test]
     fn acks_reach_their_publish() {
         let mut t = Tracker::default();
-        t.queued_publish(PublishId(1), QoS::AtLeastOnce, 10);
+        t.queued_publish(PublishId(1), QoS::AtMostOnce, 10);
         t.queued_publish(PublishId(2), QoS::AtLeastOnce, 10);
         t.queued_publish(PublishId(3), QoS::AtLeastOnce, 10);
         assert_eq!(
-            outcome(t.on_out_publish(0)),
+            outcome(t.on_out_publish(0, None)),
             Some((1, PublishOutcome::Sent))
         );
-        assert!(t.on_out_publish(7).is_none());
-        assert!(t.on_out_publish(8).is_none());
+        assert!(t.on_out_publish(7, None).is_none());
+        assert!(t.on_out_publish(8, None).is_none());
         assert_eq!(
             outcome(t.on_pubrec(8, None)),
             Some((3, PublishOutcome::Received))
@@ -343,17 +378,17 @@ mod tests {
         t.queued_publish(PublishId(1), QoS::AtLeastOnce, 10);
         t.queued_publish(PublishId(2), QoS::AtLeastOnce, 10);
         t.queued_publish(PublishId(3), QoS::AtLeastOnce, 10);
-        t.on_out_publish(1);
-        t.on_out_publish(2);
+        t.on_out_publish(1, None);
+        t.on_out_publish(2, None);
         // id 3 is still unnumbered (parked by rumqttc with pkid 0)
         let events = t.on_restored(&Restored {
             order: vec![Some(1), Some(2), None],
             released: vec![],
         });
         assert_eq!(events.len(), 2);
-        assert!(t.on_out_publish(1).is_none());
-        assert!(t.on_out_publish(2).is_none());
-        assert!(t.on_out_publish(3).is_none());
+        assert!(t.on_out_publish(1, None).is_none());
+        assert!(t.on_out_publish(2, None).is_none());
+        assert!(t.on_out_publish(3, None).is_none());
         assert_eq!(outcome(t.on_puback(1, None)).map(|o| o.0), Some(1));
         assert_eq!(outcome(t.on_puback(2, None)).map(|o| o.0), Some(2));
         assert_eq!(outcome(t.on_puback(3, None)).map(|o| o.0), Some(3));
@@ -367,9 +402,9 @@ mod tests {
         for id in 1..=5 {
             t.queued_publish(PublishId(id), QoS::ExactlyOnce, 10);
         }
-        t.on_out_publish(19); // id 1
-        t.on_out_publish(20); // id 2
-        t.on_out_publish(1); // id 3
+        t.on_out_publish(19, None); // id 1
+        t.on_out_publish(20, None); // id 2
+        t.on_out_publish(1, None); // id 3
         // ids 4 and 5 were never sent; id 6 is queued while reconnecting.
         t.queued_publish(PublishId(6), QoS::ExactlyOnce, 10);
         let events = t.on_restored(&Restored {
@@ -378,13 +413,43 @@ mod tests {
         });
         assert_eq!(events.len(), 3);
         for (pkid, id) in [(1, 4), (2, 5), (3, 3), (4, 1), (5, 2), (6, 6)] {
-            assert!(t.on_out_publish(pkid).is_none());
+            assert!(t.on_out_publish(pkid, None).is_none());
             assert_eq!(
                 outcome(t.on_pubcomp(pkid, None)).map(|o| o.0),
                 Some(id),
                 "packet {pkid}"
             );
         }
+        assert_eq!(t.outstanding(), 0);
+    }
+
+    /// With rumqttc's tags the order does not matter: a packet id is the publish its tag names,
+    /// re-sent, renumbered, or written out of the order it was made in.
+    #[test]
+    fn tags_name_the_publish_whatever_the_order() {
+        let mut t = Tracker::default();
+        for id in 1..=3 {
+            t.queued_publish(PublishId(id), QoS::ExactlyOnce, 10);
+        }
+        t.queued_publish(PublishId(4), QoS::AtMostOnce, 10);
+        assert!(t.on_out_publish(7, Some(3)).is_none());
+        assert!(t.on_out_publish(5, Some(1)).is_none());
+        // A QoS 0 publish is the first QoS 0 one waiting, whatever is ahead of it.
+        assert_eq!(
+            outcome(t.on_out_publish(0, None)),
+            Some((4, PublishOutcome::Sent))
+        );
+        // Publish 1 again under another packet id (a lost session): it moves.
+        assert!(t.on_out_publish(9, Some(1)).is_none());
+        assert!(t.on_out_publish(6, Some(2)).is_none());
+        assert_eq!(outcome(t.on_pubcomp(9, None)).map(|o| o.0), Some(1));
+        assert_eq!(
+            outcome(t.on_pubcomp(5, None)),
+            None,
+            "packet 5 is nobody's now"
+        );
+        assert_eq!(outcome(t.on_pubcomp(6, None)).map(|o| o.0), Some(2));
+        assert_eq!(outcome(t.on_pubcomp(7, None)).map(|o| o.0), Some(3));
         assert_eq!(t.outstanding(), 0);
     }
 

@@ -68,6 +68,10 @@ pub enum UrlError {
     PathOnTcp,
     #[error("URL contains whitespace or control characters")]
     BadChars,
+    #[error(
+        "bad host '{0}': a host name has no ':', '[' or ']' (an IPv6 address goes in brackets: [::1])"
+    )]
+    BadHost(String),
 }
 
 impl BrokerUrl {
@@ -107,6 +111,17 @@ impl BrokerUrl {
         };
         if host.is_empty() {
             return Err(UrlError::NoHost);
+        }
+        // In brackets, an IPv6 address and nothing else; outside, no ':' '[' ']' (a second
+        // ':' once made "a:b" a host, and "a]b" was taken too).
+        let bracketed = authority.starts_with('[');
+        let host_ok = if bracketed {
+            host.parse::<std::net::Ipv6Addr>().is_ok()
+        } else {
+            !host.contains([':', '[', ']'])
+        };
+        if !host_ok {
+            return Err(UrlError::BadHost(host));
         }
         let port = match port {
             None => scheme.default_port(),

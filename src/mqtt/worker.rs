@@ -268,9 +268,9 @@ async fn poll_task(
                     std::thread::sleep(READ_COALESCE);
                 }
             }
-            Ok(Wire::OutPublish { pkid }) => {
+            Ok(Wire::OutPublish { pkid, tag }) => {
                 let mut t = lock(&tracker);
-                let ev = t.on_out_publish(pkid);
+                let ev = t.on_out_publish(pkid, tag);
                 policy.on_written(pkid, t.last_written_size, now);
                 drop(t);
                 if let Some(ev) = ev {

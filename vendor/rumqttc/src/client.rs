@@ -45,6 +45,13 @@ pub struct AsyncClient {
 }
 
 impl AsyncClient {
+    /// mqscope patch (6): queues a publish built by the caller (its tag set), never waiting.
+    /// The topic is the caller's to validate.
+    pub fn try_publish_request(&self, publish: Publish) -> Result<(), ClientError> {
+        self.request_tx.try_send(Request::Publish(publish))?;
+        Ok(())
+    }
+
     /// Create a new `AsyncClient`.
     ///
     /// `cap` specifies the capacity of the bounded async channel.

@@ -77,6 +77,14 @@ pub struct MqttState {
 impl MqttState {
     /// mqscope patch (3): whether a QoS 2 message we received still awaits its PUBREL (our
     /// PUBCOMP not yet sent), so that a client leaving can finish the handshake first.
+    pub fn outgoing_tag(&self, pkid: u16) -> Option<u64> {
+        // mqscope patch (6): the tag of the publish in flight with this packet id.
+        self.outgoing_pub
+            .get(usize::from(pkid))
+            .and_then(|p| p.as_ref())
+            .map(|p| p.tag)
+    }
+
     pub fn awaiting_pubrel(&self) -> bool {
         self.incoming_pub.count_ones(..) > 0
     }
@@ -833,6 +841,7 @@ mod test {
                     topic: "test".to_string(),
                     pkid: 1,
                     payload: "".into(),
+                    tag: 0,
                 }),
                 Some(Publish {
                     dup: false,
@@ -841,6 +850,7 @@ mod test {
                     topic: "test".to_string(),
                     pkid: 2,
                     payload: "".into(),
+                    tag: 0,
                 }),
                 Some(Publish {
                     dup: false,
@@ -849,6 +859,7 @@ mod test {
                     topic: "test".to_string(),
                     pkid: 3,
                     payload: "".into(),
+                    tag: 0,
                 }),
                 None,
                 None,
@@ -859,6 +870,7 @@ mod test {
                     topic: "test".to_string(),
                     pkid: 6,
                     payload: "".into(),
+                    tag: 0,
                 }),
             ]
         }

@@ -10,6 +10,8 @@ pub struct Publish {
     pub topic: String,
     pub pkid: u16,
     pub payload: Bytes,
+    /// mqscope patch (6): the caller's own id for this publish, never on the wire.
+    pub tag: u64,
 }
 
 impl Publish {
@@ -21,6 +23,7 @@ impl Publish {
             pkid: 0,
             topic: topic.into(),
             payload: Bytes::from(payload.into()),
+            tag: 0,
         }
     }
 
@@ -32,6 +35,7 @@ impl Publish {
             pkid: 0,
             topic: topic.into(),
             payload,
+            tag: 0,
         }
     }
 
@@ -77,6 +81,7 @@ impl Publish {
             pkid,
             topic,
             payload: bytes,
+            tag: 0,
         };
 
         Ok(publish)
@@ -165,6 +170,7 @@ mod test {
                 topic: "a/b".to_owned(),
                 pkid: 10,
                 payload: Bytes::from(&payload[..]),
+                tag: 0,
             }
         );
     }

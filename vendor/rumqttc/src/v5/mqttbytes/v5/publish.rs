@@ -11,6 +11,9 @@ pub struct Publish {
     pub pkid: u16,
     pub payload: Bytes,
     pub properties: Option<PublishProperties>,
+    /// mqscope patch (6): the caller's own id for this publish, never on the wire: which
+    /// publish a packet id is can then be read from the state instead of guessed from order.
+    pub tag: u64,
 }
 
 impl Publish {
@@ -85,6 +88,7 @@ impl Publish {
             topic,
             payload: bytes,
             properties,
+            tag: 0,
         };
 
         Ok(publish)

@@ -109,6 +109,10 @@ pub(crate) fn describe_v4(e: &rumqttc::ConnectionError) -> ConnError {
             K::Protocol,
             "protocol error: the broker did not answer with CONNACK",
         ),
+        // Anything else the state machine refused (an ack for a packet we did not send): the
+        // broker broke the protocol, which retrying strikes out instead of storming.
+        C::MqttState(S::Io(_)) => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
+        C::MqttState(other) => ConnError::new(K::Protocol, format!("protocol error: {other}")),
         _ => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
     }
 }
@@ -146,6 +150,8 @@ pub(crate) fn describe_v5(e: &rumqttc::v5::ConnectionError) -> ConnError {
             K::Protocol,
             "protocol error: the broker did not answer with CONNACK",
         ),
+        C::MqttState(S::Io(_)) => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
+        C::MqttState(other) => ConnError::new(K::Protocol, format!("protocol error: {other}")),
         _ => root_cause(e).unwrap_or_else(|| fallback(e.to_string())),
     }
 }

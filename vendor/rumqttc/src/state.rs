@@ -291,9 +291,12 @@ impl MqttState {
     }
 
     fn handle_incoming_pubrel(&mut self, pubrel: &PubRel) -> Result<Option<Packet>, StateError> {
+        // mqscope patch (7): a PUBREL we hold no state for is answered with PUBCOMP, as MQTT
+        // requires (3.1.1 §4.3.3). A broker resuming a session re-sends PUBREL for messages we
+        // already had, and `clean` had forgotten them: upstream called it an error and dropped
+        // the connection, every time, so a persistent subscriber never got back in.
         if !self.incoming_pub.contains(pubrel.pkid as usize) {
-            error!("Unsolicited pubrel packet: {:?}", pubrel.pkid);
-            return Err(StateError::Unsolicited(pubrel.pkid));
+            warn!("PUBREL for packet {} we hold no state for: completing it", pubrel.pkid);
         }
 
         self.incoming_pub.set(pubrel.pkid as usize, false);
@@ -313,6 +316,11 @@ impl MqttState {
         self.outgoing_rel.set(pubcomp.pkid as usize, false);
         self.inflight -= 1;
         let packet = self.check_collision(pubcomp.pkid).map(|publish| {
+            // mqscope patch (5): the publish held back is now in flight: recorded, as the
+            // PUBACK path does, or its PUBREC/PUBACK would be "unsolicited" (a dropped
+            // connection) and a disconnect would lose it.
+            self.outgoing_pub[publish.pkid as usize] = Some(publish.clone());
+            self.inflight += 1;
             let event = Event::Outgoing(Outgoing::Publish(publish.pkid));
             self.events.push_back(event);
             self.collision_ping_count = 0;

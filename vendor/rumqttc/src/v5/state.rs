@@ -384,6 +384,8 @@ impl MqttState {
 
         self.inflight -= 1;
 
+        // mqscope patch (5): a failure reason frees the packet id too: a publish held back for
+        // it must still go out (upstream returned here and it never did).
         if puback.reason != PubAckReason::Success
             && puback.reason != PubAckReason::NoMatchingSubscribers
         {
@@ -391,7 +393,6 @@ impl MqttState {
                 "PubAck Pkid = {:?}, reason: {:?}",
                 puback.pkid, puback.reason
             );
-            return Ok(None);
         }
 
         if let Some(publish) = self.check_collision(puback.pkid) {
@@ -427,7 +428,18 @@ impl MqttState {
                 "PubRec Pkid = {:?}, reason: {:?}",
                 pubrec.pkid, pubrec.reason
             );
-            return Ok(None);
+            // mqscope patch (5): the exchange ends here (no PUBREL): the packet id is free and
+            // no longer in flight (upstream kept counting it, and a publish held back for it
+            // waited forever).
+            self.inflight -= 1;
+            return Ok(self.check_collision(pubrec.pkid).map(|publish| {
+                self.outgoing_pub[publish.pkid as usize] = Some(publish.clone());
+                self.inflight += 1;
+                let event = Event::Outgoing(Outgoing::Publish(publish.pkid));
+                self.events.push_back(event);
+                self.collision_ping_count = 0;
+                Packet::Publish(publish)
+            }));
         }
 
         // NOTE: Inflight - 1 for qos2 in comp
@@ -439,9 +451,17 @@ impl MqttState {
     }
 
     fn handle_incoming_pubrel(&mut self, pubrel: &PubRel) -> Result<Option<Packet>, StateError> {
+        // mqscope patch (7): a PUBREL we hold no state for is answered with PUBCOMP 0x92
+        // (Packet Identifier not found), as MQTT 5 §4.3.3 provides. A broker resuming a session
+        // re-sends PUBREL for messages we already had, and `clean` had forgotten them:
+        // upstream called it an error and dropped the connection, every time.
         if !self.incoming_pub.contains(pubrel.pkid as usize) {
-            error!("Unsolicited pubrel packet: {:?}", pubrel.pkid);
-            return Err(StateError::Unsolicited(pubrel.pkid));
+            warn!("PUBREL for packet {} we hold no state for: completing it", pubrel.pkid);
+            let event = Event::Outgoing(Outgoing::PubComp(pubrel.pkid));
+            self.events.push_back(event);
+            let mut pubcomp = PubComp::new(pubrel.pkid, None);
+            pubcomp.reason = PubCompReason::PacketIdentifierNotFound;
+            return Ok(Some(Packet::PubComp(pubcomp)));
         }
         self.incoming_pub.set(pubrel.pkid as usize, false);
 
@@ -460,30 +480,30 @@ impl MqttState {
     }
 
     fn handle_incoming_pubcomp(&mut self, pubcomp: &PubComp) -> Result<Option<Packet>, StateError> {
-        let outgoing = self.check_collision(pubcomp.pkid).map(|publish| {
-            let pkid = publish.pkid;
-            let event = Event::Outgoing(Outgoing::Publish(pkid));
-            self.events.push_back(event);
-            self.collision_ping_count = 0;
-
-            Packet::Publish(publish)
-        });
-
         if !self.outgoing_rel.contains(pubcomp.pkid as usize) {
             error!("Unsolicited pubcomp packet: {:?}", pubcomp.pkid);
             return Err(StateError::Unsolicited(pubcomp.pkid));
         }
+        // mqscope patch (5): the packet id is free whatever the reason code; a publish held
+        // back for it goes out now and is recorded as in flight (as the PUBACK path does).
+        // Upstream wrote it without recording it (its PUBREC was then "unsolicited": a
+        // dropped connection, and a disconnect lost it) and dropped it on a failure reason.
         self.outgoing_rel.set(pubcomp.pkid as usize, false);
-
+        self.inflight -= 1;
         if pubcomp.reason != PubCompReason::Success {
             warn!(
                 "PubComp Pkid = {:?}, reason: {:?}",
                 pubcomp.pkid, pubcomp.reason
             );
-            return Ok(None);
         }
-
-        self.inflight -= 1;
+        let outgoing = self.check_collision(pubcomp.pkid).map(|publish| {
+            self.outgoing_pub[publish.pkid as usize] = Some(publish.clone());
+            self.inflight += 1;
+            let event = Event::Outgoing(Outgoing::Publish(publish.pkid));
+            self.events.push_back(event);
+            self.collision_ping_count = 0;
+            Packet::Publish(publish)
+        });
         Ok(outgoing)
     }
 

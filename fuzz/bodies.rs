@@ -209,8 +209,11 @@ pub fn history(data: &[u8]) {
     assert!(items.len() <= mqscope::app::history::MAX);
 }
 
+/// A target's body.
+pub type Body = fn(&[u8]);
+
 /// Every target by name, for the corpus test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("topic", topic),
     ("url", url),
     ("profile", profile),

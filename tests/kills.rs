@@ -14,9 +14,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::client::{self, Client};
+use common::keys::{ctrl, key};
 use common::mosquitto::Mosquitto;
 use common::{have_mosquitto, mqscope, run, stderr};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use mqscope::app::App;
 use mqscope::config::Profile;
 use mqscope::mqtt::{BrokerUrl, ConnState, MqttEvent, Protocol, QoS};
@@ -26,17 +27,6 @@ use ratatui::backend::TestBackend;
 use tokio::sync::{mpsc, watch};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn key(code: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(c: char) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )))
-}
 
 /// What the subscriber saw: per topic, how often each payload arrived as a new message, and
 /// how many re-deliveries (DUP) came.

@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::have_mosquitto;
@@ -18,19 +18,7 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// A program we need: missing, the test skips, or fails under CI (`.ci/run` installs it).
 fn have(test: &str, program: &str) -> bool {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {program}"))
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        if std::env::var_os("CI").is_some() {
-            panic!("{test}: {program} is not installed, and CI is set");
-        }
-        eprintln!("SKIPPED {test} for {program}: it is not installed");
-    }
-    ok
+    common::brokers::require(test, program, "apt-get install it; .ci/run does").is_some()
 }
 
 /// An interactive shell in a tmux server of our own, killed on drop.

@@ -6,6 +6,7 @@ pub mod brokers;
 pub mod certs;
 pub mod client;
 pub mod fake;
+pub mod keys;
 pub mod mosquitto;
 pub mod screen;
 

@@ -1,8 +1,23 @@
-//! mqscope: a terminal MQTT explorer. The library holds everything; `main.rs` only dispatches.
+//! mqscope: a terminal MQTT explorer. The library holds everything; `main.rs` only dispatches
+//! (`cli.rs` is the command line). The rooms, from the wire up (DESIGN.md, "The house"):
 //!
-//! - `mqtt`: the connection worker and its own event/command types (never imports ratatui);
-//! - `config`: broker profiles in TOML;
-//! - `headless`: the `sub` and `pub` commands;
+//! - `mqtt`: the connection worker over rumqttc, its pure reconnect policy, settings, TLS, URLs,
+//!   topic rules, the tracker and outbox of our publishes; never imports ratatui, and no
+//!   rumqttc type leaves it;
+//! - `session`: opening a connection one way for every caller (settings resolution,
+//!   `password_command`, the protocol probe, the retained look);
+//! - `publish`: what a publish is made of (payloads read within limits, templates, MQTT 5
+//!   properties typed as text);
+//! - `config`: the profile file (parse, rules, atomic writes) and the history file;
+//! - `store`: the topic tree, log, per-topic rings and rates (pure);
+//! - `decode`: payload decoders and their registry (pure);
+//! - `text`: escaping and display widths for everything from the wire;
+//! - `app`: the state and what it decides (panes, features, popups, notices); never imports
+//!   `ui` or `tui`;
+//! - `ui`: drawing only, a pure function of the app;
+//! - `tui`: the start, the terminal's life cycle, the loop, the effects runner and its jobs;
+//! - `headless`: `sub`, `pub`, `rr`, `clear-retained`, `profile`;
+//! - `process`: logging, signals, failures (exit codes), external programs;
 //! - `broker` and `demo`: the embedded broker and its simulated devices.
 
 pub mod app;
@@ -10,23 +25,14 @@ pub mod app;
 pub mod broker;
 pub mod cli;
 pub mod config;
-pub mod connect;
 pub mod decode;
-pub mod decoder_command;
 pub mod demo;
-pub mod explore;
-pub mod failure;
 pub mod headless;
-pub mod history_file;
-pub mod logging;
 pub mod mqtt;
-pub mod probe;
-pub mod props_input;
+pub mod process;
 pub mod publish;
-pub mod retained;
-pub mod signals;
+pub mod session;
 pub mod store;
-pub mod template;
 pub mod text;
 pub mod tui;
 pub mod ui;

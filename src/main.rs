@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use mqscope::cli::{self, Cli, Cmd};
-use mqscope::failure::{Failure, runtime};
-use mqscope::{broker, demo, headless, logging};
+use mqscope::process::failure::{Failure, runtime};
+use mqscope::process::logging;
+use mqscope::{broker, demo, headless};
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -71,7 +72,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Broker(args)) => run_broker(args).await,
         Some(Cmd::Ingest(args)) => headless::ingest::run(args).await,
         None => {
-            mqscope::explore::run_explorer(mqscope::explore::ExplorerArgs {
+            mqscope::tui::start::run_explorer(mqscope::tui::start::ExplorerArgs {
                 conn: cli.conn,
                 filters: cli.filters,
                 qos: cli.qos,
@@ -96,7 +97,7 @@ async fn run_broker(args: cli::BrokerArgs) -> Result<(), Failure> {
         demo::start(&broker.mqtt_url()).map_err(|e| runtime(format!("{e:#}")))?;
         println!("mqscope demo devices publishing");
     }
-    mqscope::signals::stop_requested().await;
+    mqscope::process::signals::stop_requested().await;
     broker.stop().await;
     Ok(())
 }

@@ -56,7 +56,7 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
         let mut app = App::new(vec![profile], Limits::default(), Instant::now());
         let conn = mqscope::cli::ConnArgs::default();
         let mut session =
-            Session::new(|p: &Profile| mqscope::explore::open(&conn, &["ui/#".to_string()], p));
+            Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &["ui/#".to_string()], p));
         let (tx, rx) = mpsc::unbounded_channel();
         let input = tokio_stream_from(rx);
         let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
@@ -316,7 +316,7 @@ async fn switching_profiles_disconnects_clears_and_connects() {
     pb.name = "beta".into();
     let mut app = App::new(vec![pa, pb], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     let (tx, rx) = mpsc::unbounded_channel();
     let (seen_tx, mut seen_rx) = watch::channel((String::new(), Vec::<String>::new()));
     let mut observe = move |app: &App| {
@@ -477,7 +477,7 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52_and_e_exports() {
     profile.name = "b".into();
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     let copied = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
     let sink = copied.clone();
     let exports = tempfile::tempdir().unwrap();

@@ -45,7 +45,7 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
     let mut app = App::new(vec![profile.clone()], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["none/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     session.history_path = Some(history.clone());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
@@ -168,7 +168,7 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
     );
     let (result, ()) = tokio::join!(looped, script);
     result.unwrap();
-    let kept = mqscope::history_file::load(&history);
+    let kept = mqscope::config::history_file::load(&history);
     assert!(kept.len() >= 7, "{kept:?}");
     assert_eq!(kept[0].topic, "tpl/1", "kept as sent");
     assert!(

@@ -172,7 +172,7 @@ async fn explorer_connects(url: &str, name: &str) {
     profile.name = name.to_string();
     let mut app = App::new(vec![profile], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let (seen_tx, mut seen_rx) = tokio::sync::watch::channel((false, None::<String>, None));

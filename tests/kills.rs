@@ -88,7 +88,7 @@ async fn kills(rounds: usize) {
     let mut app = App::new(vec![profile], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["none/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     // (connected, repeating, pending, done topics once settled, failures in words)

@@ -69,12 +69,45 @@ fn mqtt_draws_nothing_and_rumqttc_stays_inside() {
         found.join("\n")
     );
     for folder in [
-        "app", "ui", "tui", "store", "decode", "config", "headless", "demo",
+        "app", "ui", "tui", "store", "decode", "config", "headless", "demo", "session", "publish",
+        "process", "text", "broker",
     ] {
         let found = offenders(folder, &["rumqttc"]);
         assert!(
             found.is_empty(),
             "rumqttc named outside mqtt/:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+/// Every source file lives in a room: at `src/` root only `main.rs`, `lib.rs` and `cli.rs`.
+#[test]
+fn no_loose_files_at_the_source_root() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut loose: Vec<String> = std::fs::read_dir(&root)
+        .expect("src")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|n| !["main.rs", "lib.rs", "cli.rs"].contains(&n.as_str()))
+        .collect();
+    loose.sort();
+    assert!(loose.is_empty(), "files without a room at src/: {loose:?}");
+}
+
+/// Only `ui/` draws (and `tui/`, which owns the terminal): the rooms below know no ratatui.
+#[test]
+fn only_ui_and_tui_draw() {
+    for folder in [
+        "mqtt", "session", "publish", "config", "store", "decode", "text", "headless", "process",
+        "demo",
+    ] {
+        let found = offenders(folder, &["ratatui"]);
+        assert!(
+            found.is_empty(),
+            "{folder}/ imports ratatui:\n{}",
             found.join("\n")
         );
     }

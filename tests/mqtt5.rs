@@ -581,7 +581,7 @@ async fn compose_request_response_matches_in_the_explorer() {
     let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["other/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let (seen_tx, mut seen_rx) =

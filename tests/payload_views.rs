@@ -139,7 +139,7 @@ async fn sparkplug_aliases_gaps_missing_births_and_a_rebirth_through_mosquitto()
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["spBv1.0/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let (tx, rx) = mpsc::unbounded_channel();
     let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
     let mut observe = observer(seen_tx);
@@ -308,7 +308,7 @@ async fn external_decoders_succeed_fail_hang_and_flood_without_freezing_the_loop
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["ext/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let (tx, rx) = mpsc::unbounded_channel();
     let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
     let mut observe = observer(seen_tx);

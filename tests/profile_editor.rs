@@ -52,7 +52,7 @@ async fn new_profile_checked_tested_saved_and_removed() {
     let mut app = App::new(file.profiles.clone(), Default::default(), Instant::now());
     app.config_path = Some(cfg.clone());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     session.config_path = Some(cfg.clone());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
@@ -209,7 +209,7 @@ async fn a_failed_save_keeps_the_editor_open_with_the_reason() {
     let mut app = App::new(Vec::new(), Default::default(), Instant::now());
     app.config_path = Some(cfg.clone());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     session.config_path = Some(cfg.clone());
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));

@@ -1074,7 +1074,7 @@ fn d_shows_what_the_broker_retains_before_clearing() {
     .collect();
     app.on_found(
         "plant/#",
-        Ok(mqscope::retained::Found {
+        Ok(mqscope::session::retained::Found {
             messages: found,
             truncated: false,
         }),

@@ -126,7 +126,7 @@ async fn d_previews_clears_with_progress_and_u_restores() {
     profile.name = "m".into();
     let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let (seen_tx, mut seen_rx) = watch::channel(Seen::default());

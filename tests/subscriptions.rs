@@ -151,7 +151,7 @@ async fn the_manager_subscribes_turns_off_and_removes_as_mosquitto_logs() {
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["first/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::explore::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let (seen_tx, mut seen_rx) = watch::channel(Seen::default());

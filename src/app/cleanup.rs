@@ -84,7 +84,11 @@ impl App {
     }
 
     /// The look's answer.
-    pub fn on_found(&mut self, filter: &str, found: Result<crate::retained::Found, String>) {
+    pub fn on_found(
+        &mut self,
+        filter: &str,
+        found: Result<crate::session::retained::Found, String>,
+    ) {
         let Some(c) = self.cleanup.as_mut().filter(|c| c.filter == filter) else {
             return;
         };

@@ -42,7 +42,7 @@ pub struct Draft {
     pub retain: bool,
     pub properties: Option<Box<Properties>>,
     /// Typed in compose: `{{now}}`-style templates in topic and payload are expanded when it is
-    /// sent (`crate::template`). Other publishes (a Rebirth, a clean-up) are sent as they are.
+    /// sent (`crate::publish::template`). Other publishes (a Rebirth, a clean-up) are sent as they are.
     pub templated: bool,
 }
 
@@ -97,7 +97,7 @@ impl Encoding {
         use base64::Engine;
         match self {
             Encoding::Text => Ok(text.as_bytes().to_vec()),
-            Encoding::Hex => crate::props_input::hex(text),
+            Encoding::Hex => crate::publish::props_input::hex(text),
             Encoding::Base64 => {
                 let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
                 base64::engine::general_purpose::STANDARD

@@ -89,7 +89,7 @@ impl App {
         let props = draft.properties.get_or_insert_with(Default::default);
         let correlation = props
             .correlation_data
-            .get_or_insert_with(crate::props_input::new_correlation)
+            .get_or_insert_with(crate::publish::props_input::new_correlation)
             .clone();
         if self.requests.pending.len() >= MAX_PENDING {
             self.requests.pending.pop_front();

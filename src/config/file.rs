@@ -38,7 +38,7 @@ impl ConfigFile {
             let s = s.into_inner();
             let topic = s.topic.get_ref();
             // A template may stand anywhere; what it expands to is checked when it is sent.
-            if !crate::template::has_template(topic)
+            if !crate::publish::template::has_template(topic)
                 && let Err(e) = crate::mqtt::topic::validate_topic(topic)
             {
                 return Err(loc.at(s.topic.span().start, format!("snippets.topic: {e}")));

@@ -1,8 +1,10 @@
-//! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving.
+//! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving;
+//! and compose's history file.
 
 mod decoders;
 pub mod error;
 mod file;
+pub mod history_file;
 pub mod mqttx;
 pub mod persist;
 pub mod profile;

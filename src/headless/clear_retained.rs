@@ -8,9 +8,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::cli::ClearRetainedArgs;
-use crate::connect::headless_settings;
-use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_filter;
+use crate::process::failure::{Failure, runtime, usage};
+use crate::session::connect::headless_settings;
 use crate::text::{clean, human_bytes};
 
 pub async fn run(args: ClearRetainedArgs) -> Result<(), Failure> {
@@ -22,7 +22,7 @@ pub async fn run(args: ClearRetainedArgs) -> Result<(), Failure> {
     let settings = headless_settings(&args.conn)?;
     super::warn_insecure(&settings);
     let limit = Duration::from_secs_f64(args.timeout);
-    let found = crate::retained::find(&settings, &args.filter, limit)
+    let found = crate::session::retained::find(&settings, &args.filter, limit)
         .await
         .map_err(|e| runtime(format!("{}: {e}", settings.url)))?;
     let mut out = std::io::stdout().lock();
@@ -39,7 +39,7 @@ pub async fn run(args: ClearRetainedArgs) -> Result<(), Failure> {
     let more = if found.truncated {
         format!(
             " (the first {}: run it again for the rest)",
-            crate::retained::MAX_FOUND
+            crate::session::retained::MAX_FOUND
         )
     } else {
         String::new()
@@ -75,7 +75,7 @@ pub async fn run(args: ClearRetainedArgs) -> Result<(), Failure> {
         .map(|m| (m.topic.clone(), Bytes::new(), m.qos, None))
         .collect();
     let tty = std::io::stderr().is_terminal();
-    let done = crate::retained::publish_all(&settings, &clearings, limit, |k| {
+    let done = crate::session::retained::publish_all(&settings, &clearings, limit, |k| {
         if tty && (k % 50 == 0 || k == n) {
             eprint!("\rcleared {k} of {n}");
         }

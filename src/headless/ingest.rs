@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::StateReport;
 use crate::cli::IngestArgs;
-use crate::connect::{failure_from_tls, headless_settings};
-use crate::failure::Failure;
 use crate::mqtt::{self, Command, MqttEvent, WorkerOptions};
+use crate::process::failure::Failure;
+use crate::session::connect::{failure_from_tls, headless_settings};
 use crate::store::{Limits, Store};
 
 pub async fn run(args: IngestArgs) -> Result<(), Failure> {

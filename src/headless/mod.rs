@@ -8,8 +8,8 @@ pub mod publish;
 pub mod rr;
 pub mod subscribe;
 
-use crate::failure::{Failure, runtime};
 use crate::mqtt::{ConnState, ConnectionSettings};
+use crate::process::failure::{Failure, runtime};
 
 /// The words for a connection failure, with the broker named.
 pub(crate) fn connection_failure(settings: &ConnectionSettings, error: &str) -> Failure {
@@ -31,7 +31,7 @@ pub(crate) fn subscriptions(
     args: &crate::cli::SubscriptionArgs,
 ) -> Result<Vec<crate::mqtt::Subscription>, Failure> {
     let qos = crate::mqtt::QoS::from_u8(args.qos)
-        .ok_or_else(|| crate::failure::usage("-q: allowed is 0, 1 or 2"))?;
+        .ok_or_else(|| crate::process::failure::usage("-q: allowed is 0, 1 or 2"))?;
     args.filters
         .iter()
         .map(|f| {
@@ -43,7 +43,7 @@ pub(crate) fn subscriptions(
                     id: args.subscription_id,
                     ..crate::mqtt::Subscription::new(f.clone(), qos)
                 })
-                .map_err(|e| crate::failure::usage(format!("-t '{f}': {e}")))
+                .map_err(|e| crate::process::failure::usage(format!("-t '{f}': {e}")))
         })
         .collect()
 }

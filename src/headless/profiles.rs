@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::cli::{ProfileAction, ProfileArgs};
 use crate::config::{ConfigFile, PasswordSource, persist, store};
-use crate::failure::{Failure, runtime, usage};
+use crate::process::failure::{Failure, runtime, usage};
 use crate::text::clean;
 
 fn path_of(args: &ProfileArgs) -> Result<(PathBuf, bool), Failure> {

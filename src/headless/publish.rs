@@ -7,10 +7,10 @@ use bytes::Bytes;
 
 use super::{StateReport, connection_failure};
 use crate::cli::PubArgs;
-use crate::connect::{failure_from_tls, headless_settings};
-use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_topic;
 use crate::mqtt::{self, MqttEvent, Properties, Protocol, PublishOutcome, QoS, WorkerOptions};
+use crate::process::failure::{Failure, runtime, usage};
+use crate::session::connect::{failure_from_tls, headless_settings};
 
 fn payload(args: &PubArgs) -> Result<Bytes, Failure> {
     read_payload(args.message.as_deref(), args.file.as_deref())
@@ -38,7 +38,7 @@ pub(super) fn read_payload(
 
 /// The MQTT 5 properties the flags ask for (None: no flag given).
 fn properties(args: &PubArgs) -> Result<Option<Box<Properties>>, Failure> {
-    use crate::props_input as input;
+    use crate::publish::props_input as input;
     let mut p = Properties {
         content_type: args.content_type.clone(),
         message_expiry_interval: args.message_expiry,
@@ -77,7 +77,7 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
     let payload = payload(&args)?;
     let props = properties(&args)?;
     if let Some(p) = &props {
-        crate::props_input::check_payload(p, &payload).map_err(usage)?;
+        crate::publish::props_input::check_payload(p, &payload).map_err(usage)?;
     }
     let mut settings = headless_settings(&args.conn)?;
     settings.subscriptions.clear();

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 
 use super::StateReport;
 use crate::cli::RrArgs;
-use crate::connect::{failure_from_tls, headless_settings};
-use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_topic;
 use crate::mqtt::{
     self, ConnErrorKind, ConnState, MqttEvent, Properties, Protocol, QoS, Subscription,
     WorkerOptions,
 };
+use crate::process::failure::{Failure, runtime, usage};
+use crate::session::connect::{failure_from_tls, headless_settings};
 use crate::text::clean;
 
 pub async fn run(args: RrArgs) -> Result<(), Failure> {
@@ -27,9 +27,9 @@ pub async fn run(args: RrArgs) -> Result<(), Failure> {
     let qos = QoS::from_u8(args.qos).ok_or_else(|| usage("-q: allowed is 0, 1 or 2"))?;
     let payload = super::publish::read_payload(args.message.as_deref(), args.file.as_deref())?;
     let correlation = match &args.correlation_data {
-        Some(d) => crate::props_input::correlation(d)
+        Some(d) => crate::publish::props_input::correlation(d)
             .map_err(|e| usage(format!("--correlation-data: {e}")))?,
-        None => crate::props_input::new_correlation(),
+        None => crate::publish::props_input::new_correlation(),
     };
     let mut settings = headless_settings(&args.conn)?;
     // `auto` stays auto: the negotiation finds out whether the broker speaks MQTT 5, and a

@@ -8,9 +8,9 @@ use tokio::time::Instant;
 use super::json::message_json;
 use super::{StateReport, connection_failure};
 use crate::cli::SubArgs;
-use crate::connect::{failure_from_tls, headless_setup};
-use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::{self, MqttEvent, WorkerOptions};
+use crate::process::failure::{Failure, runtime, usage};
+use crate::session::connect::{failure_from_tls, headless_setup};
 
 enum Stop {
     Done,
@@ -30,7 +30,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     if settings.protocol == crate::mqtt::Protocol::V311
         && let Some(given) = &v5_options
     {
-        return Err(crate::failure::usage(format!(
+        return Err(crate::process::failure::usage(format!(
             "{given} are MQTT 5 subscription options, but MQTT 3.1.1 is asked for \
              (--protocol 3 or the profile); use --protocol 5 or auto"
         )));
@@ -122,7 +122,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                             // Output already written is flushed first: the command may take
                             // its whole time limit.
                             let _ = out.flush();
-                            s.result = match crate::decoder_command::run(
+                            s.result = match crate::process::decoder_command::run(
                                 &command,
                                 m.payload.clone(),
                             )

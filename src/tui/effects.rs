@@ -26,7 +26,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                     // Not "newest wins": every batch is written and counted.
                     jobs.spawn_each(JobKind::SaveHistory, async move {
                         let done = tokio::task::spawn_blocking(move || {
-                            crate::history_file::save(&path, &items, rewrite)
+                            crate::config::history_file::save(&path, &items, rewrite)
                         })
                         .await;
                         match done {
@@ -92,7 +92,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                 Some(h) => {
                     let settings = h.settings().clone();
                     jobs.spawn_look(filter.clone(), async move {
-                        crate::retained::find(
+                        crate::session::retained::find(
                             &settings,
                             &filter,
                             std::time::Duration::from_secs(15),
@@ -167,7 +167,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             }
             Effect::Decode { command, payload } => {
                 jobs.spawn(JobKind::Decode, async move {
-                    let out = crate::decoder_command::run(&command, payload).await;
+                    let out = crate::process::decoder_command::run(&command, payload).await;
                     (out.map(|o| String::from_utf8_lossy(&o).into_owned()), None)
                 });
             }
@@ -195,15 +195,15 @@ fn publish(app: &mut App, session: &mut Session<'_>, mut draft: crate::app::effe
     if draft.templated {
         // Expanded now, at send time, so the log and the outcome show what went out.
         session.sent += 1;
-        let ctx = crate::template::Ctx {
+        let ctx = crate::publish::template::Ctx {
             seq: session.sent,
             now: SystemTime::now(),
             env: &|v: &str| std::env::var(v).ok(),
         };
-        let expanded = crate::template::expand(&draft.topic, &ctx).and_then(|topic| {
+        let expanded = crate::publish::template::expand(&draft.topic, &ctx).and_then(|topic| {
             let payload = std::str::from_utf8(&draft.payload)
                 .map_err(|_| "the payload is not text".to_string())
-                .and_then(|p| crate::template::expand(p, &ctx))?;
+                .and_then(|p| crate::publish::template::expand(p, &ctx))?;
             Ok((topic, payload))
         });
         match expanded {

@@ -17,7 +17,7 @@ pub struct Done {
     /// For `ResolveProfile`: the settings to start the worker with.
     pub settings: Option<ConnectionSettings>,
     /// For `RetainedLook`: what the broker retains.
-    pub found: Option<crate::retained::Found>,
+    pub found: Option<crate::session::retained::Found>,
     /// Whether a newer job of its kind replaces it (see `Jobs::launch`).
     newest_only: bool,
 }
@@ -51,7 +51,7 @@ impl Jobs {
                 Output = (
                     Result<String, String>,
                     Option<ConnectionSettings>,
-                    Option<crate::retained::Found>,
+                    Option<crate::session::retained::Found>,
                 ),
             > + Send
             + 'static,
@@ -92,7 +92,7 @@ impl Jobs {
     /// A look for retained messages under `filter`; its findings come back in `Done::found`.
     pub fn spawn_look<F>(&mut self, filter: String, work: F)
     where
-        F: Future<Output = Result<crate::retained::Found, String>> + Send + 'static,
+        F: Future<Output = Result<crate::session::retained::Found, String>> + Send + 'static,
     {
         self.launch(JobKind::RetainedLook(filter), true, async move {
             match work.await {

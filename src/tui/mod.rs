@@ -1,4 +1,5 @@
-//! The interactive explorer: terminal set-up and the event loop, generic over the backend and
+//! The interactive explorer: its start (`start.rs`: the profile, the demo, the terminal),
+//! terminal set-up and the event loop, generic over the backend and
 //! the input stream so tests can drive it without a terminal.
 
 pub mod clipboard;
@@ -9,4 +10,5 @@ mod memory;
 mod profile_jobs;
 pub mod run;
 pub mod session;
+pub mod start;
 pub mod terminal;

@@ -40,7 +40,7 @@ pub fn test(session: &Session<'_>, jobs: &mut Jobs, profile: Profile) {
             None => profile.settings(),
         };
         let url = settings.url.to_string();
-        match crate::probe::connack(&settings, std::time::Duration::from_secs(10)).await {
+        match crate::session::probe::connack(&settings, std::time::Duration::from_secs(10)).await {
             Ok(info) => {
                 let rows: Vec<String> = info
                     .rows()

@@ -7,7 +7,7 @@
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::mqtt::Properties;
-use crate::props_input as input;
+use crate::publish::props_input as input;
 
 use super::Outcome;
 

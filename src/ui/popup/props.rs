@@ -32,7 +32,7 @@ pub fn summary(p: &Properties) -> String {
     if let Some(c) = &p.correlation_data {
         s.push(format!(
             "correlation {}",
-            clean(&crate::props_input::correlation_text(c))
+            clean(&crate::publish::props_input::correlation_text(c))
         ));
     }
     match p.user_properties.len() {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::mqtt::{self, ConnAckInfo, ConnState, ConnectionSettings, MqttEvent, WorkerOptions};
-use crate::retained::Events;
+use crate::session::retained::Events;
 
 /// What the broker answered, or why there was no CONNACK within `limit`.
 pub async fn connack(

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use crate::cli::ConnArgs;
 use crate::config::validate::Key;
 use crate::config::{ConfigFile, PasswordSource, Profile, secrets, store};
-use crate::failure::{Failure, usage};
 use crate::mqtt::{BrokerUrl, ConnectionSettings};
+use crate::process::failure::{Failure, usage};
 
 /// Loads the profile file named by `--config`, or the default one (missing is fine there).
 pub fn load_config(conn: &ConnArgs) -> Result<ConfigFile, Failure> {
@@ -159,6 +159,6 @@ pub fn headless_setup(
 pub fn failure_from_tls(e: crate::mqtt::SpawnError) -> Failure {
     match e {
         crate::mqtt::SpawnError::Tls(e) => usage(e.to_string()),
-        e @ crate::mqtt::SpawnError::Thread(_) => crate::failure::runtime(e.to_string()),
+        e @ crate::mqtt::SpawnError::Thread(_) => crate::process::failure::runtime(e.to_string()),
     }
 }

@@ -9,10 +9,10 @@ use crate::app::popup::{PickerPopup, Popup};
 use crate::app::{App, ConnInfo, Effect};
 use crate::cli::ConnArgs;
 use crate::config::Profile;
-use crate::connect::{choose_profile, load_config, settings_for};
-use crate::failure::{Failure, runtime, usage};
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::{self, BrokerUrl, ConnState, ConnectionSettings, QoS, WorkerOptions};
+use crate::process::failure::{Failure, runtime, usage};
+use crate::session::connect::{choose_profile, load_config, settings_for};
 use crate::store::Limits;
 use crate::tui::run::run;
 use crate::tui::session::{Resolver, Session};
@@ -184,10 +184,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     app.global_rules = file.decoders.clone();
     app.config_path = Some(file.path.clone());
     // The history file is read once here, before the screen changes (it is bounded).
-    let history_path = crate::history_file::default_path();
+    let history_path = crate::config::history_file::default_path();
     let (kept, lines) = history_path
         .as_deref()
-        .map(crate::history_file::load_counted)
+        .map(crate::config::history_file::load_counted)
         .unwrap_or_default();
     app.history =
         crate::app::history::History::new(kept, file.snippets.clone()).with_file_lines(lines);
@@ -231,7 +231,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         &mut session,
         input,
         initial,
-        crate::signals::stop_requested(),
+        crate::process::signals::stop_requested(),
         &mut |_| {},
     )
     .await;

@@ -205,7 +205,7 @@ pub fn text_width(data: &[u8]) {
 /// The compose history file's reader.
 pub fn history(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    let items = mqscope::history_file::parse(&s);
+    let items = mqscope::config::history_file::parse(&s);
     assert!(items.len() <= mqscope::app::history::MAX);
 }
 

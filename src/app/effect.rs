@@ -21,8 +21,6 @@ pub enum Effect {
         profile: Box<crate::config::Profile>,
         replacing: Option<String>,
     },
-    /// Run slow work off the loop; its result comes back as a `JobResult`.
-    RunJob(Job),
     /// Put these bytes on the terminal's clipboard; `what` names them for the notice.
     Copy {
         what: String,
@@ -70,15 +68,9 @@ pub enum Effect {
     },
 }
 
-/// Slow work: a command, a file, a password lookup. Jobs of one `kind` replace each other:
-/// only the newest request's result is delivered (gitui's "newest request wins").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Job {
-    pub kind: JobKind,
-    /// Set by the runner; results carry it back so stale ones are dropped.
-    pub generation: u64,
-}
-
+/// Slow work: a command, a file, a password lookup, run off the loop by the effects runner.
+/// Jobs of one kind replace each other: only the newest request's result is delivered
+/// (gitui's "newest request wins").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobKind {
     /// Resolve a profile's settings (runs its password_command) before connecting.

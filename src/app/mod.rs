@@ -44,7 +44,7 @@ use crate::store::{Limits, NodeId, Store};
 
 pub use compose::{Compose, Field};
 pub use detail::DetailView;
-pub use effect::{Effect, Job, JobKind, JobResult};
+pub use effect::{Effect, JobKind, JobResult};
 pub use focus::Focus;
 pub use log::LogView;
 pub use popup::Popup;

@@ -171,22 +171,6 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                     (out.map(|o| String::from_utf8_lossy(&o).into_owned()), None)
                 });
             }
-            Effect::RunJob(job) => match job.kind {
-                JobKind::ResolveProfile(name) => connect(app, session, jobs, &name),
-                JobKind::Export(_)
-                | JobKind::Decode
-                | JobKind::RetainedLook(_)
-                | JobKind::SaveHistory
-                | JobKind::LoadPayload
-                | JobKind::RemoveProfile(_)
-                | JobKind::TestProfile
-                | JobKind::SaveSnippet(_) => {}
-                JobKind::SaveProfile(name) => {
-                    if let Some(p) = app.profiles.iter().find(|p| p.name == name).cloned() {
-                        save(app, session, jobs, p, None);
-                    }
-                }
-            },
         }
     }
 }

@@ -287,7 +287,7 @@ impl Tracker {
         self.sub_in_flight.clear();
     }
 
-    /// After CONNACK: publishes rumqttc would have dropped are queued again, first in line.
+    /// After CONNACK: publishes rumqttc would have dropped are queued again, in the order it sends them.
     pub fn on_restored(&mut self, restored: &Restored) -> Vec<MqttEvent> {
         let mut events = Vec::new();
         // rumqttc will number the requests in exactly this order; those never sent keep their

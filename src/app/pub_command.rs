@@ -319,16 +319,45 @@ impl App {
     /// `Ctrl+Y` in compose: the command that sends what compose holds.
     pub fn copy_compose_command(&mut self) -> Vec<Effect> {
         let topic = self.compose.topic_text();
-        let payload = self.compose.payload_text();
+        // The bytes Ctrl+S would send: a hex or base64 field decoded, not its text.
+        let encoding = self.compose.encoding;
+        let payload = match encoding.bytes(&self.compose.payload_text()) {
+            Ok(p) => p,
+            Err(why) => {
+                self.notice = Some(format!(
+                    "nothing copied: the payload is not {}: {why}",
+                    encoding.name()
+                ));
+                return Vec::new();
+            }
+        };
         let (qos, retain) = (self.compose.qos, self.compose.retain);
         let props = self.compose.properties.clone();
-        self.command_for(&Message {
+        let mut effects = self.command_for(&Message {
             topic: &topic,
-            payload: payload.as_bytes(),
+            payload: &payload,
             qos,
             retain,
             properties: props.as_deref(),
-        })
+        });
+        // Templates are expanded when compose sends, each time anew: the command has them as
+        // typed, and says so.
+        let templated = encoding == super::compose::Encoding::Text
+            && (topic.contains("{{") || self.compose.payload_text().contains("{{"));
+        if templated {
+            const NOTE: &str =
+                "templates are expanded when compose sends; this command has them as typed";
+            if let Some(super::Popup::Text(t)) = self.popups.last_mut() {
+                t.note = Some(match t.note.take() {
+                    Some(n) => format!("{n}; {NOTE}"),
+                    None => NOTE.to_string(),
+                });
+            }
+            if let Some(Effect::Copy { what, .. }) = effects.first_mut() {
+                what.push_str(&format!(" ({NOTE})"));
+            }
+        }
+        effects
     }
 }
 
@@ -380,5 +409,29 @@ mod tests {
             assert!(printable_ascii(cmd.as_bytes()), "{cmd:?}");
             assert_eq!(cmd.matches("mosquitto_pub").count(), 1, "{cmd}");
         }
+    }
+
+    /// Ctrl+Y copies the bytes Ctrl+S sends: a hex field decoded (it once copied the hex digits
+    /// as text), and a field that does not decode copies nothing and says why.
+    #[test]
+    fn compose_copies_the_bytes_it_would_send() {
+        use crate::app::compose::{Encoding, Field};
+        let mut app = App::new(Vec::new(), Default::default(), std::time::Instant::now());
+        app.compose.set_topic("t/x");
+        app.compose.paste(Field::Payload, "00 ff 0a 27 41");
+        app.compose.encoding = Encoding::Hex;
+        let effects = app.copy_compose_command();
+        let Some(Effect::Copy { bytes, .. }) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        let cmd = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            cmd.starts_with(r"printf '\000\377\012\047A' | mosquitto_pub"),
+            "{cmd}"
+        );
+        app.compose.clear_payload();
+        app.compose.paste(Field::Payload, "zz");
+        assert!(app.copy_compose_command().is_empty());
+        assert!(app.notice.as_deref().unwrap_or("").contains("not hex"));
     }
 }

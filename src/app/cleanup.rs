@@ -263,3 +263,44 @@ impl App {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    /// The finished clean-up's popup once stayed open and swallowed the `u` its notice offers.
+    #[test]
+    fn u_on_a_finished_clean_up_closes_it_and_puts_everything_back() {
+        let mut app = App::new(Vec::new(), Default::default(), std::time::Instant::now());
+        app.cleanup = Some(Cleanup::new(
+            "a/#".into(),
+            Phase::Finished("cleared 1 retained messages under a/#; u puts them back".into()),
+        ));
+        app.last_cleared = Some(vec![crate::mqtt::Message {
+            topic: "a/b".into(),
+            payload: bytes::Bytes::from_static(b"v"),
+            qos: crate::mqtt::QoS::AtLeastOnce,
+            retain: true,
+            dup: false,
+            received: std::time::SystemTime::UNIX_EPOCH,
+            properties: None,
+        }]);
+        app.popups.push(Popup::Cleanup(Default::default()));
+        app.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE));
+        assert!(
+            matches!(
+                app.cleanup.as_ref().map(|c| &c.phase),
+                Some(Phase::Working {
+                    restoring: true,
+                    total: 1,
+                    ..
+                })
+            ),
+            "{:?}",
+            app.cleanup.as_ref().map(|c| &c.phase)
+        );
+        // One clean-up popup: the finished one closed, the restoring one shown.
+        assert_eq!(app.popups.len(), 1);
+    }
+}

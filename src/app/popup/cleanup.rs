@@ -14,7 +14,23 @@ pub struct CleanupPopup {
 }
 
 impl CleanupPopup {
-    pub fn on_key(&mut self, app: &mut App, action: Option<Action>) -> Outcome {
+    pub fn on_key(
+        &mut self,
+        app: &mut App,
+        action: Option<Action>,
+        typed: Option<char>,
+    ) -> Outcome {
+        // Finished: the outcome has been read; `u` (which the notice offers) undoes at once,
+        // any other key just closes (the popup once stayed and swallowed the `u`).
+        if matches!(
+            app.cleanup.as_ref().map(|c| &c.phase),
+            Some(crate::app::cleanup::Phase::Finished(_))
+        ) {
+            return match typed {
+                Some('u') => Outcome::CloseWith(app.undo_cleanup()),
+                _ => Outcome::Close,
+            };
+        }
         let rows = match app.cleanup.as_ref().map(|c| &c.phase) {
             Some(crate::app::cleanup::Phase::Preview { found, .. }) => found.len(),
             _ => 0,

@@ -110,7 +110,7 @@ impl Popup {
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(app, action, key_char),
             Popup::Text(_) => Outcome::Close,
-            Popup::Cleanup(p) => p.on_key(app, action),
+            Popup::Cleanup(p) => p.on_key(app, action, key_char),
             Popup::History(p) => p.on_key(app, action, key_char),
             Popup::Repeat(p) => p.on_key(app, action, key_char),
             Popup::File(p) => p.on_key(app, action, key_char),

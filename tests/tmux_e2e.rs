@@ -35,10 +35,15 @@ struct Tmux {
 
 impl Tmux {
     fn start(home: &Path, args: &str) -> Tmux {
+        Tmux::start_with_env(home, args, "")
+    }
+
+    /// With `env` (`NAME=value …`) in mqscope's environment.
+    fn start_with_env(home: &Path, args: &str, env: &str) -> Tmux {
         let socket = format!("mqscope-e2e-{}-{}", std::process::id(), fastrand::u32(..));
         let bin = env!("CARGO_BIN_EXE_mqscope");
         let cmd = format!(
-            "env XDG_CONFIG_HOME={h}/config XDG_CACHE_HOME={h}/cache {bin} {args} --log-file {h}/mqscope.log; echo EXIT=$?; sleep 120",
+            "env {env} XDG_CONFIG_HOME={h}/config XDG_CACHE_HOME={h}/cache {bin} {args} --log-file {h}/mqscope.log; echo EXIT=$?; sleep 120",
             h = home.display()
         );
         let status = Command::new("tmux")
@@ -395,4 +400,63 @@ fn suspend_restores_the_terminal_and_resume_redraws() {
     }
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
+}
+
+/// `-b URL -u … --password-env …`, then `S` and `s`: the profile saved holds the username and
+/// the password's reference, so it connects the same way (it once held the URL alone).
+#[test]
+fn subscriptions_saved_from_a_command_line_session_keep_how_it_connected() {
+    use common::mosquitto::{PASSWORD, USER};
+    if !have_mosquitto("tmux_e2e_save") || !have_tmux("tmux_e2e_save") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = common::write(home.path(), "c.toml", "# mine\n");
+    let url = format!("mqtt://127.0.0.1:{}", m.auth_port);
+    let t = Tmux::start_with_env(
+        home.path(),
+        &format!(
+            "-b {url} -u {USER} --password-env MQSCOPE_E2E_PW -t saved/# --config {}",
+            cfg.display()
+        ),
+        &format!("MQSCOPE_E2E_PW={PASSWORD}"),
+    );
+    t.wait_for("● connected");
+    t.keys(&["S"]);
+    t.wait_for("saved/#");
+    t.keys(&["s"]);
+    let deadline = Instant::now() + WAIT;
+    let text = loop {
+        let text = std::fs::read_to_string(&cfg).unwrap_or_default();
+        if text.contains("saved/#") {
+            break text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not saved:\n{}\n{text}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(text.contains("# mine"), "the comment is kept: {text}");
+    assert!(text.contains(&format!("username = \"{USER}\"")), "{text}");
+    assert!(text.contains("password_env = \"MQSCOPE_E2E_PW\""), "{text}");
+    assert!(!text.contains(PASSWORD), "no secret written: {text}");
+    // The saved profile connects the same way.
+    let mut cmd = common::mqscope(home.path());
+    cmd.args([
+        "pub",
+        "--config",
+        &cfg.display().to_string(),
+        "-P",
+        &url,
+        "-t",
+        "saved/x",
+        "-m",
+        "y",
+    ]);
+    cmd.env("MQSCOPE_E2E_PW", PASSWORD);
+    let out = common::run(cmd, WAIT);
+    assert!(out.status.success(), "{}", common::stderr(&out));
 }

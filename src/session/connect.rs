@@ -66,6 +66,26 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
 
 /// Applies the command-line overrides and resolves the password. Validates everything.
 pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSettings, Failure> {
+    let p = with_overrides(conn, profile)?;
+    if let Some(w) = profile.plain_password_warning() {
+        tracing::warn!("{w}");
+    }
+    let mut settings = p.settings();
+    settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
+    if settings.tls.insecure {
+        // The TUI says it in red in the status bar; headless commands say it here.
+        tracing::warn!("TLS certificate verification is off for {}", settings.url);
+    }
+    // What rumqttc itself would panic on (keep-alive, inflight) is the settings' own check.
+    settings.validate().map_err(|e| usage(e.to_string()))?;
+    Ok(settings)
+}
+
+/// The profile with the command line's overrides in (username, password reference, client
+/// id, protocol, keep-alive, TLS files), checked by the profile file's own rules: what the
+/// connection uses, and what a profile saved from this session must hold to connect the same
+/// way (secrets stay references).
+pub fn with_overrides(conn: &ConnArgs, profile: &Profile) -> Result<Profile, Failure> {
     let mut p = profile.clone();
     if let Some(u) = &conn.username {
         p.username = Some(u.clone());
@@ -117,18 +137,7 @@ pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSett
             key => usage(format!("{}: {}", key.flag(), problem.message)),
         },
     )?;
-    if let Some(w) = profile.plain_password_warning() {
-        tracing::warn!("{w}");
-    }
-    let mut settings = p.settings();
-    settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
-    if settings.tls.insecure {
-        // The TUI says it in red in the status bar; headless commands say it here.
-        tracing::warn!("TLS certificate verification is off for {}", settings.url);
-    }
-    // What rumqttc itself would panic on (keep-alive, inflight) is the settings' own check.
-    settings.validate().map_err(|e| usage(e.to_string()))?;
-    Ok(settings)
+    Ok(p)
 }
 
 /// For headless commands: like mosquitto_sub, no broker at all means localhost.

@@ -164,7 +164,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
                 i
             }
             None => {
-                profiles.insert(0, chosen);
+                // A session from the command line (`-b URL -u … --password-env …`): its
+                // profile holds what it connects with, so saving it (its subscriptions, `s`)
+                // writes a profile that connects the same way.
+                profiles.insert(0, crate::session::connect::with_overrides(&conn, &chosen)?);
                 0
             }
         };

@@ -117,6 +117,14 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
         tx.send(key(KeyCode::Enter)).unwrap();
         assert_eq!(watcher.message().await.topic, "tpl/5");
         assert_eq!(watcher.message().await.topic, "tpl/6");
+        // Each publish's outcome shows beside the progress, never instead of it.
+        tokio::time::timeout(
+            WAIT,
+            seen_rx.wait_for(|s| s.1.starts_with("repeating: ") && s.1.contains(" · last: ")),
+        )
+        .await
+        .expect("the progress stays with the last outcome")
+        .unwrap();
         tx.send(ctrl('r')).unwrap();
         let stopped = tokio::time::timeout(
             WAIT,

@@ -66,8 +66,23 @@ impl App {
                         self.history.record(&draft, outcome.to_string(), at);
                     }
                     let failed = outcome.is_failure();
-                    self.compose
-                        .set_outcome(outcome.to_string(), failed, SystemTime::now());
+                    match &self.repeat {
+                        // Repeating: the progress stays, the last outcome beside it (each
+                        // publish's outcome once replaced "repeating: N of M").
+                        Some(r) => {
+                            self.compose.status = Some((
+                                format!(
+                                    "repeating: {} of {} sent (Ctrl+R stops) · last: {outcome}",
+                                    r.sent, r.total
+                                ),
+                                failed,
+                            ))
+                        }
+                        None => {
+                            self.compose
+                                .set_outcome(outcome.to_string(), failed, SystemTime::now())
+                        }
+                    }
                     if let Some(row) = self.outbox.on_outcome(id, &outcome) {
                         self.file_our_publish(row, now);
                     }

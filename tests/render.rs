@@ -237,7 +237,7 @@ fn help_overlay_lists_the_keymap() {
     let text = screen(&mut app, 120, 40);
     // The help lists every popup's keys too, so it scrolls: every row is on some page.
     let mut pages = text.clone();
-    for _ in 0..10 {
+    for _ in 0..20 {
         key(&mut app, KeyCode::PageDown);
         pages.push_str(&screen(&mut app, 120, 40));
     }

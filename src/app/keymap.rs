@@ -37,6 +37,12 @@ pub enum Ctx {
     ProfileForm,
     /// The view chooser.
     View,
+    /// Compose's Ctrl+R prompt: how many times, how often.
+    RepeatPrompt,
+    /// Compose's Ctrl+F prompt: a file's path.
+    FilePrompt,
+    /// The name of a snippet being saved.
+    SnippetName,
 }
 
 impl Ctx {
@@ -53,6 +59,9 @@ impl Ctx {
             Ctx::Picker => "profiles",
             Ctx::Filter => "filter prompt",
             Ctx::View => "view chooser",
+            Ctx::RepeatPrompt => "repeat prompt",
+            Ctx::FilePrompt => "file prompt",
+            Ctx::SnippetName => "snippet name prompt",
             Ctx::Confirm => "confirmation",
             Ctx::Subs => "subscriptions",
             Ctx::SubForm => "subscription form",
@@ -321,6 +330,18 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Esc, NONE)], Ctx::Filter, Action::Close, "clear the filter"),
     bind(&[(Backspace, NONE)], Ctx::Filter, Action::DeleteBack, "delete a character"),
     bind(&[(Char('u'), CTRL)], Ctx::Filter, Action::ClearInput, "clear the text"),
+    bind(&[(Enter, NONE)], Ctx::RepeatPrompt, Action::Confirm, "start sending (Ctrl+R again stops)"),
+    bind(&[(Tab, NONE), (BackTab, SHIFT)], Ctx::RepeatPrompt, Action::FocusNext, "between times and interval"),
+    bind(&[(Esc, NONE)], Ctx::RepeatPrompt, Action::Close, "close without sending"),
+    bind(&[(Backspace, NONE)], Ctx::RepeatPrompt, Action::DeleteBack, "delete a digit"),
+    bind(&[(Enter, NONE)], Ctx::FilePrompt, Action::Confirm, "load the file as the payload"),
+    bind(&[(Esc, NONE)], Ctx::FilePrompt, Action::Close, "close without loading"),
+    bind(&[(Backspace, NONE)], Ctx::FilePrompt, Action::DeleteBack, "delete a character"),
+    bind(&[(Char('u'), CTRL)], Ctx::FilePrompt, Action::ClearInput, "clear the path"),
+    bind(&[(Enter, NONE)], Ctx::SnippetName, Action::Confirm, "save compose as a snippet of this name"),
+    bind(&[(Esc, NONE)], Ctx::SnippetName, Action::Close, "back to the list, not saved"),
+    bind(&[(Backspace, NONE)], Ctx::SnippetName, Action::DeleteBack, "delete a character"),
+    bind(&[(Char('u'), CTRL)], Ctx::SnippetName, Action::ClearInput, "clear the name"),
 ];
 
 /// Which contexts are active for the focused pane, most specific first.

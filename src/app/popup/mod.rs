@@ -81,10 +81,10 @@ impl Popup {
             Popup::Props(_) => Ctx::Props,
             Popup::Text(_) => Ctx::Help,
             Popup::Cleanup(_) => Ctx::Cleanup,
-            Popup::History(p) if p.naming.is_some() => Ctx::Filter,
+            Popup::History(p) if p.naming.is_some() => Ctx::SnippetName,
             Popup::History(_) => Ctx::History,
-            Popup::Repeat(_) => Ctx::Filter,
-            Popup::File(_) => Ctx::Filter,
+            Popup::Repeat(_) => Ctx::RepeatPrompt,
+            Popup::File(_) => Ctx::FilePrompt,
             Popup::Profile(_) => Ctx::ProfileForm,
         }
     }

@@ -220,6 +220,7 @@ impl App {
     /// calls it once a second even when nothing arrives.
     pub fn on_tick(&mut self, now: Instant) {
         self.now = now;
+        self.expire_requests(now);
     }
 
     /// Reopens the picker on profile `name` (after a failed connect).

@@ -17,6 +17,8 @@ use crate::mqtt::{QoS, Subscription};
 const MAX_PENDING: usize = 256;
 /// Responses remembered for the detail.
 const MAX_ANSWERS: usize = 1024;
+/// How long a request waits for its response before "no response" is said (`rr`'s default).
+pub const RESPONSE_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone)]
 struct Pending {
@@ -94,6 +96,12 @@ impl App {
         if self.requests.pending.len() >= MAX_PENDING {
             self.requests.pending.pop_front();
         }
+        // The previous request's round trip is not this one's: say what is awaited now.
+        self.notice = Some(format!(
+            "request on {} sent; waiting for the response on {}",
+            crate::text::clean(&draft.topic),
+            crate::text::clean(&response_topic)
+        ));
         self.requests.pending.push_back(Pending {
             correlation,
             request_topic: draft.topic.clone(),
@@ -102,6 +110,25 @@ impl App {
         });
         effects.push(Effect::Publish(draft));
         effects
+    }
+
+    /// Requests whose response did not come within `RESPONSE_WAIT` are told as such, once,
+    /// and forgotten (a late response is then shown as matching none of ours).
+    pub(super) fn expire_requests(&mut self, now: Instant) {
+        while let Some(p) = self.requests.pending.front() {
+            if now.saturating_duration_since(p.sent) < RESPONSE_WAIT {
+                break;
+            }
+            let Some(p) = self.requests.pending.pop_front() else {
+                break;
+            };
+            self.notice = Some(format!(
+                "no response on {} to the request on {} within {} s",
+                crate::text::clean(&p.response_topic),
+                crate::text::clean(&p.request_topic),
+                RESPONSE_WAIT.as_secs()
+            ));
+        }
     }
 
     /// A message arrived as the store's `seq`: is it a response to one of our requests?
@@ -143,5 +170,44 @@ impl App {
             None if on_response_topic => self.requests.remember(seq, Answer::Unmatched),
             None => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request nobody answers is told as such (it once waited silently, the status keeping
+    /// the previous request's round trip).
+    #[test]
+    fn a_request_without_a_response_says_so_after_the_wait() {
+        let t0 = Instant::now();
+        let mut app = App::new(Vec::new(), Default::default(), t0);
+        let draft = Draft {
+            topic: "svc/req".into(),
+            payload: Bytes::from_static(b"x"),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            properties: Some(Box::new(crate::mqtt::Properties {
+                response_topic: Some("svc/resp".into()),
+                ..Default::default()
+            })),
+            templated: false,
+        };
+        app.request_effects(draft);
+        assert!(
+            app.notice
+                .as_deref()
+                .unwrap_or("")
+                .contains("waiting for the response")
+        );
+        app.on_tick(t0 + Duration::from_secs(9));
+        assert!(!app.notice.as_deref().unwrap_or("").contains("no response"));
+        app.on_tick(t0 + RESPONSE_WAIT);
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("no response on svc/resp to the request on svc/req within 10 s")
+        );
+        assert!(app.requests_empty());
     }
 }

@@ -420,7 +420,7 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
         let _ = seen_tx.send((
             app.popup().is_some(),
             connected,
-            app.notice.clone().unwrap_or_default(),
+            app.notice_text().unwrap_or_default().to_string(),
         ));
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
@@ -490,7 +490,7 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52_and_e_exports() {
     let (seen_tx, mut seen_rx) = watch::channel((false, String::new()));
     let mut observe = move |app: &App| {
         let shown = app.detail_entry().is_some();
-        let _ = seen_tx.send((shown, app.notice.clone().unwrap_or_default()));
+        let _ = seen_tx.send((shown, app.notice_text().unwrap_or_default().to_string()));
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let script = async {

@@ -73,7 +73,7 @@ async fn new_profile_checked_tested_saved_and_removed() {
                 .and_then(|f| f.profile(&cfg_for_observe).err()),
             tested: form.and_then(|f| f.tested),
             profiles: app.profiles.iter().map(|p| p.name.clone()).collect(),
-            notice: app.notice.clone().unwrap_or_default(),
+            notice: app.notice_text().unwrap_or_default().to_string(),
         });
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();

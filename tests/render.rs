@@ -932,7 +932,7 @@ fn i_shows_the_connack() {
         ..Default::default()
     };
     app.on_mqtt(MqttEvent::ConnAck(Box::new(info)), app.now);
-    let notice = app.notice.clone().unwrap_or_default();
+    let notice = app.notice_text().unwrap_or_default().to_string();
     assert!(
         notice.starts_with("CONNACK: assigned client id auto-7 · maximum QoS 1"),
         "{notice}"

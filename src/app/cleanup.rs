@@ -4,6 +4,7 @@
 //! empty retained publish, a window at a time, counting acknowledgements while keys stay live.
 //! The cleared values are kept, so `u` publishes them again, retained, as they were.
 
+use crate::app::Level;
 use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
@@ -68,8 +69,10 @@ impl App {
             return Vec::new();
         }
         let Some(id) = self.tree.selected else {
-            self.notice =
-                Some("D clears retained messages: select a topic or a subtree first".into());
+            self.tell(
+                Level::Warning,
+                "D clears retained messages: select a topic or a subtree first".into(),
+            );
             return Vec::new();
         };
         let path = self.store.tree.path(id);
@@ -145,11 +148,17 @@ impl App {
     /// `u`: what the last clean-up cleared, retained again, as it was.
     pub fn undo_cleanup(&mut self) -> Vec<Effect> {
         if self.cleanup.as_ref().is_some_and(Cleanup::working) {
-            self.notice = Some("a clean-up is still running: wait for it, then u".into());
+            self.tell(
+                Level::Warning,
+                "a clean-up is still running: wait for it, then u".into(),
+            );
             return Vec::new();
         }
         let Some(found) = self.last_cleared.take() else {
-            self.notice = Some("u puts back what D cleared: nothing is kept to put back".into());
+            self.tell(
+                Level::Warning,
+                "u puts back what D cleared: nothing is kept to put back".into(),
+            );
             return Vec::new();
         };
         let filter = self
@@ -254,7 +263,7 @@ impl App {
                 )
             };
             c.phase = Phase::Finished(words.clone());
-            self.notice = Some(words);
+            self.tell(Level::Info, words);
         }
         // The tree shows what the broker holds now.
         if let Some(node) = self.store.tree.find(&topic) {

@@ -44,6 +44,8 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // A warning or an error shown has been seen once a key comes.
+        self.notices.key_pressed();
         // Ctrl+Z works over popups and in text fields alike.
         if lookup(&key, &[Ctx::Anywhere]) == Some(Action::Suspend) {
             self.suspend_requested = true;
@@ -227,6 +229,7 @@ impl App {
                 self.popups.push(Popup::Props(Box::new(form)));
             }
             Action::ConnectionInfo => self.popups.push(Popup::Info(super::popup::InfoPopup)),
+            Action::Notices => self.popups.push(Popup::Notices),
             Action::Subscriptions => self
                 .popups
                 .push(Popup::Subs(super::popup::SubsPopup::new())),

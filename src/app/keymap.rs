@@ -148,6 +148,8 @@ pub enum Action {
     CopyComposeCommand,
     /// The connection popup (CONNACK).
     ConnectionInfo,
+    /// The last notices, with their times.
+    Notices,
     /// The subscriptions manager, and its keys.
     Subscriptions,
     SubAdd,
@@ -240,6 +242,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('R'), SHIFT), (Char('R'), NONE)], Ctx::Panes, Action::Rebirth, "Sparkplug B: ask this edge node for a rebirth (NCMD)"),
     bind(&[(Char('S'), SHIFT), (Char('S'), NONE)], Ctx::Panes, Action::Subscriptions, "subscriptions: see, add, remove, turn off/on, save"),
     bind(&[(Char('i'), NONE)], Ctx::Panes, Action::ConnectionInfo, "the connection: protocol and everything CONNACK said"),
+    bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
     bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Tree, Action::Collapse, "collapse (or go to parent)"),

@@ -22,6 +22,7 @@ pub mod keymap;
 pub mod layout;
 pub mod log;
 mod log_index;
+pub mod notice;
 mod on_mqtt;
 pub mod outbox;
 pub mod popup;
@@ -47,6 +48,7 @@ pub use detail::DetailView;
 pub use effect::{Effect, JobKind, JobResult};
 pub use focus::Focus;
 pub use log::LogView;
+pub use notice::Level;
 pub use popup::Popup;
 pub use subscriptions::{SubState, SubStatus};
 pub use tree::TreeView;
@@ -94,8 +96,9 @@ pub struct App {
     pub now: Instant,
     /// Terminal size as of the last draw or resize (mouse hit-testing uses it).
     pub size: Rect,
-    /// A one-line notice for the status bar (warnings, errors not tied to a pane).
-    pub notice: Option<String>,
+    /// What the user is told (warnings, errors, outcomes not tied to a pane), and the last
+    /// ones with their times.
+    pub notices: notice::Notices,
     pub quit: bool,
     /// Ctrl+Z: the loop gives the terminal back and stops the process.
     pub suspend_requested: bool,
@@ -148,7 +151,7 @@ impl App {
             profiles,
             now,
             size: Rect::new(0, 0, 120, 40),
-            notice: None,
+            notices: Default::default(),
             quit: false,
             suspend_requested: false,
             colour: true,
@@ -184,6 +187,16 @@ impl App {
 }
 
 impl App {
+    /// Tells the user `text` at `level` (see `notice.rs` for how long it stays).
+    pub fn tell(&mut self, level: Level, text: String) {
+        self.notices.tell(level, text, self.now);
+    }
+
+    /// The notice shown now, as text.
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notices.current().map(|n| n.text.as_str())
+    }
+
     /// The most a payload read from a file may hold: the broker's Maximum Packet Size when its
     /// CONNACK announced one (the publish's own check, with the topic, comes when it is sent),
     /// else MQTT's maximum.

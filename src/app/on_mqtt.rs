@@ -2,6 +2,7 @@
 //! into the store, connection state into the status, publish outcomes into compose, SUBACK and
 //! UNSUBACK into the subscription list, job results into the pane that asked.
 
+use crate::app::Level;
 use std::time::{Instant, SystemTime};
 
 use super::effect::{Draft, JobKind, JobResult, Queued};
@@ -49,7 +50,7 @@ impl App {
             MqttEvent::State(state) => self.on_state(state, now),
             MqttEvent::ConnAck(info) => {
                 if let Some(n) = info.notable() {
-                    self.notice = Some(n);
+                    self.tell(Level::Warning, n);
                 }
                 self.connack = Some(info);
             }
@@ -159,16 +160,15 @@ impl App {
         match (&result.kind, result.outcome) {
             (JobKind::ResolveProfile(name), Err(why)) => {
                 self.conn = None;
-                self.notice = Some(format!("{name}: {why}"));
+                self.tell(Level::Error, format!("{name}: {why}"));
                 self.open_picker_at(name.clone());
             }
             (JobKind::ResolveProfile(_), Ok(_)) => {
                 if self
-                    .notice
-                    .as_deref()
+                    .notice_text()
                     .is_some_and(|n| n.starts_with("running "))
                 {
-                    self.notice = None;
+                    self.notices.clear();
                 }
             }
             (JobKind::Decode, outcome) => self.on_run(outcome.map(String::into_bytes)),
@@ -188,7 +188,7 @@ impl App {
                 };
                 self.compose.encoding = encoding;
                 self.compose.payload.set(body);
-                self.notice = Some(format!("payload loaded ({})", encoding.name()));
+                self.tell(Level::Info, format!("payload loaded ({})", encoding.name()));
             }
             (JobKind::RemoveProfile(name), outcome) => {
                 let name = name.clone();
@@ -196,22 +196,21 @@ impl App {
             }
             (JobKind::TestProfile, outcome) => self.on_profile_tested(outcome),
             (JobKind::LoadPayload, Err(why)) => {
-                self.notice = Some(format!("payload not loaded: {why}"))
+                self.tell(Level::Error, format!("payload not loaded: {why}"))
             }
             (JobKind::SaveHistory, Err(why)) => {
-                self.notice = Some(format!("publish history not saved: {why}"))
+                self.tell(Level::Error, format!("publish history not saved: {why}"))
             }
-            (JobKind::SaveSnippet(_), Ok(words)) => self.notice = Some(words),
-            (JobKind::SaveSnippet(name), Err(why)) => {
-                self.notice = Some(format!(
-                    "snippet '{}' not saved: {why}",
-                    crate::text::clean(name)
-                ))
-            }
-            (JobKind::Export(_), Ok(words)) => self.notice = Some(words),
-            (JobKind::Export(topic), Err(why)) => {
-                self.notice = Some(format!("{} not exported: {why}", crate::text::clean(topic)))
-            }
+            (JobKind::SaveSnippet(_), Ok(words)) => self.tell(Level::Info, words),
+            (JobKind::SaveSnippet(name), Err(why)) => self.tell(
+                Level::Error,
+                format!("snippet '{}' not saved: {why}", crate::text::clean(name)),
+            ),
+            (JobKind::Export(_), Ok(words)) => self.tell(Level::Info, words),
+            (JobKind::Export(topic), Err(why)) => self.tell(
+                Level::Error,
+                format!("{} not exported: {why}", crate::text::clean(topic)),
+            ),
             (JobKind::SaveProfile(_), outcome) => self.on_profile_saved(outcome),
         }
     }
@@ -220,6 +219,7 @@ impl App {
     /// calls it once a second even when nothing arrives.
     pub fn on_tick(&mut self, now: Instant) {
         self.now = now;
+        self.notices.tick(now);
         self.expire_requests(now);
     }
 

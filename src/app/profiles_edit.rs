@@ -4,6 +4,7 @@
 
 use super::popup::{ConfirmPopup, PickerPopup, Popup, ProfileForm};
 use super::{App, Effect};
+use crate::app::Level;
 use crate::config::Profile;
 use crate::text::clean;
 
@@ -78,10 +79,13 @@ impl App {
     pub(super) fn on_profile_saved(&mut self, outcome: Result<String, String>) {
         let Some((p, original)) = self.saving_profile.take() else {
             // A save from elsewhere (the subscriptions manager's `s`).
-            self.notice = Some(match outcome {
-                Ok(words) => words,
-                Err(why) => format!("profile not saved: {why}"),
-            });
+            self.tell(
+                Level::Error,
+                match outcome {
+                    Ok(words) => words,
+                    Err(why) => format!("profile not saved: {why}"),
+                },
+            );
             return;
         };
         let editor = self
@@ -111,14 +115,14 @@ impl App {
                 } else if let Some(Popup::Picker(picker)) = self.popups.last_mut() {
                     *picker = PickerPopup::at(at);
                 }
-                self.notice = Some(words);
+                self.tell(Level::Info, words);
             }
             Err(why) => {
                 let words = format!("profile '{}' not saved: {why}", clean(&p.name));
                 if let Some(Popup::Profile(form)) = editor.and_then(|i| self.popups.get_mut(i)) {
                     form.tested = Some(words.clone());
                 }
-                self.notice = Some(words);
+                self.tell(Level::Error, words);
             }
         }
     }
@@ -128,9 +132,12 @@ impl App {
             Ok(words) => {
                 // (A rename already replaced it in the list: then nothing of that name is left.)
                 self.profiles.retain(|p| p.name != name);
-                self.notice = Some(words);
+                self.tell(Level::Info, words);
             }
-            Err(why) => self.notice = Some(format!("profile '{}' not removed: {why}", clean(name))),
+            Err(why) => self.tell(
+                Level::Error,
+                format!("profile '{}' not removed: {why}", clean(name)),
+            ),
         }
     }
 
@@ -146,6 +153,6 @@ impl App {
                 return;
             }
         }
-        self.notice = Some(words);
+        self.tell(Level::Info, words);
     }
 }

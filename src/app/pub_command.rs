@@ -10,6 +10,7 @@
 
 use super::App;
 use super::effect::Effect;
+use crate::app::Level;
 use crate::config::{PasswordSource, Profile};
 use crate::mqtt::{Properties, QoS};
 
@@ -324,10 +325,13 @@ impl App {
         let payload = match encoding.bytes(&self.compose.payload_text()) {
             Ok(p) => p,
             Err(why) => {
-                self.notice = Some(format!(
-                    "nothing copied: the payload is not {}: {why}",
-                    encoding.name()
-                ));
+                self.tell(
+                    Level::Error,
+                    format!(
+                        "nothing copied: the payload is not {}: {why}",
+                        encoding.name()
+                    ),
+                );
                 return Vec::new();
             }
         };
@@ -432,6 +436,6 @@ mod tests {
         app.compose.clear_payload();
         app.compose.paste(Field::Payload, "zz");
         assert!(app.copy_compose_command().is_empty());
-        assert!(app.notice.as_deref().unwrap_or("").contains("not hex"));
+        assert!(app.notice_text().unwrap_or("").contains("not hex"));
     }
 }

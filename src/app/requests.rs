@@ -3,6 +3,7 @@
 //! remembered; a message that comes back on a response topic is matched by its correlation data
 //! and shown as the response, with the round trip, or as a response to none of ours.
 
+use crate::app::Level;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -97,11 +98,14 @@ impl App {
             self.requests.pending.pop_front();
         }
         // The previous request's round trip is not this one's: say what is awaited now.
-        self.notice = Some(format!(
-            "request on {} sent; waiting for the response on {}",
-            crate::text::clean(&draft.topic),
-            crate::text::clean(&response_topic)
-        ));
+        self.tell(
+            Level::Info,
+            format!(
+                "request on {} sent; waiting for the response on {}",
+                crate::text::clean(&draft.topic),
+                crate::text::clean(&response_topic)
+            ),
+        );
         self.requests.pending.push_back(Pending {
             correlation,
             request_topic: draft.topic.clone(),
@@ -122,12 +126,15 @@ impl App {
             let Some(p) = self.requests.pending.pop_front() else {
                 break;
             };
-            self.notice = Some(format!(
-                "no response on {} to the request on {} within {} s",
-                crate::text::clean(&p.response_topic),
-                crate::text::clean(&p.request_topic),
-                RESPONSE_WAIT.as_secs()
-            ));
+            self.tell(
+                Level::Warning,
+                format!(
+                    "no response on {} to the request on {} within {} s",
+                    crate::text::clean(&p.response_topic),
+                    crate::text::clean(&p.request_topic),
+                    RESPONSE_WAIT.as_secs()
+                ),
+            );
         }
     }
 
@@ -153,12 +160,15 @@ impl App {
         match matched.and_then(|i| self.requests.pending.remove(i)) {
             Some(p) => {
                 let rtt = now.saturating_duration_since(p.sent);
-                self.notice = Some(format!(
-                    "response on {} to the request on {} after {:.1} ms",
-                    crate::text::clean(topic),
-                    crate::text::clean(&p.request_topic),
-                    rtt.as_secs_f64() * 1000.0
-                ));
+                self.tell(
+                    Level::Info,
+                    format!(
+                        "response on {} to the request on {} after {:.1} ms",
+                        crate::text::clean(topic),
+                        crate::text::clean(&p.request_topic),
+                        rtt.as_secs_f64() * 1000.0
+                    ),
+                );
                 self.requests.remember(
                     seq,
                     Answer::Matched {
@@ -196,16 +206,15 @@ mod tests {
         };
         app.request_effects(draft);
         assert!(
-            app.notice
-                .as_deref()
+            app.notice_text()
                 .unwrap_or("")
                 .contains("waiting for the response")
         );
         app.on_tick(t0 + Duration::from_secs(9));
-        assert!(!app.notice.as_deref().unwrap_or("").contains("no response"));
+        assert!(!app.notice_text().unwrap_or("").contains("no response"));
         app.on_tick(t0 + RESPONSE_WAIT);
         assert_eq!(
-            app.notice.as_deref(),
+            app.notice_text(),
             Some("no response on svc/resp to the request on svc/req within 10 s")
         );
         assert!(app.requests_empty());

@@ -4,6 +4,7 @@
 
 use super::popup::{ConfirmPopup, Popup};
 use super::{App, Effect};
+use crate::app::Level;
 use crate::decode::sparkplug;
 use crate::text::clean;
 
@@ -15,7 +16,7 @@ impl App {
             (None, None) => String::new(),
         };
         let Some(t) = sparkplug::topic(&topic) else {
-            self.notice = Some(
+            self.tell(Level::Warning,
                 "R asks a Sparkplug B edge node for a rebirth: select one of its topics (spBv1.0/GROUP/TYPE/EDGE…)"
                     .into(),
             );

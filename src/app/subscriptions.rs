@@ -3,6 +3,7 @@
 //! turned off and on at runtime, each with a colour that marks its messages in the log.
 
 use super::{App, Effect};
+use crate::app::Level;
 use crate::mqtt::topic::filter_matches;
 use crate::mqtt::{QoS, SubscribeResult, Subscription};
 
@@ -103,10 +104,13 @@ impl App {
             let status = match &r.granted {
                 Ok(q) => SubStatus::Granted(*q),
                 Err(why) => {
-                    self.notice = Some(format!(
-                        "subscription '{}' refused: {why}",
-                        crate::text::clean(&r.filter)
-                    ));
+                    self.tell(
+                        Level::Error,
+                        format!(
+                            "subscription '{}' refused: {why}",
+                            crate::text::clean(&r.filter)
+                        ),
+                    );
                     SubStatus::Refused(why.clone())
                 }
             };
@@ -133,7 +137,10 @@ impl App {
             };
             if self.subscriptions[i].removing {
                 self.subscriptions.remove(i);
-                self.notice = Some(format!("unsubscribed from '{}'", crate::text::clean(&f)));
+                self.tell(
+                    Level::Info,
+                    format!("unsubscribed from '{}'", crate::text::clean(&f)),
+                );
             } else {
                 self.subscriptions[i].status = SubStatus::Off;
             }
@@ -151,10 +158,13 @@ impl App {
             s.enabled = true;
             s.status = SubStatus::Refused(format!("unsubscribe refused: {why}"));
         }
-        self.notice = Some(format!(
-            "unsubscribe from '{}' refused: {why}",
-            crate::text::clean(&filter)
-        ));
+        self.tell(
+            Level::Error,
+            format!(
+                "unsubscribe from '{}' refused: {why}",
+                crate::text::clean(&filter)
+            ),
+        );
     }
 
     /// Adds (or replaces, for the same filter) a subscription: SUBSCRIBE is sent.
@@ -231,7 +241,10 @@ impl App {
             return Vec::new();
         };
         let Some(profile) = self.profiles.iter_mut().find(|p| p.name == name) else {
-            self.notice = Some("no profile to save the subscriptions to".into());
+            self.tell(
+                Level::Warning,
+                "no profile to save the subscriptions to".into(),
+            );
             return Vec::new();
         };
         profile.subscriptions = self

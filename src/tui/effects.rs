@@ -2,6 +2,7 @@
 //! connects start a worker (after resolving the profile as a job when the session is two-step),
 //! profile saves run as jobs. What comes back is handed to the app.
 
+use crate::app::Level;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
@@ -60,12 +61,10 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
             Effect::SaveSnippet(snippet) => {
                 let name = snippet.name.clone();
                 match session.config_path.clone() {
-                    None => {
-                        app.notice = Some(
-                            "no profile file to save the snippet to (start with --config FILE)"
-                                .into(),
-                        )
-                    }
+                    None => app.tell(
+                        Level::Warning,
+                        "no profile file to save the snippet to (start with --config FILE)".into(),
+                    ),
                     Some(path) => {
                         jobs.spawn(JobKind::SaveSnippet(name.clone()), async move {
                             let shown = path.display().to_string();
@@ -136,7 +135,7 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                             templated: false,
                         },
                     ),
-                    Err(e) => app.notice = Some(format!("no Rebirth sent: {e}")),
+                    Err(e) => app.tell(Level::Error, format!("no Rebirth sent: {e}")),
                 }
             }
             Effect::Subscribe(subs) => {
@@ -153,7 +152,10 @@ pub fn apply(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, effects:
                     .export_dir
                     .clone()
                     .unwrap_or_else(|| PathBuf::from("."));
-                app.notice = Some(format!("exporting {}…", crate::text::clean(&topic)));
+                app.tell(
+                    Level::Info,
+                    format!("exporting {}…", crate::text::clean(&topic)),
+                );
                 jobs.spawn(JobKind::Export(topic.clone()), async move {
                     let written = tokio::task::spawn_blocking(move || {
                         super::export::write(&dir, &topic, &rows)
@@ -223,20 +225,27 @@ fn publish(app: &mut App, session: &mut Session<'_>, mut draft: crate::app::effe
 fn copy(app: &mut App, session: &mut Session<'_>, what: &str, bytes: &[u8]) {
     use super::clipboard::{MAX_COPY, osc52};
     let size = crate::text::human_bytes(bytes.len() as u64);
-    app.notice = Some(if bytes.len() > MAX_COPY {
-        format!(
-            "{what} not copied: {size} is more than the {} terminals take",
-            crate::text::human_bytes(MAX_COPY as u64)
+    let (level, words) = if bytes.len() > MAX_COPY {
+        (
+            Level::Error,
+            format!(
+                "{what} not copied: {size} is more than the {} terminals take",
+                crate::text::human_bytes(MAX_COPY as u64)
+            ),
         )
     } else {
         match session.clipboard.as_mut() {
             Some(sink) => match sink(&osc52(bytes)) {
-                Ok(()) => format!("copied the {what} ({size}) to the clipboard (OSC 52)"),
-                Err(e) => format!("{what} not copied: {e}"),
+                Ok(()) => (
+                    Level::Info,
+                    format!("copied the {what} ({size}) to the clipboard (OSC 52)"),
+                ),
+                Err(e) => (Level::Error, format!("{what} not copied: {e}")),
             },
-            None => format!("{what} not copied: no terminal"),
+            None => (Level::Error, format!("{what} not copied: no terminal")),
         }
-    });
+    };
+    app.tell(level, words);
 }
 
 fn send(app: &mut App, session: &Session<'_>, command: Command) {
@@ -245,7 +254,10 @@ fn send(app: &mut App, session: &Session<'_>, command: Command) {
         .as_ref()
         .is_some_and(|h| h.try_send(command).is_ok());
     if !sent {
-        app.notice = Some("not connected, or the connection is busy: try again".into());
+        app.tell(
+            Level::Warning,
+            "not connected, or the connection is busy: try again".into(),
+        );
     }
 }
 
@@ -255,7 +267,7 @@ fn connect(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, name: &str
     let kind = JobKind::ResolveProfile(name.to_string());
     jobs.cancel(&kind);
     let Some(profile) = app.profiles.iter().find(|p| p.name == name).cloned() else {
-        app.notice = Some(format!("no profile named '{name}'"));
+        app.tell(Level::Warning, format!("no profile named '{name}'"));
         return;
     };
     match &mut session.connect {
@@ -266,10 +278,13 @@ fn connect(app: &mut App, session: &mut Session<'_>, jobs: &mut Jobs, name: &str
         Connect::TwoStep { resolve, .. } => {
             let resolve = resolve.clone();
             if let PasswordSource::Command(argv) = &profile.password {
-                app.notice = Some(format!(
-                    "running password_command ({})…",
-                    crate::text::clean(argv.first().map_or("", String::as_str))
-                ));
+                app.tell(
+                    Level::Info,
+                    format!(
+                        "running password_command ({})…",
+                        crate::text::clean(argv.first().map_or("", String::as_str))
+                    ),
+                );
             }
             let p = profile.clone();
             jobs.spawn(kind, async move {
@@ -295,11 +310,13 @@ fn started(
             session.handle = Some(handle);
             app.set_connection(info);
             // Shown to the user, once, for the profile in use.
-            app.notice = profile.plain_password_warning();
+            if let Some(w) = profile.plain_password_warning() {
+                app.tell(crate::app::Level::Warning, w);
+            }
         }
         Err(e) => {
             app.conn = None;
-            app.notice = Some(format!("{}: {e}", profile.name));
+            app.tell(Level::Error, format!("{}: {e}", profile.name));
             app.open_picker_at(profile.name.clone());
         }
     }

@@ -3,12 +3,16 @@
 
 use super::jobs::Jobs;
 use super::session::{Connect, Session};
+use crate::app::Level;
 use crate::app::{App, JobKind};
 use crate::config::Profile;
 
 pub fn remove(app: &mut App, session: &Session<'_>, jobs: &mut Jobs, name: String) {
     let Some(path) = session.config_path.clone() else {
-        app.notice = Some("no profile file to remove it from (start with --config FILE)".into());
+        app.tell(
+            Level::Warning,
+            "no profile file to remove it from (start with --config FILE)".into(),
+        );
         return;
     };
     jobs.spawn(JobKind::RemoveProfile(name.clone()), async move {

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod detail_branch;
 pub mod diff;
 pub mod log;
+pub mod notice;
 pub mod payload;
 pub mod popup;
 pub mod status;
@@ -72,4 +73,6 @@ pub fn draw(f: &mut Frame, app: &App) {
     compose::draw(f, app, &areas);
     status::draw(f, app, areas.status);
     popup::draw(f, app, &areas, size);
+    // Over everything, popups included: a save that failed with the editor open is told too.
+    notice::draw(f, app, areas.status);
 }

@@ -64,8 +64,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             }
         }
     }
-    // The rest as segments with a rank: when the line is too long, the highest ranks go first,
-    // so the connection state, the TLS warning and the error (above) always stay, in colour.
+    // The rest as segments with a rank: when the line is too long, the highest ranks go first
+    // (the rate, then subscriptions), so the connection state, the TLS warning and the error
+    // (above) always stay, in colour, and the help hint, the memory and the counts after them.
     let mut segments: Vec<(u8, Span<'static>)> = Vec::new();
     if !app.subscriptions.is_empty() {
         let n = app.active_subscriptions();
@@ -91,7 +92,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         )),
     ));
     segments.push((
-        6,
+        4,
         Span::raw(crate::text::count(
             app.store.tree.msg_count(),
             "msg",
@@ -99,14 +100,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         )),
     ));
     segments.push((
-        3,
+        6,
         Span::raw(format!(
             "{} msg/s",
             thousands(app.store.rate.per_second(app.now).round() as u64)
         )),
     ));
     segments.push((
-        7,
+        3,
         Span::raw(format!(
             "{}/{}",
             human_bytes(app.store.memory_bytes() as u64),
@@ -137,15 +138,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             ),
         ));
     }
-    if let Some(n) = &app.notice {
-        segments.push((1, Span::styled(clean(n).into_owned(), theme().warn)));
-    }
     let hint = if app.focus.is_compose() {
         "Esc leaves the field · Ctrl+S publishes"
     } else {
         "? help  q quit"
     };
-    segments.push((8, Span::styled(hint, theme().dim)));
+    segments.push((2, Span::styled(hint, theme().dim)));
     let width = |spans: &[Span]| {
         spans
             .iter()
@@ -153,19 +151,28 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             .sum::<usize>()
     };
     let max = area.width as usize;
-    // The URL is the one essential the user already knows (the profile): it goes before the
-    // state, the TLS warning or the error is cut.
-    if width(&spans) > max
-        && let Some((i, protocol)) = url_at
-    {
-        spans[i] = Span::raw(protocol);
-    }
-    let fixed = width(&spans);
     let total = |segs: &[(u8, Span)]| {
         segs.iter()
             .map(|(_, s)| 3 + crate::text::width(&s.content))
             .sum::<usize>()
     };
+    // The URL is the one thing the user already knows (the profile): it gives way to the
+    // protocol before the state, an error, the counts, the memory or the help hint do.
+    if width(&spans) + total(&segments) > max
+        && let Some((i, protocol)) = url_at
+    {
+        spans[i] = Span::raw(protocol);
+    }
+    // Short of room, the hint keeps its first half: `?` leads to everything else.
+    if width(&spans) + total(&segments) > max
+        && let Some((_, hint)) = segments
+            .iter_mut()
+            .find(|(_, s)| s.content == "? help  q quit")
+        && hint.content == "? help  q quit"
+    {
+        *hint = Span::styled("? help", theme().dim);
+    }
+    let fixed = width(&spans);
     while fixed + total(&segments) > max
         && let Some(worst) = segments.iter().map(|(r, _)| *r).max()
     {

@@ -2,6 +2,7 @@
 //! stays text, anything else becomes base64 in the field, sent as the bytes it stands for).
 
 use crate::app::App;
+use crate::app::Level;
 use crate::app::effect::Effect;
 use crate::app::keymap::Action;
 
@@ -26,7 +27,10 @@ impl FilePopup {
             }
             (Some(Action::ClearInput), _) => self.path.clear(),
             (Some(Action::Confirm), _) if !self.path.trim().is_empty() => {
-                app.notice = Some(format!("reading {}…", crate::text::clean(&self.path)));
+                app.tell(
+                    Level::Info,
+                    format!("reading {}…", crate::text::clean(&self.path)),
+                );
                 return Outcome::CloseWith(vec![Effect::LoadPayload {
                     path: self.path.trim().into(),
                     limit: app.payload_limit(),

@@ -51,6 +51,8 @@ pub enum Popup {
     Repeat(RepeatPopup),
     File(FilePopup),
     Profile(Box<ProfileForm>),
+    /// The last notices, with how long ago (`N`); any key closes it.
+    Notices,
 }
 
 /// What a popup wants after a key.
@@ -79,7 +81,7 @@ impl Popup {
             Popup::Subs(_) => Ctx::Subs,
             Popup::Info(_) => Ctx::Help,
             Popup::Props(_) => Ctx::Props,
-            Popup::Text(_) => Ctx::Help,
+            Popup::Text(_) | Popup::Notices => Ctx::Help,
             Popup::Cleanup(_) => Ctx::Cleanup,
             Popup::History(p) if p.naming.is_some() => Ctx::SnippetName,
             Popup::History(_) => Ctx::History,
@@ -109,7 +111,7 @@ impl Popup {
             Popup::Subs(p) => p.on_key(app, action, key_char),
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(app, action, key_char),
-            Popup::Text(_) => Outcome::Close,
+            Popup::Text(_) | Popup::Notices => Outcome::Close,
             Popup::Cleanup(p) => p.on_key(app, action, key_char),
             Popup::History(p) => p.on_key(app, action, key_char),
             Popup::Repeat(p) => p.on_key(app, action, key_char),

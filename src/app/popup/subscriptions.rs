@@ -3,6 +3,7 @@
 //! removes (UNSUBSCRIBE), Space turns one off and on, `s` saves the list to the profile.
 
 use crate::app::App;
+use crate::app::Level;
 use crate::app::keymap::Action;
 use crate::mqtt::{Protocol, QoS, Subscription};
 
@@ -254,7 +255,7 @@ impl SubsPopup {
                     .is_some_and(|c| c.protocol == Protocol::V311)
                     && sub.has_v5_options()
                 {
-                    app.notice = Some(
+                    app.tell(Level::Warning,
                         "subscribed without its options: the broker speaks MQTT 3.1.1, which has none"
                             .into(),
                     );

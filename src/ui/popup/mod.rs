@@ -7,6 +7,7 @@ mod filter;
 mod help;
 mod history;
 mod info;
+mod notices;
 mod picker;
 mod profile_edit;
 pub mod props;
@@ -44,6 +45,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Info(_) => info::draw(f, app, size),
             Popup::Props(p) => props::draw(f, size, p),
             Popup::Text(p) => text::draw(f, size, p),
+            Popup::Notices => notices::draw(f, app, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

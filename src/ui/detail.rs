@@ -174,7 +174,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
-    lines.extend(payload::render(&shown, m.payload.len(), chunk));
+    lines.extend(payload::render(
+        &shown,
+        m.payload.len(),
+        chunk,
+        inner.width as usize,
+    ));
     let mut para = Paragraph::new(lines).scroll((scroll, 0));
     let hex_dump = matches!(
         shown.result,

@@ -11,7 +11,9 @@ use crate::decode::{Decoded, Scalar, Shown, page::PAGE_BYTES};
 use crate::text::{clean, clean_multiline, human_bytes};
 
 /// The lines for a payload as decoded; `chunk` is the page's bytes (hex on a decode error).
-pub fn render(shown: &Shown, total: usize, chunk: &[u8]) -> Vec<Line<'static>> {
+/// `width`: the pane's, to which an error is wrapped (the hex dump under it is not wrapped, so
+/// the error once ran off the pane's edge).
+pub fn render(shown: &Shown, total: usize, chunk: &[u8], width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if total > PAGE_BYTES && shown.pages > 1 {
         lines.push(Line::styled(
@@ -28,10 +30,10 @@ pub fn render(shown: &Shown, total: usize, chunk: &[u8]) -> Vec<Line<'static>> {
     match &shown.result {
         Ok(d) => decoded_lines(d, shown.offset, &mut lines),
         Err(e) => {
-            lines.push(Line::styled(
-                format!("{}: {}", shown.decoder, clean(&e.to_string())),
-                theme().error,
-            ));
+            let words = format!("{}: {}", shown.decoder, clean(&e.to_string()));
+            for l in super::notice::wrap(&words, width) {
+                lines.push(Line::styled(l, theme().error));
+            }
             hex_lines(chunk, shown.offset, &mut lines);
         }
     }
@@ -243,7 +245,7 @@ mod tests {
         };
         let shown = cache.get(&Registry::default(), msg, page, None);
         let range = crate::decode::page::range(payload.len(), page);
-        render(&shown, payload.len(), &payload[range])
+        render(&shown, payload.len(), &payload[range], 200)
     }
 
     #[test]
@@ -285,5 +287,41 @@ mod tests {
     fn escapes_never_pass_through() {
         let lines = render_bytes(b"\x1b[2Jhello\x1b]0;x\x07", 0);
         assert!(plain(&lines).iter().all(|l| !l.contains('\x1b')));
+    }
+
+    /// A decode error is wrapped to the pane, whole (it once ran off the edge at 120 columns).
+    #[test]
+    fn a_long_decode_error_is_wrapped_whole() {
+        let why = "protobuf: field 7 of demo.Machine: wire type 5 (fixed32) where the schema \
+                   says varint; the rest of the message is shown below";
+        let shown = Shown {
+            decoder: "protobuf",
+            why: crate::decode::Why::Picked,
+            result: Err(crate::decode::DecodeError::new(why, Some(3))),
+            page: 0,
+            pages: 1,
+            offset: 0,
+            command: None,
+        };
+        let lines = render(&shown, 4, &[1, 2, 3, 4], 30);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let error_lines: Vec<&String> = text
+            .iter()
+            .take_while(|l| !l.starts_with("00000000"))
+            .collect();
+        assert!(error_lines.len() > 2, "{text:?}");
+        assert!(
+            error_lines.iter().all(|l| crate::text::width(l) <= 30),
+            "{text:?}"
+        );
+        let joined = error_lines
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            joined.contains("the rest of the message is shown below"),
+            "{joined}"
+        );
     }
 }

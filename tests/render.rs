@@ -247,6 +247,38 @@ fn help_overlay_lists_the_keymap() {
     snap!("help_overlay", text);
 }
 
+/// `?` is the way in: a word finds a feature, Enter does it; a popup's key is said, not run.
+#[test]
+fn help_finds_a_feature_by_a_word_and_enter_does_it() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    for c in "subscriptions see".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("search: subscriptions see"), "{text}");
+    assert!(text.contains("Keys 1 ·"), "one key left: {text}");
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.popups.last(), Some(mqscope::app::Popup::Subs(_))),
+        "Enter opened the subscriptions manager"
+    );
+    // A key that works only in a popup is told where, and nothing runs.
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('?'));
+    for c in "prompt clear the filter".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    let text = screen(&mut app, 120, 40);
+    assert!(
+        text.contains("works in the filter prompt: press it there"),
+        "{text}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert!(app.popups.is_empty());
+}
+
 #[test]
 fn small_terminals() {
     let mut app = app();

@@ -92,7 +92,7 @@ impl App {
         Vec::new()
     }
 
-    fn act(&mut self, action: Action) -> Vec<Effect> {
+    pub(crate) fn act(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.popups.push(Popup::Help(HelpPopup::default())),

@@ -43,6 +43,8 @@ pub enum Ctx {
     FilePrompt,
     /// The name of a snippet being saved.
     SnippetName,
+    /// `?`: the keys, searched as you type; Enter runs the one chosen.
+    Palette,
 }
 
 impl Ctx {
@@ -62,6 +64,7 @@ impl Ctx {
             Ctx::RepeatPrompt => "repeat prompt",
             Ctx::FilePrompt => "file prompt",
             Ctx::SnippetName => "snippet name prompt",
+            Ctx::Palette => "help",
             Ctx::Confirm => "confirmation",
             Ctx::Subs => "subscriptions",
             Ctx::SubForm => "subscription form",
@@ -265,6 +268,15 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(PageUp, NONE)], Ctx::Help, Action::PageUp, "page up"),
     bind(&[(Home, NONE)], Ctx::Help, Action::Home, "top"),
     bind(&[(End, NONE)], Ctx::Help, Action::End, "bottom"),
+    bind(&[(Down, NONE)], Ctx::Palette, Action::Down, "next key (type to search: a word finds a feature)"),
+    bind(&[(Up, NONE)], Ctx::Palette, Action::Up, "previous key"),
+    bind(&[(PageDown, NONE)], Ctx::Palette, Action::PageDown, "a page down"),
+    bind(&[(PageUp, NONE)], Ctx::Palette, Action::PageUp, "a page up"),
+    bind(&[(Home, NONE)], Ctx::Palette, Action::Home, "first"),
+    bind(&[(End, NONE)], Ctx::Palette, Action::End, "last"),
+    bind(&[(Enter, NONE)], Ctx::Palette, Action::Confirm, "do what the chosen key does"),
+    bind(&[(Backspace, NONE)], Ctx::Palette, Action::DeleteBack, "delete a character of the search"),
+    bind(&[(Esc, NONE)], Ctx::Palette, Action::Close, "close"),
     bind(&[(Up, NONE)], Ctx::Picker, Action::Up, "previous profile"),
     bind(&[(Down, NONE)], Ctx::Picker, Action::Down, "next profile"),
     bind(&[(PageUp, NONE)], Ctx::Picker, Action::PageUp, "page up"),
@@ -394,6 +406,20 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
 }
 
 /// The help overlay's rows: (keys, where, what), one per binding, shifted duplicates folded.
+/// Every binding, with its keys as the help shows them.
+pub fn bindings() -> impl Iterator<Item = (&'static Binding, String)> {
+    KEYMAP.iter().map(|b| {
+        let mut labels: Vec<String> = Vec::new();
+        for (code, mods) in b.keys {
+            let l = key_label(*code, *mods & !SHIFT);
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+        (b, labels.join(" "))
+    })
+}
+
 pub fn help_rows() -> Vec<(String, &'static str, &'static str)> {
     KEYMAP
         .iter()

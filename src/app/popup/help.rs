@@ -1,30 +1,120 @@
-//! The help popup: every binding of the keymap table, popups' included, scrollable.
+//! `?`: every binding of the keymap table, the focused pane's first, searched as you type (a
+//! word finds a feature: "retained", "chart", "export"), and Enter does what the chosen key does
+//! when it works where you are (a command palette, as editors have). Generated from the one
+//! keymap table.
 
-use crate::app::keymap::{Action, help_rows};
+use crate::app::App;
+use crate::app::focus::Focus;
+use crate::app::keymap::{Action, Binding, Ctx, bindings};
 
 use super::Outcome;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HelpPopup {
-    /// First row shown.
-    pub scroll: usize,
+    /// What is typed: every word must be in a row's keys, context or description.
+    pub query: String,
+    /// The chosen row, among those the query leaves.
+    pub selected: usize,
+    /// Why Enter did nothing (the key works in a popup or a field).
+    pub note: Option<String>,
 }
 
-/// Rows a page of the help scrolls by.
+/// Rows a page moves by.
 const PAGE: usize = 10;
 
+/// One row of the help: the binding, its keys in words.
+pub type Row = (&'static Binding, String);
+
+/// The contexts of the focused place, shown first: where the user is now.
+fn here(focus: Focus) -> &'static [Ctx] {
+    match focus {
+        Focus::Tree => &[Ctx::Tree, Ctx::Panes, Ctx::Anywhere],
+        Focus::Log => &[Ctx::Log, Ctx::Panes, Ctx::Anywhere],
+        Focus::Compose(crate::app::compose::Field::Qos) => &[Ctx::Qos, Ctx::Compose, Ctx::Anywhere],
+        Focus::Compose(crate::app::compose::Field::Retain) => {
+            &[Ctx::Retain, Ctx::Compose, Ctx::Anywhere]
+        }
+        Focus::Compose(_) => &[Ctx::Compose, Ctx::Anywhere],
+    }
+}
+
+/// The rows the query leaves, the focused place's first (in table order within each group).
+pub fn rows(query: &str, focus: Focus) -> Vec<Row> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    let first = here(focus);
+    let mut rows: Vec<Row> = bindings()
+        .filter(|(b, keys)| {
+            let hay = format!("{keys} {} {}", b.ctx.label(), b.help).to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect();
+    rows.sort_by_key(|(b, _)| {
+        first
+            .iter()
+            .position(|c| *c == b.ctx)
+            .unwrap_or(first.len())
+    });
+    rows
+}
+
 impl HelpPopup {
-    pub fn on_key(&mut self, action: Option<Action>) -> Outcome {
-        let last = help_rows().len().saturating_sub(1);
-        match action {
-            Some(Action::Down) => self.scroll = (self.scroll + 1).min(last),
-            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
-            Some(Action::PageDown) => self.scroll = (self.scroll + PAGE).min(last),
-            Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(PAGE),
-            Some(Action::Home) => self.scroll = 0,
-            Some(Action::End) => self.scroll = last,
-            // Any other key closes the help.
-            _ => return Outcome::Close,
+    pub fn on_key(
+        &mut self,
+        app: &mut App,
+        action: Option<Action>,
+        typed: Option<char>,
+    ) -> Outcome {
+        let focus = app.focus;
+        let count = rows(&self.query, focus).len();
+        let last = count.saturating_sub(1);
+        match (action, typed) {
+            // `?` again closes, as it opened.
+            (_, Some('?')) => return Outcome::Close,
+            (_, Some(c)) => {
+                self.query.push(c);
+                self.selected = 0;
+                self.note = None;
+            }
+            (Some(Action::DeleteBack), _) => {
+                self.query.pop();
+                self.selected = 0;
+                self.note = None;
+            }
+            (Some(Action::Down), _) => self.selected = (self.selected + 1).min(last),
+            (Some(Action::Up), _) => self.selected = self.selected.saturating_sub(1),
+            (Some(Action::PageDown), _) => self.selected = (self.selected + PAGE).min(last),
+            (Some(Action::PageUp), _) => self.selected = self.selected.saturating_sub(PAGE),
+            (Some(Action::Home), _) => self.selected = 0,
+            (Some(Action::End), _) => self.selected = last,
+            (Some(Action::Confirm), _) => {
+                let Some((b, keys)) = rows(&self.query, focus).into_iter().nth(self.selected)
+                else {
+                    return Outcome::Keep;
+                };
+                // What works from the panes runs now (a pane's own key moves the focus there
+                // first); a popup's or a field's key is said, not run.
+                let runnable = match b.ctx {
+                    Ctx::Anywhere | Ctx::Panes => true,
+                    Ctx::Tree => {
+                        app.focus = Focus::Tree;
+                        true
+                    }
+                    Ctx::Log => {
+                        app.focus = Focus::Log;
+                        true
+                    }
+                    _ => false,
+                };
+                if runnable && !matches!(b.action, Action::Help) {
+                    return Outcome::CloseWith(app.act(b.action));
+                }
+                self.note = Some(format!(
+                    "{keys} works in the {}: press it there",
+                    b.ctx.label()
+                ));
+            }
+            (Some(Action::Close), _) => return Outcome::Close,
+            _ => {}
         }
         Outcome::Keep
     }

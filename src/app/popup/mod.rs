@@ -72,7 +72,7 @@ impl Popup {
     /// The keymap context of this popup's keys.
     pub fn ctx(&self) -> Ctx {
         match self {
-            Popup::Help(_) => Ctx::Help,
+            Popup::Help(_) => Ctx::Palette,
             Popup::Picker(_) => Ctx::Picker,
             Popup::Filter(_) => Ctx::Filter,
             Popup::View(_) => Ctx::View,
@@ -103,7 +103,7 @@ impl Popup {
             return Outcome::Quit;
         }
         match self {
-            Popup::Help(p) => p.on_key(action),
+            Popup::Help(p) => p.on_key(app, action, key_char),
             Popup::Picker(p) => p.on_key(app, action, key_char),
             Popup::Filter(p) => p.on_key(app, action, key_char),
             Popup::View(p) => p.on_key(app, action),

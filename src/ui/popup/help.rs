@@ -1,4 +1,5 @@
-//! The help popup: the keymap table, every context's keys, scrollable.
+//! `?`: the keys, the focused place's first, searched as you type; the chosen row marked,
+//! Enter does what it does. Rows scroll to keep the chosen one in view.
 
 use crate::ui::theme::theme;
 use ratatui::Frame;
@@ -7,47 +8,59 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
-use crate::app::keymap::help_rows;
-use crate::text::{pad, width};
+use crate::app::App;
+use crate::app::popup::HelpPopup;
+use crate::app::popup::help::rows;
+use crate::text::{clean, fit, pad, width};
 
-/// " Keys 1–37 of 55 · ↑↓ PgUp PgDn scroll · any other key closes "
-fn title(scroll: usize, shown: usize, total: usize) -> String {
-    let first = scroll.min(total.saturating_sub(1));
-    let last = (first + shown).min(total);
-    if shown >= total {
-        " Keys · any key closes ".into()
-    } else {
-        format!(
-            " Keys {}–{last} of {total} · ↑↓ PgUp PgDn scroll · any other key closes ",
-            first + 1
-        )
-    }
-}
-
-pub fn draw(f: &mut Frame, area: Rect, scroll: usize) {
-    let rows = help_rows();
-    let popup = centered(area, 96, rows.len() as u16 + 4);
+pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &HelpPopup) {
+    let all = rows(&p.query, app.focus);
+    let popup = centered(area, 96, all.len().max(1) as u16 + 5);
     f.render_widget(Clear, popup);
+    let shown_rows = popup.height.saturating_sub(4) as usize;
+    let total = all.len();
+    let selected = p.selected.min(total.saturating_sub(1));
+    // The chosen row stays in view: the window starts where it must.
+    let first = selected.saturating_sub(shown_rows.saturating_sub(1));
+    let title = if total > shown_rows {
+        format!(
+            " Keys {}–{} of {total} · type to search · Enter does it · Esc closes ",
+            first + 1,
+            (first + shown_rows).min(total)
+        )
+    } else {
+        format!(" Keys {total} · type to search · Enter does it · Esc closes ")
+    };
     let block = Block::bordered()
-        .title(title(
-            scroll,
-            popup.height.saturating_sub(2) as usize,
-            rows.len(),
-        ))
+        .title(fit(&title, popup.width.saturating_sub(2) as usize).into_owned())
         .border_style(theme().accent);
     let inner = block.inner(popup);
     f.render_widget(block, popup);
-    let keys_w = rows.iter().map(|r| width(&r.0)).max().unwrap_or(8).min(24);
-    let lines: Vec<Line> = rows
-        .iter()
-        .skip(scroll.min(rows.len().saturating_sub(1)))
-        .map(|(keys, ctx, what)| {
-            Line::from(vec![
-                Span::styled(pad(keys, keys_w + 2), theme().warn),
-                Span::styled(pad(ctx, 14), theme().dim),
-                Span::raw(*what),
-            ])
-        })
-        .collect();
+    let keys_w = all.iter().map(|r| width(&r.1)).max().unwrap_or(8).min(24);
+    let mut lines: Vec<Line> = vec![Line::from(vec![
+        Span::styled("search: ", theme().dim),
+        Span::raw(clean(&p.query).into_owned()),
+        Span::raw("█"),
+    ])];
+    if total == 0 {
+        lines.push(Line::styled(
+            "no key matches; Backspace widens the search",
+            theme().dim,
+        ));
+    }
+    for (i, (b, keys)) in all.iter().enumerate().skip(first).take(shown_rows) {
+        let mut line = Line::from(vec![
+            Span::styled(pad(keys, keys_w + 2), theme().warn),
+            Span::styled(pad(b.ctx.label(), 14), theme().dim),
+            Span::raw(b.help),
+        ]);
+        if i == selected {
+            line = line.style(theme().selected);
+        }
+        lines.push(line);
+    }
+    if let Some(n) = &p.note {
+        lines.push(Line::styled(clean(n).into_owned(), theme().warn));
+    }
     f.render_widget(Paragraph::new(lines), inner);
 }

@@ -37,7 +37,7 @@ pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
     for popup in &app.popups {
         match popup {
-            Popup::Help(p) => help::draw(f, size, p.scroll),
+            Popup::Help(p) => help::draw(f, app, size, p),
             Popup::Picker(p) => picker::draw(f, app, size, p),
             Popup::View(p) => view::draw(f, size, p),
             Popup::Confirm(p) => confirm::draw(f, size, p),

@@ -49,7 +49,7 @@ pub enum Effect {
     /// Append finished compose publishes to the history file (a job).
     SaveHistory {
         /// The new items, or (`rewrite`) every item kept, the newest `history::MAX`.
-        items: Vec<super::history_item::HistoryItem>,
+        items: Vec<crate::publish::history_item::HistoryItem>,
         rewrite: bool,
         /// How many of them are new (what the job reports as saved).
         new: usize,

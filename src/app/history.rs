@@ -10,10 +10,8 @@ use super::effect::Draft;
 use super::{App, Effect};
 use crate::config::Snippet;
 
-pub use super::history_item::HistoryItem;
-
-/// Publishes kept (the oldest go first); the file holds as many.
-pub const MAX: usize = 1000;
+/// Publishes kept (`MAX`; the oldest go first), and the file holds as many.
+pub use crate::publish::history_item::{HistoryItem, MAX};
 
 #[derive(Debug, Default)]
 pub struct History {

@@ -16,7 +16,6 @@ pub mod focus;
 mod fold;
 pub mod form;
 pub mod history;
-mod history_item;
 mod input;
 pub mod keymap;
 pub mod layout;

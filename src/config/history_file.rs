@@ -1,6 +1,6 @@
 //! Compose's publish history on disk: `<data dir>/mqscope/history.jsonl`, one JSON object a
 //! line, mode 0600; appended as publishes finish, and rewritten (atomically) with the newest
-//! `app::history::MAX` once it holds a fifth more than that (the app counts), so it stays bounded.
+//! `publish::history_item::MAX` once it holds a fifth more than that (the app counts), so it stays bounded.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime};
 use base64::Engine;
 use serde_json::{Value, json};
 
-use crate::app::history::{HistoryItem, MAX};
 use crate::mqtt::{Properties, QoS};
+use crate::publish::history_item::{HistoryItem, MAX};
 
 /// The default place: the platform's data directory.
 pub fn default_path() -> Option<PathBuf> {

@@ -3,6 +3,7 @@
 //! templates expanded at send time, and MQTT 5 properties typed as text.
 
 mod bounded;
+pub mod history_item;
 pub mod props_input;
 pub mod template;
 

@@ -1,10 +1,14 @@
-//! One publish from compose, as the history keeps it (in memory and in its file).
+//! One publish from compose, as the history keeps it (in memory and in its file), and how many
+//! are kept.
 
 use std::time::SystemTime;
 
 use bytes::Bytes;
 
 use crate::mqtt::{Properties, QoS};
+
+/// Publishes the history keeps (the newest).
+pub const MAX: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryItem {

@@ -18,14 +18,17 @@ impl Decoder for Cbor {
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
         let mut rest = payload;
-        let value: Value = ciborium::de::from_reader(&mut rest).map_err(|e| {
-            let offset = match &e {
-                ciborium::de::Error::Syntax(at) => Some(*at),
-                ciborium::de::Error::Semantic(at, _) => *at,
-                _ => None,
-            };
-            DecodeError::new(format!("not CBOR: {e}"), offset)
-        })?;
+        let value: Value =
+            ciborium::de::from_reader_with_recursion_limit(&mut rest, super::NESTING_MAX).map_err(
+                |e| {
+                    let offset = match &e {
+                        ciborium::de::Error::Syntax(at) => Some(*at),
+                        ciborium::de::Error::Semantic(at, _) => *at,
+                        _ => None,
+                    };
+                    DecodeError::new(format!("not CBOR: {e}"), offset)
+                },
+            )?;
         super::nothing_after("CBOR", payload, rest)?;
         Ok(from_value(value))
     }

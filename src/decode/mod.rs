@@ -83,6 +83,11 @@ fn nothing_after(format: &str, payload: &[u8], rest: &[u8]) -> Result<(), Decode
 }
 
 /// One payload format.
+/// The deepest nesting a structured payload may have (serde_json's own limit): each level costs
+/// stack in the decoder, the tree built from it, its layout and its drop, and a fuzzer's
+/// MessagePack of 1,028 nested arrays overflowed a 2 MiB thread stack.
+pub const NESTING_MAX: usize = 128;
+
 pub trait Decoder: Send + Sync {
     /// The name users write in rules and pick with `v` ("json", "hex").
     fn id(&self) -> &'static str;
@@ -128,4 +133,27 @@ pub fn intern(name: String) -> &'static str {
     let leaked: &'static str = Box::leak(name.into_boxed_str());
     names.insert(leaked);
     leaked
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    /// Nesting past `NESTING_MAX` is an error in words, not a stack overflow (hand-written:
+    /// MessagePack's and CBOR's one-element arrays, a thousand deep).
+    #[test]
+    fn deep_nesting_is_refused_not_followed() {
+        let mut mp = vec![0x91u8; 1000];
+        mp.push(0xc0);
+        let e = MsgPack.decode(&mp).expect_err("too deep");
+        assert!(e.to_string().contains("MessagePack"), "{e}");
+        let mut cbor = vec![0x81u8; 1000];
+        cbor.push(0xf6);
+        let e = Cbor.decode(&cbor).expect_err("too deep");
+        assert!(e.to_string().contains("CBOR"), "{e}");
+        // Nesting well inside the limit still decodes.
+        let mut ok = vec![0x91u8; NESTING_MAX / 2];
+        ok.push(0xc0);
+        assert!(MsgPack.decode(&ok).is_ok());
+    }
 }

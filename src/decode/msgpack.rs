@@ -18,12 +18,13 @@ impl Decoder for MsgPack {
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
         let mut rest = payload;
-        let value = rmpv::decode::read_value(&mut rest).map_err(|e| {
-            DecodeError::new(
-                format!("not MessagePack: {e}"),
-                Some(payload.len() - rest.len()),
-            )
-        })?;
+        let value = rmpv::decode::read_value_with_max_depth(&mut rest, super::NESTING_MAX)
+            .map_err(|e| {
+                DecodeError::new(
+                    format!("not MessagePack: {e}"),
+                    Some(payload.len() - rest.len()),
+                )
+            })?;
         super::nothing_after("MessagePack", payload, rest)?;
         Ok(from_value(value))
     }

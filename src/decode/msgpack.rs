@@ -18,7 +18,9 @@ impl Decoder for MsgPack {
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
         let mut rest = payload;
-        let value = rmpv::decode::read_value_with_max_depth(&mut rest, super::NESTING_MAX)
+        // rmpv counts a container level twice (the value, then its items) and a string's or
+        // an extension's body once or twice more: twice the levels, and room for a leaf.
+        let value = rmpv::decode::read_value_with_max_depth(&mut rest, 2 * super::NESTING_MAX + 4)
             .map_err(|e| {
                 DecodeError::new(
                     format!("not MessagePack: {e}"),

@@ -28,19 +28,19 @@ pub fn render(shown: &Shown, total: usize, chunk: &[u8], width: usize) -> Vec<Li
         ));
     }
     match &shown.result {
-        Ok(d) => decoded_lines(d, shown.offset, &mut lines),
+        Ok(d) => decoded_lines(d, shown.offset, width, &mut lines),
         Err(e) => {
             let words = format!("{}: {}", shown.decoder, clean(&e.to_string()));
             for l in super::notice::wrap(&words, width) {
                 lines.push(Line::styled(l, theme().error));
             }
-            hex_lines(chunk, shown.offset, &mut lines);
+            hex_lines(chunk, shown.offset, width, &mut lines);
         }
     }
     lines
 }
 
-fn decoded_lines(d: &Decoded, offset: usize, out: &mut Vec<Line<'static>>) {
+fn decoded_lines(d: &Decoded, offset: usize, width: usize, out: &mut Vec<Line<'static>>) {
     match d {
         Decoded::Empty => out.push(Line::styled("(empty payload)", dim())),
         Decoded::Text(t) => {
@@ -48,10 +48,10 @@ fn decoded_lines(d: &Decoded, offset: usize, out: &mut Vec<Line<'static>>) {
                 out.push(Line::raw(l.to_string()));
             }
         }
-        Decoded::Bytes(b) => hex_lines(b, offset, out),
+        Decoded::Bytes(b) => hex_lines(b, offset, width, out),
         Decoded::Described { summary, bytes } => {
             out.push(Line::styled(clean(summary).into_owned(), theme().bold));
-            hex_lines(bytes, offset, out);
+            hex_lines(bytes, offset, width, out);
         }
         tree => tree_lines(tree, 0, None, true, out),
     }
@@ -61,9 +61,24 @@ fn dim() -> Style {
     theme().dim
 }
 
-fn hex_lines(chunk: &[u8], offset: usize, out: &mut Vec<Line<'static>>) {
-    for (i, row) in chunk.chunks(16).enumerate() {
-        let mut hex = String::with_capacity(50);
+/// Bytes a hex row holds in `width` columns: 16, 8 or 4 (2 or 1 in a sliver), so that no byte
+/// is ever cut at the pane's edge (rows were always 16 bytes, 77 columns: at 80×24 bytes 13–15
+/// of every row were never seen).
+pub fn hex_row_bytes(width: usize) -> usize {
+    // An offset (8) and two spaces, three columns a byte (a space more past 8), and the ASCII
+    // column between bars.
+    let row_width = |n: usize| 10 + 3 * n + usize::from(n > 8) + n + 2;
+    [16, 8, 4, 2]
+        .into_iter()
+        .find(|&n| row_width(n) <= width)
+        .unwrap_or(1)
+}
+
+fn hex_lines(chunk: &[u8], offset: usize, width: usize, out: &mut Vec<Line<'static>>) {
+    let per_row = hex_row_bytes(width);
+    let hex_width = 3 * per_row + usize::from(per_row > 8);
+    for (i, row) in chunk.chunks(per_row).enumerate() {
+        let mut hex = String::with_capacity(hex_width);
         for (j, b) in row.iter().enumerate() {
             if j == 8 {
                 hex.push(' ');
@@ -81,8 +96,8 @@ fn hex_lines(chunk: &[u8], offset: usize, out: &mut Vec<Line<'static>>) {
             })
             .collect();
         out.push(Line::from(vec![
-            Span::styled(format!("{:08x}  ", offset + i * 16), dim()),
-            Span::raw(format!("{hex:<49}")),
+            Span::styled(format!("{:08x}  ", offset + i * per_row), dim()),
+            Span::raw(format!("{hex:<hex_width$}")),
             Span::styled(format!("|{ascii}|"), theme().accent),
         ]));
     }
@@ -323,5 +338,39 @@ mod tests {
             joined.contains("the rest of the message is shown below"),
             "{joined}"
         );
+    }
+
+    #[test]
+    fn hex_rows_follow_the_pane_and_never_hide_a_byte() {
+        for (width, n) in [
+            (77, 16),
+            (76, 8),
+            (44, 8),
+            (43, 4),
+            (28, 4),
+            (27, 2),
+            (19, 1),
+            (0, 1),
+        ] {
+            assert_eq!(hex_row_bytes(width), n, "{width} columns");
+        }
+        let bytes: Vec<u8> = (0..40).collect();
+        for width in [120usize, 76, 43, 27] {
+            let mut out = Vec::new();
+            hex_lines(&bytes, 0, width, &mut out);
+            let per = hex_row_bytes(width);
+            assert_eq!(out.len(), bytes.len().div_ceil(per));
+            for l in &out {
+                assert!(
+                    crate::text::width(&l.to_string()) <= width.max(per * 4 + 12),
+                    "{width}: {l}"
+                );
+            }
+            let last = out.last().unwrap().to_string();
+            assert!(
+                last.contains("27"),
+                "the last byte (0x27) is shown at {width}: {last}"
+            );
+        }
     }
 }

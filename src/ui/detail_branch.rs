@@ -60,13 +60,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         .iter()
         .skip(skip)
         .take(shown)
-        .map(|c| width(&clean(tree.name(*c))))
+        .map(|c| width(&shown_name(tree.name(*c))))
         .max()
         .unwrap_or(0)
         .min(w / 3);
     for c in node.children.iter().skip(skip).take(shown) {
         let child = tree.node(*c);
-        let name = fit(&clean(tree.name(*c)), name_w).into_owned();
+        let name = fit(&shown_name(tree.name(*c)), name_w).into_owned();
         let pad = " ".repeat(name_w.saturating_sub(width(&name)));
         let mut counts = count(child.msg_count, "msg", "msgs");
         if !child.children.is_empty() {
@@ -102,4 +102,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         ));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A level's name as the tree shows it: an empty level is `(empty)`, not a blank.
+fn shown_name(name: &str) -> String {
+    if name.is_empty() {
+        "(empty)".into()
+    } else {
+        clean(name).into_owned()
+    }
 }

@@ -279,6 +279,23 @@ fn help_finds_a_feature_by_a_word_and_enter_does_it() {
     assert!(app.popups.is_empty());
 }
 
+/// A branch's summary names an empty level `(empty)`, as the tree does.
+#[test]
+fn an_empty_level_is_named_in_the_branch_summary() {
+    let mut app = app();
+    feed(&mut app, msg("site//temp", "1", QoS::AtMostOnce, false));
+    feed(&mut app, msg("site/a/temp", "2", QoS::AtMostOnce, false));
+    // The tree opens the first topic's branch: the root `site` is selected.
+    key(&mut app, KeyCode::Home);
+    let text = screen(&mut app, 120, 40);
+    let detail: String = text
+        .lines()
+        .filter_map(|l| l.split('│').nth(3))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(detail.contains("(empty)"), "{detail}\n---\n{text}");
+}
+
 #[test]
 fn small_terminals() {
     let mut app = app();

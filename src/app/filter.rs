@@ -64,6 +64,30 @@ impl PartialEq for Filter {
 
 impl Eq for Filter {}
 
+/// A regex error on one line that says where: the regex crate's own is several lines (the
+/// pattern, a caret under the place, then the words), which once filled a pane's title.
+fn regex_error_line(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let words = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error: "))
+        .unwrap_or_else(|| lines.last().map_or("", |l| l.trim()));
+    // The caret's column, under the pattern's line (both indented alike).
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == "^" || l.trim_start().starts_with('^'));
+    match at.and_then(|i| Some((lines.get(i)?, lines.get(i.checked_sub(1)?)?))) {
+        Some((caret, pattern)) => {
+            let indent = pattern.len() - pattern.trim_start().len();
+            let col = caret.find('^').unwrap_or(indent).saturating_sub(indent);
+            format!("{words} (at character {})", col + 1)
+        }
+        None => words.to_string(),
+    }
+}
+
 fn parse_term(t: &str) -> Term {
     if let Some(rest) = t.strip_prefix('-').filter(|r| !r.is_empty()) {
         return Term::Not(Box::new(parse_term(rest)));
@@ -71,7 +95,7 @@ fn parse_term(t: &str) -> Term {
     if let Some(re) = t.strip_prefix("re:") {
         return match regex::Regex::new(re) {
             Ok(r) => Term::Regex(r),
-            Err(e) => Term::Invalid(format!("re:{re}: {e}")),
+            Err(e) => Term::Invalid(format!("re:{re}: {}", regex_error_line(&e))),
         };
     }
     if let Some(p) = t.strip_prefix("payload:") {
@@ -267,5 +291,20 @@ mod tests {
         assert!(f("re:(").problem().is_some_and(|p| p.contains("re:(")));
         assert!(f("json:temp").problem().is_some());
         assert!(!f("re:(").matches("anything"));
+    }
+}
+
+#[cfg(test)]
+mod regex_error_tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_regex_is_one_line_that_says_where() {
+        let f = Filter::new("re:ab([x");
+        let why = f.problem().expect("a problem");
+        assert!(!why.contains('\n'), "{why:?}");
+        assert!(why.starts_with("re:ab([x: "), "{why}");
+        assert!(why.contains("unclosed"), "{why}");
+        assert!(why.contains("(at character "), "{why}");
     }
 }

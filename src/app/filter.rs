@@ -15,6 +15,8 @@ enum Term {
     Substring(String),
     Regex(regex::Regex),
     Payload(String),
+    /// `payload:re:…`: a regex on the payload (as text).
+    PayloadRegex(regex::Regex),
     Json {
         path: String,
         op: Op,
@@ -98,8 +100,14 @@ fn parse_term(t: &str) -> Term {
             Err(e) => Term::Invalid(format!("re:{re}: {}", regex_error_line(&e))),
         };
     }
+    if let Some(re) = t.strip_prefix("payload:re:") {
+        return match regex::Regex::new(unquote(re)) {
+            Ok(r) => Term::PayloadRegex(r),
+            Err(e) => Term::Invalid(format!("payload:re:{re}: {}", regex_error_line(&e))),
+        };
+    }
     if let Some(p) = t.strip_prefix("payload:") {
-        return Term::Payload(p.to_lowercase());
+        return Term::Payload(unquote(p).to_lowercase());
     }
     if let Some(cond) = t.strip_prefix("json:") {
         for (s, op) in [
@@ -114,7 +122,8 @@ fn parse_term(t: &str) -> Term {
                 return Term::Json {
                     path: path.to_string(),
                     op,
-                    value: value.to_string(),
+                    // `fw="2.1.0"`: a quoted value is text, and matched as written.
+                    value: unquote(value).to_string(),
                 };
             }
         }
@@ -123,8 +132,43 @@ fn parse_term(t: &str) -> Term {
     if crate::mqtt::topic::is_wildcard_filter(t) {
         Term::Wildcard(t.to_string())
     } else {
-        Term::Substring(t.to_lowercase())
+        Term::Substring(unquote(t).to_lowercase())
     }
+}
+
+/// `"two words"` as `two words`; anything else as it is.
+fn unquote(t: &str) -> &str {
+    t.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(t)
+}
+
+/// The filter's terms: split at spaces, but not inside double quotes (`"two words"` is one
+/// term, and so is `json:name="a b"`).
+fn split_terms(text: &str) -> Vec<&str> {
+    let mut terms = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                start.get_or_insert(i);
+            }
+            c if c.is_whitespace() && !quoted => {
+                if let Some(s) = start.take() {
+                    terms.push(&text[s..i]);
+                }
+            }
+            _ => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(s) = start {
+        terms.push(&text[s..]);
+    }
+    terms
 }
 
 /// The field at a dotted path (`a.b`, `list.0`) of a JSON value.
@@ -175,6 +219,9 @@ impl Term {
             Term::Payload(s) => {
                 payload.is_some_and(|p| contains_ignore_case(&String::from_utf8_lossy(p), s))
             }
+            Term::PayloadRegex(r) => {
+                payload.is_some_and(|p| r.is_match(&String::from_utf8_lossy(p)))
+            }
             Term::Json { path, op, value } => {
                 payload.is_some_and(|p| json_holds(p, path, *op, value))
             }
@@ -185,7 +232,7 @@ impl Term {
 
     fn reads_payload(&self) -> bool {
         match self {
-            Term::Payload(_) | Term::Json { .. } => true,
+            Term::Payload(_) | Term::PayloadRegex(_) | Term::Json { .. } => true,
             Term::Not(t) => t.reads_payload(),
             _ => false,
         }
@@ -209,7 +256,12 @@ impl Filter {
         let mut p = self.parsed.borrow_mut();
         if p.text != self.text {
             p.text = self.text.clone();
-            p.terms = Rc::new(self.text.split_whitespace().map(parse_term).collect());
+            p.terms = Rc::new(
+                split_terms(&self.text)
+                    .into_iter()
+                    .map(parse_term)
+                    .collect(),
+            );
         }
         p.terms.clone()
     }
@@ -306,5 +358,26 @@ mod regex_error_tests {
         assert!(why.starts_with("re:ab([x: "), "{why}");
         assert!(why.contains("unclosed"), "{why}");
         assert!(why.contains("(at character "), "{why}");
+    }
+
+    /// Quoted values, phrases and payload regexes (issue 19, item 7).
+    #[test]
+    fn quotes_phrases_and_payload_regexes() {
+        let doc = br#"{"fw":"2.1.0","name":"hall a","t":21.5}"#;
+        let holds = |f: &str, topic: &str| Filter::new(f).matches_message(topic, Some(doc));
+        assert!(holds(r#"json:fw="2.1.0""#, "d/1"));
+        assert!(holds(r#"json:name="hall a""#, "d/1"));
+        assert!(!holds(r#"json:fw="2.1.1""#, "d/1"));
+        assert!(holds("json:t>21", "d/1"));
+        assert!(holds(r#""room 3""#, "b/room 3/t"));
+        assert!(!holds(r#""room 3""#, "b/room/3"));
+        assert!(holds(r#"payload:re:"fw":"2\.[0-9]+"#, "d/1"));
+        assert!(!holds("payload:re:^x", "d/1"));
+        assert!(Filter::new(r#"payload:"hall a""#).matches_message("d", Some(doc)));
+        assert!(
+            Filter::new("payload:re:(")
+                .problem()
+                .is_some_and(|p| !p.contains('\n'))
+        );
     }
 }

@@ -39,7 +39,23 @@ impl Mosquitto {
     }
 
     /// With `global` lines (options that apply to every listener, e.g. `max_packet_size 1024`).
+    /// A port taken between choosing it and mosquitto binding it (tests run in parallel, each
+    /// choosing free ports) is a fresh try with new ports, not a failure.
     pub fn start_with(global: &str) -> Mosquitto {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Mosquitto::try_start_with(global) {
+                Ok(m) => return m,
+                Err(log) if log.contains("Unable to create") || log.contains("in use") => {
+                    last = log;
+                }
+                Err(log) => panic!("mosquitto exited during start: {log}"),
+            }
+        }
+        panic!("mosquitto could not bind its ports in 5 tries: {last}");
+    }
+
+    fn try_start_with(global: &str) -> Result<Mosquitto, String> {
         let dir = tempfile::tempdir().expect("tempdir");
         let certs = certs::generate(dir.path());
         let passwd = dir.path().join("passwd");
@@ -126,12 +142,19 @@ impl Mosquitto {
             certs,
             log: Arc::new((Mutex::new(Vec::new()), Condvar::new())),
         };
-        m.launch();
-        m
+        m.try_launch()?;
+        Ok(m)
     }
 
     /// Starts the process and waits for its "running" line.
     fn launch(&mut self) {
+        if let Err(log) = self.try_launch() {
+            panic!("mosquitto exited during start: {log}");
+        }
+    }
+
+    /// Starts the process and waits for its "running" line; what it logged if it exited.
+    fn try_launch(&mut self) -> Result<(), String> {
         let mut child = Command::new("mosquitto")
             .arg("-c")
             .arg(&self.conf)
@@ -159,10 +182,14 @@ impl Mosquitto {
         });
         match rx.recv_timeout(Duration::from_secs(10)) {
             Ok(Ok(())) => {}
-            Ok(Err(log)) => panic!("mosquitto exited during start: {log}"),
+            Ok(Err(log)) => {
+                let _ = child.wait();
+                return Err(log);
+            }
             Err(_) => panic!("mosquitto did not report running within 10 s"),
         }
         self.child = Some(child);
+        Ok(())
     }
 
     pub fn url(&self) -> String {

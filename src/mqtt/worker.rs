@@ -161,7 +161,10 @@ async fn poll_task(
         attempt: policy.attempt(),
     }));
 
-    loop {
+    let silence_timer = tokio::time::sleep(Duration::ZERO);
+    tokio::pin!(silence_timer);
+    let mut silence_armed = false;
+    'connection: loop {
         if let Some(deadline) = stopping
             && (!connected || Instant::now() >= deadline)
         {
@@ -183,28 +186,47 @@ async fn poll_task(
                 }
             }
         }
-        let silence = policy.silence_deadline().map(Instant::from_std);
+        // The silence watch: one timer for the connection's life, moved only when it fires and
+        // traffic came meanwhile (a timer made anew for every message cost a timer-wheel
+        // insertion per message on the ingest path).
+        match policy.silence_deadline() {
+            Some(d) if !silence_armed => {
+                silence_timer.as_mut().reset(Instant::from_std(d));
+                silence_armed = true;
+            }
+            None => silence_armed = false,
+            Some(_) => {}
+        }
         let mut silent = false;
         // `waited`: the poll had to wait, so we had taken everything the socket held.
         let (polled, waited) = {
             let mut waited = false;
             let poll = link.poll();
             tokio::pin!(poll);
-            let polled = tokio::select! {
-                polled = std::future::poll_fn(|cx| {
-                    let p = poll.as_mut().poll(cx);
-                    waited |= p.is_pending();
-                    p
-                }) => polled,
-                _ = stop.changed(), if stopping.is_none() => {
-                    stopping = Some(Instant::now() + DISCONNECT_GRACE);
-                    continue;
-                }
-                _ = tokio::time::sleep_until(stopping.unwrap_or_else(Instant::now)), if stopping.is_some() => break,
-                // Nothing from the broker for 1.5× the keep-alive: the connection is dead.
-                _ = tokio::time::sleep_until(silence.unwrap_or_else(Instant::now)), if silence.is_some() && stopping.is_none() => {
-                    silent = true;
-                    Err(policy.silence_error())
+            // The same poll goes on while the timer only moves: it is never dropped half-way.
+            let polled = loop {
+                tokio::select! {
+                    polled = std::future::poll_fn(|cx| {
+                        let p = poll.as_mut().poll(cx);
+                        waited |= p.is_pending();
+                        p
+                    }) => break polled,
+                    _ = stop.changed(), if stopping.is_none() => {
+                        stopping = Some(Instant::now() + DISCONNECT_GRACE);
+                        continue 'connection;
+                    }
+                    _ = tokio::time::sleep_until(stopping.unwrap_or_else(Instant::now)), if stopping.is_some() => break 'connection,
+                    // Nothing from the broker for 1.5× the keep-alive: the connection is dead.
+                    _ = &mut silence_timer, if silence_armed && stopping.is_none() => {
+                        match policy.silence_deadline().map(Instant::from_std) {
+                            Some(d) if Instant::now() < d => silence_timer.as_mut().reset(d),
+                            Some(_) => {
+                                silent = true;
+                                break Err(policy.silence_error());
+                            }
+                            None => silence_armed = false,
+                        }
+                    }
                 }
             };
             (polled, waited)

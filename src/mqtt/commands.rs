@@ -65,15 +65,17 @@ fn apply_command<R: Requests>(
     match command {
         Command::Publish(req) => {
             let mut t = lock(tracker);
-            if let Some(why) = t.too_big(&req) {
-                drop(t);
-                events.push(MqttEvent::Publish {
-                    id: req.id,
-                    outcome: PublishOutcome::Failed(why),
-                });
-                return;
-            }
-            let size = super::packet_size::publish_size(&req, t.v5);
+            let size = match t.checked_size(&req) {
+                Ok(size) => size,
+                Err(why) => {
+                    drop(t);
+                    events.push(MqttEvent::Publish {
+                        id: req.id,
+                        outcome: PublishOutcome::Failed(why),
+                    });
+                    return;
+                }
+            };
             match requests.try_publish(&req) {
                 Ok(()) => t.queued_publish(req.id, req.qos, size),
                 Err(why) => {

@@ -108,24 +108,27 @@ impl Tracker {
         self.in_flight.get(&pkid).map(|p| (p.id, p.qos, p.size))
     }
 
-    /// Why `req` must not be written: it is larger than the connection takes. Refused here, the
-    /// publish fails alone; written, it would cost the whole connection.
-    pub fn too_big(&self, req: &super::types::PublishRequest) -> Option<String> {
-        let limit = self.limit?;
+    /// The packet's size, or why `req` must not be written: it is larger than the connection
+    /// takes. Refused here, the publish fails alone; written, it would cost the whole
+    /// connection.
+    pub fn checked_size(&self, req: &super::types::PublishRequest) -> Result<usize, String> {
         let size = super::packet_size::publish_size(req, self.v5);
-        (size > limit.max).then(|| {
-            let whose = if limit.broker {
-                "the broker takes at most"
-            } else {
-                "this connection's max_packet_size allows at most"
-            };
-            format!(
-                "not sent: the publish is {} bytes as a packet and {whose} {} bytes (the \
-                 connection is untouched)",
-                crate::text::thousands(size as u64),
-                crate::text::thousands(limit.max as u64)
-            )
-        })
+        match self.limit {
+            Some(limit) if size > limit.max => {
+                let whose = if limit.broker {
+                    "the broker takes at most"
+                } else {
+                    "this connection's max_packet_size allows at most"
+                };
+                Err(format!(
+                    "not sent: the publish is {} bytes as a packet and {whose} {} bytes (the \
+                     connection is untouched)",
+                    crate::text::thousands(size as u64),
+                    crate::text::thousands(limit.max as u64)
+                ))
+            }
+            _ => Ok(size),
+        }
     }
 
     /// Stops tracking publish `pkid` and reports it failed with `why` (it leaves the outbox).

@@ -83,6 +83,45 @@ pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
+/// `text` (already clean) in lines of at most `max` columns: at spaces where it can, inside a
+/// word that is longer than a line. What the user is told is wrapped, never cut.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let w = width(word);
+        let gap = usize::from(!line.is_empty());
+        if used + gap + w <= max {
+            if gap == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            used += gap + w;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        // A word longer than a line is cut across lines, character by character.
+        for c in word.chars() {
+            let cw = width(c.encode_utf8(&mut [0; 4]));
+            if used + cw > max && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Cuts `s` (already clean) to at most `max` columns, ending with '…' when cut.
 pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     if width(s) <= max {
@@ -293,5 +332,21 @@ mod tests {
         assert!(payload_preview(&[0x89, b'P', 0, 0xff], 30).starts_with("⟨4 B⟩ 89500"));
         let long = "x".repeat(10_000);
         assert_eq!(width(&payload_preview(long.as_bytes(), 20)), 20);
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_spaces_and_cuts_only_words_longer_than_a_line() {
+        assert_eq!(
+            wrap("profile 'lab' not saved: no", 12),
+            ["profile", "'lab' not", "saved: no"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("温度温度", 5), ["温度", "温度"]);
     }
 }

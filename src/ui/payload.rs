@@ -31,7 +31,7 @@ pub fn render(shown: &Shown, total: usize, chunk: &[u8], width: usize) -> Vec<Li
         Ok(d) => decoded_lines(d, shown.offset, width, &mut lines),
         Err(e) => {
             let words = format!("{}: {}", shown.decoder, clean(&e.to_string()));
-            for l in super::notice::wrap(&words, width) {
+            for l in crate::text::wrap(&words, width) {
                 lines.push(Line::styled(l, theme().error));
             }
             hex_lines(chunk, shown.offset, width, &mut lines);

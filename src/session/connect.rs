@@ -66,8 +66,13 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
 
 /// Applies the command-line overrides and resolves the password. Validates everything.
 pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSettings, Failure> {
-    let p = with_overrides(conn, profile)?;
-    if let Some(w) = profile.plain_password_warning() {
+    resolved(&with_overrides(conn, profile)?)
+}
+
+/// The settings of a profile whose overrides are already in: the password resolved, and
+/// everything validated.
+pub fn resolved(p: &Profile) -> Result<ConnectionSettings, Failure> {
+    if let Some(w) = p.plain_password_warning() {
         tracing::warn!("{w}");
     }
     let mut settings = p.settings();

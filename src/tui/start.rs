@@ -157,7 +157,11 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     } else if let Some(chosen) = choose_profile(&conn, &file)? {
         // Settings errors (bad overrides, missing secrets) end here, before the screen changes.
         // Resolved once: the first connection uses these (a password_command runs once).
-        resolved = Some((chosen.name.clone(), settings_for(&conn, &chosen)?));
+        let connected_as = crate::session::connect::with_overrides(&conn, &chosen)?;
+        resolved = Some((
+            chosen.name.clone(),
+            crate::session::connect::resolved(&connected_as)?,
+        ));
         let idx = match profiles.iter().position(|p| p.name == chosen.name) {
             Some(i) => {
                 profiles[i] = chosen;
@@ -167,7 +171,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
                 // A session from the command line (`-b URL -u … --password-env …`): its
                 // profile holds what it connects with, so saving it (its subscriptions, `s`)
                 // writes a profile that connects the same way.
-                profiles.insert(0, crate::session::connect::with_overrides(&conn, &chosen)?);
+                profiles.insert(0, connected_as);
                 0
             }
         };

@@ -296,6 +296,29 @@ fn an_empty_level_is_named_in_the_branch_summary() {
     assert!(detail.contains("(empty)"), "{detail}\n---\n{text}");
 }
 
+/// `e` on a branch says what it needs, and `?` marks a description cut at the popup's edge.
+#[test]
+fn export_on_a_branch_says_so_and_help_marks_what_it_cuts() {
+    let mut app = app();
+    feed(&mut app, msg("site/a/temp", "2", QoS::AtMostOnce, false));
+    key(&mut app, KeyCode::Home);
+    let effects = app.on_key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::NONE));
+    assert!(effects.is_empty());
+    assert!(
+        app.notice_text()
+            .is_some_and(|n| n.contains("select a topic")),
+        "{:?}",
+        app.notice_text()
+    );
+    key(&mut app, KeyCode::Char('?'));
+    for c in "export the topic".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("export the topic's kept"), "{text}");
+    assert!(text.contains('…'), "the cut is marked: {text}");
+}
+
 #[test]
 fn small_terminals() {
     let mut app = app();

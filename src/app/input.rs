@@ -188,6 +188,11 @@ impl App {
                         .collect();
                     return vec![Effect::Export { topic, rows }];
                 }
+                // A branch has no messages of its own: said, not silently ignored.
+                self.tell(
+                    super::Level::Warning,
+                    "e exports a topic's kept messages: select a topic (a row with a value)".into(),
+                );
             }
             Action::Chart => self.chart_key(),
             Action::Fold => self.fold_at_top(),

@@ -52,7 +52,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &HelpPopup) {
         let mut line = Line::from(vec![
             Span::styled(pad(keys, keys_w + 2), theme().warn),
             Span::styled(pad(b.ctx.label(), 14), theme().dim),
-            Span::raw(b.help),
+            // Cut with a mark where the popup ends (the search still reads all of it).
+            Span::raw(
+                fit(
+                    b.help,
+                    (inner.width as usize).saturating_sub(keys_w + 2 + 14),
+                )
+                .into_owned(),
+            ),
         ]);
         if i == selected {
             line = line.style(theme().selected);

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, Focus};
+use mqscope::app::{App, Clock, Focus, Msg};
 use mqscope::mqtt::{Message, MqttEvent, QoS};
 use mqscope::store::{Limits, Store};
 use ratatui::Terminal;
@@ -92,6 +92,16 @@ fn insert(c: &mut Criterion) {
 }
 
 /// An app holding 1,000,000 topics, everything expanded, a topic selected in the middle.
+/// One MQTT event through the app's door.
+fn mqtt(app: &mut App, event: MqttEvent, now: Instant) {
+    app.update(Msg::Mqtt(vec![event]), Clock::at(now));
+}
+
+/// One terminal event through the app's door.
+fn key_event(app: &mut App, event: Event, now: Instant) {
+    app.update(Msg::Term(event), Clock::at(now));
+}
+
 fn big_app() -> App {
     const TOPICS: usize = 1_000_000;
     let now = Instant::now();
@@ -102,11 +112,19 @@ fn big_app() -> App {
     };
     let mut app = App::new(Vec::new(), limits, now);
     for i in 0..TOPICS {
-        app.on_mqtt(MqttEvent::Message(message(topic(i, TOPICS), i)), now);
+        mqtt(
+            &mut app,
+            MqttEvent::Message(message(topic(i, TOPICS), i)),
+            now,
+        );
     }
     app.size = Rect::new(0, 0, 200, 60);
     let press = |app: &mut App, code: KeyCode| {
-        app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+        key_event(
+            app,
+            Event::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+            now,
+        );
     };
     press(&mut app, KeyCode::Char('-')); // the first topic was opened: back to its root
     press(&mut app, KeyCode::Char('*')); // expand everything under the first root
@@ -144,7 +162,11 @@ fn frames(c: &mut Criterion) {
             i += 1;
             app.now += std::time::Duration::from_millis(33);
             let now = app.now;
-            app.on_mqtt(MqttEvent::Message(message(format!("site/new-{i}"), i)), now);
+            mqtt(
+                &mut app,
+                MqttEvent::Message(message(format!("site/new-{i}"), i)),
+                now,
+            );
             term.draw(|f| mqscope::ui::draw(f, &app)).unwrap();
         })
     });
@@ -157,9 +179,11 @@ fn frames(c: &mut Criterion) {
             })
         },
     );
-    app.on_event(
+    let now = app.now;
+    key_event(
+        &mut app,
         Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
-        app.now,
+        now,
     );
     g.bench_function("log focused, following", |b| {
         b.iter(|| {
@@ -233,7 +257,8 @@ fn big_documents(c: &mut Criterion) {
                 || {
                     let mut app = App::new(Vec::new(), Limits::default(), Instant::now());
                     app.size = Rect::new(0, 0, 200, 60);
-                    app.on_mqtt(
+                    mqtt(
+                        &mut app,
                         MqttEvent::Message(Message {
                             topic: "big/doc".into(),
                             payload: Bytes::from(doc.clone()),

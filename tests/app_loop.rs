@@ -3,33 +3,21 @@
 //! pause and follow.
 
 mod common;
+use common::door::Door;
+use common::driver;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::client::{self, Client};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, Effect};
+use mqscope::app::App;
 use mqscope::broker::EmbeddedBroker;
 use mqscope::config::Profile;
 use mqscope::mqtt::{BrokerUrl, MqttEvent, Protocol, QoS};
 use mqscope::store::Limits;
-use mqscope::tui::run::{Session, run};
+use mqscope::tui::run::Session;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::{mpsc, watch};
-
-const WAIT: Duration = Duration::from_secs(15);
-
-fn key(code: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(c: char) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )))
-}
 
 /// What the script can see of the app after each draw.
 #[derive(Clone, Default, Debug)]
@@ -57,72 +45,60 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
         let conn = mqscope::cli::ConnArgs::default();
         let mut session =
             Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &["ui/#".to_string()], p));
-        let (tx, rx) = mpsc::unbounded_channel();
-        let input = tokio_stream_from(rx);
-        let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
-        let mut observe = move |app: &App| {
-            let _ = seen_tx.send(Seen {
-                status: app.compose.status.as_ref().map(|s| s.0.clone()),
-                topics: app.store.tree.topic_count(),
-                ours: app.store.log.iter_from(0).filter(|e| e.outgoing()).count(),
-                connected: matches!(
-                    app.conn.as_ref().map(|c| &c.state),
-                    Some(mqscope::mqtt::ConnState::Connected { .. })
-                ),
-            });
+        let sample = |app: &App| Seen {
+            status: app.compose.status.as_ref().map(|s| s.0.clone()),
+            topics: app.store.tree.topic_count(),
+            ours: app.store.log.iter_from(0).filter(|e| e.outgoing()).count(),
+            connected: matches!(
+                app.conn.as_ref().map(|c| &c.state),
+                Some(mqscope::mqtt::ConnState::Connected { .. })
+            ),
         };
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let (mut ui, looped) =
+            driver::start(&mut terminal, &mut app, &mut session, Some(&first), sample);
         let script = async {
-            tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.connected))
-                .await
-                .expect("connects")
-                .unwrap();
+            ui.wait("connects", |s| s.connected).await;
             // Focus the topic field and type it once.
-            tx.send(key(KeyCode::Tab)).unwrap();
-            tx.send(key(KeyCode::Tab)).unwrap();
+            ui.key(KeyCode::Tab);
+            ui.key(KeyCode::Tab);
             for c in topic.chars() {
-                tx.send(key(KeyCode::Char(c))).unwrap();
+                ui.key(KeyCode::Char(c));
             }
-            tx.send(key(KeyCode::Enter)).unwrap(); // on to the payload
+            ui.key(KeyCode::Enter); // on to the payload
             let mut retained = false;
             let mut sent = 0;
             for qos in [0u8, 1, 2] {
                 for retain in [false, true] {
                     let payload = format!("q{qos} r{retain}");
-                    tx.send(ctrl('a')).unwrap(); // start of line in the payload editor
-                    tx.send(ctrl('k')).unwrap(); // delete to its end
+                    ui.ctrl('a'); // start of line in the payload editor
+                    ui.ctrl('k'); // delete to its end
                     for c in payload.chars() {
-                        tx.send(key(KeyCode::Char(c))).unwrap();
+                        ui.key(KeyCode::Char(c));
                     }
-                    tx.send(key(KeyCode::Tab)).unwrap(); // QoS
-                    tx.send(key(KeyCode::Char(char::from(b'0' + qos)))).unwrap();
-                    tx.send(key(KeyCode::Tab)).unwrap(); // retain
+                    ui.key(KeyCode::Tab); // QoS
+                    ui.key(KeyCode::Char(char::from(b'0' + qos)));
+                    ui.key(KeyCode::Tab); // retain
                     if retain != retained {
-                        tx.send(key(KeyCode::Char(' '))).unwrap();
+                        ui.key(KeyCode::Char(' '));
                         retained = retain;
                     }
-                    tx.send(ctrl('s')).unwrap();
+                    ui.ctrl('s');
                     let want = match qos {
                         0 => "sent (QoS 0)",
                         1 => "acknowledged (PUBACK)",
                         _ => "completed (PUBCOMP)",
                     };
-                    tokio::time::timeout(
-                        WAIT,
-                        // "12:01:03 acknowledged (PUBACK)": the outcome says when it came.
-                        seen_rx
-                            .wait_for(|s| s.status.as_deref().is_some_and(|t| t.ends_with(want))),
-                    )
-                    .await
-                    .unwrap_or_else(|_| panic!("outcome '{want}' shown"))
-                    .unwrap();
+                    // "12:01:03 acknowledged (PUBACK)": the outcome says when it came.
+                    ui.wait(&format!("outcome '{want}' shown"), |s| {
+                        s.status.as_deref().is_some_and(|t| t.ends_with(want))
+                    })
+                    .await;
                     // Filed in the log once its outcome came (the status above may still be
                     // the previous message's, which reads the same).
                     sent += 1;
-                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.ours == sent))
-                        .await
-                        .unwrap_or_else(|_| panic!("publish {sent} filed"))
-                        .unwrap();
+                    ui.wait(&format!("publish {sent} filed"), |s| s.ours == sent)
+                        .await;
                     let got = watcher
                         .wait_for("the published message", |e| match e {
                             MqttEvent::Message(m) if m.topic == topic => Some(m.clone()),
@@ -146,37 +122,22 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
                         fresh.stop().await;
                     }
                     // Shift+Tab twice: back to the payload field.
-                    tx.send(Ok(Event::Key(KeyEvent::new(
+                    ui.send(Event::Key(KeyEvent::new(
                         KeyCode::BackTab,
                         KeyModifiers::SHIFT,
-                    ))))
-                    .unwrap();
-                    tx.send(Ok(Event::Key(KeyEvent::new(
+                    )));
+                    ui.send(Event::Key(KeyEvent::new(
                         KeyCode::BackTab,
                         KeyModifiers::SHIFT,
-                    ))))
-                    .unwrap();
+                    )));
                     // The explorer itself subscribes to ui/#: its own message shows up too.
-                    tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics >= 1))
-                        .await
-                        .unwrap()
-                        .unwrap();
+                    ui.wait("(no words)", |s| s.topics >= 1).await;
                 }
             }
-            tx.send(key(KeyCode::Esc)).unwrap();
-            tx.send(key(KeyCode::Char('q'))).unwrap();
+            ui.key(KeyCode::Esc);
+            ui.key(KeyCode::Char('q'));
         };
-        let looped = run(
-            &mut terminal,
-            &mut app,
-            &mut session,
-            input,
-            vec![Effect::Connect(first)],
-            std::future::pending(),
-            &mut observe,
-        );
-        let (result, ()) = tokio::join!(looped, script);
-        result.expect("loop ends cleanly");
+        driver::finish(looped, script).await;
         assert!(app.quit);
         // Our six publishes are in the log, marked as ours, and the broker kept the retained one.
         assert_eq!(
@@ -194,12 +155,6 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
     broker.stop().await;
 }
 
-fn tokio_stream_from(
-    mut rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
-) -> impl futures::Stream<Item = std::io::Result<Event>> + Unpin {
-    Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
-}
-
 #[test]
 fn keys_expand_collapse_pause_and_follow() {
     let now = Instant::now();
@@ -214,10 +169,10 @@ fn keys_expand_collapse_pause_and_follow() {
         properties: None,
     };
     for t in ["a/b/c", "a/b/d", "a/e", "z"] {
-        app.on_mqtt(MqttEvent::Message(m(t, "1")), now);
+        app.mqtt(MqttEvent::Message(m(t, "1")), now);
     }
     let press = |app: &mut App, code: KeyCode| {
-        app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+        app.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
     };
     let paths = |app: &App| -> Vec<String> {
         app.tree_rows()
@@ -252,7 +207,7 @@ fn keys_expand_collapse_pause_and_follow() {
     press(&mut app, KeyCode::Left); // collapses a/b
     assert_eq!(paths(&app), ["a", "a/b", "a/e", "z"]);
     // New topics appear live without moving the selection.
-    app.on_mqtt(MqttEvent::Message(m("a/a", "new")), now);
+    app.mqtt(MqttEvent::Message(m("a/a", "new")), now);
     assert_eq!(
         app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
         Some("a/b")
@@ -268,7 +223,7 @@ fn keys_expand_collapse_pause_and_follow() {
     };
     let before = seqs(&app);
     for i in 0..3 {
-        app.on_mqtt(MqttEvent::Message(m("z", &i.to_string())), now);
+        app.mqtt(MqttEvent::Message(m("z", &i.to_string())), now);
     }
     assert_eq!(before, seqs(&app), "paused: the view holds");
     let new = app.store.log.last_seq().unwrap() - app.log.paused_at.unwrap();
@@ -317,9 +272,7 @@ async fn switching_profiles_disconnects_clears_and_connects() {
     let mut app = App::new(vec![pa, pb], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (seen_tx, mut seen_rx) = watch::channel((String::new(), Vec::<String>::new()));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let name = app
             .conn
             .as_ref()
@@ -331,44 +284,29 @@ async fn switching_profiles_disconnects_clears_and_connects() {
             .iter_from(0)
             .map(|e| app.store.tree.path(e.node))
             .collect();
-        let _ = seen_tx.send((name, topics));
+        (name, topics)
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) =
+        driver::start(&mut terminal, &mut app, &mut session, Some("alpha"), sample);
     let script = async {
         let on = |name: &'static str, topic: &'static str| {
             move |s: &(String, Vec<String>)| s.0 == name && s.1.iter().any(|t| t == topic)
         };
-        tokio::time::timeout(WAIT, seen_rx.wait_for(on("alpha", "only/on/a")))
-            .await
-            .unwrap()
-            .unwrap();
+        ui.wait("(no words)", on("alpha", "only/on/a")).await;
         // P opens the picker (on the current profile); Down, Enter connects to beta.
-        tx.send(key(KeyCode::Char('P'))).unwrap();
-        tx.send(key(KeyCode::Down)).unwrap();
-        tx.send(key(KeyCode::Enter)).unwrap();
-        let seen = tokio::time::timeout(WAIT, seen_rx.wait_for(on("beta", "only/on/b")))
-            .await
-            .unwrap()
-            .unwrap()
-            .clone();
+        ui.key(KeyCode::Char('P'));
+        ui.key(KeyCode::Down);
+        ui.key(KeyCode::Enter);
+        let seen = ui.wait("(no words)", on("beta", "only/on/b")).await.clone();
         assert!(
             !seen.1.iter().any(|t| t == "only/on/a"),
             "the view was cleared: {:?}",
             seen.1
         );
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        tokio_stream_from(rx),
-        vec![Effect::Connect("alpha".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.expect("loop ends cleanly");
+    driver::finish(looped, script).await;
     a.stop().await;
     b.stop().await;
 }
@@ -410,55 +348,38 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
             },
         ))
     });
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (seen_tx, mut seen_rx) = watch::channel((false, false, String::new()));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let connected = matches!(
             app.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
         );
-        let _ = seen_tx.send((
+        (
             app.popup().is_some(),
             connected,
             app.notice_text().unwrap_or_default().to_string(),
-        ));
+        )
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) =
+        driver::start(&mut terminal, &mut app, &mut session, Some("slow"), sample);
     let script = async {
-        let running = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.2.contains("running password_command")),
-        )
-        .await
-        .expect("the screen says what it waits for")
-        .unwrap()
-        .clone();
+        let running = ui
+            .wait("the screen says what it waits for", |s| {
+                s.2.contains("running password_command")
+            })
+            .await
+            .clone();
         assert!(!running.1);
         // While the resolution is blocked, a key opens the help: the loop is live.
-        tx.send(key(KeyCode::Char('?'))).unwrap();
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.0))
-            .await
-            .expect("keys are answered while the profile resolves")
-            .unwrap();
+        ui.key(KeyCode::Char('?'));
+        ui.wait("keys are answered while the profile resolves", |s| s.0)
+            .await;
         go_tx.send(()).unwrap();
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.1))
-            .await
-            .expect("connects once resolved")
-            .unwrap();
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.wait("connects once resolved", |s| s.1).await;
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        tokio_stream_from(rx),
-        vec![Effect::Connect("slow".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     broker.stop().await;
 }
 
@@ -486,53 +407,31 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52_and_e_exports() {
         sink.lock().unwrap().push(seq.to_vec());
         Ok(())
     }));
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (seen_tx, mut seen_rx) = watch::channel((false, String::new()));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let shown = app.detail_entry().is_some();
-        let _ = seen_tx.send((shown, app.notice_text().unwrap_or_default().to_string()));
+        (shown, app.notice_text().unwrap_or_default().to_string())
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("b"), sample);
     let script = async {
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.0))
-            .await
-            .expect("the retained message is shown")
-            .unwrap();
-        tx.send(key(KeyCode::Char('y'))).unwrap();
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.1.contains("copied the payload")),
-        )
-        .await
-        .expect("the payload is copied")
-        .unwrap();
-        tx.send(key(KeyCode::Char('Y'))).unwrap();
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.1.contains("copied the topic")))
-            .await
-            .expect("the topic is copied")
-            .unwrap();
+        ui.wait("the retained message is shown", |s| s.0).await;
+        ui.key(KeyCode::Char('y'));
+        ui.wait("the payload is copied", |s| {
+            s.1.contains("copied the payload")
+        })
+        .await;
+        ui.key(KeyCode::Char('Y'));
+        ui.wait("the topic is copied", |s| s.1.contains("copied the topic"))
+            .await;
         // `e` exports the topic's kept messages as a job, and says where.
-        tx.send(key(KeyCode::Char('e'))).unwrap();
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.1.starts_with("exported 1 message")),
-        )
-        .await
-        .expect("the export is written")
-        .unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Char('e'));
+        ui.wait("the export is written", |s| {
+            s.1.starts_with("exported 1 message")
+        })
+        .await;
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        tokio_stream_from(rx),
-        vec![Effect::Connect("b".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     let copied = copied.lock().unwrap().clone();
     let decode = |seq: &[u8]| {
         let body = seq

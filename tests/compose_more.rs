@@ -3,8 +3,10 @@
 //! kept across a restart in its file, loaded back into compose.
 
 mod common;
+use common::door::Door;
+use common::driver;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::client::{self, Client};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -12,23 +14,9 @@ use mqscope::app::App;
 use mqscope::broker::EmbeddedBroker;
 use mqscope::config::Profile;
 use mqscope::mqtt::{BrokerUrl, Protocol, QoS};
-use mqscope::tui::run::{Session, run};
+use mqscope::tui::run::Session;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::{mpsc, watch};
-
-const WAIT: Duration = Duration::from_secs(15);
-
-fn key(code: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(c: char) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_repeat_with_stop_and_history_across_a_restart() {
@@ -47,10 +35,7 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
     let filters = vec!["none/#".to_string()];
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     session.history_path = Some(history.clone());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) = watch::channel((false, String::new(), 0usize));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let connected = matches!(
             app.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
@@ -61,24 +46,22 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
             .as_ref()
             .map(|s| s.0.clone())
             .unwrap_or_default();
-        let _ = seen_tx.send((connected, status, app.history.saved));
+        (connected, status, app.history.saved)
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("b"), sample);
     let script = async {
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.0))
-            .await
-            .expect("connected")
-            .unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
+        ui.wait("connected", |s| s.0).await;
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Tab);
         for c in "tpl/{{seq}}".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Enter)).unwrap();
+        ui.key(KeyCode::Enter);
         for c in "at {{timestamp}} in {{env HOME}}".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(ctrl('s')).unwrap();
+        ui.ctrl('s');
         let m = watcher.message().await;
         assert_eq!(m.topic, "tpl/1", "expanded at send time");
         let text = String::from_utf8_lossy(&m.payload).into_owned();
@@ -90,51 +73,42 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
         );
         assert_eq!(words[3..].join(" "), home, "{text}");
         // Ctrl+R: three times, every 50 ms; each a fresh expansion.
-        tx.send(ctrl('r')).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
-        tx.send(key(KeyCode::Char('3'))).unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
+        ui.ctrl('r');
+        ui.key(KeyCode::Backspace);
+        ui.key(KeyCode::Backspace);
+        ui.key(KeyCode::Char('3'));
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Backspace);
         for c in "0.05".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Enter)).unwrap();
+        ui.key(KeyCode::Enter);
         for n in 2..=4 {
             assert_eq!(watcher.message().await.topic, format!("tpl/{n}"));
         }
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.1 == "repeat done: 3 sent"))
-            .await
-            .expect("repeat done")
-            .unwrap();
+        ui.wait("repeat done", |s| s.1 == "repeat done: 3 sent")
+            .await;
         // A long repeat, stopped with Ctrl+R once two have gone: no more are sent.
-        tx.send(ctrl('r')).unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
+        ui.ctrl('r');
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Backspace);
         for c in "0.2".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Enter)).unwrap();
+        ui.key(KeyCode::Enter);
         assert_eq!(watcher.message().await.topic, "tpl/5");
         assert_eq!(watcher.message().await.topic, "tpl/6");
         // Each publish's outcome shows beside the progress, never instead of it.
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.1.starts_with("repeating: ") && s.1.contains(" · last: ")),
-        )
-        .await
-        .expect("the progress stays with the last outcome")
-        .unwrap();
-        tx.send(ctrl('r')).unwrap();
-        let stopped = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.1.starts_with("repeat stopped")),
-        )
-        .await
-        .expect("stopped")
-        .unwrap()
-        .1
-        .clone();
+        ui.wait("the progress stays with the last outcome", |s| {
+            s.1.starts_with("repeating: ") && s.1.contains(" · last: ")
+        })
+        .await;
+        ui.ctrl('r');
+        let stopped = ui
+            .wait("stopped", |s| s.1.starts_with("repeat stopped"))
+            .await
+            .1
+            .clone();
         let sent: u64 = stopped
             .trim_start_matches("repeat stopped: ")
             .split(' ')
@@ -142,7 +116,7 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
             .and_then(|n| n.parse().ok())
             .unwrap();
         // Then one more by hand: what arrives is the rest of the repeats, then this one.
-        tx.send(ctrl('s')).unwrap();
+        ui.ctrl('s');
         let mut repeats = 2;
         loop {
             let m = watcher.message().await;
@@ -158,24 +132,14 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
         );
         // Every compose publish, written to the history file (its jobs count them).
         let total = 1 + 3 + sent as usize + 1;
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.2 == total))
-            .await
-            .expect("the history file took every compose publish")
-            .unwrap();
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.wait("the history file took every compose publish", |s| {
+            s.2 == total
+        })
+        .await;
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![mqscope::app::Effect::Connect("b".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     let kept = mqscope::config::history_file::load(&history);
     assert!(kept.len() >= 7, "{kept:?}");
     assert_eq!(kept[0].topic, "tpl/1", "kept as sent");
@@ -188,19 +152,19 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
     let mut again = common::screen::connected_app("b");
     again.history = mqscope::app::history::History::new(kept.clone(), Vec::new());
     let now = again.now;
-    again.on_event(
+    again.event(
         Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
         now,
     );
-    again.on_event(
+    again.event(
         Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
         now,
     );
-    again.on_event(
+    again.event(
         Event::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
         now,
     );
-    again.on_event(
+    again.event(
         Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
         now,
     );

@@ -2,6 +2,7 @@
 //! arrive (it used to count back from the newest, so every arrival changed it).
 
 mod common;
+use common::door::Door;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -12,7 +13,7 @@ use mqscope::mqtt::{Message, MqttEvent, QoS};
 
 fn feed(app: &mut App, payload: &str) {
     let now = app.now;
-    app.on_mqtt(
+    app.mqtt(
         MqttEvent::Message(Message {
             topic: "room/temp".into(),
             payload: Bytes::from(payload.to_string()),
@@ -28,7 +29,7 @@ fn feed(app: &mut App, payload: &str) {
 
 fn key(app: &mut App, c: char) {
     let now = app.now;
-    app.on_event(
+    app.event(
         Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         now,
     );

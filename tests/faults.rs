@@ -2,6 +2,7 @@
 //! reports must be one the packets prove, and nothing retries in a storm.
 
 mod common;
+use common::door::Door;
 
 use std::time::{Duration, Instant};
 
@@ -166,7 +167,7 @@ async fn connack_then_silence_is_not_a_working_connection() {
     });
     app.set_subscriptions(&s.subscriptions);
     let err = mqscope::mqtt::ConnError::new(ConnErrorKind::Timeout, error.clone());
-    app.on_mqtt(
+    app.mqtt(
         MqttEvent::State(ConnState::Reconnecting {
             after: Duration::from_millis(500),
             error: err,
@@ -174,7 +175,7 @@ async fn connack_then_silence_is_not_a_working_connection() {
         }),
         start,
     );
-    app.on_mqtt(
+    app.mqtt(
         MqttEvent::State(ConnState::Connected {
             session_present: false,
         }),

@@ -4,6 +4,7 @@
 //! the broker may not speak it.
 
 mod common;
+use common::driver;
 
 use std::time::{Duration, Instant};
 
@@ -165,36 +166,30 @@ async fn round_trips_without_flags(broker: &Broker, qos2_refused: bool) {
 }
 
 async fn explorer_connects(url: &str, name: &str) {
-    use mqscope::app::{App, Effect};
+    use mqscope::app::App;
     use mqscope::config::Profile;
-    use mqscope::tui::run::{Session, run};
+    use mqscope::tui::run::Session;
     let mut profile = Profile::adhoc(mqscope::mqtt::BrokerUrl::parse(url).unwrap());
     profile.name = name.to_string();
     let mut app = App::new(vec![profile], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) = tokio::sync::watch::channel((false, None::<String>, None));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let connected = matches!(
             app.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
         );
-        let _ = seen_tx.send((
+        (
             connected,
             app.protocol_note.clone(),
             app.conn.as_ref().map(|c| c.protocol),
-        ));
+        )
     };
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
     let t0 = Instant::now();
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some(name), sample);
     let script = async {
-        let seen = tokio::time::timeout(LIMIT, seen_rx.wait_for(|s| s.0))
-            .await
-            .expect("the explorer connects")
-            .unwrap()
-            .clone();
+        let seen = ui.wait("the explorer connects", |s| s.0).await;
         let took = t0.elapsed();
         assert!(
             took < WITHIN,
@@ -202,25 +197,9 @@ async fn explorer_connects(url: &str, name: &str) {
         );
         assert_eq!(seen.2, Some(Protocol::V311), "{name}");
         assert!(seen.1.is_some(), "{name}: the fallback is shown");
-        tx.send(Ok(crossterm::event::Event::Key(
-            crossterm::event::KeyEvent::new(
-                crossterm::event::KeyCode::Char('q'),
-                crossterm::event::KeyModifiers::NONE,
-            ),
-        )))
-        .unwrap();
+        ui.key(crossterm::event::KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![Effect::Connect(name.to_string())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@
 //! `twenty_kills` runs 20 (`cargo test --test kills -- --ignored`).
 
 mod common;
+use common::driver;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,17 +15,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::client::{self, Client};
-use common::keys::{ctrl, key};
 use common::mosquitto::Mosquitto;
 use common::{have_mosquitto, mqscope, run, stderr};
 use crossterm::event::KeyCode;
 use mqscope::app::App;
 use mqscope::config::Profile;
 use mqscope::mqtt::{BrokerUrl, ConnState, MqttEvent, Protocol, QoS};
-use mqscope::tui::run::{Session, run as run_loop};
+use mqscope::tui::run::Session;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::{mpsc, watch};
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -89,14 +88,11 @@ async fn kills(rounds: usize) {
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["none/#".to_string()];
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     // (connected, repeating, pending, done topics once settled, failures in words)
     type AppSeen = (bool, bool, usize, Option<HashSet<String>>, Vec<String>);
-    let (app_tx, mut app_rx) = watch::channel::<AppSeen>((false, false, 0, None, Vec::new()));
     let settle = Arc::new(AtomicBool::new(false));
     let settle_o = settle.clone();
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| -> AppSeen {
         let connected = matches!(
             app.conn.as_ref().map(|c| &c.state),
             Some(ConnState::Connected { .. })
@@ -128,46 +124,42 @@ async fn kills(rounds: usize) {
                     .filter(|t| app.store.tree.find(t).is_some())
                     .collect::<HashSet<String>>()
             });
-        let _ = app_tx.send((connected, app.repeat.is_some(), pending, done, failures));
+        (connected, app.repeat.is_some(), pending, done, failures)
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
 
     let home = tempfile::tempdir().unwrap();
     let home_path = home.path().to_path_buf();
     let stop_pub = Arc::new(AtomicBool::new(false));
+    let (mut ui, looped) =
+        driver::start(&mut terminal, &mut app, &mut session, Some("kills"), sample);
     let script = async {
-        tokio::time::timeout(WAIT, app_rx.wait_for(|s| s.0))
-            .await
-            .expect("the explorer connected")
-            .unwrap();
+        ui.wait("the explorer connected", |s| s.0).await;
         // Compose: topic kill/app/{{seq}}, payload {{seq}}, QoS 2, then Ctrl+R 100000 × 0.02 s.
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Tab);
         for c in "kill/app/{{seq}}".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Enter)).unwrap();
+        ui.key(KeyCode::Enter);
         for c in "{{seq}}".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Char('2'))).unwrap();
-        tx.send(ctrl('r')).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Char('2'));
+        ui.ctrl('r');
+        ui.key(KeyCode::Backspace);
+        ui.key(KeyCode::Backspace);
         for c in "100000".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Backspace)).unwrap();
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Backspace);
         for c in "0.02".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Enter)).unwrap();
-        tokio::time::timeout(WAIT, app_rx.wait_for(|s| s.1))
-            .await
-            .expect("repeating")
-            .unwrap();
+        ui.key(KeyCode::Enter);
+        ui.wait("repeating", |s| s.1).await;
 
         // `mqscope pub`, one process per message, QoS 1 and 2 in turn, until the kills end.
         let stop = stop_pub.clone();
@@ -219,16 +211,16 @@ async fn kills(rounds: usize) {
 
         eprintln!("kills: pub stopped after {pub_tried}");
         // Stop the repeat; wait until every publish of the explorer has its outcome.
-        tx.send(ctrl('r')).unwrap();
+        ui.ctrl('r');
         settle.store(true, Ordering::Relaxed);
-        tx.send(key(KeyCode::Null)).unwrap();
-        let settled = tokio::time::timeout(WAIT, app_rx.wait_for(|s| s.3.is_some()))
+        ui.key(KeyCode::Null);
+        let settled = tokio::time::timeout(WAIT, ui.seen.wait_for(|s| s.3.is_some()))
             .await
             .map(|s| s.map(|s| s.clone()));
         let app_seen = match settled {
             Ok(s) => s.unwrap(),
             Err(_) => {
-                let s = app_rx.borrow();
+                let s = ui.now();
                 panic!(
                     "the explorer's publishes did not settle: connected {}, repeating {}, \
                      {} pending, failures {:?}",
@@ -314,18 +306,8 @@ async fn kills(rounds: usize) {
             s.dup
         );
         drop(s);
-        tx.send(ctrl('c')).unwrap();
+        ui.ctrl('c');
     };
-    let looped = run_loop(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![mqscope::app::Effect::Connect("kills".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     watching.abort();
 }

@@ -3,6 +3,7 @@
 //! refused on a 3.1.1 connection.
 
 mod common;
+use common::driver;
 
 use std::time::Duration;
 
@@ -536,13 +537,13 @@ async fn rr_matches_the_response_by_correlation_data() {
 /// and tells the matching response (with its round trip) from a stray one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compose_request_response_matches_in_the_explorer() {
-    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use crossterm::event::KeyCode;
     use mqscope::app::App;
     use mqscope::app::requests::Answer;
     use mqscope::config::Profile;
     use mqscope::mqtt::{BrokerUrl, Properties, Protocol, QoS};
-    use mqscope::tui::run::{Session, run};
-    use tokio::sync::{mpsc, watch};
+    use mqscope::tui::run::Session;
+
     if !have_mosquitto("compose_rr") {
         return;
     }
@@ -582,11 +583,7 @@ async fn compose_request_response_matches_in_the_explorer() {
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["other/#".to_string()];
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) =
-        watch::channel((false, Vec::<String>::new(), Vec::<String>::new()));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| -> (bool, Vec<String>, Vec<String>) {
         let connected = matches!(
             app.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
@@ -606,60 +603,38 @@ async fn compose_request_response_matches_in_the_explorer() {
                 Answer::Unmatched => "unmatched".to_string(),
             })
             .collect();
-        let _ = seen_tx.send((connected, subs, answers));
-    };
-    let key = |code| Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    let ctrl = |c| {
-        Ok(Event::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )))
+        (connected, subs, answers)
     };
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    let wait = Duration::from_secs(15);
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("m"), sample);
     let script = async {
-        tokio::time::timeout(wait, seen_rx.wait_for(|s| s.0))
-            .await
-            .expect("connected")
-            .unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Tab)).unwrap();
+        ui.wait("connected", |s| s.0).await;
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Tab);
         for c in "svc/req".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(ctrl('o')).unwrap();
+        ui.ctrl('o');
         for _ in 0..3 {
-            tx.send(key(KeyCode::Tab)).unwrap(); // to the response topic
+            ui.key(KeyCode::Tab); // to the response topic
         }
         for c in "svc/reply/tui".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(ctrl('s')).unwrap(); // apply the properties
-        tx.send(ctrl('s')).unwrap(); // publish
-        let (_, subs, answers) = tokio::time::timeout(wait, seen_rx.wait_for(|s| s.2.len() == 2))
-            .await
-            .expect("both responses filed and told apart")
-            .unwrap()
-            .clone();
+        ui.ctrl('s'); // apply the properties
+        ui.ctrl('s'); // publish
+        let (_, subs, answers) = ui
+            .wait("both responses filed and told apart", |s| s.2.len() == 2)
+            .await;
         assert!(
             subs.contains(&"svc/reply/tui".to_string()),
             "subscribed first: {subs:?}"
         );
         assert_eq!(answers, ["unmatched", "matched svc/req"]);
         // Out of the compose field (where q is a letter), then quit.
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![mqscope::app::Effect::Connect("m".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     serve.await.unwrap();
 }

@@ -3,6 +3,7 @@
 //! the next key; information goes after a few seconds; the last notices are one key away.
 
 mod common;
+use common::door::Door;
 
 use std::time::Duration;
 
@@ -51,7 +52,7 @@ fn information_goes_after_a_while_and_the_last_notices_are_one_key_away() {
         Level::Info,
         "copied the topic (3 B) to the clipboard (OSC 52)".into(),
     );
-    app.on_tick(t0 + Duration::from_secs(6));
+    app.tick(t0 + Duration::from_secs(6));
     assert_eq!(app.notice_text(), None);
     app.on_key(KeyEvent::new(KeyCode::Char('N'), KeyModifiers::SHIFT));
     let screen = common::screen::screen(&mut app, 120, 40);

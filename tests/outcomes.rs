@@ -3,6 +3,7 @@
 //! happened and goes once the form changes.
 
 mod common;
+use common::door::Door;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -33,7 +34,7 @@ fn screen(app: &App) -> String {
 
 fn outcome(app: &mut App, id: u64, outcome: PublishOutcome) {
     let now = app.now;
-    app.on_mqtt(
+    app.mqtt(
         MqttEvent::Publish {
             id: PublishId(id),
             outcome,
@@ -42,11 +43,24 @@ fn outcome(app: &mut App, id: u64, outcome: PublishOutcome) {
     );
 }
 
+/// The runner queued `draft` as publish `id` at wall time `at`.
+fn queued(app: &mut App, draft: mqscope::app::effect::Draft, id: u64, at: SystemTime) {
+    let clock = mqscope::app::Clock {
+        now: app.now,
+        wall: at,
+    };
+    let output = mqscope::app::Output::Queued {
+        draft,
+        id: Ok(PublishId(id)),
+    };
+    app.update(mqscope::app::Msg::Done(output), clock);
+}
+
 #[test]
 fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
     let mut app = app();
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-    app.published(&draft("lamp/denied"), Ok(PublishId(1)), at);
+    queued(&mut app, draft("lamp/denied"), 1, at);
     assert!(
         app.store.tree.find("lamp/denied").is_none(),
         "pending: not on the broker yet"
@@ -69,7 +83,7 @@ fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
     );
     assert!(s.contains("failed: not authorized"), "compose says so: {s}");
 
-    app.published(&draft("lamp/ok"), Ok(PublishId(2)), at);
+    queued(&mut app, draft("lamp/ok"), 2, at);
     outcome(&mut app, 2, PublishOutcome::Acknowledged);
     let node = app
         .store
@@ -89,7 +103,7 @@ fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
 #[test]
 fn the_compose_outcome_has_a_time_and_goes_when_the_form_changes() {
     let mut app = app();
-    app.published(&draft("a"), Ok(PublishId(7)), SystemTime::now());
+    queued(&mut app, draft("a"), 7, SystemTime::now());
     outcome(&mut app, 7, PublishOutcome::Acknowledged);
     let (text, failed) = app.compose.status.clone().expect("an outcome");
     assert!(!failed);
@@ -99,14 +113,14 @@ fn the_compose_outcome_has_a_time_and_goes_when_the_form_changes() {
     // Focus the payload and type: the outcome was for the previous message.
     let now = app.now;
     for code in [KeyCode::Tab, KeyCode::Tab, KeyCode::Tab, KeyCode::Char('x')] {
-        app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+        app.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
     }
     assert_eq!(app.compose.status, None);
 }
 
 fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<mqscope::app::Effect> {
     let now = app.now;
-    app.on_event(Event::Key(KeyEvent::new(code, mods)), now)
+    app.event(Event::Key(KeyEvent::new(code, mods)), now)
 }
 
 #[test]
@@ -117,7 +131,7 @@ fn a_bracketed_paste_keeps_its_lines_and_the_payload_can_be_cleared() {
     }
     let now = app.now;
     // Terminals send CR for the line breaks of a paste (some CR LF).
-    app.on_event(Event::Paste("one\rtwo\r\nthree".into()), now);
+    app.event(Event::Paste("one\rtwo\r\nthree".into()), now);
     assert_eq!(app.compose.payload_text(), "one\ntwo\nthree");
     press(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL);
     assert_eq!(app.compose.payload_text(), "");
@@ -178,14 +192,14 @@ fn the_picker_scales_to_ten_thousand_profiles() {
     assert!(screen(&app).contains("Profiles 1 of 10000"));
     let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert!(
-        matches!(effects.as_slice(), [mqscope::app::Effect::Connect(n)] if n == "site-04242"),
+        matches!(effects.as_slice(), [mqscope::app::Effect::Connect(p)] if p.name == "site-04242"),
         "{effects:?}"
     );
 }
 
 fn arrive(app: &mut App, topic: &str, payload: &'static [u8], retain: bool) {
     let now = app.now;
-    app.on_mqtt(
+    app.mqtt(
         MqttEvent::Message(mqscope::mqtt::Message {
             topic: topic.into(),
             payload: Bytes::from_static(payload),
@@ -204,7 +218,7 @@ fn r_means_retained_on_the_broker_and_a_cleared_topic_says_so() {
     let mut app = app();
     let mut d = draft("lamp/state");
     d.retain = true;
-    app.published(&d, Ok(PublishId(1)), SystemTime::now());
+    queued(&mut app, d, 1, SystemTime::now());
     outcome(&mut app, 1, PublishOutcome::Acknowledged);
     // The broker forwards our publish to our own subscription as a live message.
     arrive(&mut app, "lamp/state", b"on", false);

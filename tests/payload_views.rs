@@ -4,34 +4,24 @@
 //! succeed, fail, hang and flood while the loop keeps drawing.
 
 mod common;
+use common::driver;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::client::{self, Client};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, Effect};
+use crossterm::event::KeyCode;
+use mqscope::app::App;
 use mqscope::config::Profile;
 use mqscope::decode::sparkplug::{Metric, SpPayload, Value, datatype};
 use mqscope::decode::{Decoded, External, Match, Rule};
 use mqscope::mqtt::{BrokerUrl, Protocol, QoS};
 use mqscope::store::Limits;
-use mqscope::tui::run::{Session, run};
+use mqscope::tui::run::Session;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::{mpsc, watch};
 
 const WAIT: Duration = Duration::from_secs(15);
-
-fn key(code: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn input(
-    mut rx: mpsc::UnboundedReceiver<std::io::Result<Event>>,
-) -> impl futures::Stream<Item = std::io::Result<Event>> + Unpin {
-    Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)))
-}
 
 /// The detail as the script sees it: the view's header words and the payload as text.
 #[derive(Clone, Default, Debug)]
@@ -58,8 +48,8 @@ fn flat(d: &Decoded, out: &mut String) {
     }
 }
 
-fn observer(tx: watch::Sender<Seen>) -> impl FnMut(&App) {
-    move |app: &App| {
+fn sample(app: &App) -> Seen {
+    {
         let mut seen = Seen {
             topics: app.store.tree.topic_count(),
             popups: app.popups.len(),
@@ -73,7 +63,7 @@ fn observer(tx: watch::Sender<Seen>) -> impl FnMut(&App) {
                 Err(e) => seen.text = format!("error: {e}"),
             }
         }
-        let _ = tx.send(seen);
+        seen
     }
 }
 
@@ -140,16 +130,11 @@ async fn sparkplug_aliases_gaps_missing_births_and_a_rebirth_through_mosquitto()
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["spBv1.0/#".to_string()];
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
-    let mut observe = observer(seen_tx);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("m"), sample);
     let script = async {
         // Subscribed once the retained probe is seen.
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics >= 1))
-            .await
-            .expect("subscribed")
-            .unwrap();
+        ui.wait("subscribed", |s| s.topics >= 1).await;
         let nbirth = sp(
             0,
             vec![
@@ -171,21 +156,17 @@ async fn sparkplug_aliases_gaps_missing_births_and_a_rebirth_through_mosquitto()
             let id = edge.publish(topic, payload, QoS::AtLeastOnce, false);
             edge.outcome(id).await;
         }
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics >= 6))
-            .await
-            .expect("all five Sparkplug messages filed")
-            .unwrap();
+        ui.wait("all five Sparkplug messages filed", |s| s.topics >= 6)
+            .await;
         // The log's newest is the orphan device; Tab to the log, End for the newest, then up.
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::End)).unwrap();
-        let orphan = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.topic.ends_with("DDATA/edge/valve")),
-        )
-        .await
-        .expect("the valve's DDATA shown")
-        .unwrap()
-        .clone();
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::End);
+        let orphan = ui
+            .wait("the valve's DDATA shown", |s| {
+                s.topic.ends_with("DDATA/edge/valve")
+            })
+            .await
+            .clone();
         assert_eq!(orphan.decoder, "sparkplug");
         assert!(
             orphan
@@ -197,28 +178,24 @@ async fn sparkplug_aliases_gaps_missing_births_and_a_rebirth_through_mosquitto()
             orphan.text.contains("alias 9 (not in a birth)"),
             "{orphan:?}"
         );
-        tx.send(key(KeyCode::Up)).unwrap();
-        let pump = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.topic.ends_with("DDATA/edge/pump")),
-        )
-        .await
-        .expect("the pump's DDATA shown")
-        .unwrap()
-        .clone();
+        ui.key(KeyCode::Up);
+        let pump = ui
+            .wait("the pump's DDATA shown", |s| {
+                s.topic.ends_with("DDATA/edge/pump")
+            })
+            .await
+            .clone();
         assert!(
             pump.text.contains("Flow=value=Scalar(Number(\"4.5\"))"),
             "alias 7 by name: {pump:?}"
         );
         assert!(pump.text.contains("unit=Scalar(Str(\"bar\"))"), "{pump:?}");
         assert!(pump.text.contains("seq gap: expected 3, got 5"), "{pump:?}");
-        tx.send(key(KeyCode::Up)).unwrap();
-        let ndata =
-            tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topic.ends_with("NDATA/edge")))
-                .await
-                .expect("the NDATA shown")
-                .unwrap()
-                .clone();
+        ui.key(KeyCode::Up);
+        let ndata = ui
+            .wait("the NDATA shown", |s| s.topic.ends_with("NDATA/edge"))
+            .await
+            .clone();
         assert!(
             ndata
                 .text
@@ -227,21 +204,11 @@ async fn sparkplug_aliases_gaps_missing_births_and_a_rebirth_through_mosquitto()
         );
         assert!(!ndata.text.contains("problems"), "{ndata:?}");
         // R asks first; Enter sends.
-        tx.send(key(KeyCode::Char('R'))).unwrap();
-        tx.send(key(KeyCode::Enter)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Char('R'));
+        ui.key(KeyCode::Enter);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input(rx),
-        vec![Effect::Connect("m".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     let line = tokio::time::timeout(WAIT, lines.next_line())
         .await
         .expect("the NCMD reached mosquitto's subscriber")
@@ -309,93 +276,64 @@ async fn external_decoders_succeed_fail_hang_and_flood_without_freezing_the_loop
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["ext/#".to_string()];
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
-    let (tx, rx) = mpsc::unbounded_channel();
-    let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
-    let mut observe = observer(seen_tx);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("x"), sample);
     let script = async {
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topics == 4))
-            .await
-            .expect("four retained topics")
-            .unwrap();
+        ui.wait("four retained topics", |s| s.topics == 4).await;
         // The tree: ext, then its topics in order. Home is the branch, Down the first topic.
-        tx.send(key(KeyCode::Home)).unwrap();
-        tx.send(key(KeyCode::Down)).unwrap();
-        let ok = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.topic == "ext/a-ok" && s.text.contains("celsius=")),
-        )
-        .await
-        .expect("the command's JSON shown as a tree")
-        .unwrap()
-        .clone();
+        ui.key(KeyCode::Home);
+        ui.key(KeyCode::Down);
+        let ok = ui
+            .wait("the command's JSON shown as a tree", |s| {
+                s.topic == "ext/a-ok" && s.text.contains("celsius=")
+            })
+            .await
+            .clone();
         assert!(ok.decoder.starts_with("command sh -c"), "{ok:?}");
         assert!(
             ok.text.contains("celsius=Scalar(Number(\"21.5\"))"),
             "{ok:?}"
         );
-        tx.send(key(KeyCode::Down)).unwrap();
-        let failed = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.topic == "ext/b-fail" && s.text.starts_with("error")),
-        )
-        .await
-        .expect("the failure in words")
-        .unwrap()
-        .clone();
+        ui.key(KeyCode::Down);
+        let failed = ui
+            .wait("the failure in words", |s| {
+                s.topic == "ext/b-fail" && s.text.starts_with("error")
+            })
+            .await
+            .clone();
         assert!(
             failed
                 .text
                 .contains("sh failed (exit status 4): bad frame at 3"),
             "{failed:?}"
         );
-        tx.send(key(KeyCode::Down)).unwrap();
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.topic == "ext/c-hang"))
-            .await
-            .unwrap()
-            .unwrap();
+        ui.key(KeyCode::Down);
+        ui.wait("(no words)", |s| s.topic == "ext/c-hang").await;
         // While it hangs the loop still takes keys and draws: `?` opens help (within the wait;
         // how fast is a benchmark's question, not a test's).
-        tx.send(key(KeyCode::Char('?'))).unwrap();
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.popups == 1))
+        ui.key(KeyCode::Char('?'));
+        ui.wait("(no words)", |s| s.popups == 1).await;
+        ui.key(KeyCode::Esc);
+        let hung = ui
+            .wait("the hang stopped and said so", |s| {
+                s.topic == "ext/c-hang" && s.text.starts_with("error")
+            })
             .await
-            .unwrap()
-            .unwrap();
-        tx.send(key(KeyCode::Esc)).unwrap();
-        let hung = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.topic == "ext/c-hang" && s.text.starts_with("error")),
-        )
-        .await
-        .expect("the hang stopped and said so")
-        .unwrap()
-        .clone();
+            .clone();
         assert!(
             hung.text.contains("did not finish within 0.7 s"),
             "{hung:?}"
         );
-        tx.send(key(KeyCode::Down)).unwrap();
-        let flood = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.topic == "ext/d-flood" && s.text.starts_with("error")),
-        )
-        .await
-        .expect("the flood stopped and said so")
-        .unwrap()
-        .clone();
+        ui.key(KeyCode::Down);
+        let flood = ui
+            .wait("the flood stopped and said so", |s| {
+                s.topic == "ext/d-flood" && s.text.starts_with("error")
+            })
+            .await
+            .clone();
         assert!(flood.text.contains("printed more than 64 KiB"), "{flood:?}");
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input(rx),
-        vec![Effect::Connect("x".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     broker.stop().await;
 }

@@ -4,30 +4,20 @@
 //! and a removal after a confirmation.
 
 mod common;
+use common::driver;
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use mqscope::app::{App, Popup};
 use mqscope::broker::EmbeddedBroker;
 use mqscope::config::{ConfigFile, Profile};
-use mqscope::tui::run::{Session, run};
+use mqscope::tui::run::Session;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 const WAIT: Duration = Duration::from_secs(15);
-
-fn key(code: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ctrl(c: char) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(
-        KeyCode::Char(c),
-        KeyModifiers::CONTROL,
-    )))
-}
 
 #[derive(Clone, Default, Debug)]
 struct Seen {
@@ -54,16 +44,13 @@ async fn new_profile_checked_tested_saved_and_removed() {
     let conn = mqscope::cli::ConnArgs::default();
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     session.config_path = Some(cfg.clone());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
     let cfg_for_observe = cfg.clone();
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let form = app.popups.iter().rev().find_map(|p| match p {
             Popup::Profile(f) => Some(f.clone()),
             _ => None,
         });
-        let _ = seen_tx.send(Seen {
+        Seen {
             connected: matches!(
                 app.conn.as_ref().map(|c| &c.state),
                 Some(mqscope::mqtt::ConnState::Connected { .. })
@@ -74,84 +61,62 @@ async fn new_profile_checked_tested_saved_and_removed() {
             tested: form.and_then(|f| f.tested),
             profiles: app.profiles.iter().map(|p| p.name.clone()).collect(),
             notice: app.notice_text().unwrap_or_default().to_string(),
-        });
+        }
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    let type_text = |s: &str| {
-        for c in s.chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
-        }
-    };
+    let (mut ui, looped) =
+        driver::start(&mut terminal, &mut app, &mut session, Some("local"), sample);
     let script = async {
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.connected))
-            .await
-            .expect("connected")
-            .unwrap();
-        tx.send(key(KeyCode::Char('P'))).unwrap();
-        tx.send(ctrl('n')).unwrap();
-        type_text("lab");
-        tx.send(key(KeyCode::Enter)).unwrap(); // broker
-        tx.send(ctrl('u')).unwrap();
-        type_text(&url);
+        ui.wait("connected", |s| s.connected).await;
+        ui.key(KeyCode::Char('P'));
+        ui.ctrl('n');
+        ui.text("lab");
+        ui.key(KeyCode::Enter); // broker
+        ui.ctrl('u');
+        ui.text(&url);
         for _ in 0..7 {
-            tx.send(key(KeyCode::Enter)).unwrap(); // on to keep alive
+            ui.key(KeyCode::Enter); // on to keep alive
         }
-        type_text("abc");
-        let problem = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| {
+        ui.text("abc");
+        let problem = ui
+            .wait("the loader's words for the field", |s| {
                 s.form_problem
                     .as_deref()
                     .is_some_and(|p| p.contains("keep_alive_s"))
-            }),
-        )
-        .await
-        .expect("the loader's words for the field")
-        .unwrap()
-        .form_problem
-        .clone()
-        .unwrap();
+            })
+            .await
+            .form_problem
+            .clone()
+            .unwrap();
         assert!(
             problem.contains("expected"),
             "the loader's words: {problem}"
         );
-        tx.send(ctrl('s')).unwrap(); // refused: nothing saved
-        tx.send(ctrl('u')).unwrap();
-        type_text("20");
-        tokio::time::timeout(WAIT, seen_rx.wait_for(|s| s.form_problem.is_none()))
-            .await
-            .expect("valid")
-            .unwrap();
+        ui.ctrl('s'); // refused: nothing saved
+        ui.ctrl('u');
+        ui.text("20");
+        ui.wait("valid", |s| s.form_problem.is_none()).await;
         assert!(
             !std::fs::read_to_string(&cfg)
                 .unwrap()
                 .contains("[profiles.lab]"),
             "nothing saved while invalid"
         );
-        tx.send(ctrl('t')).unwrap();
-        let tested = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| {
+        ui.ctrl('t');
+        let tested = ui
+            .wait("the test connection's CONNACK", |s| {
                 s.tested
                     .as_deref()
                     .is_some_and(|t| t.starts_with("connected"))
-            }),
-        )
-        .await
-        .expect("the test connection's CONNACK")
-        .unwrap()
-        .tested
-        .clone()
-        .unwrap();
+            })
+            .await
+            .tested
+            .clone()
+            .unwrap();
         assert!(tested.contains("CONNACK reason: accepted"), "{tested}");
-        tx.send(ctrl('s')).unwrap();
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.notice.starts_with("profile 'lab' saved")),
-        )
-        .await
-        .expect("saved")
-        .unwrap();
+        ui.ctrl('s');
+        ui.wait("saved", |s| s.notice.starts_with("profile 'lab' saved"))
+            .await;
         let text = std::fs::read_to_string(&cfg).unwrap();
         assert!(
             text.starts_with("# my brokers") && text.contains("# the embedded one"),
@@ -168,34 +133,19 @@ async fn new_profile_checked_tested_saved_and_removed() {
             );
         }
         // The picker is back, on "lab": Delete asks, Enter removes.
-        tx.send(key(KeyCode::Delete)).unwrap();
-        tx.send(key(KeyCode::Enter)).unwrap();
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.notice.starts_with("profile removed")),
-        )
-        .await
-        .expect("removed")
-        .unwrap();
+        ui.key(KeyCode::Delete);
+        ui.key(KeyCode::Enter);
+        ui.wait("removed", |s| s.notice.starts_with("profile removed"))
+            .await;
         let text = std::fs::read_to_string(&cfg).unwrap();
         assert!(
             !text.contains("[profiles.lab]") && text.contains("# the embedded one"),
             "{text}"
         );
-        assert_eq!(seen_rx.borrow().profiles, ["local"]);
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        assert_eq!(ui.now().profiles, ["local"]);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![mqscope::app::Effect::Connect("local".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     broker.stop().await;
 }
 
@@ -211,11 +161,8 @@ async fn a_failed_save_keeps_the_editor_open_with_the_reason() {
     let conn = mqscope::cli::ConnArgs::default();
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     session.config_path = Some(cfg.clone());
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) = watch::channel((None::<String>, Vec::<String>::new(), false));
     let (screens_tx, mut screens_rx) = watch::channel((String::new(), String::new()));
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| -> (Option<String>, Vec<String>, bool) {
         let form = app.popups.iter().rev().find_map(|p| match p {
             Popup::Profile(f) => Some(f.clone()),
             _ => None,
@@ -228,28 +175,26 @@ async fn a_failed_save_keeps_the_editor_open_with_the_reason() {
                 common::screen::text(app, 80, 24),
             ));
         }
-        let _ = seen_tx.send((
+        (
             tested,
             app.profiles.iter().map(|p| p.name.clone()).collect(),
             open,
-        ));
+        )
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, None, sample);
     let script = async {
-        tx.send(key(KeyCode::Char('P'))).unwrap();
-        tx.send(ctrl('n')).unwrap();
+        ui.key(KeyCode::Char('P'));
+        ui.ctrl('n');
         for c in "lab".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(ctrl('s')).unwrap();
-        let seen = tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.0.as_deref().is_some_and(|t| t.contains("not saved"))),
-        )
-        .await
-        .expect("the failure told")
-        .unwrap()
-        .clone();
+        ui.ctrl('s');
+        let seen = ui
+            .wait("the failure told", |s| {
+                s.0.as_deref().is_some_and(|t| t.contains("not saved"))
+            })
+            .await;
         let tested = seen.0.unwrap();
         assert!(tested.contains("profile 'lab' not saved"), "{tested}");
         assert!(
@@ -272,20 +217,10 @@ async fn a_failed_save_keeps_the_editor_open_with_the_reason() {
             assert!(flat.contains("not saved"), "{screen}");
             assert!(flat.to_lowercase().contains("not a directory"), "{screen}");
         }
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        Vec::new(),
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
     assert!(!cfg.exists());
 }

@@ -2,6 +2,7 @@
 //! hostile wire content that must never reach the terminal raw.
 
 mod common;
+use common::door::Door;
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -32,17 +33,17 @@ fn app() -> App {
 
 fn feed(app: &mut App, m: Message) {
     let now = app.now;
-    app.on_mqtt(MqttEvent::Message(m), now);
+    app.mqtt(MqttEvent::Message(m), now);
 }
 
 fn key(app: &mut App, code: KeyCode) {
     let now = app.now;
-    app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
+    app.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now);
 }
 
 fn ctrl(app: &mut App, c: char) {
     let now = app.now;
-    app.on_event(
+    app.event(
         Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
         now,
     );
@@ -217,7 +218,7 @@ fn compose_shows_a_validation_error_and_sends_nothing() {
     assert!(text.contains("wildcard '+'"), "{text}");
     snap!("compose_validation_error", text);
     let now = app.now;
-    let effects = app.on_event(
+    let effects = app.event(
         Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
         now,
     );
@@ -938,7 +939,7 @@ fn the_subscriptions_manager_and_its_form() {
         },
         Subscription::new("secret/#", QoS::AtMostOnce),
     ]);
-    app.on_mqtt(
+    app.mqtt(
         MqttEvent::Subscribed(vec![
             SubscribeResult {
                 filter: "#".into(),
@@ -979,7 +980,7 @@ fn the_subscriptions_manager_and_its_form() {
     assert!(text.contains("ready: Enter subscribes"), "{text}");
     snap!("subscriptions_form", text);
     let now = app.now;
-    let effects = app.on_event(
+    let effects = app.event(
         Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
         now,
     );
@@ -1003,7 +1004,7 @@ fn i_shows_the_connack() {
         server_reference: Some("other.example:1883".into()),
         ..Default::default()
     };
-    app.on_mqtt(MqttEvent::ConnAck(Box::new(info)), app.now);
+    app.mqtt(MqttEvent::ConnAck(Box::new(info)), app.now);
     let notice = app.notice_text().unwrap_or_default().to_string();
     assert!(
         notice.starts_with("CONNACK: assigned client id auto-7 · maximum QoS 1"),
@@ -1062,7 +1063,7 @@ fn ctrl_o_sets_the_properties_of_the_next_publish() {
     );
     // Ctrl+S in compose publishes with them.
     let now = app.now;
-    let effects = app.on_event(
+    let effects = app.event(
         Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
         now,
     );
@@ -1097,7 +1098,7 @@ fn m_shows_and_copies_the_mosquitto_pub_command() {
     }));
     feed(&mut app, m);
     let now = app.now;
-    let effects = app.on_event(
+    let effects = app.event(
         Event::Key(KeyEvent::new(KeyCode::Char('m'), KeyModifiers::NONE)),
         now,
     );
@@ -1122,7 +1123,7 @@ fn d_shows_what_the_broker_retains_before_clearing() {
     }
     key(&mut app, KeyCode::Home);
     let now = app.now;
-    let effects = app.on_event(
+    let effects = app.event(
         Event::Key(KeyEvent::new(KeyCode::Char('D'), KeyModifiers::NONE)),
         now,
     );
@@ -1157,7 +1158,7 @@ fn d_shows_what_the_broker_retains_before_clearing() {
         "{text}"
     );
     snap!("cleanup_preview", text);
-    let publishes = app.on_event(
+    let publishes = app.event(
         Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
         now,
     );
@@ -1178,7 +1179,7 @@ fn the_payload_field_can_be_hex_or_base64_or_a_file() {
     type_text(&mut app, "00 ff 1");
     let now = app.now;
     let send = |app: &mut App| {
-        app.on_event(
+        app.event(
             Event::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
             now,
         )
@@ -1214,19 +1215,16 @@ fn the_payload_field_can_be_hex_or_base64_or_a_file() {
     // A file read by its job: bytes that are not text come back as base64.
     ctrl(&mut app, 'f');
     type_text(&mut app, "/tmp/some.bin");
-    let effects = app.on_event(
+    let effects = app.event(
         Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
         now,
     );
     assert!(
         matches!(&effects[..], [mqscope::app::Effect::LoadPayload { path: p, .. }] if p.to_str() == Some("/tmp/some.bin"))
     );
-    app.on_job(
-        mqscope::app::JobResult {
-            kind: mqscope::app::JobKind::LoadPayload,
-            generation: 1,
-            outcome: Ok("base64:3q2+7w==".into()),
-        },
+    // The job reads bytes; the app decides they are not text.
+    app.done(
+        mqscope::app::Output::PayloadRead(vec![0xde, 0xad, 0xbe, 0xef]),
         now,
     );
     assert_eq!(

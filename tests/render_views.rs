@@ -3,13 +3,14 @@
 //! an external decoder's answer, and a big JSON document folded, with the position shown.
 
 mod common;
+use common::door::Door;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, Effect, JobKind, JobResult};
+use mqscope::app::{App, Effect, Output};
 use mqscope::decode::sparkplug::{Metric, SpPayload, Value, datatype};
 use mqscope::decode::{External, Match, Rule};
 use mqscope::mqtt::{Message, MqttEvent, Properties, QoS};
@@ -33,12 +34,12 @@ fn msg(topic: &str, payload: impl Into<Bytes>, ct: Option<&str>) -> Message {
 
 fn feed(app: &mut App, m: Message) {
     let now = app.now;
-    app.on_mqtt(MqttEvent::Message(m), now);
+    app.mqtt(MqttEvent::Message(m), now);
 }
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     let now = app.now;
-    app.on_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
+    app.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
 }
 
 use common::screen::screen;
@@ -253,37 +254,47 @@ fn sparkplug_data_by_alias_reads_by_name() {
     assert!(key(&mut app, KeyCode::Char('R')).is_empty());
     both_sizes("rebirth_confirm", &mut app, "Send a Sparkplug B Rebirth?");
     let effects = key(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(&effects[..], [Effect::Rebirth { topic }] if topic == "spBv1.0/plant/NCMD/edge"),
-        "{effects:?}"
-    );
+    // Built when confirmed: an NCMD at QoS 0 naming the Rebirth metric (payload_views.rs reads
+    // what mosquitto delivers of it).
+    let [Effect::Publish(d)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(d.topic, "spBv1.0/plant/NCMD/edge");
+    assert_eq!(d.qos, QoS::AtMostOnce);
+    assert!(!d.retain);
+    let name = b"Node Control/Rebirth";
+    assert!(d.payload.windows(name.len()).any(|w| w == name));
 }
 
 #[test]
 fn an_external_decoders_answer_replaces_running() {
     let e = Arc::new(External::new(vec!["legacy-decode".into(), "--json".into()]));
     let rule = Rule::custom(Match::Topic("legacy/#".into()), e);
-    let mut app = showing(msg("legacy/unit-7", vec![1u8, 2, 3], None), vec![rule]);
+    let mut app = common::screen::connected_app("test");
+    app.global_rules = vec![rule];
+    app.use_decoders_of("test");
+    // The message that the detail then shows asks for the run, in the same update.
+    let now = app.now;
+    let runs = app.mqtt(
+        MqttEvent::Message(msg("legacy/unit-7", vec![1u8, 2, 3], None)),
+        now,
+    );
+    assert!(
+        matches!(&runs[..], [Effect::Decode { command, .. }] if command.argv[0] == "legacy-decode"),
+        "{runs:?}"
+    );
     let text = screen(&mut app, 120, 40);
     assert!(
         text.contains("running command legacy-decode --json…"),
         "{text}"
     );
-    let runs = app.wanted_runs();
-    assert!(
-        matches!(&runs[..], [Effect::Decode { command, .. }] if command.argv[0] == "legacy-decode")
+    assert!(app.tick(now).is_empty(), "asked once");
+    let again = app.done(
+        Output::Decoded(br#"{"unit": 7, "state": "ok"}"#.to_vec()),
+        now,
     );
-    assert!(app.wanted_runs().is_empty(), "asked once");
-    app.on_job(
-        JobResult {
-            kind: JobKind::Decode,
-            generation: 1,
-            outcome: Ok(r#"{"unit": 7, "state": "ok"}"#.into()),
-        },
-        app.now,
-    );
+    assert!(again.is_empty(), "answered: not run again: {again:?}");
     both_sizes("view_command", &mut app, "\"state\": \"ok\"");
-    assert!(app.wanted_runs().is_empty(), "answered: not run again");
 }
 
 #[test]

@@ -95,12 +95,6 @@ async fn clear_retained_lists_clears_and_leaves_the_rest() {
     assert_eq!(retained_at(&m, "keep/#"), ["keep/x 4"]);
 }
 
-fn key(code: crossterm::event::KeyCode) -> std::io::Result<crossterm::event::Event> {
-    Ok(crossterm::event::Event::Key(
-        crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE),
-    ))
-}
-
 #[derive(Clone, Default, Debug)]
 struct Seen {
     topics: u32,
@@ -110,13 +104,13 @@ struct Seen {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn d_previews_clears_with_progress_and_u_restores() {
+    use common::driver;
     use crossterm::event::KeyCode;
     use mqscope::app::App;
     use mqscope::app::cleanup::Phase;
     use mqscope::config::Profile;
     use mqscope::mqtt::BrokerUrl;
-    use mqscope::tui::run::{Session, run};
-    use tokio::sync::{mpsc, watch};
+    use mqscope::tui::run::Session;
     if !have_mosquitto("retained_d_and_u") {
         return;
     }
@@ -127,10 +121,7 @@ async fn d_previews_clears_with_progress_and_u_restores() {
     let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
-    let mut observe = move |app: &App| {
+    let sample = |app: &App| {
         let cleared = ["clr/a", "clr/b/c", "clr/d"]
             .iter()
             .filter_map(|t| app.store.tree.find(t))
@@ -138,7 +129,7 @@ async fn d_previews_clears_with_progress_and_u_restores() {
                 app.store.tree.node(*id).retained == mqscope::store::tree::Retained::Cleared
             })
             .count();
-        let _ = seen_tx.send(Seen {
+        Seen {
             topics: app.store.tree.topic_count(),
             phase: match app.cleanup.as_ref().map(|c| &c.phase) {
                 None => String::new(),
@@ -148,68 +139,46 @@ async fn d_previews_clears_with_progress_and_u_restores() {
                 Some(Phase::Finished(w)) => w.clone(),
             },
             cleared_in_tree: cleared,
-        });
+        }
     };
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    let wait = Duration::from_secs(15);
+    let (mut s, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("m"), sample);
     let script = async {
-        tokio::time::timeout(wait, seen_rx.wait_for(|s| s.topics == 4))
-            .await
-            .expect("the four retained topics")
-            .unwrap();
+        s.wait("the four retained topics", |s| s.topics == 4).await;
         // Home: the first row, the clr branch; D looks under clr/#.
-        tx.send(key(KeyCode::Char('-'))).unwrap();
-        tx.send(key(KeyCode::Home)).unwrap();
-        tx.send(key(KeyCode::Char('D'))).unwrap();
-        tokio::time::timeout(wait, seen_rx.wait_for(|s| s.phase == "preview 3"))
-            .await
-            .expect("a preview of the three")
-            .unwrap();
+        s.key(KeyCode::Char('-'));
+        s.key(KeyCode::Home);
+        s.key(KeyCode::Char('D'));
+        s.wait("a preview of the three", |s| s.phase == "preview 3")
+            .await;
         assert_eq!(
             retained_at(&m, "clr/#").len(),
             3,
             "the preview clears nothing"
         );
-        tx.send(key(KeyCode::Enter)).unwrap();
-        tokio::time::timeout(wait, seen_rx.wait_for(|s| s.phase.starts_with("cleared 3")))
-            .await
-            .expect("cleared, every one acknowledged")
-            .unwrap();
+        s.key(KeyCode::Enter);
+        s.wait("cleared, every one acknowledged", |s| {
+            s.phase.starts_with("cleared 3")
+        })
+        .await;
         assert!(retained_at(&m, "clr/#").is_empty());
         assert_eq!(
             retained_at(&m, "keep/#"),
             ["keep/x 4"],
             "outside the subtree: kept"
         );
-        tokio::time::timeout(wait, seen_rx.wait_for(|s| s.cleared_in_tree == 3))
-            .await
-            .expect("the tree shows them cleared")
-            .unwrap();
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('u'))).unwrap();
-        tokio::time::timeout(
-            wait,
-            seen_rx.wait_for(|s| s.phase.starts_with("restored 3")),
-        )
-        .await
-        .expect("restored")
-        .unwrap();
+        s.wait("the tree shows them cleared", |s| s.cleared_in_tree == 3)
+            .await;
+        s.key(KeyCode::Esc);
+        s.key(KeyCode::Char('u'));
+        s.wait("restored", |s| s.phase.starts_with("restored 3"))
+            .await;
         assert_eq!(
             retained_at(&m, "clr/#"),
             ["clr/a 1", "clr/b/c 2", "clr/d 3"]
         );
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        s.key(KeyCode::Esc);
+        s.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![mqscope::app::Effect::Connect("m".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
 }

@@ -4,6 +4,7 @@
 //! screenshots` regenerates them.
 
 mod common;
+use common::door::Door;
 
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
@@ -36,7 +37,7 @@ fn demo_app() -> App {
                 received: wall + at,
                 properties: None,
             };
-            app.on_mqtt(MqttEvent::Message(msg), start + at);
+            app.mqtt(MqttEvent::Message(msg), start + at);
         }
     };
     feed(&mut app, devices.initial(), 0);
@@ -122,7 +123,7 @@ fn demo_screenshots_are_current() {
     let mut app = demo_app();
     check("explorer-120x40.svg", &svg(&mut app, 120, 40));
     let now = app.now;
-    app.on_event(
+    app.event(
         Event::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
         now,
     );

@@ -4,20 +4,20 @@
 //! unsubscribes, as mosquitto's own log shows.
 
 mod common;
+use common::driver;
 
 use std::time::{Duration, Instant};
 
 use common::client::{self, Client};
 use common::mosquitto::Mosquitto;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use mqscope::app::{App, Effect, SubStatus};
+use crossterm::event::KeyCode;
+use mqscope::app::{App, SubStatus};
 use mqscope::config::Profile;
 use mqscope::mqtt::{BrokerUrl, Protocol, QoS, Subscription};
 use mqscope::store::Limits;
-use mqscope::tui::run::{Session, run};
+use mqscope::tui::run::Session;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokio::sync::{mpsc, watch};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -130,10 +130,6 @@ async fn mqtt5_subscription_options_reach_mosquitto_and_do_what_they_say() {
     other.stop().await;
 }
 
-fn key(code: KeyCode) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
 #[derive(Clone, Default, Debug)]
 struct Seen {
     subs: Vec<(String, SubStatus, bool)>,
@@ -152,17 +148,12 @@ async fn the_manager_subscribes_turns_off_and_removes_as_mosquitto_logs() {
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["first/#".to_string()];
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
-    let (seen_tx, mut seen_rx) = watch::channel(Seen::default());
-    let mut observe = move |app: &App| {
-        let _ = seen_tx.send(Seen {
-            subs: app
-                .subscriptions
-                .iter()
-                .map(|s| (s.sub.filter.clone(), s.status.clone(), s.enabled))
-                .collect(),
-        });
+    let sample = |app: &App| Seen {
+        subs: app
+            .subscriptions
+            .iter()
+            .map(|s| (s.sub.filter.clone(), s.status.clone(), s.enabled))
+            .collect(),
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let granted = |f: &'static str| {
@@ -172,69 +163,46 @@ async fn the_manager_subscribes_turns_off_and_removes_as_mosquitto_logs() {
                 .any(|(g, st, _)| g == f && matches!(st, SubStatus::Granted(_)))
         }
     };
+    let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("m"), sample);
     let script = async {
-        tokio::time::timeout(WAIT, seen_rx.wait_for(granted("first/#")))
-            .await
-            .expect("the first subscription granted")
-            .unwrap();
+        ui.wait("the first subscription granted", granted("first/#"))
+            .await;
         // S, a, type the filter, Tab to QoS and choose 1, Enter.
-        tx.send(key(KeyCode::Char('S'))).unwrap();
-        tx.send(key(KeyCode::Char('a'))).unwrap();
+        ui.key(KeyCode::Char('S'));
+        ui.key(KeyCode::Char('a'));
         for c in "mgr/+/cmd".chars() {
-            tx.send(key(KeyCode::Char(c))).unwrap();
+            ui.key(KeyCode::Char(c));
         }
-        tx.send(key(KeyCode::Tab)).unwrap();
-        tx.send(key(KeyCode::Char('1'))).unwrap();
-        tx.send(key(KeyCode::Enter)).unwrap();
-        tokio::time::timeout(WAIT, seen_rx.wait_for(granted("mgr/+/cmd")))
-            .await
-            .expect("the new subscription granted")
-            .unwrap();
+        ui.key(KeyCode::Tab);
+        ui.key(KeyCode::Char('1'));
+        ui.key(KeyCode::Enter);
+        ui.wait("the new subscription granted", granted("mgr/+/cmd"))
+            .await;
         assert!(
             m.logged(&["mqscope-manager-test 1 mgr/+/cmd"], WAIT),
             "mosquitto logged the SUBSCRIBE at QoS 1"
         );
         // Space on it (the second row) turns it off: UNSUBSCRIBE, kept in the list.
-        tx.send(key(KeyCode::Down)).unwrap();
-        tx.send(key(KeyCode::Char(' '))).unwrap();
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| {
-                s.subs
-                    .iter()
-                    .any(|(f, st, on)| f == "mgr/+/cmd" && *st == SubStatus::Off && !on)
-            }),
-        )
-        .await
-        .expect("turned off")
-        .unwrap();
+        ui.key(KeyCode::Down);
+        ui.key(KeyCode::Char(' '));
+        ui.wait("turned off", |s| {
+            s.subs
+                .iter()
+                .any(|(f, st, on)| f == "mgr/+/cmd" && *st == SubStatus::Off && !on)
+        })
+        .await;
         assert!(m.logged(&["Received UNSUBSCRIBE from mqscope-manager-test"], WAIT));
         // x on the first removes it once the broker answers.
-        tx.send(key(KeyCode::Up)).unwrap();
-        tx.send(key(KeyCode::Char('x'))).unwrap();
-        tokio::time::timeout(
-            WAIT,
-            seen_rx.wait_for(|s| s.subs.iter().all(|(f, _, _)| f != "first/#")),
-        )
-        .await
-        .expect("removed")
-        .unwrap();
+        ui.key(KeyCode::Up);
+        ui.key(KeyCode::Char('x'));
+        ui.wait("removed", |s| s.subs.iter().all(|(f, _, _)| f != "first/#"))
+            .await;
         assert!(
             m.logged(&["mqscope-manager-test first/#"], WAIT),
             "the unsubscribe logged"
         );
-        tx.send(key(KeyCode::Esc)).unwrap();
-        tx.send(key(KeyCode::Char('q'))).unwrap();
+        ui.key(KeyCode::Esc);
+        ui.key(KeyCode::Char('q'));
     };
-    let looped = run(
-        &mut terminal,
-        &mut app,
-        &mut session,
-        input,
-        vec![Effect::Connect("m".into())],
-        std::future::pending(),
-        &mut observe,
-    );
-    let (result, ()) = tokio::join!(looped, script);
-    result.unwrap();
+    driver::finish(looped, script).await;
 }

@@ -17,6 +17,9 @@ use crate::text::clean;
 
 /// Publishes in flight at once: quick, and well within the worker's command queue.
 const WINDOW: usize = 64;
+/// How long a publish the worker could not take (its queue full, or no connection) waits
+/// before it is offered again: the app asks for a timer instead of trying on every message.
+const RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
 #[derive(Debug, Clone)]
 pub enum Phase {
@@ -44,6 +47,8 @@ pub struct Cleanup {
     pub phase: Phase,
     queue: VecDeque<Draft>,
     in_flight: HashMap<PublishId, String>,
+    /// Refused by the worker: the next window waits until then.
+    retry_at: Option<std::time::Instant>,
 }
 
 impl Cleanup {
@@ -53,6 +58,7 @@ impl Cleanup {
             phase,
             queue: VecDeque::new(),
             in_flight: HashMap::new(),
+            retry_at: None,
         }
     }
 
@@ -182,14 +188,20 @@ impl App {
         self.start_work(drafts, true)
     }
 
-    /// The next window of publishes, while there is room (the loop asks before it draws).
-    pub fn cleanup_effects(&mut self) -> Vec<Effect> {
+    /// When a refused window is offered again.
+    pub(super) fn cleanup_retry_at(&self) -> Option<std::time::Instant> {
+        self.cleanup.as_ref().and_then(|c| c.retry_at)
+    }
+
+    /// The next window of publishes, while there is room (asked after every message).
+    pub(super) fn cleanup_effects(&mut self) -> Vec<Effect> {
         let Some(c) = self.cleanup.as_mut() else {
             return Vec::new();
         };
-        if !matches!(c.phase, Phase::Working { .. }) {
+        if !matches!(c.phase, Phase::Working { .. }) || c.retry_at.is_some_and(|t| self.now < t) {
             return Vec::new();
         }
+        c.retry_at = None;
         let room = WINDOW.saturating_sub(c.in_flight.len());
         let batch: Vec<Draft> = (0..room).map_while(|_| c.queue.pop_front()).collect();
         if batch.is_empty() {
@@ -199,7 +211,7 @@ impl App {
     }
 
     /// The runner queued (or could not queue) one of the clean-up's publishes.
-    pub fn cleanup_queued(&mut self, draft: Draft, queued: Result<PublishId, String>) {
+    pub(super) fn cleanup_queued(&mut self, draft: Draft, queued: Result<PublishId, String>) {
         let Some(c) = self.cleanup.as_mut() else {
             return;
         };
@@ -207,8 +219,12 @@ impl App {
             Ok(id) => {
                 c.in_flight.insert(id, draft.topic);
             }
-            // The worker's queue is full: it goes back for the next window.
-            Err(_) => c.queue.push_front(draft),
+            // The worker's queue is full (or the connection gone): it goes back, and the next
+            // window is offered after `RETRY`.
+            Err(_) => {
+                c.queue.push_front(draft);
+                c.retry_at = Some(self.now + RETRY);
+            }
         }
     }
 

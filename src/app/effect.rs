@@ -1,7 +1,12 @@
-//! What the app asks of the world. The app never does I/O: it returns effects, the TUI's effects
-//! runner carries them out, and what comes back (MQTT events, job results) is fed to the app.
+//! What the app asks of the world, and what the world answers. The app never does I/O: it
+//! returns effects, the TUI's runner carries them out, and what comes back (at once, or later
+//! from a job) is an `Output`, fed to the app through `Msg::Done`. The runner never writes the
+//! app: what the user is told about an outcome is the app's decision alone.
 
-use crate::mqtt::PublishId;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::mqtt::{ConnAckInfo, PublishId};
 
 pub use super::compose::Draft;
 
@@ -13,8 +18,14 @@ pub enum Effect {
     Publish(Draft),
     Subscribe(Vec<Subscription>),
     Unsubscribe(Vec<String>),
-    /// Connect to the profile of this name (of `App::profiles`), dropping the current one.
-    Connect(String),
+    /// Connect with this profile, dropping the current connection.
+    Connect(Box<crate::config::Profile>),
+    /// Wake the app (`Msg::Tick`) at this time even if nothing else happens: the next repeat,
+    /// a notice's end, a request's deadline, the once-a-second clock. Replaces the one asked
+    /// before.
+    WakeAt(Instant),
+    /// Give the terminal back and stop the process (Ctrl+Z); the loop redraws once resumed.
+    Suspend,
     /// Write this profile into the profile file, keeping the file's comments and order; it
     /// replaces the profile named `replacing` in the same write (a rename in the editor).
     SaveProfile {
@@ -25,10 +36,6 @@ pub enum Effect {
     Copy {
         what: String,
         bytes: Vec<u8>,
-    },
-    /// Publish a Sparkplug B Rebirth NCMD to this topic (the runner stamps it with the time).
-    Rebirth {
-        topic: String,
     },
     /// Look for what the broker retains under `filter` (a job on a connection of its own).
     RetainedLook {
@@ -56,7 +63,7 @@ pub enum Effect {
     },
     /// Write a snippet into the profile file (a job).
     SaveSnippet(crate::config::Snippet),
-    /// Run an external decoder on a payload, as a job; the output comes back to `on_run`.
+    /// Run an external decoder on a payload, as a job; its output comes back as `Decoded`.
     Decode {
         command: crate::decode::Command,
         payload: bytes::Bytes,
@@ -95,13 +102,86 @@ pub enum JobKind {
     SaveSnippet(String),
 }
 
-/// What a job produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobResult {
-    pub kind: JobKind,
-    pub generation: u64,
-    /// Words for the user: what was done, or why it failed.
-    pub outcome: Result<String, String>,
+/// What an effect or a job came back with. Failures of jobs carry their kind and reason.
+#[derive(Debug)]
+pub enum Output {
+    /// A compose publish (templates expanded: this is what went) was queued with the worker,
+    /// whose outcome will carry the id, or refused before it got there.
+    Queued {
+        draft: Draft,
+        id: Result<PublishId, String>,
+    },
+    /// One of the clean-up's publishes was queued, or not (the worker's queue was full).
+    CleanupQueued {
+        draft: Draft,
+        id: Result<PublishId, String>,
+    },
+    /// A subscribe or unsubscribe that could not be handed to the worker.
+    NotSent(String),
+    /// Bytes put on the clipboard (OSC 52), or why not.
+    Copied {
+        what: String,
+        bytes: usize,
+        result: Result<(), String>,
+    },
+    /// A connection is being opened for this profile; `password_command` names the command
+    /// being run first (off the loop), if any.
+    Connecting {
+        name: String,
+        password_command: Option<String>,
+    },
+    /// The worker runs for this connection; `subscriptions` are the ones it will make, when the
+    /// settings said (a two-step session).
+    Connected {
+        info: crate::app::ConnInfo,
+        subscriptions: Option<Vec<Subscription>>,
+    },
+    /// The profile could not be connected (its settings, its password_command, the worker).
+    NotConnected {
+        name: String,
+        why: String,
+    },
+    /// A file read for compose's payload: its bytes, at most the limit asked.
+    PayloadRead(Vec<u8>),
+    ProfileSaved {
+        name: String,
+        path: PathBuf,
+    },
+    ProfileRemoved {
+        name: String,
+        path: PathBuf,
+    },
+    /// The editor's test connection: what CONNACK said.
+    Tested {
+        url: String,
+        connack: Box<ConnAckInfo>,
+    },
+    /// An external decoder's output.
+    Decoded(Vec<u8>),
+    /// What the broker retains under the filter looked at.
+    RetainedFound {
+        filter: String,
+        found: crate::session::retained::Found,
+    },
+    /// History items appended to the file.
+    HistorySaved {
+        new: usize,
+    },
+    SnippetSaved {
+        name: String,
+        path: PathBuf,
+    },
+    /// A topic's messages written to these files (JSON Lines, then CSV when numeric).
+    Exported {
+        topic: String,
+        count: usize,
+        files: Vec<PathBuf>,
+    },
+    /// A job that failed, with its kind and reason.
+    Failed {
+        job: JobKind,
+        why: String,
+    },
 }
 
 /// The runner's answer to `Effect::Publish`: queued (with the id its outcome will carry), or

@@ -37,7 +37,7 @@ impl ExternalRuns {
 
 impl App {
     /// A run the detail needs and has not asked for yet.
-    pub fn wanted_runs(&mut self) -> Vec<Effect> {
+    pub(super) fn wanted_runs(&mut self) -> Vec<Effect> {
         let Some((e, shown)) = self.detail_shown() else {
             return Vec::new();
         };

@@ -1,8 +1,6 @@
 //! Keys, mouse and paste, routed through the keymap: the top popup first, then the focused
 //! pane. Each action is handed to the pane that owns it; this file only decides who.
 
-use std::time::Instant;
-
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -18,8 +16,7 @@ use crate::store::NodeId;
 
 impl App {
     /// A terminal event.
-    pub fn on_event(&mut self, event: Event, now: Instant) -> Vec<Effect> {
-        self.now = now;
+    pub(super) fn on_event(&mut self, event: Event) -> Vec<Effect> {
         let effects = match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Event::Mouse(m) => {
@@ -48,8 +45,7 @@ impl App {
         self.notices.key_pressed();
         // Ctrl+Z works over popups and in text fields alike.
         if lookup(&key, &[Ctx::Anywhere]) == Some(Action::Suspend) {
-            self.suspend_requested = true;
-            return Vec::new();
+            return vec![Effect::Suspend];
         }
         if let Some(mut popup) = self.popups.pop() {
             let action = lookup(&key, &[popup.ctx(), Ctx::Anywhere]);
@@ -254,11 +250,11 @@ impl App {
                     .conn
                     .as_ref()
                     .is_some_and(|c| !matches!(c.state, crate::mqtt::ConnState::Connected { .. }));
-                if let Some(c) = self.conn.as_ref().filter(|_| down) {
-                    return vec![Effect::Connect(c.name.clone())];
+                if let Some(name) = self.conn.as_ref().filter(|_| down).map(|c| c.name.clone()) {
+                    return self.connect_to(&name);
                 }
             }
-            Action::Suspend => self.suspend_requested = true,
+            Action::Suspend => return vec![Effect::Suspend],
             // Popup actions reach the popup's own handler, never here.
             Action::Confirm
             | Action::Close

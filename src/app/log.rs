@@ -290,7 +290,10 @@ mod tests {
     use crate::store::Limits;
 
     fn feed(app: &mut App, topic: &str, now: Instant) {
-        app.on_mqtt(crate::app::test_support::message(topic), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![crate::app::test_support::message(topic)]),
+            crate::app::Clock::at(now),
+        );
     }
 
     /// What the log shows, by searching it entry by entry (the index must agree).

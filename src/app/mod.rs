@@ -1,9 +1,11 @@
-//! The application state and how it changes. Everything here is pure: terminal events, MQTT
-//! events and job results come in (with the clock), effects go out, and the UI draws from it.
+//! The application state and how it changes. Everything here is pure: a message comes in
+//! through one door (`update.rs`: a terminal event, a batch of MQTT events, what an effect or a
+//! job came back with, a timer) with the clock, effects go out, and the UI draws from the state.
 //!
 //! One module per pane (`tree`, `log`, `detail`, `compose`), each owning its state and what it
 //! does with the store; `input` routes keys and the mouse to them through the keymap; `on_mqtt`
-//! takes what the worker and the runner report; popups live on a stack in `popup/`.
+//! takes what the worker reports, `outputs` what the runner and jobs report; popups live on a
+//! stack in `popup/`.
 
 pub mod chart;
 pub mod cleanup;
@@ -21,9 +23,11 @@ pub mod keymap;
 pub mod layout;
 pub mod log;
 mod log_index;
+pub mod msg;
 pub mod notice;
 mod on_mqtt;
 pub mod outbox;
+mod outputs;
 pub mod popup;
 mod profiles_edit;
 pub mod pub_command;
@@ -32,6 +36,7 @@ pub mod requests;
 mod sparkplug;
 mod subscriptions;
 pub mod tree;
+mod update;
 
 use std::rc::Rc;
 use std::time::Instant;
@@ -44,9 +49,10 @@ use crate::store::{Limits, NodeId, Store};
 
 pub use compose::{Compose, Field};
 pub use detail::DetailView;
-pub use effect::{Effect, JobKind, JobResult};
+pub use effect::{Effect, JobKind, Output};
 pub use focus::Focus;
 pub use log::LogView;
+pub use msg::{Clock, Msg};
 pub use notice::Level;
 pub use popup::Popup;
 pub use subscriptions::{SubState, SubStatus};
@@ -91,16 +97,18 @@ pub struct App {
     pub subscriptions: Vec<SubState>,
     /// Profiles the picker offers.
     pub profiles: Vec<Profile>,
-    /// The clock as of the last event, so drawing needs no clock of its own.
+    /// The clock as of the last message, so drawing needs no clock of its own.
     pub now: Instant,
+    /// The wall clock as of the last message: the time our publishes and outcomes carry.
+    pub wall: std::time::SystemTime,
+    /// The timer asked for last (`Effect::WakeAt`), so it is asked again only when it changes.
+    asked_wake: Option<Instant>,
     /// Terminal size as of the last draw or resize (mouse hit-testing uses it).
     pub size: Rect,
     /// What the user is told (warnings, errors, outcomes not tied to a pane), and the last
     /// ones with their times.
     pub notices: notice::Notices,
     pub quit: bool,
-    /// Ctrl+Z: the loop gives the terminal back and stops the process.
-    pub suspend_requested: bool,
     /// When the current connection's CONNACK came (subscriptions unanswered long after it
     /// mean a broker that accepts and then stays silent).
     pub connected_at: Option<Instant>,
@@ -149,10 +157,11 @@ impl App {
             subscriptions: Vec::new(),
             profiles,
             now,
+            wall: std::time::SystemTime::now(),
+            asked_wake: None,
             size: Rect::new(0, 0, 120, 40),
             notices: Default::default(),
             quit: false,
-            suspend_requested: false,
             colour: true,
             protocol_note: None,
             connack: None,
@@ -234,16 +243,6 @@ impl App {
     /// The tree's rows, top to bottom.
     pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
         self.tree.rows(&self.store, self.now)
-    }
-
-    /// What the state asks of the world without a key: an external decoder's run, the next
-    /// window of a clean-up. The loop calls this before it draws.
-    pub fn wanted_effects(&mut self) -> Vec<Effect> {
-        let mut effects = self.cleanup_effects();
-        effects.extend(self.history_effects());
-        effects.extend(self.repeat_effects());
-        effects.extend(self.wanted_runs());
-        effects
     }
 
     /// The popup on top, if any.

@@ -60,6 +60,14 @@ impl Notices {
         }
     }
 
+    /// When the notice shown goes by itself (information only; the others wait for a key).
+    pub fn ends_at(&self) -> Option<Instant> {
+        self.current
+            .as_ref()
+            .filter(|n| n.level == Level::Info)
+            .map(|n| n.at + INFO_FOR)
+    }
+
     /// A key was pressed: a warning or an error shown has been seen, and goes.
     pub fn key_pressed(&mut self) {
         if self.current.as_ref().is_some_and(|n| n.level > Level::Info) {

@@ -1,17 +1,17 @@
-//! What the worker reports, and what the runner reports back about our own requests: messages
-//! into the store, connection state into the status, publish outcomes into compose, SUBACK and
-//! UNSUBACK into the subscription list, job results into the pane that asked.
+//! What the worker reports: messages into the store, connection state into the status,
+//! publish outcomes into compose (or the clean-up), SUBACK and UNSUBACK into the subscription
+//! list.
 
 use crate::app::Level;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
-use super::effect::{Draft, JobKind, JobResult, Queued};
 use super::{App, SubStatus};
 use crate::mqtt::{ConnState, Message, MqttEvent};
 
 impl App {
-    /// One MQTT event from the worker.
-    pub fn on_mqtt(&mut self, event: MqttEvent, now: Instant) {
+    /// One MQTT event from the worker (a batch comes through `update`).
+    pub(super) fn on_mqtt(&mut self, event: MqttEvent) {
+        let now = self.now;
         match event {
             MqttEvent::Message(m) => {
                 let sparkplug = m.topic.starts_with("spBv1.0/");
@@ -79,10 +79,9 @@ impl App {
                                 failed,
                             ))
                         }
-                        None => {
-                            self.compose
-                                .set_outcome(outcome.to_string(), failed, SystemTime::now())
-                        }
+                        None => self
+                            .compose
+                            .set_outcome(outcome.to_string(), failed, self.wall),
                     }
                     if let Some(row) = self.outbox.on_outcome(id, &outcome) {
                         self.file_our_publish(row, now);
@@ -129,15 +128,6 @@ impl App {
         conn.state = state;
     }
 
-    /// Called when an `Effect::Publish` was queued (or not) by the worker, at `queued` (the
-    /// wall clock, passed in like `now`).
-    pub fn published(&mut self, draft: &Draft, result: Queued, queued: SystemTime) {
-        match result {
-            Ok(id) => self.outbox.queued(id, draft.clone(), queued),
-            Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
-        }
-    }
-
     /// A publish the broker took: into the log and the tree, at the time it was sent.
     fn file_our_publish(&mut self, row: super::outbox::OutRow, now: Instant) {
         let d = row.draft;
@@ -152,87 +142,5 @@ impl App {
         };
         self.store.ingest(msg, true, now);
         self.refresh_log_index();
-    }
-
-    /// A job's result, delivered only when it answers the newest request of its kind.
-    pub fn on_job(&mut self, result: JobResult, now: Instant) {
-        self.now = now;
-        match (&result.kind, result.outcome) {
-            (JobKind::ResolveProfile(name), Err(why)) => {
-                self.conn = None;
-                self.tell(Level::Error, format!("{name}: {why}"));
-                self.open_picker_at(name.clone());
-            }
-            (JobKind::ResolveProfile(_), Ok(_)) => {
-                if self
-                    .notice_text()
-                    .is_some_and(|n| n.starts_with("running "))
-                {
-                    self.notices.clear();
-                }
-            }
-            (JobKind::Decode, outcome) => self.on_run(outcome.map(String::into_bytes)),
-            // Its findings arrive through `on_found`; here only a failure.
-            (JobKind::RetainedLook(filter), Err(why)) => {
-                let filter = filter.clone();
-                self.on_found(&filter, Err(why));
-            }
-            (JobKind::RetainedLook(_), Ok(_)) => {}
-            (JobKind::SaveHistory, Ok(n)) => self.history.saved += n.parse::<usize>().unwrap_or(0),
-            (JobKind::LoadPayload, Ok(read)) => {
-                // "text:…" or "base64:…" (a file that is not UTF-8 text).
-                let (encoding, body) = match read.split_once(':') {
-                    Some(("base64", b)) => (super::compose::Encoding::Base64, b),
-                    Some((_, t)) => (super::compose::Encoding::Text, t),
-                    None => (super::compose::Encoding::Text, read.as_str()),
-                };
-                self.compose.encoding = encoding;
-                self.compose.payload.set(body);
-                self.tell(Level::Info, format!("payload loaded ({})", encoding.name()));
-            }
-            (JobKind::RemoveProfile(name), outcome) => {
-                let name = name.clone();
-                self.on_profile_removed(&name, outcome);
-            }
-            (JobKind::TestProfile, outcome) => self.on_profile_tested(outcome),
-            (JobKind::LoadPayload, Err(why)) => {
-                self.tell(Level::Error, format!("payload not loaded: {why}"))
-            }
-            (JobKind::SaveHistory, Err(why)) => {
-                self.tell(Level::Error, format!("publish history not saved: {why}"))
-            }
-            (JobKind::SaveSnippet(_), Ok(words)) => self.tell(Level::Info, words),
-            (JobKind::SaveSnippet(name), Err(why)) => self.tell(
-                Level::Error,
-                format!("snippet '{}' not saved: {why}", crate::text::clean(name)),
-            ),
-            (JobKind::Export(_), Ok(words)) => self.tell(Level::Info, words),
-            (JobKind::Export(topic), Err(why)) => self.tell(
-                Level::Error,
-                format!("{} not exported: {why}", crate::text::clean(topic)),
-            ),
-            (JobKind::SaveProfile(_), outcome) => self.on_profile_saved(outcome),
-        }
-    }
-
-    /// Time-driven rules (a countdown, a pending publish that times out) hook in here; the loop
-    /// calls it once a second even when nothing arrives.
-    pub fn on_tick(&mut self, now: Instant) {
-        self.now = now;
-        self.notices.tick(now);
-        self.expire_requests(now);
-    }
-
-    /// Reopens the picker on profile `name` (after a failed connect).
-    pub fn open_picker_at(&mut self, name: String) {
-        let selected = self
-            .profiles
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or(0);
-        self.popups
-            .push(super::popup::Popup::Picker(super::popup::PickerPopup::at(
-                selected,
-            )));
     }
 }

@@ -2,7 +2,7 @@
 //! duplicate) or remove a profile (asked first), what saving does to the profile list, and the
 //! answers of its jobs (a save, a removal, a test connection).
 
-use super::popup::{ConfirmPopup, PickerPopup, Popup, ProfileForm};
+use super::popup::{ConfirmPopup, PickerPopup, Popup, ProfileForm, Yes};
 use super::{App, Effect};
 use crate::app::Level;
 use crate::config::Profile;
@@ -48,7 +48,7 @@ impl App {
                 ),
                 format!("broker: {}", p.broker),
             ],
-            effects: vec![Effect::RemoveProfile(name)],
+            yes: Yes::RemoveProfile(name),
         }));
     }
 

@@ -42,7 +42,8 @@ impl App {
         }
     }
 
-    /// The next publish when its time has come (the loop asks before it draws).
+    /// The next publish when its time has come (asked after every message; the app's timer
+    /// wakes it for `repeat_due`).
     pub(super) fn repeat_effects(&mut self) -> Vec<Effect> {
         let Some(r) = self.repeat.as_mut() else {
             return Vec::new();
@@ -68,8 +69,8 @@ impl App {
         vec![Effect::Publish(draft)]
     }
 
-    /// When the loop must wake for the next repeat even if nothing else happens.
-    pub fn next_wake(&self) -> Option<Instant> {
+    /// When the next repeat is due.
+    pub(super) fn repeat_due(&self) -> Option<Instant> {
         self.repeat.as_ref().map(|r| r.next)
     }
 }

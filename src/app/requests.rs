@@ -116,6 +116,14 @@ impl App {
         effects
     }
 
+    /// When the oldest request stops waiting for its response.
+    pub(super) fn requests_deadline(&self) -> Option<Instant> {
+        self.requests
+            .pending
+            .front()
+            .map(|p| p.sent + RESPONSE_WAIT)
+    }
+
     /// Requests whose response did not come within `RESPONSE_WAIT` are told as such, once,
     /// and forgotten (a late response is then shown as matching none of ours).
     pub(super) fn expire_requests(&mut self, now: Instant) {
@@ -210,9 +218,15 @@ mod tests {
                 .unwrap_or("")
                 .contains("waiting for the response")
         );
-        app.on_tick(t0 + Duration::from_secs(9));
+        app.update(
+            crate::app::Msg::Tick,
+            crate::app::Clock::at(t0 + Duration::from_secs(9)),
+        );
         assert!(!app.notice_text().unwrap_or("").contains("no response"));
-        app.on_tick(t0 + RESPONSE_WAIT);
+        app.update(
+            crate::app::Msg::Tick,
+            crate::app::Clock::at(t0 + RESPONSE_WAIT),
+        );
         assert_eq!(
             app.notice_text(),
             Some("no response on svc/resp to the request on svc/req within 10 s")

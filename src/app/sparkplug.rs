@@ -1,8 +1,8 @@
 //! `R` on a Sparkplug B topic: after a confirmation, an NCMD asks the edge node to send its
 //! births again (`Node Control/Rebirth`), the way a host application recovers aliases it has
-//! not seen. The payload is made by the effects runner, which has the wall clock.
+//! not seen. The payload is made when the user confirms, stamped with that message's clock.
 
-use super::popup::{ConfirmPopup, Popup};
+use super::popup::{ConfirmPopup, Popup, Yes};
 use super::{App, Effect};
 use crate::app::Level;
 use crate::decode::sparkplug;
@@ -39,7 +39,29 @@ impl App {
                 ),
                 "The node answers with NBIRTH and its devices' DBIRTHs.".into(),
             ],
-            effects: vec![Effect::Rebirth { topic: target }],
+            yes: Yes::Rebirth(target),
         }));
+    }
+
+    /// The confirmed Rebirth: an NCMD with the metric set, stamped now, at QoS 0.
+    pub fn rebirth(&mut self, topic: String) -> Vec<Effect> {
+        let now_ms = self
+            .wall
+            .duration_since(std::time::SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        match sparkplug::rebirth_command(now_ms) {
+            Ok(payload) => vec![Effect::Publish(super::effect::Draft {
+                topic,
+                payload: payload.into(),
+                qos: crate::mqtt::QoS::AtMostOnce,
+                retain: false,
+                properties: None,
+                templated: false,
+            })],
+            Err(e) => {
+                self.tell(Level::Error, format!("no Rebirth sent: {e}"));
+                Vec::new()
+            }
+        }
     }
 }

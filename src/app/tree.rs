@@ -310,7 +310,10 @@ mod tests {
     fn row_cache_follows_new_topics_and_expansion() {
         let now = Instant::now();
         let mut app = App::new(Vec::new(), Limits::default(), now);
-        app.on_mqtt(msg("a/b"), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![msg("a/b")]),
+            crate::app::Clock::at(now),
+        );
         let first = app.tree_rows();
         assert!(
             std::rc::Rc::ptr_eq(&first, &app.tree_rows()),
@@ -318,9 +321,15 @@ mod tests {
         );
         app.tree.expand(app.store.tree.find("a").unwrap());
         assert_eq!(app.tree_rows().len(), 2, "expansion rebuilds");
-        app.on_mqtt(msg("a/c"), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![msg("a/c")]),
+            crate::app::Clock::at(now),
+        );
         assert_eq!(app.tree_rows().len(), 3, "a new topic rebuilds");
-        app.on_mqtt(msg("a/c"), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![msg("a/c")]),
+            crate::app::Clock::at(now),
+        );
         let again = app.tree_rows();
         assert!(
             std::rc::Rc::ptr_eq(&again, &app.tree_rows()),
@@ -332,10 +341,16 @@ mod tests {
     fn growth_out_of_sight_keeps_the_rows_and_big_trees_rebuild_at_a_measured_pace() {
         let now = Instant::now();
         let mut app = App::new(Vec::new(), Limits::default(), now);
-        app.on_mqtt(msg("a/b"), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![msg("a/b")]),
+            crate::app::Clock::at(now),
+        );
         app.tree.collapse_all(); // the first topic was opened
         let rows = app.tree_rows();
-        app.on_mqtt(msg("a/c"), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![msg("a/c")]),
+            crate::app::Clock::at(now),
+        );
         assert!(
             std::rc::Rc::ptr_eq(&rows, &app.tree_rows()),
             "a topic under collapsed 'a' adds no row"
@@ -345,12 +360,19 @@ mod tests {
 
         // A big open subtree: growth is picked up once the rows are old enough.
         for i in 0..30_000 {
-            app.on_mqtt(msg(&format!("a/n{i}")), now);
+            app.update(
+                crate::app::Msg::Mqtt(vec![msg(&format!("a/n{i}"))]),
+                crate::app::Clock::at(now),
+            );
         }
-        app.now += std::time::Duration::from_secs(1);
+        let later = now + std::time::Duration::from_secs(1);
+        app.now = later;
         let big = app.tree_rows().len();
         assert_eq!(big, 30_003);
-        app.on_mqtt(msg("a/late"), now);
+        app.update(
+            crate::app::Msg::Mqtt(vec![msg("a/late")]),
+            crate::app::Clock::at(later),
+        );
         assert_eq!(
             app.tree_rows().len(),
             big,

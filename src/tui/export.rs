@@ -39,8 +39,9 @@ fn create(path: &Path) -> std::io::Result<std::fs::File> {
     o.open(path)
 }
 
-/// Writes `rows` (oldest first) into `dir`; returns what was written, in words.
-pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String> {
+/// Writes `rows` (oldest first) into `dir`; returns the files written (the JSON Lines, then
+/// the CSV when every payload is a number).
+pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<Vec<PathBuf>, String> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
     let base: PathBuf = dir.join(format!("mqscope-{}-{stamp}", file_part(topic)));
     let jsonl = base.with_extension("jsonl");
@@ -56,12 +57,7 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String
         out.write_all(b"\n").map_err(|e| fail(&jsonl, e))?;
     }
     out.flush().map_err(|e| fail(&jsonl, e))?;
-    let mut words = format!(
-        "exported {} of {} to {}",
-        crate::text::count(rows.len() as u64, "message", "messages"),
-        crate::text::clean(topic),
-        jsonl.display()
-    );
+    let mut files = vec![jsonl];
     let values: Option<Vec<f64>> = rows
         .iter()
         .map(|m| crate::decode::number::value(&m.payload))
@@ -79,9 +75,9 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<String, String
         }
         out.write_all(text.as_bytes()).map_err(|e| fail(&csv, e))?;
         out.flush().map_err(|e| fail(&csv, e))?;
-        words.push_str(&format!(" and {}", csv.display()));
+        files.push(csv);
     }
-    Ok(words)
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -104,11 +100,8 @@ mod tests {
     #[test]
     fn json_lines_and_a_csv_for_numbers() {
         let dir = tempfile::tempdir().unwrap();
-        let words = write(dir.path(), "plant/line 1/temp", &[m("21.5"), m("22")]).unwrap();
-        assert!(
-            words.starts_with("exported 2 messages of plant/line 1/temp to "),
-            "{words}"
-        );
+        let files = write(dir.path(), "plant/line 1/temp", &[m("21.5"), m("22")]).unwrap();
+        assert_eq!(files.len(), 2, "{files:?}");
         let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -137,7 +130,7 @@ mod tests {
         }
         // Not all numbers: no CSV.
         let other = tempfile::tempdir().unwrap();
-        let words = write(other.path(), "t", &[m("21.5"), m("off")]).unwrap();
-        assert!(!words.contains(".csv"), "{words}");
+        let files = write(other.path(), "t", &[m("21.5"), m("off")]).unwrap();
+        assert_eq!(files.len(), 1, "no CSV: {files:?}");
     }
 }

@@ -8,16 +8,25 @@ use std::future::Future;
 
 use tokio::sync::mpsc;
 
-use crate::app::{JobKind, JobResult};
+use crate::app::{JobKind, Output};
+use crate::config::Profile;
 use crate::mqtt::ConnectionSettings;
 
-/// A finished job: what the app sees, and what only the runner needs.
+/// What a job ends with: an output for the app, or (resolving a profile) what only the runner
+/// needs, to start the worker.
+pub enum Finished {
+    Out(Output),
+    Resolved {
+        profile: Box<Profile>,
+        settings: Box<ConnectionSettings>,
+    },
+}
+
+/// A finished job.
 pub struct Done {
-    pub result: JobResult,
-    /// For `ResolveProfile`: the settings to start the worker with.
-    pub settings: Option<ConnectionSettings>,
-    /// For `RetainedLook`: what the broker retains.
-    pub found: Option<crate::session::retained::Found>,
+    pub kind: JobKind,
+    pub generation: u64,
+    pub finished: Finished,
     /// Whether a newer job of its kind replaces it (see `Jobs::launch`).
     newest_only: bool,
 }
@@ -42,19 +51,13 @@ impl Default for Jobs {
 }
 
 impl Jobs {
-    /// Starts `work`, whose result is delivered with its kind and generation. `newest_only`: a
-    /// result is dropped once a newer job of its kind was started (gitui's "newest request
-    /// wins"); otherwise every result counts.
+    /// Starts `work`, whose result is delivered with its kind and generation; a failure comes
+    /// back as `Output::Failed` with the job's kind. `newest_only`: a result is dropped once a
+    /// newer job of its kind was started (gitui's "newest request wins"); otherwise every
+    /// result counts.
     fn launch<F>(&mut self, kind: JobKind, newest_only: bool, work: F) -> u64
     where
-        F: Future<
-                Output = (
-                    Result<String, String>,
-                    Option<ConnectionSettings>,
-                    Option<crate::session::retained::Found>,
-                ),
-            > + Send
-            + 'static,
+        F: Future<Output = Result<Finished, String>> + Send + 'static,
     {
         self.next += 1;
         let generation = self.next;
@@ -63,55 +66,46 @@ impl Jobs {
         }
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let (outcome, settings, found) = work.await;
+            let finished = match work.await {
+                Ok(f) => f,
+                Err(why) => Finished::Out(Output::Failed {
+                    job: kind.clone(),
+                    why,
+                }),
+            };
             let _ = tx.send(Done {
-                result: JobResult {
-                    kind,
-                    generation,
-                    outcome,
-                },
-                settings,
-                found,
+                kind,
+                generation,
+                finished,
                 newest_only,
             });
         });
         generation
     }
 
-    /// Starts `work`; it yields the words for the user and, for a profile, its settings.
+    /// Starts `work` (newest request wins).
     pub fn spawn<F>(&mut self, kind: JobKind, work: F) -> u64
     where
-        F: Future<Output = (Result<String, String>, Option<ConnectionSettings>)> + Send + 'static,
+        F: Future<Output = Result<Output, String>> + Send + 'static,
     {
-        self.launch(kind, true, async move {
-            let (outcome, settings) = work.await;
-            (outcome, settings, None)
-        })
+        self.launch(kind, true, async move { work.await.map(Finished::Out) })
     }
 
-    /// A look for retained messages under `filter`; its findings come back in `Done::found`.
-    pub fn spawn_look<F>(&mut self, filter: String, work: F)
+    /// Resolves a profile (newest request wins): its settings come back to the runner.
+    pub fn spawn_resolve<F>(&mut self, kind: JobKind, work: F) -> u64
     where
-        F: Future<Output = Result<crate::session::retained::Found, String>> + Send + 'static,
+        F: Future<Output = Result<Finished, String>> + Send + 'static,
     {
-        self.launch(JobKind::RetainedLook(filter), true, async move {
-            match work.await {
-                Ok(f) => (Ok(format!("{} found", f.messages.len())), None, Some(f)),
-                Err(e) => (Err(e), None, None),
-            }
-        });
+        self.launch(kind, true, work)
     }
 
     /// Starts `work` whose result is always delivered (writes that each count, such as the
     /// history file's batches): no newer job replaces it.
     pub fn spawn_each<F>(&mut self, kind: JobKind, work: F)
     where
-        F: Future<Output = (Result<String, String>, Option<ConnectionSettings>)> + Send + 'static,
+        F: Future<Output = Result<Output, String>> + Send + 'static,
     {
-        self.launch(kind, false, async move {
-            let (outcome, settings) = work.await;
-            (outcome, settings, None)
-        });
+        self.launch(kind, false, async move { work.await.map(Finished::Out) });
     }
 
     /// Forgets the pending jobs of `kind`: their results will be dropped.
@@ -130,11 +124,21 @@ impl Jobs {
             if !done.newest_only {
                 return done;
             }
-            if self.latest.get(&done.result.kind) == Some(&done.result.generation) {
-                self.latest.remove(&done.result.kind);
+            if self.latest.get(&done.kind) == Some(&done.generation) {
+                self.latest.remove(&done.kind);
                 return done;
             }
         }
+    }
+}
+
+/// Runs blocking work (a file, a command) off the loop's thread; a panic in it is a failure.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(r) => r,
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -149,12 +153,15 @@ mod tests {
         let (slow_tx, slow_rx) = tokio::sync::oneshot::channel::<()>();
         jobs.spawn(kind.clone(), async move {
             let _ = slow_rx.await;
-            (Ok("old".into()), None)
+            Ok(Output::HistorySaved { new: 1 })
         });
-        jobs.spawn(kind.clone(), async { (Ok("new".into()), None) });
+        jobs.spawn(kind.clone(), async { Ok(Output::HistorySaved { new: 2 }) });
         let _ = slow_tx.send(());
         let done = jobs.next().await;
-        assert_eq!(done.result.outcome, Ok("new".into()));
+        assert!(matches!(
+            done.finished,
+            Finished::Out(Output::HistorySaved { new: 2 })
+        ));
         // The old one arrives later and is dropped: nothing else is delivered.
         let more = tokio::time::timeout(std::time::Duration::from_millis(50), jobs.next()).await;
         assert!(more.is_err());

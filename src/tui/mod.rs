@@ -1,14 +1,14 @@
 //! The interactive explorer: its start (`start.rs`: the profile, the demo, the terminal),
-//! terminal set-up and the event loop, generic over the backend and
-//! the input stream so tests can drive it without a terminal.
+//! terminal set-up, and the loop (`run.rs`: select → `Msg` → `App::update` → `runner.rs`),
+//! generic over the backend and the input stream so tests can drive it without a terminal.
 
 pub mod clipboard;
-pub mod effects;
 mod export;
+mod file_jobs;
 mod jobs;
 mod memory;
-mod profile_jobs;
 pub mod run;
+mod runner;
 pub mod session;
 pub mod start;
 pub mod terminal;

@@ -1,9 +1,12 @@
-//! The loop: one `select!` over terminal input, a backlog of MQTT events and a frame tick. Keys
-//! are handled and drawn at once; MQTT events are drained from the worker's queue once a frame
-//! (~30 times a second), or as soon as the backlog is filed during a burst, absorbed in slices,
-//! and drawn. The loop never awaits the network:
-//! commands go out with `try_send`, and the worker never waits on the loop. Slow work (a
-//! password_command, a file write) runs as a job and comes back on its own branch.
+//! The loop: one `select!` over terminal input, finished jobs, the app's timer, a backlog of
+//! MQTT events and a frame tick. Whatever wakes it becomes one `Msg` for `App::update` (the one
+//! door); the effects that come out go to the runner, whose answers go back in as
+//! `Msg::Done` until nothing is left, and then the screen is drawn from the state. Keys are
+//! handled and drawn at once; MQTT events are drained from the worker's queue once a frame
+//! (~30 times a second), or as soon as the backlog is filed during a burst, absorbed in
+//! slices, and drawn. The loop never awaits the network: commands go out with `try_send`, and
+//! the worker never waits on the loop. Slow work (a password_command, a file write) runs as a
+//! job and comes back on its own branch.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -16,10 +19,9 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::time::MissedTickBehavior;
 
-use super::effects::{apply, on_done};
-use super::jobs::Jobs;
+use super::runner::Runner;
 pub use super::session::Session;
-use crate::app::{App, Effect};
+use crate::app::{App, Clock, Msg};
 use crate::mqtt::MqttEvent;
 
 /// Frame period: at most ~30 draws a second for data; keys draw at once.
@@ -56,14 +58,25 @@ impl FrameStats {
     }
 }
 
-/// Runs until the user quits, the input ends, or `stop` completes (a signal). `observe` sees
-/// the state after every draw (tests use it to wait for what the screen shows).
+/// Hands `msg` to the app, the effects it returns to the runner, and the runner's answers back
+/// to the app, until nothing is left.
+fn feed(app: &mut App, session: &mut Session<'_>, runner: &mut Runner, msg: Msg) {
+    let mut msgs = VecDeque::from([msg]);
+    while let Some(msg) = msgs.pop_front() {
+        let effects = app.update(msg, Clock::read());
+        msgs.extend(runner.apply(session, effects).into_iter().map(Msg::Done));
+    }
+}
+
+/// Runs until the user quits, the input ends, or `stop` completes (a signal). `initial` goes in
+/// first (the profile chosen on the command line). `observe` sees the state after every draw
+/// (tests use it to wait for what the screen shows).
 pub async fn run<B, S, F>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     session: &mut Session<'_>,
     mut input: S,
-    initial: Vec<Effect>,
+    initial: Vec<Msg>,
     stop: F,
     observe: &mut dyn FnMut(&App),
 ) -> anyhow::Result<()>
@@ -74,11 +87,14 @@ where
     F: Future<Output = ()>,
 {
     tokio::pin!(stop);
+    let mut runner = Runner::default();
     if let Ok(size) = terminal.size() {
-        app.size = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+        let resize = Event::Resize(size.width, size.height);
+        feed(app, session, &mut runner, Msg::Term(resize));
     }
-    let mut jobs = Jobs::default();
-    apply(app, session, &mut jobs, initial);
+    for msg in initial {
+        feed(app, session, &mut runner, msg);
+    }
     // SIGTSTP (kill -TSTP, or a job-control Ctrl+Z from outside) suspends like Ctrl+Z; only
     // caught where there is a terminal to give back.
     #[cfg(unix)]
@@ -106,24 +122,17 @@ where
             data_changed = false;
         }
         if need_draw {
-            // What the screen about to be drawn needs run first (an external decoder, the
-            // next repeat, a clean-up's next window).
-            app.now = Instant::now();
-            let runs = app.wanted_effects();
-            if !runs.is_empty() {
-                apply(app, session, &mut jobs, runs);
-            }
-            app.now = Instant::now();
+            let started = Instant::now();
             terminal.draw(|f| crate::ui::draw(f, app))?;
-            frames.record(app.now.elapsed());
-            last_draw = app.now;
+            frames.record(started.elapsed());
+            last_draw = started;
             need_draw = false;
             observe(app);
         }
         if app.quit {
             break;
         }
-        if std::mem::take(&mut app.suspend_requested)
+        if std::mem::take(&mut runner.suspend)
             && let Some(suspend) = session.suspend.as_mut()
         {
             tracing::info!("suspending");
@@ -138,6 +147,7 @@ where
             continue;
         }
         let queue = session.handle.as_ref().map(|h| h.events().clone());
+        let wake = runner.wake;
         tokio::select! {
             biased;
             _ = &mut stop => break,
@@ -145,8 +155,7 @@ where
                 None => break,
                 Some(Err(e)) => return Err(e.into()),
                 Some(Ok(event)) => {
-                    let effects = app.on_event(event, Instant::now());
-                    apply(app, session, &mut jobs, effects);
+                    feed(app, session, &mut runner, Msg::Term(event));
                     need_draw = true;
                 }
             },
@@ -157,18 +166,28 @@ where
                 }
                 std::future::pending::<Option<()>>().await
             } => {
-                app.suspend_requested = true;
+                runner.suspend = true;
             }
-            done = jobs.next() => {
-                on_done(app, session, done);
+            done = runner.jobs.next() => {
+                if let Some(output) = runner.finished(session, done) {
+                    feed(app, session, &mut runner, Msg::Done(output));
+                }
+                need_draw = true;
+            }
+            () = async {
+                match wake {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                runner.wake = None;
+                feed(app, session, &mut runner, Msg::Tick);
                 need_draw = true;
             }
             () = std::future::ready(()), if !backlog.is_empty() => {
-                let now = Instant::now();
                 let n = backlog.len().min(SLICE);
-                for event in backlog.drain(..n) {
-                    app.on_mqtt(event, now);
-                }
+                let slice: Vec<MqttEvent> = backlog.drain(..n).collect();
+                feed(app, session, &mut runner, Msg::Mqtt(slice));
                 data_changed = true;
                 // Taken through: take what queued meanwhile at once, so filing keeps up with
                 // the wire during a burst instead of waiting for the next frame.
@@ -196,16 +215,9 @@ where
                     }
                 }
                 trimmer.tick(app.store.released_bytes, Instant::now());
-                // Data is drawn at the frame rate; the clock-driven parts (rate, countdown)
-                // refresh once a second even when nothing arrives.
-                if last_draw.elapsed() >= Duration::from_secs(1) {
-                    app.on_tick(Instant::now());
-                }
-                // A repeat's next send is due: draw (which asks the app for it) now.
-                if app.next_wake().is_some_and(|t| Instant::now() >= t) {
-                    need_draw = true;
-                }
-                if data_changed || last_draw.elapsed() >= Duration::from_secs(1) {
+                // Data is drawn at the frame rate (the clock-driven parts are redrawn by the
+                // app's own once-a-second timer).
+                if data_changed {
                     need_draw = true;
                     data_changed = false;
                 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use std::sync::{Arc, Mutex};
 
 use crate::app::popup::{PickerPopup, Popup};
-use crate::app::{App, ConnInfo, Effect};
+use crate::app::{App, ConnInfo, Msg};
 use crate::cli::ConnArgs;
 use crate::config::Profile;
 use crate::mqtt::topic::validate_filter;
@@ -149,7 +149,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
             p.name = "demo".into();
             p.decoders = crate::demo::rules().map_err(|e| runtime(format!("{e:#}")))?;
             profiles.insert(0, p);
-            initial.push(Effect::Connect(p_name(&profiles, 0)));
+            initial.push(Msg::Open(p_name(&profiles, 0)));
             broker = Some(b);
         }
         #[cfg(not(feature = "embedded-broker"))]
@@ -175,7 +175,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
                 0
             }
         };
-        initial.push(Effect::Connect(p_name(&profiles, idx)));
+        initial.push(Msg::Open(p_name(&profiles, idx)));
     } else if profiles.is_empty() {
         let url = BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?;
         profiles.push(Profile::adhoc(url));

@@ -5,6 +5,8 @@
 pub mod brokers;
 pub mod certs;
 pub mod client;
+pub mod door;
+pub mod driver;
 pub mod fake;
 pub mod keys;
 pub mod mosquitto;

@@ -1,6 +1,7 @@
 //! A yes/no question before something that reaches devices (a Sparkplug Rebirth command):
 //! Enter or y does it, Esc or n closes.
 
+use crate::app::App;
 use crate::app::effect::Effect;
 use crate::app::keymap::Action;
 
@@ -12,7 +13,17 @@ pub struct ConfirmPopup {
     /// What will happen, one line each (already escaped).
     pub lines: Vec<String>,
     /// What "yes" does.
-    pub effects: Vec<Effect>,
+    pub yes: Yes,
+}
+
+/// What a confirmed question does: built when "yes" comes, so what is sent carries the time it
+/// was sent at.
+#[derive(Debug, Clone)]
+pub enum Yes {
+    /// Remove the profile of this name from the profile file.
+    RemoveProfile(String),
+    /// Publish a Sparkplug B Rebirth NCMD to this topic.
+    Rebirth(String),
 }
 
 impl PartialEq for ConfirmPopup {
@@ -24,9 +35,12 @@ impl PartialEq for ConfirmPopup {
 impl Eq for ConfirmPopup {}
 
 impl ConfirmPopup {
-    pub fn on_key(&mut self, action: Option<Action>) -> Outcome {
+    pub fn on_key(&mut self, app: &mut App, action: Option<Action>) -> Outcome {
         match action {
-            Some(Action::Confirm) => Outcome::CloseWith(std::mem::take(&mut self.effects)),
+            Some(Action::Confirm) => Outcome::CloseWith(match &self.yes {
+                Yes::RemoveProfile(name) => vec![Effect::RemoveProfile(name.clone())],
+                Yes::Rebirth(topic) => app.rebirth(topic.clone()),
+            }),
             Some(Action::Close) => Outcome::Close,
             _ => Outcome::Keep,
         }

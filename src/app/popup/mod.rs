@@ -21,7 +21,7 @@ use super::effect::Effect;
 use super::keymap::{Action, Ctx};
 
 pub use cleanup::CleanupPopup;
-pub use confirm::ConfirmPopup;
+pub use confirm::{ConfirmPopup, Yes};
 pub use file::FilePopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
@@ -107,7 +107,7 @@ impl Popup {
             Popup::Picker(p) => p.on_key(app, action, key_char),
             Popup::Filter(p) => p.on_key(app, action, key_char),
             Popup::View(p) => p.on_key(app, action),
-            Popup::Confirm(p) => p.on_key(action),
+            Popup::Confirm(p) => p.on_key(app, action),
             Popup::Subs(p) => p.on_key(app, action, key_char),
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(app, action, key_char),

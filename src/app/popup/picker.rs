@@ -2,7 +2,6 @@
 //! Home/End, and typing filters by name or broker URL.
 
 use crate::app::App;
-use crate::app::effect::Effect;
 use crate::app::keymap::Action;
 
 use super::Outcome;
@@ -59,7 +58,8 @@ impl PickerPopup {
             (Some(Action::End), _) => self.selected = last,
             (Some(Action::Confirm), _) if n > 0 => {
                 let i = self.shown(app)[self.selected.min(last)];
-                return Outcome::CloseWith(vec![Effect::Connect(app.profiles[i].name.clone())]);
+                let name = app.profiles[i].name.clone();
+                return Outcome::CloseWith(app.connect_to(&name));
             }
             (Some(Action::ProfileNew), _) => {
                 app.open_profile_form(None, false);

@@ -1,0 +1,48 @@
+//! What comes into the app, through its one door (`App::update`): a terminal event, a batch of
+//! MQTT events, what an effect or a job came back with, or a timer the app asked for. Each
+//! comes with the clock, so the app builds every timestamp itself and tests choose the time.
+
+use std::time::{Instant, SystemTime};
+
+use super::effect::Output;
+use crate::mqtt::MqttEvent;
+
+/// The time a message is handled at: monotonic for deadlines and rates, wall for what is
+/// shown and kept (a publish's time, a Sparkplug command's timestamp).
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: Instant,
+    pub wall: SystemTime,
+}
+
+impl Clock {
+    /// The clocks as they read now (the loop's; tests build their own).
+    pub fn read() -> Clock {
+        Clock {
+            now: Instant::now(),
+            wall: SystemTime::now(),
+        }
+    }
+
+    /// `now` with the wall clock read beside it.
+    pub fn at(now: Instant) -> Clock {
+        Clock {
+            now,
+            wall: SystemTime::now(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    /// A key, the mouse, a paste or a resize.
+    Term(crossterm::event::Event),
+    /// What the connection's worker reported since the last batch, in order.
+    Mqtt(Vec<MqttEvent>),
+    /// What an effect or a job came back with.
+    Done(Output),
+    /// A timer the app asked for (`Effect::WakeAt`) went off.
+    Tick,
+    /// Connect to the profile of this name (the one chosen on the command line).
+    Open(String),
+}

@@ -1,0 +1,191 @@
+//! What effects and jobs came back with (`Msg::Done`), handed to the feature that asked. The
+//! runner only reports; the words the user reads are chosen here and in the features.
+
+use super::compose::Encoding;
+use super::effect::{JobKind, Output};
+use super::{App, Effect, Level};
+use crate::text::clean;
+
+impl App {
+    pub(super) fn on_output(&mut self, output: Output) -> Vec<Effect> {
+        match output {
+            Output::Queued { draft, id } => match id {
+                Ok(id) => self.outbox.queued(id, draft, self.wall),
+                Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
+            },
+            Output::CleanupQueued { draft, id } => self.cleanup_queued(draft, id),
+            Output::NotSent(why) => self.tell(Level::Warning, why),
+            Output::Copied {
+                what,
+                bytes,
+                result,
+            } => {
+                let size = crate::text::human_bytes(bytes as u64);
+                match result {
+                    Ok(()) => self.tell(
+                        Level::Info,
+                        format!("copied the {what} ({size}) to the clipboard (OSC 52)"),
+                    ),
+                    Err(why) => self.tell(Level::Error, format!("{what} not copied: {why}")),
+                }
+            }
+            Output::Connecting {
+                name,
+                password_command,
+            } => {
+                self.clear_data();
+                self.conn = None;
+                if let Some(command) = password_command {
+                    self.tell(
+                        Level::Info,
+                        format!("running password_command ({})…", clean(&command)),
+                    );
+                }
+                let _ = name;
+            }
+            Output::Connected {
+                info,
+                subscriptions,
+            } => {
+                if self
+                    .notice_text()
+                    .is_some_and(|n| n.starts_with("running password_command"))
+                {
+                    self.notices.clear();
+                }
+                // Shown to the user, once, for the profile in use.
+                let warning = self
+                    .profiles
+                    .iter()
+                    .find(|p| p.name == info.name)
+                    .and_then(|p| p.plain_password_warning());
+                self.set_connection(info);
+                if let Some(subs) = subscriptions {
+                    self.set_subscriptions(&subs);
+                }
+                if let Some(w) = warning {
+                    self.tell(Level::Warning, w);
+                }
+            }
+            Output::NotConnected { name, why } => {
+                self.conn = None;
+                self.tell(Level::Error, format!("{}: {}", clean(&name), why));
+                self.open_picker_at(name);
+            }
+            Output::PayloadRead(bytes) => {
+                use base64::Engine;
+                // Text stays text; anything else becomes base64 in the field, sent as the
+                // bytes it stands for.
+                let encoding = match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        self.compose.payload.set(&text);
+                        Encoding::Text
+                    }
+                    Err(e) => {
+                        let b64 = base64::engine::general_purpose::STANDARD.encode(e.as_bytes());
+                        self.compose.payload.set(&b64);
+                        Encoding::Base64
+                    }
+                };
+                self.compose.encoding = encoding;
+                self.tell(Level::Info, format!("payload loaded ({})", encoding.name()));
+            }
+            Output::ProfileSaved { name, path } => self.on_profile_saved(Ok(format!(
+                "profile '{}' saved to {}",
+                clean(&name),
+                clean(&path.display().to_string())
+            ))),
+            Output::ProfileRemoved { name, path } => self.on_profile_removed(
+                &name,
+                Ok(format!(
+                    "profile removed from {}",
+                    clean(&path.display().to_string())
+                )),
+            ),
+            Output::Tested { url, connack } => {
+                let rows: Vec<String> = connack
+                    .rows()
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                self.on_profile_tested(Ok(format!(
+                    "connected to {}; CONNACK {}",
+                    clean(&url),
+                    rows.join(" · ")
+                )));
+            }
+            Output::Decoded(bytes) => self.on_run(Ok(bytes)),
+            Output::RetainedFound { filter, found } => self.on_found(&filter, Ok(found)),
+            Output::HistorySaved { new } => self.history.saved += new,
+            Output::SnippetSaved { name, path } => self.tell(
+                Level::Info,
+                format!(
+                    "snippet '{}' saved to {}",
+                    clean(&name),
+                    clean(&path.display().to_string())
+                ),
+            ),
+            Output::Exported {
+                topic,
+                count,
+                files,
+            } => {
+                let files: Vec<String> = files
+                    .iter()
+                    .map(|f| clean(&f.display().to_string()).into_owned())
+                    .collect();
+                self.tell(
+                    Level::Info,
+                    format!(
+                        "exported {} of {} to {}",
+                        crate::text::count(count as u64, "message", "messages"),
+                        clean(&topic),
+                        files.join(" and ")
+                    ),
+                );
+            }
+            Output::Failed { job, why } => self.on_failed(job, why),
+        }
+        Vec::new()
+    }
+
+    fn on_failed(&mut self, job: JobKind, why: String) {
+        match job {
+            JobKind::ResolveProfile(name) => {
+                self.conn = None;
+                self.tell(Level::Error, format!("{}: {why}", clean(&name)));
+                self.open_picker_at(name);
+            }
+            JobKind::Decode => self.on_run(Err(why)),
+            JobKind::RetainedLook(filter) => self.on_found(&filter, Err(why)),
+            JobKind::LoadPayload => self.tell(Level::Error, format!("payload not loaded: {why}")),
+            JobKind::SaveHistory => {
+                self.tell(Level::Error, format!("publish history not saved: {why}"))
+            }
+            JobKind::SaveSnippet(name) => self.tell(
+                Level::Error,
+                format!("snippet '{}' not saved: {why}", clean(&name)),
+            ),
+            JobKind::Export(topic) => self.tell(
+                Level::Error,
+                format!("{} not exported: {why}", clean(&topic)),
+            ),
+            JobKind::RemoveProfile(name) => self.on_profile_removed(&name, Err(why)),
+            JobKind::TestProfile => self.on_profile_tested(Err(why)),
+            JobKind::SaveProfile(_) => self.on_profile_saved(Err(why)),
+        }
+    }
+
+    /// Reopens the picker on profile `name` (after a failed connect).
+    pub fn open_picker_at(&mut self, name: String) {
+        let selected = self
+            .profiles
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(0);
+        self.popups
+            .push(super::popup::Popup::Picker(super::popup::PickerPopup::at(
+                selected,
+            )));
+    }
+}

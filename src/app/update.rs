@@ -87,3 +87,7 @@ impl App {
         Some(soonest)
     }
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

@@ -300,13 +300,13 @@ async fn forwards_exactly_the_properties_the_publisher_sent() {
     };
     let id = publisher
         .handle
-        .publish(
-            "props/a".into(),
-            bytes::Bytes::from_static(b"x"),
-            QoS::AtLeastOnce,
-            false,
-            Some(Box::new(sent.clone())),
-        )
+        .publish(mqscope::publish::Publish {
+            topic: "props/a".into(),
+            payload: bytes::Bytes::from_static(b"x"),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            properties: Some(Box::new(sent.clone())),
+        })
         .unwrap();
     publisher.outcome(id).await;
     let plain = publisher.publish("props/b", "y", QoS::AtLeastOnce, false);

@@ -150,13 +150,13 @@ async fn a_receive_maximum_is_announced_and_a_queued_flood_is_all_acknowledged()
     while acked < N {
         while sent < N && sent - acked < 1000 {
             c.handle
-                .publish(
-                    format!("flood/{}", sent % 16),
-                    body.clone(),
-                    QoS::AtLeastOnce,
-                    false,
-                    None,
-                )
+                .publish(mqscope::publish::Publish {
+                    topic: format!("flood/{}", sent % 16),
+                    payload: body.clone(),
+                    qos: QoS::AtLeastOnce,
+                    retain: false,
+                    properties: None,
+                })
                 .expect("queued");
             sent += 1;
         }

@@ -353,8 +353,9 @@ fn connect_properties_from_the_profile_and_the_connack() {
 /// `m` / `Ctrl+Y`'s mosquitto_pub command, run through a shell, sends the same message.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_copied_mosquitto_pub_command_reproduces_the_message() {
-    use mqscope::app::pub_command::{Message, command};
+    use mqscope::app::pub_command::command;
     use mqscope::mqtt::{Properties, Protocol, QoS};
+    use mqscope::publish::Publish;
     if !have_mosquitto("copy_as_command") {
         return;
     }
@@ -387,12 +388,12 @@ async fn the_copied_mosquitto_pub_command_reproduces_the_message() {
     ];
     for (topic, payload, qos, p) in cases {
         let (cmd, note) = command(
-            &Message {
-                topic,
-                payload: &payload,
+            &Publish {
+                topic: topic.to_string(),
+                payload: payload.clone().into(),
                 qos,
                 retain: false,
-                properties: p,
+                properties: p.cloned().map(Box::new),
             },
             &m.url(),
             None,
@@ -446,13 +447,13 @@ async fn rr_matches_the_response_by_correlation_data() {
         };
         let id = responder
             .handle
-            .publish(
-                reply_to.clone(),
-                b"not yours".to_vec().into(),
-                QoS::AtLeastOnce,
-                false,
-                Some(Box::new(stray)),
-            )
+            .publish(mqscope::publish::Publish {
+                topic: reply_to.clone(),
+                payload: b"not yours".to_vec().into(),
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                properties: Some(Box::new(stray)),
+            })
             .unwrap();
         responder.outcome(id).await;
         let answer = Properties {
@@ -463,13 +464,13 @@ async fn rr_matches_the_response_by_correlation_data() {
         body.extend_from_slice(&req.payload);
         let id = responder
             .handle
-            .publish(
-                reply_to,
-                body.into(),
-                QoS::AtLeastOnce,
-                false,
-                Some(Box::new(answer)),
-            )
+            .publish(mqscope::publish::Publish {
+                topic: reply_to,
+                payload: body.into(),
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                properties: Some(Box::new(answer)),
+            })
             .unwrap();
         responder.outcome(id).await;
         responder.stop().await;
@@ -565,13 +566,13 @@ async fn compose_request_response_matches_in_the_explorer() {
             };
             let id = responder
                 .handle
-                .publish(
-                    reply_to.clone(),
-                    body.as_bytes().to_vec().into(),
-                    QoS::AtLeastOnce,
-                    false,
-                    Some(Box::new(props)),
-                )
+                .publish(mqscope::publish::Publish {
+                    topic: reply_to.clone(),
+                    payload: body.as_bytes().to_vec().into(),
+                    qos: QoS::AtLeastOnce,
+                    retain: false,
+                    properties: Some(Box::new(props)),
+                })
                 .unwrap();
             responder.outcome(id).await;
         }

@@ -18,14 +18,13 @@ fn app() -> App {
 }
 
 fn draft(topic: &str) -> Draft {
-    Draft {
+    Draft::plain(mqscope::publish::Publish {
         topic: topic.into(),
         payload: Bytes::from_static(b"on"),
         qos: QoS::AtLeastOnce,
         retain: false,
         properties: None,
-        templated: false,
-    }
+    })
 }
 
 fn screen(app: &App) -> String {
@@ -217,7 +216,7 @@ fn arrive(app: &mut App, topic: &str, payload: &'static [u8], retain: bool) {
 fn r_means_retained_on_the_broker_and_a_cleared_topic_says_so() {
     let mut app = app();
     let mut d = draft("lamp/state");
-    d.retain = true;
+    d.publish.retain = true;
     queued(&mut app, d, 1, SystemTime::now());
     outcome(&mut app, 1, PublishOutcome::Acknowledged);
     // The broker forwards our publish to our own subscription as a live message.

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use common::have_mosquitto;
 use common::mosquitto::Mosquitto;
-use mqscope::app::pub_command::{Message, command};
+use mqscope::app::pub_command::command;
 use mqscope::mqtt::{Properties, Protocol, QoS};
+use mqscope::publish::Publish;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -148,12 +149,12 @@ async fn a_pasted_command_runs_one_mosquitto_pub_and_nothing_else() {
                 ..Properties::default()
             };
             let (cmd, note) = command(
-                &Message {
-                    topic: &topic,
-                    payload: &payload,
+                &Publish {
+                    topic: topic.clone(),
+                    payload: payload.clone().into(),
                     qos: QoS::AtLeastOnce,
                     retain: false,
-                    properties: Some(&props),
+                    properties: Some(Box::new(props.clone())),
                 },
                 &m.url(),
                 None,
@@ -187,12 +188,12 @@ async fn a_pasted_command_runs_one_mosquitto_pub_and_nothing_else() {
                 ..Properties::default()
             };
             let (cmd, note) = command(
-                &Message {
-                    topic: &topic,
-                    payload: attack(&tag).as_bytes(),
+                &Publish {
+                    topic: topic.clone(),
+                    payload: attack(&tag).into_bytes().into(),
                     qos: QoS::AtMostOnce,
                     retain: false,
-                    properties: Some(&props),
+                    properties: Some(Box::new(props.clone())),
                 },
                 &m.url(),
                 None,

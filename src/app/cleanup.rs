@@ -138,13 +138,14 @@ impl App {
         };
         let drafts = found
             .iter()
-            .map(|m| Draft {
-                topic: m.topic.clone(),
-                payload: Bytes::new(),
-                qos: m.qos.max(QoS::AtLeastOnce),
-                retain: true,
-                properties: None,
-                templated: false,
+            .map(|m| {
+                Draft::plain(crate::publish::Publish {
+                    topic: m.topic.clone(),
+                    payload: Bytes::new(),
+                    qos: m.qos.max(QoS::AtLeastOnce),
+                    retain: true,
+                    properties: None,
+                })
             })
             .collect();
         self.last_cleared = Some(found);
@@ -175,13 +176,14 @@ impl App {
         self.cleanup = Some(Cleanup::new(filter, Phase::Looking));
         let drafts = found
             .into_iter()
-            .map(|m| Draft {
-                topic: m.topic,
-                payload: m.payload,
-                qos: m.qos,
-                retain: true,
-                properties: m.properties,
-                templated: false,
+            .map(|m| {
+                Draft::plain(crate::publish::Publish {
+                    topic: m.topic,
+                    payload: m.payload,
+                    qos: m.qos,
+                    retain: true,
+                    properties: m.properties,
+                })
             })
             .collect();
         self.popups.push(Popup::Cleanup(Default::default()));
@@ -217,7 +219,7 @@ impl App {
         };
         match queued {
             Ok(id) => {
-                c.in_flight.insert(id, draft.topic);
+                c.in_flight.insert(id, draft.publish.topic);
             }
             // The worker's queue is full (or the connection gone): it goes back, and the next
             // window is offered after `RETRY`.

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::form::TextField;
 use crate::mqtt::{Properties, QoS};
+use crate::publish::Publish;
 
 /// The compose form's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,17 +34,31 @@ impl Field {
     }
 }
 
-/// What a publish from the form asks for.
+/// A publish on its way out: the one `Publish` value, and whether its topic and payload are
+/// templates still to expand. Reads as the `Publish` it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
-    pub topic: String,
-    pub payload: Bytes,
-    pub qos: QoS,
-    pub retain: bool,
-    pub properties: Option<Box<Properties>>,
+    pub publish: Publish,
     /// Typed in compose: `{{now}}`-style templates in topic and payload are expanded when it is
     /// sent (`crate::publish::template`). Other publishes (a Rebirth, a clean-up) are sent as they are.
     pub templated: bool,
+}
+
+impl Draft {
+    /// A publish sent as it is (no templates).
+    pub fn plain(publish: Publish) -> Draft {
+        Draft {
+            publish,
+            templated: false,
+        }
+    }
+}
+
+impl std::ops::Deref for Draft {
+    type Target = Publish;
+    fn deref(&self) -> &Publish {
+        &self.publish
+    }
 }
 
 #[derive(Debug)]
@@ -258,29 +273,35 @@ impl Compose {
             self.status = Some(("not sent: not connected to a broker".into(), true));
             return None;
         }
-        let payload = match self.encoding.bytes(&self.payload_text()) {
+        let publish = match self.to_publish() {
             Ok(p) => p,
             Err(why) => {
-                self.status = Some((
-                    format!(
-                        "not sent: the payload is not {}: {why}",
-                        self.encoding.name()
-                    ),
-                    true,
-                ));
+                self.status = Some((format!("not sent: {why}"), true));
                 return None;
             }
         };
         self.status = Some(("sending…".into(), false));
         self.outcome_shown = false;
         Some(Draft {
+            publish,
+            // Templates are text: hex and base64 payloads go as they are.
+            templated: self.encoding == Encoding::Text,
+        })
+    }
+
+    /// The publish the form holds, as Ctrl+S sends it (a hex or base64 field decoded to the
+    /// bytes it stands for); Ctrl+Y copies the command for exactly this.
+    pub fn to_publish(&self) -> Result<Publish, String> {
+        let payload = self
+            .encoding
+            .bytes(&self.payload_text())
+            .map_err(|why| format!("the payload is not {}: {why}", self.encoding.name()))?;
+        Ok(Publish {
             topic: self.topic_text(),
             payload: Bytes::from(payload),
             qos: self.qos,
             retain: self.retain,
             properties: self.properties.clone(),
-            // Templates are text: hex and base64 payloads go as they are.
-            templated: self.encoding == Encoding::Text,
         })
     }
 }

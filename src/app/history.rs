@@ -52,11 +52,7 @@ impl History {
     pub fn record(&mut self, draft: &Draft, outcome: String, time: SystemTime) {
         let item = HistoryItem {
             time,
-            topic: draft.topic.clone(),
-            payload: draft.payload.clone(),
-            qos: draft.qos,
-            retain: draft.retain,
-            properties: draft.properties.clone(),
+            publish: draft.publish.clone(),
             outcome,
         };
         if self.items.len() >= MAX {
@@ -141,11 +137,13 @@ mod tests {
         let mut app = App::new(Vec::new(), Default::default(), std::time::Instant::now());
         app.history = History::new(Vec::new(), Vec::new()).with_file_lines(MAX + MAX / 5 - 1);
         let draft = Draft {
-            topic: "t".into(),
-            payload: Bytes::from_static(b"x"),
-            qos: QoS::AtMostOnce,
-            retain: false,
-            properties: None,
+            publish: crate::publish::Publish {
+                topic: "t".into(),
+                payload: Bytes::from_static(b"x"),
+                qos: QoS::AtMostOnce,
+                retain: false,
+                properties: None,
+            },
             templated: true,
         };
         app.history

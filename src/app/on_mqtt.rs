@@ -130,7 +130,7 @@ impl App {
 
     /// A publish the broker took: into the log and the tree, at the time it was sent.
     fn file_our_publish(&mut self, row: super::outbox::OutRow, now: Instant) {
-        let d = row.draft;
+        let d = row.draft.publish;
         let msg = Message {
             topic: d.topic,
             payload: d.payload,

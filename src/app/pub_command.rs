@@ -12,7 +12,7 @@ use super::App;
 use super::effect::Effect;
 use crate::app::Level;
 use crate::config::{PasswordSource, Profile};
-use crate::mqtt::{Properties, QoS};
+use crate::publish::Publish;
 
 /// A word for a POSIX shell: single-quoted, a `'` inside as `'\''`. For printable ASCII only;
 /// [`word`] decides.
@@ -88,15 +88,6 @@ impl Line {
     }
 }
 
-/// Everything a command needs of one message.
-pub struct Message<'a> {
-    pub topic: &'a str,
-    pub payload: &'a [u8],
-    pub qos: QoS,
-    pub retain: bool,
-    pub properties: Option<&'a Properties>,
-}
-
 /// Whether `name` can follow a `$` in a shell word as one variable name.
 fn shell_name(name: &str) -> bool {
     let mut chars = name.chars();
@@ -107,7 +98,7 @@ fn shell_name(name: &str) -> bool {
 }
 
 /// The command, and a note when something cannot be said to mosquitto_pub.
-pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String, Option<String>) {
+pub fn command(m: &Publish, url: &str, profile: Option<&Profile>) -> (String, Option<String>) {
     let mut line = Line::default();
     line.plain("mosquitto_pub");
     let mut notes = Vec::new();
@@ -161,7 +152,7 @@ pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String
     // mosquitto_pub checks text as MQTT advises (no control characters), so a topic or a text
     // property carrying one cannot be sent by it: said, not hidden.
     let control = |t: &str| t.chars().any(|c| c.is_control() && c != '\0');
-    let props_control = m.properties.is_some_and(|p| {
+    let props_control = m.properties.as_deref().is_some_and(|p| {
         p.content_type
             .iter()
             .chain(&p.response_topic)
@@ -170,7 +161,7 @@ pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String
                 .iter()
                 .any(|(k, v)| control(k) || control(v))
     });
-    if control(m.topic) || props_control {
+    if control(&m.topic) || props_control {
         notes.push(
             "mosquitto_pub refuses control characters in a topic or a text property, so it \
              will not send this one"
@@ -187,7 +178,7 @@ pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String
     if m.retain {
         line.plain("-r");
     }
-    if let Some(p) = m.properties.filter(|p| !p.is_empty()) {
+    if let Some(p) = m.properties.as_deref().filter(|p| !p.is_empty()) {
         line.plain("-V");
         line.plain("5");
         let d = |line: &mut Line, name: &str| {
@@ -249,13 +240,13 @@ pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String
     let pipe = if m.payload.is_empty() {
         line.plain("-n");
         None
-    } else if printable_ascii(m.payload) {
+    } else if printable_ascii(&m.payload) {
         line.plain("-m");
-        line.text(&String::from_utf8_lossy(m.payload));
+        line.text(&String::from_utf8_lossy(&m.payload));
         None
     } else {
         line.plain("-s");
-        Some(format!("printf {} | ", printf_format(m.payload)))
+        Some(format!("printf {} | ", printf_format(&m.payload)))
     };
     let mut cmd = String::new();
     for s in &line.setup {
@@ -270,7 +261,7 @@ pub fn command(m: &Message<'_>, url: &str, profile: Option<&Profile>) -> (String
 }
 
 impl App {
-    fn command_for(&mut self, m: &Message<'_>) -> Vec<Effect> {
+    fn command_for(&mut self, m: &Publish) -> Vec<Effect> {
         let url = self
             .conn
             .as_ref()
@@ -304,46 +295,29 @@ impl App {
         let Some(e) = self.detail_entry() else {
             return Vec::new();
         };
-        let topic = self.store.tree.path(e.node);
-        let payload = e.payload.clone();
-        let (qos, retain) = (e.qos(), e.retain());
-        let props = self.store.properties(e).cloned();
-        self.command_for(&Message {
-            topic: &topic,
-            payload: &payload,
-            qos,
-            retain,
-            properties: props.as_ref(),
-        })
+        let shown = Publish {
+            topic: self.store.tree.path(e.node),
+            payload: e.payload.clone(),
+            qos: e.qos(),
+            retain: e.retain(),
+            properties: self.store.properties(e).cloned().map(Box::new),
+        };
+        self.command_for(&shown)
     }
 
     /// `Ctrl+Y` in compose: the command that sends what compose holds.
     pub fn copy_compose_command(&mut self) -> Vec<Effect> {
-        let topic = self.compose.topic_text();
-        // The bytes Ctrl+S would send: a hex or base64 field decoded, not its text.
+        // The publish Ctrl+S would send: a hex or base64 field decoded, not its text.
         let encoding = self.compose.encoding;
-        let payload = match encoding.bytes(&self.compose.payload_text()) {
+        let publish = match self.compose.to_publish() {
             Ok(p) => p,
             Err(why) => {
-                self.tell(
-                    Level::Error,
-                    format!(
-                        "nothing copied: the payload is not {}: {why}",
-                        encoding.name()
-                    ),
-                );
+                self.tell(Level::Error, format!("nothing copied: {why}"));
                 return Vec::new();
             }
         };
-        let (qos, retain) = (self.compose.qos, self.compose.retain);
-        let props = self.compose.properties.clone();
-        let mut effects = self.command_for(&Message {
-            topic: &topic,
-            payload: &payload,
-            qos,
-            retain,
-            properties: props.as_deref(),
-        });
+        let topic = publish.topic.clone();
+        let mut effects = self.command_for(&publish);
         // Templates are expanded when compose sends, each time anew: the command has them as
         // typed, and says so.
         let templated = encoding == super::compose::Encoding::Text
@@ -368,6 +342,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mqtt::{Properties, QoS};
 
     #[test]
     fn quotes_for_a_posix_shell() {
@@ -400,12 +375,12 @@ mod tests {
                 String::from_utf8_lossy(&random).into_owned()
             };
             let (cmd, _) = command(
-                &Message {
-                    topic: &topic,
-                    payload: &random,
+                &Publish {
+                    topic,
+                    payload: random.into(),
                     qos: QoS::AtLeastOnce,
                     retain: true,
-                    properties: Some(&props),
+                    properties: Some(Box::new(props.clone())),
                 },
                 "mqtt://127.0.0.1:1883",
                 None,

@@ -89,7 +89,10 @@ impl App {
                 self.add_subscription(Subscription::new(response_topic.clone(), QoS::AtLeastOnce)),
             );
         }
-        let props = draft.properties.get_or_insert_with(Default::default);
+        let props = draft
+            .publish
+            .properties
+            .get_or_insert_with(Default::default);
         let correlation = props
             .correlation_data
             .get_or_insert_with(crate::publish::props_input::new_correlation)
@@ -201,7 +204,7 @@ mod tests {
     fn a_request_without_a_response_says_so_after_the_wait() {
         let t0 = Instant::now();
         let mut app = App::new(Vec::new(), Default::default(), t0);
-        let draft = Draft {
+        let draft = Draft::plain(crate::publish::Publish {
             topic: "svc/req".into(),
             payload: Bytes::from_static(b"x"),
             qos: QoS::AtLeastOnce,
@@ -210,8 +213,7 @@ mod tests {
                 response_topic: Some("svc/resp".into()),
                 ..Default::default()
             })),
-            templated: false,
-        };
+        });
         app.request_effects(draft);
         assert!(
             app.notice_text()

@@ -50,14 +50,15 @@ impl App {
             .duration_since(std::time::SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
         match sparkplug::rebirth_command(now_ms) {
-            Ok(payload) => vec![Effect::Publish(super::effect::Draft {
-                topic,
-                payload: payload.into(),
-                qos: crate::mqtt::QoS::AtMostOnce,
-                retain: false,
-                properties: None,
-                templated: false,
-            })],
+            Ok(payload) => vec![Effect::Publish(super::effect::Draft::plain(
+                crate::publish::Publish {
+                    topic,
+                    payload: payload.into(),
+                    qos: crate::mqtt::QoS::AtMostOnce,
+                    retain: false,
+                    properties: None,
+                },
+            ))],
             Err(e) => {
                 self.tell(Level::Error, format!("no Rebirth sent: {e}"));
                 Vec::new()

@@ -229,14 +229,13 @@ fn a_repeat_sends_from_update_at_the_times_it_asked_to_be_woken() {
 fn a_queued_publish_is_filed_at_its_wall_time_once_acknowledged() {
     let t0 = Instant::now();
     let mut app = App::new(Vec::new(), Default::default(), t0);
-    let draft = Draft {
+    let draft = Draft::plain(crate::publish::Publish {
         topic: "lamp/1".into(),
         payload: bytes::Bytes::from_static(b"on"),
         qos: QoS::AtLeastOnce,
         retain: false,
         properties: None,
-        templated: false,
-    };
+    });
     let sent = at(t0);
     app.update(
         Msg::Done(Output::Queued {
@@ -255,14 +254,13 @@ fn a_queued_publish_is_filed_at_its_wall_time_once_acknowledged() {
     assert_eq!(e.received(), sent.wall, "at the time it was queued");
     assert!(e.outgoing());
     // Refused before the worker: compose says why; nothing is filed.
-    let refused = Draft {
+    let refused = Draft::plain(crate::publish::Publish {
         topic: "lamp/2".into(),
         payload: bytes::Bytes::new(),
         qos: QoS::AtMostOnce,
         retain: false,
         properties: None,
-        templated: false,
-    };
+    });
     app.update(
         Msg::Done(Output::Queued {
             draft: refused,

@@ -87,11 +87,13 @@ fn from_json(v: &Value) -> Option<HistoryItem> {
     });
     Some(HistoryItem {
         time: SystemTime::UNIX_EPOCH + Duration::from_millis(v.get("time_ms")?.as_u64()?),
-        topic: v.get("topic")?.as_str()?.to_string(),
-        payload: payload.into(),
-        qos: QoS::from_u8(v.get("qos")?.as_u64()? as u8)?,
-        retain: v.get("retain")?.as_bool()?,
-        properties,
+        publish: crate::publish::Publish {
+            topic: v.get("topic")?.as_str()?.to_string(),
+            payload: payload.into(),
+            qos: QoS::from_u8(v.get("qos")?.as_u64()? as u8)?,
+            retain: v.get("retain")?.as_bool()?,
+            properties,
+        },
         outcome: v
             .get("outcome")
             .and_then(Value::as_str)
@@ -160,22 +162,24 @@ mod tests {
     fn item(n: u64) -> HistoryItem {
         HistoryItem {
             time: SystemTime::UNIX_EPOCH + Duration::from_millis(n),
-            topic: format!("t/{n}"),
-            payload: if n.is_multiple_of(2) {
-                "text".into()
-            } else {
-                vec![0xff, 0].into()
+            publish: crate::publish::Publish {
+                topic: format!("t/{n}"),
+                payload: if n.is_multiple_of(2) {
+                    "text".into()
+                } else {
+                    vec![0xff, 0].into()
+                },
+                qos: QoS::AtLeastOnce,
+                retain: n.is_multiple_of(3),
+                properties: (n == 4).then(|| {
+                    Box::new(Properties {
+                        content_type: Some("text/plain".into()),
+                        correlation_data: Some(vec![1, 2].into()),
+                        user_properties: vec![("k".into(), "v".into())],
+                        ..Properties::default()
+                    })
+                }),
             },
-            qos: QoS::AtLeastOnce,
-            retain: n.is_multiple_of(3),
-            properties: (n == 4).then(|| {
-                Box::new(Properties {
-                    content_type: Some("text/plain".into()),
-                    correlation_data: Some(vec![1, 2].into()),
-                    user_properties: vec![("k".into(), "v".into())],
-                    ..Properties::default()
-                })
-            }),
             outcome: "acknowledged (PUBACK)".into(),
         }
     }

@@ -62,7 +62,13 @@ fn publish(h: &MqttHandle, m: Sent) {
             ..Default::default()
         })
     });
-    let _ = h.publish(m.topic, Bytes::from(m.payload), qos, m.retain, properties);
+    let _ = h.publish(crate::publish::Publish {
+        topic: m.topic,
+        payload: Bytes::from(m.payload),
+        qos,
+        retain: m.retain,
+        properties,
+    });
 }
 
 /// One message a device sends.

@@ -143,7 +143,13 @@ async fn send_one(
     report: &mut StateReport,
 ) -> Result<(), Failure> {
     let id = handle
-        .publish(args.topic.clone(), payload, qos, args.retain, props)
+        .publish(crate::publish::Publish {
+            topic: args.topic.clone(),
+            payload,
+            qos,
+            retain: args.retain,
+            properties: props,
+        })
         .map_err(|e| runtime(e.to_string()))?;
     let mut batch = Vec::new();
     let wait = async {

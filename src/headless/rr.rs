@@ -95,13 +95,13 @@ pub async fn run(args: RrArgs) -> Result<(), Failure> {
                                 ..Properties::default()
                             };
                             handle
-                                .publish(
-                                    args.topic.clone(),
-                                    payload.clone(),
+                                .publish(crate::publish::Publish {
+                                    topic: args.topic.clone(),
+                                    payload: payload.clone(),
                                     qos,
-                                    false,
-                                    Some(Box::new(props)),
-                                )
+                                    retain: false,
+                                    properties: Some(Box::new(props)),
+                                })
                                 .map_err(|e| runtime(e.to_string()))?;
                             sent_at = Some(Instant::now());
                         }

@@ -3,12 +3,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use super::queue::EventQueue;
 use super::tls::TlsSetupError;
-use super::types::{Command, Properties, PublishId, PublishRequest, QoS};
+use super::types::{Command, Publish, PublishId, PublishRequest};
 
 /// The event queue's bound: at 880k msg/s (a client-bound stream of 60-byte messages) the TUI
 /// takes what arrived every frame, about 3 MiB; 16 MiB leaves room for five frames of a slow
@@ -78,23 +77,9 @@ impl MqttHandle {
     }
 
     /// Queues a publish and returns the id its outcome will carry. Never waits.
-    pub fn publish(
-        &self,
-        topic: String,
-        payload: Bytes,
-        qos: QoS,
-        retain: bool,
-        properties: Option<Box<Properties>>,
-    ) -> Result<PublishId, QueueFull> {
+    pub fn publish(&self, publish: Publish) -> Result<PublishId, QueueFull> {
         let id = PublishId(self.next_id.fetch_add(1, Ordering::Relaxed));
-        self.try_send(Command::Publish(PublishRequest {
-            id,
-            topic,
-            payload,
-            qos,
-            retain,
-            properties,
-        }))?;
+        self.try_send(Command::Publish(PublishRequest { id, publish }))?;
         Ok(id)
     }
 }

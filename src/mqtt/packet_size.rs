@@ -77,11 +77,13 @@ mod tests {
                 };
                 let req = PublishRequest {
                     id: super::super::types::PublishId(1),
-                    topic: "a/b".into(),
-                    payload: Bytes::from(vec![7u8; len]),
-                    qos,
-                    retain: false,
-                    properties: Some(Box::new(props.clone())),
+                    publish: super::super::types::Publish {
+                        topic: "a/b".into(),
+                        payload: Bytes::from(vec![7u8; len]),
+                        qos,
+                        retain: false,
+                        properties: Some(Box::new(props.clone())),
+                    },
                 };
                 let q = if qos == QoS::AtMostOnce {
                     rumqttc::v5::mqttbytes::QoS::AtMostOnce

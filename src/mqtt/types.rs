@@ -75,15 +75,30 @@ pub struct Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PublishId(pub u64);
 
-/// What a caller asks the broker to carry.
-#[derive(Debug, Clone)]
-pub struct PublishRequest {
-    pub id: PublishId,
+/// One publish: what compose, history, repeat, the clean-up, a Rebirth and copy-as-command
+/// hand on, byte for byte what the worker sends (re-exported as `crate::publish::Publish`; it
+/// lives here because the worker, the lowest room that needs it, may not import above itself).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publish {
     pub topic: String,
     pub payload: Bytes,
     pub qos: QoS,
     pub retain: bool,
     pub properties: Option<Box<Properties>>,
+}
+
+/// What a caller asks the broker to carry: a publish and the id its outcome will carry.
+#[derive(Debug, Clone)]
+pub struct PublishRequest {
+    pub id: PublishId,
+    pub publish: Publish,
+}
+
+impl std::ops::Deref for PublishRequest {
+    type Target = Publish;
+    fn deref(&self) -> &Publish {
+        &self.publish
+    }
 }
 
 /// How one of our publishes ended, or where it is.

@@ -3,21 +3,24 @@
 
 use std::time::SystemTime;
 
-use bytes::Bytes;
-
-use crate::mqtt::{Properties, QoS};
+use super::Publish;
 
 /// Publishes the history keeps (the newest).
 pub const MAX: usize = 1000;
 
+/// A publish as it was sent (templates expanded), when, and how it ended. Reads as the
+/// `Publish` it holds, which is what compose takes back and a repeat sends again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryItem {
     pub time: SystemTime,
-    pub topic: String,
-    pub payload: Bytes,
-    pub qos: QoS,
-    pub retain: bool,
-    pub properties: Option<Box<Properties>>,
+    pub publish: Publish,
     /// The outcome in words ("acknowledged (PUBACK)").
     pub outcome: String,
+}
+
+impl std::ops::Deref for HistoryItem {
+    type Target = Publish;
+    fn deref(&self) -> &Publish {
+        &self.publish
+    }
 }

@@ -175,7 +175,14 @@ pub async fn publish_all(
                 } else {
                     *qos
                 };
-                match h.publish(topic.clone(), payload.clone(), qos, true, props.clone()) {
+                let publish = crate::publish::Publish {
+                    topic: topic.clone(),
+                    payload: payload.clone(),
+                    qos,
+                    retain: true,
+                    properties: props.clone(),
+                };
+                match h.publish(publish) {
                     Ok(id) => {
                         pending.insert(id, topic.clone());
                         next += 1;

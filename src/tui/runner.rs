@@ -95,15 +95,7 @@ impl Runner {
 /// Hands one publish to the worker: its id, or why it could not be queued.
 fn queue(session: &Session<'_>, d: &Draft) -> Result<crate::mqtt::PublishId, String> {
     match &session.handle {
-        Some(h) => h
-            .publish(
-                d.topic.clone(),
-                d.payload.clone(),
-                d.qos,
-                d.retain,
-                d.properties.clone(),
-            )
-            .map_err(|e| e.to_string()),
+        Some(h) => h.publish(d.publish.clone()).map_err(|e| e.to_string()),
         None => Err("not connected".to_string()),
     }
 }
@@ -129,8 +121,8 @@ fn publish(session: &mut Session<'_>, mut draft: Draft) -> Output {
                     let id = Err(format!("the expanded topic: {e}"));
                     return Output::Queued { draft, id };
                 }
-                draft.topic = topic;
-                draft.payload = payload.into_bytes().into();
+                draft.publish.topic = topic;
+                draft.publish.payload = payload.into_bytes().into();
             }
             Err(why) => {
                 let id = Err(format!("template: {why}"));

@@ -125,7 +125,13 @@ impl Client {
         retain: bool,
     ) -> PublishId {
         self.handle
-            .publish(topic.to_string(), payload.into(), qos, retain, None)
+            .publish(mqscope::publish::Publish {
+                topic: topic.to_string(),
+                payload: payload.into(),
+                qos,
+                retain,
+                properties: None,
+            })
             .expect("queue publish")
     }
 

@@ -47,10 +47,16 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
             Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &["ui/#".to_string()], p));
         let sample = |app: &App| Seen {
             status: app.compose.status.as_ref().map(|s| s.0.clone()),
-            topics: app.store.tree.topic_count(),
-            ours: app.store.log.iter_from(0).filter(|e| e.outgoing()).count(),
+            topics: app.link.store.tree.topic_count(),
+            ours: app
+                .link
+                .store
+                .log
+                .iter_from(0)
+                .filter(|e| e.outgoing())
+                .count(),
             connected: matches!(
-                app.conn.as_ref().map(|c| &c.state),
+                app.link.conn.as_ref().map(|c| &c.state),
                 Some(mqscope::mqtt::ConnState::Connected { .. })
             ),
         };
@@ -141,7 +147,12 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
         assert!(app.quit);
         // Our six publishes are in the log, marked as ours, and the broker kept the retained one.
         assert_eq!(
-            app.store.log.iter_from(0).filter(|e| e.outgoing()).count(),
+            app.link
+                .store
+                .log
+                .iter_from(0)
+                .filter(|e| e.outgoing())
+                .count(),
             6
         );
         let mut late = Client::start(&client::settings(&url, Protocol::V5));
@@ -177,20 +188,26 @@ fn keys_expand_collapse_pause_and_follow() {
     let paths = |app: &App| -> Vec<String> {
         app.tree_rows()
             .iter()
-            .map(|n| app.store.tree.path(*n))
+            .map(|n| app.link.store.tree.path(*n))
             .collect()
     };
     // The first topic is opened and selected, so the first screen shows a message.
     assert_eq!(paths(&app), ["a", "a/b", "a/b/c", "a/b/d", "a/e", "z"]);
     assert_eq!(
-        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        app.tree
+            .selected
+            .map(|n| app.link.store.tree.path(n))
+            .as_deref(),
         Some("a/b/c")
     );
     assert!(app.detail_entry().is_some(), "its message is in the detail");
     press(&mut app, KeyCode::Char('-'));
     assert_eq!(paths(&app), ["a", "z"]);
     assert_eq!(
-        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        app.tree
+            .selected
+            .map(|n| app.link.store.tree.path(n))
+            .as_deref(),
         Some("a")
     );
     press(&mut app, KeyCode::Right);
@@ -201,7 +218,10 @@ fn keys_expand_collapse_pause_and_follow() {
     press(&mut app, KeyCode::Down); // a/b/c
     press(&mut app, KeyCode::Left); // a leaf: goes to its parent
     assert_eq!(
-        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        app.tree
+            .selected
+            .map(|n| app.link.store.tree.path(n))
+            .as_deref(),
         Some("a/b")
     );
     press(&mut app, KeyCode::Left); // collapses a/b
@@ -209,7 +229,10 @@ fn keys_expand_collapse_pause_and_follow() {
     // New topics appear live without moving the selection.
     app.mqtt(MqttEvent::Message(m("a/a", "new")), now);
     assert_eq!(
-        app.tree.selected.map(|n| app.store.tree.path(n)).as_deref(),
+        app.tree
+            .selected
+            .map(|n| app.link.store.tree.path(n))
+            .as_deref(),
         Some("a/b")
     );
     assert_eq!(paths(&app), ["a", "a/a", "a/b", "a/e", "z"]);
@@ -226,13 +249,13 @@ fn keys_expand_collapse_pause_and_follow() {
         app.mqtt(MqttEvent::Message(m("z", &i.to_string())), now);
     }
     assert_eq!(before, seqs(&app), "paused: the view holds");
-    let new = app.store.log.last_seq().unwrap() - app.log.paused_at.unwrap();
+    let new = app.link.store.log.last_seq().unwrap() - app.log.paused_at.unwrap();
     assert_eq!(new, 3);
     press(&mut app, KeyCode::Char(' '));
     let (after, _) = app.log_window(10);
     assert_eq!(
         after.last().map(|e| e.seq()),
-        app.store.log.last_seq(),
+        app.link.store.log.last_seq(),
         "resumed: following"
     );
     // Moving up selects; f follows again.
@@ -246,11 +269,11 @@ fn keys_expand_collapse_pause_and_follow() {
     assert!(
         scoped
             .iter()
-            .all(|e| app.store.tree.path(e.node).starts_with("a/b/")),
+            .all(|e| app.link.store.tree.path(e.node).starts_with("a/b/")),
         "{:?}",
         scoped
             .iter()
-            .map(|e| app.store.tree.path(e.node))
+            .map(|e| app.link.store.tree.path(e.node))
             .collect::<Vec<_>>()
     );
 }
@@ -274,15 +297,17 @@ async fn switching_profiles_disconnects_clears_and_connects() {
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     let sample = |app: &App| {
         let name = app
+            .link
             .conn
             .as_ref()
             .map(|c| c.name.clone())
             .unwrap_or_default();
         let topics = app
+            .link
             .store
             .log
             .iter_from(0)
-            .map(|e| app.store.tree.path(e.node))
+            .map(|e| app.link.store.tree.path(e.node))
             .collect();
         (name, topics)
     };
@@ -350,7 +375,7 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
     });
     let sample = |app: &App| {
         let connected = matches!(
-            app.conn.as_ref().map(|c| &c.state),
+            app.link.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
         );
         (

@@ -37,7 +37,7 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
     session.history_path = Some(history.clone());
     let sample = |app: &App| {
         let connected = matches!(
-            app.conn.as_ref().map(|c| &c.state),
+            app.link.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
         );
         let status = app

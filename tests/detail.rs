@@ -46,8 +46,8 @@ fn an_older_message_stays_put_while_new_ones_arrive() {
         feed(&mut app, &format!("reading-{i}"));
     }
     // Select the topic: room, then its leaf.
-    app.tree.expand(app.store.tree.find("room").unwrap());
-    app.tree.selected = app.store.tree.find("room/temp");
+    app.tree.expand(app.link.store.tree.find("room").unwrap());
+    app.tree.selected = app.link.store.tree.find("room/temp");
     key(&mut app, '<');
     let s = detail_text(&app);
     assert!(s.contains("4 of 5 kept"), "{s}");

@@ -176,13 +176,13 @@ async fn explorer_connects(url: &str, name: &str) {
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
     let sample = |app: &App| {
         let connected = matches!(
-            app.conn.as_ref().map(|c| &c.state),
+            app.link.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
         );
         (
             connected,
-            app.protocol_note.clone(),
-            app.conn.as_ref().map(|c| c.protocol),
+            app.link.protocol_note.clone(),
+            app.link.conn.as_ref().map(|c| c.protocol),
         )
     };
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();

@@ -94,16 +94,18 @@ async fn kills(rounds: usize) {
     let settle_o = settle.clone();
     let sample = |app: &App| -> AppSeen {
         let connected = matches!(
-            app.conn.as_ref().map(|c| &c.state),
+            app.link.conn.as_ref().map(|c| &c.state),
             Some(ConnState::Connected { .. })
         );
         let pending = app
+            .link
             .outbox
             .rows
             .iter()
             .filter(|r| matches!(r.state, mqscope::app::outbox::OutState::Pending(_)))
             .count();
         let failures: Vec<String> = app
+            .link
             .outbox
             .rows
             .iter()
@@ -121,7 +123,7 @@ async fn kills(rounds: usize) {
             (settle_o.load(Ordering::Relaxed) && app.repeat.is_none() && pending == 0).then(|| {
                 (1..=100_000u64)
                     .map(|n| format!("kill/app/{n}"))
-                    .filter(|t| app.store.tree.find(t).is_some())
+                    .filter(|t| app.link.store.tree.find(t).is_some())
                     .collect::<HashSet<String>>()
             });
         (connected, app.repeat.is_some(), pending, done, failures)

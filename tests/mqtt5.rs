@@ -586,15 +586,17 @@ async fn compose_request_response_matches_in_the_explorer() {
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let sample = |app: &App| -> (bool, Vec<String>, Vec<String>) {
         let connected = matches!(
-            app.conn.as_ref().map(|c| &c.state),
+            app.link.conn.as_ref().map(|c| &c.state),
             Some(mqscope::mqtt::ConnState::Connected { .. })
         );
         let subs = app
+            .link
             .subscriptions
             .iter()
             .map(|s| s.sub.filter.clone())
             .collect();
         let answers = app
+            .link
             .store
             .log
             .iter_from(0)

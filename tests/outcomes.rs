@@ -61,7 +61,7 @@ fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
     queued(&mut app, draft("lamp/denied"), 1, at);
     assert!(
-        app.store.tree.find("lamp/denied").is_none(),
+        app.link.store.tree.find("lamp/denied").is_none(),
         "pending: not on the broker yet"
     );
     assert!(
@@ -71,10 +71,10 @@ fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
 
     outcome(&mut app, 1, PublishOutcome::Failed("not authorized".into()));
     assert!(
-        app.store.tree.find("lamp/denied").is_none(),
+        app.link.store.tree.find("lamp/denied").is_none(),
         "failed: no tree topic"
     );
-    assert_eq!(app.store.tree.topic_count(), 0);
+    assert_eq!(app.link.store.tree.topic_count(), 0);
     let s = screen(&app);
     assert!(
         s.contains("✗") && s.contains("[failed: not authorized]"),
@@ -85,15 +85,16 @@ fn a_failed_publish_creates_no_topic_and_an_acknowledged_one_does() {
     queued(&mut app, draft("lamp/ok"), 2, at);
     outcome(&mut app, 2, PublishOutcome::Acknowledged);
     let node = app
+        .link
         .store
         .tree
         .find("lamp/ok")
         .expect("acknowledged: a topic");
-    let last = app.store.last(node).expect("in the log");
+    let last = app.link.store.last(node).expect("in the log");
     assert!(last.outgoing());
     assert_eq!(last.received(), at, "at the time it was sent");
     assert_eq!(
-        app.outbox.rows.len(),
+        app.link.outbox.rows.len(),
         1,
         "only the failed one is left in the outbox"
     );
@@ -221,7 +222,7 @@ fn r_means_retained_on_the_broker_and_a_cleared_topic_says_so() {
     outcome(&mut app, 1, PublishOutcome::Acknowledged);
     // The broker forwards our publish to our own subscription as a live message.
     arrive(&mut app, "lamp/state", b"on", false);
-    app.tree.expand(app.store.tree.find("lamp").unwrap());
+    app.tree.expand(app.link.store.tree.find("lamp").unwrap());
     let s = screen(&app);
     let row = s.lines().find(|l| l.contains("state =")).unwrap();
     assert!(row.contains("q0 R"), "still retained on the broker: {row}");

@@ -51,12 +51,12 @@ fn flat(d: &Decoded, out: &mut String) {
 fn sample(app: &App) -> Seen {
     {
         let mut seen = Seen {
-            topics: app.store.tree.topic_count(),
+            topics: app.link.store.tree.topic_count(),
             popups: app.popups.len(),
             ..Seen::default()
         };
         if let Some((e, shown)) = app.detail_shown() {
-            seen.topic = app.store.tree.path(e.node);
+            seen.topic = app.link.store.tree.path(e.node);
             seen.decoder = shown.decoder.to_string();
             match &shown.result {
                 Ok(d) => flat(d, &mut seen.text),

@@ -52,7 +52,7 @@ async fn new_profile_checked_tested_saved_and_removed() {
         });
         Seen {
             connected: matches!(
-                app.conn.as_ref().map(|c| &c.state),
+                app.link.conn.as_ref().map(|c| &c.state),
                 Some(mqscope::mqtt::ConnState::Connected { .. })
             ),
             form_problem: form

@@ -346,7 +346,7 @@ fn tree_filter_keeps_ancestors_of_matches() {
     let rows: Vec<String> = app
         .tree_rows()
         .iter()
-        .map(|n| app.store.tree.path(*n))
+        .map(|n| app.link.store.tree.path(*n))
         .collect();
     assert_eq!(
         rows,
@@ -373,7 +373,7 @@ fn tree_filter_keeps_ancestors_of_matches() {
     let rows: Vec<String> = app
         .tree_rows()
         .iter()
-        .map(|n| app.store.tree.path(*n))
+        .map(|n| app.link.store.tree.path(*n))
         .collect();
     assert_eq!(rows, ["$SYS", "$SYS/broker", "$SYS/broker/uptime"]);
     let _ = ctrl;
@@ -502,13 +502,13 @@ fn status_bar_says_when_history_was_trimmed() {
             ),
         );
     }
-    assert!(app.store.memory_bytes() <= 4096 || app.store.tree.topic_count() == 5);
-    assert!(app.store.trimmed > 0);
+    assert!(app.link.store.memory_bytes() <= 4096 || app.link.store.tree.topic_count() == 5);
+    assert!(app.link.store.trimmed > 0);
     let text = screen(&mut app, 160, 40);
     assert!(
         text.contains(&format!(
             "history trimmed: {} older messages dropped",
-            app.store.trimmed
+            app.link.store.trimmed
         )),
         "{text}"
     );
@@ -551,7 +551,7 @@ fn without_colour_focus_and_selection_stay_visible() {
     app.colour = false;
     sample(&mut app);
     // Tree focused with a selection; the log has a selected row too (unfocused).
-    app.log.selected = app.store.log.last_seq();
+    app.log.selected = app.link.store.log.last_seq();
     let text = styled_rows(&mut app, 120, 24);
     assert!(
         text.contains("▶ Topics"),
@@ -613,7 +613,7 @@ fn at_80x24_every_pane_is_usable_and_long_topics_keep_their_last_level() {
 fn a_long_status_bar_drops_the_least_important_first_and_keeps_colour() {
     let mut app = app();
     sample(&mut app);
-    if let Some(c) = app.conn.as_mut() {
+    if let Some(c) = app.link.conn.as_mut() {
         c.insecure = true;
         c.state = ConnState::Reconnecting {
             after: Duration::from_secs(4),
@@ -718,7 +718,7 @@ fn v_picks_a_view_for_the_topic_and_formats_are_recognised() {
     key(&mut app, KeyCode::Home);
     key(&mut app, KeyCode::Char('*'));
     let rows = app.tree_rows();
-    let cam = app.store.tree.find("cam/snap").unwrap();
+    let cam = app.link.store.tree.find("cam/snap").unwrap();
     let at = rows.iter().position(|r| *r == cam).unwrap();
     key(&mut app, KeyCode::Home);
     for _ in 0..at {
@@ -775,8 +775,8 @@ fn d_diffs_a_message_against_the_topics_previous_one() {
         ("log/a", "+ three"),
         ("bin/a", "~ bytes 1–2: 01 02 → 09 09"),
     ] {
-        let id = app.store.tree.find(topic).unwrap();
-        app.tree.reveal(&app.store, id);
+        let id = app.link.store.tree.find(topic).unwrap();
+        app.tree.reveal(&app.link.store, id);
         app.tree.selected = Some(id);
         app.detail.unpin();
         let text = screen(&mut app, 120, 40);
@@ -817,7 +817,7 @@ fn c_charts_a_topics_numbers_field_by_field() {
             ),
         );
     }
-    let id = app.store.tree.find("room/env").unwrap();
+    let id = app.link.store.tree.find("room/env").unwrap();
     app.tree.selected = Some(id);
     key(&mut app, KeyCode::Char('c'));
     assert!(screen(&mut app, 120, 40).contains("· t 1/2 · min 21 max 22"));
@@ -844,7 +844,7 @@ fn filters_search_payloads_in_the_tree_and_the_log() {
     let paths: Vec<String> = app
         .tree_rows()
         .iter()
-        .map(|n| app.store.tree.path(*n))
+        .map(|n| app.link.store.tree.path(*n))
         .collect();
     assert_eq!(paths, ["dev", "dev/1", "dev/1/state"]);
     let text = screen(&mut app, 120, 40);
@@ -860,7 +860,7 @@ fn filters_search_payloads_in_the_tree_and_the_log() {
     let paths: Vec<String> = app
         .tree_rows()
         .iter()
-        .map(|n| app.store.tree.path(*n))
+        .map(|n| app.link.store.tree.path(*n))
         .collect();
     assert_eq!(paths, ["dev", "dev/3", "dev/3/state"]);
     // The log, message by message: a topic's later message can match where its first did not.

@@ -124,13 +124,13 @@ async fn d_previews_clears_with_progress_and_u_restores() {
     let sample = |app: &App| {
         let cleared = ["clr/a", "clr/b/c", "clr/d"]
             .iter()
-            .filter_map(|t| app.store.tree.find(t))
+            .filter_map(|t| app.link.store.tree.find(t))
             .filter(|id| {
-                app.store.tree.node(*id).retained == mqscope::store::tree::Retained::Cleared
+                app.link.store.tree.node(*id).retained == mqscope::store::tree::Retained::Cleared
             })
             .count();
         Seen {
-            topics: app.store.tree.topic_count(),
+            topics: app.link.store.tree.topic_count(),
             phase: match app.cleanup.as_ref().map(|c| &c.phase) {
                 None => String::new(),
                 Some(Phase::Looking) => "looking".into(),

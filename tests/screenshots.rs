@@ -46,7 +46,7 @@ fn demo_app() -> App {
     }
     app.now = start + Duration::from_secs(10);
     // Open the way to one room's temperature, as a user would.
-    let tree = &app.store.tree;
+    let tree = &app.link.store.tree;
     let temp = tree
         .find("sensors/building-1/floor-2/room-3/temp")
         .expect("the demo publishes room temperatures");

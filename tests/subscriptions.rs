@@ -150,6 +150,7 @@ async fn the_manager_subscribes_turns_off_and_removes_as_mosquitto_logs() {
     let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
     let sample = |app: &App| Seen {
         subs: app
+            .link
             .subscriptions
             .iter()
             .map(|s| (s.sub.filter.clone(), s.status.clone(), s.enabled))

@@ -42,29 +42,30 @@ impl App {
     /// The series of the topic the detail shows, or None when its payloads hold no number.
     pub fn chart_series(&self) -> Option<Rc<Series>> {
         let node = self.detail_entry()?.node;
-        let last = self.store.last(node)?.seq();
+        let last = self.link.store.last(node)?.seq();
         let key = (node, last, self.chart.field);
         if let Some((k, s)) = self.chart.cache.borrow().as_ref()
             && *k == key
         {
             return Some(s.clone());
         }
-        let topic = self.store.tree.path(node);
+        let topic = self.link.store.tree.path(node);
         let view = self.views.get(&node).copied();
         let decode = |e: &crate::store::Entry| {
             let msg = Payload {
                 seq: e.seq(),
                 topic: &topic,
                 bytes: &e.payload,
-                properties: self.store.properties(e),
+                properties: self.link.store.properties(e),
                 births: Some(&self.sparkplug),
             };
             decode_first_page(&self.decoders, &msg, view).ok()
         };
-        let newest = decode(self.store.last(node)?)?;
+        let newest = decode(self.link.store.last(node)?)?;
         let fields = series::numeric_fields(&newest, MAX_FIELDS);
         let field = fields.get(self.chart.field % fields.len().max(1))?.clone();
         let points = self
+            .link
             .store
             .history(node)
             .filter_map(|e| {

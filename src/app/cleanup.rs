@@ -81,8 +81,8 @@ impl App {
             );
             return Vec::new();
         };
-        let path = self.store.tree.path(id);
-        let filter = if self.store.tree.node(id).children.is_empty() {
+        let path = self.link.store.tree.path(id);
+        let filter = if self.link.store.tree.node(id).children.is_empty() {
             path
         } else {
             format!("{path}/#")
@@ -284,8 +284,8 @@ impl App {
             self.tell(Level::Info, words);
         }
         // The tree shows what the broker holds now.
-        if let Some(node) = self.store.tree.find(&topic) {
-            self.store.tree.note_retained(node, true, !restoring);
+        if let Some(node) = self.link.store.tree.find(&topic) {
+            self.link.store.tree.note_retained(node, true, !restoring);
         }
         true
     }

@@ -191,20 +191,20 @@ impl App {
         if let Some(a) = self.requests.answer(e.seq()) {
             notes.push(HeaderNote::Answer(a));
         }
-        if let Some(full) = self.store.full_len(e) {
+        if let Some(full) = self.link.store.full_len(e) {
             notes.push(HeaderNote::Dropped {
                 kept: e.payload.len(),
                 full,
             });
         }
-        let node = self.store.tree.node(e.node);
+        let node = self.link.store.tree.node(e.node);
         if e.payload.is_empty()
             && e.retain()
             && node.retained == crate::store::tree::Retained::Cleared
         {
             notes.push(HeaderNote::Cleared);
         }
-        if let Some(p) = self.store.properties(e) {
+        if let Some(p) = self.link.store.properties(e) {
             property_rows(p, &mut notes);
         }
         notes
@@ -215,9 +215,9 @@ impl App {
     pub fn detail_base(&self) -> Option<&Entry> {
         if self.detail.from_log {
             let seq = self.log.selected.or_else(|| self.log_step(None, true, 0))?;
-            self.store.log.get(seq)
+            self.link.store.log.get(seq)
         } else {
-            self.store.last(self.tree.selected?)
+            self.link.store.last(self.tree.selected?)
         }
     }
 
@@ -225,18 +225,22 @@ impl App {
     /// is a branch with no message of its own.
     pub fn detail_branch(&self) -> Option<crate::store::NodeId> {
         let id = self.tree.selected?;
-        (!self.detail.from_log && self.store.last(id).is_none()).then_some(id)
+        (!self.detail.from_log && self.link.store.last(id).is_none()).then_some(id)
     }
 
     /// The message before the shown one on its topic: what `d` compares it with.
     pub fn detail_previous(&self) -> Option<&Entry> {
         let e = self.detail_entry()?;
-        self.store.history(e.node).rev().find(|p| p.seq() < e.seq())
+        self.link
+            .store
+            .history(e.node)
+            .rev()
+            .find(|p| p.seq() < e.seq())
     }
 
     /// The entry the detail pane shows.
     pub fn detail_entry(&self) -> Option<&Entry> {
-        Some(self.detail.entry(&self.store, self.detail_base()?))
+        Some(self.detail.entry(&self.link.store, self.detail_base()?))
     }
 
     /// The detail's entry with its payload decoded.
@@ -245,7 +249,7 @@ impl App {
         let view = self.views.get(&e.node).copied();
         let shown = self
             .detail
-            .shown(&self.store, &self.decoders, &self.sparkplug, e, view);
+            .shown(&self.link.store, &self.decoders, &self.sparkplug, e, view);
         Some((e, self.with_run(e.seq(), shown)))
     }
 
@@ -255,8 +259,8 @@ impl App {
             return;
         };
         // Looked up again through the store field alone, so the view can change beside it.
-        if let Some(base) = self.store.entry(node, seq) {
-            self.detail.step_history(older, &self.store, base);
+        if let Some(base) = self.link.store.entry(node, seq) {
+            self.detail.step_history(older, &self.link.store, base);
         }
     }
 }

@@ -101,14 +101,14 @@ impl App {
             | Action::PageDown
             | Action::Home
             | Action::End => self.navigate(action),
-            Action::Expand => self.tree.expand_selected(&self.store, true),
+            Action::Expand => self.tree.expand_selected(&self.link.store, true),
             Action::Collapse => {
-                if let Some(parent) = self.tree.collapse_selected(&self.store) {
+                if let Some(parent) = self.tree.collapse_selected(&self.link.store) {
                     self.select_node(parent);
                 }
             }
-            Action::ExpandAll => self.tree.expand_all_below(&self.store),
-            Action::CollapseAll => self.tree.collapse_everything(&self.store),
+            Action::ExpandAll => self.tree.expand_all_below(&self.link.store),
+            Action::CollapseAll => self.tree.collapse_everything(&self.link.store),
             Action::Filter => self.popups.push(Popup::Filter(FilterPopup {
                 tree: self.focus != Focus::Log,
             })),
@@ -123,7 +123,7 @@ impl App {
                     self.log.filter.text.clear();
                 } else {
                     self.tree.filter.text.clear();
-                    self.tree.keep_selection_visible(&self.store, self.now);
+                    self.tree.keep_selection_visible(&self.link.store, self.now);
                 }
             }
             Action::Publish => return self.publish(),
@@ -134,7 +134,7 @@ impl App {
             Action::TogglePause => {
                 self.log.paused_at = match self.log.paused_at {
                     Some(_) => None,
-                    None => Some(self.store.log.last_seq().unwrap_or(0)),
+                    None => Some(self.link.store.log.last_seq().unwrap_or(0)),
                 };
             }
             Action::ToggleScope => self.log.subtree = !self.log.subtree,
@@ -147,6 +147,7 @@ impl App {
             Action::Older | Action::Newer => self.detail_step(action == Action::Older),
             Action::SwitchProfile => {
                 let current = self
+                    .link
                     .conn
                     .as_ref()
                     .and_then(|c| self.profiles.iter().position(|p| p.name == c.name))
@@ -158,7 +159,7 @@ impl App {
                     let (what, bytes) = if action == Action::CopyPayload {
                         ("payload", e.payload.to_vec())
                     } else {
-                        ("topic", self.store.tree.path(e.node).into_bytes())
+                        ("topic", self.link.store.tree.path(e.node).into_bytes())
                     };
                     return vec![Effect::Copy {
                         what: what.into(),
@@ -168,8 +169,9 @@ impl App {
             }
             Action::Export => {
                 if let Some(node) = self.detail_entry().map(|e| e.node) {
-                    let topic = self.store.tree.path(node);
+                    let topic = self.link.store.tree.path(node);
                     let rows = self
+                        .link
                         .store
                         .history(node)
                         .map(|e| crate::mqtt::Message {
@@ -179,7 +181,7 @@ impl App {
                             retain: e.retain(),
                             dup: e.dup(),
                             received: e.received(),
-                            properties: self.store.properties(e).cloned().map(Box::new),
+                            properties: self.link.store.properties(e).cloned().map(Box::new),
                         })
                         .collect();
                     return vec![Effect::Export { topic, rows }];
@@ -246,11 +248,17 @@ impl App {
                 }
             }
             Action::Reconnect => {
-                let down = self
+                let down =
+                    self.link.conn.as_ref().is_some_and(|c| {
+                        !matches!(c.state, crate::mqtt::ConnState::Connected { .. })
+                    });
+                if let Some(name) = self
+                    .link
                     .conn
                     .as_ref()
-                    .is_some_and(|c| !matches!(c.state, crate::mqtt::ConnState::Connected { .. }));
-                if let Some(name) = self.conn.as_ref().filter(|_| down).map(|c| c.name.clone()) {
+                    .filter(|_| down)
+                    .map(|c| c.name.clone())
+                {
                     return self.connect_to(&name);
                 }
             }
@@ -279,10 +287,10 @@ impl App {
             self.log
                 .selected
                 .or_else(|| self.log_step(None, true, 0))
-                .and_then(|s| self.store.log.get(s))
-                .map(|e| self.store.tree.path(e.node))
+                .and_then(|s| self.link.store.log.get(s))
+                .map(|e| self.link.store.tree.path(e.node))
         } else {
-            self.tree.selected.map(|n| self.store.tree.path(n))
+            self.tree.selected.map(|n| self.link.store.tree.path(n))
         };
         if let Some(t) = topic {
             self.compose.set_topic(&t);
@@ -292,6 +300,7 @@ impl App {
 
     fn publish(&mut self) -> Vec<Effect> {
         let v311 = self
+            .link
             .conn
             .as_ref()
             .is_some_and(|c| c.protocol == crate::mqtt::Protocol::V311);
@@ -304,7 +313,7 @@ impl App {
             ));
             return Vec::new();
         }
-        match self.compose.draft(self.conn.is_some()) {
+        match self.compose.draft(self.link.conn.is_some()) {
             Some(draft) => self.request_effects(draft),
             None => Vec::new(),
         }
@@ -350,7 +359,7 @@ impl App {
             self.detail.unpin();
         } else if let Some(id) =
             self.tree
-                .step(&self.store, self.now, action, Self::page(areas.tree))
+                .step(&self.link.store, self.now, action, Self::page(areas.tree))
         {
             self.select_node(id);
         }
@@ -377,7 +386,7 @@ impl App {
                         && let Some(id) = rows.get(row).copied()
                     {
                         if self.tree.selected == Some(id) {
-                            self.tree.expand_selected(&self.store, true);
+                            self.tree.expand_selected(&self.link.store, true);
                         } else {
                             self.select_node(id);
                         }

@@ -259,26 +259,27 @@ impl App {
     }
 
     pub fn log_shows(&self, e: &Entry) -> bool {
-        self.log.shows(&self.store, self.log_scope(), e)
+        self.log.shows(&self.link.store, self.log_scope(), e)
     }
 
     pub fn log_step(&self, from: Option<u64>, back: bool, n: usize) -> Option<u64> {
-        self.log.step(&self.store, self.log_scope(), from, back, n)
+        self.log
+            .step(&self.link.store, self.log_scope(), from, back, n)
     }
 
     pub fn log_window(&self, height: usize) -> (Vec<&Entry>, Option<usize>) {
-        self.log.window(&self.store, self.log_scope(), height)
+        self.log.window(&self.link.store, self.log_scope(), height)
     }
 
     /// Brings the log index up to date; called after every event, so drawing finds it current.
     pub fn refresh_log_index(&mut self) {
         let scope = self.log_scope();
-        self.log.refresh_index(&self.store, scope);
+        self.log.refresh_index(&self.link.store, scope);
     }
 
     #[cfg(test)]
     pub(super) fn log_matches(&self) -> Option<&VecDeque<u64>> {
-        self.log.matches(&self.store, self.log_scope())
+        self.log.matches(&self.link.store, self.log_scope())
     }
 }
 
@@ -298,7 +299,8 @@ mod tests {
 
     /// What the log shows, by searching it entry by entry (the index must agree).
     fn searched(app: &App) -> Vec<u64> {
-        app.store
+        app.link
+            .store
             .log
             .iter_from(0)
             .filter(|e| app.log_shows(e))
@@ -347,7 +349,7 @@ mod tests {
                 .map(|s| s.iter().copied().collect::<Vec<_>>()),
             Some(all.clone())
         );
-        assert!(all[0] >= app.store.log.first_seq());
+        assert!(all[0] >= app.link.store.log.first_seq());
 
         // Stepping through the index agrees with stepping through the log.
         let newest = *all.last().unwrap();

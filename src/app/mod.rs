@@ -26,7 +26,7 @@ mod log_index;
 pub mod msg;
 pub mod notice;
 mod on_mqtt;
-pub mod outbox;
+pub use crate::session::outbox;
 mod outputs;
 pub mod popup;
 mod profiles_edit;
@@ -44,9 +44,10 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 use crate::config::Profile;
-use crate::mqtt::{ConnState, Protocol};
-use crate::store::{Limits, NodeId, Store};
+use crate::session::link::Link;
+use crate::store::{Limits, NodeId};
 
+pub use crate::session::link::{ConnInfo, SubState, SubStatus};
 pub use compose::{Compose, Field};
 pub use detail::DetailView;
 pub use effect::{Effect, JobKind, Output};
@@ -55,24 +56,11 @@ pub use log::LogView;
 pub use msg::{Clock, Msg};
 pub use notice::Level;
 pub use popup::Popup;
-pub use subscriptions::{SubState, SubStatus};
 pub use tree::TreeView;
 
-/// What the status bar says about the connection.
-#[derive(Debug, Clone)]
-pub struct ConnInfo {
-    pub name: String,
-    pub url: String,
-    pub protocol: Protocol,
-    pub insecure: bool,
-    pub state: ConnState,
-    /// When the next attempt starts, while waiting to reconnect.
-    pub retry_at: Option<Instant>,
-    pub last_error: Option<String>,
-}
-
 pub struct App {
-    pub store: Store,
+    /// The connection: its status, store, subscriptions, outbox and CONNACK, as one value.
+    pub link: Link,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
     /// External decoders' runs and their outputs.
@@ -90,11 +78,8 @@ pub struct App {
     pub log: LogView,
     pub detail: DetailView,
     pub compose: Compose,
-    pub conn: Option<ConnInfo>,
     /// Open popups, the top one last: it takes the keys.
     pub popups: Vec<Popup>,
-    /// This session's subscriptions, as the broker acknowledged them.
-    pub subscriptions: Vec<SubState>,
     /// Profiles the picker offers.
     pub profiles: Vec<Profile>,
     /// The clock as of the last message, so drawing needs no clock of its own.
@@ -109,9 +94,6 @@ pub struct App {
     /// ones with their times.
     pub notices: notice::Notices,
     pub quit: bool,
-    /// When the current connection's CONNACK came (subscriptions unanswered long after it
-    /// mean a broker that accepts and then stays silent).
-    pub connected_at: Option<Instant>,
     /// The retained clean-up under way or last done (`D`), and what it cleared (for `u`).
     pub cleanup: Option<cleanup::Cleanup>,
     pub last_cleared: Option<Vec<crate::mqtt::Message>>,
@@ -124,14 +106,8 @@ pub struct App {
     pub history: history::History,
     /// Our requests (a publish with a response topic) and the responses matched to them.
     pub requests: requests::Requests,
-    /// What the broker said in the current connection's CONNACK.
-    pub connack: Option<Box<crate::mqtt::ConnAckInfo>>,
-    /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
-    pub protocol_note: Option<String>,
     /// Draw in colour (false under NO_COLOR: focus and selection by reverse video and bold).
     pub colour: bool,
-    /// Our publishes the broker has not taken yet (pending), or refused (failed).
-    pub outbox: outbox::Outbox,
     /// The editor's profile being written (and the name it had): the list takes it, and the
     /// editor closes, only once the file has it.
     pub saving_profile: Option<(crate::config::Profile, Option<String>)>,
@@ -140,7 +116,7 @@ pub struct App {
 impl App {
     pub fn new(profiles: Vec<Profile>, limits: Limits, now: Instant) -> App {
         App {
-            store: Store::new(limits),
+            link: Link::new(limits),
             decoders: crate::decode::Registry::default(),
             sparkplug: Default::default(),
             external: Default::default(),
@@ -152,9 +128,7 @@ impl App {
             log: LogView::default(),
             detail: DetailView::default(),
             compose: Compose::new(),
-            conn: None,
             popups: Vec::new(),
-            subscriptions: Vec::new(),
             profiles,
             now,
             wall: std::time::SystemTime::now(),
@@ -163,8 +137,6 @@ impl App {
             notices: Default::default(),
             quit: false,
             colour: true,
-            protocol_note: None,
-            connack: None,
             saving_profile: None,
             cleanup: None,
             requests: Default::default(),
@@ -172,25 +144,18 @@ impl App {
             repeat: None,
             config_path: None,
             last_cleared: None,
-            connected_at: None,
-            outbox: outbox::Outbox::default(),
         }
     }
 
-    /// Forgets everything seen (used when switching profiles).
+    /// Forgets everything seen (used when switching profiles): the connection's value starts
+    /// anew, and so do the panes and what was decoded from it.
     pub fn clear_data(&mut self) {
-        let limits = self.store.limits().clone();
-        self.store = Store::new(limits);
+        self.link = self.link.cleared();
         self.tree = TreeView::default();
         self.log = LogView::default();
         self.detail = DetailView::default();
         self.sparkplug = Default::default();
         self.external.clear();
-        self.subscriptions.clear();
-        self.protocol_note = None;
-        self.connack = None;
-        self.connected_at = None;
-        self.outbox.clear();
     }
 }
 
@@ -210,7 +175,8 @@ impl App {
     /// else MQTT's maximum.
     pub fn payload_limit(&self) -> usize {
         let max = crate::publish::MQTT_PAYLOAD_MAX;
-        self.connack
+        self.link
+            .connack
             .as_ref()
             .and_then(|c| c.maximum_packet_size)
             .map_or(max, |m| (m as usize).min(max))
@@ -218,7 +184,7 @@ impl App {
 
     pub fn set_connection(&mut self, info: ConnInfo) {
         self.use_decoders_of(&info.name);
-        self.conn = Some(info);
+        self.link.conn = Some(info);
     }
 
     /// The decoder rules for profile `name`: its own `decoders`, then the file's global ones.
@@ -242,7 +208,7 @@ impl App {
 
     /// The tree's rows, top to bottom.
     pub fn tree_rows(&self) -> Rc<Vec<NodeId>> {
-        self.tree.rows(&self.store, self.now)
+        self.tree.rows(&self.link.store, self.now)
     }
 
     /// The popup on top, if any.

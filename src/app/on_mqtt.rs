@@ -15,21 +15,22 @@ impl App {
         match event {
             MqttEvent::Message(m) => {
                 let sparkplug = m.topic.starts_with("spBv1.0/");
-                let Some(node) = self.store.ingest(m, false, now) else {
+                let Some(node) = self.link.store.ingest(m, false, now) else {
                     return; // a new topic past the budget: counted, not kept
                 };
                 // Births and sequence numbers are followed as messages arrive, so data by alias
                 // reads by name and a gap is seen even on topics nobody is looking at. Read back
                 // from the store: nothing is copied for the other messages.
                 if (sparkplug || !self.requests_empty())
-                    && let Some(e) = self.store.last(node)
+                    && let Some(e) = self.link.store.last(node)
                 {
                     let (seq, payload) = (e.seq(), e.payload.clone());
                     let correlation = self
+                        .link
                         .store
                         .properties(e)
                         .and_then(|p| p.correlation_data.clone());
-                    let topic = self.store.tree.path(node);
+                    let topic = self.link.store.tree.path(node);
                     if sparkplug {
                         self.sparkplug.observe(seq, &topic, &payload);
                     }
@@ -40,7 +41,7 @@ impl App {
                 if self.tree.selected.is_none() {
                     // The first topic seen is opened and selected, so the first screen shows a
                     // message in the detail and keys work at once.
-                    self.tree.reveal(&self.store, node);
+                    self.tree.reveal(&self.link.store, node);
                     self.tree.selected = Some(node);
                 }
                 if self.log_is_narrowed() {
@@ -52,15 +53,15 @@ impl App {
                 if let Some(n) = info.notable() {
                     self.tell(Level::Warning, n);
                 }
-                self.connack = Some(info);
+                self.link.connack = Some(info);
             }
             MqttEvent::Publish { id, outcome } => {
                 if self.cleanup_outcome(id, &outcome) {
                     return;
                 }
-                if self.outbox.is_ours(id) {
+                if self.link.outbox.is_ours(id) {
                     if outcome.is_final()
-                        && let Some(row) = self.outbox.rows.iter().find(|r| r.id == id)
+                        && let Some(row) = self.link.outbox.rows.iter().find(|r| r.id == id)
                         && row.draft.templated
                     {
                         let (draft, at) = (row.draft.clone(), row.queued);
@@ -83,7 +84,7 @@ impl App {
                             .compose
                             .set_outcome(outcome.to_string(), failed, self.wall),
                     }
-                    if let Some(row) = self.outbox.on_outcome(id, &outcome) {
+                    if let Some(row) = self.link.outbox.on_outcome(id, &outcome) {
                         self.file_our_publish(row, now);
                     }
                 }
@@ -94,16 +95,16 @@ impl App {
                 self.on_unsubscribe_refused(filter, why)
             }
             MqttEvent::Negotiated { protocol, note } => {
-                if let Some(c) = self.conn.as_mut() {
+                if let Some(c) = self.link.conn.as_mut() {
                     c.protocol = protocol;
                 }
-                self.protocol_note = note;
+                self.link.protocol_note = note;
             }
         }
     }
 
     fn on_state(&mut self, state: ConnState, now: Instant) {
-        let Some(conn) = self.conn.as_mut() else {
+        let Some(conn) = self.link.conn.as_mut() else {
             return;
         };
         match &state {
@@ -117,9 +118,9 @@ impl App {
             }
             ConnState::Connected { .. } => {
                 conn.retry_at = None;
-                self.connected_at = Some(now);
+                self.link.connected_at = Some(now);
                 // Every (re)connection subscribes again; SUBACKs will say how it went.
-                for s in self.subscriptions.iter_mut().filter(|s| s.enabled) {
+                for s in self.link.subscriptions.iter_mut().filter(|s| s.enabled) {
                     s.status = SubStatus::Pending;
                 }
             }
@@ -140,7 +141,7 @@ impl App {
             received: row.queued,
             properties: d.properties,
         };
-        self.store.ingest(msg, true, now);
+        self.link.store.ingest(msg, true, now);
         self.refresh_log_index();
     }
 }

@@ -10,7 +10,7 @@ impl App {
     pub(super) fn on_output(&mut self, output: Output) -> Vec<Effect> {
         match output {
             Output::Queued { draft, id } => match id {
-                Ok(id) => self.outbox.queued(id, draft, self.wall),
+                Ok(id) => self.link.outbox.queued(id, draft, self.wall),
                 Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
             },
             Output::CleanupQueued { draft, id } => self.cleanup_queued(draft, id),
@@ -34,7 +34,7 @@ impl App {
                 password_command,
             } => {
                 self.clear_data();
-                self.conn = None;
+                self.link.conn = None;
                 if let Some(command) = password_command {
                     self.tell(
                         Level::Info,
@@ -68,7 +68,7 @@ impl App {
                 }
             }
             Output::NotConnected { name, why } => {
-                self.conn = None;
+                self.link.conn = None;
                 self.tell(Level::Error, format!("{}: {}", clean(&name), why));
                 self.open_picker_at(name);
             }
@@ -152,7 +152,7 @@ impl App {
     fn on_failed(&mut self, job: JobKind, why: String) {
         match job {
             JobKind::ResolveProfile(name) => {
-                self.conn = None;
+                self.link.conn = None;
                 self.tell(Level::Error, format!("{}: {why}", clean(&name)));
                 self.open_picker_at(name);
             }

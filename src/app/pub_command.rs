@@ -263,10 +263,12 @@ pub fn command(m: &Publish, url: &str, profile: Option<&Profile>) -> (String, Op
 impl App {
     fn command_for(&mut self, m: &Publish) -> Vec<Effect> {
         let url = self
+            .link
             .conn
             .as_ref()
             .map_or("mqtt://localhost:1883".to_string(), |c| c.url.clone());
         let profile = self
+            .link
             .conn
             .as_ref()
             .and_then(|c| self.profiles.iter().find(|p| p.name == c.name));
@@ -296,11 +298,11 @@ impl App {
             return Vec::new();
         };
         let shown = Publish {
-            topic: self.store.tree.path(e.node),
+            topic: self.link.store.tree.path(e.node),
             payload: e.payload.clone(),
             qos: e.qos(),
             retain: e.retain(),
-            properties: self.store.properties(e).cloned().map(Box::new),
+            properties: self.link.store.properties(e).cloned().map(Box::new),
         };
         self.command_for(&shown)
     }

@@ -19,7 +19,7 @@ pub struct Repeat {
 impl App {
     /// Starts sending compose's message `times` times, every `every`.
     pub fn start_repeat(&mut self, times: u64, every: Duration) -> Vec<Effect> {
-        let Some(draft) = self.compose.draft(self.conn.is_some()) else {
+        let Some(draft) = self.compose.draft(self.link.conn.is_some()) else {
             return Vec::new();
         };
         self.repeat = Some(Repeat {

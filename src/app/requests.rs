@@ -81,6 +81,7 @@ impl App {
         };
         let mut effects = Vec::new();
         let covered = self
+            .link
             .subscriptions
             .iter()
             .any(|s| s.enabled && filter_matches(&s.sub.filter, &response_topic));

@@ -11,8 +11,8 @@ use crate::text::clean;
 impl App {
     pub fn rebirth_key(&mut self) {
         let topic = match (self.detail_entry(), self.tree.selected) {
-            (Some(e), _) => self.store.tree.path(e.node),
-            (None, Some(id)) => self.store.tree.path(id),
+            (Some(e), _) => self.link.store.tree.path(e.node),
+            (None, Some(id)) => self.link.store.tree.path(id),
             (None, None) => String::new(),
         };
         let Some(t) = sparkplug::topic(&topic) else {

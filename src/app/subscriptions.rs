@@ -10,43 +10,7 @@ use crate::mqtt::{QoS, SubscribeResult, Subscription};
 /// How many colours the log's subscription marks cycle through (`ui::theme`).
 pub const COLOURS: u8 = 6;
 
-/// One subscription of this session and what the broker said of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubState {
-    pub sub: Subscription,
-    pub status: SubStatus,
-    /// Off: unsubscribed at the broker, kept in the list (Space turns it on again).
-    pub enabled: bool,
-    /// Marks its messages in the log (an index into the theme's palette).
-    pub colour: u8,
-    /// UNSUBSCRIBE sent to remove it; it leaves the list on UNSUBACK.
-    pub removing: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubStatus {
-    /// SUBSCRIBE sent, no SUBACK yet.
-    Pending,
-    Granted(QoS),
-    Refused(String),
-    /// UNSUBSCRIBE sent, no UNSUBACK yet.
-    Unsubscribing,
-    /// Turned off: the broker has it no more.
-    Off,
-}
-
-impl SubStatus {
-    /// In words, for the manager.
-    pub fn words(&self) -> String {
-        match self {
-            SubStatus::Pending => "not acknowledged yet".into(),
-            SubStatus::Granted(q) => format!("granted QoS {}", q.as_u8()),
-            SubStatus::Refused(why) => format!("refused: {why}"),
-            SubStatus::Unsubscribing => "unsubscribing…".into(),
-            SubStatus::Off => "off".into(),
-        }
-    }
-}
+pub use crate::session::link::{SubState, SubStatus};
 
 impl App {
     /// Subscriptions still without a SUBACK this long after CONNACK are shown as unanswered.
@@ -55,12 +19,14 @@ impl App {
     /// How many subscriptions the broker has not answered although it should have by now.
     pub fn unanswered_subscriptions(&self) -> usize {
         let late = self
+            .link
             .connected_at
             .is_some_and(|t| self.now.saturating_duration_since(t) >= Self::SUBACK_PATIENCE);
         if !late {
             return 0;
         }
-        self.subscriptions
+        self.link
+            .subscriptions
             .iter()
             .filter(|s| s.status == SubStatus::Pending)
             .count()
@@ -68,7 +34,8 @@ impl App {
 
     /// Subscriptions that are on (subscribed, or being subscribed).
     pub fn active_subscriptions(&self) -> usize {
-        self.subscriptions
+        self.link
+            .subscriptions
             .iter()
             .filter(|s| s.enabled && !s.removing && !matches!(s.status, SubStatus::Refused(_)))
             .count()
@@ -76,7 +43,13 @@ impl App {
 
     fn next_colour(&self) -> u8 {
         (0..COLOURS)
-            .min_by_key(|c| self.subscriptions.iter().filter(|s| s.colour == *c).count())
+            .min_by_key(|c| {
+                self.link
+                    .subscriptions
+                    .iter()
+                    .filter(|s| s.colour == *c)
+                    .count()
+            })
             .unwrap_or(0)
     }
 
@@ -92,10 +65,10 @@ impl App {
 
     /// The subscriptions a new connection makes (SUBACKs then update their status).
     pub fn set_subscriptions(&mut self, subs: &[Subscription]) {
-        self.subscriptions.clear();
+        self.link.subscriptions.clear();
         for s in subs {
             let state = self.state_for(s.clone());
-            self.subscriptions.push(state);
+            self.link.subscriptions.push(state);
         }
     }
 
@@ -115,6 +88,7 @@ impl App {
                 }
             };
             match self
+                .link
                 .subscriptions
                 .iter_mut()
                 .find(|s| s.sub.filter == r.filter)
@@ -124,7 +98,7 @@ impl App {
                     // Made outside the manager (the worker's own list): shown all the same.
                     let mut state = self.state_for(Subscription::new(r.filter, QoS::AtMostOnce));
                     state.status = status;
-                    self.subscriptions.push(state);
+                    self.link.subscriptions.push(state);
                 }
             }
         }
@@ -132,17 +106,22 @@ impl App {
 
     pub(super) fn on_unsuback(&mut self, filters: Vec<String>) {
         for f in filters {
-            let Some(i) = self.subscriptions.iter().position(|s| s.sub.filter == f) else {
+            let Some(i) = self
+                .link
+                .subscriptions
+                .iter()
+                .position(|s| s.sub.filter == f)
+            else {
                 continue;
             };
-            if self.subscriptions[i].removing {
-                self.subscriptions.remove(i);
+            if self.link.subscriptions[i].removing {
+                self.link.subscriptions.remove(i);
                 self.tell(
                     Level::Info,
                     format!("unsubscribed from '{}'", crate::text::clean(&f)),
                 );
             } else {
-                self.subscriptions[i].status = SubStatus::Off;
+                self.link.subscriptions[i].status = SubStatus::Off;
             }
         }
     }
@@ -150,6 +129,7 @@ impl App {
     /// The broker kept a subscription we asked to end: it stays, said so.
     pub(super) fn on_unsubscribe_refused(&mut self, filter: String, why: String) {
         if let Some(s) = self
+            .link
             .subscriptions
             .iter_mut()
             .find(|s| s.sub.filter == filter)
@@ -170,6 +150,7 @@ impl App {
     /// Adds (or replaces, for the same filter) a subscription: SUBSCRIBE is sent.
     pub fn add_subscription(&mut self, sub: Subscription) -> Vec<Effect> {
         match self
+            .link
             .subscriptions
             .iter_mut()
             .find(|s| s.sub.filter == sub.filter)
@@ -182,7 +163,7 @@ impl App {
             }
             None => {
                 let state = self.state_for(sub.clone());
-                self.subscriptions.push(state);
+                self.link.subscriptions.push(state);
             }
         }
         vec![Effect::Subscribe(vec![sub])]
@@ -190,14 +171,14 @@ impl App {
 
     /// Replaces subscription `i` with `sub` (a new filter unsubscribes the old one first).
     pub fn edit_subscription(&mut self, i: usize, sub: Subscription) -> Vec<Effect> {
-        let Some(old) = self.subscriptions.get(i).map(|s| s.sub.filter.clone()) else {
+        let Some(old) = self.link.subscriptions.get(i).map(|s| s.sub.filter.clone()) else {
             return Vec::new();
         };
         let mut effects = Vec::new();
         if old != sub.filter {
             effects.push(Effect::Unsubscribe(vec![old]));
         }
-        let s = &mut self.subscriptions[i];
+        let s = &mut self.link.subscriptions[i];
         s.sub = sub.clone();
         s.status = SubStatus::Pending;
         s.enabled = true;
@@ -207,12 +188,12 @@ impl App {
 
     /// Removes subscription `i`: UNSUBSCRIBE, and it leaves the list when the broker answers.
     pub fn remove_subscription(&mut self, i: usize) -> Vec<Effect> {
-        let Some(s) = self.subscriptions.get_mut(i) else {
+        let Some(s) = self.link.subscriptions.get_mut(i) else {
             return Vec::new();
         };
         if !s.enabled || matches!(s.status, SubStatus::Refused(_)) {
             // Nothing at the broker to undo.
-            self.subscriptions.remove(i);
+            self.link.subscriptions.remove(i);
             return Vec::new();
         }
         s.removing = true;
@@ -222,7 +203,7 @@ impl App {
 
     /// Turns subscription `i` off (UNSUBSCRIBE, kept in the list) or on again (SUBSCRIBE).
     pub fn toggle_subscription(&mut self, i: usize) -> Vec<Effect> {
-        let Some(s) = self.subscriptions.get_mut(i) else {
+        let Some(s) = self.link.subscriptions.get_mut(i) else {
             return Vec::new();
         };
         s.enabled = !s.enabled;
@@ -237,7 +218,7 @@ impl App {
 
     /// Writes the subscriptions that are on into the current profile.
     pub fn save_subscriptions(&mut self) -> Vec<Effect> {
-        let Some(name) = self.conn.as_ref().map(|c| c.name.clone()) else {
+        let Some(name) = self.link.conn.as_ref().map(|c| c.name.clone()) else {
             return Vec::new();
         };
         let Some(profile) = self.profiles.iter_mut().find(|p| p.name == name) else {
@@ -248,6 +229,7 @@ impl App {
             return Vec::new();
         };
         profile.subscriptions = self
+            .link
             .subscriptions
             .iter()
             .filter(|s| s.enabled && !s.removing)
@@ -263,12 +245,14 @@ impl App {
     /// identifier the broker tagged it with, else the first one on whose filter matches.
     pub fn subscription_of(&self, topic: &str, ids: &[usize]) -> Option<&SubState> {
         let by_id = ids.iter().find_map(|id| {
-            self.subscriptions
+            self.link
+                .subscriptions
                 .iter()
                 .find(|s| s.sub.id.is_some_and(|own| own as usize == *id))
         });
         by_id.or_else(|| {
-            self.subscriptions
+            self.link
+                .subscriptions
                 .iter()
                 .find(|s| s.enabled && filter_matches(&s.sub.filter, topic))
         })
@@ -290,13 +274,16 @@ mod tests {
             ..Subscription::new("cmd/#", QoS::AtLeastOnce)
         });
         assert!(matches!(&e[..], [Effect::Subscribe(s)] if s[0].id == Some(4)));
-        assert_ne!(app.subscriptions[0].colour, app.subscriptions[1].colour);
+        assert_ne!(
+            app.link.subscriptions[0].colour,
+            app.link.subscriptions[1].colour
+        );
         app.on_suback(vec![SubscribeResult {
             filter: "cmd/#".into(),
             granted: Err("not authorized".into()),
         }]);
         assert_eq!(
-            app.subscriptions[1].status.words(),
+            app.link.subscriptions[1].status.words(),
             "refused: not authorized"
         );
         assert_eq!(app.active_subscriptions(), 1);
@@ -304,7 +291,7 @@ mod tests {
         let e = app.toggle_subscription(0);
         assert!(matches!(&e[..], [Effect::Unsubscribe(f)] if f[0] == "#"));
         app.on_unsuback(vec!["#".into()]);
-        assert_eq!(app.subscriptions[0].status, SubStatus::Off);
+        assert_eq!(app.link.subscriptions[0].status, SubStatus::Off);
         assert!(matches!(
             &app.toggle_subscription(0)[..],
             [Effect::Subscribe(_)]
@@ -314,12 +301,12 @@ mod tests {
             &app.remove_subscription(0)[..],
             [Effect::Unsubscribe(_)]
         ));
-        assert_eq!(app.subscriptions.len(), 2);
+        assert_eq!(app.link.subscriptions.len(), 2);
         app.on_unsuback(vec!["#".into()]);
-        assert_eq!(app.subscriptions.len(), 1);
+        assert_eq!(app.link.subscriptions.len(), 1);
         // A refused one has nothing at the broker: it just goes.
         assert!(app.remove_subscription(0).is_empty());
-        assert!(app.subscriptions.is_empty());
+        assert!(app.link.subscriptions.is_empty());
     }
 
     #[test]

@@ -319,7 +319,7 @@ mod tests {
             std::rc::Rc::ptr_eq(&first, &app.tree_rows()),
             "cached while nothing changes"
         );
-        app.tree.expand(app.store.tree.find("a").unwrap());
+        app.tree.expand(app.link.store.tree.find("a").unwrap());
         assert_eq!(app.tree_rows().len(), 2, "expansion rebuilds");
         app.update(
             crate::app::Msg::Mqtt(vec![msg("a/c")]),
@@ -355,7 +355,7 @@ mod tests {
             std::rc::Rc::ptr_eq(&rows, &app.tree_rows()),
             "a topic under collapsed 'a' adds no row"
         );
-        app.tree.expand(app.store.tree.find("a").unwrap());
+        app.tree.expand(app.link.store.tree.find("a").unwrap());
         assert_eq!(app.tree_rows().len(), 3, "expanding rebuilds at once");
 
         // A big open subtree: growth is picked up once the rows are old enough.

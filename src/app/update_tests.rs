@@ -120,8 +120,8 @@ fn opening_a_profile_connects_with_it_and_its_outputs_set_the_connection() {
         }),
         at(t0),
     );
-    assert_eq!(app.conn.as_ref().map(|c| c.name.as_str()), Some("lab"));
-    assert_eq!(app.subscriptions.len(), 1);
+    assert_eq!(app.link.conn.as_ref().map(|c| c.name.as_str()), Some("lab"));
+    assert_eq!(app.link.subscriptions.len(), 1);
     assert_eq!(app.notice_text(), None, "the running notice goes");
     // An unknown name is told, not connected.
     let none = app.update(Msg::Open("nope".into()), at(t0));
@@ -249,8 +249,8 @@ fn a_queued_publish_is_filed_at_its_wall_time_once_acknowledged() {
         outcome: PublishOutcome::Acknowledged,
     };
     app.update(Msg::Mqtt(vec![acked]), at(t0 + Duration::from_secs(2)));
-    let node = app.store.tree.find("lamp/1").expect("filed");
-    let e = app.store.last(node).expect("in the log");
+    let node = app.link.store.tree.find("lamp/1").expect("filed");
+    let e = app.link.store.last(node).expect("in the log");
     assert_eq!(e.received(), sent.wall, "at the time it was queued");
     assert!(e.outgoing());
     // Refused before the worker: compose says why; nothing is filed.
@@ -272,7 +272,7 @@ fn a_queued_publish_is_filed_at_its_wall_time_once_acknowledged() {
         app.compose.status.as_ref().map(|s| s.0.as_str()),
         Some("not sent: not connected")
     );
-    assert!(app.store.tree.find("lamp/2").is_none());
+    assert!(app.link.store.tree.find("lamp/2").is_none());
 }
 
 #[test]

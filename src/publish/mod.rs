@@ -4,9 +4,11 @@
 //! send time, and MQTT 5 properties typed as text.
 
 mod bounded;
+mod draft;
 pub mod history_item;
 pub mod props_input;
 pub mod template;
 
 pub use crate::mqtt::Publish;
 pub use bounded::{MQTT_PAYLOAD_MAX, TooBig, read_capped, read_file_capped};
+pub use draft::Draft;

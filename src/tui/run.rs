@@ -214,7 +214,7 @@ where
                         session.handle = None;
                     }
                 }
-                trimmer.tick(app.store.released_bytes, Instant::now());
+                trimmer.tick(app.link.store.released_bytes, Instant::now());
                 // Data is drawn at the frame rate (the clock-driven parts are redrawn by the
                 // app's own once-a-second timer).
                 if data_changed {

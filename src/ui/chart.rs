@@ -31,7 +31,7 @@ fn say(f: &mut Frame, block: Block, area: Rect, words: &'static str) {
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let topic = app
         .detail_entry()
-        .map(|e| clean(&app.store.tree.path(e.node)).into_owned())
+        .map(|e| clean(&app.link.store.tree.path(e.node)).into_owned())
         .unwrap_or_default();
     let Some(s) = app.chart_series() else {
         let block = Block::bordered()

@@ -57,7 +57,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     };
     let m = &entry;
     let outline = app.detail_outline().filter(|_| !app.detail.diff);
-    let mut block = super::titled::topic_block(&app.store.tree.path(entry.node), area.width);
+    let mut block = super::titled::topic_block(&app.link.store.tree.path(entry.node), area.width);
     let visible = app.detail_visible_rows();
     if let Some(rows) = outline.as_ref().filter(|o| o.rows.len() > visible) {
         let top = app.detail_top(rows.rows.len());
@@ -93,7 +93,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         meta.push("published by us".into());
     }
     if let Some(base) = app.detail_base() {
-        let (at, kept) = app.detail.position(&app.store, base);
+        let (at, kept) = app.detail.position(&app.link.store, base);
         if kept > 1 {
             meta.push(format!("{at} of {kept} kept (< >)"));
         }
@@ -150,9 +150,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         match app.detail_previous() {
             Some(prev) => {
                 let view = app.views.get(&entry.node).copied();
-                let old = app
-                    .detail
-                    .shown(&app.store, &app.decoders, &app.sparkplug, prev, view);
+                let old =
+                    app.detail
+                        .shown(&app.link.store, &app.decoders, &app.sparkplug, prev, view);
                 let old_chunk = prev
                     .payload
                     .get(crate::decode::page::range(prev.payload.len(), shown.page))

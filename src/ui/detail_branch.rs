@@ -14,7 +14,7 @@ use crate::text::{clean, count, fit, human_bytes, payload_preview, width};
 use crate::ui::theme::theme;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
-    let tree = &app.store.tree;
+    let tree = &app.link.store.tree;
     let node = tree.node(id);
     let block = super::titled::topic_block(&tree.path(id), area.width);
     let inner = block.inner(area);
@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         summary.push(format!("last {}", time_of(t)));
     }
     let mut lines = vec![Line::styled(summary.join(" · "), theme().bold)];
-    let rate = node.rate(app.store.rate.current_second(app.now));
+    let rate = node.rate(app.link.store.rate.current_second(app.now));
     lines.push(Line::styled(
         format!(
             "{} msg/s over the last second",
@@ -80,7 +80,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
             Span::styled(counts, theme().dim),
         ];
         let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-        if let Some(e) = app.store.last(*c)
+        if let Some(e) = app.link.store.last(*c)
             && w > used + 8
         {
             spans.push(Span::styled(" = ", theme().dim));

@@ -22,7 +22,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if app.log.subtree
         && let Some(sel) = app.tree.selected
     {
-        title.push_str(&format!(" · {}/#", clean(&app.store.tree.path(sel))));
+        title.push_str(&format!(" · {}/#", clean(&app.link.store.tree.path(sel))));
     }
     if app.log.filter.is_active() {
         title.push_str(&format!(" · filter: {}", clean(&app.log.filter.text)));
@@ -32,7 +32,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     match (app.log.paused_at, app.log.selected) {
         (Some(p), _) => {
-            let new = app.store.log.last_seq().map_or(0, |l| l.saturating_sub(p));
+            let new = app
+                .link
+                .store
+                .log
+                .last_seq()
+                .map_or(0, |l| l.saturating_sub(p));
             title.push_str(&format!(" · paused · {} new", thousands(new)));
         }
         (None, None) => title.push_str(" · following"),
@@ -56,8 +61,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let w = inner.width as usize;
     // As wide as the longest topic seen (not the longest visible, so the column stays put as
     // rows scroll by), up to what the time, the flags and the payload leave.
-    let longest = app.store.tree.longest_topic().max(
-        app.outbox
+    let longest = app.link.store.tree.longest_topic().max(
+        app.link
+            .outbox
             .rows
             .iter()
             .map(|r| crate::text::width(&clean(&r.draft.topic)))
@@ -72,12 +78,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .enumerate()
         .map(|(i, e)| {
             let m = e;
-            let topic_text = app.store.tree.path(e.node);
+            let topic_text = app.link.store.tree.path(e.node);
             // Ours, or (with more than one subscription) which subscription it came through.
             let (mark, mark_style) = if e.outgoing() {
                 ("▲", theme().outgoing)
-            } else if app.subscriptions.len() > 1 {
+            } else if app.link.subscriptions.len() > 1 {
                 let ids = app
+                    .link
                     .store
                     .properties(e)
                     .map_or(&[][..], |p| &p.subscription_identifiers[..]);
@@ -151,8 +158,9 @@ fn outbox_rows(app: &App, max: usize) -> Vec<&OutRow> {
         .subtree
         .then_some(app.tree.selected)
         .flatten()
-        .map(|n| app.store.tree.path(n));
+        .map(|n| app.link.store.tree.path(n));
     let mut rows: Vec<&OutRow> = app
+        .link
         .outbox
         .rows
         .iter()

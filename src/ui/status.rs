@@ -15,7 +15,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
     // Where the broker URL is, and the protocol alone to show instead when space is short.
     let mut url_at: Option<(usize, String)> = None;
-    match &app.conn {
+    match &app.link.conn {
         None => spans.push(Span::styled("○ not connected", theme().dim)),
         Some(c) => {
             let unanswered = app.unanswered_subscriptions();
@@ -48,7 +48,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             spans.push(Span::styled(format!("{dot} {words} "), color));
             url_at = Some((spans.len(), c.protocol.to_string()));
             spans.push(Span::raw(format!("{} {}", clean(&c.url), c.protocol)));
-            if let Some(note) = &app.protocol_note {
+            if let Some(note) = &app.link.protocol_note {
                 spans.push(Span::styled(format!(" · {}", clean(note)), theme().warn));
             }
             if c.insecure {
@@ -68,9 +68,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // (the rate, then subscriptions), so the connection state, the TLS warning and the error
     // (above) always stay, in colour, and the help hint, the memory and the counts after them.
     let mut segments: Vec<(u8, Span<'static>)> = Vec::new();
-    if !app.subscriptions.is_empty() {
+    if !app.link.subscriptions.is_empty() {
         let n = app.active_subscriptions();
-        let off = app.subscriptions.len() - n;
+        let off = app.link.subscriptions.len() - n;
         let mut subs = format!("{n} sub{}", if n == 1 { "" } else { "s" });
         if off > 0 {
             subs.push_str(&format!(" ({off} off or refused)"));
@@ -86,7 +86,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     segments.push((
         4,
         Span::raw(crate::text::count(
-            u64::from(app.store.tree.topic_count()),
+            u64::from(app.link.store.tree.topic_count()),
             "topic",
             "topics",
         )),
@@ -94,7 +94,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     segments.push((
         4,
         Span::raw(crate::text::count(
-            app.store.tree.msg_count(),
+            app.link.store.tree.msg_count(),
             "msg",
             "msgs",
         )),
@@ -103,36 +103,36 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         6,
         Span::raw(format!(
             "{} msg/s",
-            thousands(app.store.rate.per_second(app.now).round() as u64)
+            thousands(app.link.store.rate.per_second(app.now).round() as u64)
         )),
     ));
     segments.push((
         3,
         Span::raw(format!(
             "{}/{}",
-            human_bytes(app.store.memory_bytes() as u64),
-            human_bytes(app.store.limits().memory_budget as u64)
+            human_bytes(app.link.store.memory_bytes() as u64),
+            human_bytes(app.link.store.limits().memory_budget as u64)
         )),
     ));
-    if app.store.refused > 0 {
+    if app.link.store.refused > 0 {
         segments.push((
             1,
             Span::styled(
                 format!(
                     "{} on new topics not kept: the topics fill the history budget (--history-budget)",
-                    crate::text::count(app.store.refused, "msg", "msgs")
+                    crate::text::count(app.link.store.refused, "msg", "msgs")
                 ),
                 theme().error,
             ),
         ));
     }
-    if app.store.trimmed > 0 {
+    if app.link.store.trimmed > 0 {
         segments.push((
             2,
             Span::styled(
                 format!(
                     "history trimmed: {} older messages dropped",
-                    thousands(app.store.trimmed)
+                    thousands(app.link.store.trimmed)
                 ),
                 theme().warn,
             ),

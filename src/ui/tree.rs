@@ -12,7 +12,7 @@ use crate::app::{App, Focus};
 use crate::text::{clean, thousands};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
-    let tree = &app.store.tree;
+    let tree = &app.link.store.tree;
     let total = thousands(u64::from(tree.topic_count()));
     let msgs = crate::text::count(tree.msg_count(), "msg", "msgs");
     let title = if app.tree.filter.is_active() {

@@ -38,8 +38,8 @@ impl Columns {
     /// when the widest name would keep fewer than MIN_PREVIEW columns of payload, the message
     /// counts and then the QoS when it would be cut.
     pub fn new(app: &App, visible: &[NodeId], w: usize) -> Columns {
-        let tree = &app.store.tree;
-        let second = app.store.rate.current_second(app.now);
+        let tree = &app.link.store.tree;
+        let second = app.link.store.rate.current_second(app.now);
         let flowing = visible
             .iter()
             .any(|id| tree.node(*id).active(second, RATE_LINGER));
@@ -135,6 +135,7 @@ const SPARK: usize = 8;
 fn sparkline(app: &App, id: NodeId) -> Option<String> {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let values: Vec<f64> = app
+        .link
         .store
         .history(id)
         .rev()
@@ -167,10 +168,10 @@ fn right(s: &str, w: usize) -> String {
 
 /// The row of node `id`, `w` columns wide. `open`: its children are shown below it.
 pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) -> Line<'a> {
-    let node = app.store.tree.node(id);
-    let last = app.store.last(id);
+    let node = app.link.store.tree.node(id);
+    let last = app.link.store.last(id);
     let (mut counts, tail) = right_columns(node, last, open, cols);
-    let head = head(&app.store.tree, node, open);
+    let head = head(&app.link.store.tree, node, open);
     // The topic count of a closed branch goes just left of the fixed columns: its right edge
     // lines up, and rows without it (leaves, open branches) do not pay for its width. It goes
     // when it would cut the name.
@@ -181,7 +182,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
     let avail = w.saturating_sub(right_w);
     let head_fit = fit(&head, avail).into_owned();
     let mut used = width(&head_fit);
-    let name_style = if app.store.tree.name_of(node).is_empty() {
+    let name_style = if app.link.store.tree.name_of(node).is_empty() {
         theme().dim.add_modifier(Modifier::ITALIC)
     } else if node.children.is_empty() {
         Style::default()

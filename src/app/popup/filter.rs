@@ -44,7 +44,7 @@ impl FilterPopup {
             _ => Outcome::Keep,
         };
         if self.tree {
-            app.tree.keep_selection_visible(&app.store, app.now);
+            app.tree.keep_selection_visible(&app.link.store, app.now);
         }
         outcome
     }

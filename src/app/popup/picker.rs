@@ -84,7 +84,7 @@ impl PickerPopup {
                 self.filter.clear();
                 self.selected = 0;
             }
-            (Some(Action::Close), _) if app.conn.is_some() => return Outcome::Close,
+            (Some(Action::Close), _) if app.link.conn.is_some() => return Outcome::Close,
             (Some(Action::Close), _) => return Outcome::Quit,
             (None, Some(c)) => {
                 self.filter.push(c);

@@ -192,7 +192,7 @@ impl SubsPopup {
             }
             return outcome;
         }
-        let last = app.subscriptions.len().saturating_sub(1);
+        let last = app.link.subscriptions.len().saturating_sub(1);
         let effects = match action {
             Some(Action::Up) => {
                 self.selected = self.selected.saturating_sub(1);
@@ -215,7 +215,7 @@ impl SubsPopup {
                 Vec::new()
             }
             Some(Action::Confirm) => {
-                if let Some(s) = app.subscriptions.get(self.selected) {
+                if let Some(s) = app.link.subscriptions.get(self.selected) {
                     self.form = Some(SubForm::of(self.selected, &s.sub));
                 }
                 Vec::new()
@@ -226,7 +226,9 @@ impl SubsPopup {
             Some(Action::Close) => return Outcome::Close,
             _ => Vec::new(),
         };
-        self.selected = self.selected.min(app.subscriptions.len().saturating_sub(1));
+        self.selected = self
+            .selected
+            .min(app.link.subscriptions.len().saturating_sub(1));
         Outcome::KeepWith(effects)
     }
 
@@ -250,6 +252,7 @@ impl SubsPopup {
                     return (Outcome::Keep, false);
                 };
                 if app
+                    .link
                     .conn
                     .as_ref()
                     .is_some_and(|c| c.protocol == Protocol::V311)

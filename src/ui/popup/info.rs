@@ -12,7 +12,7 @@ use crate::text::{clean, fit};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut rows: Vec<(String, String)> = Vec::new();
-    match &app.conn {
+    match &app.link.conn {
         Some(c) => {
             rows.push(("profile".into(), clean(&c.name).into_owned()));
             rows.push(("broker".into(), clean(&c.url).into_owned()));
@@ -21,10 +21,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
         None => rows.push(("state".into(), "not connected".into())),
     }
-    if let Some(note) = &app.protocol_note {
+    if let Some(note) = &app.link.protocol_note {
         rows.push(("protocol note".into(), clean(note).into_owned()));
     }
-    match &app.connack {
+    match &app.link.connack {
         Some(info) => {
             for (k, v) in info.rows() {
                 rows.push((format!("CONNACK {k}"), clean(&v).into_owned()));

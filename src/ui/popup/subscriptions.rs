@@ -42,10 +42,11 @@ fn status_style(s: &SubStatus) -> ratatui::style::Style {
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &SubsPopup) {
     let form_h = if p.form.is_some() { 9 } else { 0 };
-    let h = (app.subscriptions.len() as u16).max(1) + 4 + form_h;
+    let h = (app.link.subscriptions.len() as u16).max(1) + 4 + form_h;
     let popup = centered(area, 100, h);
     f.render_widget(Clear, popup);
     let v311 = app
+        .link
         .conn
         .as_ref()
         .is_some_and(|c| c.protocol == Protocol::V311);
@@ -60,10 +61,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &SubsPopup) {
     f.render_widget(block, popup);
     let w = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
-    if app.subscriptions.is_empty() {
+    if app.link.subscriptions.is_empty() {
         lines.push(Line::styled("none: a adds one", theme().dim));
     }
-    for (i, s) in app.subscriptions.iter().enumerate() {
+    for (i, s) in app.link.subscriptions.iter().enumerate() {
         let (mark, mark_style) = theme().sub_marks[s.colour as usize % 6];
         let selected = i == p.selected && p.form.is_none();
         let mut spans = vec![

@@ -6,8 +6,8 @@
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
-use super::compose::Draft;
 use crate::mqtt::{PublishId, PublishOutcome};
+use crate::publish::Draft;
 
 /// Failed publishes kept on screen; older ones drop off.
 const FAILED_KEPT: usize = 20;

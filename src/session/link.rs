@@ -1,0 +1,104 @@
+//! The state of one connection as one value: what the status bar says of it (`ConnInfo`), its
+//! store of messages, its subscriptions as the broker acknowledged them, our publishes the
+//! broker has not taken yet, what its CONNACK said and why it speaks another protocol than
+//! asked. A new connection is a new `Link`; several brokers at once will be several of them.
+
+use std::time::Instant;
+
+use super::outbox::Outbox;
+use crate::mqtt::{ConnAckInfo, ConnState, Protocol, QoS, Subscription};
+use crate::store::{Limits, Store};
+
+/// What the status bar says about the connection.
+#[derive(Debug, Clone)]
+pub struct ConnInfo {
+    pub name: String,
+    pub url: String,
+    pub protocol: Protocol,
+    pub insecure: bool,
+    pub state: ConnState,
+    /// When the next attempt starts, while waiting to reconnect.
+    pub retry_at: Option<Instant>,
+    pub last_error: Option<String>,
+}
+
+/// One subscription of this session and what the broker said of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubState {
+    pub sub: Subscription,
+    pub status: SubStatus,
+    /// Off: unsubscribed at the broker, kept in the list (Space turns it on again).
+    pub enabled: bool,
+    /// Marks its messages in the log (an index into the theme's palette).
+    pub colour: u8,
+    /// UNSUBSCRIBE sent to remove it; it leaves the list on UNSUBACK.
+    pub removing: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubStatus {
+    /// SUBSCRIBE sent, no SUBACK yet.
+    Pending,
+    Granted(QoS),
+    Refused(String),
+    /// UNSUBSCRIBE sent, no UNSUBACK yet.
+    Unsubscribing,
+    /// Turned off: the broker has it no more.
+    Off,
+}
+
+impl SubStatus {
+    /// In words, for the manager.
+    pub fn words(&self) -> String {
+        match self {
+            SubStatus::Pending => "not acknowledged yet".into(),
+            SubStatus::Granted(q) => format!("granted QoS {}", q.as_u8()),
+            SubStatus::Refused(why) => format!("refused: {why}"),
+            SubStatus::Unsubscribing => "unsubscribing…".into(),
+            SubStatus::Off => "off".into(),
+        }
+    }
+}
+
+/// One connection's state.
+#[derive(Debug)]
+pub struct Link {
+    /// What the status bar says about the connection; None before the first connect.
+    pub conn: Option<ConnInfo>,
+    /// Everything received (and our publishes the broker took).
+    pub store: Store,
+    /// This connection's subscriptions, as the broker acknowledged them.
+    pub subscriptions: Vec<SubState>,
+    /// Our publishes the broker has not taken yet (pending), or refused (failed).
+    pub outbox: Outbox,
+    /// What the broker said in its CONNACK.
+    pub connack: Option<Box<ConnAckInfo>>,
+    /// Why the connection speaks another protocol than asked ("broker has no MQTT 5").
+    pub protocol_note: Option<String>,
+    /// When the CONNACK came (subscriptions unanswered long after it mean a broker that
+    /// accepts and then stays silent).
+    pub connected_at: Option<Instant>,
+}
+
+impl Link {
+    pub fn new(limits: Limits) -> Link {
+        Link {
+            conn: None,
+            store: Store::new(limits),
+            subscriptions: Vec::new(),
+            outbox: Outbox::default(),
+            connack: None,
+            protocol_note: None,
+            connected_at: None,
+        }
+    }
+
+    /// The same connection's status, everything it received and said forgotten (switching
+    /// profiles: the next connection starts from nothing).
+    pub fn cleared(&self) -> Link {
+        Link {
+            conn: self.conn.clone(),
+            ..Link::new(self.store.limits().clone())
+        }
+    }
+}

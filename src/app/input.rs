@@ -53,17 +53,19 @@ impl App {
                 KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Some(c),
                 _ => None,
             };
+            // The popup is back on the stack before its intent is carried out, so what the
+            // intent opens (a question, the editor) lands above it.
             return match popup.on_key(self, action, typed) {
                 Outcome::Keep => {
                     self.popups.push(popup);
                     Vec::new()
                 }
-                Outcome::KeepWith(effects) => {
+                Outcome::KeepAnd(intent) => {
                     self.popups.push(popup);
-                    effects
+                    self.on_intent(intent)
                 }
                 Outcome::Close => Vec::new(),
-                Outcome::CloseWith(effects) => effects,
+                Outcome::CloseAnd(intent) => self.on_intent(intent),
                 Outcome::Quit => {
                     self.quit = true;
                     Vec::new()

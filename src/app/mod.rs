@@ -19,6 +19,7 @@ mod fold;
 pub mod form;
 pub mod history;
 mod input;
+mod intents;
 pub mod keymap;
 pub mod layout;
 pub mod log;

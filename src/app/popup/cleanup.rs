@@ -2,10 +2,10 @@
 //! (Enter clears, Esc cancels), then the progress and the outcome. Esc closes it at any time; a
 //! clean-up under way goes on, and `D` shows it again.
 
-use crate::app::App;
+use crate::app::cleanup::Phase;
 use crate::app::keymap::Action;
 
-use super::Outcome;
+use super::{Intent, Outcome};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CleanupPopup {
@@ -14,25 +14,23 @@ pub struct CleanupPopup {
 }
 
 impl CleanupPopup {
+    /// A key, with the clean-up's phase lent to read.
     pub fn on_key(
         &mut self,
-        app: &mut App,
+        phase: Option<&Phase>,
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
         // Finished: the outcome has been read; `u` (which the notice offers) undoes at once,
         // any other key just closes (the popup once stayed and swallowed the `u`).
-        if matches!(
-            app.cleanup.as_ref().map(|c| &c.phase),
-            Some(crate::app::cleanup::Phase::Finished(_))
-        ) {
+        if matches!(phase, Some(Phase::Finished(_))) {
             return match typed {
-                Some('u') => Outcome::CloseWith(app.undo_cleanup()),
+                Some('u') => Outcome::CloseAnd(Intent::UndoCleanup),
                 _ => Outcome::Close,
             };
         }
-        let rows = match app.cleanup.as_ref().map(|c| &c.phase) {
-            Some(crate::app::cleanup::Phase::Preview { found, .. }) => found.len(),
+        let rows = match phase {
+            Some(Phase::Preview { found, .. }) => found.len(),
             _ => 0,
         };
         match action {
@@ -40,13 +38,11 @@ impl CleanupPopup {
             Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
             Some(Action::PageDown) => self.scroll = (self.scroll + 10).min(rows.saturating_sub(1)),
             Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(10),
-            Some(Action::Confirm) => return Outcome::KeepWith(app.confirm_cleanup()),
+            Some(Action::Confirm) => return Outcome::KeepAnd(Intent::ConfirmCleanup),
             Some(Action::Close) => {
                 // Cancelling a preview forgets it; a running clean-up goes on.
-                if let Some(c) = &app.cleanup
-                    && matches!(c.phase, crate::app::cleanup::Phase::Preview { .. })
-                {
-                    app.cleanup = None;
+                if matches!(phase, Some(Phase::Preview { .. })) {
+                    return Outcome::CloseAnd(Intent::ForgetCleanup);
                 }
                 return Outcome::Close;
             }

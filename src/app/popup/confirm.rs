@@ -1,11 +1,9 @@
 //! A yes/no question before something that reaches devices (a Sparkplug Rebirth command):
 //! Enter or y does it, Esc or n closes.
 
-use crate::app::App;
-use crate::app::effect::Effect;
 use crate::app::keymap::Action;
 
-use super::Outcome;
+use super::{Intent, Outcome};
 
 #[derive(Debug, Clone)]
 pub struct ConfirmPopup {
@@ -35,12 +33,9 @@ impl PartialEq for ConfirmPopup {
 impl Eq for ConfirmPopup {}
 
 impl ConfirmPopup {
-    pub fn on_key(&mut self, app: &mut App, action: Option<Action>) -> Outcome {
+    pub fn on_key(&mut self, action: Option<Action>) -> Outcome {
         match action {
-            Some(Action::Confirm) => Outcome::CloseWith(match &self.yes {
-                Yes::RemoveProfile(name) => vec![Effect::RemoveProfile(name.clone())],
-                Yes::Rebirth(topic) => app.rebirth(topic.clone()),
-            }),
+            Some(Action::Confirm) => Outcome::CloseAnd(Intent::Confirmed(self.yes.clone())),
             Some(Action::Close) => Outcome::Close,
             _ => Outcome::Keep,
         }

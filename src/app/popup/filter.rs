@@ -1,9 +1,8 @@
 //! The filter prompt of the tree or the log: the pane filters as the user types.
 
-use crate::app::App;
 use crate::app::keymap::Action;
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterPopup {
@@ -12,40 +11,22 @@ pub struct FilterPopup {
 }
 
 impl FilterPopup {
+    /// A key, with the filter's text lent (the tree's or the log's, as `tree` says).
     pub fn on_key(
         &mut self,
-        app: &mut App,
+        text: &mut String,
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
-        let filter = if self.tree {
-            &mut app.tree.filter
-        } else {
-            &mut app.log.filter
-        };
-        let outcome = match (action, typed) {
-            (Some(Action::Close), _) => {
-                filter.text.clear();
-                Outcome::Close
+        let changed = Intent::FilterChanged { tree: self.tree };
+        match action {
+            Some(Action::Close) => {
+                text.clear();
+                Outcome::CloseAnd(changed)
             }
-            (Some(Action::Confirm), _) => Outcome::Close,
-            (Some(Action::DeleteBack), _) => {
-                filter.text.pop();
-                Outcome::Keep
-            }
-            (Some(Action::ClearInput), _) => {
-                filter.text.clear();
-                Outcome::Keep
-            }
-            (None, Some(c)) => {
-                filter.text.push(c);
-                Outcome::Keep
-            }
+            Some(Action::Confirm) => Outcome::CloseAnd(changed),
+            _ if edit_line(text, action, typed, |_| true) => Outcome::KeepAnd(changed),
             _ => Outcome::Keep,
-        };
-        if self.tree {
-            app.tree.keep_selection_visible(&app.link.store, app.now);
         }
-        outcome
     }
 }

@@ -3,11 +3,10 @@
 //! when it works where you are (a command palette, as editors have). Generated from the one
 //! keymap table.
 
-use crate::app::App;
 use crate::app::focus::Focus;
 use crate::app::keymap::{Action, Binding, Ctx, bindings};
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HelpPopup {
@@ -58,25 +57,22 @@ pub fn rows(query: &str, focus: Focus) -> Vec<Row> {
 }
 
 impl HelpPopup {
-    pub fn on_key(
-        &mut self,
-        app: &mut App,
-        action: Option<Action>,
-        typed: Option<char>,
-    ) -> Outcome {
-        let focus = app.focus;
+    /// A key; `focus` is the pane focused behind the palette (its keys come first).
+    pub fn on_key(&mut self, focus: Focus, action: Option<Action>, typed: Option<char>) -> Outcome {
         let count = rows(&self.query, focus).len();
         let last = count.saturating_sub(1);
         match (action, typed) {
             // `?` again closes, as it opened.
             (_, Some('?')) => return Outcome::Close,
+            // Every character typed searches (whatever it is bound to elsewhere).
             (_, Some(c)) => {
-                self.query.push(c);
+                edit_line(&mut self.query, None, Some(c), |_| true);
                 self.selected = 0;
                 self.note = None;
             }
-            (Some(Action::DeleteBack), _) => {
-                self.query.pop();
+            (Some(Action::DeleteBack | Action::ClearInput), _)
+                if edit_line(&mut self.query, action, typed, |_| true) =>
+            {
                 self.selected = 0;
                 self.note = None;
             }
@@ -94,19 +90,18 @@ impl HelpPopup {
                 // What works from the panes runs now (a pane's own key moves the focus there
                 // first); a popup's or a field's key is said, not run.
                 let runnable = match b.ctx {
-                    Ctx::Anywhere | Ctx::Panes => true,
-                    Ctx::Tree => {
-                        app.focus = Focus::Tree;
-                        true
-                    }
-                    Ctx::Log => {
-                        app.focus = Focus::Log;
-                        true
-                    }
-                    _ => false,
+                    Ctx::Anywhere | Ctx::Panes => Some(None),
+                    Ctx::Tree => Some(Some(Focus::Tree)),
+                    Ctx::Log => Some(Some(Focus::Log)),
+                    _ => None,
                 };
-                if runnable && !matches!(b.action, Action::Help) {
-                    return Outcome::CloseWith(app.act(b.action));
+                if let Some(focus) = runnable
+                    && !matches!(b.action, Action::Help)
+                {
+                    return Outcome::CloseAnd(Intent::Act {
+                        action: b.action,
+                        focus,
+                    });
                 }
                 self.note = Some(format!(
                     "{keys} works in the {}: press it there",

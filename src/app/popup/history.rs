@@ -2,10 +2,10 @@
 //! first, across restarts). Enter loads one into compose, to send again with Ctrl+S; `s` saves
 //! what compose holds as a snippet, after asking its name.
 
-use crate::app::App;
+use crate::app::history::History;
 use crate::app::keymap::Action;
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HistoryPopup {
@@ -16,33 +16,32 @@ pub struct HistoryPopup {
 }
 
 impl HistoryPopup {
-    pub fn rows(app: &App) -> usize {
-        app.history.snippets.len() + app.history.items.len()
+    pub fn rows(history: &History) -> usize {
+        history.snippets.len() + history.items.len()
     }
 
+    /// A key, with the history lent to read.
     pub fn on_key(
         &mut self,
-        app: &mut App,
+        history: &History,
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
         if let Some(name) = self.naming.as_mut() {
-            match (action, typed) {
-                (Some(Action::Close), _) => self.naming = None,
-                (Some(Action::DeleteBack), _) => {
-                    name.pop();
-                }
-                (Some(Action::Confirm), _) if !name.trim().is_empty() => {
+            match action {
+                Some(Action::Close) => self.naming = None,
+                Some(Action::Confirm) if !name.trim().is_empty() => {
                     let name = name.trim().to_string();
                     self.naming = None;
-                    return Outcome::KeepWith(app.save_snippet(name));
+                    return Outcome::KeepAnd(Intent::SaveSnippet(name));
                 }
-                (None, Some(c)) => name.push(c),
-                _ => {}
+                _ => {
+                    edit_line(name, action, typed, |_| true);
+                }
             }
             return Outcome::Keep;
         }
-        let last = Self::rows(app).saturating_sub(1);
+        let last = Self::rows(history).saturating_sub(1);
         match action {
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
             Some(Action::Down) => self.selected = (self.selected + 1).min(last),
@@ -50,21 +49,12 @@ impl HistoryPopup {
             Some(Action::End) => self.selected = last,
             Some(Action::SubSave) => self.naming = Some(String::new()),
             Some(Action::Confirm) => {
-                let snippets = app.history.snippets.len();
-                if self.selected < snippets {
-                    let s = app.history.snippets[self.selected].clone();
-                    app.load_snippet(&s);
-                } else if let Some(item) = app
-                    .history
-                    .items
-                    .iter()
-                    .rev()
-                    .nth(self.selected - snippets)
-                    .cloned()
-                {
-                    app.load_into_compose(&item);
-                }
-                return Outcome::Close;
+                let snippets = history.snippets.len();
+                return Outcome::CloseAnd(if self.selected < snippets {
+                    Intent::LoadSnippet(self.selected)
+                } else {
+                    Intent::LoadHistory(self.selected - snippets)
+                });
             }
             Some(Action::Close) => return Outcome::Close,
             _ => {}

@@ -1,5 +1,7 @@
 //! Popups on a stack (gitui's model): the top one takes the keys, through its own keymap context
-//! so `?` lists its keys too; closing it uncovers the one below. One file per popup.
+//! so `?` lists its keys too; closing it uncovers the one below. One file per popup. A popup is
+//! lent only what it reads (the dispatcher below decides what), and asks for changes with an
+//! `Intent` that the owning feature carries out; every prompt edits its line with `edit_line`.
 
 pub mod cleanup;
 pub mod confirm;
@@ -8,6 +10,7 @@ pub mod filter;
 pub mod help;
 pub mod history;
 pub mod info;
+pub mod intent;
 pub mod picker;
 pub mod profile_edit;
 pub mod props;
@@ -17,7 +20,6 @@ pub mod text;
 pub mod view;
 
 use super::App;
-use super::effect::Effect;
 use super::keymap::{Action, Ctx};
 
 pub use cleanup::CleanupPopup;
@@ -27,6 +29,7 @@ pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use history::HistoryPopup;
 pub use info::InfoPopup;
+pub use intent::{Intent, edit_line};
 pub use picker::PickerPopup;
 pub use profile_edit::ProfileForm;
 pub use props::{PropField, PropsPopup};
@@ -60,11 +63,11 @@ pub enum Popup {
 pub enum Outcome {
     /// Stay open (possibly changed).
     Keep,
-    /// Stay open and ask the world for something.
-    KeepWith(Vec<Effect>),
+    /// Stay open, and have the app do this.
+    KeepAnd(Intent),
     Close,
-    /// Close and ask the world for something.
-    CloseWith(Vec<Effect>),
+    /// Close, and have the app do this.
+    CloseAnd(Intent),
     Quit,
 }
 
@@ -92,7 +95,8 @@ impl Popup {
     }
 
     /// A key bound in the popup's context (or Ctrl+C, which quits from anywhere), or, with
-    /// `action` None, any other key (`key_char`: the character typed, for text popups).
+    /// `action` None, any other key (`key_char`: the character typed, for text popups). Each
+    /// popup is lent what it reads and nothing else.
     pub fn on_key(
         &mut self,
         app: &mut App,
@@ -103,20 +107,42 @@ impl Popup {
             return Outcome::Quit;
         }
         match self {
-            Popup::Help(p) => p.on_key(app, action, key_char),
-            Popup::Picker(p) => p.on_key(app, action, key_char),
-            Popup::Filter(p) => p.on_key(app, action, key_char),
-            Popup::View(p) => p.on_key(app, action),
-            Popup::Confirm(p) => p.on_key(app, action),
-            Popup::Subs(p) => p.on_key(app, action, key_char),
+            Popup::Help(p) => p.on_key(app.focus, action, key_char),
+            Popup::Picker(p) => {
+                let connected = app.link.conn.is_some();
+                p.on_key(&app.profiles, connected, action, key_char)
+            }
+            Popup::Filter(p) => {
+                let filter = if p.tree {
+                    &mut app.tree.filter
+                } else {
+                    &mut app.log.filter
+                };
+                p.on_key(&mut filter.text, action, key_char)
+            }
+            Popup::View(p) => p.on_key(action),
+            Popup::Confirm(p) => p.on_key(action),
+            Popup::Subs(p) => {
+                let outcome = p.on_key(&app.link.subscriptions, action, key_char);
+                p.selected = p
+                    .selected
+                    .min(app.link.subscriptions.len().saturating_sub(1));
+                outcome
+            }
             Popup::Info(p) => p.on_key(),
-            Popup::Props(p) => p.on_key(app, action, key_char),
+            Popup::Props(p) => p.on_key(action, key_char),
             Popup::Text(_) | Popup::Notices => Outcome::Close,
-            Popup::Cleanup(p) => p.on_key(app, action, key_char),
-            Popup::History(p) => p.on_key(app, action, key_char),
-            Popup::Repeat(p) => p.on_key(app, action, key_char),
-            Popup::File(p) => p.on_key(app, action, key_char),
-            Popup::Profile(p) => p.on_key(app, action, key_char),
+            Popup::Cleanup(p) => p.on_key(app.cleanup.as_ref().map(|c| &c.phase), action, key_char),
+            Popup::History(p) => p.on_key(&app.history, action, key_char),
+            Popup::Repeat(p) => p.on_key(action, key_char),
+            Popup::File(p) => p.on_key(action, key_char),
+            Popup::Profile(p) => {
+                let config = app
+                    .config_path
+                    .clone()
+                    .unwrap_or_else(|| "config.toml".into());
+                p.on_key(&config, action, key_char)
+            }
         }
     }
 }

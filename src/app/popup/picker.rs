@@ -1,10 +1,10 @@
 //! The profile picker: choose the broker to connect to. Scales to thousands of profiles: pages,
 //! Home/End, and typing filters by name or broker URL.
 
-use crate::app::App;
 use crate::app::keymap::Action;
+use crate::config::Profile;
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 /// Rows a page moves.
 const PAGE: usize = 10;
@@ -26,10 +26,10 @@ impl PickerPopup {
         }
     }
 
-    /// Indices into `app.profiles` that the filter lets through, in order.
-    pub fn shown(&self, app: &App) -> Vec<usize> {
+    /// Indices into `profiles` that the filter lets through, in order.
+    pub fn shown(&self, profiles: &[Profile]) -> Vec<usize> {
         let needle = self.filter.to_lowercase();
-        app.profiles
+        profiles
             .iter()
             .enumerate()
             .filter(|(_, p)| {
@@ -41,56 +41,55 @@ impl PickerPopup {
             .collect()
     }
 
+    /// A key, with the profile list lent; `connected`: a connection stays behind the picker.
     pub fn on_key(
         &mut self,
-        app: &mut App,
+        profiles: &[Profile],
+        connected: bool,
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
-        let n = self.shown(app).len();
-        let last = n.saturating_sub(1);
-        match (action, typed) {
+        let shown = self.shown(profiles);
+        let last = shown.len().saturating_sub(1);
+        let at = shown.get(self.selected.min(last)).copied();
+        match (action, at) {
             (Some(Action::Up), _) => self.selected = self.selected.saturating_sub(1),
             (Some(Action::Down), _) => self.selected = (self.selected + 1).min(last),
             (Some(Action::PageUp), _) => self.selected = self.selected.saturating_sub(PAGE),
             (Some(Action::PageDown), _) => self.selected = (self.selected + PAGE).min(last),
             (Some(Action::Home), _) => self.selected = 0,
             (Some(Action::End), _) => self.selected = last,
-            (Some(Action::Confirm), _) if n > 0 => {
-                let i = self.shown(app)[self.selected.min(last)];
-                let name = app.profiles[i].name.clone();
-                return Outcome::CloseWith(app.connect_to(&name));
+            (Some(Action::Confirm), Some(i)) => {
+                let name = profiles.get(i).map(|p| p.name.clone()).unwrap_or_default();
+                return Outcome::CloseAnd(Intent::Connect(name));
             }
             (Some(Action::ProfileNew), _) => {
-                app.open_profile_form(None, false);
-                return Outcome::Close;
+                return Outcome::CloseAnd(Intent::EditProfile {
+                    index: None,
+                    duplicate: false,
+                });
             }
-            (Some(a @ (Action::ProfileEdit | Action::ProfileDuplicate)), _) if n > 0 => {
-                let i = self.shown(app)[self.selected.min(last)];
-                app.open_profile_form(Some(i), a == Action::ProfileDuplicate);
-                return Outcome::Close;
+            (Some(a @ (Action::ProfileEdit | Action::ProfileDuplicate)), Some(i)) => {
+                return Outcome::CloseAnd(Intent::EditProfile {
+                    index: Some(i),
+                    duplicate: a == Action::ProfileDuplicate,
+                });
             }
-            (Some(Action::ProfileRemove), _) if n > 0 => {
-                let i = self.shown(app)[self.selected.min(last)];
-                app.ask_remove_profile(Some(i));
-                return Outcome::Close;
-            }
-            (Some(Action::DeleteBack), _) => {
-                self.filter.pop();
-                self.selected = 0;
+            (Some(Action::ProfileRemove), Some(i)) => {
+                return Outcome::CloseAnd(Intent::RemoveProfile(i));
             }
             // Esc clears a filter first; then closes (quits when nothing is connected behind).
             (Some(Action::Close), _) if !self.filter.is_empty() => {
                 self.filter.clear();
                 self.selected = 0;
             }
-            (Some(Action::Close), _) if app.link.conn.is_some() => return Outcome::Close,
+            (Some(Action::Close), _) if connected => return Outcome::Close,
             (Some(Action::Close), _) => return Outcome::Quit,
-            (None, Some(c)) => {
-                self.filter.push(c);
-                self.selected = 0;
+            _ => {
+                if edit_line(&mut self.filter, action, typed, |_| true) {
+                    self.selected = 0;
+                }
             }
-            _ => {}
         }
         Outcome::Keep
     }

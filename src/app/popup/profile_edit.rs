@@ -7,12 +7,10 @@
 
 use std::path::Path;
 
-use crate::app::App;
-use crate::app::effect::Effect;
 use crate::app::keymap::Action;
 use crate::config::{ConfigFile, PasswordSource, Profile};
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 /// The fields, in order: (label, TOML key, hint).
 pub const FIELDS: &[(&str, &str, &str)] = &[
@@ -310,16 +308,13 @@ impl ProfileForm {
         )
     }
 
+    /// A key; `config` is the profile file (relative TLS files are read from its folder).
     pub fn on_key(
         &mut self,
-        app: &mut App,
+        config: &std::path::Path,
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
-        let config = app
-            .config_path
-            .clone()
-            .unwrap_or_else(|| "config.toml".into());
         match (action, typed) {
             (Some(Action::Close), _) => return Outcome::Close,
             (Some(Action::FocusNext | Action::Down | Action::Confirm), _) => {
@@ -328,24 +323,24 @@ impl ProfileForm {
             (Some(Action::FocusPrev | Action::Up), _) => {
                 self.at = (self.at + FIELDS.len() - 1) % FIELDS.len()
             }
-            (Some(Action::DeleteBack), _) => {
-                self.values[self.at].pop();
-            }
-            (Some(Action::ClearInput), _) => self.values[self.at].clear(),
             (Some(Action::Publish), _) => {
-                if let Ok(p) = self.profile(&config) {
+                if let Ok(p) = self.profile(config) {
                     self.tested = Some("saving…".into());
-                    return Outcome::KeepWith(app.save_edited_profile(p, self.original.clone()));
+                    return Outcome::KeepAnd(Intent::SaveProfile {
+                        profile: Box::new(p),
+                        original: self.original.clone(),
+                    });
                 }
             }
             (Some(Action::TestConnection), _) => {
-                if let Ok(p) = self.profile(&config) {
+                if let Ok(p) = self.profile(config) {
                     self.tested = Some("testing: connecting…".into());
-                    return Outcome::KeepWith(vec![Effect::TestProfile(Box::new(p))]);
+                    return Outcome::KeepAnd(Intent::TestProfile(Box::new(p)));
                 }
             }
-            (None, Some(c)) => self.values[self.at].push(c),
-            _ => {}
+            _ => {
+                edit_line(&mut self.values[self.at], action, typed, |_| true);
+            }
         }
         Outcome::Keep
     }

@@ -4,12 +4,11 @@
 //! shown, nothing applied until the form is valid (Ctrl+S). They stay for the publishes after
 //! it, and the compose pane shows them in one line under the topic.
 
-use crate::app::App;
 use crate::app::keymap::Action;
 use crate::mqtt::Properties;
 use crate::publish::props_input as input;
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PropField {
@@ -137,19 +136,13 @@ impl PropsPopup {
         self.payload_format = order[if forward { (at + 1) % 3 } else { (at + 2) % 3 }];
     }
 
-    pub fn on_key(
-        &mut self,
-        app: &mut App,
-        action: Option<Action>,
-        typed: Option<char>,
-    ) -> Outcome {
+    pub fn on_key(&mut self, action: Option<Action>, typed: Option<char>) -> Outcome {
         match (action, typed) {
             (Some(Action::Close), _) => return Outcome::Close,
             // An invalid form stays: its problem is shown under it, nothing is applied.
             (Some(Action::Publish), _) => {
                 if let Ok(p) = self.properties() {
-                    app.compose.set_properties(p);
-                    return Outcome::Close;
+                    return Outcome::CloseAnd(Intent::SetProperties(p));
                 }
             }
             (Some(Action::FocusNext), _) => self.step(true),
@@ -167,26 +160,17 @@ impl PropsPopup {
             (Some(Action::QosRight), _) if self.field == PropField::PayloadFormat => {
                 self.cycle_format(true)
             }
-            (Some(Action::DeleteBack), _) => {
-                if let Some(t) = self.text() {
-                    t.pop();
-                }
+            (Some(Action::ClearInput), _) if self.field == PropField::PayloadFormat => {
+                self.payload_format = None
             }
-            (Some(Action::ClearInput), _) => match self.text() {
-                Some(t) => t.clear(),
-                None => self.payload_format = None,
-            },
             (Some(Action::ClearPayload), _) => *self = PropsPopup::of(None),
             (None, Some(' ')) if self.field == PropField::PayloadFormat => self.cycle_format(true),
-            (None, Some(c)) => {
+            _ => {
                 let digits_only = self.field == PropField::Expiry;
-                if let Some(t) = self.text()
-                    && (!digits_only || c.is_ascii_digit())
-                {
-                    t.push(c);
+                if let Some(t) = self.text() {
+                    edit_line(t, action, typed, |c| !digits_only || c.is_ascii_digit());
                 }
             }
-            _ => {}
         }
         Outcome::Keep
     }

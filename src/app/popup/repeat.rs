@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
-use crate::app::App;
 use crate::app::keymap::Action;
 
-use super::Outcome;
+use super::{Intent, Outcome, edit_line};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepeatPopup {
@@ -43,30 +42,27 @@ impl RepeatPopup {
         Ok((times, Duration::from_secs_f64(every)))
     }
 
-    pub fn on_key(
-        &mut self,
-        app: &mut App,
-        action: Option<Action>,
-        typed: Option<char>,
-    ) -> Outcome {
-        let field = if self.on_every {
+    pub fn on_key(&mut self, action: Option<Action>, typed: Option<char>) -> Outcome {
+        let on_every = self.on_every;
+        let field = if on_every {
             &mut self.every
         } else {
             &mut self.times
         };
-        match (action, typed) {
-            (Some(Action::Close), _) => return Outcome::Close,
-            (Some(Action::FocusNext | Action::FocusPrev), _) => self.on_every = !self.on_every,
-            (Some(Action::DeleteBack), _) => {
-                field.pop();
-            }
-            (Some(Action::Confirm), _) => {
+        match action {
+            Some(Action::Close) => return Outcome::Close,
+            Some(Action::FocusNext | Action::FocusPrev) => self.on_every = !self.on_every,
+            Some(Action::Confirm) => {
+                // An invalid count or interval stays: its problem is shown under it.
                 if let Ok((times, every)) = self.parsed() {
-                    return Outcome::CloseWith(app.start_repeat(times, every));
+                    return Outcome::CloseAnd(Intent::Repeat { times, every });
                 }
             }
-            (None, Some(c)) if c.is_ascii_digit() || (c == '.' && self.on_every) => field.push(c),
-            _ => {}
+            _ => {
+                edit_line(field, action, typed, |c| {
+                    c.is_ascii_digit() || (c == '.' && on_every)
+                });
+            }
         }
         Outcome::Keep
     }

@@ -2,12 +2,11 @@
 //! a small form (the filter validated as it is typed, QoS, and MQTT 5's options), Delete or x
 //! removes (UNSUBSCRIBE), Space turns one off and on, `s` saves the list to the profile.
 
-use crate::app::App;
-use crate::app::Level;
+use crate::app::SubState;
 use crate::app::keymap::Action;
-use crate::mqtt::{Protocol, QoS, Subscription};
+use crate::mqtt::{QoS, Subscription};
 
-use super::Outcome;
+use super::{Intent, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubsPopup {
@@ -179,63 +178,65 @@ impl SubsPopup {
         }
     }
 
+    /// A key, with this connection's subscriptions lent to read.
     pub fn on_key(
         &mut self,
-        app: &mut App,
+        subs: &[SubState],
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
         if let Some(form) = self.form.as_mut() {
-            let (outcome, done) = Self::form_key(form, app, action, typed);
+            let (outcome, done) = Self::form_key(form, action, typed);
             if done {
                 self.form = None;
             }
             return outcome;
         }
-        let last = app.link.subscriptions.len().saturating_sub(1);
-        let effects = match action {
+        let last = subs.len().saturating_sub(1);
+        let intent = match action {
             Some(Action::Up) => {
                 self.selected = self.selected.saturating_sub(1);
-                Vec::new()
+                None
             }
             Some(Action::Down) => {
                 self.selected = (self.selected + 1).min(last);
-                Vec::new()
+                None
             }
             Some(Action::Home) => {
                 self.selected = 0;
-                Vec::new()
+                None
             }
             Some(Action::End) => {
                 self.selected = last;
-                Vec::new()
+                None
             }
             Some(Action::SubAdd) => {
                 self.form = Some(SubForm::new());
-                Vec::new()
+                None
             }
             Some(Action::Confirm) => {
-                if let Some(s) = app.link.subscriptions.get(self.selected) {
+                if let Some(s) = subs.get(self.selected) {
                     self.form = Some(SubForm::of(self.selected, &s.sub));
                 }
-                Vec::new()
+                None
             }
-            Some(Action::SubRemove) => app.remove_subscription(self.selected),
-            Some(Action::SubToggle) => app.toggle_subscription(self.selected),
-            Some(Action::SubSave) => app.save_subscriptions(),
+            Some(Action::SubRemove) => Some(Intent::RemoveSubscription(self.selected)),
+            Some(Action::SubToggle) => Some(Intent::ToggleSubscription(self.selected)),
+            Some(Action::SubSave) => Some(Intent::SaveSubscriptions),
             Some(Action::Close) => return Outcome::Close,
-            _ => Vec::new(),
+            _ => None,
         };
-        self.selected = self
-            .selected
-            .min(app.link.subscriptions.len().saturating_sub(1));
-        Outcome::KeepWith(effects)
+        // (A removal shortens the list when the broker answers: the dispatcher keeps the
+        // selection within it.)
+        match intent {
+            Some(i) => Outcome::KeepAnd(i),
+            None => Outcome::Keep,
+        }
     }
 
     /// A key in the form, and whether the form is done (sent, or left with Esc).
     fn form_key(
         form: &mut SubForm,
-        app: &mut App,
         action: Option<Action>,
         typed: Option<char>,
     ) -> (Outcome, bool) {
@@ -251,23 +252,11 @@ impl SubsPopup {
                 let Some(sub) = form.subscription() else {
                     return (Outcome::Keep, false);
                 };
-                if app
-                    .link
-                    .conn
-                    .as_ref()
-                    .is_some_and(|c| c.protocol == Protocol::V311)
-                    && sub.has_v5_options()
-                {
-                    app.tell(Level::Warning,
-                        "subscribed without its options: the broker speaks MQTT 3.1.1, which has none"
-                            .into(),
-                    );
-                }
-                let effects = match form.editing {
-                    Some(i) => app.edit_subscription(i, sub),
-                    None => app.add_subscription(sub),
+                let intent = match form.editing {
+                    Some(i) => Intent::EditSubscription(i, sub),
+                    None => Intent::Subscribe(sub),
                 };
-                return (Outcome::KeepWith(effects), true);
+                return (Outcome::KeepAnd(intent), true);
             }
             (None, Some(c)) => form.typed(c),
             _ => {}

@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::app::keymap::Action;
 use crate::store::NodeId;
 
-use super::Outcome;
+use super::{Intent, Outcome};
 
 /// The choice that leaves it to the rules and the guess.
 pub const AUTO: &str = "auto";
@@ -32,7 +32,7 @@ impl ViewPopup {
         }
     }
 
-    pub fn on_key(&mut self, app: &mut App, action: Option<Action>) -> Outcome {
+    pub fn on_key(&mut self, action: Option<Action>) -> Outcome {
         let last = self.choices.len().saturating_sub(1);
         match action {
             Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
@@ -40,12 +40,12 @@ impl ViewPopup {
             Some(Action::Home) => self.selected = 0,
             Some(Action::End) => self.selected = last,
             Some(Action::Confirm) => {
-                match self.choices.get(self.selected).copied() {
-                    Some(AUTO) | None => app.views.remove(&self.node),
-                    Some(id) => app.views.insert(self.node, id),
+                let view = match self.choices.get(self.selected).copied() {
+                    Some(AUTO) | None => None,
+                    Some(id) => Some(id),
                 };
-                app.detail.reset_position();
-                return Outcome::Close;
+                let node = self.node;
+                return Outcome::CloseAnd(Intent::PickView { node, view });
             }
             Some(Action::Close) => return Outcome::Close,
             _ => {}

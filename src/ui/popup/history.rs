@@ -12,7 +12,7 @@ use crate::app::popup::HistoryPopup;
 use crate::text::{clean, fit, payload_preview};
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &HistoryPopup) {
-    let total = HistoryPopup::rows(app);
+    let total = HistoryPopup::rows(&app.history);
     let list_h = area.height.saturating_sub(10).clamp(3, 24);
     let popup = centered(area, 110, list_h + 4);
     f.render_widget(Clear, popup);

@@ -1,0 +1,95 @@
+//! What popups ask for (`popup::Intent`), carried out by the feature that owns the state: the
+//! picker's and the editor's by the profiles feature, the clean-up's by the clean-up, compose's
+//! by compose, and so on. The one place a popup's wish becomes a change and effects.
+
+use super::popup::{Intent, Yes};
+use super::{App, Effect, Level};
+use crate::mqtt::Protocol;
+
+impl App {
+    pub(super) fn on_intent(&mut self, intent: Intent) -> Vec<Effect> {
+        if let Intent::Subscribe(sub) | Intent::EditSubscription(_, sub) = &intent
+            && self.speaks_v311()
+            && sub.has_v5_options()
+        {
+            self.tell(
+                Level::Warning,
+                "subscribed without its options: the broker speaks MQTT 3.1.1, which has none"
+                    .into(),
+            );
+        }
+        match intent {
+            Intent::Connect(name) => return self.connect_to(&name),
+            Intent::EditProfile { index, duplicate } => self.open_profile_form(index, duplicate),
+            Intent::RemoveProfile(index) => self.ask_remove_profile(Some(index)),
+            Intent::SaveProfile { profile, original } => {
+                return self.save_edited_profile(*profile, original);
+            }
+            Intent::TestProfile(profile) => return vec![Effect::TestProfile(profile)],
+            Intent::Confirmed(Yes::RemoveProfile(name)) => {
+                return vec![Effect::RemoveProfile(name)];
+            }
+            Intent::Confirmed(Yes::Rebirth(topic)) => return self.rebirth(topic),
+            Intent::ConfirmCleanup => return self.confirm_cleanup(),
+            Intent::UndoCleanup => return self.undo_cleanup(),
+            Intent::ForgetCleanup => self.cleanup = None,
+            Intent::LoadPayload(path) => {
+                self.tell(
+                    Level::Info,
+                    format!(
+                        "reading {}…",
+                        crate::text::clean(&path.display().to_string())
+                    ),
+                );
+                return vec![Effect::LoadPayload {
+                    path,
+                    limit: self.payload_limit(),
+                }];
+            }
+            Intent::Repeat { times, every } => return self.start_repeat(times, every),
+            Intent::LoadSnippet(i) => {
+                if let Some(s) = self.history.snippets.get(i).cloned() {
+                    self.load_snippet(&s);
+                }
+            }
+            Intent::LoadHistory(i) => {
+                if let Some(item) = self.history.items.iter().rev().nth(i).cloned() {
+                    self.load_into_compose(&item);
+                }
+            }
+            Intent::SaveSnippet(name) => return self.save_snippet(name),
+            Intent::SetProperties(p) => self.compose.set_properties(p),
+            Intent::Subscribe(sub) => return self.add_subscription(sub),
+            Intent::EditSubscription(i, sub) => return self.edit_subscription(i, sub),
+            Intent::RemoveSubscription(i) => return self.remove_subscription(i),
+            Intent::ToggleSubscription(i) => return self.toggle_subscription(i),
+            Intent::SaveSubscriptions => return self.save_subscriptions(),
+            Intent::PickView { node, view } => {
+                match view {
+                    Some(id) => self.views.insert(node, id),
+                    None => self.views.remove(&node),
+                };
+                self.detail.reset_position();
+            }
+            Intent::Act { action, focus } => {
+                if let Some(f) = focus {
+                    self.focus = f;
+                }
+                return self.act(action);
+            }
+            Intent::FilterChanged { tree } => {
+                if tree {
+                    self.tree.keep_selection_visible(&self.link.store, self.now);
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn speaks_v311(&self) -> bool {
+        self.link
+            .conn
+            .as_ref()
+            .is_some_and(|c| c.protocol == Protocol::V311)
+    }
+}

@@ -112,3 +112,71 @@ fn only_ui_and_tui_draw() {
         );
     }
 }
+
+/// The app's house (DESIGN.md): the door and its messages at `app/` root, everything else in
+/// `input/`, `panes/`, `features/` or `popup/`.
+#[test]
+fn the_app_rooms_match_the_house() {
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let allowed = [
+        "mod.rs",
+        "msg.rs",
+        "effect.rs",
+        "update.rs",
+        "update_tests.rs",
+        "outputs.rs",
+        "intents.rs",
+        "on_mqtt.rs",
+        "notice.rs",
+    ];
+    let mut loose: Vec<String> = std::fs::read_dir(&app)
+        .expect("src/app")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|n| !allowed.contains(&n.as_str()))
+        .collect();
+    loose.sort();
+    assert!(
+        loose.is_empty(),
+        "files at src/app/ outside its rooms: {loose:?}"
+    );
+    for room in ["input", "panes", "features", "popup"] {
+        assert!(app.join(room).join("mod.rs").is_file(), "src/app/{room}/");
+    }
+}
+
+/// Popups are lent what they read; only the dispatcher (`popup/mod.rs`) holds the app.
+#[test]
+fn no_popup_is_given_the_app() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/popup");
+    for entry in std::fs::read_dir(&dir)
+        .expect("popup/")
+        .filter_map(|e| e.ok())
+    {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == "mod.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            !text.contains("&mut App"),
+            "{} takes the whole app",
+            path.display()
+        );
+    }
+}
+
+/// The runner reports outputs; it never holds the app (the app alone decides what is told).
+#[test]
+fn the_runner_never_writes_the_app() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+    for name in ["runner.rs", "file_jobs.rs", "jobs.rs"] {
+        let text = std::fs::read_to_string(dir.join(name)).expect(name);
+        assert!(
+            !text.contains("&mut App") && !text.contains("app::App"),
+            "{name} holds the app"
+        );
+    }
+}

@@ -2,42 +2,33 @@
 //! through one door (`update.rs`: a terminal event, a batch of MQTT events, what an effect or a
 //! job came back with, a timer) with the clock, effects go out, and the UI draws from the state.
 //!
-//! One module per pane (`tree`, `log`, `detail`, `compose`), each owning its state and what it
-//! does with the store; `input` routes keys and the mouse to them through the keymap; `on_mqtt`
-//! takes what the worker reports, `outputs` what the runner and jobs report; popups live on a
-//! stack in `popup/`.
+//! Rooms: `panes/` (tree, log, detail, compose: each owns its view state and takes the store as
+//! a parameter), `features/` (one file per feature, each owning its state), `input/` (the
+//! keymap, routing a key to the popup on top or the focused pane, focus, layout, text fields)
+//! and `popup/` (one file per popup; each is lent what it reads and answers with an `Intent`).
+//! Here: the door (`update.rs`), what comes in (`msg.rs`) and goes out (`effect.rs`), and the
+//! handlers of the worker's events (`on_mqtt.rs`), the runner's outputs (`outputs.rs`) and the
+//! popups' intents (`intents.rs`). The connection's state is one value, `session::link::Link`.
 
-pub mod chart;
-pub mod cleanup;
-pub mod compose;
-pub mod detail;
 pub mod effect;
-mod external;
-pub mod filter;
-pub mod focus;
-mod fold;
-pub mod form;
-pub mod history;
-mod input;
+pub mod features;
+pub mod input;
 mod intents;
-pub mod keymap;
-pub mod layout;
-pub mod log;
-mod log_index;
 pub mod msg;
 pub mod notice;
 mod on_mqtt;
-pub use crate::session::outbox;
 mod outputs;
+pub mod panes;
 pub mod popup;
-mod profiles_edit;
-pub mod pub_command;
-mod repeat;
-pub mod requests;
-mod sparkplug;
-mod subscriptions;
-pub mod tree;
 mod update;
+
+// The rooms' modules, by the names the rest of the crate (and `ui/`) knows them by.
+pub use crate::session::outbox;
+pub use features::{chart, cleanup, history, pub_command, requests};
+use features::{external, repeat};
+pub use input::{focus, form, keymap, layout};
+pub use panes::{compose, detail, filter, log, tree};
+use panes::{fold, log_index};
 
 use std::rc::Rc;
 use std::time::Instant;

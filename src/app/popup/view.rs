@@ -1,8 +1,8 @@
 //! `v`: how the selected topic's payloads are shown: auto (the user's rules, the declared
 //! content type, then the best guess) or one decoder, kept for that topic until changed.
 
-use crate::app::App;
 use crate::app::keymap::Action;
+use crate::decode::Registry;
 use crate::store::NodeId;
 
 use super::{Intent, Outcome};
@@ -20,10 +20,12 @@ pub struct ViewPopup {
 }
 
 impl ViewPopup {
-    pub fn new(app: &App, node: NodeId) -> ViewPopup {
+    /// The choices for topic `node`: `auto`, then the registry's decoders; `current` is the
+    /// view picked for it before, if any.
+    pub fn new(decoders: &Registry, current: Option<&'static str>, node: NodeId) -> ViewPopup {
         let mut choices = vec![AUTO];
-        choices.extend(app.decoders.ids());
-        let current = app.views.get(&node).copied().unwrap_or(AUTO);
+        choices.extend(decoders.ids());
+        let current = current.unwrap_or(AUTO);
         let selected = choices.iter().position(|c| *c == current).unwrap_or(0);
         ViewPopup {
             node,

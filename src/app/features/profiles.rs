@@ -2,9 +2,9 @@
 //! duplicate) or remove a profile (asked first), what saving does to the profile list, and the
 //! answers of its jobs (a save, a removal, a test connection).
 
-use super::popup::{ConfirmPopup, PickerPopup, Popup, ProfileForm, Yes};
-use super::{App, Effect};
 use crate::app::Level;
+use crate::app::popup::{ConfirmPopup, PickerPopup, Popup, ProfileForm, Yes};
+use crate::app::{App, Effect};
 use crate::config::Profile;
 use crate::text::clean;
 
@@ -76,7 +76,7 @@ impl App {
     /// The editor's save finished: saved, the list takes the profile (in place of the one
     /// edited), the editor closes and the picker shows it; not saved, the editor stays open with
     /// the reason in it (and in the notice), the form as it was.
-    pub(super) fn on_profile_saved(&mut self, outcome: Result<String, String>) {
+    pub(in crate::app) fn on_profile_saved(&mut self, outcome: Result<String, String>) {
         let Some((p, original)) = self.saving_profile.take() else {
             // A save from elsewhere (the subscriptions manager's `s`).
             self.tell(
@@ -127,7 +127,11 @@ impl App {
         }
     }
 
-    pub(super) fn on_profile_removed(&mut self, name: &str, outcome: Result<String, String>) {
+    pub(in crate::app) fn on_profile_removed(
+        &mut self,
+        name: &str,
+        outcome: Result<String, String>,
+    ) {
         match outcome {
             Ok(words) => {
                 // (A rename already replaced it in the list: then nothing of that name is left.)
@@ -142,7 +146,7 @@ impl App {
     }
 
     /// A test connection's answer, for the editor that asked.
-    pub(super) fn on_profile_tested(&mut self, outcome: Result<String, String>) {
+    pub(in crate::app) fn on_profile_tested(&mut self, outcome: Result<String, String>) {
         let words = match outcome {
             Ok(w) => w,
             Err(why) => format!("test failed: {why}"),

@@ -6,8 +6,8 @@
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
-use super::effect::Draft;
-use super::{App, Effect};
+use crate::app::effect::Draft;
+use crate::app::{App, Effect};
 use crate::config::Snippet;
 
 /// Publishes kept (`MAX`; the oldest go first), and the file holds as many.
@@ -65,7 +65,7 @@ impl History {
 
 impl App {
     /// New history items for the file, once each (the loop asks before it draws).
-    pub(super) fn history_effects(&mut self) -> Vec<Effect> {
+    pub(in crate::app) fn history_effects(&mut self) -> Vec<Effect> {
         if self.history.unsaved.is_empty() {
             return Vec::new();
         }

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::form::TextField;
+use crate::app::form::TextField;
 use crate::mqtt::{Properties, QoS};
 use crate::publish::Publish;
 

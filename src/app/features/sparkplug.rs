@@ -2,9 +2,9 @@
 //! births again (`Node Control/Rebirth`), the way a host application recovers aliases it has
 //! not seen. The payload is made when the user confirms, stamped with that message's clock.
 
-use super::popup::{ConfirmPopup, Popup, Yes};
-use super::{App, Effect};
 use crate::app::Level;
+use crate::app::popup::{ConfirmPopup, Popup, Yes};
+use crate::app::{App, Effect};
 use crate::decode::sparkplug;
 use crate::text::clean;
 
@@ -50,7 +50,7 @@ impl App {
             .duration_since(std::time::SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
         match sparkplug::rebirth_command(now_ms) {
-            Ok(payload) => vec![Effect::Publish(super::effect::Draft::plain(
+            Ok(payload) => vec![Effect::Publish(crate::app::effect::Draft::plain(
                 crate::publish::Publish {
                     topic,
                     payload: payload.into(),

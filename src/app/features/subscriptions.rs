@@ -2,8 +2,8 @@
 //! said of each (granted QoS, the SUBACK's reason, or not acknowledged yet), added, removed,
 //! turned off and on at runtime, each with a colour that marks its messages in the log.
 
-use super::{App, Effect};
 use crate::app::Level;
+use crate::app::{App, Effect};
 use crate::mqtt::topic::filter_matches;
 use crate::mqtt::{QoS, SubscribeResult, Subscription};
 
@@ -72,7 +72,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_suback(&mut self, results: Vec<SubscribeResult>) {
+    pub(in crate::app) fn on_suback(&mut self, results: Vec<SubscribeResult>) {
         for r in results {
             let status = match &r.granted {
                 Ok(q) => SubStatus::Granted(*q),
@@ -104,7 +104,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_unsuback(&mut self, filters: Vec<String>) {
+    pub(in crate::app) fn on_unsuback(&mut self, filters: Vec<String>) {
         for f in filters {
             let Some(i) = self
                 .link
@@ -127,7 +127,7 @@ impl App {
     }
 
     /// The broker kept a subscription we asked to end: it stays, said so.
-    pub(super) fn on_unsubscribe_refused(&mut self, filter: String, why: String) {
+    pub(in crate::app) fn on_unsubscribe_refused(&mut self, filter: String, why: String) {
         if let Some(s) = self
             .link
             .subscriptions

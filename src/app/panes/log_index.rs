@@ -20,16 +20,16 @@ pub struct IndexKey {
 
 #[derive(Debug, Default)]
 pub struct LogIndex {
-    pub(super) key: Option<IndexKey>,
-    pub(super) seqs: VecDeque<u64>,
+    pub(in crate::app) key: Option<IndexKey>,
+    pub(in crate::app) seqs: VecDeque<u64>,
     /// The next sequence number to look at.
-    pub(super) next: u64,
+    pub(in crate::app) next: u64,
     /// Per node: 0 not decided yet, 1 shown, 2 hidden.
-    pub(super) verdict: Vec<u8>,
+    pub(in crate::app) verdict: Vec<u8>,
 }
 
 impl LogIndex {
-    pub(super) fn built_for(&self, filter: &str, scope: Option<NodeId>) -> bool {
+    pub(in crate::app) fn built_for(&self, filter: &str, scope: Option<NodeId>) -> bool {
         self.key
             .as_ref()
             .is_some_and(|k| k.filter == filter && k.scope == scope)

@@ -6,17 +6,17 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::App;
-use super::compose::Field;
-use super::effect::Effect;
-use super::focus::Focus;
-use super::keymap::{Action, Ctx, lookup};
-use super::popup::{FilterPopup, HelpPopup, Outcome, PickerPopup, Popup, ViewPopup};
+use crate::app::App;
+use crate::app::compose::Field;
+use crate::app::effect::Effect;
+use crate::app::focus::Focus;
+use crate::app::keymap::{Action, Ctx, lookup};
+use crate::app::popup::{FilterPopup, HelpPopup, Outcome, PickerPopup, Popup, ViewPopup};
 use crate::store::NodeId;
 
 impl App {
     /// A terminal event.
-    pub(super) fn on_event(&mut self, event: Event) -> Vec<Effect> {
+    pub(in crate::app) fn on_event(&mut self, event: Event) -> Vec<Effect> {
         let effects = match event {
             Event::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Event::Mouse(m) => {
@@ -169,31 +169,7 @@ impl App {
                     }];
                 }
             }
-            Action::Export => {
-                if let Some(node) = self.detail_entry().map(|e| e.node) {
-                    let topic = self.link.store.tree.path(node);
-                    let rows = self
-                        .link
-                        .store
-                        .history(node)
-                        .map(|e| crate::mqtt::Message {
-                            topic: topic.clone(),
-                            payload: e.payload.clone(),
-                            qos: e.qos(),
-                            retain: e.retain(),
-                            dup: e.dup(),
-                            received: e.received(),
-                            properties: self.link.store.properties(e).cloned().map(Box::new),
-                        })
-                        .collect();
-                    return vec![Effect::Export { topic, rows }];
-                }
-                // A branch has no messages of its own: said, not silently ignored.
-                self.tell(
-                    super::Level::Warning,
-                    "e exports a topic's kept messages: select a topic (a row with a value)".into(),
-                );
-            }
+            Action::Export => return self.export_key(),
             Action::Chart => self.chart_key(),
             Action::Fold => self.fold_at_top(),
             Action::FoldAll => self.fold_all(),
@@ -217,27 +193,27 @@ impl App {
             }
             Action::PayloadFile => self
                 .popups
-                .push(Popup::File(super::popup::FilePopup::default())),
+                .push(Popup::File(crate::app::popup::FilePopup::default())),
             Action::Repeat => {
                 if self.repeat.is_some() {
                     self.stop_repeat();
                 } else {
                     self.popups
-                        .push(Popup::Repeat(super::popup::RepeatPopup::default()));
+                        .push(Popup::Repeat(crate::app::popup::RepeatPopup::default()));
                 }
             }
             Action::ComposeHistory => self
                 .popups
-                .push(Popup::History(super::popup::HistoryPopup::default())),
+                .push(Popup::History(crate::app::popup::HistoryPopup::default())),
             Action::Properties => {
-                let form = super::popup::PropsPopup::of(self.compose.properties.as_deref());
+                let form = crate::app::popup::PropsPopup::of(self.compose.properties.as_deref());
                 self.popups.push(Popup::Props(Box::new(form)));
             }
-            Action::ConnectionInfo => self.popups.push(Popup::Info(super::popup::InfoPopup)),
+            Action::ConnectionInfo => self.popups.push(Popup::Info(crate::app::popup::InfoPopup)),
             Action::Notices => self.popups.push(Popup::Notices),
             Action::Subscriptions => self
                 .popups
-                .push(Popup::Subs(super::popup::SubsPopup::new())),
+                .push(Popup::Subs(crate::app::popup::SubsPopup::new())),
             Action::ToggleDiff => {
                 self.detail.diff = !self.detail.diff;
                 self.detail.scroll = 0;
@@ -245,7 +221,8 @@ impl App {
             Action::PickView => {
                 // The topic the detail shows: the log's selection or the tree's.
                 if let Some(node) = self.detail_entry().map(|e| e.node) {
-                    let popup = ViewPopup::new(self, node);
+                    let current = self.views.get(&node).copied();
+                    let popup = ViewPopup::new(&self.decoders, current, node);
                     self.popups.push(Popup::View(popup));
                 }
             }
@@ -321,7 +298,7 @@ impl App {
         }
     }
 
-    pub(super) fn set_focus(&mut self, focus: Focus) {
+    pub(in crate::app) fn set_focus(&mut self, focus: Focus) {
         match focus {
             Focus::Tree => self.detail.from_log = false,
             Focus::Log => self.detail.from_log = true,
@@ -367,7 +344,7 @@ impl App {
         }
     }
 
-    pub(super) fn select_node(&mut self, id: NodeId) {
+    pub(in crate::app) fn select_node(&mut self, id: NodeId) {
         if self.tree.selected != Some(id) {
             self.tree.selected = Some(id);
             self.detail.unpin();

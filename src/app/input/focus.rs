@@ -1,7 +1,7 @@
 //! Which pane has the keys. The compose pane is one stop on the ring with an inner focus of its
 //! own (`Focus::Compose(Field)`), so adding a field touches the compose form, not every pane.
 
-use super::compose::Field;
+use crate::app::compose::Field;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::effect::Draft;
-use super::{App, Effect};
+use crate::app::effect::Draft;
+use crate::app::{App, Effect};
 use crate::mqtt::topic::filter_matches;
 use crate::mqtt::{QoS, Subscription};
 
@@ -66,12 +66,12 @@ impl Requests {
 
 impl App {
     /// No request of ours is waiting (the common case: nothing to match on arrival).
-    pub(super) fn requests_empty(&self) -> bool {
+    pub(in crate::app) fn requests_empty(&self) -> bool {
         self.requests.pending.is_empty()
     }
 
     /// A compose publish: a response topic gets its subscription (first) and correlation data.
-    pub(super) fn request_effects(&mut self, mut draft: Draft) -> Vec<Effect> {
+    pub(in crate::app) fn request_effects(&mut self, mut draft: Draft) -> Vec<Effect> {
         let Some(response_topic) = draft
             .properties
             .as_ref()
@@ -121,7 +121,7 @@ impl App {
     }
 
     /// When the oldest request stops waiting for its response.
-    pub(super) fn requests_deadline(&self) -> Option<Instant> {
+    pub(in crate::app) fn requests_deadline(&self) -> Option<Instant> {
         self.requests
             .pending
             .front()
@@ -130,7 +130,7 @@ impl App {
 
     /// Requests whose response did not come within `RESPONSE_WAIT` are told as such, once,
     /// and forgotten (a late response is then shown as matching none of ours).
-    pub(super) fn expire_requests(&mut self, now: Instant) {
+    pub(in crate::app) fn expire_requests(&mut self, now: Instant) {
         while let Some(p) = self.requests.pending.front() {
             if now.saturating_duration_since(p.sent) < RESPONSE_WAIT {
                 break;
@@ -151,7 +151,7 @@ impl App {
     }
 
     /// A message arrived as the store's `seq`: is it a response to one of our requests?
-    pub(super) fn note_response(
+    pub(in crate::app) fn note_response(
         &mut self,
         seq: u64,
         topic: &str,

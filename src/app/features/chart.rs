@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::SystemTime;
 
-use super::App;
+use crate::app::App;
 use crate::decode::{Payload, decode_first_page, series};
 use crate::store::NodeId;
 

@@ -8,9 +8,9 @@
 //! The payload goes through `printf` into `-s`; properties as `-D publish …`; the password by
 //! reference (`"$VAR"`), never written out.
 
-use super::App;
-use super::effect::Effect;
+use crate::app::App;
 use crate::app::Level;
+use crate::app::effect::Effect;
 use crate::config::{PasswordSource, Profile};
 use crate::publish::Publish;
 
@@ -278,7 +278,7 @@ impl App {
             what.push_str(&format!(" ({n})"));
         }
         self.popups
-            .push(super::Popup::Text(super::popup::TextPopup {
+            .push(crate::app::Popup::Text(crate::app::popup::TextPopup {
                 title: "mosquitto_pub command · copied · any key closes".into(),
                 text: cmd.clone(),
                 note: what
@@ -322,12 +322,12 @@ impl App {
         let mut effects = self.command_for(&publish);
         // Templates are expanded when compose sends, each time anew: the command has them as
         // typed, and says so.
-        let templated = encoding == super::compose::Encoding::Text
+        let templated = encoding == crate::app::compose::Encoding::Text
             && (topic.contains("{{") || self.compose.payload_text().contains("{{"));
         if templated {
             const NOTE: &str =
                 "templates are expanded when compose sends; this command has them as typed";
-            if let Some(super::Popup::Text(t)) = self.popups.last_mut() {
+            if let Some(crate::app::Popup::Text(t)) = self.popups.last_mut() {
                 t.note = Some(match t.note.take() {
                     Some(n) => format!("{n}; {NOTE}"),
                     None => NOTE.to_string(),

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use hashbrown::HashSet;
 
-use super::filter::Filter;
-use super::keymap::Action;
+use crate::app::filter::Filter;
+use crate::app::keymap::Action;
 use crate::store::tree::ROOT;
 use crate::store::{NodeId, Store};
 

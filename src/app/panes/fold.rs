@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use super::App;
+use crate::app::App;
 use crate::decode::Shown;
 use crate::decode::outline::{self, Outline};
 use crate::store::NodeId;

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::effect::Draft;
-use super::{App, Effect};
+use crate::app::effect::Draft;
+use crate::app::{App, Effect};
 
 #[derive(Debug, Clone)]
 pub struct Repeat {
@@ -44,7 +44,7 @@ impl App {
 
     /// The next publish when its time has come (asked after every message; the app's timer
     /// wakes it for `repeat_due`).
-    pub(super) fn repeat_effects(&mut self) -> Vec<Effect> {
+    pub(in crate::app) fn repeat_effects(&mut self) -> Vec<Effect> {
         let Some(r) = self.repeat.as_mut() else {
             return Vec::new();
         };
@@ -70,7 +70,7 @@ impl App {
     }
 
     /// When the next repeat is due.
-    pub(super) fn repeat_due(&self) -> Option<Instant> {
+    pub(in crate::app) fn repeat_due(&self) -> Option<Instant> {
         self.repeat.as_ref().map(|r| r.next)
     }
 }

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::App;
+use crate::app::App;
 use crate::decode::{Births, DecodeCache, Payload, Registry, Shown, page};
 use crate::store::{Entry, Store};
 
@@ -23,7 +23,7 @@ pub struct DetailView {
     /// `d`: the shown message compared with the one before it on its topic.
     pub diff: bool,
     /// Folded maps and lists of a tree payload (`z`, `Z`).
-    pub folds: super::fold::Folds,
+    pub folds: crate::app::fold::Folds,
 }
 
 impl DetailView {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use bytes::Bytes;
 
-use super::{App, Effect};
+use crate::app::{App, Effect};
 use crate::decode::{DecodeError, Shown};
 
 /// Outputs kept: the shown message and a few neighbours, as the decode cache does.
@@ -37,7 +37,7 @@ impl ExternalRuns {
 
 impl App {
     /// A run the detail needs and has not asked for yet.
-    pub(super) fn wanted_runs(&mut self) -> Vec<Effect> {
+    pub(in crate::app) fn wanted_runs(&mut self) -> Vec<Effect> {
         let Some((e, shown)) = self.detail_shown() else {
             return Vec::new();
         };

@@ -9,9 +9,9 @@ use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
 
-use super::effect::Draft;
-use super::popup::Popup;
-use super::{App, Effect};
+use crate::app::effect::Draft;
+use crate::app::popup::Popup;
+use crate::app::{App, Effect};
 use crate::mqtt::{Message, PublishId, PublishOutcome, QoS};
 use crate::text::clean;
 
@@ -191,12 +191,12 @@ impl App {
     }
 
     /// When a refused window is offered again.
-    pub(super) fn cleanup_retry_at(&self) -> Option<std::time::Instant> {
+    pub(in crate::app) fn cleanup_retry_at(&self) -> Option<std::time::Instant> {
         self.cleanup.as_ref().and_then(|c| c.retry_at)
     }
 
     /// The next window of publishes, while there is room (asked after every message).
-    pub(super) fn cleanup_effects(&mut self) -> Vec<Effect> {
+    pub(in crate::app) fn cleanup_effects(&mut self) -> Vec<Effect> {
         let Some(c) = self.cleanup.as_mut() else {
             return Vec::new();
         };
@@ -213,7 +213,11 @@ impl App {
     }
 
     /// The runner queued (or could not queue) one of the clean-up's publishes.
-    pub(super) fn cleanup_queued(&mut self, draft: Draft, queued: Result<PublishId, String>) {
+    pub(in crate::app) fn cleanup_queued(
+        &mut self,
+        draft: Draft,
+        queued: Result<PublishId, String>,
+    ) {
         let Some(c) = self.cleanup.as_mut() else {
             return;
         };
@@ -231,7 +235,11 @@ impl App {
     }
 
     /// A publish outcome: true when it was one of the clean-up's (and is then taken here).
-    pub(super) fn cleanup_outcome(&mut self, id: PublishId, outcome: &PublishOutcome) -> bool {
+    pub(in crate::app) fn cleanup_outcome(
+        &mut self,
+        id: PublishId,
+        outcome: &PublishOutcome,
+    ) -> bool {
         let Some(c) = self.cleanup.as_mut() else {
             return false;
         };

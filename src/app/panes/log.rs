@@ -4,9 +4,9 @@
 
 use std::collections::VecDeque;
 
-use super::App;
-use super::filter::Filter;
-use super::log_index::{IndexKey, LogIndex};
+use crate::app::App;
+use crate::app::filter::Filter;
+use crate::app::log_index::{IndexKey, LogIndex};
 use crate::store::{Entry, NodeId, Store};
 
 #[derive(Debug, Default)]
@@ -278,7 +278,7 @@ impl App {
     }
 
     #[cfg(test)]
-    pub(super) fn log_matches(&self) -> Option<&VecDeque<u64>> {
+    pub(in crate::app) fn log_matches(&self) -> Option<&VecDeque<u64>> {
         self.log.matches(&self.link.store, self.log_scope())
     }
 }

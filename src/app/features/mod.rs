@@ -1,0 +1,15 @@
+//! One file per feature, each owning its state: the retained clean-up, requests and their
+//! responses, repeat, publish history and snippets, subscriptions, profiles, Sparkplug,
+//! external decoders, the chart, copy-as-command (`pub_command`), export.
+
+pub mod chart;
+pub mod cleanup;
+pub mod export;
+pub mod external;
+pub mod history;
+pub mod profiles;
+pub mod pub_command;
+pub mod repeat;
+pub mod requests;
+pub mod sparkplug;
+pub mod subscriptions;

@@ -40,9 +40,11 @@ impl Shell {
             .expect("tmux");
         assert!(status.success());
         let shell = Shell { socket };
-        // Ready when it runs what it is given.
+        // Ready when it runs what it is given. Keys sent before the shell reads them are
+        // echoed by the terminal first, so its output may follow its first prompt on one line
+        // ("$ READY"): the line need only end with it (the typed line reads RE''ADY).
         shell.tmux(&["send-keys", "echo RE''ADY", "Enter"]);
-        shell.wait_for_line("READY");
+        shell.wait_until("READY", |l| l.ends_with("READY") && !l.contains("echo"));
         shell
     }
 
@@ -57,13 +59,19 @@ impl Shell {
     }
 
     fn wait_for_line(&self, line: &str) {
+        self.wait_until(line, |l| l == line);
+    }
+
+    /// Polls the screen (a terminal has no event to await) until a line, its trailing blanks
+    /// trimmed, satisfies `ok`.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
         let start = Instant::now();
         loop {
             let screen = self.tmux(&["capture-pane", "-p", "-S", "-200"]);
-            if screen.lines().any(|l| l.trim_end() == line) {
+            if screen.lines().any(|l| ok(l.trim_end())) {
                 return;
             }
-            assert!(start.elapsed() < WAIT, "no line {line:?} in:\n{screen}");
+            assert!(start.elapsed() < WAIT, "no line {what:?} in:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -80,6 +80,8 @@ pub struct App {
     pub wall: std::time::SystemTime,
     /// The timer asked for last (`Effect::WakeAt`), so it is asked again only when it changes.
     asked_wake: Option<Instant>,
+    /// Compose publishes sent so far: `{{seq}}` in a template.
+    compose_sent: u64,
     /// Terminal size as of the last draw or resize (mouse hit-testing uses it).
     pub size: Rect,
     /// What the user is told (warnings, errors, outcomes not tied to a pane), and the last
@@ -125,6 +127,7 @@ impl App {
             now,
             wall: std::time::SystemTime::now(),
             asked_wake: None,
+            compose_sent: 0,
             size: Rect::new(0, 0, 120, 40),
             notices: Default::default(),
             quit: false,

@@ -62,7 +62,7 @@ impl App {
                 if self.link.outbox.is_ours(id) {
                     if outcome.is_final()
                         && let Some(row) = self.link.outbox.rows.iter().find(|r| r.id == id)
-                        && row.draft.templated
+                        && row.draft.compose
                     {
                         let (draft, at) = (row.draft.clone(), row.queued);
                         self.history.record(&draft, outcome.to_string(), at);

@@ -1,7 +1,6 @@
 //! What effects and jobs came back with (`Msg::Done`), handed to the feature that asked. The
 //! runner only reports; the words the user reads are chosen here and in the features.
 
-use super::compose::Encoding;
 use super::effect::{JobKind, Output};
 use super::{App, Effect, Level};
 use crate::text::clean;
@@ -73,21 +72,7 @@ impl App {
                 self.open_picker_at(name);
             }
             Output::PayloadRead(bytes) => {
-                use base64::Engine;
-                // Text stays text; anything else becomes base64 in the field, sent as the
-                // bytes it stands for.
-                let encoding = match String::from_utf8(bytes) {
-                    Ok(text) => {
-                        self.compose.payload.set(&text);
-                        Encoding::Text
-                    }
-                    Err(e) => {
-                        let b64 = base64::engine::general_purpose::STANDARD.encode(e.as_bytes());
-                        self.compose.payload.set(&b64);
-                        Encoding::Base64
-                    }
-                };
-                self.compose.encoding = encoding;
+                let encoding = self.compose.set_payload_bytes(&bytes);
                 self.tell(Level::Info, format!("payload loaded ({})", encoding.name()));
             }
             Output::ProfileSaved { name, path } => self.on_profile_saved(Ok(format!(

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::effect::Draft;
 use super::msg::{Clock, Msg};
 use super::{App, Effect, Level};
 
@@ -35,6 +36,15 @@ impl App {
             Msg::Open(name) => self.connect_to(&name),
         };
         effects.extend(self.wanted_effects());
+        // Compose's templates are expanded here, as each publish leaves, with this message's
+        // wall clock: the log, the outcome and the history show what went out.
+        let mut effects: Vec<Effect> = effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Publish(d) if d.templated => self.expand(d).map(Effect::Publish),
+                other => Some(other),
+            })
+            .collect();
         if let Some(at) = self.next_wake() {
             effects.push(Effect::WakeAt(at));
         }
@@ -52,6 +62,38 @@ impl App {
         };
         self.clear_data();
         vec![Effect::Connect(Box::new(profile))]
+    }
+
+    /// A compose publish with its templates expanded (`{{seq}}` counts compose's sends), or
+    /// None when they cannot be (compose says why, and nothing is sent).
+    fn expand(&mut self, mut draft: Draft) -> Option<Draft> {
+        use crate::publish::template;
+        self.compose_sent += 1;
+        let ctx = template::Ctx {
+            seq: self.compose_sent,
+            now: self.wall,
+            env: &|v: &str| std::env::var(v).ok(),
+        };
+        let expanded = template::expand(&draft.topic, &ctx).and_then(|topic| {
+            let payload = std::str::from_utf8(&draft.payload)
+                .map_err(|_| "the payload is not text".to_string())
+                .and_then(|p| template::expand(p, &ctx))?;
+            Ok((topic, payload))
+        });
+        let why = match expanded {
+            Ok((topic, payload)) => match crate::mqtt::topic::validate_topic(&topic) {
+                Ok(()) => {
+                    draft.publish.topic = topic;
+                    draft.publish.payload = payload.into_bytes().into();
+                    draft.templated = false;
+                    return Some(draft);
+                }
+                Err(e) => format!("the expanded topic: {e}"),
+            },
+            Err(why) => format!("template: {why}"),
+        };
+        self.compose.status = Some((format!("not sent: {why}"), true));
+        None
     }
 
     /// What the state asks of the world without a message: the clean-up's next window, new

@@ -100,36 +100,7 @@ fn queue(session: &Session<'_>, d: &Draft) -> Result<crate::mqtt::PublishId, Str
     }
 }
 
-fn publish(session: &mut Session<'_>, mut draft: Draft) -> Output {
-    if draft.templated {
-        // Expanded now, at send time, so the log and the outcome show what went out.
-        session.sent += 1;
-        let ctx = crate::publish::template::Ctx {
-            seq: session.sent,
-            now: std::time::SystemTime::now(),
-            env: &|v: &str| std::env::var(v).ok(),
-        };
-        let expanded = crate::publish::template::expand(&draft.topic, &ctx).and_then(|topic| {
-            let payload = std::str::from_utf8(&draft.payload)
-                .map_err(|_| "the payload is not text".to_string())
-                .and_then(|p| crate::publish::template::expand(p, &ctx))?;
-            Ok((topic, payload))
-        });
-        match expanded {
-            Ok((topic, payload)) => {
-                if let Err(e) = crate::mqtt::topic::validate_topic(&topic) {
-                    let id = Err(format!("the expanded topic: {e}"));
-                    return Output::Queued { draft, id };
-                }
-                draft.publish.topic = topic;
-                draft.publish.payload = payload.into_bytes().into();
-            }
-            Err(why) => {
-                let id = Err(format!("template: {why}"));
-                return Output::Queued { draft, id };
-            }
-        }
-    }
+fn publish(session: &Session<'_>, draft: Draft) -> Output {
     let id = queue(session, &draft);
     Output::Queued { draft, id }
 }

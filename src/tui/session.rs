@@ -41,8 +41,6 @@ pub struct Session<'a> {
     pub clipboard: Option<Box<ClipboardSink>>,
     /// Where exports are written; None: the current directory.
     pub export_dir: Option<PathBuf>,
-    /// Compose publishes sent this session: `{{seq}}` in a template.
-    pub sent: u64,
     /// Where compose's publish history is kept; None: not kept on disk (tests).
     pub history_path: Option<PathBuf>,
 }
@@ -61,7 +59,6 @@ impl<'a> Session<'a> {
             suspend: None,
             clipboard: None,
             export_dir: None,
-            sent: 0,
             history_path: None,
         }
     }
@@ -81,7 +78,6 @@ impl<'a> Session<'a> {
             suspend: None,
             clipboard: None,
             export_dir: None,
-            sent: 0,
             history_path: None,
         }
     }

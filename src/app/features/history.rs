@@ -93,9 +93,9 @@ impl App {
     /// Compose takes a kept publish: topic, payload, QoS, retain and properties.
     pub fn load_into_compose(&mut self, item: &HistoryItem) {
         self.compose.set_topic(&item.topic);
-        self.compose
-            .payload
-            .set(&String::from_utf8_lossy(&item.payload));
+        // The bytes as sent: text as text, anything else as base64 (it once went through a
+        // lossy text conversion, and Ctrl+S then sent other bytes).
+        self.compose.set_payload_bytes(&item.payload);
         self.compose.set_qos(item.qos.as_u8());
         self.compose.retain = item.retain;
         self.compose.set_properties(item.properties.clone());
@@ -145,6 +145,7 @@ mod tests {
                 properties: None,
             },
             templated: true,
+            compose: true,
         };
         app.history
             .record(&draft, "sent".into(), SystemTime::UNIX_EPOCH);

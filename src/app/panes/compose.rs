@@ -261,7 +261,27 @@ impl Compose {
             publish,
             // Templates are text: hex and base64 payloads go as they are.
             templated: self.encoding == Encoding::Text,
+            compose: true,
         })
+    }
+
+    /// Sets the payload to `bytes`: text stays text; anything else becomes base64 in the field,
+    /// sent as the bytes it stands for. Returns the encoding chosen.
+    pub fn set_payload_bytes(&mut self, bytes: &[u8]) -> Encoding {
+        use base64::Engine;
+        let encoding = match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                self.payload.set(text);
+                Encoding::Text
+            }
+            Err(_) => {
+                let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+                self.payload.set(&b64);
+                Encoding::Base64
+            }
+        };
+        self.encoding = encoding;
+        encoding
     }
 
     /// The publish the form holds, as Ctrl+S sends it (a hex or base64 field decoded to the

@@ -312,11 +312,11 @@ fn export_on_a_branch_says_so_and_help_marks_what_it_cuts() {
         app.notice_text()
     );
     key(&mut app, KeyCode::Char('?'));
-    for c in "export the topic".chars() {
+    for c in "payloads are shown".chars() {
         key(&mut app, KeyCode::Char(c));
     }
-    let text = screen(&mut app, 80, 24);
-    assert!(text.contains("export the topic's kept"), "{text}");
+    let text = screen(&mut app, 60, 24);
+    assert!(text.contains("pick how this topic"), "{text}");
     assert!(text.contains('…'), "the cut is marked: {text}");
 }
 

@@ -77,9 +77,19 @@ impl App {
                 }
                 return self.act(action);
             }
-            Intent::FilterChanged { tree } => {
+            Intent::FilterChanged { tree, done } => {
                 if tree {
                     self.tree.keep_selection_visible(&self.link.store, self.now);
+                }
+                let filter = if tree {
+                    &self.tree.filter
+                } else {
+                    &self.log.filter
+                };
+                // The pane's title says it too, but may be cut at its edge: the notice is
+                // whole. Told once the prompt closes, not at every key of a regex being typed.
+                if done && let Some(why) = filter.problem() {
+                    self.tell(Level::Warning, format!("filter: {why}"));
                 }
             }
         }

@@ -96,6 +96,8 @@ pub struct App {
     pub config_path: Option<std::path::PathBuf>,
     /// Compose's message being sent N times (`Ctrl+R`).
     pub repeat: Option<repeat::Repeat>,
+    /// The last repeat finished sending this many: its last outcomes show beside that.
+    pub repeat_finished: Option<u64>,
     /// Compose's publish history and the profile file's snippets.
     pub history: history::History,
     /// Our requests (a publish with a response topic) and the responses matched to them.
@@ -137,6 +139,7 @@ impl App {
             requests: Default::default(),
             history: Default::default(),
             repeat: None,
+            repeat_finished: None,
             config_path: None,
             last_cleared: None,
         }

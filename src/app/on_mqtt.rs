@@ -80,9 +80,20 @@ impl App {
                                 failed,
                             ))
                         }
-                        None => self
-                            .compose
-                            .set_outcome(outcome.to_string(), failed, self.wall),
+                        // Done: the last sends' outcomes show beside that (they once replaced
+                        // "repeat done: N sent" as they came).
+                        None => match self.repeat_finished {
+                            Some(total) => {
+                                self.compose.status = Some((
+                                    format!("repeat done: {total} sent · last: {outcome}"),
+                                    failed,
+                                ))
+                            }
+                            None => {
+                                self.compose
+                                    .set_outcome(outcome.to_string(), failed, self.wall)
+                            }
+                        },
                     }
                     if let Some(row) = self.link.outbox.on_outcome(id, &outcome) {
                         self.file_our_publish(row, now);

@@ -9,7 +9,7 @@ use ratatui_textarea::TextArea;
 
 use crate::app::layout::Areas;
 use crate::app::{App, Field, Focus};
-use crate::text::{clean, fit};
+use crate::text::{clean, fit, wrap};
 
 /// A text field styled for whether it has the focus (a shaded background and a visible cursor).
 fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {
@@ -93,28 +93,39 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
         payload_area.y += 1;
         payload_area.height -= 1;
     }
+    // The outcome (or the payload's hint) is never cut: too long for its row, it wraps upward
+    // over the payload's last rows, keeping at least one row of payload.
+    let (words, style) = match (&c.status, &c.payload_hint) {
+        (Some((text, true)), _) => (Some(clean(text)), theme().error),
+        (Some((text, false)), _) => (Some(clean(text)), theme().ok),
+        (None, Some(hint)) => (Some(clean(hint)), theme().warn),
+        (None, None) => (None, Style::default()),
+    };
+    let mut status_area = areas.compose_status;
+    let lines = match &words {
+        Some(w) if status_area.height > 0 => wrap(w, status_area.width as usize),
+        _ => Vec::new(),
+    };
+    let extra = (lines.len() as u16)
+        .saturating_sub(1)
+        .min(payload_area.height.saturating_sub(1));
+    payload_area.height -= extra;
+    status_area.y -= extra;
+    status_area.height += extra;
     f.render_widget(
         &field(&c.payload.area, app.focus == Focus::Compose(Field::Payload)),
         payload_area,
     );
-    if c.status.is_none()
-        && let Some(hint) = &c.payload_hint
-        && areas.compose_status.height > 0
-    {
-        let shown = fit(&clean(hint), areas.compose_status.width as usize).into_owned();
-        f.render_widget(
-            Paragraph::new(Span::styled(shown, theme().warn)),
-            areas.compose_status,
-        );
-    }
-    if let Some((text, is_error)) = &c.status
-        && areas.compose_status.height > 0
-    {
-        let style = if *is_error { theme().error } else { theme().ok };
-        let shown = fit(&clean(text), areas.compose_status.width as usize).into_owned();
-        f.render_widget(
-            Paragraph::new(Span::styled(shown, style)),
-            areas.compose_status,
-        );
+    if !lines.is_empty() {
+        // The end if it still does not fit: it says how things ended.
+        let rows = status_area.height as usize;
+        let shown: Vec<Line> = if lines.len() > rows {
+            let mut kept = lines[lines.len() - rows..].to_vec();
+            kept[0] = fit(&format!("…{}", kept[0]), status_area.width as usize).into_owned();
+            kept.into_iter().map(|l| Line::styled(l, style)).collect()
+        } else {
+            lines.into_iter().map(|l| Line::styled(l, style)).collect()
+        };
+        f.render_widget(Paragraph::new(shown), status_area);
     }
 }

@@ -163,14 +163,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     {
         spans[i] = Span::raw(protocol);
     }
-    // Short of room, the hint keeps its first half: `?` leads to everything else.
+    // Short of room, the hint keeps its first half: `?` leads to everything else, and Esc out
+    // of a field (the pane's title says Ctrl+S).
     if width(&spans) + total(&segments) > max
-        && let Some((_, hint)) = segments
-            .iter_mut()
-            .find(|(_, s)| s.content == "? help  q quit")
-        && hint.content == "? help  q quit"
+        && let Some((_, hint)) = segments.iter_mut().find(|(_, s)| s.content == hint)
     {
-        *hint = Span::styled("? help", theme().dim);
+        let short = if app.focus.is_compose() {
+            "Esc leaves the field"
+        } else {
+            "? help"
+        };
+        *hint = Span::styled(short, theme().dim);
     }
     let fixed = width(&spans);
     while fixed + total(&segments) > max

@@ -11,6 +11,7 @@ pub mod fake;
 pub mod keys;
 pub mod mosquitto;
 pub mod screen;
+pub mod tmux;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

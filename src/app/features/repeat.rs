@@ -22,6 +22,7 @@ impl App {
         let Some(draft) = self.compose.draft(self.link.conn.is_some()) else {
             return Vec::new();
         };
+        self.repeat_finished = None;
         self.repeat = Some(Repeat {
             draft,
             total: times.max(1),
@@ -57,6 +58,7 @@ impl App {
         let (sent, total) = (r.sent, r.total);
         if sent >= total {
             self.repeat = None;
+            self.repeat_finished = Some(total);
         }
         self.compose.status = Some((
             if sent >= total {

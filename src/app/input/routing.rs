@@ -278,6 +278,8 @@ impl App {
     }
 
     fn publish(&mut self) -> Vec<Effect> {
+        // A publish of its own: its outcome is shown as such, not as the last repeat's.
+        self.repeat_finished = None;
         let v311 = self
             .link
             .conn

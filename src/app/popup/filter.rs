@@ -18,14 +18,16 @@ impl FilterPopup {
         action: Option<Action>,
         typed: Option<char>,
     ) -> Outcome {
-        let changed = Intent::FilterChanged { tree: self.tree };
+        let tree = self.tree;
         match action {
             Some(Action::Close) => {
                 text.clear();
-                Outcome::CloseAnd(changed)
+                Outcome::CloseAnd(Intent::FilterChanged { tree, done: true })
             }
-            Some(Action::Confirm) => Outcome::CloseAnd(changed),
-            _ if edit_line(text, action, typed, |_| true) => Outcome::KeepAnd(changed),
+            Some(Action::Confirm) => Outcome::CloseAnd(Intent::FilterChanged { tree, done: true }),
+            _ if edit_line(text, action, typed, |_| true) => {
+                Outcome::KeepAnd(Intent::FilterChanged { tree, done: false })
+            }
             _ => Outcome::Keep,
         }
     }

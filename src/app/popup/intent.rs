@@ -66,9 +66,11 @@ pub enum Intent {
         action: Action,
         focus: Option<crate::app::focus::Focus>,
     },
-    /// A filter prompt changed the tree's (true) or the log's filter.
+    /// A filter prompt changed the tree's (true) or the log's filter; `done`: the prompt
+    /// closed with it.
     FilterChanged {
         tree: bool,
+        done: bool,
     },
 }
 

@@ -37,6 +37,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &HelpPopup) {
     let inner = block.inner(popup);
     f.render_widget(block, popup);
     let keys_w = all.iter().map(|r| width(&r.1)).max().unwrap_or(8).min(24);
+    // The context column as wide as the longest context listed ("snippet name prompt" was cut
+    // at a fixed 14), as far as the descriptions leave room: they are what a search reads.
+    let label_w = all
+        .iter()
+        .map(|r| width(r.0.ctx.label()))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let help_w = all.iter().map(|r| width(r.0.help)).max().unwrap_or(0);
+    let room = (inner.width as usize).saturating_sub(keys_w + 2 + help_w);
+    let ctx_w = label_w.min(room.max(11));
     let mut lines: Vec<Line> = vec![Line::from(vec![
         Span::styled("search: ", theme().dim),
         Span::raw(clean(&p.query).into_owned()),
@@ -51,12 +62,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &HelpPopup) {
     for (i, (b, keys)) in all.iter().enumerate().skip(first).take(shown_rows) {
         let mut line = Line::from(vec![
             Span::styled(pad(keys, keys_w + 2), theme().warn),
-            Span::styled(pad(b.ctx.label(), 14), theme().dim),
+            Span::styled(pad(b.ctx.label(), ctx_w), theme().dim),
             // Cut with a mark where the popup ends (the search still reads all of it).
             Span::raw(
                 fit(
                     b.help,
-                    (inner.width as usize).saturating_sub(keys_w + 2 + 14),
+                    (inner.width as usize).saturating_sub(keys_w + 2 + ctx_w),
                 )
                 .into_owned(),
             ),

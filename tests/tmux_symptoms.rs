@@ -1,0 +1,216 @@
+//! The symptoms issue 18 listed, each seen through the real binary in tmux at 120×40 and
+//! 80×24, against mosquitto: what the user is told is whole (it wraps above the bar) and the
+//! bar keeps its own segments; a finished clean-up takes `u`; a repeat's progress stays beside
+//! each outcome; a request without a responder says "no response"; `?` names each prompt.
+
+mod common;
+
+use std::process::Command;
+
+use common::have_mosquitto;
+use common::mosquitto::Mosquitto;
+use common::tmux::{Tmux, have_tmux};
+
+const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
+
+fn publish(m: &Mosquitto, topic: &str, payload: &str, retain: bool) {
+    let mut cmd = Command::new("mosquitto_pub");
+    cmd.args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
+        .args(["-t", topic, "-m", payload, "-q", "1"]);
+    if retain {
+        cmd.arg("-r");
+    }
+    assert!(cmd.status().expect("mosquitto_pub").success());
+}
+
+/// What mosquitto retains on `topic`, as its payload ("" for nothing).
+fn retained(m: &Mosquitto, topic: &str) -> String {
+    let out = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
+        .args(["-t", topic, "--retained-only", "-C", "1", "-W", "3"])
+        .output()
+        .expect("mosquitto_sub");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The bottom row: the status bar keeps its state, its memory figure and its hint whatever
+/// is told (at 80 columns in a text field, the longer hint leaves no room for the rate: that
+/// is the bar's own choice, not a notice's).
+fn bar_is_whole(t: &Tmux, size: (u16, u16)) {
+    let screen = t.screen();
+    let last = screen.lines().last().unwrap_or("");
+    // (In a text field the hint says how to leave it: `?` types a character there.)
+    assert!(
+        last.starts_with("● connected")
+            && last.contains("MiB")
+            && (last.contains("? help") || last.contains("Esc leaves the field")),
+        "{size:?}: the bar lost its segments: {last}\n{screen}"
+    );
+}
+
+/// Esc, then `q` once the screen has taken the Esc (sent together, a terminal reads them as
+/// Alt+q), and the exit status.
+fn leave_and_quit(t: &Tmux) {
+    escape(t);
+    t.keys(&["q"]);
+    t.wait_for("EXIT=0");
+}
+
+/// Esc, alone: the next key waits until the panes have it back (`? help` on the bar).
+fn escape(t: &Tmux) {
+    t.keys(&["Escape"]);
+    t.wait_for("? help");
+}
+
+/// The explorer on `m`, subscribed to `sym/#`, at `size`, with a profile file in `home`.
+fn explorer(m: &Mosquitto, home: &std::path::Path, size: (u16, u16)) -> Tmux {
+    let t = Tmux::start_sized(home, &format!("-b {} -t sym/#", m.url()), "", size);
+    t.wait_for("● connected");
+    t
+}
+
+#[test]
+fn an_export_a_missing_file_and_a_bad_filter_are_told_whole_at_both_sizes() {
+    let test = "tmux_symptoms_told";
+    if !have_mosquitto(test) || !have_tmux(test) {
+        return;
+    }
+    let m = Mosquitto::start();
+    publish(&m, "sym/a", "21.5", true);
+    for size in SIZES {
+        let home = tempfile::tempdir().unwrap();
+        let t = explorer(&m, home.path(), size);
+        t.wait_for("21.5");
+        // `e` on the first topic (selected at once): the export's path is told.
+        t.keys(&["e"]);
+        let words = common::tmux::flat(&t.wait_for_words("exported 1 message of sym/a to"));
+        let written: Vec<String> = std::fs::read_dir(home.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("mqscope-sym_a-") && n.ends_with(".jsonl"))
+            .collect();
+        assert_eq!(written.len(), 1, "{size:?}: {written:?}");
+        assert!(
+            words.contains(&written[0]),
+            "{size:?}: the path is told: {words}"
+        );
+        bar_is_whole(&t, size);
+        // Ctrl+F with a file that is not there: the reason and the path, whole.
+        t.keys(&["Tab", "Tab", "C-f"]);
+        t.text("/nonexistent/mqscope/payload.bin");
+        t.keys(&["Enter"]);
+        t.wait_for_words("payload not loaded");
+        t.wait_for_words("/nonexistent/mqscope/payload.bin");
+        bar_is_whole(&t, size);
+        // A filter that does not parse: the pane's title may cut it, the notice does not.
+        escape(&t);
+        t.keys(&["/"]);
+        t.text("re:([a-z");
+        t.keys(&["Enter"]);
+        let words = common::tmux::flat(&t.wait_for_words("filter: re:([a-z"));
+        assert!(
+            words.contains("unclosed"),
+            "{size:?}: why it does not parse: {words}"
+        );
+        bar_is_whole(&t, size);
+        t.keys(&["/"]);
+        leave_and_quit(&t);
+    }
+}
+
+#[test]
+fn help_names_each_prompt_as_itself_at_both_sizes() {
+    let test = "tmux_symptoms_help";
+    if !have_mosquitto(test) || !have_tmux(test) {
+        return;
+    }
+    let m = Mosquitto::start();
+    for size in SIZES {
+        let home = tempfile::tempdir().unwrap();
+        let t = explorer(&m, home.path(), size);
+        for (search, context) in [
+            ("digit", "repeat prompt"),
+            ("path", "file prompt"),
+            ("of this name", "snippet name prompt"),
+        ] {
+            t.keys(&["?"]);
+            t.text(search);
+            let words = common::tmux::flat(&t.wait_for_words(context));
+            assert!(
+                !words.contains("filter prompt Enter apply the filter"),
+                "{size:?}: {search}: {words}"
+            );
+            escape(&t);
+        }
+        t.keys(&["q"]);
+        t.wait_for("EXIT=0");
+    }
+}
+
+#[test]
+fn a_repeat_keeps_its_progress_and_a_request_without_a_responder_is_told_at_both_sizes() {
+    let test = "tmux_symptoms_repeat";
+    if !have_mosquitto(test) || !have_tmux(test) {
+        return;
+    }
+    let m = Mosquitto::start();
+    for size in SIZES {
+        let home = tempfile::tempdir().unwrap();
+        let t = explorer(&m, home.path(), size);
+        // Compose sym/r = x, then Ctrl+R: 3 times, every 0.5 s.
+        t.keys(&["Tab", "Tab"]);
+        t.text("sym/r");
+        t.keys(&["Enter"]);
+        t.text("x");
+        t.keys(&["C-r", "C-u"]);
+        t.text("3");
+        t.keys(&["Tab", "C-u"]);
+        t.text("0.5");
+        t.keys(&["Enter"]);
+        // Each outcome shows beside the progress (it once replaced it).
+        t.wait_for_words("of 3 sent (Ctrl+R stops) · last: sent (QoS 0)");
+        t.wait_for_words("repeat done: 3 sent · last: sent (QoS 0)");
+        // A request: a response topic (Ctrl+O, the third field), nobody answers.
+        t.keys(&["C-o", "Tab", "Tab", "Tab"]);
+        t.text("sym/reply");
+        t.keys(&["C-s", "C-s"]);
+        t.wait_for_words("no response on sym/reply to the request on sym/r within 10 s");
+        bar_is_whole(&t, size);
+        leave_and_quit(&t);
+    }
+}
+
+#[test]
+fn a_finished_clean_up_takes_u_at_both_sizes() {
+    let test = "tmux_symptoms_cleanup";
+    if !have_mosquitto(test) || !have_tmux(test) {
+        return;
+    }
+    let m = Mosquitto::start();
+    for size in SIZES {
+        publish(&m, "sym/keep", "on", true);
+        let home = tempfile::tempdir().unwrap();
+        let t = explorer(&m, home.path(), size);
+        t.wait_for("keep");
+        // The first topic is selected: D looks, Enter clears.
+        t.keys(&["D"]);
+        t.wait_for_words("Enter clears them all");
+        t.keys(&["Enter"]);
+        t.wait_for_words("cleared 1 retained messages under sym/keep; u puts them back");
+        assert_eq!(
+            retained(&m, "sym/keep"),
+            "",
+            "{size:?}: cleared on the broker"
+        );
+        // The finished popup takes `u` (it once stayed open and swallowed it).
+        t.keys(&["u"]);
+        t.wait_for_words("restored 1 retained messages");
+        assert_eq!(
+            retained(&m, "sym/keep"),
+            "on",
+            "{size:?}: back on the broker"
+        );
+        leave_and_quit(&t);
+    }
+}

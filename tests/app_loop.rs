@@ -43,8 +43,9 @@ async fn publish_every_qos_with_and_without_retain_reaches_a_second_client() {
         let first = profile.name.clone();
         let mut app = App::new(vec![profile], Limits::default(), Instant::now());
         let conn = mqscope::cli::ConnArgs::default();
-        let mut session =
-            Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &["ui/#".to_string()], p));
+        let mut session = Session::new(|p: &Profile| {
+            mqscope::session::open::open(&conn, &["ui/#".to_string()], p)
+        });
         let sample = |app: &App| Seen {
             status: app.compose.status.as_ref().map(|s| s.0.clone()),
             topics: app.link.store.tree.topic_count(),
@@ -294,7 +295,7 @@ async fn switching_profiles_disconnects_clears_and_connects() {
     pb.name = "beta".into();
     let mut app = App::new(vec![pa, pb], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &[], p));
     let sample = |app: &App| {
         let name = app
             .link
@@ -423,7 +424,7 @@ async fn y_and_shift_y_copy_payload_and_topic_with_osc52_and_e_exports() {
     profile.name = "b".into();
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &[], p));
     let copied = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Vec<u8>>::new()));
     let sink = copied.clone();
     let exports = tempfile::tempdir().unwrap();

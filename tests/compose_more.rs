@@ -33,7 +33,7 @@ async fn templates_repeat_with_stop_and_history_across_a_restart() {
     let mut app = App::new(vec![profile.clone()], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["none/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
     session.history_path = Some(history.clone());
     let sample = |app: &App| {
         let connected = matches!(

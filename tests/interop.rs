@@ -173,7 +173,7 @@ async fn explorer_connects(url: &str, name: &str) {
     profile.name = name.to_string();
     let mut app = App::new(vec![profile], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &[], p));
     let sample = |app: &App| {
         let connected = matches!(
             app.link.conn.as_ref().map(|c| &c.state),

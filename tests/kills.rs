@@ -87,7 +87,7 @@ async fn kills(rounds: usize) {
     let mut app = App::new(vec![profile], Default::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["none/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
     // (connected, repeating, pending, done topics once settled, failures in words)
     type AppSeen = (bool, bool, usize, Option<HashSet<String>>, Vec<String>);
     let settle = Arc::new(AtomicBool::new(false));

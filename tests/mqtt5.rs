@@ -583,7 +583,7 @@ async fn compose_request_response_matches_in_the_explorer() {
     let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["other/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
     let sample = |app: &App| -> (bool, Vec<String>, Vec<String>) {
         let connected = matches!(
             app.link.conn.as_ref().map(|c| &c.state),

@@ -129,7 +129,7 @@ async fn sparkplug_aliases_gaps_missing_births_and_a_rebirth_through_mosquitto()
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["spBv1.0/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("m"), sample);
     let script = async {
@@ -275,7 +275,7 @@ async fn external_decoders_succeed_fail_hang_and_flood_without_freezing_the_loop
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["ext/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     let (mut ui, looped) = driver::start(&mut terminal, &mut app, &mut session, Some("x"), sample);
     let script = async {

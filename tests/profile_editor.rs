@@ -42,7 +42,7 @@ async fn new_profile_checked_tested_saved_and_removed() {
     let mut app = App::new(file.profiles.clone(), Default::default(), Instant::now());
     app.config_path = Some(cfg.clone());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &[], p));
     session.config_path = Some(cfg.clone());
     let cfg_for_observe = cfg.clone();
     let sample = |app: &App| {
@@ -159,7 +159,7 @@ async fn a_failed_save_keeps_the_editor_open_with_the_reason() {
     let mut app = App::new(Vec::new(), Default::default(), Instant::now());
     app.config_path = Some(cfg.clone());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &[], p));
     session.config_path = Some(cfg.clone());
     let (screens_tx, mut screens_rx) = watch::channel((String::new(), String::new()));
     let sample = |app: &App| -> (Option<String>, Vec<String>, bool) {

@@ -120,7 +120,7 @@ async fn d_previews_clears_with_progress_and_u_restores() {
     profile.name = "m".into();
     let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &[], p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &[], p));
     let sample = |app: &App| {
         let cleared = ["clr/a", "clr/b/c", "clr/d"]
             .iter()

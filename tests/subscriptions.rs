@@ -147,7 +147,7 @@ async fn the_manager_subscribes_turns_off_and_removes_as_mosquitto_logs() {
     let mut app = App::new(vec![profile], Limits::default(), Instant::now());
     let conn = mqscope::cli::ConnArgs::default();
     let filters = vec!["first/#".to_string()];
-    let mut session = Session::new(|p: &Profile| mqscope::tui::start::open(&conn, &filters, p));
+    let mut session = Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
     let sample = |app: &App| Seen {
         subs: app
             .link

@@ -5,6 +5,7 @@
 
 pub mod connect;
 pub mod link;
+pub mod open;
 pub mod outbox;
 pub mod probe;
 pub mod retained;

@@ -1,88 +1,22 @@
 //! `mqscope [CONN] [-t FILTER]...` and `mqscope --demo`: choose the broker, then run the TUI.
 
-use crate::mqtt::Subscription;
 use std::time::Instant;
 
 use std::sync::{Arc, Mutex};
 
 use crate::app::popup::{PickerPopup, Popup};
-use crate::app::{App, ConnInfo, Msg};
+use crate::app::{App, Msg};
 use crate::cli::ConnArgs;
 use crate::config::Profile;
 use crate::mqtt::topic::validate_filter;
-use crate::mqtt::{self, BrokerUrl, ConnState, ConnectionSettings, QoS, WorkerOptions};
+use crate::mqtt::{BrokerUrl, ConnectionSettings, QoS};
 use crate::process::failure::{Failure, runtime, usage};
-use crate::session::connect::{choose_profile, load_config, settings_for};
+use crate::session::connect::{choose_profile, load_config};
+use crate::session::open::{EXPLORER_QOS, resolve_at, start, subscriptions};
 use crate::store::Limits;
 use crate::tui::run::run;
 use crate::tui::session::{Resolver, Session};
 use crate::tui::terminal;
-
-/// The QoS the explorer subscribes with unless told otherwise: 2, so a message shows at the QoS
-/// it was published with (a subscription's QoS caps what the broker delivers).
-pub const EXPLORER_QOS: QoS = QoS::ExactlyOnce;
-
-/// The subscriptions a session starts with: `-t` filters (at `-q`), else the profile's, else
-/// '#' (at `-q`).
-pub fn subscriptions(
-    filters: &[String],
-    qos: QoS,
-    settings: &ConnectionSettings,
-) -> Vec<Subscription> {
-    if !filters.is_empty() {
-        filters
-            .iter()
-            .map(|f| Subscription::new(f.clone(), qos))
-            .collect()
-    } else if settings.subscriptions.is_empty() {
-        vec![Subscription::new("#", qos)]
-    } else {
-        settings.subscriptions.clone()
-    }
-}
-
-/// Builds a connection for `profile`: validated settings, the worker, and what the status bar
-/// shows. Used for the first connection and for every profile switch.
-pub fn open(
-    conn: &ConnArgs,
-    filters: &[String],
-    profile: &Profile,
-) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
-    let settings = resolve_at(conn, filters, EXPLORER_QOS, profile)?;
-    start(settings, profile)
-}
-
-/// The settings for `profile`: files checked, overrides applied, the password looked up (which
-/// may run a command: the TUI calls this as a job), and the subscriptions to make at `qos`.
-fn resolve_at(
-    conn: &ConnArgs,
-    filters: &[String],
-    qos: QoS,
-    profile: &Profile,
-) -> Result<ConnectionSettings, String> {
-    profile.check_files().map_err(|e| e.to_string())?;
-    let mut settings = settings_for(conn, profile).map_err(|e| e.to_string())?;
-    settings.subscriptions = subscriptions(filters, qos, &settings);
-    Ok(settings)
-}
-
-/// Starts the worker for settings already resolved for `profile`.
-fn start(
-    settings: ConnectionSettings,
-    profile: &Profile,
-) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
-    let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
-    let info = ConnInfo {
-        name: profile.name.clone(),
-        url: settings.url.to_string(),
-        protocol: settings.protocol,
-        insecure: settings.tls.insecure,
-        state: ConnState::Connecting { attempt: 1 },
-        retry_at: None,
-        last_error: None,
-    };
-    Ok((handle, info))
-}
 
 fn p_name(profiles: &[Profile], i: usize) -> String {
     profiles.get(i).map(|p| p.name.clone()).unwrap_or_default()

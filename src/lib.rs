@@ -5,17 +5,19 @@
 //!   topic rules, the tracker and outbox of our publishes; never imports ratatui, and no
 //!   rumqttc type leaves it;
 //! - `session`: opening a connection one way for every caller (settings resolution,
-//!   `password_command`, the protocol probe, the retained look);
-//! - `publish`: what a publish is made of (payloads read within limits, templates, MQTT 5
-//!   properties typed as text);
+//!   `password_command`, the protocol probe, the retained look), and the state of one
+//!   connection as one value (`link::Link`: status, store, subscriptions, outbox, CONNACK);
+//! - `publish`: the one `Publish` value and what it is made of (payloads read within limits,
+//!   templates, MQTT 5 properties typed as text);
 //! - `config`: the profile file (parse, rules, atomic writes) and the history file;
 //! - `store`: the topic tree, log, per-topic rings and rates (pure);
 //! - `decode`: payload decoders and their registry (pure);
 //! - `text`: escaping and display widths for everything from the wire;
-//! - `app`: the state and what it decides (panes, features, popups, notices); never imports
-//!   `ui` or `tui`;
+//! - `app`: the state and what it decides, through one door (`App::update(Msg, Clock)` →
+//!   effects): panes, features, input, popups, notices; never imports `ui` or `tui`;
 //! - `ui`: drawing only, a pure function of the app;
-//! - `tui`: the start, the terminal's life cycle, the loop, the effects runner and its jobs;
+//! - `tui`: the start, the terminal's life cycle, the loop (select → `Msg` → `update` →
+//!   runner), the runner that carries out effects and reports typed outputs, and its jobs;
 //! - `headless`: `sub`, `pub`, `rr`, `clear-retained`, `profile`;
 //! - `process`: logging, signals, failures (exit codes), external programs;
 //! - `broker` and `demo`: the embedded broker and its simulated devices.

@@ -75,7 +75,7 @@ pub enum Effect {
     },
 }
 
-/// Slow work: a command, a file, a password lookup, run off the loop by the effects runner.
+/// Slow work: a command, a file, a password lookup, run off the loop by the runner.
 /// Jobs of one kind replace each other: only the newest request's result is delivered
 /// (gitui's "newest request wins").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

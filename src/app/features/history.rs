@@ -64,7 +64,7 @@ impl History {
 }
 
 impl App {
-    /// New history items for the file, once each (the loop asks before it draws).
+    /// New history items for the file, once each (asked after every message).
     pub(in crate::app) fn history_effects(&mut self) -> Vec<Effect> {
         if self.history.unsaved.is_empty() {
             return Vec::new();

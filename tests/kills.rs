@@ -112,21 +112,21 @@ async fn kills(rounds: usize) {
             .filter_map(|r| match &r.state {
                 mqscope::app::outbox::OutState::Failed(w) => Some(w.clone()),
                 mqscope::app::outbox::OutState::Pending(w)
-                    if pending > 0 && app.repeat.is_none() =>
+                    if pending > 0 && !app.repeat.is_running() =>
                 {
                     Some(format!("PENDING {}: {w}", r.draft.topic))
                 }
                 _ => None,
             })
             .collect();
-        let done =
-            (settle_o.load(Ordering::Relaxed) && app.repeat.is_none() && pending == 0).then(|| {
+        let done = (settle_o.load(Ordering::Relaxed) && !app.repeat.is_running() && pending == 0)
+            .then(|| {
                 (1..=100_000u64)
                     .map(|n| format!("kill/app/{n}"))
                     .filter(|t| app.link.store.tree.find(t).is_some())
                     .collect::<HashSet<String>>()
             });
-        (connected, app.repeat.is_some(), pending, done, failures)
+        (connected, app.repeat.is_running(), pending, done, failures)
     };
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
 

@@ -95,9 +95,7 @@ pub struct App {
     /// folder); None: the current folder.
     pub config_path: Option<std::path::PathBuf>,
     /// Compose's message being sent N times (`Ctrl+R`).
-    pub repeat: Option<repeat::Repeat>,
-    /// The last repeat finished sending this many: its last outcomes show beside that.
-    pub repeat_finished: Option<u64>,
+    pub repeat: repeat::Repeater,
     /// Compose's publish history and the profile file's snippets.
     pub history: history::History,
     /// Our requests (a publish with a response topic) and the responses matched to them.
@@ -138,8 +136,7 @@ impl App {
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),
-            repeat: None,
-            repeat_finished: None,
+            repeat: Default::default(),
             config_path: None,
             last_cleared: None,
         }

@@ -68,32 +68,12 @@ impl App {
                         self.history.record(&draft, outcome.to_string(), at);
                     }
                     let failed = outcome.is_failure();
-                    match &self.repeat {
-                        // Repeating: the progress stays, the last outcome beside it (each
-                        // publish's outcome once replaced "repeating: N of M").
-                        Some(r) => {
-                            self.compose.status = Some((
-                                format!(
-                                    "repeating: {} of {} sent (Ctrl+R stops) · last: {outcome}",
-                                    r.sent, r.total
-                                ),
-                                failed,
-                            ))
-                        }
-                        // Done: the last sends' outcomes show beside that (they once replaced
-                        // "repeat done: N sent" as they came).
-                        None => match self.repeat_finished {
-                            Some(total) => {
-                                self.compose.status = Some((
-                                    format!("repeat done: {total} sent · last: {outcome}"),
-                                    failed,
-                                ))
-                            }
-                            None => {
-                                self.compose
-                                    .set_outcome(outcome.to_string(), failed, self.wall)
-                            }
-                        },
+                    // A repeat's publish shows beside its progress; any other, with its time.
+                    match self.repeat.outcome_words(&outcome.to_string()) {
+                        Some(words) => self.compose.status = Some((words, failed)),
+                        None => self
+                            .compose
+                            .set_outcome(outcome.to_string(), failed, self.wall),
                     }
                     if let Some(row) = self.link.outbox.on_outcome(id, &outcome) {
                         self.file_our_publish(row, now);

@@ -112,7 +112,7 @@ impl App {
     fn next_wake(&mut self) -> Option<Instant> {
         let now = self.now;
         let soonest = [
-            self.repeat_due(),
+            self.repeat.due(),
             self.notices.ends_at(),
             self.requests_deadline(),
             self.cleanup_retry_at(),

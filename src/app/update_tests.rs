@@ -215,7 +215,7 @@ fn a_repeat_sends_from_update_at_the_times_it_asked_to_be_woken() {
     );
     let third = app.update(Msg::Tick, at(t0 + Duration::from_millis(400)));
     assert!(third.iter().any(|e| matches!(e, Effect::Publish(_))));
-    assert!(app.repeat.is_none(), "done after 3");
+    assert!(!app.repeat.is_running(), "done after 3");
     assert_eq!(
         app.compose.status.as_ref().map(|s| s.0.as_str()),
         Some("repeat done: 3 sent")

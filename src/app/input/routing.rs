@@ -195,7 +195,7 @@ impl App {
                 .popups
                 .push(Popup::File(crate::app::popup::FilePopup::default())),
             Action::Repeat => {
-                if self.repeat.is_some() {
+                if self.repeat.is_running() {
                     self.stop_repeat();
                 } else {
                     self.popups
@@ -279,7 +279,7 @@ impl App {
 
     fn publish(&mut self) -> Vec<Effect> {
         // A publish of its own: its outcome is shown as such, not as the last repeat's.
-        self.repeat_finished = None;
+        self.repeat.forget_finished();
         let v311 = self
             .link
             .conn

@@ -98,20 +98,9 @@ impl App {
         filter: &str,
         found: Result<crate::session::retained::Found, String>,
     ) {
-        let Some(c) = self.cleanup.as_mut().filter(|c| c.filter == filter) else {
-            return;
-        };
-        c.phase = match found {
-            Ok(f) if f.messages.is_empty() => Phase::Finished(format!(
-                "the broker retains nothing under {}",
-                clean(filter)
-            )),
-            Ok(f) => Phase::Preview {
-                found: f.messages,
-                truncated: f.truncated,
-            },
-            Err(why) => Phase::Finished(format!("the look under {} failed: {why}", clean(filter))),
-        };
+        if let Some(c) = self.cleanup.as_mut().filter(|c| c.filter == filter) {
+            c.found(found);
+        }
     }
 
     fn start_work(&mut self, drafts: Vec<Draft>, restoring: bool) -> Vec<Effect> {
@@ -197,15 +186,10 @@ impl App {
 
     /// The next window of publishes, while there is room (asked after every message).
     pub(in crate::app) fn cleanup_effects(&mut self) -> Vec<Effect> {
-        let Some(c) = self.cleanup.as_mut() else {
-            return Vec::new();
+        let batch = match self.cleanup.as_mut() {
+            Some(c) => c.window(self.now),
+            None => Vec::new(),
         };
-        if !matches!(c.phase, Phase::Working { .. }) || c.retry_at.is_some_and(|t| self.now < t) {
-            return Vec::new();
-        }
-        c.retry_at = None;
-        let room = WINDOW.saturating_sub(c.in_flight.len());
-        let batch: Vec<Draft> = (0..room).map_while(|_| c.queue.pop_front()).collect();
         if batch.is_empty() {
             return Vec::new();
         }
@@ -218,19 +202,8 @@ impl App {
         draft: Draft,
         queued: Result<PublishId, String>,
     ) {
-        let Some(c) = self.cleanup.as_mut() else {
-            return;
-        };
-        match queued {
-            Ok(id) => {
-                c.in_flight.insert(id, draft.publish.topic);
-            }
-            // The worker's queue is full (or the connection gone): it goes back, and the next
-            // window is offered after `RETRY`.
-            Err(_) => {
-                c.queue.push_front(draft);
-                c.retry_at = Some(self.now + RETRY);
-            }
+        if let Some(c) = self.cleanup.as_mut() {
+            c.queued(draft, queued, self.now);
         }
     }
 
@@ -240,34 +213,105 @@ impl App {
         id: PublishId,
         outcome: &PublishOutcome,
     ) -> bool {
-        let Some(c) = self.cleanup.as_mut() else {
+        let Some(step) = self.cleanup.as_mut().and_then(|c| c.outcome(id, outcome)) else {
             return false;
         };
-        if !c.in_flight.contains_key(&id) {
-            return false;
+        if let Some(words) = step.finished {
+            self.tell(Level::Info, words);
         }
+        // The tree shows what the broker holds now.
+        if let Some((topic, cleared)) = step.done
+            && let Some(node) = self.link.store.tree.find(&topic)
+        {
+            self.link.store.tree.note_retained(node, true, cleared);
+        }
+        true
+    }
+}
+
+/// What one of the clean-up's outcomes did.
+struct Step {
+    /// The topic done, and whether it was cleared (else restored).
+    done: Option<(String, bool)>,
+    /// The clean-up finished (or stopped): in words.
+    finished: Option<String>,
+}
+
+impl Cleanup {
+    /// The look's answer: a preview, or why there is nothing to do.
+    fn found(&mut self, found: Result<crate::session::retained::Found, String>) {
+        self.phase = match found {
+            Ok(f) if f.messages.is_empty() => Phase::Finished(format!(
+                "the broker retains nothing under {}",
+                clean(&self.filter)
+            )),
+            Ok(f) => Phase::Preview {
+                found: f.messages,
+                truncated: f.truncated,
+            },
+            Err(why) => Phase::Finished(format!(
+                "the look under {} failed: {why}",
+                clean(&self.filter)
+            )),
+        };
+    }
+
+    /// The next publishes to hand the worker at `now`: as many as the window has room for,
+    /// none while a refused one waits for its retry.
+    fn window(&mut self, now: std::time::Instant) -> Vec<Draft> {
+        if !matches!(self.phase, Phase::Working { .. }) || self.retry_at.is_some_and(|t| now < t) {
+            return Vec::new();
+        }
+        self.retry_at = None;
+        let room = WINDOW.saturating_sub(self.in_flight.len());
+        (0..room).map_while(|_| self.queue.pop_front()).collect()
+    }
+
+    /// One publish queued (its id), or refused by the worker (its queue full, or the connection
+    /// gone): then it goes back, and the next window is offered after `RETRY`.
+    fn queued(&mut self, draft: Draft, queued: Result<PublishId, String>, now: std::time::Instant) {
+        match queued {
+            Ok(id) => {
+                self.in_flight.insert(id, draft.publish.topic);
+            }
+            Err(_) => {
+                self.queue.push_front(draft);
+                self.retry_at = Some(now + RETRY);
+            }
+        }
+    }
+
+    /// An outcome: None when it is not one of ours.
+    fn outcome(&mut self, id: PublishId, outcome: &PublishOutcome) -> Option<Step> {
+        if !self.in_flight.contains_key(&id) {
+            return None;
+        }
+        let mut step = Step {
+            done: None,
+            finished: None,
+        };
         if !outcome.is_final() {
-            return true;
+            return Some(step);
         }
-        let topic = c.in_flight.remove(&id).unwrap_or_default();
+        let topic = self.in_flight.remove(&id).unwrap_or_default();
         let Phase::Working {
             restoring,
             total,
             done,
             unconfirmed,
-        } = &mut c.phase
+        } = &mut self.phase
         else {
-            return true;
+            return Some(step);
         };
         let restoring = *restoring;
         let verb = if restoring { "restored" } else { "cleared" };
         if let PublishOutcome::Failed(why) | PublishOutcome::Unknown(why) = outcome {
-            c.phase = Phase::Finished(format!(
+            self.phase = Phase::Finished(format!(
                 "stopped: {done} of {total} {verb}, then '{}': {why}",
                 clean(&topic)
             ));
-            c.queue.clear();
-            return true;
+            self.queue.clear();
+            return Some(step);
         }
         *done += 1;
         if matches!(outcome, PublishOutcome::Sent) {
@@ -285,17 +329,14 @@ impl App {
             } else {
                 format!(
                     "cleared {done} retained messages under {}; u puts them back",
-                    clean(&c.filter)
+                    clean(&self.filter)
                 )
             };
-            c.phase = Phase::Finished(words.clone());
-            self.tell(Level::Info, words);
+            self.phase = Phase::Finished(words.clone());
+            step.finished = Some(words);
         }
-        // The tree shows what the broker holds now.
-        if let Some(node) = self.link.store.tree.find(&topic) {
-            self.link.store.tree.note_retained(node, true, !restoring);
-        }
-        true
+        step.done = Some((topic, !restoring));
+        Some(step)
     }
 }
 

@@ -4,10 +4,10 @@
 //! through bracketed paste: no side effect happens, and mosquitto receives the very message.
 
 mod common;
+use common::tmux::Tmux;
 
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::have_mosquitto;
 use common::mosquitto::Mosquitto;
@@ -15,65 +15,43 @@ use mqscope::app::pub_command::command;
 use mqscope::mqtt::{Properties, Protocol, QoS};
 use mqscope::publish::Publish;
 
-const WAIT: Duration = Duration::from_secs(15);
-
 /// A program we need: missing, the test skips, or fails under CI (`.ci/run` installs it).
 fn have(test: &str, program: &str) -> bool {
     common::brokers::require(test, program, "apt-get install it; .ci/run does").is_some()
 }
 
-/// An interactive shell in a tmux server of our own, killed on drop.
+/// An interactive shell in a tmux server of our own (killed on drop).
 struct Shell {
-    socket: String,
+    t: Tmux,
 }
 
 impl Shell {
     fn start(home: &Path, argv: &str) -> Shell {
-        let socket = format!("mqscope-paste-{}-{}", std::process::id(), fastrand::u32(..));
-        let status = Command::new("tmux")
-            .args(["-L", &socket, "new-session", "-d", "-x", "200", "-y", "50"])
-            .arg(format!(
-                "env -i HOME={h} PATH=$PATH TERM=xterm-256color PS1='$ ' {argv}",
-                h = home.display()
-            ))
-            .status()
-            .expect("tmux");
-        assert!(status.success());
-        let shell = Shell { socket };
+        let shell = Shell {
+            t: Tmux::run(
+                &format!(
+                    "env -i HOME={h} PATH=$PATH TERM=xterm-256color PS1='$ ' {argv}",
+                    h = home.display()
+                ),
+                (200, 50),
+            ),
+        };
         // Ready when it runs what it is given. Keys sent before the shell reads them are
         // echoed by the terminal first, so its output may follow its first prompt on one line
         // ("$ READY"): the line need only end with it (the typed line reads RE''ADY).
         shell.tmux(&["send-keys", "echo RE''ADY", "Enter"]);
-        shell.wait_until("READY", |l| l.ends_with("READY") && !l.contains("echo"));
+        shell
+            .t
+            .wait_until("READY", |l| l.ends_with("READY") && !l.contains("echo"));
         shell
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.t.tmux(args)
     }
 
     fn wait_for_line(&self, line: &str) {
-        self.wait_until(line, |l| l == line);
-    }
-
-    /// Polls the screen (a terminal has no event to await) until a line, its trailing blanks
-    /// trimmed, satisfies `ok`.
-    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        loop {
-            let screen = self.tmux(&["capture-pane", "-p", "-S", "-200"]);
-            if screen.lines().any(|l| ok(l.trim_end())) {
-                return;
-            }
-            assert!(start.elapsed() < WAIT, "no line {what:?} in:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.t.wait_until(line, |l| l == line);
     }
 
     /// Pastes `text` as a terminal would: `bracketed` wraps it in the paste markers when the
@@ -88,14 +66,6 @@ impl Shell {
         }
         self.tmux(&args);
         self.tmux(&["send-keys", "Enter"]);
-    }
-}
-
-impl Drop for Shell {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
     }
 }
 

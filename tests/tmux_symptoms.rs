@@ -62,6 +62,19 @@ fn escape(t: &Tmux) {
     t.wait_for("? help");
 }
 
+/// Runs `scenario` against one mosquitto at each size, each in a fresh home; skips (fails
+/// under CI) without mosquitto or tmux.
+fn at_both_sizes(test: &str, scenario: impl Fn(&Mosquitto, &std::path::Path, (u16, u16))) {
+    if !have_mosquitto(test) || !have_tmux(test) {
+        return;
+    }
+    let m = Mosquitto::start();
+    for size in SIZES {
+        let home = tempfile::tempdir().unwrap();
+        scenario(&m, home.path(), size);
+    }
+}
+
 /// The explorer on `m`, subscribed to `sym/#`, at `size`, with a profile file in `home`.
 fn explorer(m: &Mosquitto, home: &std::path::Path, size: (u16, u16)) -> Tmux {
     let t = Tmux::start_sized(home, &format!("-b {} -t sym/#", m.url()), "", size);
@@ -71,20 +84,14 @@ fn explorer(m: &Mosquitto, home: &std::path::Path, size: (u16, u16)) -> Tmux {
 
 #[test]
 fn an_export_a_missing_file_and_a_bad_filter_are_told_whole_at_both_sizes() {
-    let test = "tmux_symptoms_told";
-    if !have_mosquitto(test) || !have_tmux(test) {
-        return;
-    }
-    let m = Mosquitto::start();
-    publish(&m, "sym/a", "21.5", true);
-    for size in SIZES {
-        let home = tempfile::tempdir().unwrap();
-        let t = explorer(&m, home.path(), size);
+    at_both_sizes("tmux_symptoms_told", |m, home, size| {
+        publish(m, "sym/a", "21.5", true);
+        let t = explorer(m, home, size);
         t.wait_for("21.5");
         // `e` on the first topic (selected at once): the export's path is told.
         t.keys(&["e"]);
         let words = common::tmux::flat(&t.wait_for_words("exported 1 message of sym/a to"));
-        let written: Vec<String> = std::fs::read_dir(home.path())
+        let written: Vec<String> = std::fs::read_dir(home)
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -116,19 +123,13 @@ fn an_export_a_missing_file_and_a_bad_filter_are_told_whole_at_both_sizes() {
         bar_is_whole(&t, size);
         t.keys(&["/"]);
         leave_and_quit(&t);
-    }
+    });
 }
 
 #[test]
 fn help_names_each_prompt_as_itself_at_both_sizes() {
-    let test = "tmux_symptoms_help";
-    if !have_mosquitto(test) || !have_tmux(test) {
-        return;
-    }
-    let m = Mosquitto::start();
-    for size in SIZES {
-        let home = tempfile::tempdir().unwrap();
-        let t = explorer(&m, home.path(), size);
+    at_both_sizes("tmux_symptoms_help", |m, home, size| {
+        let t = explorer(m, home, size);
         for (search, context) in [
             ("digit", "repeat prompt"),
             ("path", "file prompt"),
@@ -145,19 +146,13 @@ fn help_names_each_prompt_as_itself_at_both_sizes() {
         }
         t.keys(&["q"]);
         t.wait_for("EXIT=0");
-    }
+    });
 }
 
 #[test]
 fn a_repeat_keeps_its_progress_and_a_request_without_a_responder_is_told_at_both_sizes() {
-    let test = "tmux_symptoms_repeat";
-    if !have_mosquitto(test) || !have_tmux(test) {
-        return;
-    }
-    let m = Mosquitto::start();
-    for size in SIZES {
-        let home = tempfile::tempdir().unwrap();
-        let t = explorer(&m, home.path(), size);
+    at_both_sizes("tmux_symptoms_repeat", |m, home, size| {
+        let t = explorer(m, home, size);
         // Compose sym/r = x, then Ctrl+R: 3 times, every 0.5 s.
         t.keys(&["Tab", "Tab"]);
         t.text("sym/r");
@@ -178,20 +173,14 @@ fn a_repeat_keeps_its_progress_and_a_request_without_a_responder_is_told_at_both
         t.wait_for_words("no response on sym/reply to the request on sym/r within 10 s");
         bar_is_whole(&t, size);
         leave_and_quit(&t);
-    }
+    });
 }
 
 #[test]
 fn a_finished_clean_up_takes_u_at_both_sizes() {
-    let test = "tmux_symptoms_cleanup";
-    if !have_mosquitto(test) || !have_tmux(test) {
-        return;
-    }
-    let m = Mosquitto::start();
-    for size in SIZES {
-        publish(&m, "sym/keep", "on", true);
-        let home = tempfile::tempdir().unwrap();
-        let t = explorer(&m, home.path(), size);
+    at_both_sizes("tmux_symptoms_cleanup", |m, home, size| {
+        publish(m, "sym/keep", "on", true);
+        let t = explorer(m, home, size);
         t.wait_for("keep");
         // The first topic is selected: D looks, Enter clears.
         t.keys(&["D"]);
@@ -199,7 +188,7 @@ fn a_finished_clean_up_takes_u_at_both_sizes() {
         t.keys(&["Enter"]);
         t.wait_for_words("cleared 1 retained messages under sym/keep; u puts them back");
         assert_eq!(
-            retained(&m, "sym/keep"),
+            retained(m, "sym/keep"),
             "",
             "{size:?}: cleared on the broker"
         );
@@ -207,10 +196,10 @@ fn a_finished_clean_up_takes_u_at_both_sizes() {
         t.keys(&["u"]);
         t.wait_for_words("restored 1 retained messages");
         assert_eq!(
-            retained(&m, "sym/keep"),
+            retained(m, "sym/keep"),
             "on",
             "{size:?}: back on the broker"
         );
         leave_and_quit(&t);
-    }
+    });
 }

@@ -44,17 +44,16 @@ fn profile(name: &str) -> Profile {
 }
 
 fn info(name: &str) -> ConnInfo {
-    ConnInfo {
-        name: name.into(),
-        url: "mqtt://127.0.0.1:1883".into(),
-        protocol: Protocol::V5,
-        insecure: false,
-        state: ConnState::Connected {
-            session_present: false,
-        },
-        retry_at: None,
-        last_error: None,
-    }
+    let mut info = ConnInfo::new(
+        name.into(),
+        "mqtt://127.0.0.1:1883".into(),
+        Protocol::V5,
+        false,
+    );
+    info.state = ConnState::Connected {
+        session_present: false,
+    };
+    info
 }
 
 #[test]

@@ -22,6 +22,21 @@ pub struct ConnInfo {
     pub last_error: Option<String>,
 }
 
+impl ConnInfo {
+    /// A connection about to make its first attempt.
+    pub fn new(name: String, url: String, protocol: Protocol, insecure: bool) -> ConnInfo {
+        ConnInfo {
+            name,
+            url,
+            protocol,
+            insecure,
+            state: ConnState::Connecting { attempt: 1 },
+            retry_at: None,
+            last_error: None,
+        }
+    }
+}
+
 /// One subscription of this session and what the broker said of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubState {

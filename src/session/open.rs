@@ -5,7 +5,7 @@
 
 use crate::cli::ConnArgs;
 use crate::config::Profile;
-use crate::mqtt::{self, ConnState, ConnectionSettings, QoS, Subscription, WorkerOptions};
+use crate::mqtt::{self, ConnectionSettings, QoS, Subscription, WorkerOptions};
 
 use super::connect::settings_for;
 use super::link::ConnInfo;
@@ -64,14 +64,11 @@ pub fn start(
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
-    let info = ConnInfo {
-        name: profile.name.clone(),
-        url: settings.url.to_string(),
-        protocol: settings.protocol,
-        insecure: settings.tls.insecure,
-        state: ConnState::Connecting { attempt: 1 },
-        retry_at: None,
-        last_error: None,
-    };
+    let info = ConnInfo::new(
+        profile.name.clone(),
+        settings.url.to_string(),
+        settings.protocol,
+        settings.tls.insecure,
+    );
     Ok((handle, info))
 }

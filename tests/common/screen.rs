@@ -10,17 +10,16 @@ use ratatui::backend::TestBackend;
 /// An app connected to a broker that is not there: the state, not a connection.
 pub fn connected_app(name: &str) -> App {
     let mut app = App::new(Vec::new(), Default::default(), Instant::now());
-    app.set_connection(ConnInfo {
-        name: name.into(),
-        url: "mqtt://127.0.0.1:1883".into(),
-        protocol: Protocol::V5,
-        insecure: false,
-        state: ConnState::Connected {
-            session_present: false,
-        },
-        retry_at: None,
-        last_error: None,
-    });
+    let mut info = ConnInfo::new(
+        name.into(),
+        "mqtt://127.0.0.1:1883".into(),
+        Protocol::V5,
+        false,
+    );
+    info.state = ConnState::Connected {
+        session_present: false,
+    };
+    app.set_connection(info);
     app
 }
 

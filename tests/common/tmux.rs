@@ -41,28 +41,41 @@ impl Tmux {
 
     /// At `size` (columns, rows).
     pub fn start_sized(home: &Path, args: &str, env: &str, size: (u16, u16)) -> Tmux {
-        let socket = format!("mqscope-e2e-{}-{}", std::process::id(), fastrand::u32(..));
         let bin = env!("CARGO_BIN_EXE_mqscope");
         let cmd = format!(
             "cd {h} && env {env} XDG_CONFIG_HOME={h}/config XDG_CACHE_HOME={h}/cache {bin} {args} --log-file {h}/mqscope.log; echo EXIT=$?; sleep 120",
             h = home.display()
         );
+        Tmux::run(&cmd, size)
+    }
+
+    /// Any shell command `cmd` in a new server of our own at `size`.
+    pub fn run(cmd: &str, size: (u16, u16)) -> Tmux {
+        let socket = format!("mqscope-e2e-{}-{}", std::process::id(), fastrand::u32(..));
         let status = Command::new("tmux")
-            .args([
-                "-L",
-                &socket,
-                "new-session",
-                "-d",
-                "-x",
-                &size.0.to_string(),
-                "-y",
-                &size.1.to_string(),
-                &cmd,
-            ])
+            .args(["-L", &socket, "new-session", "-d", "-x"])
+            .arg(size.0.to_string())
+            .arg("-y")
+            .arg(size.1.to_string())
+            .arg(cmd)
             .status()
             .expect("tmux");
         assert!(status.success());
         Tmux { socket }
+    }
+
+    /// Polls the screen and its scrollback (a terminal has no event to await) until a line, its
+    /// trailing blanks trimmed, satisfies `ok`; fails naming `what` after WAIT.
+    pub fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let screen = self.tmux(&["capture-pane", "-p", "-S", "-200"]);
+            if screen.lines().any(|l| ok(l.trim_end())) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no line {what:?} in:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn tmux(&self, args: &[&str]) -> String {

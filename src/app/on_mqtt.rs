@@ -21,7 +21,7 @@ impl App {
                 // Births and sequence numbers are followed as messages arrive, so data by alias
                 // reads by name and a gap is seen even on topics nobody is looking at. Read back
                 // from the store: nothing is copied for the other messages.
-                if (sparkplug || !self.requests_empty())
+                if (sparkplug || !self.requests.is_empty())
                     && let Some(e) = self.link.store.last(node)
                 {
                     let (seq, payload) = (e.seq(), e.payload.clone());
@@ -34,7 +34,7 @@ impl App {
                     if sparkplug {
                         self.sparkplug.observe(seq, &topic, &payload);
                     }
-                    if !self.requests_empty() {
+                    if !self.requests.is_empty() {
                         self.note_response(seq, &topic, correlation.as_deref(), now);
                     }
                 }

@@ -114,7 +114,7 @@ impl App {
         let soonest = [
             self.repeat.due(),
             self.notices.ends_at(),
-            self.requests_deadline(),
+            self.requests.deadline(),
             self.cleanup_retry_at(),
         ]
         .into_iter()

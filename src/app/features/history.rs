@@ -63,20 +63,20 @@ impl History {
     }
 }
 
-impl App {
-    /// New history items for the file, once each (asked after every message).
-    pub(in crate::app) fn history_effects(&mut self) -> Vec<Effect> {
-        if self.history.unsaved.is_empty() {
-            return Vec::new();
+impl History {
+    /// What the file needs now, once each: the new items appended, or (when the file has
+    /// grown a fifth past `MAX`) every item kept, written anew. None when nothing is new.
+    pub fn to_save(&mut self) -> Option<Effect> {
+        if self.unsaved.is_empty() {
+            return None;
         }
-        let h = &mut self.history;
-        let new = std::mem::take(&mut h.unsaved);
+        let new = std::mem::take(&mut self.unsaved);
         let count = new.len();
-        h.file_lines += count;
-        let effect = if h.file_lines > MAX + MAX / 5 {
-            h.file_lines = h.items.len();
+        self.file_lines += count;
+        Some(if self.file_lines > MAX + MAX / 5 {
+            self.file_lines = self.items.len();
             Effect::SaveHistory {
-                items: h.items.iter().cloned().collect(),
+                items: self.items.iter().cloned().collect(),
                 rewrite: true,
                 new: count,
             }
@@ -86,8 +86,14 @@ impl App {
                 rewrite: false,
                 new: count,
             }
-        };
-        vec![effect]
+        })
+    }
+}
+
+impl App {
+    /// New history items for the file (asked after every message).
+    pub(in crate::app) fn history_effects(&mut self) -> Vec<Effect> {
+        self.history.to_save().into_iter().collect()
     }
 
     /// Compose takes a kept publish: topic, payload, QoS, retain and properties.

@@ -1270,3 +1270,31 @@ fn the_profile_editor_checks_with_the_loaders_words() {
     assert!(text.contains("protocol"), "{text}");
     assert!(!text.contains("valid: plant"), "{text}");
 }
+
+/// From 100 columns every tree row has its rate while messages flow, even beside a long payload
+/// (it once needed about 160 columns); below, the payload keeps its room first.
+#[test]
+fn the_tree_shows_rates_from_100_columns() {
+    let mut app = app();
+    let long = format!("{{\"reading\":\"{}\"}}", "x".repeat(200));
+    let t0 = app.now;
+    // Two seconds of traffic: the last full second is what a row's rate shows.
+    for i in 0..40u64 {
+        let now = t0 + Duration::from_millis(i * 50);
+        app.mqtt(
+            MqttEvent::Message(msg("plant/line/temp", long.clone(), QoS::AtMostOnce, false)),
+            now,
+        );
+    }
+    app.now = t0 + Duration::from_millis(2_050);
+    let rate_row = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("temp ") && l.contains("40 msgs"))
+            .map(|l| l.contains("/s"))
+            .unwrap_or(false)
+    };
+    let wide = screen(&mut app, 100, 30);
+    assert!(rate_row(&wide), "a rate at 100 columns:\n{wide}");
+    let narrow = screen(&mut app, 99, 30);
+    assert!(!rate_row(&narrow), "below 100 the payload first:\n{narrow}");
+}

@@ -14,8 +14,12 @@ use crate::ui::theme::theme;
 
 /// "9999/s", "999k/s", "1.2M/s".
 const RATE_WIDTH: usize = 6;
-/// Payload columns the widest name keeps before the rate column is given up.
+/// Payload columns the widest name keeps before the rate column is given up (below
+/// `RATE_FROM` columns).
 const MIN_PREVIEW: usize = 12;
+/// From this terminal width the rate column stays while messages flow, whatever the preview
+/// keeps (it once needed about 160 columns to show at all).
+const RATE_FROM: u16 = 100;
 /// Seconds a row's rate column stays after its last message.
 const RATE_LINGER: u32 = 5;
 /// "q1 R".
@@ -34,9 +38,10 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// For rows `visible`, `w` columns wide. Names come first, then payloads: the rate goes
-    /// when the widest name would keep fewer than MIN_PREVIEW columns of payload, the message
-    /// counts and then the QoS when it would be cut.
+    /// For rows `visible`, `w` columns wide. From `RATE_FROM` terminal columns the rate stays
+    /// while messages flow; below, names come first, then payloads: the rate goes when the
+    /// widest name would keep fewer than MIN_PREVIEW columns of payload. Then the message counts
+    /// and the QoS go when a name would be cut.
     pub fn new(app: &App, visible: &[NodeId], w: usize) -> Columns {
         let tree = &app.link.store.tree;
         let second = app.link.store.rate.current_second(app.now);
@@ -54,8 +59,8 @@ impl Columns {
             .map(|id| width(&head(tree, tree.node(*id), false)))
             .max()
             .unwrap_or(0);
-        // The rate needs room beside a payload preview too: it is the first to go.
-        if names + cols.width() + 3 + MIN_PREVIEW > w {
+        // Below RATE_FROM the rate needs room beside a payload preview too: it goes first.
+        if app.size.width < RATE_FROM && names + cols.width() + 3 + MIN_PREVIEW > w {
             cols.rate = 0;
         }
         let drops: [fn(&mut Columns); 2] = [|c| c.msgs = 0, |c| c.qos = 0];

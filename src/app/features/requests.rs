@@ -237,7 +237,11 @@ mod tests {
         let t0 = Instant::now();
         let mut r = Requests::default();
         let mut plain = request("a", None);
-        assert_eq!(r.send(&mut plain, t0), None, "no response topic: no request");
+        assert_eq!(
+            r.send(&mut plain, t0),
+            None,
+            "no response topic: no request"
+        );
         let mut ask = request("svc/req", Some("svc/reply"));
         assert_eq!(r.send(&mut ask, t0).as_deref(), Some("svc/reply"));
         let correlation = ask
@@ -249,7 +253,12 @@ mod tests {
         // A stranger's message on the response topic answers none of ours.
         assert_eq!(r.note(1, "svc/reply", Some(b"other"), t0), None);
         assert_eq!(r.answer(1), Some(&Answer::Unmatched));
-        let words = r.note(2, "svc/reply", Some(&correlation), t0 + Duration::from_millis(5));
+        let words = r.note(
+            2,
+            "svc/reply",
+            Some(&correlation),
+            t0 + Duration::from_millis(5),
+        );
         assert_eq!(
             words.as_deref(),
             Some("response on svc/reply to the request on svc/req after 5.0 ms")

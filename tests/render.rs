@@ -1298,3 +1298,29 @@ fn the_tree_shows_rates_from_100_columns() {
     let narrow = screen(&mut app, 99, 30);
     assert!(!rate_row(&narrow), "below 100 the payload first:\n{narrow}");
 }
+
+/// `?` says what R means, whole: a description longer than its row is read under the rows
+/// when chosen, at 120×40 and 80×24.
+#[test]
+fn help_says_what_r_means_whole() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut app = app();
+        key(&mut app, KeyCode::Char('?'));
+        for c in "retain-as-published".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        let text = screen(&mut app, w, h);
+        let flat = text
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for part in [
+            "the broker holds a message on this topic",
+            "MQTT 3.1.1 shows only what the broker sent on subscribing",
+            "In the log: the message came flagged retained",
+        ] {
+            assert!(flat.contains(part), "{w}x{h}: '{part}' in\n{text}");
+        }
+    }
+}

@@ -182,3 +182,80 @@ async fn d_previews_clears_with_progress_and_u_restores() {
     };
     driver::finish(looped, script).await;
 }
+
+/// The tree's R follows the broker: under MQTT 5 the explorer subscribes with
+/// retain-as-published, so another client's live retained publish marks its topic and an empty
+/// retained publish clears it; under MQTT 3.1.1 (which has no such option) live publishes
+/// arrive unflagged and leave the mark as it was, as the help says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_follows_what_the_broker_retains_live_under_mqtt5() {
+    use common::driver;
+    use crossterm::event::KeyCode;
+    use mqscope::app::App;
+    use mqscope::config::Profile;
+    use mqscope::mqtt::BrokerUrl;
+    use mqscope::store::tree::Retained;
+    use mqscope::tui::run::Session;
+    if !have_mosquitto("retained_r_live") {
+        return;
+    }
+    let m = Mosquitto::start();
+    for protocol in [Protocol::V5, Protocol::V311] {
+        let topic = format!("live/{protocol}/lamp");
+        let mut profile = Profile::adhoc(BrokerUrl::parse(&m.url()).unwrap());
+        profile.name = "m".into();
+        profile.protocol = protocol;
+        let mut app = App::new(vec![profile], Default::default(), std::time::Instant::now());
+        let conn = mqscope::cli::ConnArgs::default();
+        let filters = vec!["live/#".to_string()];
+        let mut session =
+            Session::new(|p: &Profile| mqscope::session::open::open(&conn, &filters, p));
+        let t = topic.clone();
+        let sample = move |app: &App| {
+            let connected = matches!(
+                app.link.conn.as_ref().map(|c| &c.state),
+                Some(mqscope::mqtt::ConnState::Connected { .. })
+            );
+            let subscribed = app
+                .link
+                .subscriptions
+                .iter()
+                .all(|s| matches!(s.status, mqscope::app::SubStatus::Granted(_)));
+            let node = app.link.store.tree.find(&t);
+            let seen = node.map_or(0, |n| app.link.store.tree.node(n).msg_count);
+            let mark = node.map(|n| app.link.store.tree.node(n).retained);
+            (connected && subscribed, seen, mark)
+        };
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        let (mut ui, looped) =
+            driver::start(&mut terminal, &mut app, &mut session, Some("m"), sample);
+        let mut other = Client::start(&client::settings(&m.url(), Protocol::V5));
+        let script = async {
+            ui.wait("connected and subscribed", |s| s.0).await;
+            let id = other.publish(&topic, b"on".to_vec(), QoS::AtLeastOnce, true);
+            other.outcome(id).await;
+            let (_, _, mark) = ui.wait("the live publish", |s| s.1 >= 1).await;
+            let id = other.publish(&topic, Vec::new(), QoS::AtLeastOnce, true);
+            other.outcome(id).await;
+            let (_, _, cleared) = ui.wait("the empty publish", |s| s.1 >= 2).await;
+            match protocol {
+                Protocol::V5 => {
+                    assert_eq!(
+                        mark,
+                        Some(Retained::Held),
+                        "a live retained publish marks R"
+                    );
+                    assert_eq!(cleared, Some(Retained::Cleared), "an empty one clears it");
+                }
+                _ => {
+                    assert_eq!(mark, Some(Retained::Unknown), "3.1.1: live, unflagged");
+                    assert_eq!(cleared, Some(Retained::Unknown), "3.1.1: live, unflagged");
+                }
+            }
+            ui.key(KeyCode::Char('q'));
+        };
+        driver::finish(looped, script).await;
+        other.stop().await;
+    }
+}

@@ -15,13 +15,16 @@ use super::link::ConnInfo;
 pub const EXPLORER_QOS: QoS = QoS::ExactlyOnce;
 
 /// The subscriptions a session starts with: `-t` filters (at `-q`), else the profile's, else
-/// '#' (at `-q`).
+/// '#' (at `-q`). Unless the profile asks for MQTT 3.1.1, each asks for retain-as-published, so
+/// the tree's R follows what the broker retains live: a retained publish from anyone arrives
+/// flagged, and an empty one clears the mark (without it, MQTT 5 brokers clear the flag on
+/// everything but what they send on subscribing). A 3.1.1 connection ignores the option.
 pub fn subscriptions(
     filters: &[String],
     qos: QoS,
     settings: &ConnectionSettings,
 ) -> Vec<Subscription> {
-    if !filters.is_empty() {
+    let mut subs = if !filters.is_empty() {
         filters
             .iter()
             .map(|f| Subscription::new(f.clone(), qos))
@@ -30,7 +33,13 @@ pub fn subscriptions(
         vec![Subscription::new("#", qos)]
     } else {
         settings.subscriptions.clone()
+    };
+    if settings.protocol != crate::mqtt::Protocol::V311 {
+        for s in &mut subs {
+            s.retain_as_published = true;
+        }
     }
+    subs
 }
 
 /// Builds a connection for `profile`: validated settings, the worker, and what the status bar

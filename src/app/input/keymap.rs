@@ -45,6 +45,8 @@ pub enum Ctx {
     SnippetName,
     /// `?`: the keys, searched as you type; Enter runs the one chosen.
     Palette,
+    /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
+    Marks,
 }
 
 impl Ctx {
@@ -72,6 +74,7 @@ impl Ctx {
             Ctx::Cleanup => "retained clean-up",
             Ctx::History => "snippets and history",
             Ctx::ProfileForm => "profile editor",
+            Ctx::Marks => "mark on a row",
         }
     }
 }
@@ -411,17 +414,61 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
 
 /// The help overlay's rows: (keys, where, what), one per binding, shifted duplicates folded.
 /// Every binding, with its keys as the help shows them.
+/// What the marks on rows mean, listed in `?` with the keys (each is its own "key" there).
+pub static MARKS: [(&str, Binding); 4] = [
+    (
+        "R",
+        Binding {
+            keys: &[],
+            ctx: Ctx::Marks,
+            action: Action::Help,
+            help: "retained. In the tree: the broker holds a message on this topic; MQTT 5 follows it live (the explorer subscribes with retain-as-published: a retained publish from anyone sets it, an empty one clears it); MQTT 3.1.1 shows only what the broker sent on subscribing, and our own publishes and clean-ups. In the log: the message came flagged retained",
+        },
+    ),
+    (
+        "(cleared)",
+        Binding {
+            keys: &[],
+            ctx: Ctx::Marks,
+            action: Action::Help,
+            help: "in the tree: an empty retained publish removed what the broker held",
+        },
+    ),
+    (
+        "▲",
+        Binding {
+            keys: &[],
+            ctx: Ctx::Marks,
+            action: Action::Help,
+            help: "in the log: our own publish, filed once the broker took it",
+        },
+    ),
+    (
+        "q0 q1 q2",
+        Binding {
+            keys: &[],
+            ctx: Ctx::Marks,
+            action: Action::Help,
+            help: "the QoS a message was delivered at (at most the subscription's)",
+        },
+    ),
+];
+
 pub fn bindings() -> impl Iterator<Item = (&'static Binding, String)> {
-    KEYMAP.iter().map(|b| {
-        let mut labels: Vec<String> = Vec::new();
-        for (code, mods) in b.keys {
-            let l = key_label(*code, *mods & !SHIFT);
-            if !labels.contains(&l) {
-                labels.push(l);
+    let marks = MARKS.iter().map(|(label, b)| (b, label.to_string()));
+    KEYMAP
+        .iter()
+        .map(|b| {
+            let mut labels: Vec<String> = Vec::new();
+            for (code, mods) in b.keys {
+                let l = key_label(*code, *mods & !SHIFT);
+                if !labels.contains(&l) {
+                    labels.push(l);
+                }
             }
-        }
-        (b, labels.join(" "))
-    })
+            (b, labels.join(" "))
+        })
+        .chain(marks)
 }
 
 pub fn help_rows() -> Vec<(String, &'static str, &'static str)> {

@@ -1324,3 +1324,16 @@ fn help_says_what_r_means_whole() {
         }
     }
 }
+
+/// PgDn in `?` moves a page of the rows shown (it moved 10 of 38).
+#[test]
+fn help_pages_by_what_it_shows() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    let first = screen(&mut app, 120, 40);
+    assert!(first.contains("Keys 1–36 of"), "{first}");
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    let paged = screen(&mut app, 120, 40);
+    assert!(paged.contains("Keys 38–73 of"), "two pages on: {paged}");
+}

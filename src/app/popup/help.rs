@@ -18,8 +18,12 @@ pub struct HelpPopup {
     pub note: Option<String>,
 }
 
-/// Rows a page moves by.
-const PAGE: usize = 10;
+/// The rows a page of the palette shows on a terminal `rows` high: what PgDn moves by (it
+/// once moved 10 of 38). The popup is the terminal's height less its borders, the search line
+/// and the note line (`ui/popup/help.rs`).
+pub fn page_rows(rows: u16) -> usize {
+    (rows as usize).saturating_sub(4).max(1)
+}
 
 /// One row of the help: the binding, its keys in words.
 pub type Row = (&'static Binding, String);
@@ -57,8 +61,15 @@ pub fn rows(query: &str, focus: Focus) -> Vec<Row> {
 }
 
 impl HelpPopup {
-    /// A key; `focus` is the pane focused behind the palette (its keys come first).
-    pub fn on_key(&mut self, focus: Focus, action: Option<Action>, typed: Option<char>) -> Outcome {
+    /// A key; `focus` is the pane focused behind the palette (its keys come first); `page`
+    /// the rows a page shows.
+    pub fn on_key(
+        &mut self,
+        focus: Focus,
+        page: usize,
+        action: Option<Action>,
+        typed: Option<char>,
+    ) -> Outcome {
         let count = rows(&self.query, focus).len();
         let last = count.saturating_sub(1);
         match (action, typed) {
@@ -78,8 +89,8 @@ impl HelpPopup {
             }
             (Some(Action::Down), _) => self.selected = (self.selected + 1).min(last),
             (Some(Action::Up), _) => self.selected = self.selected.saturating_sub(1),
-            (Some(Action::PageDown), _) => self.selected = (self.selected + PAGE).min(last),
-            (Some(Action::PageUp), _) => self.selected = self.selected.saturating_sub(PAGE),
+            (Some(Action::PageDown), _) => self.selected = (self.selected + page).min(last),
+            (Some(Action::PageUp), _) => self.selected = self.selected.saturating_sub(page),
             (Some(Action::Home), _) => self.selected = 0,
             (Some(Action::End), _) => self.selected = last,
             (Some(Action::Confirm), _) => {

@@ -107,7 +107,10 @@ impl Popup {
             return Outcome::Quit;
         }
         match self {
-            Popup::Help(p) => p.on_key(app.focus, action, key_char),
+            Popup::Help(p) => {
+                let page = help::page_rows(app.size.height);
+                p.on_key(app.focus, page, action, key_char)
+            }
             Popup::Picker(p) => {
                 let connected = app.link.conn.is_some();
                 p.on_key(&app.profiles, connected, action, key_char)

@@ -58,6 +58,36 @@ fn escape(s: &str, multiline: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Bytes for the clipboard, which the user may paste into a shell: text as it is when it holds
+/// no control character but line breaks and tabs; other text with its controls made visible
+/// (as the screen shows them); anything not UTF-8 as hex. The second part says which, when not
+/// as it is.
+pub fn for_clipboard(bytes: &[u8]) -> (Vec<u8>, Option<&'static str>) {
+    match std::str::from_utf8(bytes) {
+        Ok(t) if !t.chars().any(|c| needs_escape(c) && c != '\n' && c != '\t') => {
+            (bytes.to_vec(), None)
+        }
+        Ok(t) => {
+            let mut out = String::with_capacity(t.len() + 8);
+            for c in t.chars() {
+                match c {
+                    '\n' | '\t' => out.push(c),
+                    c if needs_escape(c) => push_escaped(&mut out, c, false),
+                    c => out.push(c),
+                }
+            }
+            (
+                out.into_bytes(),
+                Some("as shown: its control characters made visible"),
+            )
+        }
+        Err(_) => {
+            let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            (hex.join(" ").into_bytes(), Some("as hex: not text"))
+        }
+    }
+}
+
 /// "1 topic", "1,204 topics": a count with its noun, singular when one.
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
@@ -285,6 +315,29 @@ pub fn short_count(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clipboard_gets_text_as_it_is_and_never_raw_controls() {
+        let json = "{\n\t\"a\": \"é 温度\"\n}";
+        assert_eq!(
+            for_clipboard(json.as_bytes()),
+            (json.as_bytes().to_vec(), None)
+        );
+        let hostile = b"x\x15touch /tmp/p\r\x1b[201~";
+        let (bytes, how) = for_clipboard(hostile);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| needs_escape(c) && c != '\n' && c != '\t'),
+            "{text:?}"
+        );
+        assert!(text.contains('␛') && text.contains('␕'), "{text}");
+        assert!(how.is_some());
+        let (hex, how) = for_clipboard(&[0x00, 0xff, 0x0a]);
+        assert_eq!(hex, b"00 ff 0a");
+        assert_eq!(how, Some("as hex: not text"));
+    }
 
     #[test]
     fn topics_are_shortened_in_the_middle() {

@@ -158,15 +158,18 @@ impl App {
             }
             Action::CopyPayload | Action::CopyTopic => {
                 if let Some(e) = self.detail_entry() {
-                    let (what, bytes) = if action == Action::CopyPayload {
+                    let (what, raw) = if action == Action::CopyPayload {
                         ("payload", e.payload.to_vec())
                     } else {
                         ("topic", self.link.store.tree.path(e.node).into_bytes())
                     };
-                    return vec![Effect::Copy {
-                        what: what.into(),
-                        bytes,
-                    }];
+                    // Never raw control bytes on a clipboard a shell may be pasted from.
+                    let (bytes, how) = crate::text::for_clipboard(&raw);
+                    let what = match how {
+                        Some(how) => format!("{what} {how}"),
+                        None => what.to_string(),
+                    };
+                    return vec![Effect::Copy { what, bytes }];
                 }
             }
             Action::Export => return self.export_key(),

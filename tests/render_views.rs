@@ -368,3 +368,25 @@ fn malformed_input_to_each_decoder_is_an_error_view() {
         );
     }
 }
+
+/// JSON as written: a number past f64 shown digit for digit, `1e400` a number (not text), and a
+/// key given twice shown twice, the second marked. Hand-written bytes, at both sizes.
+#[test]
+fn json_numbers_as_written_and_duplicate_keys_marked() {
+    let doc = br#"{"a":1,"a":2,"big":12345678901234567890123,"huge":1e400}"#.to_vec();
+    let mut app = showing(msg("j/doc", doc, None), Vec::new());
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = screen(&mut app, w, h);
+        assert!(text.contains("· json"), "{w}x{h}: read as JSON:\n{text}");
+        assert!(text.contains("12345678901234567890123"), "{w}x{h}:\n{text}");
+        if w == 120 {
+            // (At 80×24 the detail shows its first four rows.)
+            assert!(text.contains("1e400"), "{w}x{h}:\n{text}");
+        }
+        assert!(
+            text.contains("\"a\": (duplicate key) 2"),
+            "{w}x{h}: the second a, marked:\n{text}"
+        );
+        assert!(text.contains("\"a\": 1"), "{w}x{h}: the first a:\n{text}");
+    }
+}

@@ -19,6 +19,9 @@ pub struct Row {
     pub item: Item,
     /// A comma after it (not the last of its parent).
     pub comma: bool,
+    /// Its key was given before in the same map (JSON allows it; most readers keep only the
+    /// last): shown, and marked.
+    pub duplicate: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,24 +96,39 @@ pub fn is_tree(d: &Decoded) -> bool {
 pub fn build(d: &Decoded, folded: &HashSet<String>) -> Outline {
     let mut out = Outline::default();
     let mut path = String::new();
-    walk(d, 0, None, false, &mut path, folded, &mut out);
+    let root = At {
+        depth: 0,
+        key: None,
+        comma: false,
+        duplicate: false,
+    };
+    walk(d, root, &mut path, folded, &mut out);
     out
 }
 
-fn walk(
-    d: &Decoded,
+/// Where a value stands: its depth, the key it is under, whether a comma follows it and
+/// whether its key was given before in the same map.
+#[derive(Clone, Copy)]
+struct At<'a> {
     depth: u16,
-    key: Option<&str>,
+    key: Option<&'a str>,
     comma: bool,
-    path: &mut String,
-    folded: &HashSet<String>,
-    out: &mut Outline,
-) {
+    duplicate: bool,
+}
+
+fn walk(d: &Decoded, at: At<'_>, path: &mut String, folded: &HashSet<String>, out: &mut Outline) {
+    let At {
+        depth,
+        key,
+        comma,
+        duplicate,
+    } = at;
     let row = |item| Row {
         depth,
         key: key.map(str::to_string),
         item,
         comma,
+        duplicate,
     };
     let (map, len) = match d {
         Decoded::Map(m) => (true, m.len()),
@@ -135,7 +153,7 @@ fn walk(
         return;
     }
     let base = path.len();
-    let mut child = |i: usize, k: Option<&str>, v: &Decoded, path: &mut String| {
+    let mut child = |i: usize, k: Option<&str>, duplicate: bool, v: &Decoded, path: &mut String| {
         if base > 0 {
             path.push('.');
         }
@@ -143,18 +161,26 @@ fn walk(
             Some(k) => path.push_str(k),
             None => path.push_str(&i.to_string()),
         }
-        walk(v, depth + 1, k, i + 1 < len, path, folded, out);
+        let at = At {
+            depth: depth + 1,
+            key: k,
+            comma: i + 1 < len,
+            duplicate,
+        };
+        walk(v, at, path, folded, out);
         path.truncate(base);
     };
     match d {
         Decoded::Map(m) => {
+            let mut seen: HashSet<&str> = HashSet::new();
             for (i, (k, v)) in m.iter().enumerate() {
-                child(i, Some(k), v, path);
+                let duplicate = !seen.insert(k.as_str());
+                child(i, Some(k), duplicate, v, path);
             }
         }
         Decoded::List(l) => {
             for (i, v) in l.iter().enumerate() {
-                child(i, None, v, path);
+                child(i, None, false, v, path);
             }
         }
         _ => {}
@@ -164,6 +190,7 @@ fn walk(
         key: None,
         item: Item::Close { map },
         comma,
+        duplicate: false,
     });
 }
 

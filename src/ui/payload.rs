@@ -130,6 +130,10 @@ pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
             if let Some(k) = &row.key {
                 spans.push(key_span(k));
                 spans.push(Span::raw(": "));
+                if row.duplicate {
+                    // Both are shown: most readers would keep only the last.
+                    spans.push(Span::styled("(duplicate key) ", theme().warn));
+                }
             }
             match &row.item {
                 Item::Open { map, len: 0, .. } => {

@@ -31,13 +31,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     match (app.log.paused_at, app.log.selected) {
-        (Some(p), _) => {
-            let new = app
-                .link
-                .store
-                .log
-                .last_seq()
-                .map_or(0, |l| l.saturating_sub(p));
+        (Some(_), _) => {
+            let new = app.log.new_since_pause(&app.link.store, app.log_scope());
             title.push_str(&format!(" · paused · {} new", thousands(new)));
         }
         (None, None) => title.push_str(" · following"),

@@ -237,6 +237,26 @@ impl LogView {
         self.index = idx;
     }
 
+    /// While paused: the messages filed since that the log would show, within its filter and
+    /// scope (it once counted every message, those outside its subtree too).
+    pub fn new_since_pause(&self, store: &Store, scope: Option<NodeId>) -> u64 {
+        let (Some(p), Some(last)) = (self.paused_at, store.log.last_seq()) else {
+            return 0;
+        };
+        if !self.is_narrowed(scope) {
+            return last.saturating_sub(p);
+        }
+        match self.matches(store, scope) {
+            Some(seqs) => (seqs.len() - seqs.partition_point(|s| *s <= p)) as u64,
+            // (The index is current after every message; counted the slow way otherwise.)
+            None => store
+                .log
+                .iter_from(p + 1)
+                .filter(|e| self.shows(store, scope, e))
+                .count() as u64,
+        }
+    }
+
     /// The matching seqs, oldest first, when the log is filtered or scoped and the index is
     /// current (it always is after an event; otherwise callers search the log itself).
     pub fn matches(&self, store: &Store, scope: Option<NodeId>) -> Option<&VecDeque<u64>> {
@@ -295,6 +315,26 @@ mod tests {
             crate::app::Msg::Mqtt(vec![crate::app::test_support::message(topic)]),
             crate::app::Clock::at(now),
         );
+    }
+
+    /// A paused log scoped to a subtree counts only the new messages it would show.
+    #[test]
+    fn paused_new_counts_only_what_the_scope_shows() {
+        let now = Instant::now();
+        let mut app = App::new(Vec::new(), Limits::default(), now);
+        feed(&mut app, "a/x", now);
+        feed(&mut app, "b/y", now);
+        app.tree.selected = app.link.store.tree.find("a");
+        app.log.subtree = true;
+        app.log.paused_at = app.link.store.log.last_seq();
+        for topic in ["a/x", "b/y", "b/y", "a/z", "b/y"] {
+            feed(&mut app, topic, now);
+        }
+        let scope = app.log_scope();
+        assert_eq!(app.log.new_since_pause(&app.link.store, scope), 2);
+        app.log.subtree = false;
+        app.refresh_log_index();
+        assert_eq!(app.log.new_since_pause(&app.link.store, None), 5);
     }
 
     /// What the log shows, by searching it entry by entry (the index must agree).

@@ -390,3 +390,53 @@ fn json_numbers_as_written_and_duplicate_keys_marked() {
         assert!(text.contains("\"a\": 1"), "{w}x{h}: the first a:\n{text}");
     }
 }
+
+/// MessagePack and CBOR without a content type, made by their reference libraries: one map with
+/// text keys is shown decoded and says it was guessed; anything looser stays hex.
+#[test]
+fn binary_maps_are_guessed_and_other_binary_stays_hex() {
+    let list_of_maps = {
+        let v = ciborium::value::Value::Array(vec![ciborium::value::Value::Map(vec![(
+            "t".into(),
+            21.into(),
+        )])]);
+        let mut out = Vec::new();
+        ciborium::ser::into_writer(&v, &mut out).unwrap();
+        out
+    };
+    let int_keys = {
+        let v = rmpv::Value::Map(vec![(1.into(), 2.into())]);
+        let mut out = Vec::new();
+        rmpv::encode::write_value(&mut out, &v).unwrap();
+        out
+    };
+    let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("m/pack", msgpack(), "msgpack", "\"watts\": 912"),
+        ("m/cbor", cbor(), "cbor", "\"level\": 64.5"),
+        ("m/list", list_of_maps, "cbor", "\"t\": 21"),
+        ("m/ints", int_keys, "binary", "81 01 02"),
+        (
+            "m/rand",
+            vec![0x93, 0xff, 0x00, 0x17, 0xfe],
+            "binary",
+            "93 ff 00 17 fe",
+        ),
+    ];
+    for (topic, payload, view, shows) in cases {
+        let mut app = showing(msg(topic, payload, None), Vec::new());
+        for (w, h) in [(120, 40), (80, 24)] {
+            let text = screen(&mut app, w, h);
+            assert!(
+                text.contains(&format!("· {view}")),
+                "{topic} {w}x{h}:\n{text}"
+            );
+            assert!(text.contains(shows), "{topic} {w}x{h}:\n{text}");
+            if view != "binary" {
+                assert!(
+                    text.contains(&format!("{view} (guessed)")),
+                    "{topic} {w}x{h}: says so:\n{text}"
+                );
+            }
+        }
+    }
+}

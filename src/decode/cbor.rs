@@ -1,9 +1,15 @@
-//! CBOR into the same tree as JSON (`ciborium`). Not guessed: chosen by a rule, `v`, or its
-//! content type (`application/cbor`).
+//! CBOR into the same tree as JSON (`ciborium`). Chosen by a rule, `v` or its content type
+//! (`application/cbor`); guessed only for what is surely CBOR: a payload that is not UTF-8
+//! text and reads, whole and exactly, as one map with text keys (or a list of such maps).
 
 use ciborium::value::Value;
 
-use super::{DecodeError, Decoded, Decoder, Scalar};
+use super::{Confidence, DecodeError, Decoded, Decoder, Scalar};
+use crate::mqtt::Properties;
+
+/// As sure as MessagePack's guess; a payload both read the same way is MessagePack's (it is
+/// registered first).
+const SURE: Confidence = 60;
 
 pub struct Cbor;
 
@@ -14,6 +20,24 @@ impl Decoder for Cbor {
 
     fn id(&self) -> &'static str {
         "cbor"
+    }
+
+    fn sniff(&self, payload: &[u8], _props: Option<&Properties>, _topic: &str) -> Confidence {
+        // Only a map or a list can start it (major types 5 and 4).
+        let starts = matches!(payload.first(), Some(0x80..=0xbf));
+        if !starts
+            || payload.len() > super::page::PAGE_BYTES
+            || std::str::from_utf8(payload).is_ok()
+        {
+            return 0;
+        }
+        let mut rest = payload;
+        let value: Result<Value, _> =
+            ciborium::de::from_reader_with_recursion_limit(&mut rest, super::NESTING_MAX);
+        match value {
+            Ok(v) if rest.is_empty() && text_keyed(&v, true) => SURE,
+            _ => 0,
+        }
     }
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
@@ -31,6 +55,25 @@ impl Decoder for Cbor {
             )?;
         super::nothing_after("CBOR", payload, rest)?;
         Ok(from_value(value))
+    }
+}
+
+/// A map with text keys all the way down (or, at the top, a non-empty list of such maps).
+fn text_keyed(v: &Value, top: bool) -> bool {
+    fn keys(v: &Value) -> bool {
+        match v {
+            Value::Map(pairs) => pairs.iter().all(|(k, v)| k.is_text() && keys(v)),
+            Value::Array(items) => items.iter().all(keys),
+            Value::Tag(_, inner) => keys(inner),
+            _ => true,
+        }
+    }
+    match v {
+        Value::Map(_) => keys(v),
+        Value::Array(items) if top => {
+            !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_)) && keys(i))
+        }
+        _ => false,
     }
 }
 

@@ -110,6 +110,18 @@ pub trait Decoder: Send + Sync {
     }
 }
 
+/// Whether a decoded value is what a sure guess of a binary format must be: one map, or a
+/// non-empty list of maps (keys are checked by the format itself).
+pub(crate) fn maps_with_text_keys(d: &Decoded) -> bool {
+    match d {
+        Decoded::Map(_) => true,
+        Decoded::List(items) => {
+            !items.is_empty() && items.iter().all(|i| matches!(i, Decoded::Map(_)))
+        }
+        _ => false,
+    }
+}
+
 /// The biggest payload a structured decoder reads whole (bigger ones are shown a page at a
 /// time). Measured (`cargo bench --bench store_and_frames -- "a JSON document"`): decoding,
 /// laying out and drawing the first frame of a 1000 KiB JSON document took 19.9 ms, 2.2 times

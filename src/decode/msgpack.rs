@@ -1,9 +1,15 @@
-//! MessagePack into the same tree as JSON (`rmpv`). Not guessed (most byte strings are some
-//! MessagePack value): chosen by a rule, `v`, or its content type.
+//! MessagePack into the same tree as JSON (`rmpv`). Chosen by a rule, `v` or its content type;
+//! guessed only for what is surely MessagePack: a payload that is not UTF-8 text and reads,
+//! whole and exactly, as one map with text keys (or a list of such maps). Most byte strings
+//! are some MessagePack value, so nothing looser is guessed.
 
 use rmpv::Value;
 
-use super::{DecodeError, Decoded, Decoder, Scalar};
+use super::{Confidence, DecodeError, Decoded, Decoder, Scalar};
+use crate::mqtt::Properties;
+
+/// A sure guess beats text (which it is not) and hex, and loses to an image's magic bytes.
+const SURE: Confidence = 60;
 
 pub struct MsgPack;
 
@@ -14,6 +20,21 @@ impl Decoder for MsgPack {
 
     fn id(&self) -> &'static str {
         "msgpack"
+    }
+
+    fn sniff(&self, payload: &[u8], _props: Option<&Properties>, _topic: &str) -> Confidence {
+        // Only a map or a list can start it: fixmap, fixarray, map 16/32, array 16/32.
+        let starts = matches!(payload.first(), Some(0x80..=0x9f | 0xdc..=0xdf));
+        if !starts
+            || payload.len() > super::page::PAGE_BYTES
+            || std::str::from_utf8(payload).is_ok()
+        {
+            return 0;
+        }
+        match self.decode(payload) {
+            Ok(d) if super::maps_with_text_keys(&d) && keys_are_text(payload) => SURE,
+            _ => 0,
+        }
     }
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
@@ -30,6 +51,21 @@ impl Decoder for MsgPack {
         super::nothing_after("MessagePack", payload, rest)?;
         Ok(from_value(value))
     }
+}
+
+/// Whether every map key in the payload is a string (the decoded tree shows other keys as
+/// text too, so this reads the payload again).
+fn keys_are_text(payload: &[u8]) -> bool {
+    fn all(v: &Value) -> bool {
+        match v {
+            Value::Map(pairs) => pairs.iter().all(|(k, v)| k.is_str() && all(v)),
+            Value::Array(items) => items.iter().all(all),
+            _ => true,
+        }
+    }
+    let mut rest = payload;
+    rmpv::decode::read_value_with_max_depth(&mut rest, 2 * super::NESTING_MAX + 4)
+        .is_ok_and(|v| all(&v))
 }
 
 fn key_text(v: &Value) -> String {

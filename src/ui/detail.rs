@@ -14,11 +14,16 @@ use crate::app::requests::Answer;
 use crate::decode::{Decoded, Shown, Why};
 use crate::text::{clean, fit, human_bytes};
 
-/// "json", "binary" (a guessed hex dump), or "protobuf: rule factory/+/telemetry".
+/// "json", "binary" (a guessed hex dump), "msgpack (guessed)" (a binary format read without a
+/// rule or a content type: it could be wrong, and `v` changes it), or "protobuf: rule
+/// factory/+/telemetry".
 fn view_label(shown: &Shown, empty: bool) -> String {
     match &shown.why {
         _ if empty => "empty".into(),
         Why::Guess if shown.decoder == "hex" => "binary".into(),
+        Why::Guess if matches!(shown.decoder, "msgpack" | "cbor") => {
+            format!("{} (guessed)", shown.decoder)
+        }
         Why::Guess => shown.decoder.into(),
         why => format!("{}: {}", shown.decoder, clean(&why.to_string())),
     }

@@ -28,7 +28,7 @@ pub use features::{chart, cleanup, history, pub_command, requests};
 use features::{external, repeat};
 pub use input::{focus, form, keymap, layout};
 pub use panes::{compose, detail, filter, log, tree};
-use panes::{fold, log_index};
+use panes::{fold, log_index, preview};
 
 use std::rc::Rc;
 use std::time::Instant;
@@ -59,6 +59,8 @@ pub struct App {
     pub external: external::ExternalRuns,
     /// What Sparkplug B edge nodes and devices declared in their births.
     pub sparkplug: crate::decode::Births,
+    /// Tree and log rows' one-line summaries of payloads that are not text.
+    pub previews: preview::Previews,
     /// `c`: the chart of the shown topic's numbers.
     pub chart: chart::ChartView,
     /// The profile file's global `[[decoders]]` rules.
@@ -117,6 +119,7 @@ impl App {
             views: Default::default(),
             global_rules: Vec::new(),
             chart: Default::default(),
+            previews: Default::default(),
             focus: Focus::Tree,
             tree: TreeView::default(),
             log: LogView::default(),
@@ -193,6 +196,7 @@ impl App {
         rules.extend(self.global_rules.iter().cloned());
         self.decoders = crate::decode::Registry::new(rules);
         self.detail.cache.borrow_mut().clear();
+        self.previews.clear();
         self.external.clear();
     }
 

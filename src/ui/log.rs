@@ -98,7 +98,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 if m.retain() { " R" } else { "  " }
             );
             let used = crate::text::width(&head) + 2 + topic_w + flags.len();
-            let preview = payload_preview(&m.payload, w.saturating_sub(used));
+            let preview = app.row_preview(m, w.saturating_sub(used));
             let mut line = Line::from(vec![
                 Span::styled(
                     head,

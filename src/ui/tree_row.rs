@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use crate::app::App;
 use crate::store::tree::{Node, Retained, TopicTree};
 use crate::store::{Entry, NodeId};
-use crate::text::{clean, fit, payload_preview, short_count, width};
+use crate::text::{clean, fit, short_count, width};
 use crate::ui::theme::theme;
 
 /// "9999/s", "999k/s", "1.2M/s".
@@ -202,7 +202,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
         let preview = if node.retained == Retained::Cleared && e.payload.is_empty() {
             fit("(cleared)", room).into_owned()
         } else {
-            payload_preview(&e.payload, room)
+            app.row_preview(e, room)
         };
         used += 3 + width(&preview);
         spans.push(Span::styled(" = ", theme().dim));

@@ -7,4 +7,5 @@ pub mod filter;
 pub mod fold;
 pub mod log;
 pub mod log_index;
+pub mod preview;
 pub mod tree;

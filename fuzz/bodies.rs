@@ -184,18 +184,32 @@ impl SplitInner for [u8] {
     }
 }
 
-/// Escaping and display width: nothing that needs escaping survives `clean`, and `fit` keeps
-/// within its width.
+/// Escaping and display width: nothing that needs escaping survives `clean` (but a joiner
+/// inside an emoji sequence, which is part of one glyph), and `fit` keeps within its width.
 pub fn text_width(data: &[u8]) {
-    use mqscope::text::{clean, clean_multiline, fit, needs_escape, width};
+    use mqscope::text::{clean, clean_multiline, fit, joins_a_glyph, needs_escape, width};
+    use unicode_segmentation::UnicodeSegmentation;
     let s = String::from_utf8_lossy(data);
     let c = clean(&s);
-    assert!(!c.chars().any(needs_escape), "{s:?} → {c:?}");
+    for g in c.graphemes(true) {
+        let chars: Vec<char> = g.chars().collect();
+        for (i, ch) in chars.iter().enumerate() {
+            assert!(
+                !needs_escape(*ch) || joins_a_glyph(&chars, i),
+                "{s:?} → {c:?}"
+            );
+        }
+    }
     let m = clean_multiline(&s);
-    assert!(
-        !m.chars().any(|ch| ch != '\n' && needs_escape(ch)),
-        "{s:?} → {m:?}"
-    );
+    for g in m.graphemes(true) {
+        let chars: Vec<char> = g.chars().collect();
+        for (i, ch) in chars.iter().enumerate() {
+            assert!(
+                *ch == '\n' || !needs_escape(*ch) || joins_a_glyph(&chars, i),
+                "{s:?} → {m:?}"
+            );
+        }
+    }
     for max in [0usize, 1, 2, 5, 40] {
         let f = fit(&c, max);
         assert!(width(&f) <= max, "{c:?} fit to {max}: {f:?}");

@@ -1338,3 +1338,31 @@ fn help_pages_by_what_it_shows() {
     let paged = screen(&mut app, 120, 40);
     assert!(paged.contains("Keys 38–73 of"), "two pages on: {paged}");
 }
+
+/// An emoji ZWJ sequence in a topic and a payload is drawn as one glyph, not as its emoji with
+/// `<U+200D>` between them; a joiner elsewhere is still named.
+#[test]
+fn emoji_sequences_stay_whole_and_stray_joiners_are_named() {
+    let mut app = app();
+    feed(
+        &mut app,
+        msg(
+            "team/👩\u{200D}💻",
+            "on duty 👨\u{200D}👩\u{200D}👧",
+            QoS::AtMostOnce,
+            false,
+        ),
+    );
+    feed(
+        &mut app,
+        msg("team/odd", "a\u{200D}b", QoS::AtMostOnce, false),
+    );
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = screen(&mut app, w, h);
+        assert!(text.contains("👩\u{200D}💻"), "{w}x{h}:\n{text}");
+        assert!(!text.contains("👩<U+200D>"), "{w}x{h}:\n{text}");
+        if w == 120 {
+            assert!(text.contains("a<U+200D>b"), "{w}x{h}:\n{text}");
+        }
+    }
+}

@@ -1,10 +1,12 @@
 //! Untrusted text made safe for the terminal: control and escape characters become visible,
-//! invisible formatting characters are named, and widths are measured per grapheme-ish char
-//! with unicode-width (wide CJK counts 2, combining marks 0).
+//! invisible formatting characters are named, and widths are measured per grapheme cluster
+//! with unicode-width, as ratatui draws them (wide CJK counts 2, combining marks 0, an emoji
+//! ZWJ sequence such as 👩‍💻 one glyph of 2). A cluster is never cut in two.
 
 use std::borrow::Cow;
 
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Characters that change how text is displayed without being visible: zero-width spaces and
 /// joiners, bidi controls, the BOM, soft hyphen, and the line and paragraph separators (U+2028,
@@ -40,19 +42,36 @@ fn push_escaped(out: &mut String, c: char, keep_newlines: bool) {
     }
 }
 
+/// Whether `chars[i]` (one grapheme cluster) is a zero-width joiner that joins two visible
+/// characters into one glyph: something before it in the cluster, and a visible character
+/// right after it. Within a cluster that only happens in an emoji ZWJ sequence (UAX #29 GB11);
+/// a joiner trailing a letter, or followed by another joiner or a combining mark, is not one.
+pub fn joins_a_glyph(chars: &[char], i: usize) -> bool {
+    chars[i] == '\u{200D}'
+        && i > 0
+        && chars[i - 1] != '\u{200D}'
+        && chars.get(i + 1).is_some_and(|n| {
+            !needs_escape(*n) && unicode_width::UnicodeWidthChar::width(*n).unwrap_or(0) > 0
+        })
+}
+
 /// Untrusted text with every control character made visible; `multiline` keeps newlines and
-/// expands tabs.
+/// expands tabs. A zero-width joiner inside a grapheme cluster (between the emoji of 👩‍💻) is
+/// part of one glyph, not a control, and is kept; anywhere else it is named.
 fn escape(s: &str, multiline: bool) -> Cow<'_, str> {
     let keep = |c: char| multiline && c == '\n';
     if !s.chars().any(|c| needs_escape(c) && !keep(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if needs_escape(c) {
-            push_escaped(&mut out, c, multiline);
-        } else {
-            out.push(c);
+    for g in s.graphemes(true) {
+        let chars: Vec<char> = g.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if needs_escape(c) && !joins_a_glyph(&chars, i) {
+                push_escaped(&mut out, c, multiline);
+            } else {
+                out.push(c);
+            }
         }
     }
     Cow::Owned(out)
@@ -109,8 +128,9 @@ pub fn clean_multiline(s: &str) -> Cow<'_, str> {
     escape(s, true)
 }
 
+/// Columns `s` (already clean) takes on a terminal, grapheme cluster by cluster.
 pub fn width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
 /// `text` (already clean) in lines of at most `max` columns: at spaces where it can, inside a
@@ -135,14 +155,14 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
             lines.push(std::mem::take(&mut line));
             used = 0;
         }
-        // A word longer than a line is cut across lines, character by character.
-        for c in word.chars() {
-            let cw = width(c.encode_utf8(&mut [0; 4]));
+        // A word longer than a line is cut across lines, cluster by cluster.
+        for g in word.graphemes(true) {
+            let cw = g.width();
             if used + cw > max && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
                 used = 0;
             }
-            line.push(c);
+            line.push_str(g);
             used += cw;
         }
     }
@@ -162,13 +182,13 @@ pub fn fit(s: &str, max: usize) -> Cow<'_, str> {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = g.width();
         if used + w > max - 1 {
             break;
         }
         used += w;
-        out.push(c);
+        out.push_str(g);
     }
     out.push('…');
     Cow::Owned(out)
@@ -182,18 +202,18 @@ fn fit_end(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let mut kept: Vec<char> = Vec::new();
+    let mut kept: Vec<&str> = Vec::new();
     let mut used = 0;
-    for c in s.chars().rev() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true).rev() {
+        let w = g.width();
         if used + w > max - 1 {
             break;
         }
         used += w;
-        kept.push(c);
+        kept.push(g);
     }
-    kept.push('…');
-    kept.iter().rev().collect()
+    kept.push("…");
+    kept.iter().rev().copied().collect()
 }
 
 /// A topic (already escaped) in at most `max` columns, shortened in the middle: the last level
@@ -315,6 +335,24 @@ pub fn short_count(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An emoji ZWJ sequence is one glyph: its joiners kept (they are not controls), measured
+    /// as the terminal draws it, never cut in two; a joiner anywhere else is named.
+    #[test]
+    fn grapheme_clusters_stay_whole() {
+        let coder = "👩\u{200D}💻";
+        assert_eq!(clean(coder), coder);
+        assert_eq!(width(coder), 2);
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(clean(&format!("x {family} y")), format!("x {family} y"));
+        assert_eq!(fit(&format!("{family}{family}"), 3), format!("{family}…"));
+        assert_eq!(clean("a\u{200D}b"), "a<U+200D>b");
+        assert_eq!(clean("\u{200D}👩"), "<U+200D>👩");
+        assert_eq!(
+            wrap(&format!("{coder}{coder}{coder}"), 4),
+            [format!("{coder}{coder}"), coder.to_string()]
+        );
+    }
 
     #[test]
     fn the_clipboard_gets_text_as_it_is_and_never_raw_controls() {

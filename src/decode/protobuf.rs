@@ -178,14 +178,11 @@ fn take<'a>(buf: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], DecodeE
     Ok(bytes)
 }
 
-/// A fixed-width value: the float when it reads as a plausible one, else the integer.
+/// A fixed-width value read without a schema: it may be an integer or a float, and nothing in
+/// the bytes says which, so both are shown (`1085276160 · float 5.5`). Picking one once showed
+/// fixed64 21.5 as a double but 1450.0 as `4654091982887452672`.
 fn fixed(bits: u64, float: f64) -> Decoded {
-    let plausible = float == 0.0 || (float.is_finite() && (1e-9..1e15).contains(&float.abs()));
-    if plausible && float.fract() != 0.0 {
-        number(float)
-    } else {
-        number(bits)
-    }
+    Decoded::Text(format!("{bits} · float {float}"))
 }
 
 /// Fields of a message read raw: number → value; a repeated field is one entry per element.
@@ -270,6 +267,9 @@ mod tests {
         ];
         buf.push(0x25);
         buf.extend(1.5f32.to_le_bytes());
+        // field 5 = 1450.0 as a double: read as both (it was shown as the integer alone).
+        buf.push(0x29);
+        buf.extend(1450.0f64.to_le_bytes());
         let d = RawProtobuf.decode(&buf).unwrap();
         assert_eq!(
             d,
@@ -277,7 +277,11 @@ mod tests {
                 ("1".into(), number(150)),
                 ("2".into(), Decoded::Scalar(Scalar::Str("hi".into()))),
                 ("3".into(), Decoded::Map(vec![("1".into(), number(1))])),
-                ("4".into(), number(1.5)),
+                ("4".into(), Decoded::Text("1069547520 · float 1.5".into())),
+                (
+                    "5".into(),
+                    Decoded::Text("4654091982887452672 · float 1450".into())
+                ),
             ])
         );
     }

@@ -10,6 +10,10 @@ use std::collections::HashSet;
 
 use super::{Decoded, Scalar};
 
+/// Bytes inside a tree show their first this many as hex on their row (a value's bytes were
+/// once only counted, `<2 bytes>`); the detail's hex view shows a whole payload.
+pub const BYTES_SHOWN: usize = 16;
+
 /// One row of the tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -41,8 +45,11 @@ pub enum Item {
     Scalar(Scalar),
     /// Text inside a tree (one line).
     Text(String),
-    /// Bytes inside a tree, by length.
-    Bytes(usize),
+    /// Bytes inside a tree: how many, and the first of them (`BYTES_SHOWN`), shown as hex.
+    Bytes {
+        len: usize,
+        head: Vec<u8>,
+    },
     Empty,
 }
 
@@ -136,7 +143,8 @@ fn walk(d: &Decoded, at: At<'_>, path: &mut String, folded: &HashSet<String>, ou
         Decoded::Scalar(s) => return out.rows.push(row(Item::Scalar(s.clone()))),
         Decoded::Text(t) => return out.rows.push(row(Item::Text(t.clone()))),
         Decoded::Bytes(b) | Decoded::Described { bytes: b, .. } => {
-            return out.rows.push(row(Item::Bytes(b.len())));
+            let head = b[..b.len().min(BYTES_SHOWN)].to_vec();
+            return out.rows.push(row(Item::Bytes { len: b.len(), head }));
         }
         Decoded::Empty => return out.rows.push(row(Item::Empty)),
     };
@@ -197,6 +205,18 @@ fn walk(d: &Decoded, at: At<'_>, path: &mut String, folded: &HashSet<String>, ou
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bytes in a tree carry their first bytes for the row (they were only counted).
+    #[test]
+    fn bytes_keep_their_first_bytes() {
+        let d = Decoded::Map(vec![("b".into(), Decoded::Bytes((0u8..40).collect()))]);
+        let o = build(&d, &HashSet::new());
+        let Item::Bytes { len, head } = &o.rows[1].item else {
+            panic!("{:?}", o.rows)
+        };
+        assert_eq!(*len, 40);
+        assert_eq!(head, &(0u8..16).collect::<Vec<u8>>());
+    }
 
     fn doc() -> Decoded {
         crate::decode::Json

@@ -169,7 +169,17 @@ pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
                     spans.push(Span::raw(comma));
                 }
                 Item::Text(t) => spans.push(Span::raw(format!("{}{comma}", clean(t)))),
-                Item::Bytes(n) => spans.push(Span::styled(format!("<{n} bytes>{comma}"), dim())),
+                Item::Bytes { len, head } => {
+                    let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+                    let more = if *len > head.len() { " …" } else { "" };
+                    let noun = if *len == 1 { "byte" } else { "bytes" };
+                    let shown = if *len == 0 {
+                        format!("<0 bytes>{comma}")
+                    } else {
+                        format!("<{len} {noun}: {}{more}>{comma}", hex.join(" "))
+                    };
+                    spans.push(Span::styled(shown, dim()));
+                }
                 Item::Empty => spans.push(Span::styled(format!("(empty){comma}"), dim())),
             }
             Line::from(spans)

@@ -127,7 +127,6 @@ pub enum Output {
     /// A connection is being opened for this profile; `password_command` names the command
     /// being run first (off the loop), if any.
     Connecting {
-        name: String,
         password_command: Option<String>,
     },
     /// The worker runs for this connection; `subscriptions` are the ones it will make, when the

@@ -28,10 +28,7 @@ impl App {
                     Err(why) => self.tell(Level::Error, format!("{what} not copied: {why}")),
                 }
             }
-            Output::Connecting {
-                name,
-                password_command,
-            } => {
+            Output::Connecting { password_command } => {
                 self.clear_data();
                 self.link.conn = None;
                 if let Some(command) = password_command {
@@ -40,7 +37,6 @@ impl App {
                         format!("running password_command ({})…", clean(&command)),
                     );
                 }
-                let _ = name;
             }
             Output::Connected {
                 info,

@@ -51,7 +51,7 @@ impl App {
         effects
     }
 
-    /// Connects to profile `name`: the current connection's data goes, the new one opens.
+    /// Connects to profile `name` (its data is cleared when the runner says it is connecting).
     pub fn connect_to(&mut self, name: &str) -> Vec<Effect> {
         let Some(profile) = self.profiles.iter().find(|p| p.name == name).cloned() else {
             self.tell(
@@ -60,7 +60,6 @@ impl App {
             );
             return Vec::new();
         };
-        self.clear_data();
         vec![Effect::Connect(Box::new(profile))]
     }
 

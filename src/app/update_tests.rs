@@ -105,7 +105,6 @@ fn opening_a_profile_connects_with_it_and_its_outputs_set_the_connection() {
     );
     app.update(
         Msg::Done(Output::Connecting {
-            name: "lab".into(),
             password_command: Some("pass".into()),
         }),
         at(t0),

@@ -266,30 +266,40 @@ pub fn pad(s: &str, cols: usize) -> String {
     out
 }
 
-/// A one-line preview of a payload: text if it is UTF-8, else a hex start.
-pub fn payload_preview(payload: &[u8], max_cols: usize) -> String {
-    // Only what fits is looked at: a 5 MiB payload costs no more than a short one.
-    let head = &payload[..payload.len().min(max_cols.saturating_mul(4).max(16))];
+/// A one-line preview of a payload that is UTF-8 text; None for anything else.
+pub fn text_preview(payload: &[u8], max_cols: usize) -> Option<String> {
+    let head = preview_head(payload, max_cols);
     match std::str::from_utf8(head) {
-        Ok(text) => fit(&clean(text), max_cols).into_owned(),
+        Ok(text) => Some(fit(&clean(text), max_cols).into_owned()),
         Err(e) if e.valid_up_to() > 0 && e.error_len().is_none() => {
             // Cut in the middle of a character at the end of `head`: still text.
             let text = std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or("");
-            fit(&clean(text), max_cols).into_owned()
+            Some(fit(&clean(text), max_cols).into_owned())
         }
-        Err(_) => {
-            let hex: String = head
-                .iter()
-                .take(max_cols / 2)
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            fit(
-                &format!("⟨{}⟩ {hex}", human_bytes(payload.len() as u64)),
-                max_cols,
-            )
-            .into_owned()
-        }
+        Err(_) => None,
     }
+}
+
+/// Only what fits is looked at: a 5 MiB payload costs no more than a short one.
+fn preview_head(payload: &[u8], max_cols: usize) -> &[u8] {
+    &payload[..payload.len().min(max_cols.saturating_mul(4).max(16))]
+}
+
+/// A one-line preview of a payload: text if it is UTF-8, else a hex start.
+pub fn payload_preview(payload: &[u8], max_cols: usize) -> String {
+    if let Some(text) = text_preview(payload, max_cols) {
+        return text;
+    }
+    let hex: String = preview_head(payload, max_cols)
+        .iter()
+        .take(max_cols / 2)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    fit(
+        &format!("⟨{}⟩ {hex}", human_bytes(payload.len() as u64)),
+        max_cols,
+    )
+    .into_owned()
 }
 
 pub fn human_bytes(n: u64) -> String {

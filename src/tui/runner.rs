@@ -146,17 +146,13 @@ fn connect(session: &mut Session<'_>, jobs: &mut Jobs, profile: Profile) -> Vec<
     match &mut session.connect {
         Connect::Direct(connector) => {
             out.push(Output::Connecting {
-                name: profile.name.clone(),
                 password_command: None,
             });
             let result = connector(&profile);
             out.push(started(session, &profile, result, None));
         }
         Connect::TwoStep { resolve, .. } => {
-            out.push(Output::Connecting {
-                name: profile.name.clone(),
-                password_command,
-            });
+            out.push(Output::Connecting { password_command });
             let resolve = resolve.clone();
             jobs.spawn_resolve(kind, async move {
                 let p = profile.clone();

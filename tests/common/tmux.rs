@@ -110,27 +110,21 @@ impl Tmux {
     /// Waits until the screen, read as words, contains `what` (which may wrap).
     pub fn wait_for_words(&self, what: &str) -> String {
         let want = flat(what);
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let s = self.screen();
-            if flat(&s).contains(&want) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "screen never showed {what:?}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.wait_screen(what, |s| flat(s).contains(&want))
     }
 
     /// Waits until the screen shows `what`. A terminal has no event to await, so this looks at
     /// the screen every 50 ms, for at most WAIT.
     pub fn wait_for(&self, what: &str) -> String {
+        self.wait_screen(what, |s| s.contains(what))
+    }
+
+    /// Polls the screen every 50 ms, for at most WAIT, until `ok` holds; fails naming `what`.
+    fn wait_screen(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
             let s = self.screen();
-            if s.contains(what) {
+            if ok(&s) {
                 return s;
             }
             assert!(

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use crate::app::App;
 use crate::decode::{Decoded, Scalar};
 use crate::store::Entry;
-use crate::text::{clean, fit, payload_preview};
+use crate::text::{clean, fit, payload_preview, text_preview};
 
 /// Summaries kept; past it the map starts again (a screen holds under a hundred rows).
 const KEPT: usize = 4096;
@@ -43,10 +43,10 @@ impl App {
     /// The preview of entry `e` in at most `max_cols` columns.
     pub fn row_preview(&self, e: &Entry, max_cols: usize) -> String {
         let payload = &e.payload[..];
-        let text = std::str::from_utf8(&payload[..payload.len().min(max_cols * 4 + 16)])
-            .map(|_| true)
-            .unwrap_or_else(|err| err.valid_up_to() > 0 && err.error_len().is_none());
-        if text || payload.len() > DECODE_MAX {
+        if let Some(text) = text_preview(payload, max_cols) {
+            return text;
+        }
+        if payload.len() > DECODE_MAX {
             return payload_preview(payload, max_cols);
         }
         let view = self.views.get(&e.node).copied();

@@ -44,8 +44,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &HelpPopup) {
         .get(selected)
         .filter(|(b, _)| width(b.help) > help_col)
         .map(|(b, _)| wrap(b.help, probe.width as usize))
-        .unwrap_or_default();
-    let detail: Vec<String> = detail
+        .unwrap_or_default()
         .into_iter()
         .take((probe.height as usize / 2).max(1))
         .collect();

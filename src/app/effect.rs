@@ -68,6 +68,13 @@ pub enum Effect {
         command: crate::decode::Command,
         payload: bytes::Bytes,
     },
+    /// Read a structured payload past `decode::WHOLE_MAX` whole, as a job (`W`); it comes
+    /// back as `ReadWhole`.
+    ReadWhole {
+        seq: u64,
+        decoder: crate::decode::SharedDecoder,
+        payload: bytes::Bytes,
+    },
     /// Write a topic's kept messages (oldest first) to a file, as a job.
     Export {
         topic: String,
@@ -88,6 +95,8 @@ pub enum JobKind {
     Export(String),
     /// An external decoder's run (one kind: only the newest run's output is delivered).
     Decode,
+    /// A payload read whole (`W`): only the newest read is delivered.
+    ReadWhole,
     /// A look for retained messages under a filter.
     RetainedLook(String),
     /// Appending to the history file.
@@ -157,6 +166,12 @@ pub enum Output {
     },
     /// An external decoder's output.
     Decoded(Vec<u8>),
+    /// A payload read whole (`W`), as the view named.
+    ReadWhole {
+        seq: u64,
+        view: &'static str,
+        result: Result<crate::decode::Decoded, crate::decode::DecodeError>,
+    },
     /// What the broker retains under the filter looked at.
     RetainedFound {
         filter: String,

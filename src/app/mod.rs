@@ -25,7 +25,7 @@ mod update;
 // The rooms' modules, by the names the rest of the crate (and `ui/`) knows them by.
 pub use crate::session::outbox;
 pub use features::{chart, cleanup, history, pub_command, requests};
-use features::{external, repeat};
+use features::{external, repeat, whole_read};
 pub use input::{focus, form, keymap, layout};
 pub use panes::{compose, detail, filter, log, tree};
 use panes::{fold, log_index, preview};
@@ -57,6 +57,8 @@ pub struct App {
     pub decoders: crate::decode::Registry,
     /// External decoders' runs and their outputs.
     pub external: external::ExternalRuns,
+    /// `W`: a big payload read whole, off the loop.
+    pub whole: whole_read::WholeRead,
     /// What Sparkplug B edge nodes and devices declared in their births.
     pub sparkplug: crate::decode::Births,
     /// Tree and log rows' one-line summaries of payloads that are not text.
@@ -116,6 +118,7 @@ impl App {
             decoders: crate::decode::Registry::default(),
             sparkplug: Default::default(),
             external: Default::default(),
+            whole: Default::default(),
             views: Default::default(),
             global_rules: Vec::new(),
             chart: Default::default(),
@@ -154,6 +157,7 @@ impl App {
         self.detail = DetailView::default();
         self.sparkplug = Default::default();
         self.external.clear();
+        self.whole.clear();
     }
 }
 

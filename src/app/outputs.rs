@@ -96,6 +96,7 @@ impl App {
                 )));
             }
             Output::Decoded(bytes) => self.on_run(Ok(bytes)),
+            Output::ReadWhole { seq, view, result } => self.on_whole(seq, view, result),
             Output::RetainedFound { filter, found } => self.on_found(&filter, Ok(found)),
             Output::HistorySaved { new } => self.history.saved += new,
             Output::SnippetSaved { name, path } => self.tell(
@@ -138,6 +139,7 @@ impl App {
                 self.open_picker_at(name);
             }
             JobKind::Decode => self.on_run(Err(why)),
+            JobKind::ReadWhole => self.whole_failed(&why),
             JobKind::RetainedLook(filter) => self.on_found(&filter, Err(why)),
             JobKind::LoadPayload => self.tell(Level::Error, format!("payload not loaded: {why}")),
             JobKind::SaveHistory => {

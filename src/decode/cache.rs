@@ -22,6 +22,14 @@ pub struct Shown {
     pub offset: usize,
     /// An external decoder's command: the app runs it as a job, and shows its output instead.
     pub command: Option<Command>,
+    /// A structured format's payload past `WHOLE_MAX`: a page of it cannot be read as that
+    /// format (it is cut mid-value; forcing json once said "EOF at column 65536", an error not
+    /// in the document), so its pages are shown as text and the header says why; the app can
+    /// read it whole as a job.
+    pub too_big: bool,
+    /// Binary shown as hex that reads, whole and exactly, as a map or a list of a format not
+    /// guessed for it (its keys are not all text, say): that format's name, for a hint.
+    pub hint: Option<&'static str>,
 }
 
 /// One run of an external decoder.
@@ -141,6 +149,8 @@ fn decode(
         pages: 1,
         offset: 0,
         command: None,
+        too_big: false,
+        hint: None,
     };
     let (candidates, why) = match view.and_then(|id| registry.get(id)) {
         Some(d) => (vec![d], Why::Picked),
@@ -158,6 +168,17 @@ fn decode(
         if d.whole() && len <= WHOLE_MAX {
             (shown.page, shown.pages, shown.offset) = (0, 1, 0);
             shown.result = decode_whole(d, msg);
+        } else if d.whole() {
+            let range = page::range(len, page);
+            (shown.page, shown.pages) = (page::clamp(len, page), page::pages(len));
+            shown.offset = range.start;
+            shown.too_big = true;
+            let chunk = &msg.bytes[range];
+            shown.result = match super::Text.decode(chunk) {
+                Ok(text) => Ok(text),
+                Err(_) => Ok(Decoded::Bytes(chunk.to_vec())),
+            };
+            break;
         } else {
             let range = page::range(len, page);
             (shown.page, shown.pages) = (page::clamp(len, page), page::pages(len));
@@ -174,7 +195,24 @@ fn decode(
             break;
         }
     }
+    if guessed && shown.decoder == "hex" && len <= page::PAGE_BYTES {
+        shown.hint = would_decode(msg.bytes);
+    }
     shown
+}
+
+/// The structured format a binary payload reads as, whole and exactly, when it is a map or a
+/// list (most byte strings are some MessagePack or CBOR scalar, so those say nothing).
+fn would_decode(bytes: &[u8]) -> Option<&'static str> {
+    let container =
+        |d: Result<Decoded, DecodeError>| matches!(d, Ok(Decoded::Map(_) | Decoded::List(_)));
+    if container(super::MsgPack.decode(bytes)) {
+        Some("MessagePack")
+    } else if container(super::Cbor.decode(bytes)) {
+        Some("CBOR")
+    } else {
+        None
+    }
 }
 
 /// A payload read whole; Sparkplug B with what the births know of its topic.
@@ -240,5 +278,38 @@ mod tests {
         let s = c.get(&r, payload(1, &big), 9, None);
         assert_eq!((s.page, s.pages, s.offset), (2, 3, page::PAGE_BYTES * 2));
         assert_eq!(s.result, Ok(Decoded::Text("aaaaa".into())));
+    }
+
+    /// A JSON document past the size read whole is shown as text pages, said so, and never
+    /// with an error that is not in it, guessed or forced (hand-written document).
+    #[test]
+    fn a_big_document_is_text_pages_with_no_false_error() {
+        let r = Registry::default();
+        let mut c = DecodeCache::default();
+        let mut doc = b"[".to_vec();
+        while doc.len() < WHOLE_MAX + 10 {
+            doc.extend_from_slice(br#"{"k":12345678901234567890123},"#);
+        }
+        doc.extend_from_slice(b"1]");
+        for view in [None, Some("json")] {
+            let s = c.get(&r, payload(1, &doc), 0, view);
+            assert_eq!((s.decoder, s.too_big), ("json", true), "{view:?}");
+            assert!(
+                matches!(&s.result, Ok(Decoded::Text(t)) if t.starts_with("[{")),
+                "{view:?}"
+            );
+        }
+    }
+
+    /// Binary that reads as a MessagePack map with a number key stays hex, with a hint
+    /// (hand-written: {1: 2}).
+    #[test]
+    fn binary_that_would_decode_gets_a_hint() {
+        let r = Registry::default();
+        let mut c = DecodeCache::default();
+        let s = c.get(&r, payload(1, &[0x81, 0x01, 0x02, 0xff]), 0, None);
+        assert_eq!((s.decoder, s.hint), ("hex", None), "trailing byte: no hint");
+        let s = c.get(&r, payload(2, &[0x81, 0x01, 0x02]), 0, None);
+        assert_eq!((s.decoder, s.hint), ("hex", Some("MessagePack")));
     }
 }

@@ -36,6 +36,7 @@ pub fn brief(d: &Decoded) -> String {
         Decoded::Scalar(Scalar::Null) => "null".into(),
         Decoded::Scalar(Scalar::Bool(b)) => b.to_string(),
         Decoded::Scalar(Scalar::Number(n)) => n.clone(),
+        Decoded::Scalar(Scalar::Named { text, .. }) => text.clone(),
         Decoded::Scalar(Scalar::Str(s)) => format!("\"{s}\""),
         Decoded::Text(t) => format!("\"{t}\""),
         Decoded::Map(m) => format!("{{{} keys}}", m.len()),

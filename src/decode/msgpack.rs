@@ -80,8 +80,10 @@ fn from_value(v: Value) -> Decoded {
         Value::Nil => Decoded::Scalar(Scalar::Null),
         Value::Boolean(b) => Decoded::Scalar(Scalar::Bool(b)),
         Value::Integer(i) => Decoded::Scalar(Scalar::Number(i.to_string())),
-        Value::F32(f) => Decoded::Scalar(Scalar::Number(f.to_string())),
-        Value::F64(f) => Decoded::Scalar(Scalar::Number(f.to_string())),
+        // The shortest text that reads back as the same float (Display wrote 1e300 as 301
+        // digits).
+        Value::F32(f) => Decoded::Scalar(Scalar::Number(format!("{f:?}"))),
+        Value::F64(f) => Decoded::Scalar(Scalar::Number(format!("{f:?}"))),
         Value::String(s) => match s.into_str() {
             Some(s) => Decoded::Scalar(Scalar::Str(s)),
             None => Decoded::Scalar(Scalar::Str("(invalid UTF-8 string)".into())),
@@ -94,13 +96,42 @@ fn from_value(v: Value) -> Decoded {
                 .map(|(k, v)| (key_text(&k), from_value(v)))
                 .collect(),
         ),
-        Value::Ext(kind, data) => Decoded::Map(vec![
-            (
-                "ext type".into(),
-                Decoded::Scalar(Scalar::Number(kind.to_string())),
-            ),
-            ("data".into(), Decoded::Bytes(data)),
-        ]),
+        Value::Ext(-1, data) => match timestamp(&data) {
+            Some(date) => Decoded::Scalar(Scalar::Named {
+                text: date,
+                what: "timestamp, ext -1".into(),
+            }),
+            None => Decoded::Map(vec![(
+                "ext -1 (not a timestamp: 4, 8 or 12 bytes, nanoseconds under 10⁹)".into(),
+                Decoded::Bytes(data),
+            )]),
+        },
+        Value::Ext(kind, data) => Decoded::Map(vec![(format!("ext {kind}"), Decoded::Bytes(data))]),
+    }
+}
+
+/// MessagePack's timestamp extension (type −1) as an RFC 3339 UTC date: 32 bits of seconds; 30
+/// of nanoseconds and 34 of seconds; or 32 of nanoseconds and 64 of signed seconds.
+fn timestamp(data: &[u8]) -> Option<String> {
+    let (secs, nanos) = match data.len() {
+        4 => (i64::from(u32::from_be_bytes(data.try_into().ok()?)), 0),
+        8 => {
+            let v = u64::from_be_bytes(data.try_into().ok()?);
+            ((v & 0x3_ffff_ffff) as i64, (v >> 34) as u32)
+        }
+        12 => (
+            i64::from_be_bytes(data[4..].try_into().ok()?),
+            u32::from_be_bytes(data[..4].try_into().ok()?),
+        ),
+        _ => return None,
+    };
+    if nanos >= 1_000_000_000 {
+        return None;
+    }
+    match chrono::DateTime::from_timestamp(secs, nanos) {
+        Some(d) => Some(d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        // Past chrono's calendar (±262,000 years): the numbers themselves.
+        None => Some(format!("{secs} s + {nanos} ns since 1970")),
     }
 }
 
@@ -126,5 +157,39 @@ mod tests {
         let mut extra = b.clone();
         extra.push(0x01);
         assert_eq!(MsgPack.decode(&extra).unwrap_err().offset, Some(b.len()));
+    }
+
+    /// The timestamp extension in its three sizes (hand-written, as the spec lays them out).
+    #[test]
+    fn timestamps_are_dates() {
+        let named = |b: &[u8]| match MsgPack.decode(b) {
+            Ok(Decoded::Scalar(Scalar::Named { text, what })) => (text, what),
+            other => panic!("{b:02x?}: {other:?}"),
+        };
+        // fixext 4: 1363896240 s.
+        let t32 = [0xd6, 0xff, 0x51, 0x4b, 0x67, 0xb0];
+        assert_eq!(
+            named(&t32),
+            ("2013-03-21T20:04:00Z".into(), "timestamp, ext -1".into())
+        );
+        // fixext 8: 500,000,000 ns << 34 | 1363896240 s.
+        let v = (500_000_000u64 << 34) | 1_363_896_240;
+        let mut t64 = vec![0xd7, 0xff];
+        t64.extend(v.to_be_bytes());
+        assert_eq!(named(&t64).0, "2013-03-21T20:04:00.500Z");
+        // ext 8 with 12 bytes: 1 ns, −1 s.
+        let mut t96 = vec![0xc7, 12, 0xff];
+        t96.extend(1u32.to_be_bytes());
+        t96.extend((-1i64).to_be_bytes());
+        assert_eq!(named(&t96).0, "1969-12-31T23:59:59.000000001Z");
+        // Nanoseconds past a second: not a timestamp, its bytes shown.
+        let mut bad = vec![0xd7, 0xff];
+        bad.extend(((1_000_000_000u64 << 34) | 1).to_be_bytes());
+        assert!(matches!(MsgPack.decode(&bad), Ok(Decoded::Map(_))));
+        // Another extension: its type and bytes.
+        let Ok(Decoded::Map(m)) = MsgPack.decode(&[0xd4, 0x05, 0x2a]) else {
+            panic!()
+        };
+        assert_eq!(m, vec![("ext 5".into(), Decoded::Bytes(vec![0x2a]))]);
     }
 }

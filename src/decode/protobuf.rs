@@ -8,9 +8,6 @@ use prost_reflect::{DynamicMessage, Kind, MapKey, MessageDescriptor, ReflectMess
 
 use super::{DecodeError, Decoded, Decoder, Scalar};
 
-/// Nesting is bounded (a payload of nested length prefixes must not recurse without end).
-const MAX_DEPTH: usize = 32;
-
 /// A `.proto` that ships inside the binary (no imports), compiled: the Sparkplug B schema, the
 /// demo's machine. Files a user names are compiled by `config::proto`, with imports.
 pub fn pool_from_source(name: &str, source: &str) -> Result<prost_reflect::DescriptorPool, String> {
@@ -47,11 +44,75 @@ impl Decoder for Protobuf {
     }
 
     fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
-        let msg = DynamicMessage::decode(self.message.clone(), payload).map_err(|e| {
-            DecodeError::new(format!("not a {}: {e}", self.message.full_name()), None)
-        })?;
-        Ok(from_message(&msg))
+        match DynamicMessage::decode(self.message.clone(), payload) {
+            Ok(msg) => Ok(from_message(&msg)),
+            Err(whole) => self.field_by_field(payload, &whole.to_string()),
+        }
     }
+}
+
+impl Protobuf {
+    /// A message that does not decode whole, read field by field: the fields that decode are
+    /// shown as the schema names them, each one that does not is marked with why, and bytes
+    /// that cannot be split into fields are marked from where that stops. One bad field once
+    /// refused the whole message.
+    fn field_by_field(&self, payload: &[u8], whole: &str) -> Result<Decoded, DecodeError> {
+        use prost::Message;
+        let (spans, broken) = super::protobuf_raw::spans(payload);
+        let mut msg = DynamicMessage::new(self.message.clone());
+        let mut bad = Vec::new();
+        let mut read = 0;
+        for (number, span) in spans {
+            let bytes = &payload[span.clone()];
+            // Tried alone first, so a bad field leaves the message as it was.
+            match DynamicMessage::decode(self.message.clone(), bytes) {
+                Ok(_) => {
+                    read += 1;
+                    if let Err(e) = msg.merge(bytes) {
+                        bad.push((number, span, e.to_string()));
+                    }
+                }
+                Err(e) => bad.push((number, span, e.to_string())),
+            }
+        }
+        if read == 0 {
+            return Err(DecodeError::new(
+                format!("not a {}: {whole}", self.message.full_name()),
+                None,
+            ));
+        }
+        let Decoded::Map(mut out) = from_message(&msg) else {
+            return Err(DecodeError::new(whole, None));
+        };
+        for (number, span, why) in bad {
+            let name = self
+                .message
+                .get_field(number as u32)
+                .map(|f| format!(" {}", f.name()))
+                .unwrap_or_default();
+            let raw = super::protobuf_raw::raw_fields(&payload[span.clone()], 0)
+                .ok()
+                .and_then(|mut f| (f.len() == 1).then(|| f.remove(0).1))
+                .unwrap_or_else(|| Decoded::Bytes(payload[span.clone()].to_vec()));
+            out.push((
+                format!(
+                    "#{number}{name} (not read: {}; at byte {})",
+                    first_line(&why),
+                    span.start
+                ),
+                raw,
+            ));
+        }
+        if let Some((start, e)) = broken {
+            out.push(super::protobuf_raw::unreadable(payload, start, &e));
+        }
+        Ok(Decoded::Map(out))
+    }
+}
+
+/// prost's errors name the field path over several lines; the first says what went wrong.
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
 }
 
 /// A decoded message as a map: set fields in field order, then fields the schema does not know
@@ -64,7 +125,7 @@ pub fn from_message(msg: &DynamicMessage) -> Decoded {
     for unknown in msg.unknown_fields() {
         let mut bytes = Vec::new();
         unknown.encode(&mut bytes);
-        let value = match raw_fields(&bytes, 0) {
+        let value = match super::protobuf_raw::raw_fields(&bytes, 0) {
             Ok(mut fields) if fields.len() == 1 => fields.remove(0).1,
             _ => Decoded::Bytes(bytes),
         };
@@ -87,8 +148,8 @@ fn from_value(v: &Value, kind: &Kind) -> Decoded {
         Value::I64(n) => number(n),
         Value::U32(n) => number(n),
         Value::U64(n) => number(n),
-        Value::F32(n) => number(n),
-        Value::F64(n) => number(n),
+        Value::F32(n) => number(format!("{n:?}")),
+        Value::F64(n) => number(format!("{n:?}")),
         Value::String(s) => Decoded::Scalar(Scalar::Str(s.clone())),
         Value::Bytes(b) => Decoded::Bytes(b.to_vec()),
         Value::EnumNumber(n) => match kind {
@@ -127,176 +188,38 @@ fn map_key(k: &MapKey) -> String {
     }
 }
 
-/// The wire format without a schema: `v` → protobuf on a topic no rule names.
-pub struct RawProtobuf;
-
-impl Decoder for RawProtobuf {
-    fn whole(&self) -> bool {
-        true
-    }
-
-    fn id(&self) -> &'static str {
-        "protobuf"
-    }
-
-    fn decode(&self, payload: &[u8]) -> Result<Decoded, DecodeError> {
-        Ok(Decoded::Map(raw_fields(payload, 0)?))
-    }
-}
-
-fn varint(buf: &[u8], at: &mut usize) -> Result<u64, DecodeError> {
-    let start = *at;
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let Some(&b) = buf.get(*at) else {
-            return Err(DecodeError::new("protobuf: varint cut short", Some(start)));
-        };
-        *at += 1;
-        value |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Ok(value);
-        }
-    }
-    Err(DecodeError::new(
-        "protobuf: varint longer than 10 bytes",
-        Some(start),
-    ))
-}
-
-fn take<'a>(buf: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], DecodeError> {
-    let end = at
-        .checked_add(n)
-        .filter(|end| *end <= buf.len())
-        .ok_or_else(|| {
-            DecodeError::new(
-                format!("protobuf: a field of {n} bytes, {} left", buf.len() - *at),
-                Some(*at),
-            )
-        })?;
-    let bytes = &buf[*at..end];
-    *at = end;
-    Ok(bytes)
-}
-
-/// A fixed-width value read without a schema: it may be an integer or a float, and nothing in
-/// the bytes says which, so both are shown (`1085276160 · float 5.5`). Picking one once showed
-/// fixed64 21.5 as a double but 1450.0 as `4654091982887452672`.
-fn fixed(bits: u64, float: f64) -> Decoded {
-    Decoded::Text(format!("{bits} · float {float}"))
-}
-
-/// Fields of a message read raw: number → value; a repeated field is one entry per element.
-fn raw_fields(buf: &[u8], depth: usize) -> Result<Vec<(String, Decoded)>, DecodeError> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < buf.len() {
-        let key_at = at;
-        let key = varint(buf, &mut at)?;
-        let field = key >> 3;
-        if field == 0 || field > u64::from(u32::MAX >> 3) {
-            return Err(DecodeError::new(
-                format!("protobuf: field number {field} is not allowed"),
-                Some(key_at),
-            ));
-        }
-        let value = match key & 7 {
-            0 => number(varint(buf, &mut at)?),
-            1 => {
-                let b = take(buf, &mut at, 8)?;
-                let bits = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
-                fixed(bits, f64::from_bits(bits))
-            }
-            5 => {
-                let b = take(buf, &mut at, 4)?;
-                let bits = u32::from_le_bytes(b.try_into().unwrap_or([0; 4]));
-                fixed(u64::from(bits), f64::from(f32::from_bits(bits)))
-            }
-            2 => {
-                let len = varint(buf, &mut at)?;
-                let len = usize::try_from(len).unwrap_or(usize::MAX);
-                let inner = take(buf, &mut at, len)?;
-                length_delimited(inner, depth)
-            }
-            wire => {
-                return Err(DecodeError::new(
-                    format!(
-                        "protobuf: wire type {wire} of field {field} (groups and types 6, 7 are not read)"
-                    ),
-                    Some(key_at),
-                ));
-            }
-        };
-        out.push((field.to_string(), value));
-    }
-    Ok(out)
-}
-
-/// A length-delimited field is a nested message, a string or bytes: whichever reads whole.
-fn length_delimited(inner: &[u8], depth: usize) -> Decoded {
-    if depth < MAX_DEPTH
-        && !inner.is_empty()
-        && let Ok(fields) = raw_fields(inner, depth + 1)
-    {
-        // Text that happens to parse as fields reads better as text.
-        let text = std::str::from_utf8(inner)
-            .ok()
-            .filter(|s| s.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
-        return match text {
-            Some(s) => Decoded::Scalar(Scalar::Str(s.to_string())),
-            None => Decoded::Map(fields),
-        };
-    }
-    // Text only when it reads as text; packed numbers and other bytes stay bytes.
-    match std::str::from_utf8(inner) {
-        Ok(s) if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
-            Decoded::Scalar(Scalar::Str(s.to_string()))
-        }
-        _ => Decoded::Bytes(inner.to_vec()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn raw_reads_varints_strings_and_nested_messages() {
-        // field 1 = 150, field 2 = "hi", field 3 = { field 1 = 1 }, field 4 = 1.5f
-        let mut buf = vec![
-            0x08, 0x96, 0x01, 0x12, 0x02, b'h', b'i', 0x1a, 0x02, 0x08, 0x01,
-        ];
-        buf.push(0x25);
-        buf.extend(1.5f32.to_le_bytes());
-        // field 5 = 1450.0 as a double: read as both (it was shown as the integer alone).
-        buf.push(0x29);
-        buf.extend(1450.0f64.to_le_bytes());
-        let d = RawProtobuf.decode(&buf).unwrap();
-        assert_eq!(
-            d,
-            Decoded::Map(vec![
-                ("1".into(), number(150)),
-                ("2".into(), Decoded::Scalar(Scalar::Str("hi".into()))),
-                ("3".into(), Decoded::Map(vec![("1".into(), number(1))])),
-                ("4".into(), Decoded::Text("1069547520 · float 1.5".into())),
-                (
-                    "5".into(),
-                    Decoded::Text("4654091982887452672 · float 1450".into())
-                ),
-            ])
-        );
+    fn machine() -> Protobuf {
+        let src = "syntax = \"proto3\"; package t; \
+                   message M { uint32 id = 1; string name = 2; double t = 3; }";
+        let pool = pool_from_source("t.proto", src).unwrap();
+        Protobuf::new(pool.get_message_by_name("t.M").unwrap())
     }
 
+    /// A field whose wire type is not the schema's is marked where it stands; the fields that
+    /// read are shown (one bad field once refused the whole message). Hand-written bytes.
     #[test]
-    fn raw_says_where_it_broke() {
-        let e = RawProtobuf.decode(&[0x12, 0x05, b'a']).unwrap_err();
-        assert_eq!(e.offset, Some(2));
-        assert!(e.message.contains("5 bytes, 1 left"), "{e}");
-        assert!(RawProtobuf.decode(&[0x0f]).is_err(), "wire type 7");
-        assert!(RawProtobuf.decode(&[0x80; 11]).is_err());
-        for seed in 0..200u64 {
-            let mut rng = fastrand::Rng::with_seed(seed);
-            let bytes: Vec<u8> = (0..rng.usize(0..64)).map(|_| rng.u8(..)).collect();
-            let _ = RawProtobuf.decode(&bytes);
-        }
+    fn a_field_against_the_schema_is_marked_and_the_rest_shown() {
+        // id = 7; name as a varint (the schema says string); t = 21.5.
+        let mut b = vec![0x08, 0x07, 0x10, 0x05, 0x19];
+        b.extend(21.5f64.to_le_bytes());
+        let Decoded::Map(m) = machine().decode(&b).unwrap() else {
+            panic!()
+        };
+        let keys: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys[..2], ["id", "t"]);
+        assert!(keys[2].starts_with("#2 name (not read:"), "{keys:?}");
+        assert_eq!(m[1].1, number("21.5"));
+        // A message cut short keeps what came before the cut.
+        let Decoded::Map(m) = machine().decode(&[0x08, 0x07, 0x12, 0x09, b'a']).unwrap() else {
+            panic!()
+        };
+        assert_eq!(m[0], ("id".into(), number(7)));
+        assert_eq!(m[1].0, "(unreadable from byte 2)");
+        // Nothing readable at all is an error, in words.
+        assert!(machine().decode(&[0x0f, 0x01]).is_err());
     }
 }

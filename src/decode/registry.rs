@@ -89,6 +89,16 @@ impl fmt::Display for Why {
     }
 }
 
+/// A decoder shared with a job: its id is its name in logs and tests.
+#[derive(Clone)]
+pub struct SharedDecoder(pub Arc<dyn Decoder>);
+
+impl fmt::Debug for SharedDecoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SharedDecoder({})", self.0.id())
+    }
+}
+
 /// The decoders to try for one message, best first.
 pub struct Choice<'a> {
     pub candidates: Vec<&'a dyn Decoder>,
@@ -178,6 +188,14 @@ impl Registry {
             .iter()
             .find(|d| d.id() == id)
             .map(|d| d.as_ref())
+    }
+
+    /// A decoder a job can take with it (a whole read off the loop).
+    pub fn get_shared(&self, id: &str) -> Option<SharedDecoder> {
+        self.decoders
+            .iter()
+            .find(|d| d.id() == id)
+            .map(|d| SharedDecoder(d.clone()))
     }
 
     pub fn ids(&self) -> impl Iterator<Item = &'static str> + '_ {

@@ -8,6 +8,14 @@ pub enum Scalar {
     Bool(bool),
     Number(String),
     Str(String),
+    /// A value its format names and JSON has no word for: CBOR's `undefined`, a MessagePack
+    /// timestamp, a CBOR date, bignum or UUID. `text` is the value (a bignum's digits, a
+    /// date in RFC 3339); `what` says what it was on the wire ("bignum, tag 2"), drawn after
+    /// it, or is empty when the text says it all (`undefined`).
+    Named {
+        text: String,
+        what: String,
+    },
 }
 
 impl Scalar {
@@ -15,6 +23,8 @@ impl Scalar {
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Scalar::Number(n) => n.parse().ok(),
+            // A bignum or a decimal fraction is a number; a date is not.
+            Scalar::Named { text, .. } => text.parse().ok(),
             Scalar::Bool(b) => Some(f64::from(u8::from(*b))),
             _ => None,
         }

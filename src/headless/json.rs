@@ -47,6 +47,12 @@ fn value_json(d: Decoded) -> Value {
             .map(Value::Number)
             .unwrap_or(Value::String(n)),
         Decoded::Scalar(Scalar::Str(s)) | Decoded::Text(s) => json!(s),
+        // A bignum or a decimal fraction is a number; a date, a UUID or `undefined` its text.
+        Decoded::Scalar(Scalar::Named { text, .. }) => {
+            serde_json::from_str::<serde_json::Number>(&text)
+                .map(Value::Number)
+                .unwrap_or(Value::String(text))
+        }
         Decoded::Bytes(b) => json!({ "base64": b64(&b) }),
         Decoded::Described { summary, bytes } => {
             json!({ "summary": summary, "base64": b64(&bytes) })

@@ -76,6 +76,21 @@ impl Runner {
                     Ok(Output::Decoded(output))
                 });
             }
+            Effect::ReadWhole {
+                seq,
+                decoder,
+                payload,
+            } => {
+                jobs.spawn(JobKind::ReadWhole, async move {
+                    let view = decoder.0.id();
+                    let result = super::jobs::blocking(move || Ok(decoder.0.decode(&payload)));
+                    Ok(Output::ReadWhole {
+                        seq,
+                        view,
+                        result: result.await?,
+                    })
+                });
+            }
             Effect::TestProfile(profile) => test_profile(session, jobs, *profile),
             other => out.extend(super::file_jobs::start(session, jobs, other)),
         }

@@ -9,8 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::log::time_of;
 use super::payload;
 use crate::app::App;
-use crate::app::detail::HeaderNote;
-use crate::app::requests::Answer;
+use crate::app::detail::Tone;
 use crate::decode::{Decoded, Shown, Why};
 use crate::text::{clean, fit, human_bytes};
 
@@ -104,33 +103,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         }
     }
     let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
-    for note in app.detail_notes(m) {
-        lines.push(match note {
-            HeaderNote::Answer(Answer::Matched { request_topic, rtt }) => Line::styled(
-                format!(
-                    "response to our request on {} (correlation matched) · round trip {:.1} ms",
-                    clean(request_topic),
-                    rtt.as_secs_f64() * 1000.0
-                ),
-                theme().ok,
-            ),
-            HeaderNote::Answer(Answer::Unmatched) => Line::styled(
-                "on a response topic of ours, but its correlation data matches none of our requests",
-                theme().warn,
-            ),
-            HeaderNote::Dropped { kept, full } => Line::styled(
-                format!(
-                    "payload dropped, over the history budget: the first {} of {} kept",
-                    human_bytes(kept as u64),
-                    human_bytes(full as u64)
-                ),
-                theme().warn,
-            ),
-            HeaderNote::Cleared => Line::styled(
-                "retained message cleared: the broker holds nothing for this topic now",
-                theme().warn,
-            ),
-            HeaderNote::Property(name, value) => prop(&name, value),
+    for (line, tone, first) in app.detail_note_lines(m) {
+        lines.push(match tone {
+            Tone::Ok => Line::styled(line, theme().ok),
+            Tone::Warn => Line::styled(line, theme().warn),
+            // A property: its name dim, as the meta line's labels are.
+            Tone::Plain => match line.split_once(": ") {
+                Some((name, value)) if first && !name.is_empty() => prop(name, value.to_string()),
+                _ => Line::raw(line),
+            },
         });
     }
     lines.push(Line::raw(""));

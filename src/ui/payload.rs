@@ -113,6 +113,17 @@ fn scalar(v: &Scalar) -> Span<'static> {
         Scalar::Number(n) => Span::styled(clean(n).into_owned(), theme().number),
         Scalar::Bool(b) => Span::styled(b.to_string(), theme().keyword),
         Scalar::Null => Span::styled("null", theme().keyword),
+        Scalar::Named { text, .. } => Span::styled(clean(text).into_owned(), theme().keyword),
+    }
+}
+
+/// What a named value was on the wire, after it: ` (bignum, tag 2)`.
+fn named_what(v: &Scalar) -> Option<Span<'static>> {
+    match v {
+        Scalar::Named { what, .. } if !what.is_empty() => {
+            Some(Span::styled(format!(" ({})", clean(what)), dim()))
+        }
+        _ => None,
     }
 }
 
@@ -167,6 +178,7 @@ pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
                 Item::Scalar(s) => {
                     spans.push(scalar(s));
                     spans.push(Span::raw(comma));
+                    spans.extend(named_what(s));
                 }
                 Item::Text(t) => spans.push(Span::raw(format!("{}{comma}", clean(t)))),
                 Item::Bytes { len, head } => {
@@ -237,6 +249,7 @@ fn tree_lines(
         Decoded::Scalar(s) => {
             head.push(scalar(s));
             head.push(Span::raw(comma.to_string()));
+            head.extend(named_what(s));
             out.push(Line::from(head));
         }
         Decoded::Text(t) => {
@@ -331,6 +344,8 @@ mod tests {
             pages: 1,
             offset: 0,
             command: None,
+            too_big: false,
+            hint: None,
         };
         let lines = render(&shown, 4, &[1, 2, 3, 4], 30);
         let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();

@@ -1,6 +1,6 @@
 //! One file per feature, each owning its state: the retained clean-up, requests and their
 //! responses, repeat, publish history and snippets, subscriptions, profiles, Sparkplug,
-//! external decoders, the chart, copy-as-command (`pub_command`), export.
+//! external decoders, whole reads of big payloads, the chart, copy-as-command (`pub_command`), export.
 
 pub mod chart;
 pub mod cleanup;
@@ -13,3 +13,4 @@ pub mod repeat;
 pub mod requests;
 pub mod sparkplug;
 pub mod subscriptions;
+pub mod whole_read;

@@ -125,6 +125,7 @@ pub enum Action {
     Suspend,
     /// Detail: fold the map or list at the top row (`z`), all of them (`Z`).
     Fold,
+    ReadWhole,
     FoldAll,
     /// Detail: the payload's start and end.
     DetailStart,
@@ -243,6 +244,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('m'), NONE)], Ctx::Panes, Action::CopyCommand, "copy the mosquitto_pub command that resends this message"),
     bind(&[(Char('z'), NONE)], Ctx::Panes, Action::Fold, "fold / open the detail's map or list at its top row"),
     bind(&[(Char('Z'), SHIFT), (Char('Z'), NONE)], Ctx::Panes, Action::FoldAll, "fold everything below the top level / open all"),
+    bind(&[(Char('W'), SHIFT), (Char('W'), NONE)], Ctx::Panes, Action::ReadWhole, "read a structured payload past 1 MiB whole (it is shown as text pages)"),
     bind(&[(Char('{'), NONE), (Char('{'), SHIFT)], Ctx::Panes, Action::DetailStart, "the detail's payload from its start"),
     bind(&[(Char('}'), NONE), (Char('}'), SHIFT)], Ctx::Panes, Action::DetailEnd, "the detail's payload at its end"),
     bind(&[(Char('R'), SHIFT), (Char('R'), NONE)], Ctx::Panes, Action::Rebirth, "Sparkplug B: ask this edge node for a rebirth (NCMD)"),

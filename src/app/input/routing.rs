@@ -175,6 +175,7 @@ impl App {
             Action::Export => return self.export_key(),
             Action::Chart => self.chart_key(),
             Action::Fold => self.fold_at_top(),
+            Action::ReadWhole => return self.read_whole_key(),
             Action::FoldAll => self.fold_all(),
             Action::DetailStart | Action::DetailEnd => {
                 self.detail_jump(action == Action::DetailEnd)

@@ -134,6 +134,78 @@ pub enum HeaderNote<'a> {
     Cleared,
     /// An MQTT 5 property, as (name, value in words; escaped for the screen).
     Property(String, String),
+    /// A structured payload past the size read at once: shown as text pages (`W` reads it
+    /// whole), or being read whole now.
+    TooBig {
+        view: &'static str,
+        len: usize,
+        reading: bool,
+    },
+    /// Binary shown as hex that reads whole as this format.
+    LooksLike(&'static str),
+}
+
+/// How a header note is drawn: its colour's meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Ok,
+    Warn,
+    Plain,
+}
+
+impl HeaderNote<'_> {
+    /// The note in words (untrusted parts escaped), and its tone. The app decides them, so
+    /// the header's height (`detail_header_len`, the notes wrapped to the pane) and what is
+    /// drawn cannot disagree; a note once ran off the pane's edge.
+    pub fn words(&self) -> (String, Tone) {
+        use crate::app::requests::Answer;
+        use crate::text::{clean, human_bytes};
+        match self {
+            HeaderNote::Answer(Answer::Matched { request_topic, rtt }) => (
+                format!(
+                    "response to our request on {} (correlation matched) · round trip {:.1} ms",
+                    clean(request_topic),
+                    rtt.as_secs_f64() * 1000.0
+                ),
+                Tone::Ok,
+            ),
+            HeaderNote::Answer(Answer::Unmatched) => (
+                "on a response topic of ours, but its correlation data matches none of our requests".into(),
+                Tone::Warn,
+            ),
+            HeaderNote::Dropped { kept, full } => (
+                format!(
+                    "payload dropped, over the history budget: the first {} of {} kept",
+                    human_bytes(*kept as u64),
+                    human_bytes(*full as u64)
+                ),
+                Tone::Warn,
+            ),
+            HeaderNote::Cleared => (
+                "retained message cleared: the broker holds nothing for this topic now".into(),
+                Tone::Warn,
+            ),
+            HeaderNote::Property(name, value) => (format!("{name}: {value}"), Tone::Plain),
+            HeaderNote::TooBig { view, len, reading: false } => (
+                format!(
+                    "{}: {} is past the {} read at once, so its pages are shown as text; \
+                     W reads it whole as {view}",
+                    view,
+                    human_bytes(*len as u64),
+                    human_bytes(crate::decode::WHOLE_MAX as u64)
+                ),
+                Tone::Warn,
+            ),
+            HeaderNote::TooBig { view, len, reading: true } => (
+                format!("reading {} whole as {view}…", human_bytes(*len as u64)),
+                Tone::Warn,
+            ),
+            HeaderNote::LooksLike(format) => (
+                format!("looks like {format}: v shows it decoded"),
+                Tone::Plain,
+            ),
+        }
+    }
 }
 
 /// A message's MQTT 5 properties, one header line each.
@@ -207,7 +279,37 @@ impl App {
         if let Some(p) = self.link.store.properties(e) {
             property_rows(p, &mut notes);
         }
+        if let Some((shown_e, shown)) = self.detail_shown()
+            && shown_e.seq() == e.seq()
+        {
+            if shown.too_big {
+                notes.push(HeaderNote::TooBig {
+                    view: shown.decoder,
+                    len: e.payload.len(),
+                    reading: self.whole.is_running(e.seq(), shown.decoder),
+                });
+            }
+            if let Some(format) = shown.hint {
+                notes.push(HeaderNote::LooksLike(format));
+            }
+        }
         notes
+    }
+
+    /// The detail's notes as drawn: each wrapped to the pane's inner width; true on a note's
+    /// first line.
+    pub fn detail_note_lines(&self, e: &Entry) -> Vec<(String, Tone, bool)> {
+        let width = self.areas().detail.width.saturating_sub(2) as usize;
+        self.detail_notes(e)
+            .iter()
+            .flat_map(|note| {
+                let (words, tone) = note.words();
+                crate::text::wrap(&words, width)
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, l)| (l, tone, i == 0))
+            })
+            .collect()
     }
 
     /// The message the detail follows: the log's selection (or newest), or the tree's topic's
@@ -250,7 +352,8 @@ impl App {
         let shown = self
             .detail
             .shown(&self.link.store, &self.decoders, &self.sparkplug, e, view);
-        Some((e, self.with_run(e.seq(), shown)))
+        let shown = self.with_whole(e.seq(), self.with_run(e.seq(), shown));
+        Some((e, shown))
     }
 
     /// `<` / `>` in the detail.

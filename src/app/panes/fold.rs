@@ -123,6 +123,6 @@ impl App {
     /// Lines above the payload: the meta line, its notes (`detail_notes`) and a blank line.
     pub fn detail_header_len(&self) -> usize {
         self.detail_entry()
-            .map_or(0, |e| 2 + self.detail_notes(e).len())
+            .map_or(0, |e| 2 + self.detail_note_lines(e).len())
     }
 }

@@ -134,6 +134,7 @@ fn summary(d: &Decoded, out: &mut String, depth: usize) {
         Decoded::Scalar(Scalar::Number(n)) => out.push_str(&clean(n)),
         Decoded::Scalar(Scalar::Bool(b)) => out.push_str(&b.to_string()),
         Decoded::Scalar(Scalar::Null) => out.push_str("null"),
+        Decoded::Scalar(Scalar::Named { text, .. }) => out.push_str(&clean(text)),
         Decoded::Text(t) => out.push_str(&format!("\"{}\"", clean(t))),
         Decoded::Bytes(b) | Decoded::Described { bytes: b, .. } => {
             out.push_str(&format!("<{} bytes>", b.len()))

@@ -78,12 +78,14 @@ pub fn filter_syntax(data: &[u8]) {
     let _ = f.matches_message(topic, None);
 }
 
-/// A decoder's value laid out as the detail draws it (every fold open, then the top folded).
+/// A decoder's value laid out as the detail draws it (every fold open, then the top folded and
+/// its first values' bytes opened, at a wide and a sliver of a pane).
 fn outline(d: &mqscope::decode::Decoded) {
     let mut folded = HashSet::new();
-    let _ = mqscope::decode::outline::build(d, &folded);
-    folded.insert(String::new());
-    let _ = mqscope::decode::outline::build(d, &folded);
+    let _ = mqscope::decode::outline::build(d, &folded, 120);
+    folded.extend(["", "0", "1", "a"].map(String::from));
+    let _ = mqscope::decode::outline::build(d, &folded, 120);
+    let _ = mqscope::decode::outline::build(d, &folded, 3);
 }
 
 fn decode_with(d: &dyn Decoder, data: &[u8]) {

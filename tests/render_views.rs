@@ -6,43 +6,15 @@ mod common;
 use common::door::Door;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use mqscope::app::{App, Effect, Output};
 use mqscope::decode::sparkplug::{Metric, SpPayload, Value, datatype};
 use mqscope::decode::{External, Match, Rule};
-use mqscope::mqtt::{Message, MqttEvent, Properties, QoS};
-
-fn msg(topic: &str, payload: impl Into<Bytes>, ct: Option<&str>) -> Message {
-    Message {
-        topic: topic.into(),
-        payload: payload.into(),
-        qos: QoS::AtMostOnce,
-        retain: false,
-        dup: false,
-        received: SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000),
-        properties: ct.map(|c| {
-            Box::new(Properties {
-                content_type: Some(c.into()),
-                ..Properties::default()
-            })
-        }),
-    }
-}
-
-fn feed(app: &mut App, m: Message) {
-    let now = app.now;
-    app.mqtt(MqttEvent::Message(m), now);
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    let now = app.now;
-    app.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
-}
+use mqscope::mqtt::{Message, MqttEvent, QoS};
 
 use common::screen::screen;
+use common::views::{feed, key, msg, showing};
 
 macro_rules! snap {
     ($name:expr, $text:expr) => {
@@ -50,15 +22,6 @@ macro_rules! snap {
             insta::assert_snapshot!($name, $text);
         });
     };
-}
-
-/// An app with one topic holding `m`, shown in the detail.
-fn showing(m: Message, rules: Vec<Rule>) -> App {
-    let mut app = common::screen::connected_app("test");
-    app.global_rules = rules;
-    app.use_decoders_of("test");
-    feed(&mut app, m);
-    app
 }
 
 /// Snapshots at both sizes; `must` is checked at 120×40 (at 80×24 the detail has a few rows).
@@ -329,13 +292,25 @@ fn a_big_json_document_is_parsed_whole_and_folds() {
     key(&mut app, KeyCode::Down);
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("rows 1–"), "{text}");
-    // J scrolls the payload (three rows); z folds the sensor at the top row.
-    for _ in 0..1 {
+    // J moves the cursor a row at a time (it once scrolled three, and rows between could not
+    // be folded): three rows down is the first sensor, which z folds; K back up and z on
+    // "site" (a leaf of the root, which never folds) changes nothing.
+    for _ in 0..3 {
         key(&mut app, KeyCode::Char('J'));
+    }
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("row 4 of 16,006"), "{text}");
+    key(&mut app, KeyCode::Char('z'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("1 folded"), "{text}");
+    assert!(text.contains("{… 3 keys},"), "{text}");
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Char('K'));
     }
     key(&mut app, KeyCode::Char('z'));
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("1 folded"), "{text}");
+    assert!(text.contains("row 2 of 15,999"), "{text}");
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub use b64::Base64;
 pub use cache::{Command, DecodeCache, Payload, Shown, decode_first_page, decode_shown};
 pub use cbor::Cbor;
 pub use external::External;
-pub use hex::Hex;
+pub use hex::{Hex, hex_row_bytes};
 pub use image::Image;
 pub use json::Json;
 pub use msgpack::MsgPack;

@@ -4,7 +4,9 @@
 //! took far longer than a frame.
 //!
 //! A fold is named by its path (`metrics.3.value`), so a topic's folds stay as they are while
-//! new messages arrive with the same shape.
+//! new messages arrive with the same shape. The same names open bytes: a value's bytes show
+//! their first `BYTES_SHOWN` on their row, and all of them, as hex rows sized to the pane,
+//! once opened.
 
 use std::collections::HashSet;
 
@@ -45,10 +47,20 @@ pub enum Item {
     Scalar(Scalar),
     /// Text inside a tree (one line).
     Text(String),
-    /// Bytes inside a tree: how many, and the first of them (`BYTES_SHOWN`), shown as hex.
+    /// Bytes inside a tree: how many, and the first of them (`BYTES_SHOWN`), shown as hex;
+    /// opened (`open`), every byte follows as `HexRow`s. `path` names it, as a fold's does.
     Bytes {
         len: usize,
         head: Vec<u8>,
+        open: bool,
+        path: String,
+    },
+    /// A row of an opened value's bytes: where in the value they start, the bytes, and how
+    /// many a full row holds (the last may hold fewer).
+    HexRow {
+        offset: usize,
+        bytes: Vec<u8>,
+        per_row: usize,
     },
     Empty,
 }
@@ -85,6 +97,17 @@ impl Outline {
         }
     }
 
+    /// The bytes value row `at` is (or is a hex row of): its row and its name.
+    pub fn bytes_at(&self, at: usize) -> Option<(usize, &str)> {
+        let row = (0..=at.min(self.rows.len().checked_sub(1)?))
+            .rev()
+            .find(|&i| !matches!(self.rows[i].item, Item::HexRow { .. }))?;
+        match &self.rows[row].item {
+            Item::Bytes { path, .. } => Some((row, path)),
+            _ => None,
+        }
+    }
+
     /// Every fold name below the top level (`Z` folds them all).
     pub fn inner_paths(&self) -> impl Iterator<Item = &str> {
         self.rows.iter().filter_map(|r| match &r.item {
@@ -99,8 +122,9 @@ pub fn is_tree(d: &Decoded) -> bool {
     matches!(d, Decoded::Map(_) | Decoded::List(_))
 }
 
-/// The rows of `d` with the maps and lists named in `folded` closed.
-pub fn build(d: &Decoded, folded: &HashSet<String>) -> Outline {
+/// The rows of `d` with the maps and lists named in `toggled` closed and the bytes it names
+/// opened, their hex rows fitted to `width` columns.
+pub fn build(d: &Decoded, toggled: &HashSet<String>, width: usize) -> Outline {
     let mut out = Outline::default();
     let mut path = String::new();
     let root = At {
@@ -109,8 +133,26 @@ pub fn build(d: &Decoded, folded: &HashSet<String>) -> Outline {
         comma: false,
         duplicate: false,
     };
-    walk(d, root, &mut path, folded, &mut out);
+    let how = How { toggled, width };
+    walk(d, root, &mut path, &how, &mut out);
     out
+}
+
+/// How many of a value's bytes its row shows, so the row fits the pane: up to `BYTES_SHOWN`,
+/// fewer in a narrow pane (a row that wraps would throw off the row count the cursor and the
+/// scroll go by).
+fn inline_bytes(len: usize, depth: u16, key: Option<&str>, width: usize) -> usize {
+    let key = key.map_or(0, |k| crate::text::width(&crate::text::clean(k)) + 4);
+    // `<40 bytes: ` … ` … z opens>,`
+    let words = len.to_string().len() + 9 + 12;
+    let room = width.saturating_sub(2 * usize::from(depth) + key + words);
+    (room / 3).min(BYTES_SHOWN)
+}
+
+/// What the user toggled, and the pane's width.
+struct How<'a> {
+    toggled: &'a HashSet<String>,
+    width: usize,
 }
 
 /// Where a value stands: its depth, the key it is under, whether a comma follows it and
@@ -123,7 +165,8 @@ struct At<'a> {
     duplicate: bool,
 }
 
-fn walk(d: &Decoded, at: At<'_>, path: &mut String, folded: &HashSet<String>, out: &mut Outline) {
+fn walk(d: &Decoded, at: At<'_>, path: &mut String, how: &How<'_>, out: &mut Outline) {
+    let folded = how.toggled;
     let At {
         depth,
         key,
@@ -143,8 +186,32 @@ fn walk(d: &Decoded, at: At<'_>, path: &mut String, folded: &HashSet<String>, ou
         Decoded::Scalar(s) => return out.rows.push(row(Item::Scalar(s.clone()))),
         Decoded::Text(t) => return out.rows.push(row(Item::Text(t.clone()))),
         Decoded::Bytes(b) | Decoded::Described { bytes: b, .. } => {
-            let head = b[..b.len().min(BYTES_SHOWN)].to_vec();
-            return out.rows.push(row(Item::Bytes { len: b.len(), head }));
+            let head = b[..b.len().min(inline_bytes(b.len(), depth, key, how.width))].to_vec();
+            let open = b.len() > BYTES_SHOWN && folded.contains(path.as_str());
+            out.rows.push(row(Item::Bytes {
+                len: b.len(),
+                head,
+                open,
+                path: path.clone(),
+            }));
+            if open {
+                let indent = 2 * (usize::from(depth) + 1);
+                let per_row = super::hex_row_bytes(how.width.saturating_sub(indent));
+                for (i, chunk) in b.chunks(per_row).enumerate() {
+                    out.rows.push(Row {
+                        depth: depth + 1,
+                        key: None,
+                        item: Item::HexRow {
+                            offset: i * per_row,
+                            bytes: chunk.to_vec(),
+                            per_row,
+                        },
+                        comma: false,
+                        duplicate: false,
+                    });
+                }
+            }
+            return;
         }
         Decoded::Empty => return out.rows.push(row(Item::Empty)),
     };
@@ -175,7 +242,7 @@ fn walk(d: &Decoded, at: At<'_>, path: &mut String, folded: &HashSet<String>, ou
             comma: i + 1 < len,
             duplicate,
         };
-        walk(v, at, path, folded, out);
+        walk(v, at, path, how, out);
         path.truncate(base);
     };
     match d {
@@ -210,12 +277,43 @@ mod tests {
     #[test]
     fn bytes_keep_their_first_bytes() {
         let d = Decoded::Map(vec![("b".into(), Decoded::Bytes((0u8..40).collect()))]);
-        let o = build(&d, &HashSet::new());
-        let Item::Bytes { len, head } = &o.rows[1].item else {
+        let o = build(&d, &HashSet::new(), 80);
+        let Item::Bytes {
+            len, head, open, ..
+        } = &o.rows[1].item
+        else {
             panic!("{:?}", o.rows)
         };
-        assert_eq!(*len, 40);
+        assert_eq!((*len, *open), (40, false));
         assert_eq!(head, &(0u8..16).collect::<Vec<u8>>());
+        assert_eq!(o.rows.len(), 3);
+    }
+
+    /// Opened bytes are every byte, in hex rows that fit the width less the indent.
+    #[test]
+    fn opened_bytes_show_every_byte_in_rows_that_fit() {
+        let d = Decoded::Map(vec![("b".into(), Decoded::Bytes((0u8..40).collect()))]);
+        let open: HashSet<String> = ["b".to_string()].into();
+        for (width, per_row, rows) in [(120, 16, 3), (50, 8, 5)] {
+            let o = build(&d, &open, width);
+            let hex: Vec<(usize, Vec<u8>)> = o
+                .rows
+                .iter()
+                .filter_map(|r| match &r.item {
+                    Item::HexRow { offset, bytes, .. } => Some((*offset, bytes.clone())),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(hex.len(), rows, "{width}");
+            assert_eq!(hex[1].0, per_row);
+            let all: Vec<u8> = hex.into_iter().flat_map(|(_, b)| b).collect();
+            assert_eq!(all, (0u8..40).collect::<Vec<u8>>());
+            assert_eq!(
+                o.bytes_at(3),
+                Some((1, "b")),
+                "a hex row belongs to its value"
+            );
+        }
     }
 
     fn doc() -> Decoded {
@@ -228,7 +326,7 @@ mod tests {
 
     #[test]
     fn rows_fold_by_path_and_find_their_opener() {
-        let open = build(&doc(), &HashSet::new());
+        let open = build(&doc(), &HashSet::new(), 80);
         // { a:{ b:[ 1 2 ] c } d }
         assert_eq!(open.rows.len(), 10);
         assert_eq!(open.path(1), Some("a"));
@@ -238,7 +336,7 @@ mod tests {
         assert_eq!(open.opener_of(6), Some(1), "c is in a");
         assert_eq!(open.inner_paths().collect::<Vec<_>>(), ["a"]);
         let folded: HashSet<String> = ["a.b".to_string()].into();
-        let f = build(&doc(), &folded);
+        let f = build(&doc(), &folded, 80);
         assert_eq!((f.rows.len(), f.folded), (7, 1));
         assert!(matches!(
             f.rows[2].item,
@@ -249,6 +347,6 @@ mod tests {
             }
         ));
         let all: HashSet<String> = ["a".to_string(), String::new()].into();
-        assert_eq!(build(&doc(), &all).rows.len(), 4, "the root stays open");
+        assert_eq!(build(&doc(), &all, 80).rows.len(), 4, "the root stays open");
     }
 }

@@ -302,6 +302,12 @@ pub fn payload_preview(payload: &[u8], max_cols: usize) -> String {
     .into_owned()
 }
 
+/// A wall-clock time as the panes show it: local, to the millisecond.
+pub fn time_of(t: std::time::SystemTime) -> String {
+    let local: chrono::DateTime<chrono::Local> = t.into();
+    local.format("%H:%M:%S%.3f").to_string()
+}
+
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1024 {

@@ -6,27 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::log::time_of;
 use super::payload;
 use crate::app::App;
 use crate::app::detail::Tone;
-use crate::decode::{Decoded, Shown, Why};
-use crate::text::{clean, fit, human_bytes};
-
-/// "json", "binary" (a guessed hex dump), "msgpack (guessed)" (a binary format read without a
-/// rule or a content type: it could be wrong, and `v` changes it), or "protobuf: rule
-/// factory/+/telemetry".
-fn view_label(shown: &Shown, empty: bool) -> String {
-    match &shown.why {
-        _ if empty => "empty".into(),
-        Why::Guess if shown.decoder == "hex" => "binary".into(),
-        Why::Guess if matches!(shown.decoder, "msgpack" | "cbor") => {
-            format!("{} (guessed)", shown.decoder)
-        }
-        Why::Guess => shown.decoder.into(),
-        why => format!("{}: {}", shown.decoder, clean(&why.to_string())),
-    }
-}
+use crate::decode::Decoded;
+use crate::text::fit;
 
 fn prop(name: &str, value: String) -> Line<'static> {
     Line::from(vec![
@@ -63,15 +47,23 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let outline = app.detail_outline().filter(|_| !app.detail.diff);
     let mut block = super::titled::topic_block(&app.link.store.tree.path(entry.node), area.width);
     let visible = app.detail_visible_rows();
-    if let Some(rows) = outline.as_ref().filter(|o| o.rows.len() > visible) {
-        let top = app.detail_top(rows.rows.len());
-        let last = (top + visible).min(rows.rows.len());
+    let width = area.width.saturating_sub(2) as usize;
+    // Where the tree's rows start, and how many lines the cursor's row takes.
+    let window = outline
+        .as_ref()
+        .map(|rows| tree_window(app, rows, width, visible));
+    if let (Some(rows), Some((top, cursor_lines))) = (outline.as_ref(), window) {
+        let len = rows.rows.len();
         let n = |x: usize| crate::text::thousands(x as u64);
-        let mut where_ = format!(" rows {}–{} of {}", n(top + 1), n(last), n(rows.rows.len()));
+        let mut where_ = format!(" row {} of {}", n(app.detail_cursor(len) + 1), n(len));
+        if len > visible || cursor_lines > 1 {
+            let last = (top + visible + 1).saturating_sub(cursor_lines).min(len);
+            where_.push_str(&format!(" · rows {}–{}", n(top + 1), n(last)));
+        }
         if rows.folded > 0 {
             where_.push_str(&format!(" · {} folded", rows.folded));
         }
-        where_.push_str(" · z fold · { } ends ");
+        where_.push_str(" · J K z ");
         block = block.title_bottom(
             Line::styled(
                 fit(&where_, area.width.saturating_sub(2) as usize).into_owned(),
@@ -83,28 +75,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
 
-    let mut meta = vec![format!("q{}", m.qos().as_u8())];
-    if m.retain() {
-        meta.push("retained".into());
-    }
-    if m.dup() {
-        meta.push("dup".into());
-    }
-    meta.push(time_of(m.received()));
-    meta.push(human_bytes(m.payload.len() as u64));
-    meta.push(view_label(&shown, m.payload.is_empty()));
-    if entry.outgoing() {
-        meta.push("published by us".into());
-    }
-    if let Some(base) = app.detail_base() {
-        let (at, kept) = app.detail.position(&app.link.store, base);
-        if kept > 1 {
-            meta.push(format!("{at} of {kept} kept (< >)"));
-        }
-    }
-    let mut lines = vec![Line::styled(meta.join(" · "), theme().bold)];
-    for (line, tone, first) in app.detail_note_lines(m) {
+    let mut lines = Vec::new();
+    for (line, tone, first) in app.detail_header_lines(m, &shown) {
         lines.push(match tone {
+            Tone::Meta => Line::styled(line, theme().bold),
             Tone::Ok => Line::styled(line, theme().ok),
             Tone::Warn => Line::styled(line, theme().warn),
             // A property: its name dim, as the meta line's labels are.
@@ -153,11 +127,23 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
         return;
     }
-    if let Some(rows) = outline {
-        let top = app.detail_top(rows.rows.len());
-        let end = (top + inner.height as usize).min(rows.rows.len());
-        let lines = payload::outline_lines(&rows.rows[top..end]);
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let (Some(rows), Some((top, _))) = (outline, window) {
+        let (len, height) = (rows.rows.len(), inner.height as usize);
+        let cursor = app.detail_cursor(len);
+        let end = (top + height).min(len);
+        let lines: Vec<Line> = payload::outline_lines(&rows.rows[top..end], Some(cursor - top))
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, l)| {
+                if top + i == cursor {
+                    payload::break_line(l, width)
+                } else {
+                    vec![payload::cut_line(l, width)]
+                }
+            })
+            .take(height)
+            .collect();
+        f.render_widget(Paragraph::new(lines), inner);
         return;
     }
     lines.extend(payload::render(
@@ -175,4 +161,28 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         para = para.wrap(Wrap { trim: false });
     }
     f.render_widget(para, inner);
+}
+
+/// The first row of a tree on screen, and the lines the cursor's row takes: every row is one
+/// line (cut with a mark) but the cursor's, shown whole, so the first row moves down until
+/// the whole of the cursor's row is on screen.
+fn tree_window(
+    app: &App,
+    rows: &crate::decode::outline::Outline,
+    width: usize,
+    height: usize,
+) -> (usize, usize) {
+    let len = rows.rows.len();
+    let cursor = app.detail_cursor(len);
+    let cursor_lines = rows.rows.get(cursor).map_or(1, |row| {
+        let line = payload::outline_lines(std::slice::from_ref(row), Some(0));
+        line.into_iter()
+            .next()
+            .map_or(1, |l| payload::break_line(l, width).len())
+    });
+    let mut top = app.detail_top(len);
+    while top < cursor && cursor - top + cursor_lines > height {
+        top += 1;
+    }
+    (top, cursor_lines)
 }

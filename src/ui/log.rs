@@ -1,7 +1,6 @@
 //! The message log pane: newest at the bottom, only the visible rows looked at.
 
 use crate::ui::theme::theme;
-use chrono::{DateTime, Local};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -12,10 +11,7 @@ use crate::app::outbox::{OutRow, OutState};
 use crate::app::{App, Focus};
 use crate::text::{clean, fit_topic, pad, payload_preview, thousands};
 
-pub fn time_of(t: std::time::SystemTime) -> String {
-    let local: DateTime<Local> = t.into();
-    local.format("%H:%M:%S%.3f").to_string()
-}
+pub use crate::text::time_of;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut title = String::from(" Messages");

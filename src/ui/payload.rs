@@ -61,23 +61,19 @@ fn dim() -> Style {
     theme().dim
 }
 
-/// Bytes a hex row holds in `width` columns: 16, 8 or 4 (2 or 1 in a sliver), so that no byte
-/// is ever cut at the pane's edge (rows were always 16 bytes, 77 columns: at 80×24 bytes 13–15
-/// of every row were never seen).
-pub fn hex_row_bytes(width: usize) -> usize {
-    // An offset (8) and two spaces, three columns a byte (a space more past 8), and the ASCII
-    // column between bars.
-    let row_width = |n: usize| 10 + 3 * n + usize::from(n > 8) + n + 2;
-    [16, 8, 4, 2]
-        .into_iter()
-        .find(|&n| row_width(n) <= width)
-        .unwrap_or(1)
-}
+pub use crate::decode::hex_row_bytes;
 
 fn hex_lines(chunk: &[u8], offset: usize, width: usize, out: &mut Vec<Line<'static>>) {
     let per_row = hex_row_bytes(width);
-    let hex_width = 3 * per_row + usize::from(per_row > 8);
     for (i, row) in chunk.chunks(per_row).enumerate() {
+        out.push(Line::from(hex_spans(row, offset + i * per_row, per_row)));
+    }
+}
+
+/// One hex dump row: offset, bytes (a gap after the eighth), and the bytes as ASCII.
+fn hex_spans(row: &[u8], offset: usize, per_row: usize) -> Vec<Span<'static>> {
+    let hex_width = 3 * per_row + usize::from(per_row > 8);
+    {
         let mut hex = String::with_capacity(hex_width);
         for (j, b) in row.iter().enumerate() {
             if j == 8 {
@@ -95,11 +91,11 @@ fn hex_lines(chunk: &[u8], offset: usize, width: usize, out: &mut Vec<Line<'stat
                 }
             })
             .collect();
-        out.push(Line::from(vec![
-            Span::styled(format!("{:08x}  ", offset + i * per_row), dim()),
+        vec![
+            Span::styled(format!("{offset:08x}  "), dim()),
             Span::raw(format!("{hex:<hex_width$}")),
             Span::styled(format!("|{ascii}|"), theme().accent),
-        ]));
+        ]
     }
 }
 
@@ -132,10 +128,12 @@ fn key_span(k: &str) -> Span<'static> {
 }
 
 /// The rows of a laid-out tree (`decode::outline`), as the pretty-printer would draw them; a
-/// folded map or list is one line that says how much it holds.
-pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
+/// folded map or list is one line that says how much it holds. `cursor`: the row the keys act
+/// on, drawn selected.
+pub fn outline_lines(rows: &[Row], cursor: Option<usize>) -> Vec<Line<'static>> {
     rows.iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(i, row)| {
             let comma = if row.comma { "," } else { "" };
             let mut spans = vec![indent(row.depth as usize)];
             if let Some(k) = &row.key {
@@ -177,13 +175,28 @@ pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
                 }
                 Item::Scalar(s) => {
                     spans.push(scalar(s));
-                    spans.push(Span::raw(comma));
                     spans.extend(named_what(s));
+                    spans.push(Span::raw(comma));
                 }
                 Item::Text(t) => spans.push(Span::raw(format!("{}{comma}", clean(t)))),
-                Item::Bytes { len, head } => {
+                Item::HexRow {
+                    offset,
+                    bytes,
+                    per_row,
+                } => spans.extend(hex_spans(bytes, *offset, *per_row)),
+                Item::Bytes {
+                    len, open: true, ..
+                } => spans.push(Span::styled(
+                    format!("<{len} bytes, all below (z closes)>{comma}"),
+                    dim(),
+                )),
+                Item::Bytes { len, head, .. } => {
                     let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
-                    let more = if *len > head.len() { " …" } else { "" };
+                    let more = if *len > head.len() {
+                        " … z opens"
+                    } else {
+                        ""
+                    };
                     let noun = if *len == 1 { "byte" } else { "bytes" };
                     let shown = if *len == 0 {
                         format!("<0 bytes>{comma}")
@@ -194,9 +207,59 @@ pub fn outline_lines(rows: &[Row]) -> Vec<Line<'static>> {
                 }
                 Item::Empty => spans.push(Span::styled(format!("(empty){comma}"), dim())),
             }
-            Line::from(spans)
+            let line = Line::from(spans);
+            if cursor == Some(i) {
+                line.patch_style(theme().selected)
+            } else {
+                line
+            }
         })
         .collect()
+}
+
+/// A tree row cut to `width` columns, its end marked `…` when anything was cut: a row is one
+/// line, so the rows on screen are the rows the cursor and the position count.
+pub fn cut_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut lines = break_line(line, width.saturating_sub(1).max(1));
+    let mut first = lines.swap_remove(0);
+    first.spans.push(Span::styled("…", theme().accent));
+    first
+}
+
+/// A line broken into lines of at most `width` columns, grapheme clusters kept whole: the
+/// cursor's row is shown whole however long it is.
+pub fn break_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let width = width.max(1);
+    let mut out = vec![Line::default().style(line.style)];
+    let mut used = 0;
+    for span in line.spans {
+        let mut piece = String::new();
+        for g in span.content.graphemes(true) {
+            let w = crate::text::width(g);
+            if used + w > width && used > 0 {
+                if !piece.is_empty() {
+                    let done = std::mem::take(&mut piece);
+                    if let Some(l) = out.last_mut() {
+                        l.spans.push(Span::styled(done, span.style));
+                    }
+                }
+                out.push(Line::default().style(line.style));
+                used = 0;
+            }
+            piece.push_str(g);
+            used += w;
+        }
+        if !piece.is_empty()
+            && let Some(l) = out.last_mut()
+        {
+            l.spans.push(Span::styled(piece, span.style));
+        }
+    }
+    out
 }
 
 /// Appends a map or list pretty-printed, two spaces per level, keys and values coloured.
@@ -248,8 +311,8 @@ fn tree_lines(
         }
         Decoded::Scalar(s) => {
             head.push(scalar(s));
-            head.push(Span::raw(comma.to_string()));
             head.extend(named_what(s));
+            head.push(Span::raw(comma.to_string()));
             out.push(Line::from(head));
         }
         Decoded::Text(t) => {

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod mosquitto;
 pub mod screen;
 pub mod tmux;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -140,8 +140,9 @@ impl App {
                 };
             }
             Action::ToggleScope => self.log.subtree = !self.log.subtree,
-            Action::DetailUp => self.detail.scroll_by(true),
-            Action::DetailDown => self.detail.scroll_by(false),
+            // Text scrolls three lines a key; a tree's cursor moves one row.
+            Action::DetailUp => self.detail_move(-1),
+            Action::DetailDown => self.detail_move(1),
             Action::PagePrev | Action::PageNext => {
                 let len = self.detail_entry().map_or(0, |e| e.payload.len());
                 self.detail.turn_page(action == Action::PageNext, len);
@@ -174,7 +175,7 @@ impl App {
             }
             Action::Export => return self.export_key(),
             Action::Chart => self.chart_key(),
-            Action::Fold => self.fold_at_top(),
+            Action::Fold => self.fold_at_cursor(),
             Action::ReadWhole => return self.read_whole_key(),
             Action::FoldAll => self.fold_all(),
             Action::DetailStart | Action::DetailEnd => {
@@ -221,6 +222,7 @@ impl App {
             Action::ToggleDiff => {
                 self.detail.diff = !self.detail.diff;
                 self.detail.scroll = 0;
+                self.detail.cursor = 0;
             }
             Action::PickView => {
                 // The topic the detail shows: the log's selection or the tree's.
@@ -406,7 +408,7 @@ impl App {
                     self.set_focus(Focus::Log);
                     self.navigate(action);
                 } else if areas.detail.contains(at) {
-                    self.detail.scroll_by(up);
+                    self.detail_move(if up { -3 } else { 3 });
                 }
             }
             _ => {}

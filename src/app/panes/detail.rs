@@ -5,13 +5,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::app::App;
-use crate::decode::{Births, DecodeCache, Payload, Registry, Shown, page};
+use crate::decode::{Births, DecodeCache, Payload, Registry, Shown, Why, page};
 use crate::store::{Entry, Store};
 
 #[derive(Debug, Default)]
 pub struct DetailView {
     /// The first line of the payload on screen (a row, for a tree).
     pub scroll: usize,
+    /// The tree's row the keys act on (`z`); clamped to the rows there are when used.
+    pub cursor: usize,
     pub page: usize,
     /// Which pane the detail follows.
     pub from_log: bool,
@@ -30,6 +32,7 @@ impl DetailView {
     /// Back to the top of the first page (a new message or a step through history).
     pub fn reset_position(&mut self) {
         self.scroll = 0;
+        self.cursor = 0;
         self.page = 0;
     }
 
@@ -80,11 +83,11 @@ impl DetailView {
         self.cache.borrow_mut().get(registry, msg, self.page, view)
     }
 
-    pub fn scroll_by(&mut self, up: bool) {
+    pub fn scroll_by(&mut self, up: bool, lines: usize) {
         self.scroll = if up {
-            self.scroll.saturating_sub(3)
+            self.scroll.saturating_sub(lines)
         } else {
-            self.scroll.saturating_add(3).min(usize::MAX / 2)
+            self.scroll.saturating_add(lines).min(usize::MAX / 2)
         };
     }
 
@@ -95,6 +98,7 @@ impl DetailView {
             self.page.saturating_sub(1)
         };
         self.scroll = 0;
+        self.cursor = 0;
     }
 
     /// `<` and `>`: the older or newer message of the topic than the one shown. Reaching the
@@ -123,6 +127,25 @@ impl DetailView {
     }
 }
 
+/// "json", "binary" (a guessed hex dump), "msgpack (guessed)" (a binary format read without a
+/// rule or a content type: it could be wrong, and `v` changes it), or "protobuf: rule
+/// factory/+/telemetry".
+fn view_label(shown: &Shown, empty: bool) -> String {
+    match &shown.why {
+        _ if empty => "empty".into(),
+        Why::Guess if shown.decoder == "hex" => "binary".into(),
+        Why::Guess if matches!(shown.decoder, "msgpack" | "cbor") => {
+            format!("{} (guessed)", shown.decoder)
+        }
+        Why::Guess => shown.decoder.into(),
+        why => format!(
+            "{}: {}",
+            shown.decoder,
+            crate::text::clean(&why.to_string())
+        ),
+    }
+}
+
 /// A line the detail's header gives a message, beyond its meta line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeaderNote<'a> {
@@ -148,6 +171,8 @@ pub enum HeaderNote<'a> {
 /// How a header note is drawn: its colour's meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
+    /// The meta line: QoS, flags, time, size, view.
+    Meta,
     Ok,
     Warn,
     Plain,
@@ -296,14 +321,38 @@ impl App {
         notes
     }
 
-    /// The detail's notes as drawn: each wrapped to the pane's inner width; true on a note's
-    /// first line.
-    pub fn detail_note_lines(&self, e: &Entry) -> Vec<(String, Tone, bool)> {
+    /// The meta line of `e` shown as `shown`: QoS, flags, time, size, view, position.
+    pub fn detail_meta(&self, e: &Entry, shown: &Shown) -> String {
+        let mut meta = vec![format!("q{}", e.qos().as_u8())];
+        if e.retain() {
+            meta.push("retained".into());
+        }
+        if e.dup() {
+            meta.push("dup".into());
+        }
+        meta.push(crate::text::time_of(e.received()));
+        meta.push(crate::text::human_bytes(e.payload.len() as u64));
+        meta.push(view_label(shown, e.payload.is_empty()));
+        if e.outgoing() {
+            meta.push("published by us".into());
+        }
+        if let Some(base) = self.detail_base() {
+            let (at, kept) = self.detail.position(&self.link.store, base);
+            if kept > 1 {
+                meta.push(format!("{at} of {kept} kept (< >)"));
+            }
+        }
+        meta.join(" · ")
+    }
+
+    /// The detail's header as drawn: the meta line, then the notes, each wrapped to the pane's
+    /// inner width (a line once ran off the edge); true on each one's first line.
+    pub fn detail_header_lines(&self, e: &Entry, shown: &Shown) -> Vec<(String, Tone, bool)> {
         let width = self.areas().detail.width.saturating_sub(2) as usize;
-        self.detail_notes(e)
-            .iter()
-            .flat_map(|note| {
-                let (words, tone) = note.words();
+        let meta = (self.detail_meta(e, shown), Tone::Meta);
+        std::iter::once(meta)
+            .chain(self.detail_notes(e).iter().map(HeaderNote::words))
+            .flat_map(|(words, tone)| {
                 crate::text::wrap(&words, width)
                     .into_iter()
                     .enumerate()

@@ -1,6 +1,6 @@
-//! The detail's tree view of a structured payload: folding (`z` the map or list at the top row,
-//! `Z` everything below the top level), jumps to its start and end (`{` `}`), and where the
-//! view is ("rows 120–150 of 5,012"). Folds are kept per topic by path, so they survive new
+//! The detail's tree view of a structured payload: a cursor row (`J` `K`), folding (`z` the map
+//! or list at the cursor, or opening a value's bytes; `Z` everything below the top level),
+//! jumps to its start and end (`{` `}`), and where the view is ("row 120 of 5,012"). Folds are kept per topic by path, so they survive new
 //! messages of the same shape; the laid-out rows are cached per message and fold state.
 
 use std::collections::HashSet;
@@ -21,9 +21,9 @@ pub struct Folds {
     cache: std::cell::RefCell<Option<(CacheKey, Rc<Outline>)>>,
 }
 
-/// The decoded message (held, so its address cannot be reused while cached), its topic, and
-/// the folds' generation.
-type CacheKey = (Rc<Shown>, NodeId, u64);
+/// The decoded message (held, so its address cannot be reused while cached), its topic, the
+/// folds' generation and the pane's width (opened bytes are rows that fit it).
+type CacheKey = (Rc<Shown>, NodeId, u64, usize);
 
 impl Folds {
     fn paths_for(&mut self, node: NodeId) -> &mut HashSet<String> {
@@ -47,10 +47,12 @@ impl App {
         } else {
             0
         };
+        let width = self.areas().detail.width.saturating_sub(2) as usize;
         if let Some((k, rows)) = folds.cache.borrow().as_ref()
             && Rc::ptr_eq(&k.0, &shown)
             && k.1 == e.node
             && k.2 == key_gen
+            && k.3 == width
         {
             return Some(rows.clone());
         }
@@ -60,8 +62,8 @@ impl App {
         } else {
             &empty
         };
-        let rows = Rc::new(outline::build(tree, paths));
-        *folds.cache.borrow_mut() = Some(((shown.clone(), e.node, key_gen), rows.clone()));
+        let rows = Rc::new(outline::build(tree, paths, width));
+        *folds.cache.borrow_mut() = Some(((shown.clone(), e.node, key_gen, width), rows.clone()));
         Some(rows)
     }
 
@@ -71,32 +73,67 @@ impl App {
         inner.saturating_sub(self.detail_header_len()).max(1)
     }
 
-    /// The first row of the tree on screen (the scroll, kept so the last page stays full).
+    /// The first row of the tree on screen: the scroll, kept so the last page stays full and
+    /// the cursor row on screen.
     pub fn detail_top(&self, rows: usize) -> usize {
-        self.detail
-            .scroll
-            .min(rows.saturating_sub(self.detail_visible_rows()))
+        let visible = self.detail_visible_rows();
+        let top = self.detail.scroll.min(rows.saturating_sub(visible));
+        let cursor = self.detail_cursor(rows);
+        if cursor < top {
+            cursor
+        } else if cursor >= top + visible {
+            cursor + 1 - visible
+        } else {
+            top
+        }
     }
 
-    /// `z`: fold (or open) the map or list at the top row; on a leaf, the one holding it.
-    pub fn fold_at_top(&mut self) {
-        let Some(rows) = self.detail_outline() else {
+    /// The row the tree's keys act on (`z`), within the rows there are.
+    pub fn detail_cursor(&self, rows: usize) -> usize {
+        self.detail.cursor.min(rows.saturating_sub(1))
+    }
+
+    /// `J` / `K` (and the wheel, by three): in a tree the cursor row moves, one row at a time,
+    /// so every row can be folded (a scroll of three once skipped rows `z` could not reach);
+    /// other payloads scroll.
+    pub fn detail_move(&mut self, by: isize) {
+        let Some(rows) = self.detail_outline().map(|o| o.rows.len()) else {
+            self.detail.scroll_by(by < 0, by.unsigned_abs());
             return;
         };
-        let top = self.detail_top(rows.rows.len());
-        let Some(at) = rows.opener_of(top).filter(|&i| rows.rows[i].depth > 0) else {
+        let cursor = self.detail_cursor(rows);
+        self.detail.cursor = cursor.saturating_add_signed(by).min(rows.saturating_sub(1));
+        self.detail.scroll = self.detail_top(rows);
+    }
+
+    /// `z`: on bytes, open (or close) all of them; elsewhere fold (or open) the map or list at
+    /// the cursor row, or the one holding it. The cursor stays on the row that changed.
+    pub fn fold_at_cursor(&mut self) {
+        let (Some(rows), Some(node)) = (self.detail_outline(), self.detail_entry().map(|e| e.node))
+        else {
             return;
         };
-        let (Some(path), Some(node)) = (rows.path(at), self.detail_entry().map(|e| e.node)) else {
-            return;
+        let cursor = self.detail_cursor(rows.rows.len());
+        let (at, path) = match rows.bytes_at(cursor) {
+            Some((at, path)) => (at, path.to_string()),
+            None => {
+                let Some(at) = rows.opener_of(cursor).filter(|&i| rows.rows[i].depth > 0) else {
+                    return;
+                };
+                let Some(path) = rows.path(at) else {
+                    return;
+                };
+                (at, path.to_string())
+            }
         };
-        let path = path.to_string();
         let paths = self.detail.folds.paths_for(node);
         if !paths.remove(&path) {
             paths.insert(path);
         }
-        // The fold's row stays at the top, where the key was pressed.
-        self.detail.scroll = at;
+        self.detail.cursor = at;
+        if at < self.detail.scroll {
+            self.detail.scroll = at;
+        }
     }
 
     /// `Z`: fold every map and list below the top level, or open them all when some are folded.
@@ -113,16 +150,20 @@ impl App {
             paths.extend(inner);
         }
         self.detail.scroll = 0;
+        self.detail.cursor = 0;
     }
 
     /// `{` / `}`: the start or the end of the payload.
     pub fn detail_jump(&mut self, end: bool) {
-        self.detail.scroll = if end { usize::MAX / 2 } else { 0 };
+        let far = if end { usize::MAX / 2 } else { 0 };
+        self.detail.scroll = far;
+        self.detail.cursor = far;
     }
 
-    /// Lines above the payload: the meta line, its notes (`detail_notes`) and a blank line.
+    /// Lines above the payload: the meta line and its notes, wrapped, and a blank line.
     pub fn detail_header_len(&self) -> usize {
-        self.detail_entry()
-            .map_or(0, |e| 2 + self.detail_note_lines(e).len())
+        self.detail_shown().map_or(0, |(e, shown)| {
+            1 + self.detail_header_lines(e, &shown).len()
+        })
     }
 }

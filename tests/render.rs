@@ -797,7 +797,7 @@ fn c_charts_a_topics_numbers_field_by_field() {
     key(&mut app, KeyCode::Char('c'));
     let text = screen(&mut app, 120, 40);
     assert!(
-        text.contains("room/temp · value 1/1 · min 19 max 22.5 avg 20.75 last 20.5 · 4 pts"),
+        text.contains("room/temp · value 1/1 · last 20.5 · min 19 max 22.5 avg 20.75 · 4 pts"),
         "{text}"
     );
     assert!(
@@ -821,9 +821,9 @@ fn c_charts_a_topics_numbers_field_by_field() {
     let id = app.link.store.tree.find("room/env").unwrap();
     app.tree.selected = Some(id);
     key(&mut app, KeyCode::Char('c'));
-    assert!(screen(&mut app, 120, 40).contains("· t 1/2 · min 21 max 22"));
+    assert!(screen(&mut app, 120, 40).contains("· t 1/2 · last 22 · min 21 max 22"));
     key(&mut app, KeyCode::Char('c'));
-    assert!(screen(&mut app, 120, 40).contains("· rh 2/2 · min 40 max 45"));
+    assert!(screen(&mut app, 120, 40).contains("· rh 2/2 · last 45 · min 40 max 45"));
     key(&mut app, KeyCode::Char('c'));
     assert!(!app.chart.open);
 }

@@ -255,3 +255,37 @@ fn a_document_past_the_size_read_at_once_is_read_whole_with_w() {
         assert!(text.contains("12345678901234567890123"), "{w}x{h}:\n{text}");
     }
 }
+
+/// A chart draws floats: a value a float does not hold as written is counted and named, and
+/// the title's last value is the one written (hand-written documents).
+#[test]
+fn a_chart_says_which_values_it_rounded() {
+    let mut app = showing(msg("c/id", r#"{"id":1}"#, None), Vec::new());
+    for doc in [r#"{"id":12345678901234567890123}"#, r#"{"id":3.10}"#] {
+        common::views::feed(&mut app, msg("c/id", doc, None));
+    }
+    key(&mut app, KeyCode::Char('c'));
+    for (w, h) in SIZES {
+        let text = screen(&mut app, w, h);
+        assert!(
+            text.contains("1 of 3 not as written (64-bit floats)"),
+            "{w}x{h}:\n{text}"
+        );
+        if w == 120 {
+            assert!(
+                text.contains("last 3.10 · min 1 max 12345678901234567890123 avg ≈"),
+                "{text}"
+            );
+            assert!(
+                text.contains("12345678901234567890123│"),
+                "the axis as written:\n{text}"
+            );
+            assert!(
+                text.contains("floats): 12345678901234567890123 ─"),
+                "{text}"
+            );
+        } else {
+            assert!(text.contains("…"), "cut with a mark at {w}x{h}:\n{text}");
+        }
+    }
+}

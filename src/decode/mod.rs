@@ -7,6 +7,7 @@ mod b64;
 mod cache;
 mod cbor;
 mod cbor_tags;
+pub mod decimal;
 pub mod diff;
 pub mod external;
 mod hex;

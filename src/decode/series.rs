@@ -38,12 +38,30 @@ fn collect(path: &str, d: &Decoded, max: usize, out: &mut Vec<String>) {
 
 /// The number at `path` in `d` (found by walking the same names `numeric_fields` gives).
 pub fn value_at(d: &Decoded, path: &str) -> Option<f64> {
-    if path.is_empty() {
-        return match d {
-            Decoded::Scalar(s) => s.as_f64(),
-            _ => None,
-        };
+    match at(d, path)? {
+        Decoded::Scalar(s) => s.as_f64(),
+        _ => None,
     }
+}
+
+/// The number at `path` in `d` as written, and whether a 64-bit float holds it as written
+/// (what a chart draws is a float: it says which values it rounded).
+pub fn number_at<'d>(d: &'d Decoded, path: &str) -> Option<(f64, &'d str, bool)> {
+    let text = match at(d, path)? {
+        Decoded::Scalar(Scalar::Number(n)) => n.as_str(),
+        Decoded::Scalar(Scalar::Named { text, .. }) => text.as_str(),
+        Decoded::Scalar(s @ Scalar::Bool(_)) => {
+            let v = s.as_f64()?;
+            return Some((v, if v > 0.0 { "true" } else { "false" }, true));
+        }
+        _ => return None,
+    };
+    let value: f64 = text.trim().parse().ok()?;
+    Some((value, text, super::decimal::fits_f64(text)))
+}
+
+/// The value at `path` in `d`.
+fn at<'d>(d: &'d Decoded, path: &str) -> Option<&'d Decoded> {
     let mut cur = d;
     let mut rest = path;
     while !rest.is_empty() {
@@ -64,10 +82,7 @@ pub fn value_at(d: &Decoded, path: &str) -> Option<f64> {
         rest = &rest[end..];
         rest = rest.strip_prefix('.').unwrap_or(rest);
     }
-    match cur {
-        Decoded::Scalar(s) => s.as_f64(),
-        _ => None,
-    }
+    Some(cur)
 }
 
 #[cfg(test)]
@@ -88,5 +103,17 @@ mod tests {
         let n = Number.decode(b"7.25").unwrap();
         assert_eq!(numeric_fields(&n, 10), [""]);
         assert_eq!(value_at(&n, ""), Some(7.25));
+        let big = Json
+            .decode(br#"{"id":12345678901234567890123,"t":0.1}"#)
+            .unwrap();
+        let (v, text, fits) = number_at(&big, "id").unwrap();
+        assert_eq!(
+            (v, text, fits),
+            (1.2345678901234568e22, "12345678901234567890123", false)
+        );
+        assert_eq!(number_at(&big, "t"), Some((0.1, "0.1", true)));
+        // 1e400 is a number, but no float holds it: not charted.
+        let huge = Json.decode(br#"{"x":1e400}"#).unwrap();
+        assert!(number_at(&huge, "x").is_some_and(|(v, _, fits)| v.is_infinite() && !fits));
     }
 }

@@ -52,28 +52,50 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             (a.min(*v), b.max(*v))
         });
     let avg = values.iter().sum::<f64>() / values.len().max(1) as f64;
-    let last = values.last().copied().unwrap_or(0.0);
+    // The lowest, highest and newest values as written; the average is worked out in floats,
+    // and says so when a value was rounded.
+    let written = |want: f64| {
+        values
+            .iter()
+            .position(|v| *v == want)
+            .and_then(|i| s.written.get(i))
+            .map_or_else(|| num(want), |t| clean(t).into_owned())
+    };
+    let approx = if s.rounded > 0 { "≈" } else { "" };
     let name = if s.field.is_empty() {
         "value".to_string()
     } else {
         clean(&s.field).into_owned()
     };
     let title = format!(
-        " {topic} · {name} {}/{} · min {} max {} avg {} last {} · {} pts ",
+        " {topic} · {name} {}/{} · last {} · min {} max {} avg {approx}{} · {} pts ",
         s.fields
             .iter()
             .position(|f| *f == s.field)
             .map_or(1, |i| i + 1),
         s.fields.len(),
-        num(min),
-        num(max),
+        s.written
+            .last()
+            .map_or_else(String::new, |t| clean(t).into_owned()),
+        written(min),
+        written(max),
         num(avg),
-        num(last),
         values.len()
     );
-    let block = Block::bordered()
-        .title(fit(&title, area.width.saturating_sub(2) as usize).into_owned())
+    let width = area.width.saturating_sub(2) as usize;
+    let mut block = Block::bordered()
+        .title(fit(&title, width).into_owned())
         .border_style(theme().dim);
+    if let Some(example) = &s.rounded_example {
+        // The chart draws floats: what was not drawn as written is said, with an example.
+        let words = format!(
+            " {} of {} not as written (64-bit floats): {} ",
+            s.rounded,
+            s.read,
+            clean(example)
+        );
+        block = block.title_bottom(Line::styled(fit(&words, width).into_owned(), theme().warn));
+    }
     if s.points.len() < 2 {
         say(
             f,
@@ -107,7 +129,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         .y_axis(
             Axis::default()
                 .bounds([lo, hi])
-                .labels([num(lo), num(hi)])
+                .labels([written(lo), written(hi)])
                 .style(theme().dim),
         );
     f.render_widget(chart, area);

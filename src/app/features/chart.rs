@@ -21,6 +21,14 @@ pub struct Series {
     pub field: String,
     /// Seconds since the Unix epoch, and the value.
     pub points: Vec<(f64, f64)>,
+    /// Each point's value as written (the title's min, max and last are these, not floats).
+    pub written: Vec<String>,
+    /// Values a 64-bit float does not hold as written (drawn rounded, or left out when past
+    /// its range), and the first of them as written.
+    pub rounded: usize,
+    pub rounded_example: Option<String>,
+    /// Values found in the history, drawn or not.
+    pub read: usize,
 }
 
 type Key = (NodeId, u64, usize);
@@ -64,19 +72,31 @@ impl App {
         let newest = decode(self.link.store.last(node)?)?;
         let fields = series::numeric_fields(&newest, MAX_FIELDS);
         let field = fields.get(self.chart.field % fields.len().max(1))?.clone();
-        let points = self
-            .link
-            .store
-            .history(node)
-            .filter_map(|e| {
-                let v = series::value_at(&decode(e)?, &field)?;
-                Some((secs(e.received()), v))
-            })
-            .collect();
+        let (mut points, mut written, mut rounded, mut rounded_example, mut read) =
+            (Vec::new(), Vec::new(), 0, None, 0);
+        for e in self.link.store.history(node) {
+            let Some(d) = decode(e) else { continue };
+            let Some((v, text, fits)) = series::number_at(&d, &field) else {
+                continue;
+            };
+            read += 1;
+            if !fits {
+                rounded += 1;
+                rounded_example.get_or_insert_with(|| text.to_string());
+            }
+            if v.is_finite() {
+                points.push((secs(e.received()), v));
+                written.push(text.to_string());
+            }
+        }
         let s = Rc::new(Series {
             fields,
             field,
             points,
+            written,
+            rounded,
+            rounded_example,
+            read,
         });
         *self.chart.cache.borrow_mut() = Some((key, s.clone()));
         Some(s)

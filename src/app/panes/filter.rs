@@ -9,6 +9,8 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use crate::decode::decimal::Decimal;
+
 #[derive(Debug, Clone)]
 enum Term {
     Wildcard(String),
@@ -187,9 +189,13 @@ fn json_holds(payload: &[u8], path: &str, op: Op, want: &str) -> bool {
     let Some(got) = field(&doc, path) else {
         return false;
     };
-    let got_num = got.as_f64();
-    let want_num = want.parse::<f64>().ok();
-    if let (Some(g), Some(w)) = (got_num, want_num) {
+    // Numbers are compared as the decimals they are written as, exactly: through a float,
+    // 12345678901234567890123 and …124 were equal, and 1e400 was no number at all.
+    let got_num = match got {
+        Value::Number(n) => Decimal::parse(&n.to_string()),
+        _ => None,
+    };
+    if let (Some(g), Some(w)) = (got_num, Decimal::parse(want)) {
         return match op {
             Op::Eq => g == w,
             Op::Ne => g != w,
@@ -334,6 +340,13 @@ mod tests {
         assert!(!hot.matches_message("t", Some(b"not json")));
         assert!(f("json:state=on").matches_message("t", Some(br#"{"state":"on"}"#)));
         assert!(f("json:list.1>=2").matches_message("t", Some(br#"{"list":[1,2]}"#)));
+        // Numbers compare exactly as written: past a float's digits, and past its range.
+        let id = br#"{"id":12345678901234567890123,"big":1e400,"x":1.50}"#;
+        assert!(f("json:id=12345678901234567890123").matches_message("t", Some(id)));
+        assert!(!f("json:id=12345678901234567890124").matches_message("t", Some(id)));
+        assert!(f("json:id<12345678901234567890124").matches_message("t", Some(id)));
+        assert!(f("json:big>1e399").matches_message("t", Some(id)));
+        assert!(f("json:x=1.5").matches_message("t", Some(id)));
         // All terms hold; - excludes.
         let both = f("sensors/# -$SYS/# -temp");
         assert!(both.matches("sensors/a/hum"));

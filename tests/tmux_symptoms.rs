@@ -1,7 +1,8 @@
-//! The symptoms issue 18 listed, each seen through the real binary in tmux at 120×40 and
-//! 80×24, against mosquitto: what the user is told is whole (it wraps above the bar) and the
-//! bar keeps its own segments; a finished clean-up takes `u`; a repeat's progress stays beside
-//! each outcome; a request without a responder says "no response"; `?` names each prompt.
+//! The symptoms issues 18 and 19 listed, each seen through the real binary in tmux at 120×40
+//! and 80×24, against mosquitto: what the user is told is whole (it wraps above the bar) and
+//! the bar keeps its own segments; a finished clean-up takes `u`; a repeat's progress stays
+//! beside each outcome; a request without a responder says "no response"; `?` names each
+//! prompt; a big document is read whole with `W`; `J` and `z` fold at the cursor row.
 
 mod common;
 
@@ -12,6 +13,17 @@ use common::mosquitto::Mosquitto;
 use common::tmux::{Tmux, have_tmux};
 
 const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
+
+/// Publishes the file at `path` (retained) with mosquitto_pub.
+fn publish_file(m: &Mosquitto, topic: &str, path: &std::path::Path) {
+    let status = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
+        .args(["-t", topic, "-q", "1", "-r", "-f"])
+        .arg(path)
+        .status()
+        .expect("mosquitto_pub");
+    assert!(status.success());
+}
 
 fn publish(m: &Mosquitto, topic: &str, payload: &str, retain: bool) {
     let mut cmd = Command::new("mosquitto_pub");
@@ -203,5 +215,60 @@ fn a_finished_clean_up_takes_u_at_both_sizes() {
             "{size:?}: back on the broker"
         );
         leave_and_quit(&t);
+    });
+}
+
+/// A 2.5 MiB JSON document: text pages with the reason and the key in the header, never a
+/// false error; `W` reads it whole off the loop and the tree is shown.
+#[test]
+fn a_big_document_is_read_whole_with_w_at_both_sizes() {
+    at_both_sizes("tmux_symptoms_big_document", |m, home, size| {
+        let mut doc = String::from("[");
+        let mut i = 0;
+        while doc.len() < 2_500_000 {
+            doc.push_str(&format!(r#"{{"id":{i},"v":12345678901234567890123}},"#));
+            i += 1;
+        }
+        doc.push_str("0]");
+        let path = home.join("doc.json");
+        std::fs::write(&path, &doc).unwrap();
+        publish_file(m, "sym/doc", &path);
+        let t = explorer(m, home, size);
+        let words = common::tmux::flat(&t.wait_for_words("W reads it whole"));
+        assert!(
+            words.contains("is past the 1.0 MiB read at once"),
+            "{size:?}: {words}"
+        );
+        assert!(!words.contains("EOF"), "{size:?}: no false error: {words}");
+        t.keys(&["W"]);
+        t.wait_for("row 1 of");
+        let words = common::tmux::flat(&t.words());
+        assert!(!words.contains("W reads it whole"), "{size:?}: {words}");
+        bar_is_whole(&t, size);
+        t.keys(&["q"]);
+        t.wait_for("EXIT=0");
+    });
+}
+
+/// `J` moves the detail's cursor one row, `z` folds the map it is on (a scroll of three once
+/// skipped rows that could then not be folded).
+#[test]
+fn j_and_z_fold_at_the_cursor_row_at_both_sizes() {
+    at_both_sizes("tmux_symptoms_fold", |m, home, size| {
+        publish(m, "sym/n", r#"{"a":{"b":1,"c":2},"d":[1,2,3]}"#, true);
+        let t = explorer(m, home, size);
+        t.wait_for("row 1 of 11");
+        t.keys(&["J"]);
+        t.wait_for("row 2 of 11");
+        t.keys(&["z"]);
+        // (At 80×24 the position also says which rows are on screen.)
+        t.wait_for("row 2 of 8");
+        t.wait_for("1 folded");
+        t.wait_for("{… 2 keys},");
+        t.keys(&["z"]);
+        t.wait_for("row 2 of 11");
+        bar_is_whole(&t, size);
+        t.keys(&["q"]);
+        t.wait_for("EXIT=0");
     });
 }

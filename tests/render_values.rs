@@ -256,6 +256,34 @@ fn a_document_past_the_size_read_at_once_is_read_whole_with_w() {
     }
 }
 
+/// A whole read counts against the history budget: past what it leaves, W says so and asks
+/// for nothing.
+#[test]
+fn w_is_refused_when_the_history_budget_cannot_hold_the_tree() {
+    let limits = mqscope::store::Limits {
+        memory_budget: 24 * 1024 * 1024,
+        ..Default::default()
+    };
+    let mut app = mqscope::app::App::new(Vec::new(), limits, std::time::Instant::now());
+    let doc = format!("[{}0]", r#"{"id":1},"#.repeat(150_000));
+    common::views::feed(&mut app, msg("big/doc", doc, None));
+    assert!(screen(&mut app, 120, 40).contains("W reads it whole"));
+    assert!(
+        key(&mut app, KeyCode::Char('W')).is_empty(),
+        "nothing asked"
+    );
+    let text = screen(&mut app, 120, 40);
+    let words = common::tmux::flat(&text);
+    assert!(
+        words.contains("not read whole: 1.3 MiB as a tree takes about"),
+        "{text}"
+    );
+    assert!(
+        words.contains("the history budget leaves (--history-budget)"),
+        "{text}"
+    );
+}
+
 /// A chart draws floats: a value a float does not hold as written is counted and named, and
 /// the title's last value is the one written (hand-written documents).
 #[test]

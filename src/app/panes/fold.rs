@@ -93,12 +93,12 @@ impl App {
         self.detail.cursor.min(rows.saturating_sub(1))
     }
 
-    /// `J` / `K` (and the wheel, by three): in a tree the cursor row moves, one row at a time,
-    /// so every row can be folded (a scroll of three once skipped rows `z` could not reach);
-    /// other payloads scroll.
+    /// `J` / `K` (and the wheel, by three): in a tree the cursor row moves `by` rows, so every
+    /// row can be folded (a scroll of three once skipped rows `z` could not reach); other
+    /// payloads scroll three lines.
     pub fn detail_move(&mut self, by: isize) {
         let Some(rows) = self.detail_outline().map(|o| o.rows.len()) else {
-            self.detail.scroll_by(by < 0, by.unsigned_abs());
+            self.detail.scroll_by(by < 0, 3);
             return;
         };
         let cursor = self.detail_cursor(rows);

@@ -202,13 +202,7 @@ fn binary_that_would_decode_says_so() {
 /// then W reads it whole as a job and the tree is shown.
 #[test]
 fn a_document_past_the_size_read_at_once_is_read_whole_with_w() {
-    let mut doc = String::from("[");
-    let mut i = 0;
-    while doc.len() < 2_500_000 {
-        doc.push_str(&format!(r#"{{"id":{i},"v":12345678901234567890123}},"#));
-        i += 1;
-    }
-    doc.push_str("0]");
+    let doc = common::views::big_json(2_500_000);
     let len = doc.len();
     let mut app = showing(msg("big/doc", doc.clone(), None), Vec::new());
     for (w, h) in SIZES {

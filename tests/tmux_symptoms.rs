@@ -223,13 +223,7 @@ fn a_finished_clean_up_takes_u_at_both_sizes() {
 #[test]
 fn a_big_document_is_read_whole_with_w_at_both_sizes() {
     at_both_sizes("tmux_symptoms_big_document", |m, home, size| {
-        let mut doc = String::from("[");
-        let mut i = 0;
-        while doc.len() < 2_500_000 {
-            doc.push_str(&format!(r#"{{"id":{i},"v":12345678901234567890123}},"#));
-            i += 1;
-        }
-        doc.push_str("0]");
+        let doc = common::views::big_json(2_500_000);
         let path = home.join("doc.json");
         std::fs::write(&path, &doc).unwrap();
         publish_file(m, "sym/doc", &path);

@@ -32,6 +32,23 @@ pub struct Shown {
     pub hint: Option<&'static str>,
 }
 
+impl Shown {
+    /// A payload read whole, on one page, as `decoder` shows it.
+    pub fn whole(decoder: &'static str, why: Why, result: Result<Decoded, DecodeError>) -> Shown {
+        Shown {
+            decoder,
+            why,
+            result,
+            page: 0,
+            pages: 1,
+            offset: 0,
+            command: None,
+            too_big: false,
+            hint: None,
+        }
+    }
+}
+
 /// One run of an external decoder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
@@ -141,17 +158,7 @@ fn decode(
     view: Option<&'static str>,
 ) -> Shown {
     let len = msg.bytes.len();
-    let mut shown = Shown {
-        decoder: "hex",
-        why: Why::Guess,
-        result: Ok(Decoded::Empty),
-        page: 0,
-        pages: 1,
-        offset: 0,
-        command: None,
-        too_big: false,
-        hint: None,
-    };
+    let mut shown = Shown::whole("hex", Why::Guess, Ok(Decoded::Empty));
     let (candidates, why) = match view.and_then(|id| registry.get(id)) {
         Some(d) => (vec![d], Why::Picked),
         None => {

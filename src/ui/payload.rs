@@ -399,17 +399,8 @@ mod tests {
     fn a_long_decode_error_is_wrapped_whole() {
         let why = "protobuf: field 7 of demo.Machine: wire type 5 (fixed32) where the schema \
                    says varint; the rest of the message is shown below";
-        let shown = Shown {
-            decoder: "protobuf",
-            why: crate::decode::Why::Picked,
-            result: Err(crate::decode::DecodeError::new(why, Some(3))),
-            page: 0,
-            pages: 1,
-            offset: 0,
-            command: None,
-            too_big: false,
-            hint: None,
-        };
+        let error = Err(crate::decode::DecodeError::new(why, Some(3)));
+        let shown = Shown::whole("protobuf", crate::decode::Why::Picked, error);
         let lines = render(&shown, 4, &[1, 2, 3, 4], 30);
         let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
         let error_lines: Vec<&String> = text

@@ -38,6 +38,19 @@ pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
     app.event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now)
 }
 
+/// A JSON array of small objects of at least `bytes` bytes, each with a number past a float's
+/// digits: a document past the size read at once.
+pub fn big_json(bytes: usize) -> String {
+    let mut doc = String::from("[");
+    let mut i = 0;
+    while doc.len() < bytes {
+        doc.push_str(&format!(r#"{{"id":{i},"v":12345678901234567890123}},"#));
+        i += 1;
+    }
+    doc.push_str("0]");
+    doc
+}
+
 /// An app with one topic holding `m`, shown in the detail.
 pub fn showing(m: Message, rules: Vec<Rule>) -> App {
     let mut app = super::screen::connected_app("test");

@@ -94,18 +94,7 @@ impl App {
             self.whole.running = Some((key, why));
             return;
         }
-        let shown = Shown {
-            decoder: view,
-            why,
-            result,
-            page: 0,
-            pages: 1,
-            offset: 0,
-            command: None,
-            too_big: false,
-            hint: None,
-        };
-        self.whole.done = Some((key, Rc::new(shown)));
+        self.whole.done = Some((key, Rc::new(Shown::whole(view, why, result))));
         // Back to the top of what is now a tree, when it is still the one shown.
         if self.detail_entry().map(|e| e.seq()) == Some(seq) {
             self.detail.reset_position();

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::payload;
+use super::{outline, payload};
 use crate::app::App;
 use crate::app::detail::Tone;
 use crate::decode::Decoded;
@@ -131,14 +131,14 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         let (len, height) = (rows.rows.len(), inner.height as usize);
         let cursor = app.detail_cursor(len);
         let end = (top + height).min(len);
-        let lines: Vec<Line> = payload::outline_lines(&rows.rows[top..end], Some(cursor - top))
+        let lines: Vec<Line> = outline::outline_lines(&rows.rows[top..end], Some(cursor - top))
             .into_iter()
             .enumerate()
             .flat_map(|(i, l)| {
                 if top + i == cursor {
-                    payload::break_line(l, width)
+                    outline::break_line(l, width)
                 } else {
-                    vec![payload::cut_line(l, width)]
+                    vec![outline::cut_line(l, width)]
                 }
             })
             .take(height)
@@ -175,10 +175,10 @@ fn tree_window(
     let len = rows.rows.len();
     let cursor = app.detail_cursor(len);
     let cursor_lines = rows.rows.get(cursor).map_or(1, |row| {
-        let line = payload::outline_lines(std::slice::from_ref(row), Some(0));
+        let line = outline::outline_lines(std::slice::from_ref(row), Some(0));
         line.into_iter()
             .next()
-            .map_or(1, |l| payload::break_line(l, width).len())
+            .map_or(1, |l| outline::break_line(l, width).len())
     });
     let mut top = app.detail_top(len);
     while top < cursor && cursor - top + cursor_lines > height {

@@ -7,6 +7,7 @@ pub mod detail_branch;
 pub mod diff;
 pub mod log;
 pub mod notice;
+pub mod outline;
 pub mod payload;
 pub mod popup;
 pub mod status;

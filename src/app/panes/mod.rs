@@ -3,6 +3,7 @@
 
 pub mod compose;
 pub mod detail;
+pub mod detail_header;
 pub mod filter;
 pub mod fold;
 pub mod log;

@@ -363,15 +363,12 @@ async fn a_slow_profile_resolution_does_not_block_the_loop() {
             mqscope::mqtt::spawn(&settings, Default::default()).map_err(|e| e.to_string())?;
         Ok((
             handle,
-            mqscope::app::ConnInfo {
-                name: p.name.clone(),
-                url: settings.url.to_string(),
-                protocol: settings.protocol,
-                insecure: false,
-                state: mqscope::mqtt::ConnState::Connecting { attempt: 1 },
-                retry_at: None,
-                last_error: None,
-            },
+            mqscope::app::ConnInfo::new(
+                p.name.clone(),
+                settings.url.to_string(),
+                settings.protocol,
+                false,
+            ),
         ))
     });
     let sample = |app: &App| {

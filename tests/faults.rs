@@ -156,15 +156,12 @@ async fn connack_then_silence_is_not_a_working_connection() {
     // What the explorer makes of it: connected, the subscription unanswered, the error kept.
     let start = Instant::now();
     let mut app = mqscope::app::App::new(Vec::new(), Default::default(), start);
-    app.set_connection(mqscope::app::ConnInfo {
-        name: "fake".into(),
-        url: fake.url(),
-        protocol: Protocol::V311,
-        insecure: false,
-        state: ConnState::Connecting { attempt: 1 },
-        retry_at: None,
-        last_error: None,
-    });
+    app.set_connection(mqscope::app::ConnInfo::new(
+        "fake".into(),
+        fake.url(),
+        Protocol::V311,
+        false,
+    ));
     app.set_subscriptions(&s.subscriptions);
     let err = mqscope::mqtt::ConnError::new(ConnErrorKind::Timeout, error.clone());
     app.mqtt(

@@ -373,6 +373,93 @@ fn tls_unknown_ca_fails_insecure_connects_client_cert_works() {
     );
 }
 
+/// `SSLKEYLOGFILE`: an mqtts and a wss connection write their session secrets there (NSS key
+/// log lines, a file only its owner reads) and say so on stderr; a plain one writes nothing.
+#[test]
+fn sslkeylogfile_is_honoured_and_said_for_tls_only() {
+    if !have_mosquitto("keylog") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let keys = home.path().join("keys.log");
+    for url in [
+        format!("mqtts://127.0.0.1:{}", m.tls_port),
+        format!("wss://127.0.0.1:{}/mqtt", m.wss_port),
+    ] {
+        let before = std::fs::read_to_string(&keys)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        let mut cmd = mqscope(home.path());
+        cmd.env("SSLKEYLOGFILE", &keys)
+            .args(["pub", "-b", &url, "-t", "a", "-m", "x", "-q", "1", "--ca"])
+            .arg(&m.certs.ca);
+        let out = run(cmd, LIMIT);
+        assert!(out.status.success(), "{url}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("warning: SSLKEYLOGFILE is set: the TLS session keys of")
+                && stderr(&out).contains(&keys.display().to_string()),
+            "{url}: {}",
+            stderr(&out)
+        );
+        let text = std::fs::read_to_string(&keys).unwrap();
+        let lines: Vec<&str> = text.lines().skip(before).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("CLIENT_TRAFFIC_SECRET_0 ")
+                    || l.starts_with("CLIENT_RANDOM ")),
+            "{url}: NSS key log lines: {text}"
+        );
+        for l in &lines {
+            let parts: Vec<&str> = l.split(' ').collect();
+            assert_eq!(parts.len(), 3, "{l}");
+            assert!(
+                parts[1].len() == 64 && parts[2].bytes().all(|b| b.is_ascii_hexdigit()),
+                "{l}"
+            );
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&keys).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A plain connection has no keys to log, and says nothing.
+    let quiet = home.path().join("quiet.log");
+    let mut cmd = mqscope(home.path());
+    cmd.env("SSLKEYLOGFILE", &quiet)
+        .args(["pub", "-b", &m.url(), "-t", "a", "-m", "x", "-q", "1"]);
+    let out = run(cmd, LIMIT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("SSLKEYLOGFILE"), "{}", stderr(&out));
+    assert!(!quiet.exists());
+    // A key log that cannot be written is a setup error, named, exit 2 (as a bad --ca file).
+    let mut cmd = mqscope(home.path());
+    cmd.env("SSLKEYLOGFILE", home.path().join("no/such/dir/k.log"))
+        .args([
+            "pub",
+            "-b",
+            &format!("mqtts://127.0.0.1:{}", m.tls_port),
+            "-t",
+            "a",
+            "-m",
+            "x",
+            "--ca",
+        ])
+        .arg(&m.certs.ca);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("mqscope: SSLKEYLOGFILE")
+            && stderr(&out).contains("no/such/dir/k.log: No such file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_mib_payload_round_trip_and_binary_json() {
     if !have_mosquitto("big") {

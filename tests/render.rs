@@ -480,6 +480,24 @@ fn no_escape_byte_from_the_wire_reaches_the_terminal() {
     }
 }
 
+/// SSLKEYLOGFILE on: the status bar says where the keys go, at both sizes, beside the state.
+#[test]
+fn status_bar_says_while_tls_keys_are_logged() {
+    let mut app = app();
+    if let Some(c) = app.link.conn.as_mut() {
+        c.key_log = Some("/tmp/keys.log".into());
+    }
+    for (w, h) in [(120, 40), (80, 24)] {
+        let text = screen(&mut app, w, h);
+        let bar = text.lines().last().unwrap_or("");
+        assert!(bar.starts_with("● connected"), "{w}x{h}: {bar}");
+        assert!(
+            bar.contains("TLS keys logged to /tmp/keys.log"),
+            "{w}x{h}: {bar}"
+        );
+    }
+}
+
 #[test]
 fn status_bar_says_when_history_was_trimmed() {
     let now = Instant::now();

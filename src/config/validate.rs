@@ -80,6 +80,8 @@ fn validate_tls(
         key_file: tls_file(loc, base, key("key_file"), &raw.key_file, refs),
         insecure: raw.insecure,
         alpn: raw.alpn.clone(),
+        // From the environment when connecting, never from the file.
+        key_log: None,
     }
 }
 

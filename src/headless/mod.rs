@@ -16,12 +16,20 @@ pub(crate) fn connection_failure(settings: &ConnectionSettings, error: &str) -> 
     runtime(format!("{}: {error}", settings.url))
 }
 
-/// `--insecure` (or `tls.insecure` in the profile) gets a word on stderr: nothing is verified.
+/// `--insecure` (or `tls.insecure` in the profile) gets a word on stderr: nothing is verified;
+/// so does `SSLKEYLOGFILE`: the session's secrets are written to a file.
 pub(crate) fn warn_insecure(settings: &ConnectionSettings) {
     if settings.tls.insecure {
         eprintln!(
             "mqscope: warning: TLS certificate verification is off ({}): anyone on the path can read and change this connection",
             settings.url
+        );
+    }
+    if let Some(path) = &settings.tls.key_log {
+        eprintln!(
+            "mqscope: warning: SSLKEYLOGFILE is set: the TLS session keys of {} are written to {} (whoever has the file can read a capture of this connection)",
+            settings.url,
+            crate::text::clean(&path.display().to_string())
         );
     }
 }

@@ -5,6 +5,7 @@ mod commands;
 mod connack;
 mod errors;
 mod handle;
+mod key_log;
 mod link;
 mod link_any;
 mod link_v4;

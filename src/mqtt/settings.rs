@@ -50,6 +50,9 @@ pub struct TlsSettings {
     /// Skip server certificate verification. Shown to the user as a warning.
     pub insecure: bool,
     pub alpn: Vec<String>,
+    /// Where the session secrets are written (`SSLKEYLOGFILE`, read at the edge), so a capture
+    /// can be decrypted; None: nowhere.
+    pub key_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

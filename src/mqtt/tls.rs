@@ -30,6 +30,11 @@ pub enum TlsSetupError {
     NoSystemRoots,
     #[error("TLS setup: {0}")]
     Rustls(#[from] rustls::Error),
+    #[error("SSLKEYLOGFILE {path}: {source}")]
+    KeyLog {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -118,6 +123,13 @@ pub fn client_config(tls: &TlsSettings) -> Result<ClientConfig, TlsSetupError> {
         _ => builder.with_no_client_auth(),
     };
     config.alpn_protocols = tls.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
+    if let Some(path) = &tls.key_log {
+        let log = super::key_log::KeyLogTo::open(path).map_err(|source| TlsSetupError::KeyLog {
+            path: path.display().to_string(),
+            source,
+        })?;
+        config.key_log = Arc::new(log);
+    }
     Ok(config)
 }
 

@@ -81,9 +81,17 @@ pub fn resolved(p: &Profile) -> Result<ConnectionSettings, Failure> {
         // The TUI says it in red in the status bar; headless commands say it here.
         tracing::warn!("TLS certificate verification is off for {}", settings.url);
     }
+    settings.tls.key_log = key_log_file(settings.url.scheme);
     // What rumqttc itself would panic on (keep-alive, inflight) is the settings' own check.
     settings.validate().map_err(|e| usage(e.to_string()))?;
     Ok(settings)
+}
+
+/// `SSLKEYLOGFILE`, for a TLS connection: where its session secrets are written (as curl and
+/// mosquitto do). The TUI's status bar and headless stderr say so while it is on.
+pub fn key_log_file(scheme: crate::mqtt::Scheme) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty())?;
+    scheme.is_tls().then(|| path.into())
 }
 
 /// The profile with the command line's overrides in (username, password reference, client

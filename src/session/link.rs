@@ -16,6 +16,8 @@ pub struct ConnInfo {
     pub url: String,
     pub protocol: Protocol,
     pub insecure: bool,
+    /// Where the TLS session keys are written (`SSLKEYLOGFILE`), shown while it is on.
+    pub key_log: Option<String>,
     pub state: ConnState,
     /// When the next attempt starts, while waiting to reconnect.
     pub retry_at: Option<Instant>,
@@ -30,6 +32,7 @@ impl ConnInfo {
             url,
             protocol,
             insecure,
+            key_log: None,
             state: ConnState::Connecting { attempt: 1 },
             retry_at: None,
             last_error: None,

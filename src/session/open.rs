@@ -73,11 +73,16 @@ pub fn start(
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
     let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
-    let info = ConnInfo::new(
+    let mut info = ConnInfo::new(
         profile.name.clone(),
         settings.url.to_string(),
         settings.protocol,
         settings.tls.insecure,
     );
+    info.key_log = settings
+        .tls
+        .key_log
+        .as_ref()
+        .map(|p| p.display().to_string());
     Ok((handle, info))
 }

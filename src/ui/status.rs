@@ -55,6 +55,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 spans.push(Span::raw(" "));
                 spans.push(Span::styled("TLS verification off", theme().alarm));
             }
+            if let Some(path) = &c.key_log {
+                spans.push(Span::raw(" "));
+                let words = format!("TLS keys logged to {}", clean(path));
+                spans.push(Span::styled(words, theme().alarm));
+            }
             // The last error stays in view while the connection is not working, and also while
             // it is up but the broker stays silent (a keep-alive timeout is the evidence).
             if (!matches!(c.state, ConnState::Connected { .. }) || unanswered > 0)

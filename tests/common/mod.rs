@@ -58,6 +58,7 @@ pub fn mqscope(home: &Path) -> Command {
     cmd.env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("HOME", home)
+        .env_remove("SSLKEYLOGFILE")
         .stdin(Stdio::null());
     cmd
 }

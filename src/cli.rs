@@ -224,12 +224,12 @@ fn parse_protocol(s: &str) -> Result<crate::mqtt::Protocol, String> {
 /// Which broker, and how to connect to it.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ConnArgs {
-    /// Broker URL: mqtt://, mqtts://, ws://, wss:// (default port per scheme)
-    #[arg(short = 'b', long = "broker", value_name = "URL")]
-    pub broker: Option<String>,
-    /// Saved profile to use
-    #[arg(short = 'P', long = "profile", value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Broker URL: mqtt://, mqtts://, ws://, wss:// (default port per scheme); sub takes several
+    #[arg(id = "broker", short = 'b', long = "broker", value_name = "URL")]
+    pub brokers: Vec<String>,
+    /// Saved profile to use; sub takes several
+    #[arg(id = "profile", short = 'P', long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
     #[arg(short = 'u', long, value_name = "USER")]
     pub username: Option<String>,
     /// Take the password from this environment variable
@@ -258,6 +258,47 @@ pub struct ConnArgs {
     /// Profile file (default: <platform config dir>/mqscope/config.toml)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+impl ConnArgs {
+    /// The one `-b`, if given.
+    pub fn broker(&self) -> Option<&String> {
+        self.brokers.first()
+    }
+
+    /// The one `-P`, if given.
+    pub fn profile(&self) -> Option<&String> {
+        self.profiles.first()
+    }
+
+    /// Whether several connections are asked for: more than one `-b` or `-P` (one of each is
+    /// one connection: the profile with its broker replaced).
+    pub fn several(&self) -> bool {
+        self.brokers.len() > 1 || self.profiles.len() > 1
+    }
+
+    /// One set of arguments per connection asked for, each with its label (`-P`: the profile's
+    /// name; `-b`: the URL), the other options shared; one connection: these arguments, and
+    /// no label.
+    pub fn each(&self) -> Vec<(Option<String>, ConnArgs)> {
+        if !self.several() {
+            return vec![(None, self.clone())];
+        }
+        let one = |brokers: Vec<String>, profiles: Vec<String>| ConnArgs {
+            brokers,
+            profiles,
+            ..self.clone()
+        };
+        let by_url = self.brokers.iter().map(|b| {
+            let label = crate::mqtt::url::redacted(b);
+            (Some(label), one(vec![b.clone()], Vec::new()))
+        });
+        let by_name = self
+            .profiles
+            .iter()
+            .map(|p| (Some(p.clone()), one(Vec::new(), vec![p.clone()])));
+        by_name.chain(by_url).collect()
+    }
 }
 
 /// What to subscribe to, for the headless commands.

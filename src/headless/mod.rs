@@ -84,8 +84,9 @@ impl StateReport {
                 let words = crate::text::clean(&error.to_string()).into_owned();
                 if !self.quiet && self.told.as_deref() != Some(words.as_str()) {
                     eprintln!(
-                        "mqscope: connection lost ({words}); reconnecting in {:.1} s, and after \
-                         each failure with a growing wait",
+                        "mqscope: {}: connection lost ({words}); reconnecting in {:.1} s, and \
+                         after each failure with a growing wait",
+                        settings.url,
                         after.as_secs_f64()
                     );
                 }

@@ -1,14 +1,20 @@
-//! `mqscope sub`: print what arrives, like mosquitto_sub.
+//! `mqscope sub`: print what arrives, like mosquitto_sub; with several `-b`/`-P`, from each of
+//! them, every line labelled with its connection (`-v`: an `@label` before the topic; `--json`:
+//! a `broker` field). One connection that fails is told and the others go on; the exit status
+//! is 1 when any failed.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::json::message_json;
 use super::{StateReport, connection_failure};
 use crate::cli::SubArgs;
-use crate::mqtt::{self, MqttEvent, WorkerOptions};
+use crate::decode::{Births, Registry};
+use crate::mqtt::{self, ConnectionSettings, Message, MqttEvent, MqttHandle, WorkerOptions};
 use crate::process::failure::{Failure, runtime, usage};
 use crate::session::connect::{failure_from_tls, headless_setup};
 
@@ -18,6 +24,26 @@ enum Stop {
     Closed,
 }
 
+/// One connection of the command: its settings, how its payloads are decoded, and what was
+/// said of its state.
+struct Conn {
+    /// `@name` when there are several (None: one connection, lines as mosquitto_sub's).
+    label: Option<String>,
+    settings: ConnectionSettings,
+    registry: Registry,
+    births: Births,
+    report: StateReport,
+    /// Why it stopped for good (told on stderr as it happened).
+    failed: Option<Failure>,
+}
+
+/// What the printing needs of the command line.
+struct Print {
+    json: bool,
+    verbose: bool,
+    escape_payloads: bool,
+}
+
 pub async fn run(args: SubArgs) -> Result<(), Failure> {
     let subscriptions = super::subscriptions(&args.subscribe)?;
     if let Some(w) = args.idle_timeout
@@ -25,40 +51,83 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     {
         return Err(usage("-W: a positive number of seconds is needed"));
     }
-    let (mut settings, rules) = headless_setup(&args.conn)?;
     let v5_options = v5_options_given(&args.subscribe);
-    if settings.protocol == crate::mqtt::Protocol::V311
-        && let Some(given) = &v5_options
-    {
-        return Err(crate::process::failure::usage(format!(
-            "{given} are MQTT 5 subscription options, but MQTT 3.1.1 is asked for \
-             (--protocol 3 or the profile); use --protocol 5 or auto"
-        )));
+    let mut conns = Vec::new();
+    for (label, conn_args) in args.conn.each() {
+        let (mut settings, rules) = headless_setup(&conn_args)?;
+        if settings.protocol == crate::mqtt::Protocol::V311
+            && let Some(given) = &v5_options
+        {
+            return Err(usage(format!(
+                "{given} are MQTT 5 subscription options, but MQTT 3.1.1 is asked for \
+                 (--protocol 3 or the profile); use --protocol 5 or auto"
+            )));
+        }
+        settings.subscriptions = subscriptions.clone();
+        super::warn_insecure(&settings);
+        conns.push(Conn {
+            label: label.map(|l| format!("@{}", crate::text::clean(&l))),
+            settings,
+            registry: Registry::new(rules),
+            births: Births::default(),
+            report: StateReport {
+                quiet: args.debug,
+                ..StateReport::default()
+            },
+            failed: None,
+        });
     }
-    let registry = crate::decode::Registry::new(rules);
-    let mut births = crate::decode::Births::default();
-    settings.subscriptions = subscriptions;
-    super::warn_insecure(&settings);
-    let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
+    let mut handles: Vec<Option<MqttHandle>> = Vec::new();
+    for c in &conns {
+        let h = mqtt::spawn(&c.settings, WorkerOptions::default()).map_err(failure_from_tls)?;
+        handles.push(Some(h));
+    }
+    // Each connection's events into one channel, tagged with the connection; bounded, so a
+    // slow terminal slows the readers rather than growing a queue.
+    let (tx, mut rx) = mpsc::channel::<(usize, Option<Vec<MqttEvent>>)>(2 * handles.len());
+    let readers: Vec<_> = handles
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, h)| {
+            let events = Arc::clone(h.events());
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                loop {
+                    let mut batch = Vec::new();
+                    let open = events.recv_batch(&mut batch).await;
+                    if tx.send((i, Some(batch))).await.is_err() || !open {
+                        let _ = tx.send((i, None)).await;
+                        return;
+                    }
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+
     let idle = args.idle_timeout.map(Duration::from_secs_f64);
-    // -W counts from the subscription, not from the start: connecting is not idleness.
+    // -W counts from the first subscription, not from the start: connecting is not idleness.
     let mut deadline: Option<Instant> = None;
     let mut received: u64 = 0;
-    let mut report = StateReport {
-        quiet: args.debug,
-        ..StateReport::default()
-    };
-    let mut batch = Vec::new();
     let stdout = io::stdout();
     // Topics are always escaped (a newline in one would forge an output line, an escape
     // sequence would reach the terminal); payloads raw into a pipe, as scripts expect, and
     // escaped on a terminal.
-    let escape_payloads = args.escape || (!args.raw && io::IsTerminal::is_terminal(&stdout));
+    let print = Print {
+        json: args.json,
+        verbose: args.verbose,
+        escape_payloads: args.escape || (!args.raw && io::IsTerminal::is_terminal(&stdout)),
+    };
     let mut out = io::BufWriter::new(stdout.lock());
+    let several = conns.len() > 1;
 
     let outcome: Result<Stop, Failure> = 'outer: loop {
-        let open = tokio::select! {
-            open = handle.events().recv_batch(&mut batch) => open,
+        let (i, batch) = tokio::select! {
+            got = rx.recv() => match got {
+                Some(got) => got,
+                None => break Ok(Stop::Done),
+            },
             _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                 break match args.count {
                     Some(c) if received < c => Err(runtime(format!(
@@ -70,126 +139,202 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             }
             _ = tokio::signal::ctrl_c() => break Ok(Stop::Done),
         };
-        for event in batch.drain(..) {
-            match event {
+        let Some(batch) = batch else {
+            // Its events ended: the worker stopped.
+            let c = &mut conns[i];
+            if c.failed.is_none() {
+                c.failed = Some(connection_failure(&c.settings, "connection closed"));
+            }
+            match stop_one(i, several, &mut conns, &mut handles) {
+                Some(f) => break Err(f),
+                None => continue,
+            }
+        };
+        if conns[i].failed.is_some() {
+            continue;
+        }
+        let mut failure = None;
+        let c = &mut conns[i];
+        for event in batch {
+            failure = match event {
                 MqttEvent::ConnAck(info) if args.debug => {
                     for (k, v) in info.rows() {
-                        eprintln!("mqscope: CONNACK {k}: {}", crate::text::clean(&v));
+                        eprintln!(
+                            "mqscope: {}CONNACK {k}: {}",
+                            prefix(c),
+                            crate::text::clean(&v)
+                        );
                     }
+                    None
                 }
                 MqttEvent::State(state) => {
                     if args.debug {
-                        eprintln!(
-                            "mqscope: {}: {}",
-                            settings.url,
-                            crate::text::clean(&state.to_string())
-                        );
+                        let words = crate::text::clean(&state.to_string()).into_owned();
+                        eprintln!("mqscope: {}{}: {words}", prefix(c), c.settings.url);
                     }
                     if matches!(state, crate::mqtt::ConnState::Connected { .. })
                         && deadline.is_none()
                     {
                         deadline = idle.map(|d| Instant::now() + d);
                     }
-                    if let Err(f) = report.check(&settings, &state) {
-                        break 'outer Err(f);
-                    }
+                    c.report.check(&c.settings, &state).err()
                 }
                 MqttEvent::Subscribed(results) => {
-                    for r in results {
-                        if args.debug
-                            && let Ok(q) = r.granted
-                        {
-                            eprintln!(
-                                "mqscope: subscribed to '{}' (QoS {q})",
-                                crate::text::clean(&r.filter)
-                            );
+                    results.into_iter().find_map(|r| match r.granted {
+                        Ok(q) => {
+                            if args.debug {
+                                let f = crate::text::clean(&r.filter).into_owned();
+                                eprintln!("mqscope: {}subscribed to '{f}' (QoS {q})", prefix(c));
+                            }
+                            None
                         }
-                        if let Err(why) = r.granted {
-                            break 'outer Err(runtime(format!(
-                                "{}: subscription '{}' refused: {why}",
-                                settings.url, r.filter
-                            )));
-                        }
-                    }
+                        Err(why) => Some(runtime(format!(
+                            "{}: subscription '{}' refused: {why}",
+                            c.settings.url, r.filter
+                        ))),
+                    })
                 }
                 MqttEvent::Message(m) => {
-                    births.observe(received, &m.topic, &m.payload);
-                    let written = if args.json {
-                        let mut shown = super::json::shown_for(&m, &registry, &births, received);
-                        if let Some(s) = shown.as_mut()
-                            && let Some(command) = s.command.take()
-                        {
-                            // Output already written is flushed first: the command may take
-                            // its whole time limit.
-                            let _ = out.flush();
-                            s.result = match crate::process::decoder_command::run(
-                                &command,
-                                m.payload.clone(),
-                            )
-                            .await
-                            {
-                                Ok(o) => Ok(crate::decode::external::output(&o)),
-                                Err(why) => Err(crate::decode::DecodeError::new(why, None)),
-                            };
-                        }
-                        super::json::write_safe(&mut out, &message_json(&m, shown.as_ref()))
-                            .and_then(|_| out.write_all(b"\n"))
-                    } else {
-                        let topic = args.verbose.then(|| crate::text::clean(&m.topic));
-                        let payload = if escape_payloads {
-                            std::borrow::Cow::Owned(
-                                crate::text::clean(&String::from_utf8_lossy(&m.payload))
-                                    .into_owned()
-                                    .into_bytes(),
-                            )
-                        } else {
-                            std::borrow::Cow::Borrowed(&m.payload[..])
-                        };
-                        topic
-                            .map_or(Ok(()), |t| {
-                                out.write_all(t.as_bytes())
-                                    .and_then(|_| out.write_all(b" "))
-                            })
-                            .and_then(|_| out.write_all(&payload))
-                            .and_then(|_| out.write_all(b"\n"))
-                    };
-                    if written.is_err() {
+                    c.births.observe(received, &m.topic, &m.payload);
+                    if write_message(&mut out, c, &m, received, &print)
+                        .await
+                        .is_err()
+                    {
                         break 'outer Ok(Stop::Closed);
                     }
                     received += 1;
                     deadline = idle.map(|d| Instant::now() + d);
-                    if args.count.is_some_and(|c| received >= c) {
+                    if args.count.is_some_and(|n| received >= n) {
                         break 'outer Ok(Stop::Done);
                     }
+                    None
                 }
                 MqttEvent::Negotiated {
                     protocol: crate::mqtt::Protocol::V311,
                     ..
-                } if v5_options.is_some() => {
-                    break 'outer Err(runtime(format!(
-                        "{}: the broker speaks only MQTT 3.1.1, which has no {}; nothing was \
-                         subscribed",
-                        settings.url,
-                        v5_options.as_deref().unwrap_or_default()
-                    )));
+                } if v5_options.is_some() => Some(runtime(format!(
+                    "{}: the broker speaks only MQTT 3.1.1, which has no {}; nothing was \
+                     subscribed",
+                    c.settings.url,
+                    v5_options.as_deref().unwrap_or_default()
+                ))),
+                MqttEvent::Negotiated { protocol, note } if args.debug => {
+                    let url = &c.settings.url;
+                    match note {
+                        Some(n) => {
+                            eprintln!("mqscope: {}{url}: speaking {protocol}: {n}", prefix(c))
+                        }
+                        None => eprintln!("mqscope: {}{url}: speaking {protocol}", prefix(c)),
+                    }
+                    None
                 }
-                MqttEvent::Negotiated { protocol, note } if args.debug => match note {
-                    Some(n) => eprintln!("mqscope: {}: speaking {protocol}: {n}", settings.url),
-                    None => eprintln!("mqscope: {}: speaking {protocol}", settings.url),
-                },
-                _ => {}
+                _ => None,
+            };
+            if failure.is_some() {
+                break;
+            }
+        }
+        if let Some(f) = failure {
+            conns[i].failed = Some(f);
+            if let Some(f) = stop_one(i, several, &mut conns, &mut handles) {
+                break Err(f);
             }
         }
         if out.flush().is_err() {
             break Ok(Stop::Closed);
         }
-        if !open {
-            break Err(connection_failure(&settings, "connection closed"));
-        }
     };
     let _ = out.flush();
-    handle.shut_down().await;
-    outcome.map(|_| ())
+    for r in readers {
+        r.abort();
+    }
+    for h in handles.iter().flatten() {
+        h.shut_down().await;
+    }
+    match outcome {
+        Err(f) => Err(f),
+        // Ended normally while a connection had failed: that failure is the exit status.
+        Ok(_) => match conns.iter_mut().find_map(|c| c.failed.take()) {
+            Some(f) if several => Err(f),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// `@label ` before a stderr line, when there are several connections.
+fn prefix(c: &Conn) -> String {
+    c.label
+        .as_ref()
+        .map_or_else(String::new, |l| format!("{l} "))
+}
+
+/// Connection `i` stopped for good: with one connection, its failure ends the command; with
+/// several, it is told on stderr, its worker stops (no retrying what cannot be fixed), and
+/// the others go on until none is left.
+fn stop_one(
+    i: usize,
+    several: bool,
+    all: &mut [Conn],
+    handles: &mut [Option<MqttHandle>],
+) -> Option<Failure> {
+    if !several {
+        return all[i].failed.take();
+    }
+    let c = &all[i];
+    let failure = c.failed.as_ref()?;
+    eprintln!("mqscope: {}stopped: {failure}", prefix(c));
+    if let Some(h) = handles.get_mut(i).and_then(Option::take) {
+        tokio::spawn(async move { h.shut_down().await });
+    }
+    all.iter()
+        .all(|c| c.failed.is_some())
+        .then(|| runtime("every connection stopped"))
+}
+
+/// One message on stdout: a JSON object (with `broker` when labelled), or `[@label ][topic ]payload`.
+async fn write_message(
+    out: &mut impl Write,
+    c: &Conn,
+    m: &Message,
+    seq: u64,
+    print: &Print,
+) -> io::Result<()> {
+    if print.json {
+        let mut shown = super::json::shown_for(m, &c.registry, &c.births, seq);
+        if let Some(s) = shown.as_mut()
+            && let Some(command) = s.command.take()
+        {
+            // Output already written is flushed first: the command may take its whole time
+            // limit.
+            out.flush()?;
+            s.result = match crate::process::decoder_command::run(&command, m.payload.clone()).await
+            {
+                Ok(o) => Ok(crate::decode::external::output(&o)),
+                Err(why) => Err(crate::decode::DecodeError::new(why, None)),
+            };
+        }
+        let mut value = message_json(m, shown.as_ref());
+        if let (Some(label), Some(obj)) = (&c.label, value.as_object_mut()) {
+            obj.insert("broker".into(), label.trim_start_matches('@').into());
+        }
+        super::json::write_safe(&mut *out, &value)?;
+        return out.write_all(b"\n");
+    }
+    if print.verbose {
+        if let Some(label) = &c.label {
+            out.write_all(label.as_bytes())?;
+            out.write_all(b" ")?;
+        }
+        out.write_all(crate::text::clean(&m.topic).as_bytes())?;
+        out.write_all(b" ")?;
+    }
+    if print.escape_payloads {
+        let text = crate::text::clean(&String::from_utf8_lossy(&m.payload)).into_owned();
+        out.write_all(text.as_bytes())?;
+    } else {
+        out.write_all(&m.payload)?;
+    }
+    out.write_all(b"\n")
 }
 
 /// The MQTT 5 subscription options given on the command line, named as flags (None: none).

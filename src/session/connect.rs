@@ -23,7 +23,13 @@ pub fn load_config(conn: &ConnArgs) -> Result<ConfigFile, Failure> {
 /// The profile the command line asks for: `-b` (over `-P` when both), `-P`, else the file's
 /// default. None when nothing is named and there is no default.
 pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profile>, Failure> {
-    let mut profile = match &conn.profile {
+    if conn.several() {
+        return Err(usage(
+            "several -b/-P: only `sub` takes several connections so far (one -b with one -P is \
+             that profile on that broker)",
+        ));
+    }
+    let mut profile = match conn.profile() {
         Some(name) => Some(file.profile(name).cloned().ok_or_else(|| {
             let known: Vec<&str> = file.profiles.iter().map(|p| p.name.as_str()).collect();
             usage(format!(
@@ -41,9 +47,9 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
             .as_deref()
             .and_then(|d| file.profile(d))
             .cloned()
-            .filter(|_| conn.broker.is_none()),
+            .filter(|_| conn.broker().is_none()),
     };
-    if let Some(url) = &conn.broker {
+    if let Some(url) = conn.broker() {
         let url = BrokerUrl::parse(url).map_err(|e| {
             usage(format!(
                 "--broker '{}': {e}",

@@ -7,14 +7,15 @@ use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::json::message_json;
 use super::{StateReport, connection_failure};
 use crate::cli::SubArgs;
 use crate::decode::{Births, Registry};
-use crate::mqtt::{self, ConnectionSettings, Message, MqttEvent, MqttHandle, WorkerOptions};
+use crate::mqtt::{
+    self, ConnectionSettings, EventQueue, Message, MqttEvent, MqttHandle, WorkerOptions,
+};
 use crate::process::failure::{Failure, runtime, usage};
 use crate::session::connect::{failure_from_tls, headless_setup};
 
@@ -82,30 +83,16 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         let h = mqtt::spawn(&c.settings, WorkerOptions::default()).map_err(failure_from_tls)?;
         handles.push(Some(h));
     }
-    // Each connection's events into one channel, tagged with the connection; bounded, so a
-    // slow terminal slows the readers rather than growing a queue.
-    let (tx, mut rx) = mpsc::channel::<(usize, Option<Vec<MqttEvent>>)>(2 * handles.len());
-    let readers: Vec<_> = handles
+    // Each connection's queue is read in this task: with one, as before; with several, the
+    // first to have events wins. (A reader task per connection, handing batches over a
+    // channel, cost 45% more CPU on one connection: 1.85 against 1.27 CPU-s per 1M messages
+    // from the blaster.)
+    let queues: Vec<Arc<EventQueue>> = handles
         .iter()
         .flatten()
-        .enumerate()
-        .map(|(i, h)| {
-            let events = Arc::clone(h.events());
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                loop {
-                    let mut batch = Vec::new();
-                    let open = events.recv_batch(&mut batch).await;
-                    if tx.send((i, Some(batch))).await.is_err() || !open {
-                        let _ = tx.send((i, None)).await;
-                        return;
-                    }
-                }
-            })
-        })
+        .map(|h| Arc::clone(h.events()))
         .collect();
-    drop(tx);
-
+    let mut buffers: Vec<Vec<MqttEvent>> = queues.iter().map(|_| Vec::new()).collect();
     let idle = args.idle_timeout.map(Duration::from_secs_f64);
     // -W counts from the first subscription, not from the start: connecting is not idleness.
     let mut deadline: Option<Instant> = None;
@@ -123,8 +110,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     let several = conns.len() > 1;
 
     let outcome: Result<Stop, Failure> = 'outer: loop {
-        let (i, batch) = tokio::select! {
-            got = rx.recv() => match got {
+        let alive: Vec<bool> = conns.iter().map(|c| c.failed.is_none()).collect();
+        let next = next_batch(&queues, &mut buffers, &alive);
+        let (i, open) = tokio::select! {
+            got = next => match got {
                 Some(got) => got,
                 None => break Ok(Stop::Done),
             },
@@ -139,7 +128,8 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             }
             _ = tokio::signal::ctrl_c() => break Ok(Stop::Done),
         };
-        let Some(batch) = batch else {
+        let mut batch = std::mem::take(&mut buffers[i]);
+        if !open && batch.is_empty() {
             // Its events ended: the worker stopped.
             let c = &mut conns[i];
             if c.failed.is_none() {
@@ -149,13 +139,13 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 Some(f) => break Err(f),
                 None => continue,
             }
-        };
+        }
         if conns[i].failed.is_some() {
             continue;
         }
         let mut failure = None;
         let c = &mut conns[i];
-        for event in batch {
+        for event in batch.drain(..) {
             failure = match event {
                 MqttEvent::ConnAck(info) if args.debug => {
                     for (k, v) in info.rows() {
@@ -234,6 +224,8 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 break;
             }
         }
+        // The buffer goes back, with its room.
+        buffers[i] = batch;
         if let Some(f) = failure {
             conns[i].failed = Some(f);
             if let Some(f) = stop_one(i, several, &mut conns, &mut handles) {
@@ -245,9 +237,6 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         }
     };
     let _ = out.flush();
-    for r in readers {
-        r.abort();
-    }
     for h in handles.iter().flatten() {
         h.shut_down().await;
     }
@@ -258,6 +247,28 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             Some(f) if several => Err(f),
             _ => Ok(()),
         },
+    }
+}
+
+/// The next events of any live connection: its index, and whether its queue is still open
+/// (None: no connection is left).
+async fn next_batch(
+    queues: &[Arc<EventQueue>],
+    buffers: &mut [Vec<MqttEvent>],
+    alive: &[bool],
+) -> Option<(usize, bool)> {
+    let mut waits: Vec<_> = queues
+        .iter()
+        .zip(buffers.iter_mut())
+        .enumerate()
+        .filter(|(i, _)| alive[*i])
+        .map(|(i, (q, buf))| Box::pin(async move { (i, q.recv_batch(buf).await) }))
+        .collect();
+    match waits.len() {
+        0 => None,
+        // One connection: its queue alone, as with a single -b.
+        1 => Some(waits.swap_remove(0).await),
+        _ => Some(futures::future::select_all(waits).await.0),
     }
 }
 

@@ -255,6 +255,13 @@ pub struct ConnArgs {
     /// Do not verify the broker's certificate
     #[arg(long)]
     pub insecure: bool,
+    /// Go through this proxy: http://[USER@]HOST:PORT (HTTP CONNECT) or socks5://[USER@]HOST:PORT
+    /// (default: HTTPS_PROXY for mqtts/wss, else ALL_PROXY, unless NO_PROXY names the broker)
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Take the proxy's password from this environment variable
+    #[arg(long, value_name = "VAR")]
+    pub proxy_password_env: Option<String>,
     /// Profile file (default: <platform config dir>/mqscope/config.toml)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

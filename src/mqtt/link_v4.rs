@@ -18,6 +18,8 @@ pub struct V4Link {
     client: AsyncClient,
     eventloop: EventLoop,
     parked: Vec<Request>,
+    /// The proxy, to name it when it fails.
+    proxy: Option<crate::mqtt::Proxy>,
 }
 
 pub fn build(
@@ -55,6 +57,9 @@ pub fn build(
         (true, Some(cfg)) => Transport::Wss(TlsConfiguration::Rustls(cfg)),
     };
     opts.set_transport(transport);
+    if let Some(p) = &s.proxy {
+        opts.set_proxy(super::proxy::option(p));
+    }
     let (client, mut eventloop) = AsyncClient::new(opts, request_capacity);
     let mut net = eventloop.network_options();
     net.set_connection_timeout(s.connect_timeout_s);
@@ -63,6 +68,7 @@ pub fn build(
         client,
         eventloop,
         parked: Vec::new(),
+        proxy: s.proxy.clone(),
     }
 }
 
@@ -174,6 +180,9 @@ impl Link for V4Link {
                 Ok(wire)
             }
             Err(rumqttc::ConnectionError::ConnectionRefused(code)) => Err(refused_v4(code)),
+            Err(rumqttc::ConnectionError::Proxy(p)) => {
+                Err(super::proxy::failure(self.proxy.as_ref(), &p))
+            }
             Err(e) => Err(describe_v4(&e)),
         }
     }

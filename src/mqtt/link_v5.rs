@@ -20,6 +20,8 @@ pub struct V5Link {
     client: AsyncClient,
     eventloop: EventLoop,
     parked: Vec<Request>,
+    /// The proxy, to name it when it fails.
+    proxy: Option<crate::mqtt::Proxy>,
 }
 
 pub fn build(
@@ -74,11 +76,15 @@ pub fn build(
         (true, Some(cfg)) => Transport::Wss(TlsConfiguration::Rustls(cfg)),
     };
     opts.set_transport(transport);
+    if let Some(p) = &s.proxy {
+        opts.set_proxy(super::proxy::option(p));
+    }
     let (client, eventloop) = AsyncClient::new(opts, request_capacity);
     V5Link {
         client,
         eventloop,
         parked: Vec::new(),
+        proxy: s.proxy.clone(),
     }
 }
 
@@ -291,6 +297,9 @@ impl Link for V5Link {
                 Ok(wire)
             }
             Err(rumqttc::v5::ConnectionError::ConnectionRefused(code)) => Err(refused_v5(code)),
+            Err(rumqttc::v5::ConnectionError::Proxy(p)) => {
+                Err(super::proxy::failure(self.proxy.as_ref(), &p))
+            }
             Err(e) => Err(describe_v5(&e)),
         }
     }

@@ -13,6 +13,7 @@ mod link_v5;
 mod negotiate;
 mod packet_size;
 pub mod policy;
+mod proxy;
 pub mod queue;
 pub mod settings;
 pub mod tls;
@@ -23,7 +24,9 @@ pub mod url;
 mod worker;
 
 pub use queue::EventQueue;
-pub use settings::{ConnectProps, ConnectionSettings, Protocol, Secret, TlsSettings, Will};
+pub use settings::{
+    ConnectProps, ConnectionSettings, Protocol, Proxy, ProxyKind, Secret, TlsSettings, Will,
+};
 pub use types::*;
 pub use url::{BrokerUrl, Scheme};
 pub use worker::{MqttHandle, QueueFull, SpawnError, WorkerOptions, spawn};

@@ -83,6 +83,40 @@ pub struct ConnectionSettings {
     pub connect_timeout_s: u64,
     /// MQTT 5 CONNECT properties (ignored by 3.1.1).
     pub connect: ConnectProps,
+    /// The proxy the connection goes through (None: straight to the broker).
+    pub proxy: Option<Proxy>,
+}
+
+/// A proxy between us and the broker: HTTP CONNECT or SOCKS5, for every transport (TLS and
+/// WebSocket run through it unchanged: the broker's name is the one checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proxy {
+    pub kind: ProxyKind,
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyKind {
+    Http,
+    Socks5,
+}
+
+impl std::fmt::Display for Proxy {
+    /// `socks5://host:port` (never the credentials).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = match self.kind {
+            ProxyKind::Http => "http",
+            ProxyKind::Socks5 => "socks5",
+        };
+        if self.host.contains(':') {
+            write!(f, "{scheme}://[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{scheme}://{}:{}", self.host, self.port)
+        }
+    }
 }
 
 /// What CONNECT asks for on MQTT 5; None leaves a property out (the protocol's default).
@@ -138,6 +172,7 @@ impl ConnectionSettings {
             subscriptions: Vec::new(),
             connect_timeout_s: 10,
             connect: ConnectProps::default(),
+            proxy: None,
         }
     }
 

@@ -182,6 +182,8 @@ pub enum ConnErrorKind {
     Refused,
     /// Another client connected with our client id.
     SessionTakenOver,
+    /// The proxy refused our credentials (or asks for some we did not give).
+    ProxyCredentials,
 }
 
 impl ConnErrorKind {
@@ -193,6 +195,7 @@ impl ConnErrorKind {
                 | ConnErrorKind::NotAuthorized
                 | ConnErrorKind::ClientIdRejected
                 | ConnErrorKind::UnsupportedProtocol
+                | ConnErrorKind::ProxyCredentials
         )
     }
 }

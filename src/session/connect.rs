@@ -72,7 +72,16 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
 
 /// Applies the command-line overrides and resolves the password. Validates everything.
 pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSettings, Failure> {
-    resolved(&with_overrides(conn, profile)?)
+    let mut settings = resolved(&with_overrides(conn, profile)?)?;
+    let env = |name: &str| std::env::var(name).ok();
+    settings.proxy = super::proxy::choose(
+        conn.proxy.as_deref(),
+        conn.proxy_password_env.as_deref(),
+        &settings.url,
+        &env,
+    )
+    .map_err(usage)?;
+    Ok(settings)
 }
 
 /// The settings of a profile whose overrides are already in: the password resolved, and

@@ -8,4 +8,5 @@ pub mod link;
 pub mod open;
 pub mod outbox;
 pub mod probe;
+pub mod proxy;
 pub mod retained;

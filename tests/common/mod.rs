@@ -10,6 +10,7 @@ pub mod driver;
 pub mod fake;
 pub mod keys;
 pub mod mosquitto;
+pub mod proxies;
 pub mod screen;
 pub mod tmux;
 pub mod views;
@@ -59,6 +60,12 @@ pub fn mqscope(home: &Path) -> Command {
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("HOME", home)
         .env_remove("SSLKEYLOGFILE")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
         .stdin(Stdio::null());
     cmd
 }

@@ -155,7 +155,7 @@ pub use tokio_rustls;
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 #[cfg(feature = "proxy")]
-pub use proxy::{Proxy, ProxyAuth, ProxyType};
+pub use proxy::{Proxy, ProxyAuth, ProxyError, ProxyType};
 
 pub type Incoming = Packet;
 

@@ -106,6 +106,45 @@ fn socks5_through_microsocks() {
     through(&m, "socks5", &open, &locked);
 }
 
+/// A profile's `proxy` with its password by reference, through microsocks with credentials.
+#[test]
+fn a_profiles_proxy_is_used() {
+    if !have_mosquitto("proxy_profile") {
+        return;
+    }
+    let Some(locked) = microsocks("proxy_profile", Some(("alice", "wonderland"))) else {
+        return;
+    };
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let config = common::write(
+        home.path(),
+        "c.toml",
+        format!(
+            "[profiles.site]\nbroker = \"{}\"\nproxy = \"socks5://alice@127.0.0.1:{}\"\nproxy_password_env = \"PROXY_PW\"\n",
+            m.url(),
+            locked.port
+        ),
+    );
+    for (pw, ok) in [("wonderland", true), ("nope", false)] {
+        let mut cmd = mqscope(home.path());
+        cmd.env("PROXY_PW", pw)
+            .arg("pub")
+            .arg("--config")
+            .arg(&config)
+            .args(["-P", "site", "-t", "a", "-m", "x", "-q", "1"]);
+        let out = run(cmd, LIMIT);
+        assert_eq!(out.status.success(), ok, "{pw}: {}", stderr(&out));
+        if !ok {
+            assert!(
+                stderr(&out).contains("the proxy refused the username or password"),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
 #[test]
 fn a_refused_proxy_is_named_and_the_environment_is_honoured() {
     if !have_mosquitto("proxy_env") {

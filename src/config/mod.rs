@@ -9,6 +9,7 @@ pub mod mqttx;
 pub mod persist;
 pub mod profile;
 mod proto;
+pub mod proxy;
 mod raw;
 pub mod secrets;
 pub mod snippets;

@@ -180,6 +180,32 @@ fn relative(base: &Path, p: &Path) -> String {
     p.strip_prefix(base).unwrap_or(p).display().to_string()
 }
 
+/// The profile's proxy: its URL (with the user, and the password only when the file had it
+/// there) and its password's reference.
+fn fill_proxy(t: &mut Table, p: &Profile) {
+    let url = p.proxy.as_ref().map(|x| {
+        let shown = x.to_string();
+        let (scheme, rest) = shown.split_once("://").unwrap_or(("http", shown.as_str()));
+        let user = match (&x.username, &p.proxy_password) {
+            (Some(u), PasswordSource::Plain(s)) => format!("{u}:{}@", s.expose()),
+            (Some(u), _) => format!("{u}@"),
+            (None, _) => String::new(),
+        };
+        value(format!("{scheme}://{user}{rest}"))
+    });
+    let (env, cmd) = match &p.proxy_password {
+        PasswordSource::Env(v) => (Some(value(v.as_str())), None),
+        PasswordSource::Command(argv) => {
+            let arr: Array = argv.iter().map(String::as_str).collect();
+            (None, Some(value(arr)))
+        }
+        PasswordSource::None | PasswordSource::Plain(_) => (None, None),
+    };
+    set(t, "proxy", url);
+    set(t, "proxy_password_env", env);
+    set(t, "proxy_password_command", cmd);
+}
+
 fn fill(t: &mut Table, p: &Profile, base: &Path) {
     set(t, "broker", Some(value(p.broker.to_string())));
     let protocol = match p.protocol {
@@ -202,6 +228,7 @@ fn fill(t: &mut Table, p: &Profile, base: &Path) {
     set(t, "password", plain);
     set(t, "password_env", env);
     set(t, "password_command", cmd);
+    fill_proxy(t, p);
     let non_default = |v: i64, d: i64| (v != d).then(|| value(v));
     set(
         t,
@@ -382,6 +409,52 @@ broker = "mqtt://10.0.0.1"
         let again = ConfigFile::parse(path, &out).unwrap();
         assert_eq!(again.profile("home").unwrap().keep_alive_s, 60);
         assert_eq!(again.profiles.len(), 2);
+    }
+
+    /// A profile's proxy is written back as the file has it (the user in the URL, the password
+    /// by reference), is read back the same, and a bad proxy URL is an error that says where.
+    #[test]
+    fn a_proxy_is_kept_through_a_save() {
+        let path = Path::new("/tmp/config.toml");
+        let text = "[profiles.site]\nbroker = \"mqtt://b:1883\"\nproxy = \"socks5://alice@p:1080\"\nproxy_password_env = \"PW\"\n";
+        let file = ConfigFile::parse(path, text).unwrap();
+        let site = file.profile("site").unwrap().clone();
+        assert_eq!(
+            site.proxy.as_ref().map(|p| p.to_string()).as_deref(),
+            Some("socks5://p:1080")
+        );
+        let mut copy = site.clone();
+        copy.name = "copy".into();
+        let out = with_profile(path, text, &copy).unwrap();
+        assert!(out.contains("[profiles.copy]"), "{out}");
+        let again = ConfigFile::parse(path, &out).unwrap();
+        let copy = again.profile("copy").unwrap();
+        assert_eq!(copy.proxy, site.proxy);
+        assert!(
+            matches!(&copy.proxy_password, PasswordSource::Env(v) if v == "PW"),
+            "{out}"
+        );
+        for (bad, says) in [
+            (
+                "proxy = \"ftp://p:1\"",
+                "profiles.site.proxy: proxy 'ftp://p:1': ftp:// is not",
+            ),
+            (
+                "proxy = \"socks5://p:1\"\nproxy_password_env = \"PW\"",
+                "a password needs a user",
+            ),
+            (
+                "proxy_password_env = \"PW\"",
+                "there is no proxy to give it to",
+            ),
+        ] {
+            let text = format!("[profiles.site]\nbroker = \"mqtt://b:1883\"\n{bad}\n");
+            let e = ConfigFile::parse(path, &text).unwrap_err().to_string();
+            assert!(
+                e.contains(says) && e.contains("config.toml:3:"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

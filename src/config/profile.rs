@@ -31,6 +31,9 @@ pub struct Profile {
     pub client_id: Option<String>,
     pub username: Option<String>,
     pub password: PasswordSource,
+    /// The proxy to go through (`proxy`), and where its password comes from.
+    pub proxy: Option<crate::mqtt::Proxy>,
+    pub proxy_password: PasswordSource,
     pub keep_alive_s: u16,
     pub clean_session: bool,
     pub max_packet_size: u32,
@@ -60,6 +63,15 @@ pub struct FileRef {
 impl Profile {
     /// The warning for a profile that keeps its password in the file, if this one does.
     pub fn plain_password_warning(&self) -> Option<String> {
+        if matches!(self.proxy_password, PasswordSource::Plain(_))
+            && !matches!(self.password, PasswordSource::Plain(_))
+        {
+            return Some(format!(
+                "profile '{}' stores its proxy's password in the proxy URL; prefer \
+                 proxy_password_env or proxy_password_command",
+                self.name
+            ));
+        }
         matches!(self.password, PasswordSource::Plain(_)).then(|| {
             format!(
                 "profile '{}' stores a plain password; prefer password_env or password_command",
@@ -105,6 +117,8 @@ impl Profile {
             client_id: None,
             username: None,
             password: PasswordSource::None,
+            proxy: None,
+            proxy_password: PasswordSource::None,
             keep_alive_s: DEFAULT_KEEP_ALIVE_S,
             clean_session: true,
             max_packet_size: DEFAULT_MAX_PACKET_SIZE,
@@ -134,6 +148,8 @@ impl Profile {
         s.tls = self.tls.clone();
         s.will = self.will.clone();
         s.connect = self.connect.clone();
+        // Its password is looked up when connecting (`config::proxy::resolved`).
+        s.proxy = self.proxy.clone();
         s
     }
 }

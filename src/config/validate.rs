@@ -174,6 +174,13 @@ pub(super) fn validate_profile(
         }
         profile.password = PasswordSource::Command(cmd.get_ref().clone());
     }
+    (profile.proxy, profile.proxy_password) = super::proxy::validate(
+        loc,
+        &ctx,
+        raw.proxy.as_ref(),
+        raw.proxy_password_env.as_ref(),
+        raw.proxy_password_command.as_ref(),
+    )?;
     if let Some(ka) = &raw.keep_alive_s {
         profile.keep_alive_s = int_in(
             loc,

@@ -14,6 +14,7 @@ mod negotiate;
 mod packet_size;
 pub mod policy;
 mod proxy;
+mod proxy_url;
 pub mod queue;
 pub mod settings;
 pub mod tls;

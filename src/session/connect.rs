@@ -73,6 +73,16 @@ pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profi
 /// Applies the command-line overrides and resolves the password. Validates everything.
 pub fn settings_for(conn: &ConnArgs, profile: &Profile) -> Result<ConnectionSettings, Failure> {
     let mut settings = resolved(&with_overrides(conn, profile)?)?;
+    // --proxy beats the profile's `proxy` (already in), which beats the environment's.
+    if conn.proxy.is_none() && settings.proxy.is_some() {
+        if conn.proxy_password_env.is_some() {
+            return Err(usage(
+                "--proxy-password-env goes with --proxy; the profile's proxy takes \
+                 proxy_password_env in the profile",
+            ));
+        }
+        return Ok(settings);
+    }
     let env = |name: &str| std::env::var(name).ok();
     settings.proxy = super::proxy::choose(
         conn.proxy.as_deref(),
@@ -92,6 +102,7 @@ pub fn resolved(p: &Profile) -> Result<ConnectionSettings, Failure> {
     }
     let mut settings = p.settings();
     settings.password = secrets::resolve(&p.password).map_err(|e| usage(e.to_string()))?;
+    settings.proxy = crate::config::proxy::resolved(&p.proxy, &p.proxy_password).map_err(usage)?;
     if settings.tls.insecure {
         // The TUI says it in red in the status bar; headless commands say it here.
         tracing::warn!("TLS certificate verification is off for {}", settings.url);

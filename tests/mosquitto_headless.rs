@@ -3,12 +3,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 use std::time::Duration;
 
 use base64::Engine;
 use common::client::{self, Client};
+use common::headless::{finish, start_sub};
 use common::mosquitto::{self, Mosquitto};
 use common::{have_mosquitto, mqscope, run, stderr, stdout};
 use mqscope::mqtt::{Protocol, QoS};
@@ -91,53 +90,6 @@ async fn pub_reaches_subscriber_over_every_transport_protocol_and_qos() {
     sub.stop().await;
 }
 
-/// Starts `mqscope sub -d ...` and returns once it reports its SUBACK on stderr.
-fn start_sub(
-    mut cmd: std::process::Command,
-) -> (std::process::Child, std::thread::JoinHandle<String>) {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn sub");
-    let err = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if line.contains("subscribed to") {
-                let _ = tx.send(());
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
-    if rx.recv_timeout(LIMIT).is_err() {
-        let _ = child.kill();
-        panic!(
-            "sub did not subscribe: {}",
-            reader.join().unwrap_or_default()
-        );
-    }
-    (child, reader)
-}
-
-fn finish(child: std::process::Child) -> std::process::Output {
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(LIMIT) {
-        Ok(out) => out.expect("wait"),
-        Err(_) => {
-            let _ = std::process::Command::new("kill")
-                .arg("-9")
-                .arg(pid.to_string())
-                .status();
-            panic!("sub did not exit");
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sub_prints_what_arrives_over_every_transport_and_protocol() {
     if !have_mosquitto("sub_matrix") {
@@ -154,7 +106,7 @@ async fn sub_prints_what_arrives_over_every_transport_and_protocol() {
             cmd.arg("sub");
             conn_args(&mut cmd, &m, &t, protocol);
             cmd.args(["-t", "st/#", "-q", "1", "-C", "2", "-v", "-d"]);
-            let (child, _reader) = start_sub(cmd);
+            let (child, _reader) = start_sub(cmd, 1);
             let a = publisher.publish(&topic, "one", QoS::AtLeastOnce, false);
             publisher.outcome(a).await;
             let b = publisher.publish(&topic, "two words", QoS::ExactlyOnce, false);
@@ -568,7 +520,7 @@ async fn five_mib_payload_round_trip_and_binary_json() {
         "4",
         "--json",
     ]);
-    let (child, _err) = start_sub(cmd);
+    let (child, _err) = start_sub(cmd, 1);
     let mut publisher = Client::start(&client::settings(&m.url(), Protocol::V5));
     for (topic, payload) in [
         ("pb/1", vec![0x0a, 2, b'm', b'1', 0x10, 1]),
@@ -664,7 +616,7 @@ async fn sub_flags_set_mqtt5_subscription_options() {
     let mut cmd = mqscope(home.path());
     cmd.args(["sub", "-d", "-b", &m.url(), "-t", "flags/#", "-C", "1"]);
     cmd.args(["--retain-handling", "2", "--subscription-id", "5", "--json"]);
-    let (child, _err) = start_sub(cmd);
+    let (child, _err) = start_sub(cmd, 1);
     let id = publisher.publish("flags/marker", b"new".to_vec(), QoS::AtLeastOnce, false);
     publisher.outcome(id).await;
     let out = finish(child);

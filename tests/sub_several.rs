@@ -5,59 +5,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
+use common::headless::{finish, start_sub};
 use common::mosquitto::Mosquitto;
 use common::{have_mosquitto, mqscope, run, stderr, stdout};
 
 const LIMIT: Duration = Duration::from_secs(20);
-
-/// Starts `cmd` (a `sub -d`) and returns once `n` subscriptions are acknowledged on stderr,
-/// with the rest of stderr read on a thread.
-fn start(mut cmd: Command, n: usize) -> (Child, std::thread::JoinHandle<String>) {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn sub");
-    let err = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if line.contains("subscribed to") {
-                let _ = tx.send(());
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
-    for _ in 0..n {
-        if rx.recv_timeout(LIMIT).is_err() {
-            let _ = child.kill();
-            panic!(
-                "sub did not subscribe: {}",
-                reader.join().unwrap_or_default()
-            );
-        }
-    }
-    (child, reader)
-}
-
-fn finish(child: Child) -> Output {
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(LIMIT) {
-        Ok(out) => out.expect("wait"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("sub did not exit");
-        }
-    }
-}
 
 fn publish(m: &Mosquitto, topic: &str, payload: &str) {
     let status = Command::new("mosquitto_pub")
@@ -89,7 +44,7 @@ fn sub_labels_each_line_with_its_broker() {
         "1",
     ])
     .args(["-v", "-C", "2", "-d"]);
-    let (child, reader) = start(cmd, 2);
+    let (child, reader) = start_sub(cmd, 2);
     publish(&a, "s/x", "from a");
     publish(&b, "s/y", "from b");
     let out = finish(child);
@@ -123,7 +78,7 @@ fn sub_labels_each_line_with_its_broker() {
     cmd.arg("sub").arg("--config").arg(&config).args([
         "-P", "site-a", "-P", "site-b", "-t", "s/#", "-q", "1", "--json", "-C", "2", "-d",
     ]);
-    let (child, reader) = start(cmd, 2);
+    let (child, reader) = start_sub(cmd, 2);
     publish(&a, "s/x", "1");
     publish(&b, "s/y", "2");
     let out = finish(child);
@@ -160,7 +115,7 @@ fn one_broker_down_is_told_and_the_other_goes_on() {
     let mut cmd = mqscope(home.path());
     cmd.args(["sub", "-b", &a.url(), "-b", &nobody, "-t", "s/#", "-q", "1"])
         .args(["-v", "-C", "1", "-d"]);
-    let (child, reader) = start(cmd, 1);
+    let (child, reader) = start_sub(cmd, 1);
     publish(&a, "s/x", "still here");
     let out = finish(child);
     let err = reader.join().unwrap_or_default();

@@ -44,28 +44,10 @@ pub fn validate(
         return Err(loc.at(at, format!("{}: give only one of the URL's password, proxy_password_env, proxy_password_command", ctx("proxy"))));
     }
     if let Some(var) = env {
-        if var.get_ref().is_empty() || var.get_ref().contains(['=', '\0']) {
-            return Err(loc.at(
-                var.span().start,
-                format!(
-                    "{}: not a valid environment variable name",
-                    ctx("proxy_password_env")
-                ),
-            ));
-        }
-        password = PasswordSource::Env(var.get_ref().clone());
+        password = super::validate::env_source(loc, &ctx("proxy_password_env"), var)?;
     }
     if let Some(cmd) = command {
-        if cmd.get_ref().first().is_none_or(|c| c.is_empty()) {
-            return Err(loc.at(
-                cmd.span().start,
-                format!(
-                    "{}: needs a program and its arguments",
-                    ctx("proxy_password_command")
-                ),
-            ));
-        }
-        password = PasswordSource::Command(cmd.get_ref().clone());
+        password = super::validate::command_source(loc, &ctx("proxy_password_command"), cmd)?;
     }
     if !matches!(password, PasswordSource::None) && proxy.username.is_none() {
         return Err(loc.at(

@@ -8,6 +8,7 @@ pub mod client;
 pub mod door;
 pub mod driver;
 pub mod fake;
+pub mod headless;
 pub mod keys;
 pub mod mosquitto;
 pub mod proxies;

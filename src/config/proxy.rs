@@ -44,10 +44,10 @@ pub fn validate(
         return Err(loc.at(at, format!("{}: give only one of the URL's password, proxy_password_env, proxy_password_command", ctx("proxy"))));
     }
     if let Some(var) = env {
-        password = super::validate::env_source(loc, &ctx("proxy_password_env"), var)?;
+        password = super::secrets::env_source(loc, &ctx("proxy_password_env"), var)?;
     }
     if let Some(cmd) = command {
-        password = super::validate::command_source(loc, &ctx("proxy_password_command"), cmd)?;
+        password = super::secrets::command_source(loc, &ctx("proxy_password_command"), cmd)?;
     }
     if !matches!(password, PasswordSource::None) && proxy.username.is_none() {
         return Err(loc.at(

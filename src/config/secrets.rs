@@ -4,6 +4,9 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use toml::Spanned;
+
+use super::error::{ConfigError, Locator};
 use super::profile::PasswordSource;
 use crate::mqtt::Secret;
 
@@ -124,6 +127,33 @@ fn run_command(argv: &[String], limit: Duration) -> Result<Option<Secret>, Secre
         return Err(SecretError::Empty { program });
     }
     Ok(Some(Secret::new(first)))
+}
+
+/// A secret read from an environment variable: its name, checked.
+pub(super) fn env_source(
+    loc: &Locator,
+    key: &str,
+    var: &Spanned<String>,
+) -> Result<PasswordSource, ConfigError> {
+    if var.get_ref().is_empty() || var.get_ref().contains(['=', '\0']) {
+        let why = format!("{key}: not a valid environment variable name");
+        return Err(loc.at(var.span().start, why));
+    }
+    Ok(PasswordSource::Env(var.get_ref().clone()))
+}
+
+/// A secret printed by a command: its argument list, checked.
+pub(super) fn command_source(
+    loc: &Locator,
+    key: &str,
+    cmd: &Spanned<Vec<String>>,
+) -> Result<PasswordSource, ConfigError> {
+    if cmd.get_ref().first().is_none_or(|c| c.is_empty()) {
+        let why =
+            format!("{key}: needs a program and its arguments, e.g. [\"pass\", \"mqtt/local\"]");
+        return Err(loc.at(cmd.span().start, why));
+    }
+    Ok(PasswordSource::Command(cmd.get_ref().clone()))
 }
 
 #[cfg(test)]

@@ -85,33 +85,6 @@ fn validate_tls(
     }
 }
 
-/// A secret read from an environment variable: its name, checked.
-pub(super) fn env_source(
-    loc: &Locator,
-    key: &str,
-    var: &Spanned<String>,
-) -> Result<PasswordSource, ConfigError> {
-    if var.get_ref().is_empty() || var.get_ref().contains(['=', '\0']) {
-        let why = format!("{key}: not a valid environment variable name");
-        return Err(loc.at(var.span().start, why));
-    }
-    Ok(PasswordSource::Env(var.get_ref().clone()))
-}
-
-/// A secret printed by a command: its argument list, checked.
-pub(super) fn command_source(
-    loc: &Locator,
-    key: &str,
-    cmd: &Spanned<Vec<String>>,
-) -> Result<PasswordSource, ConfigError> {
-    if cmd.get_ref().first().is_none_or(|c| c.is_empty()) {
-        let why =
-            format!("{key}: needs a program and its arguments, e.g. [\"pass\", \"mqtt/local\"]");
-        return Err(loc.at(cmd.span().start, why));
-    }
-    Ok(PasswordSource::Command(cmd.get_ref().clone()))
-}
-
 pub(super) fn validate_profile(
     loc: &Locator,
     base: &Path,
@@ -178,10 +151,10 @@ pub(super) fn validate_profile(
         profile.password = PasswordSource::Plain(crate::mqtt::Secret::new(p.get_ref().clone()));
     }
     if let Some(var) = &raw.password_env {
-        profile.password = env_source(loc, &ctx("password_env"), var)?;
+        profile.password = super::secrets::env_source(loc, &ctx("password_env"), var)?;
     }
     if let Some(cmd) = &raw.password_command {
-        profile.password = command_source(loc, &ctx("password_command"), cmd)?;
+        profile.password = super::secrets::command_source(loc, &ctx("password_command"), cmd)?;
     }
     (profile.proxy, profile.proxy_password) = super::proxy::validate(
         loc,

@@ -349,7 +349,8 @@ pub struct SubArgs {
     /// One JSON object per message
     #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
-    /// Report connection state and subscription results on stderr
+    /// Report connection state, subscription results and every control packet (with round
+    /// trips) on stderr
     #[arg(short = 'd', long)]
     pub debug: bool,
     /// Payloads as received, even on a terminal (default: raw into a pipe, escaped on a terminal)
@@ -368,6 +369,10 @@ pub struct PubArgs {
     /// Topic to publish to
     #[arg(short = 't', long, value_name = "TOPIC")]
     pub topic: String,
+    /// Print every control packet on stderr (CONNECT, PUBLISH, PUBACK/PUBREC/PUBREL/PUBCOMP with
+    /// round trips, PINGREQ/PINGRESP, DISCONNECT)
+    #[arg(short = 'd', long)]
+    pub debug: bool,
     /// Payload text
     #[arg(short = 'm', long, value_name = "TEXT")]
     pub message: Option<String>,

@@ -266,3 +266,31 @@ fn j_and_z_fold_at_the_cursor_row_at_both_sizes() {
         t.wait_for("EXIT=0");
     });
 }
+
+/// `T` lists the connection's packets from the real worker: CONNECT, CONNACK, the explorer's
+/// SUBSCRIBE and its SUBACK with a round trip; typing a packet id filters.
+#[test]
+fn t_shows_the_connections_packets_at_both_sizes() {
+    at_both_sizes("tmux_symptoms_trace", |m, home, size| {
+        let t = explorer(m, home, size);
+        t.keys(&["T"]);
+        t.wait_for("→ CONNECT client id");
+        t.wait_for("← SUBACK 1 granted");
+        let screen = t.screen();
+        assert!(
+            screen.contains("→ SUBSCRIBE 1 'sym/#'"),
+            "{size:?}:\n{screen}"
+        );
+        t.text("1");
+        t.wait_for("filter: 1");
+        let screen = t.screen();
+        assert!(
+            !screen.contains("→ CONNECT"),
+            "{size:?}: filtered by packet id:\n{screen}"
+        );
+        t.keys(&["Escape"]);
+        t.wait_for("? help");
+        t.keys(&["q"]);
+        t.wait_for("EXIT=0");
+    });
+}

@@ -13,6 +13,7 @@ impl App {
     pub(super) fn on_mqtt(&mut self, event: MqttEvent) {
         let now = self.now;
         match event {
+            MqttEvent::Packet(p) => self.link.traced(*p),
             MqttEvent::Message(m) => {
                 let sparkplug = m.topic.starts_with("spBv1.0/");
                 let Some(node) = self.link.store.ingest(m, false, now) else {

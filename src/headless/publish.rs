@@ -102,7 +102,11 @@ pub async fn run(args: PubArgs) -> Result<(), Failure> {
         )));
     }
     super::warn_insecure(&settings);
-    let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(failure_from_tls)?;
+    let options = WorkerOptions {
+        trace: args.debug,
+        ..WorkerOptions::default()
+    };
+    let handle = mqtt::spawn(&settings, options).map_err(failure_from_tls)?;
     let mut result = Ok(());
     let mut report = StateReport::default();
     for n in 1..=args.repeat {
@@ -157,6 +161,7 @@ async fn send_one(
             let open = handle.events().recv_batch(&mut batch).await;
             for event in batch.drain(..) {
                 match event {
+                    MqttEvent::Packet(p) => eprintln!("mqscope: {}", p.line()),
                     MqttEvent::State(state) => report.check(settings, &state)?,
                     MqttEvent::Publish { id: got, outcome } if got == id => match outcome {
                         PublishOutcome::Failed(why) => {

@@ -80,7 +80,11 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     }
     let mut handles: Vec<Option<MqttHandle>> = Vec::new();
     for c in &conns {
-        let h = mqtt::spawn(&c.settings, WorkerOptions::default()).map_err(failure_from_tls)?;
+        let options = WorkerOptions {
+            trace: args.debug,
+            ..WorkerOptions::default()
+        };
+        let h = mqtt::spawn(&c.settings, options).map_err(failure_from_tls)?;
         handles.push(Some(h));
     }
     // Each connection's queue is read in this task: with one, as before; with several, the
@@ -147,6 +151,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         let c = &mut conns[i];
         for event in batch.drain(..) {
             failure = match event {
+                MqttEvent::Packet(p) => {
+                    eprintln!("mqscope: {}{}", prefix(c), p.line());
+                    None
+                }
                 MqttEvent::ConnAck(info) if args.debug => {
                     for (k, v) in info.rows() {
                         eprintln!(

@@ -77,7 +77,12 @@ fn apply_command<R: Requests>(
                 }
             };
             match requests.try_publish(&req) {
-                Ok(()) => t.queued_publish(req.id, req.qos, size),
+                Ok(()) => {
+                    t.queued_publish(req.id, req.qos, size);
+                    if let Some(trace) = t.trace.as_mut() {
+                        trace.queued(req.id, &req.topic);
+                    }
+                }
                 Err(why) => {
                     drop(t);
                     events.push(MqttEvent::Publish {

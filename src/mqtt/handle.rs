@@ -23,6 +23,8 @@ pub struct WorkerOptions {
     pub command_capacity: usize,
     /// rumqttc's own request queue.
     pub request_capacity: usize,
+    /// Trace control packets (`MqttEvent::Packet`): the explorer's trace popup, `-d` headless.
+    pub trace: bool,
 }
 
 impl Default for WorkerOptions {
@@ -31,6 +33,7 @@ impl Default for WorkerOptions {
             queue_bytes: QUEUE_BYTES,
             command_capacity: 1024,
             request_capacity: 1024,
+            trace: false,
         }
     }
 }

@@ -54,7 +54,15 @@ pub enum Wire {
         /// 0x8E: another client connected with our client id.
         taken_over: bool,
     },
-    /// Another packet from the broker (PINGRESP, PUBREL, …): the connection is alive.
+    /// PINGRESP: the connection is alive (the trace times it from PINGREQ).
+    PingResp,
+    /// We wrote PINGREQ.
+    OutPingReq,
+    /// We wrote PUBREL for one of our QoS 2 publishes.
+    OutPubRel {
+        pkid: u16,
+    },
+    /// Another packet from the broker (PUBREL, …): the connection is alive.
     Alive,
     /// Something we wrote that the worker does not follow.
     Other,

@@ -121,6 +121,9 @@ fn convert(event: Event) -> Wire {
         Event::Outgoing(Outgoing::Subscribe(pkid)) => Wire::OutSubscribe { pkid },
         Event::Outgoing(Outgoing::Unsubscribe(pkid)) => Wire::OutUnsubscribe { pkid },
         Event::Outgoing(Outgoing::Disconnect) => Wire::OutDisconnect,
+        Event::Incoming(Packet::PingResp) => Wire::PingResp,
+        Event::Outgoing(Outgoing::PingReq) => Wire::OutPingReq,
+        Event::Outgoing(Outgoing::PubRel(pkid)) => Wire::OutPubRel { pkid },
         Event::Incoming(_) => Wire::Alive,
         _ => Wire::Other,
     }

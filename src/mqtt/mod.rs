@@ -19,6 +19,7 @@ pub mod queue;
 pub mod settings;
 pub mod tls;
 pub mod topic;
+pub mod trace;
 mod tracker;
 pub mod types;
 pub mod url;

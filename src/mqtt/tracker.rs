@@ -50,6 +50,9 @@ pub struct Tracker {
     pub last_written_size: usize,
     /// Our own `max_packet_size`: rumqttc's 3.1.1 stack refuses to write more.
     pub own_max: usize,
+    /// The packet trace, when asked for (`WorkerOptions::trace`): kept here, as both tasks
+    /// tell it things (the command task our publishes' topics, the poll task the packets).
+    pub trace: Option<super::trace::Trace>,
 }
 
 fn publish_event(id: PublishId, outcome: PublishOutcome) -> MqttEvent {
@@ -101,6 +104,21 @@ impl Tracker {
     /// A publish was handed to rumqttc's queue.
     pub fn queued_publish(&mut self, id: PublishId, qos: QoS, size: usize) {
         self.unnumbered.push_back(Pending { id, qos, size });
+    }
+
+    /// Which of our publishes rumqttc is writing as packet `pkid` (its `tag`, or for QoS 0 the
+    /// oldest waiting), with its QoS and size: what the trace says of an outgoing PUBLISH.
+    pub fn about_to_write(&self, pkid: u16, tag: Option<u64>) -> Option<(PublishId, QoS, usize)> {
+        let found = match tag {
+            Some(tag) => self
+                .unnumbered
+                .iter()
+                .chain(self.in_flight.values())
+                .find(|p| p.id.0 == tag),
+            None if pkid == 0 => self.unnumbered.iter().find(|p| p.qos == QoS::AtMostOnce),
+            None => self.in_flight.get(&pkid),
+        };
+        found.map(|p| (p.id, p.qos, p.size))
     }
 
     /// Which of our publishes packet `pkid` is, its QoS and its size, while it awaits its ack.
@@ -239,6 +257,19 @@ impl Tracker {
                 Some(e) => PublishOutcome::Failed(e),
             },
         ))
+    }
+
+    /// The filters of the SUBSCRIBE or UNSUBSCRIBE rumqttc writes next, in words
+    /// (`'a/#' q1, 'b' q0`), for the trace.
+    pub fn about_to_subscribe(&self) -> Option<String> {
+        Some(match self.sub_unnumbered.front()? {
+            SubRequest::Subscribe(subs) => subs
+                .iter()
+                .map(|s| format!("'{}' q{}", s.filter, s.qos.as_u8()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            SubRequest::Unsubscribe(f) => format!("'{f}'"),
+        })
     }
 
     pub fn on_out_subscribe(&mut self, pkid: u16) {

@@ -352,6 +352,8 @@ pub enum MqttEvent {
         filter: String,
         why: String,
     },
+    /// A control packet, when tracing (`WorkerOptions::trace`).
+    Packet(Box<super::trace::Packet>),
     /// The protocol the session speaks, sent with its first CONNACK; `note` says why it is not
     /// the one asked for ("broker has no MQTT 5").
     Negotiated {

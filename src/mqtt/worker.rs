@@ -50,6 +50,9 @@ pub fn spawn(
     let (cmd_tx, cmd_rx) = mpsc::channel(options.command_capacity.max(1));
     let mut t = Tracker::new(settings.subscriptions.clone());
     t.own_max = settings.max_packet_size as usize;
+    if options.trace {
+        t.trace = Some(super::trace::Trace::new(connect_words(settings)));
+    }
     let tracker = Arc::new(Mutex::new(t));
     let cap = options.request_capacity;
     let (link, mut negotiation) = match settings.protocol {
@@ -140,6 +143,26 @@ fn start(
     Ok(())
 }
 
+/// What the trace says of our CONNECT (never the password).
+fn connect_words(s: &ConnectionSettings) -> String {
+    let mut words = format!(
+        "client id '{}', keep-alive {} s, clean start {}",
+        s.client_id,
+        s.keep_alive.as_secs(),
+        if s.clean_session { "yes" } else { "no" }
+    );
+    if let Some(u) = &s.username {
+        words.push_str(&format!(", user '{u}'"));
+    }
+    if let Some(w) = &s.will {
+        words.push_str(&format!(", will on '{}'", w.topic));
+    }
+    if let Some(p) = &s.proxy {
+        words.push_str(&format!(", via {p}"));
+    }
+    words
+}
+
 async fn poll_task(
     mut link: AnyLink,
     requests: Arc<SharedRequests>,
@@ -164,7 +187,18 @@ async fn poll_task(
     let silence_timer = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(silence_timer);
     let mut silence_armed = false;
+    // The CONNECT of an attempt is traced once, before the poll that writes it.
+    let mut connect_traced = false;
     'connection: loop {
+        if !connected && !connect_traced {
+            connect_traced = true;
+            let mut t = lock(&tracker);
+            if let Some(tr) = t.trace.as_mut() {
+                let packet = tr.connect(std::time::Instant::now(), std::time::SystemTime::now());
+                drop(t);
+                events.push(MqttEvent::Packet(Box::new(packet)));
+            }
+        }
         if let Some(deadline) = stopping
             && (!connected || Instant::now() >= deadline)
         {
@@ -235,6 +269,11 @@ async fn poll_task(
             link.drop_connection();
         }
         let now = std::time::Instant::now();
+        // Messages, and acks we write for them, are the ingest path: never traced, and they
+        // do not take the tracker's lock for it.
+        if !matches!(polled, Ok(Wire::Message(_) | Wire::Other | Wire::Alive)) {
+            trace(&tracker, &events, &polled, now);
+        }
         match polled {
             Ok(Wire::ConnAck {
                 session_present,
@@ -351,10 +390,11 @@ async fn poll_task(
                     format!("disconnected by the broker: {reason}"),
                 ));
             }
-            Ok(Wire::Alive) => policy.on_received(now, false),
-            Ok(Wire::Other) => {}
+            Ok(Wire::Alive) | Ok(Wire::PingResp) => policy.on_received(now, false),
+            Ok(Wire::Other) | Ok(Wire::OutPingReq) | Ok(Wire::OutPubRel { .. }) => {}
             Err(error) => {
                 connected = false;
+                connect_traced = false;
                 let decision = {
                     let mut t = lock(&tracker);
                     let parked = link.park();
@@ -429,4 +469,40 @@ async fn poll_task(
         error: stopped_with,
     }));
     events.close();
+}
+
+/// The trace's packet for what was polled, if tracing and if it is one it shows.
+fn trace(
+    tracker: &Mutex<Tracker>,
+    events: &EventQueue,
+    polled: &Result<Wire, ConnError>,
+    now: std::time::Instant,
+) {
+    let mut t = lock(tracker);
+    if t.trace.is_none() {
+        return;
+    }
+    let wall = std::time::SystemTime::now();
+    let ours = match polled {
+        Ok(Wire::OutPublish { pkid, tag }) => t.about_to_write(*pkid, *tag),
+        _ => None,
+    };
+    let filters = match polled {
+        Ok(Wire::OutSubscribe { .. } | Wire::OutUnsubscribe { .. }) => t.about_to_subscribe(),
+        _ => None,
+    };
+    let Some(tr) = t.trace.as_mut() else { return };
+    let packet = match polled {
+        Ok(wire) => tr.on_wire(wire, ours, now, wall).map(|mut p| {
+            if let Some(f) = filters {
+                p.detail = f;
+            }
+            p
+        }),
+        Err(e) => Some(tr.lost(&e.words, wall)),
+    };
+    drop(t);
+    if let Some(p) = packet {
+        events.push(MqttEvent::Packet(Box::new(p)));
+    }
 }

@@ -96,6 +96,22 @@ pub struct Link {
     /// When the CONNACK came (subscriptions unanswered long after it mean a broker that
     /// accepts and then stays silent).
     pub connected_at: Option<Instant>,
+    /// The last control packets (`T`), newest last, at most `PACKETS_KEPT`: a few hundred
+    /// bytes each, ~250 KiB when full, beside the history budget.
+    pub packets: std::collections::VecDeque<crate::mqtt::trace::Packet>,
+}
+
+/// Control packets kept for the trace.
+pub const PACKETS_KEPT: usize = 1000;
+
+impl Link {
+    /// One traced packet, the oldest let go past `PACKETS_KEPT`.
+    pub fn traced(&mut self, packet: crate::mqtt::trace::Packet) {
+        if self.packets.len() >= PACKETS_KEPT {
+            self.packets.pop_front();
+        }
+        self.packets.push_back(packet);
+    }
 }
 
 impl Link {
@@ -108,6 +124,7 @@ impl Link {
             connack: None,
             protocol_note: None,
             connected_at: None,
+            packets: Default::default(),
         }
     }
 

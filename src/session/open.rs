@@ -72,7 +72,12 @@ pub fn start(
     settings: ConnectionSettings,
     profile: &Profile,
 ) -> Result<(mqtt::MqttHandle, ConnInfo), String> {
-    let handle = mqtt::spawn(&settings, WorkerOptions::default()).map_err(|e| e.to_string())?;
+    // The explorer always traces: its trace popup shows what led up to a problem.
+    let options = WorkerOptions {
+        trace: true,
+        ..WorkerOptions::default()
+    };
+    let handle = mqtt::spawn(&settings, options).map_err(|e| e.to_string())?;
     let mut info = ConnInfo::new(
         profile.name.clone(),
         settings.url.to_string(),

@@ -45,6 +45,8 @@ pub enum Ctx {
     SnippetName,
     /// `?`: the keys, searched as you type; Enter runs the one chosen.
     Palette,
+    /// The packet trace.
+    Trace,
     /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
     Marks,
 }
@@ -75,6 +77,7 @@ impl Ctx {
             Ctx::History => "snippets and history",
             Ctx::ProfileForm => "profile editor",
             Ctx::Marks => "mark on a row",
+            Ctx::Trace => "packet trace",
         }
     }
 }
@@ -126,6 +129,7 @@ pub enum Action {
     /// Detail: fold the map or list at the top row (`z`), all of them (`Z`).
     Fold,
     ReadWhole,
+    Trace,
     FoldAll,
     /// Detail: the payload's start and end.
     DetailStart,
@@ -250,6 +254,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('R'), SHIFT), (Char('R'), NONE)], Ctx::Panes, Action::Rebirth, "Sparkplug B: ask this edge node for a rebirth (NCMD)"),
     bind(&[(Char('S'), SHIFT), (Char('S'), NONE)], Ctx::Panes, Action::Subscriptions, "subscriptions: see, add, remove, turn off/on, save"),
     bind(&[(Char('i'), NONE)], Ctx::Panes, Action::ConnectionInfo, "the connection: protocol and everything CONNACK said"),
+    bind(&[(Char('T'), SHIFT), (Char('T'), NONE)], Ctx::Panes, Action::Trace, "the connection's packets, with round trips (type to filter)"),
     bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
     bind(&[(Right, NONE), (Char('l'), NONE), (Enter, NONE)], Ctx::Tree, Action::Expand, "expand (Enter: toggle)"),
@@ -348,6 +353,15 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Esc, NONE)], Ctx::Cleanup, Action::Close, "cancel the preview / hide the progress (it goes on)"),
     bind(&[(Enter, NONE), (Char('y'), NONE)], Ctx::Confirm, Action::Confirm, "yes, do it"),
     bind(&[(Esc, NONE), (Char('n'), NONE)], Ctx::Confirm, Action::Close, "no, close"),
+    bind(&[(Up, NONE)], Ctx::Trace, Action::Up, "an older packet"),
+    bind(&[(Down, NONE)], Ctx::Trace, Action::Down, "a newer packet"),
+    bind(&[(PageUp, NONE)], Ctx::Trace, Action::PageUp, "a page older"),
+    bind(&[(PageDown, NONE)], Ctx::Trace, Action::PageDown, "a page newer"),
+    bind(&[(Home, NONE)], Ctx::Trace, Action::Home, "the oldest kept"),
+    bind(&[(End, NONE)], Ctx::Trace, Action::End, "the newest"),
+    bind(&[(Backspace, NONE)], Ctx::Trace, Action::DeleteBack, "delete a character of the filter"),
+    bind(&[(Char('u'), CTRL)], Ctx::Trace, Action::ClearInput, "clear the filter"),
+    bind(&[(Esc, NONE)], Ctx::Trace, Action::Close, "close"),
     bind(&[(Enter, NONE)], Ctx::Filter, Action::Confirm, "apply the filter"),
     bind(&[(Esc, NONE)], Ctx::Filter, Action::Close, "clear the filter"),
     bind(&[(Backspace, NONE)], Ctx::Filter, Action::DeleteBack, "delete a character"),

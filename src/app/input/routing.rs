@@ -216,6 +216,7 @@ impl App {
             }
             Action::ConnectionInfo => self.popups.push(Popup::Info(crate::app::popup::InfoPopup)),
             Action::Notices => self.popups.push(Popup::Notices),
+            Action::Trace => self.popups.push(Popup::Trace(Default::default())),
             Action::Subscriptions => self
                 .popups
                 .push(Popup::Subs(crate::app::popup::SubsPopup::new())),

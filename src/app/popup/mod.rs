@@ -17,6 +17,7 @@ pub mod props;
 pub mod repeat;
 pub mod subscriptions;
 pub mod text;
+pub mod trace;
 pub mod view;
 
 use super::App;
@@ -36,6 +37,7 @@ pub use props::{PropField, PropsPopup};
 pub use repeat::RepeatPopup;
 pub use subscriptions::{SubField, SubForm, SubsPopup};
 pub use text::TextPopup;
+pub use trace::TracePopup;
 pub use view::ViewPopup;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +58,8 @@ pub enum Popup {
     Profile(Box<ProfileForm>),
     /// The last notices, with how long ago (`N`); any key closes it.
     Notices,
+    /// The connection's control packets (`T`).
+    Trace(TracePopup),
 }
 
 /// What a popup wants after a key.
@@ -91,6 +95,7 @@ impl Popup {
             Popup::Repeat(_) => Ctx::RepeatPrompt,
             Popup::File(_) => Ctx::FilePrompt,
             Popup::Profile(_) => Ctx::ProfileForm,
+            Popup::Trace(_) => Ctx::Trace,
         }
     }
 
@@ -139,6 +144,10 @@ impl Popup {
             Popup::History(p) => p.on_key(&app.history, action, key_char),
             Popup::Repeat(p) => p.on_key(action, key_char),
             Popup::File(p) => p.on_key(action, key_char),
+            Popup::Trace(p) => {
+                let page = trace::rows(app.size.height);
+                p.on_key(&app.link.packets, page, action, key_char)
+            }
             Popup::Profile(p) => {
                 let config = app
                     .config_path

@@ -14,6 +14,7 @@ pub mod props;
 mod repeat;
 pub mod subscriptions;
 mod text;
+mod trace;
 mod view;
 
 use ratatui::Frame;
@@ -46,6 +47,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Props(p) => props::draw(f, size, p),
             Popup::Text(p) => text::draw(f, size, p),
             Popup::Notices => notices::draw(f, app, size),
+            Popup::Trace(p) => trace::draw(f, app, p, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

@@ -11,6 +11,7 @@ mod link_any;
 mod link_v4;
 mod link_v5;
 mod negotiate;
+mod packet;
 mod packet_size;
 pub mod policy;
 mod proxy;

@@ -353,7 +353,7 @@ pub enum MqttEvent {
         why: String,
     },
     /// A control packet, when tracing (`WorkerOptions::trace`).
-    Packet(Box<super::trace::Packet>),
+    Packet(Box<super::packet::Packet>),
     /// The protocol the session speaks, sent with its first CONNACK; `note` says why it is not
     /// the one asked for ("broker has no MQTT 5").
     Negotiated {

@@ -129,7 +129,14 @@ impl DecodeCache {
             return shown;
         }
         self.decodes += 1;
-        let shown = Rc::new(decode(registry, &msg, page, view));
+        let mut shown = decode(registry, &msg, page, view);
+        // Only the detail says what binary would decode as: row previews and charts decode
+        // through `decode` too, and two more parses per binary message are theirs to skip.
+        if shown.why == Why::Guess && shown.decoder == "hex" && msg.bytes.len() <= page::PAGE_BYTES
+        {
+            shown.hint = would_decode(msg.bytes);
+        }
+        let shown = Rc::new(shown);
         self.entries.insert(0, (key, shown.clone()));
         self.entries.truncate(self.capacity);
         shown
@@ -201,9 +208,6 @@ fn decode(
         if shown.result.is_ok() || !guessed {
             break;
         }
-    }
-    if guessed && shown.decoder == "hex" && len <= page::PAGE_BYTES {
-        shown.hint = would_decode(msg.bytes);
     }
     shown
 }

@@ -33,7 +33,6 @@ impl Decoder for Cbor {
             return 0;
         }
         let mut r = Reader::new(payload);
-        r.text_keys = true;
         match r.value(0) {
             Ok(d) if r.at == payload.len() && r.all_keys_text && super::maps_with_text_keys(&d) => {
                 SURE
@@ -71,8 +70,7 @@ enum Head {
 struct Reader<'a> {
     buf: &'a [u8],
     at: usize,
-    /// Set when guessing: whether every map key seen was a text string.
-    text_keys: bool,
+    /// Whether every map key read so far was a text string (what a sure guess needs).
     all_keys_text: bool,
 }
 
@@ -85,7 +83,6 @@ impl<'a> Reader<'a> {
         Reader {
             buf,
             at: 0,
-            text_keys: false,
             all_keys_text: true,
         }
     }
@@ -251,9 +248,7 @@ impl<'a> Reader<'a> {
         let text = match key {
             Decoded::Scalar(Scalar::Str(s)) => s,
             other => {
-                if self.text_keys {
-                    self.all_keys_text = false;
-                }
+                self.all_keys_text = false;
                 super::diff::brief(&other)
             }
         };

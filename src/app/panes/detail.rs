@@ -83,11 +83,11 @@ impl DetailView {
         self.cache.borrow_mut().get(registry, msg, self.page, view)
     }
 
-    pub fn scroll_by(&mut self, up: bool, lines: usize) {
+    pub fn scroll_by(&mut self, up: bool) {
         self.scroll = if up {
-            self.scroll.saturating_sub(lines)
+            self.scroll.saturating_sub(3)
         } else {
-            self.scroll.saturating_add(lines).min(usize::MAX / 2)
+            self.scroll.saturating_add(3).min(usize::MAX / 2)
         };
     }
 

@@ -164,7 +164,7 @@ fn property_rows(p: &crate::mqtt::Properties, out: &mut Vec<HeaderNote<'_>>) {
 impl App {
     /// The header lines of `e` after its meta line, in order: one list for the UI, which draws
     /// them, and for the payload's scroll, which must know how many there are.
-    pub fn detail_notes(&self, e: &Entry) -> Vec<HeaderNote<'_>> {
+    pub fn detail_notes<'a>(&'a self, e: &Entry, shown: &Shown) -> Vec<HeaderNote<'a>> {
         let mut notes = Vec::new();
         if let Some(a) = self.requests.answer(e.seq()) {
             notes.push(HeaderNote::Answer(a));
@@ -185,19 +185,15 @@ impl App {
         if let Some(p) = self.link.store.properties(e) {
             property_rows(p, &mut notes);
         }
-        if let Some((shown_e, shown)) = self.detail_shown()
-            && shown_e.seq() == e.seq()
-        {
-            if shown.too_big {
-                notes.push(HeaderNote::TooBig {
-                    view: shown.decoder,
-                    len: e.payload.len(),
-                    reading: self.whole.is_running(e.seq(), shown.decoder),
-                });
-            }
-            if let Some(format) = shown.hint {
-                notes.push(HeaderNote::LooksLike(format));
-            }
+        if shown.too_big {
+            notes.push(HeaderNote::TooBig {
+                view: shown.decoder,
+                len: e.payload.len(),
+                reading: self.whole.is_running(e.seq(), shown.decoder),
+            });
+        }
+        if let Some(format) = shown.hint {
+            notes.push(HeaderNote::LooksLike(format));
         }
         notes
     }
@@ -232,7 +228,7 @@ impl App {
         let width = self.areas().detail.width.saturating_sub(2) as usize;
         let meta = (self.detail_meta(e, shown), Tone::Meta);
         std::iter::once(meta)
-            .chain(self.detail_notes(e).iter().map(HeaderNote::words))
+            .chain(self.detail_notes(e, shown).iter().map(HeaderNote::words))
             .flat_map(|(words, tone)| {
                 crate::text::wrap(&words, width)
                     .into_iter()

@@ -98,7 +98,7 @@ impl App {
     /// payloads scroll three lines.
     pub fn detail_move(&mut self, by: isize) {
         let Some(rows) = self.detail_outline().map(|o| o.rows.len()) else {
-            self.detail.scroll_by(by < 0, 3);
+            self.detail.scroll_by(by < 0);
             return;
         };
         let cursor = self.detail_cursor(rows);

@@ -192,7 +192,7 @@ fn the_picker_scales_to_ten_thousand_profiles() {
     assert!(screen(&app).contains("Profiles 1 of 10000"));
     let effects = press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
     assert!(
-        matches!(effects.as_slice(), [mqscope::app::Effect::Connect(p)] if p.name == "site-04242"),
+        matches!(effects.as_slice(), [mqscope::app::Effect::Connect { profile: p, .. }] if p.name == "site-04242"),
         "{effects:?}"
     );
 }

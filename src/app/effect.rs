@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::mqtt::{ConnAckInfo, PublishId};
+use crate::session::link::ConnId;
 
 pub use super::compose::Draft;
 
@@ -18,8 +19,17 @@ pub enum Effect {
     Publish(Draft),
     Subscribe(Vec<Subscription>),
     Unsubscribe(Vec<String>),
-    /// Connect with this profile, dropping the current connection.
-    Connect(Box<crate::config::Profile>),
+    /// Connect connection `conn` with this profile, dropping what it was connected to (a new
+    /// id: a connection beside the others).
+    Connect {
+        conn: ConnId,
+        profile: Box<crate::config::Profile>,
+    },
+    /// From now on, publishes, subscriptions and looks go to connection `conn` (the app asks
+    /// this before anything else when the focus moved).
+    Focus(ConnId),
+    /// Disconnect connection `conn` and forget its worker.
+    Disconnect(ConnId),
     /// Wake the app (`Msg::Tick`) at this time even if nothing else happens: the next repeat,
     /// a notice's end, a request's deadline, the once-a-second clock. Replaces the one asked
     /// before.
@@ -87,8 +97,9 @@ pub enum Effect {
 /// (gitui's "newest request wins").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobKind {
-    /// Resolve a profile's settings (runs its password_command) before connecting.
-    ResolveProfile(String),
+    /// Resolve a profile's settings (runs its password_command) before connecting connection
+    /// `.0` with it (its newest request wins).
+    ResolveProfile(ConnId, String),
     /// Save the profile file.
     SaveProfile(String),
     /// Export a topic's history to a file.
@@ -136,16 +147,19 @@ pub enum Output {
     /// A connection is being opened for this profile; `password_command` names the command
     /// being run first (off the loop), if any.
     Connecting {
+        conn: ConnId,
         password_command: Option<String>,
     },
     /// The worker runs for this connection; `subscriptions` are the ones it will make, when the
     /// settings said (a two-step session).
     Connected {
+        conn: ConnId,
         info: crate::app::ConnInfo,
         subscriptions: Option<Vec<Subscription>>,
     },
     /// The profile could not be connected (its settings, its password_command, the worker).
     NotConnected {
+        conn: ConnId,
         name: String,
         why: String,
     },
@@ -196,6 +210,22 @@ pub enum Output {
         job: JobKind,
         why: String,
     },
+}
+
+impl Output {
+    /// The connection this answer is about, when it is about one (else: the one in focus).
+    pub fn conn(&self) -> Option<ConnId> {
+        match self {
+            Output::Connecting { conn, .. }
+            | Output::Connected { conn, .. }
+            | Output::NotConnected { conn, .. } => Some(*conn),
+            Output::Failed {
+                job: JobKind::ResolveProfile(conn, _),
+                ..
+            } => Some(*conn),
+            _ => None,
+        }
+    }
 }
 
 /// The runner's answer to `Effect::Publish`: queued (with the id its outcome will carry), or

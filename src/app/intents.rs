@@ -2,7 +2,7 @@
 //! picker's and the editor's by the profiles feature, the clean-up's by the clean-up, compose's
 //! by compose, and so on. The one place a popup's wish becomes a change and effects.
 
-use super::popup::{Intent, Yes};
+use super::popup::{Intent, PickerPopup, Popup, Yes};
 use super::{App, Effect, Level};
 use crate::mqtt::Protocol;
 
@@ -19,7 +19,20 @@ impl App {
             );
         }
         match intent {
+            Intent::Connect(name) if self.conn_count() > 1 => return self.connect_beside(&name),
             Intent::Connect(name) => return self.connect_to(&name),
+            Intent::ConnectBeside(name) => return self.connect_beside(&name),
+            Intent::FocusConn(id) => self.focus_conn(id),
+            Intent::CloseConn(id) => return self.close_conn(id),
+            Intent::PickBeside => self.popups.push(Popup::Picker(PickerPopup::beside())),
+            Intent::Compare(topic) => self.popups.push(Popup::Compare(topic)),
+            Intent::ShowIn(id, node) => {
+                self.focus_conn(id);
+                match node {
+                    Some(n) => self.select_node(n),
+                    None => self.tree.selected = None,
+                }
+            }
             Intent::EditProfile { index, duplicate } => self.open_profile_form(index, duplicate),
             Intent::RemoveProfile(index) => self.ask_remove_profile(Some(index)),
             Intent::SaveProfile { profile, original } => {

@@ -10,6 +10,7 @@
 //! handlers of the worker's events (`on_mqtt.rs`), the runner's outputs (`outputs.rs`) and the
 //! popups' intents (`intents.rs`). The connection's state is one value, `session::link::Link`.
 
+pub mod connections;
 pub mod effect;
 pub mod features;
 pub mod input;
@@ -39,7 +40,7 @@ use crate::config::Profile;
 use crate::session::link::Link;
 use crate::store::{Limits, NodeId};
 
-pub use crate::session::link::{ConnInfo, SubState, SubStatus};
+pub use crate::session::link::{ConnId, ConnInfo, SubState, SubStatus};
 pub use compose::{Compose, Field};
 pub use detail::DetailView;
 pub use effect::{Effect, JobKind, Output};
@@ -51,8 +52,18 @@ pub use popup::Popup;
 pub use tree::TreeView;
 
 pub struct App {
-    /// The connection: its status, store, subscriptions, outbox and CONNACK, as one value.
+    /// The connection in focus: its status, store, subscriptions, outbox and CONNACK, as one
+    /// value. With several connections, the others are parked (`connections.rs`).
     pub link: Link,
+    /// The connections not in focus, in the order they were opened.
+    pub others: Vec<connections::Parked>,
+    /// The id the next connection opened gets.
+    next_conn: u32,
+    /// The history budget of the whole session, split between the connections.
+    pub budget: usize,
+    /// The parked connection being handled, by name: what it tells the user is prefixed with
+    /// it (see `connections::with_conn`).
+    speaking_for: Option<String>,
     /// Which decoder shows which payload.
     pub decoders: crate::decode::Registry,
     /// External decoders' runs and their outputs.
@@ -114,7 +125,11 @@ pub struct App {
 impl App {
     pub fn new(profiles: Vec<Profile>, limits: Limits, now: Instant) -> App {
         App {
-            link: Link::new(limits),
+            budget: limits.memory_budget,
+            link: Link::new(ConnId::FIRST, limits),
+            others: Vec::new(),
+            next_conn: 1,
+            speaking_for: None,
             decoders: crate::decode::Registry::default(),
             sparkplug: Default::default(),
             external: Default::default(),
@@ -164,6 +179,11 @@ impl App {
 impl App {
     /// Tells the user `text` at `level` (see `notice.rs` for how long it stays).
     pub fn tell(&mut self, level: Level, text: String) {
+        // A parked connection's words carry its name (once: some already start with it).
+        let text = match &self.speaking_for {
+            Some(name) if !text.starts_with(&format!("{name}: ")) => format!("{name}: {text}"),
+            _ => text,
+        };
         self.notices.tell(level, text, self.now);
     }
 

@@ -6,6 +6,7 @@ use std::time::{Instant, SystemTime};
 
 use super::effect::Output;
 use crate::mqtt::MqttEvent;
+use crate::session::link::ConnId;
 
 /// The time a message is handled at: monotonic for deadlines and rates, wall for what is
 /// shown and kept (a publish's time, a Sparkplug command's timestamp).
@@ -37,12 +38,17 @@ impl Clock {
 pub enum Msg {
     /// A key, the mouse, a paste or a resize.
     Term(crossterm::event::Event),
-    /// What the connection's worker reported since the last batch, in order.
-    Mqtt(Vec<MqttEvent>),
+    /// What a connection's worker reported since the last batch, in order.
+    Mqtt(ConnId, Vec<MqttEvent>),
     /// What an effect or a job came back with.
     Done(Output),
     /// A timer the app asked for (`Effect::WakeAt`) went off.
     Tick,
-    /// Connect to the profile of this name (the one chosen on the command line).
+    /// Connect to the profile of this name (the one chosen on the command line), in place of
+    /// the connection in focus.
     Open(String),
+    /// Open the profile of this name beside the connections already open (`-P a -P b`).
+    OpenBeside(String),
+    /// Put this connection in focus (the first of several opened from the command line).
+    Focus(ConnId),
 }

@@ -28,7 +28,9 @@ impl App {
                     Err(why) => self.tell(Level::Error, format!("{what} not copied: {why}")),
                 }
             }
-            Output::Connecting { password_command } => {
+            Output::Connecting {
+                password_command, ..
+            } => {
                 self.clear_data();
                 self.link.conn = None;
                 if let Some(command) = password_command {
@@ -41,6 +43,7 @@ impl App {
             Output::Connected {
                 info,
                 subscriptions,
+                ..
             } => {
                 if self
                     .notice_text()
@@ -62,11 +65,7 @@ impl App {
                     self.tell(Level::Warning, w);
                 }
             }
-            Output::NotConnected { name, why } => {
-                self.link.conn = None;
-                self.tell(Level::Error, format!("{}: {}", clean(&name), why));
-                self.open_picker_at(name);
-            }
+            Output::NotConnected { name, why, .. } => self.not_connected(name, &why),
             Output::PayloadRead(bytes) => {
                 let encoding = self.compose.set_payload_bytes(&bytes);
                 self.tell(Level::Info, format!("payload loaded ({})", encoding.name()));
@@ -133,11 +132,7 @@ impl App {
 
     fn on_failed(&mut self, job: JobKind, why: String) {
         match job {
-            JobKind::ResolveProfile(name) => {
-                self.link.conn = None;
-                self.tell(Level::Error, format!("{}: {why}", clean(&name)));
-                self.open_picker_at(name);
-            }
+            JobKind::ResolveProfile(_, name) => self.not_connected(name, &why),
             JobKind::Decode => self.on_run(Err(why)),
             JobKind::ReadWhole => self.whole_failed(&why),
             JobKind::RetainedLook(filter) => self.on_found(&filter, Err(why)),
@@ -156,6 +151,18 @@ impl App {
             JobKind::RemoveProfile(name) => self.on_profile_removed(&name, Err(why)),
             JobKind::TestProfile => self.on_profile_tested(Err(why)),
             JobKind::SaveProfile(_) => self.on_profile_saved(Err(why)),
+        }
+    }
+
+    /// Profile `name` could not be connected: said, and the slot is free for another profile.
+    /// The picker opens on it, unless the connection is not in focus (the user is busy with
+    /// another: the notice, with the connection's name, says it).
+    fn not_connected(&mut self, name: String, why: &str) {
+        self.link.conn = None;
+        self.link.profile = None;
+        self.tell(Level::Error, format!("{}: {why}", clean(&name)));
+        if !self.in_background() {
+            self.open_picker_at(name);
         }
     }
 

@@ -19,22 +19,45 @@ impl App {
     pub fn update(&mut self, msg: Msg, clock: Clock) -> Vec<Effect> {
         self.now = clock.now;
         self.wall = clock.wall;
+        let focused = self.link.id;
         let mut effects = match msg {
             Msg::Term(event) => self.on_event(event),
-            Msg::Mqtt(batch) => {
-                for event in batch {
-                    self.on_mqtt(event);
+            Msg::Mqtt(conn, batch) => {
+                // A parked connection's batch is filed in its own store (see connections.rs).
+                self.with_conn(conn, |app| {
+                    for event in batch {
+                        app.on_mqtt(event);
+                    }
+                });
+                Vec::new()
+            }
+            Msg::Done(output) => match output.conn() {
+                Some(conn) if conn != self.link.id => self
+                    .with_conn(conn, |app| app.on_output(output))
+                    .unwrap_or_default(),
+                _ => self.on_output(output),
+            },
+            Msg::Tick => {
+                self.notices.tick(self.now);
+                let now = self.now;
+                let ids: Vec<_> = self.links().iter().map(|l| l.id).collect();
+                for id in ids {
+                    self.with_conn(id, |app| app.expire_requests(now));
                 }
                 Vec::new()
             }
-            Msg::Done(output) => self.on_output(output),
-            Msg::Tick => {
-                self.notices.tick(self.now);
-                self.expire_requests(self.now);
+            Msg::Open(name) => self.connect_to(&name),
+            Msg::OpenBeside(name) => self.connect_beside(&name),
+            Msg::Focus(conn) => {
+                self.focus_conn(conn);
                 Vec::new()
             }
-            Msg::Open(name) => self.connect_to(&name),
         };
+        // The runner sends publishes and subscriptions to the connection in focus: told first
+        // when it moved.
+        if self.link.id != focused {
+            effects.insert(0, Effect::Focus(self.link.id));
+        }
         effects.extend(self.wanted_effects());
         // Compose's templates are expanded here, as each publish leaves, with this message's
         // wall clock: the log, the outcome and the history show what went out.
@@ -60,7 +83,23 @@ impl App {
             );
             return Vec::new();
         };
-        vec![Effect::Connect(Box::new(profile))]
+        self.link.profile = Some(profile.name.clone());
+        vec![Effect::Connect {
+            conn: self.link.id,
+            profile: Box::new(profile),
+        }]
+    }
+
+    /// Opens profile `name` beside the connections open, in focus; in place of the one in
+    /// focus when that one holds nothing yet (never asked to connect, or its profile failed).
+    pub fn connect_beside(&mut self, name: &str) -> Vec<Effect> {
+        if !self.profiles.iter().any(|p| p.name == name) {
+            return self.connect_to(name);
+        }
+        if self.link.profile.is_some() {
+            self.open_beside();
+        }
+        self.connect_to(name)
     }
 
     /// A compose publish with its templates expanded (`{{seq}}` counts compose's sends), or

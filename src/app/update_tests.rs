@@ -100,11 +100,12 @@ fn opening_a_profile_connects_with_it_and_its_outputs_set_the_connection() {
     let mut app = App::new(vec![profile("lab")], Default::default(), t0);
     let effects = app.update(Msg::Open("lab".into()), at(t0));
     assert!(
-        matches!(&effects[0], Effect::Connect(p) if p.name == "lab"),
+        matches!(&effects[0], Effect::Connect { profile: p, .. } if p.name == "lab"),
         "{effects:?}"
     );
     app.update(
         Msg::Done(Output::Connecting {
+            conn: crate::app::ConnId::FIRST,
             password_command: Some("pass".into()),
         }),
         at(t0),
@@ -113,6 +114,7 @@ fn opening_a_profile_connects_with_it_and_its_outputs_set_the_connection() {
     let subs = vec![crate::mqtt::Subscription::new("a/#", QoS::AtLeastOnce)];
     app.update(
         Msg::Done(Output::Connected {
+            conn: crate::app::ConnId::FIRST,
             info: info("lab"),
             subscriptions: Some(subs),
         }),
@@ -123,7 +125,7 @@ fn opening_a_profile_connects_with_it_and_its_outputs_set_the_connection() {
     assert_eq!(app.notice_text(), None, "the running notice goes");
     // An unknown name is told, not connected.
     let none = app.update(Msg::Open("nope".into()), at(t0));
-    assert!(!none.iter().any(|e| matches!(e, Effect::Connect(_))));
+    assert!(!none.iter().any(|e| matches!(e, Effect::Connect { .. })));
     assert_eq!(app.notice_text(), Some("no profile named 'nope'"));
 }
 
@@ -133,6 +135,7 @@ fn a_failed_connection_is_told_and_the_picker_opens_on_it() {
     let mut app = App::new(vec![profile("a"), profile("b")], Default::default(), t0);
     app.update(
         Msg::Done(Output::NotConnected {
+            conn: crate::app::ConnId::FIRST,
             name: "b".into(),
             why: "connection refused".into(),
         }),
@@ -246,7 +249,10 @@ fn a_queued_publish_is_filed_at_its_wall_time_once_acknowledged() {
         id: PublishId(4),
         outcome: PublishOutcome::Acknowledged,
     };
-    app.update(Msg::Mqtt(vec![acked]), at(t0 + Duration::from_secs(2)));
+    app.update(
+        Msg::Mqtt(crate::app::ConnId::FIRST, vec![acked]),
+        at(t0 + Duration::from_secs(2)),
+    );
     let node = app.link.store.tree.find("lamp/1").expect("filed");
     let e = app.link.store.last(node).expect("in the log");
     assert_eq!(e.received(), sent.wall, "at the time it was queued");
@@ -279,7 +285,10 @@ fn a_clean_up_window_the_worker_refused_waits_for_its_timer() {
     let mut app = App::new(Vec::new(), Default::default(), t0);
     app.set_connection(info("lab"));
     app.update(
-        Msg::Mqtt(vec![crate::app::test_support::message("keep/a")]),
+        Msg::Mqtt(
+            crate::app::ConnId::FIRST,
+            vec![crate::app::test_support::message("keep/a")],
+        ),
         at(t0),
     );
     // D on the selected topic: a look; its answer: one retained message; Enter clears it.
@@ -402,7 +411,7 @@ fn a_hex_compose_publish_is_kept_in_history_and_comes_back_as_its_bytes() {
         id: PublishId(9),
         outcome: PublishOutcome::Acknowledged,
     };
-    app.update(Msg::Mqtt(vec![acked]), at(t0));
+    app.update(Msg::Mqtt(crate::app::ConnId::FIRST, vec![acked]), at(t0));
     let kept = app.history.items.back().cloned().expect("kept in history");
     assert_eq!(&kept.payload[..], &[0x00, 0xff, 0x0a]);
     // Loaded back: the same bytes go out again (as base64 in the field).

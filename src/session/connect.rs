@@ -25,8 +25,8 @@ pub fn load_config(conn: &ConnArgs) -> Result<ConfigFile, Failure> {
 pub fn choose_profile(conn: &ConnArgs, file: &ConfigFile) -> Result<Option<Profile>, Failure> {
     if conn.several() {
         return Err(usage(
-            "several -b/-P: only `sub` takes several connections so far (one -b with one -P is \
-             that profile on that broker)",
+            "several -b/-P: only `sub` and the explorer take several connections (one -b with \
+             one -P is that profile on that broker)",
         ));
     }
     let mut profile = match conn.profile() {

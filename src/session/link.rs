@@ -1,13 +1,24 @@
 //! The state of one connection as one value: what the status bar says of it (`ConnInfo`), its
 //! store of messages, its subscriptions as the broker acknowledged them, our publishes the
 //! broker has not taken yet, what its CONNACK said and why it speaks another protocol than
-//! asked. A new connection is a new `Link`; several brokers at once will be several of them.
+//! asked. A new connection is a new `Link`; several brokers at once are several of them, each
+//! known by its `ConnId`.
 
 use std::time::Instant;
 
 use super::outbox::Outbox;
 use crate::mqtt::{ConnAckInfo, ConnState, Protocol, QoS, Subscription};
 use crate::store::{Limits, Store};
+
+/// Which connection of the session: given by the app when it opens one, carried by the
+/// worker's events and the runner's answers so each lands on its own connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u32);
+
+impl ConnId {
+    /// The session's first connection (the only one, unless more are opened).
+    pub const FIRST: ConnId = ConnId(0);
+}
 
 /// What the status bar says about the connection.
 #[derive(Debug, Clone)]
@@ -81,6 +92,11 @@ impl SubStatus {
 /// One connection's state.
 #[derive(Debug)]
 pub struct Link {
+    /// Which connection of the session this is.
+    pub id: ConnId,
+    /// The profile being opened or in use (set when asked, before the worker runs): a slot
+    /// that holds it is taken, and a new profile opens beside it.
+    pub profile: Option<String>,
     /// What the status bar says about the connection; None before the first connect.
     pub conn: Option<ConnInfo>,
     /// Everything received (and our publishes the broker took).
@@ -115,8 +131,10 @@ impl Link {
 }
 
 impl Link {
-    pub fn new(limits: Limits) -> Link {
+    pub fn new(id: ConnId, limits: Limits) -> Link {
         Link {
+            id,
+            profile: None,
             conn: None,
             store: Store::new(limits),
             subscriptions: Vec::new(),
@@ -133,7 +151,8 @@ impl Link {
     pub fn cleared(&self) -> Link {
         Link {
             conn: self.conn.clone(),
-            ..Link::new(self.store.limits().clone())
+            profile: self.profile.clone(),
+            ..Link::new(self.id, self.store.limits().clone())
         }
     }
 }

@@ -105,6 +105,13 @@ impl Store {
         &self.limits
     }
 
+    /// A new memory budget (the session's budget split again as connections open and close):
+    /// past it, the oldest messages go at once, as when a message comes.
+    pub fn set_budget(&mut self, bytes: usize) {
+        self.limits.memory_budget = bytes;
+        self.enforce_budget();
+    }
+
     /// Files one message. `outgoing` marks our own publishes. Returns its topic's node, or None
     /// when the message was on a new topic and the topics known already fill the budget.
     pub fn ingest(&mut self, msg: Message, outgoing: bool, now: Instant) -> Option<NodeId> {

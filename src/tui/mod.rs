@@ -5,6 +5,7 @@
 pub mod clipboard;
 mod export;
 mod file_jobs;
+mod intake;
 mod jobs;
 mod memory;
 pub mod run;

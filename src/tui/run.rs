@@ -22,13 +22,9 @@ use tokio::time::MissedTickBehavior;
 use super::runner::Runner;
 pub use super::session::Session;
 use crate::app::{App, Clock, Msg};
-use crate::mqtt::MqttEvent;
 
 /// Frame period: at most ~30 draws a second for data; keys draw at once.
 const FRAME: Duration = Duration::from_millis(33);
-/// Events absorbed per loop turn: a flood's backlog is taken in slices, with input checked
-/// between them, so a key never waits behind a whole backlog.
-const SLICE: usize = 20_000;
 
 /// Draw times, logged every ten seconds while frames are drawn (for diagnosing slow screens).
 #[derive(Default)]
@@ -107,8 +103,7 @@ where
     };
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut batch: Vec<MqttEvent> = Vec::new();
-    let mut backlog: VecDeque<MqttEvent> = VecDeque::new();
+    let mut intake = super::intake::Intake::default();
     let mut need_draw = true;
     let mut data_changed = false;
     let mut last_draw = Instant::now();
@@ -146,7 +141,6 @@ where
             need_draw = true;
             continue;
         }
-        let queue = session.handle.as_ref().map(|h| h.events().clone());
         let wake = runner.wake;
         tokio::select! {
             biased;
@@ -184,37 +178,20 @@ where
                 feed(app, session, &mut runner, Msg::Tick);
                 need_draw = true;
             }
-            () = std::future::ready(()), if !backlog.is_empty() => {
-                let n = backlog.len().min(SLICE);
-                let slice: Vec<MqttEvent> = backlog.drain(..n).collect();
-                feed(app, session, &mut runner, Msg::Mqtt(slice));
-                data_changed = true;
-                // Taken through: take what queued meanwhile at once, so filing keeps up with
-                // the wire during a burst instead of waiting for the next frame.
-                if backlog.is_empty()
-                    && let Some(q) = &queue
-                {
-                    q.drain_into(&mut batch);
-                    backlog.extend(batch.drain(..));
+            () = std::future::ready(()), if intake.waiting() => {
+                if let Some((conn, slice)) = intake.next_slice(session) {
+                    feed(app, session, &mut runner, Msg::Mqtt(conn, slice));
+                    data_changed = true;
                 }
             }
             _ = tick.tick() => {
-                // MQTT events are taken here, once a frame, without waiting: the worker queues
+                // MQTT events are taken here, once a frame, without waiting: the workers queue
                 // them meanwhile, and the loop is not woken for every small batch of a flood.
-                // Only once the backlog is filed: the queue's bound (queue.rs) then bounds
-                // what waits here too, and a burst waits in the socket rather than in memory.
-                if let Some(q) = queue.as_ref().filter(|_| backlog.is_empty()) {
-                    let open = q.drain_into(&mut batch);
-                    if !batch.is_empty() {
-                        backlog.extend(batch.drain(..));
-                        data_changed = true;
-                    }
-                    if !open {
-                        // The worker has stopped; keep its last state on screen.
-                        session.handle = None;
-                    }
+                if intake.drain(session) {
+                    data_changed = true;
                 }
-                trimmer.tick(app.link.store.released_bytes, Instant::now());
+                let released = app.links().iter().map(|l| l.store.released_bytes).sum();
+                trimmer.tick(released, Instant::now());
                 // Data is drawn at the frame rate (the clock-driven parts are redrawn by the
                 // app's own once-a-second timer).
                 if data_changed {
@@ -224,6 +201,6 @@ where
             }
         }
     }
-    session.disconnect();
+    session.disconnect_all();
     Ok(())
 }

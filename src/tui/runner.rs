@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::jobs::{Done, Finished, Jobs, blocking};
 use super::session::{Connect, Session};
 use crate::app::effect::Draft;
-use crate::app::{Effect, JobKind, Output};
+use crate::app::{ConnId, Effect, JobKind, Output};
 use crate::config::{PasswordSource, Profile};
 use crate::mqtt::{Command, ConnectionSettings};
 
@@ -50,11 +50,16 @@ impl Runner {
             Effect::Unsubscribe(filters) => {
                 out.extend(send(session, Command::Unsubscribe(filters)))
             }
-            Effect::Connect(profile) => out.extend(connect(session, jobs, *profile)),
+            Effect::Connect { conn, profile } => out.extend(connect(session, jobs, conn, *profile)),
+            Effect::Focus(conn) => session.focus = conn,
+            Effect::Disconnect(conn) => {
+                session.disconnect(conn);
+                jobs.cancel_resolve(conn);
+            }
             Effect::Copy { what, bytes } => out.push(copy(session, what, &bytes)),
             Effect::RetainedLook { filter } => {
                 let kind = JobKind::RetainedLook(filter.clone());
-                match &session.handle {
+                match session.handle() {
                     Some(h) => {
                         let settings = h.settings().clone();
                         jobs.spawn(kind, async move {
@@ -100,16 +105,18 @@ impl Runner {
     pub fn finished(&mut self, session: &mut Session<'_>, done: Done) -> Option<Output> {
         match done.finished {
             Finished::Out(output) => Some(output),
-            Finished::Resolved { profile, settings } => {
-                Some(start_resolved(session, &profile, *settings))
-            }
+            Finished::Resolved {
+                conn,
+                profile,
+                settings,
+            } => Some(start_resolved(session, conn, &profile, *settings)),
         }
     }
 }
 
 /// Hands one publish to the worker: its id, or why it could not be queued.
 fn queue(session: &Session<'_>, d: &Draft) -> Result<crate::mqtt::PublishId, String> {
-    match &session.handle {
+    match session.handle() {
         Some(h) => h.publish(d.publish.clone()).map_err(|e| e.to_string()),
         None => Err("not connected".to_string()),
     }
@@ -143,16 +150,20 @@ fn copy(session: &mut Session<'_>, what: String, bytes: &[u8]) -> Output {
 
 fn send(session: &Session<'_>, command: Command) -> Option<Output> {
     let sent = session
-        .handle
-        .as_ref()
+        .handle()
         .is_some_and(|h| h.try_send(command).is_ok());
     (!sent).then(|| Output::NotSent("not connected, or the connection is busy: try again".into()))
 }
 
-fn connect(session: &mut Session<'_>, jobs: &mut Jobs, profile: Profile) -> Vec<Output> {
-    session.disconnect();
-    let kind = JobKind::ResolveProfile(profile.name.clone());
-    jobs.cancel(&kind);
+fn connect(
+    session: &mut Session<'_>,
+    jobs: &mut Jobs,
+    conn: ConnId,
+    profile: Profile,
+) -> Vec<Output> {
+    session.disconnect(conn);
+    jobs.cancel_resolve(conn);
+    let kind = JobKind::ResolveProfile(conn, profile.name.clone());
     let password_command = match &profile.password {
         PasswordSource::Command(argv) => Some(argv.first().cloned().unwrap_or_default()),
         _ => None,
@@ -161,18 +172,23 @@ fn connect(session: &mut Session<'_>, jobs: &mut Jobs, profile: Profile) -> Vec<
     match &mut session.connect {
         Connect::Direct(connector) => {
             out.push(Output::Connecting {
+                conn,
                 password_command: None,
             });
             let result = connector(&profile);
-            out.push(started(session, &profile, result, None));
+            out.push(started(session, conn, &profile, result, None));
         }
         Connect::TwoStep { resolve, .. } => {
-            out.push(Output::Connecting { password_command });
+            out.push(Output::Connecting {
+                conn,
+                password_command,
+            });
             let resolve = resolve.clone();
             jobs.spawn_resolve(kind, async move {
                 let p = profile.clone();
                 let settings = blocking(move || resolve(&p)).await?;
                 Ok(Finished::Resolved {
+                    conn,
                     profile: Box::new(profile),
                     settings: Box::new(settings),
                 })
@@ -184,19 +200,23 @@ fn connect(session: &mut Session<'_>, jobs: &mut Jobs, profile: Profile) -> Vec<
 
 fn started(
     session: &mut Session<'_>,
+    conn: ConnId,
     profile: &Profile,
     result: Result<(crate::mqtt::MqttHandle, crate::app::ConnInfo), String>,
     subscriptions: Option<Vec<crate::mqtt::Subscription>>,
 ) -> Output {
     match result {
         Ok((handle, info)) => {
-            session.handle = Some(handle);
+            session.disconnect(conn);
+            session.handles.push((conn, handle));
             Output::Connected {
+                conn,
                 info,
                 subscriptions,
             }
         }
         Err(why) => Output::NotConnected {
+            conn,
             name: profile.name.clone(),
             why,
         },
@@ -205,18 +225,20 @@ fn started(
 
 fn start_resolved(
     session: &mut Session<'_>,
+    conn: ConnId,
     profile: &Profile,
     settings: ConnectionSettings,
 ) -> Output {
     let Connect::TwoStep { start, .. } = &mut session.connect else {
         return Output::NotConnected {
+            conn,
             name: profile.name.clone(),
             why: "this session connects in one step".into(),
         };
     };
     let subs = settings.subscriptions.clone();
     let result = start(settings, profile);
-    started(session, profile, result, Some(subs))
+    started(session, conn, profile, result, Some(subs))
 }
 
 /// The profile editor's test: the profile resolved as for connecting (its password_command

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::ConnInfo;
+use crate::app::{ConnId, ConnInfo};
 use crate::config::Profile;
 use crate::mqtt::{Command, ConnectionSettings, MqttHandle};
 
@@ -30,7 +30,10 @@ pub(super) enum Connect<'a> {
 pub type Suspender = dyn FnMut() -> std::io::Result<()>;
 
 pub struct Session<'a> {
-    pub handle: Option<MqttHandle>,
+    /// The running workers, one per connection, in the order they were opened.
+    pub handles: Vec<(ConnId, MqttHandle)>,
+    /// The connection publishes, subscriptions and looks go to (`Effect::Focus`).
+    pub focus: ConnId,
     pub(super) connect: Connect<'a>,
     /// The profile file, for saving profiles.
     pub config_path: Option<PathBuf>,
@@ -53,7 +56,8 @@ impl<'a> Session<'a> {
         connect: impl FnMut(&Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a,
     ) -> Self {
         Session {
-            handle: None,
+            handles: Vec::new(),
+            focus: ConnId::FIRST,
             connect: Connect::Direct(Box::new(connect)),
             config_path: None,
             suspend: None,
@@ -69,7 +73,8 @@ impl<'a> Session<'a> {
         start: impl FnMut(ConnectionSettings, &Profile) -> Result<(MqttHandle, ConnInfo), String> + 'a,
     ) -> Self {
         Session {
-            handle: None,
+            handles: Vec::new(),
+            focus: ConnId::FIRST,
             connect: Connect::TwoStep {
                 resolve,
                 start: Box::new(start),
@@ -82,8 +87,25 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub fn disconnect(&mut self) {
-        if let Some(h) = self.handle.take() {
+    /// The worker of the connection in focus.
+    pub fn handle(&self) -> Option<&MqttHandle> {
+        self.handles
+            .iter()
+            .find(|(id, _)| *id == self.focus)
+            .map(|(_, h)| h)
+    }
+
+    /// Disconnects connection `conn` and forgets its worker.
+    pub fn disconnect(&mut self, conn: ConnId) {
+        if let Some(i) = self.handles.iter().position(|(id, _)| *id == conn) {
+            let (_, h) = self.handles.remove(i);
+            let _ = h.try_send(Command::Disconnect);
+        }
+    }
+
+    /// Disconnects every connection (leaving).
+    pub fn disconnect_all(&mut self) {
+        for (_, h) in self.handles.drain(..) {
             let _ = h.try_send(Command::Disconnect);
         }
     }

@@ -68,7 +68,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let file = load_config(&conn)?;
     let mut profiles = file.profiles.clone();
     let mut initial = Vec::new();
-    let mut resolved: Option<(String, ConnectionSettings)> = None;
+    let mut resolved: Vec<(String, ConnectionSettings)> = Vec::new();
     #[cfg(feature = "embedded-broker")]
     let mut broker = None;
     if demo {
@@ -88,31 +88,51 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         }
         #[cfg(not(feature = "embedded-broker"))]
         return Err(usage("--demo needs the embedded-broker feature"));
-    } else if let Some(chosen) = choose_profile(&conn, &file)? {
-        // Settings errors (bad overrides, missing secrets) end here, before the screen changes.
-        // Resolved once: the first connection uses these (a password_command runs once).
-        let connected_as = crate::session::connect::with_overrides(&conn, &chosen)?;
-        resolved = Some((
-            chosen.name.clone(),
-            crate::session::connect::resolved(&connected_as)?,
-        ));
-        let idx = match profiles.iter().position(|p| p.name == chosen.name) {
-            Some(i) => {
-                profiles[i] = chosen;
-                i
+    } else {
+        // One profile per -b/-P (several: side by side, the first in focus). Settings errors
+        // (bad overrides, missing secrets) end here, before the screen changes. Resolved once:
+        // the first connection of each uses these (a password_command runs once).
+        let mut opened: Vec<String> = Vec::new();
+        for (_, one) in conn.each() {
+            let Some(mut chosen) = choose_profile(&one, &file)? else {
+                continue;
+            };
+            let mut connected_as = crate::session::connect::with_overrides(&one, &chosen)?;
+            let settings = crate::session::connect::resolved(&connected_as)?;
+            if opened.contains(&chosen.name) {
+                // The same broker twice (`-b URL -b URL`): two connections, two names.
+                let name = format!("{} #{}", chosen.name, opened.len() + 1);
+                (chosen.name, connected_as.name) = (name.clone(), name);
             }
-            None => {
-                // A session from the command line (`-b URL -u … --password-env …`): its
-                // profile holds what it connects with, so saving it (its subscriptions, `s`)
-                // writes a profile that connects the same way.
-                profiles.insert(0, connected_as);
-                0
-            }
-        };
-        initial.push(Msg::Open(p_name(&profiles, idx)));
-    } else if profiles.is_empty() {
-        let url = BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?;
-        profiles.push(Profile::adhoc(url));
+            resolved.push((chosen.name.clone(), settings));
+            let idx = match profiles.iter().position(|p| p.name == chosen.name) {
+                Some(i) => {
+                    profiles[i] = chosen;
+                    i
+                }
+                None => {
+                    // A session from the command line (`-b URL -u … --password-env …`): its
+                    // profile holds what it connects with, so saving it (its subscriptions,
+                    // `s`) writes a profile that connects the same way.
+                    profiles.insert(0, connected_as);
+                    0
+                }
+            };
+            let name = p_name(&profiles, idx);
+            initial.push(match opened.is_empty() {
+                true => Msg::Open(name.clone()),
+                false => Msg::OpenBeside(name.clone()),
+            });
+            opened.push(name);
+        }
+        if opened.len() > 1 {
+            initial.push(Msg::Focus(crate::app::ConnId::FIRST));
+        }
+        if opened.is_empty() && profiles.is_empty() {
+            let url =
+                BrokerUrl::parse("mqtt://localhost:1883").map_err(|e| usage(e.to_string()))?;
+            profiles.push(Profile::adhoc(url));
+        }
     }
     let mut limits: Limits = file.limits.clone();
     if let Some(m) = history_budget_mib {
@@ -144,10 +164,10 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let resolver: Resolver = {
         let (conn, filters) = (conn.clone(), filters.clone());
         Arc::new(move |p: &Profile| {
-            let pre = first
-                .lock()
-                .ok()
-                .and_then(|mut r| r.take_if(|(name, _)| *name == p.name));
+            let pre = first.lock().ok().and_then(|mut r| {
+                let i = r.iter().position(|(name, _)| *name == p.name)?;
+                Some(r.remove(i))
+            });
             match pre {
                 Some((_, mut settings)) => {
                     settings.subscriptions = subscriptions(&filters, qos, &settings);

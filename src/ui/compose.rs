@@ -26,9 +26,14 @@ fn field(area: &TextArea<'static>, focused: bool) -> TextArea<'static> {
 
 pub fn draw(f: &mut Frame, app: &App, areas: &Areas) {
     let c = &app.compose;
+    // With several connections, the one it publishes on is named.
+    let on = app
+        .focus_name()
+        .map(|n| format!(" on {n}"))
+        .unwrap_or_default();
     let title = match c.encoding {
-        crate::app::compose::Encoding::Text => " Publish · Ctrl+S ".to_string(),
-        e => format!(" Publish · Ctrl+S · payload is {} (Ctrl+T) ", e.name()),
+        crate::app::compose::Encoding::Text => format!(" Publish{on} · Ctrl+S "),
+        e => format!(" Publish{on} · Ctrl+S · payload is {} (Ctrl+T) ", e.name()),
     };
     let block = super::pane_block(&title, areas.compose.width, app.focus.is_compose());
     f.render_widget(block, areas.compose);

@@ -15,6 +15,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     let mut spans = Vec::new();
     // Where the broker URL is, and the protocol alone to show instead when space is short.
     let mut url_at: Option<(usize, String)> = None;
+    if let Some(name) = app.focus_name() {
+        spans.push(Span::styled(format!("{name} "), theme().bold));
+    }
     match &app.link.conn {
         None => spans.push(Span::styled("○ not connected", theme().dim)),
         Some(c) => {
@@ -73,6 +76,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     // (the rate, then subscriptions), so the connection state, the TLS warning and the error
     // (above) always stay, in colour, and the help hint, the memory and the counts after them.
     let mut segments: Vec<(u8, Span<'static>)> = Vec::new();
+    if let Some((words, failing)) = app.others_words() {
+        let style = if failing { theme().warn } else { theme().dim };
+        segments.push((1, Span::styled(words, style)));
+    }
     if !app.link.subscriptions.is_empty() {
         let n = app.active_subscriptions();
         let off = app.link.subscriptions.len() - n;
@@ -111,14 +118,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             thousands(app.link.store.rate.per_second(app.now).round() as u64)
         )),
     ));
-    segments.push((
-        3,
-        Span::raw(format!(
-            "{}/{}",
-            human_bytes(app.link.store.memory_bytes() as u64),
-            human_bytes(app.link.store.limits().memory_budget as u64)
-        )),
-    ));
+    let mut memory = format!(
+        "{}/{}",
+        human_bytes(app.link.store.memory_bytes() as u64),
+        human_bytes(app.link.store.limits().memory_budget as u64)
+    );
+    if let Some(split) = app.budget_words() {
+        memory = format!("{memory} {split}");
+    }
+    segments.push((3, Span::raw(memory)));
     if app.link.store.refused > 0 {
         segments.push((
             1,

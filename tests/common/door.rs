@@ -33,7 +33,10 @@ impl Door for App {
     }
 
     fn mqtt(&mut self, event: MqttEvent, now: Instant) -> Vec<Effect> {
-        without_timers(self.update(Msg::Mqtt(vec![event]), Clock::at(now)))
+        without_timers(self.update(
+            Msg::Mqtt(mqscope::app::ConnId::FIRST, vec![event]),
+            Clock::at(now),
+        ))
     }
 
     fn done(&mut self, output: Output, now: Instant) -> Vec<Effect> {

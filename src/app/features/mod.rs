@@ -2,8 +2,10 @@
 //! responses, repeat, publish history and snippets, subscriptions, profiles, Sparkplug,
 //! external decoders, whole reads of big payloads, the chart, copy-as-command (`pub_command`), export.
 
+pub mod all_tree;
 pub mod chart;
 pub mod cleanup;
+pub mod compare;
 pub mod export;
 pub mod external;
 pub mod history;

@@ -6,12 +6,12 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use crate::app::App;
 use crate::app::compose::Field;
 use crate::app::effect::Effect;
 use crate::app::focus::Focus;
 use crate::app::keymap::{Action, Ctx, lookup};
 use crate::app::popup::{FilterPopup, HelpPopup, Outcome, PickerPopup, Popup, ViewPopup};
+use crate::app::{App, Level};
 use crate::store::NodeId;
 
 impl App {
@@ -217,6 +217,15 @@ impl App {
             Action::ConnectionInfo => self.popups.push(Popup::Info(crate::app::popup::InfoPopup)),
             Action::Notices => self.popups.push(Popup::Notices),
             Action::Trace => self.popups.push(Popup::Trace(Default::default())),
+            Action::Connections => self.popups.push(Popup::Conns(Default::default())),
+            Action::AllTree => self.popups.push(Popup::AllTree(Default::default())),
+            Action::Compare => match self.detail_entry().map(|e| e.node).or(self.tree.selected) {
+                Some(node) => {
+                    let topic = self.link.store.tree.path(node);
+                    self.popups.push(Popup::Compare(topic));
+                }
+                None => self.tell(Level::Info, "select a topic to compare".into()),
+            },
             Action::Subscriptions => self
                 .popups
                 .push(Popup::Subs(crate::app::popup::SubsPopup::new())),
@@ -259,6 +268,7 @@ impl App {
             | Action::SubToggle
             | Action::SubSave
             | Action::ProfileNew
+            | Action::ConnectBeside
             | Action::ProfileEdit
             | Action::ProfileDuplicate
             | Action::ProfileRemove

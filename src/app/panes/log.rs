@@ -312,7 +312,10 @@ mod tests {
 
     fn feed(app: &mut App, topic: &str, now: Instant) {
         app.update(
-            crate::app::Msg::Mqtt(vec![crate::app::test_support::message(topic)]),
+            crate::app::Msg::Mqtt(
+                crate::app::ConnId::FIRST,
+                vec![crate::app::test_support::message(topic)],
+            ),
             crate::app::Clock::at(now),
         );
     }

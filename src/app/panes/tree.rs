@@ -311,7 +311,7 @@ mod tests {
         let now = Instant::now();
         let mut app = App::new(Vec::new(), Limits::default(), now);
         app.update(
-            crate::app::Msg::Mqtt(vec![msg("a/b")]),
+            crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg("a/b")]),
             crate::app::Clock::at(now),
         );
         let first = app.tree_rows();
@@ -322,12 +322,12 @@ mod tests {
         app.tree.expand(app.link.store.tree.find("a").unwrap());
         assert_eq!(app.tree_rows().len(), 2, "expansion rebuilds");
         app.update(
-            crate::app::Msg::Mqtt(vec![msg("a/c")]),
+            crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg("a/c")]),
             crate::app::Clock::at(now),
         );
         assert_eq!(app.tree_rows().len(), 3, "a new topic rebuilds");
         app.update(
-            crate::app::Msg::Mqtt(vec![msg("a/c")]),
+            crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg("a/c")]),
             crate::app::Clock::at(now),
         );
         let again = app.tree_rows();
@@ -342,13 +342,13 @@ mod tests {
         let now = Instant::now();
         let mut app = App::new(Vec::new(), Limits::default(), now);
         app.update(
-            crate::app::Msg::Mqtt(vec![msg("a/b")]),
+            crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg("a/b")]),
             crate::app::Clock::at(now),
         );
         app.tree.collapse_all(); // the first topic was opened
         let rows = app.tree_rows();
         app.update(
-            crate::app::Msg::Mqtt(vec![msg("a/c")]),
+            crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg("a/c")]),
             crate::app::Clock::at(now),
         );
         assert!(
@@ -361,7 +361,7 @@ mod tests {
         // A big open subtree: growth is picked up once the rows are old enough.
         for i in 0..30_000 {
             app.update(
-                crate::app::Msg::Mqtt(vec![msg(&format!("a/n{i}"))]),
+                crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg(&format!("a/n{i}"))]),
                 crate::app::Clock::at(now),
             );
         }
@@ -370,7 +370,7 @@ mod tests {
         let big = app.tree_rows().len();
         assert_eq!(big, 30_003);
         app.update(
-            crate::app::Msg::Mqtt(vec![msg("a/late")]),
+            crate::app::Msg::Mqtt(crate::app::ConnId::FIRST, vec![msg("a/late")]),
             crate::app::Clock::at(later),
         );
         assert_eq!(

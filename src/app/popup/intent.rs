@@ -13,8 +13,19 @@ use crate::store::NodeId;
 
 #[derive(Debug)]
 pub enum Intent {
-    /// The picker: connect to the profile of this name.
+    /// The picker: connect to the profile of this name (beside the others once there are
+    /// several).
     Connect(String),
+    /// The picker (Ctrl+B): open the profile of this name beside the connections open.
+    ConnectBeside(String),
+    /// `C`: put this connection in focus; close it; choose a profile to open beside.
+    FocusConn(crate::session::link::ConnId),
+    CloseConn(crate::session::link::ConnId),
+    PickBeside,
+    /// `M` and `=`: compare this topic across the connections.
+    Compare(String),
+    /// `M`: show this level (None: the connection's root) in its connection's tree.
+    ShowIn(crate::session::link::ConnId, Option<NodeId>),
     /// The picker: the editor for a new profile, or for (a copy of) profile `index`.
     EditProfile {
         index: Option<usize>,

@@ -3,8 +3,10 @@
 //! lent only what it reads (the dispatcher below decides what), and asks for changes with an
 //! `Intent` that the owning feature carries out; every prompt edits its line with `edit_line`.
 
+pub mod all_tree;
 pub mod cleanup;
 pub mod confirm;
+pub mod conns;
 pub mod file;
 pub mod filter;
 pub mod help;
@@ -23,8 +25,10 @@ pub mod view;
 use super::App;
 use super::keymap::{Action, Ctx};
 
+pub use all_tree::AllTreePopup;
 pub use cleanup::CleanupPopup;
 pub use confirm::{ConfirmPopup, Yes};
+pub use conns::ConnsPopup;
 pub use file::FilePopup;
 pub use filter::FilterPopup;
 pub use help::HelpPopup;
@@ -60,6 +64,12 @@ pub enum Popup {
     Notices,
     /// The connection's control packets (`T`).
     Trace(TracePopup),
+    /// The open connections (`C`).
+    Conns(ConnsPopup),
+    /// Every connection in one tree (`M`).
+    AllTree(Box<AllTreePopup>),
+    /// One topic across the connections (`=`); any key closes it.
+    Compare(String),
 }
 
 /// What a popup wants after a key.
@@ -96,6 +106,9 @@ impl Popup {
             Popup::File(_) => Ctx::FilePrompt,
             Popup::Profile(_) => Ctx::ProfileForm,
             Popup::Trace(_) => Ctx::Trace,
+            Popup::Conns(_) => Ctx::Conns,
+            Popup::AllTree(_) => Ctx::AllTree,
+            Popup::Compare(_) => Ctx::Help,
         }
     }
 
@@ -139,7 +152,16 @@ impl Popup {
             }
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(action, key_char),
-            Popup::Text(_) | Popup::Notices => Outcome::Close,
+            Popup::Text(_) | Popup::Notices | Popup::Compare(_) => Outcome::Close,
+            Popup::Conns(p) => {
+                let ids: Vec<_> = app.links().iter().map(|l| l.id).collect();
+                p.on_key(&ids, action)
+            }
+            Popup::AllTree(p) => {
+                let rows = app.all_tree_rows(p);
+                let page = trace::rows(app.size.height);
+                p.on_key(&rows, page, action, key_char)
+            }
             Popup::Cleanup(p) => p.on_key(app.cleanup.as_ref().map(|c| &c.phase), action, key_char),
             Popup::History(p) => p.on_key(&app.history, action, key_char),
             Popup::Repeat(p) => p.on_key(action, key_char),

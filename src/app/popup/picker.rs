@@ -15,6 +15,8 @@ pub struct PickerPopup {
     pub selected: usize,
     /// Typed text: profiles whose name or broker contains it (any case).
     pub filter: String,
+    /// Opened to add a connection (`C`, then `a`): Enter opens beside the others.
+    pub beside: bool,
 }
 
 impl PickerPopup {
@@ -23,6 +25,15 @@ impl PickerPopup {
         PickerPopup {
             selected: index,
             filter: String::new(),
+            beside: false,
+        }
+    }
+
+    /// The picker opened to add a connection beside the open ones.
+    pub fn beside() -> PickerPopup {
+        PickerPopup {
+            beside: true,
+            ..PickerPopup::default()
         }
     }
 
@@ -59,9 +70,12 @@ impl PickerPopup {
             (Some(Action::PageDown), _) => self.selected = (self.selected + PAGE).min(last),
             (Some(Action::Home), _) => self.selected = 0,
             (Some(Action::End), _) => self.selected = last,
-            (Some(Action::Confirm), Some(i)) => {
+            (Some(a @ (Action::Confirm | Action::ConnectBeside)), Some(i)) => {
                 let name = profiles.get(i).map(|p| p.name.clone()).unwrap_or_default();
-                return Outcome::CloseAnd(Intent::Connect(name));
+                return Outcome::CloseAnd(match self.beside || a == Action::ConnectBeside {
+                    true => Intent::ConnectBeside(name),
+                    false => Intent::Connect(name),
+                });
             }
             (Some(Action::ProfileNew), _) => {
                 return Outcome::CloseAnd(Intent::EditProfile {

@@ -1,7 +1,10 @@
 //! Popups, drawn bottom to top over the panes; one file each, like `app/popup/`.
 
+mod all_tree;
 mod cleanup;
+mod compare;
 mod confirm;
+mod conns;
 mod file;
 mod filter;
 mod help;
@@ -48,6 +51,9 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Text(p) => text::draw(f, size, p),
             Popup::Notices => notices::draw(f, app, size),
             Popup::Trace(p) => trace::draw(f, app, p, size),
+            Popup::Conns(p) => conns::draw(f, app, p, size),
+            Popup::AllTree(p) => all_tree::draw(f, app, p, size),
+            Popup::Compare(topic) => compare::draw(f, app, topic, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

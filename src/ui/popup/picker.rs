@@ -20,8 +20,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, picker: &PickerPopup) {
     } else {
         "quits"
     };
+    // What Enter does is decided by the app's rule (`Intent::Connect`): beside the others once
+    // there are several, or when the picker was opened to add one.
+    let enter = if picker.beside || app.conn_count() > 1 {
+        "Enter opens beside"
+    } else {
+        "Enter connects · Ctrl+B beside"
+    };
     let title = format!(
-        " Profiles {} of {} · type to filter · Enter connects · Esc {esc} ",
+        " Profiles {} of {} · type to filter · {enter} · Esc {esc} ",
         shown.len(),
         app.profiles.len()
     );

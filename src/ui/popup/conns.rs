@@ -1,0 +1,78 @@
+//! `C`: the open connections, one row each: name, state, broker, topics, messages, memory of
+//! its share of the budget; the one in focus marked.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::centered;
+use crate::app::App;
+use crate::app::connections::{Health, name_of};
+use crate::app::popup::ConnsPopup;
+use crate::text::{clean, fit, human_bytes, pad, thousands};
+use crate::ui::theme::theme;
+
+pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
+    let links = app.links();
+    let w = area.width.saturating_sub(4).clamp(20, 120);
+    let h = (links.len() as u16).saturating_add(3);
+    let popup = centered(area, w, h);
+    f.render_widget(Clear, popup);
+    let title = format!(
+        " Connections {} · budget {} ÷ {} · Enter focuses · a adds · x closes · Esc ",
+        links.len(),
+        human_bytes(app.budget as u64),
+        links.len()
+    );
+    let block = Block::bordered()
+        .title(fit(&title, w.saturating_sub(2) as usize).into_owned())
+        .border_style(theme().accent);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    let width = inner.width as usize;
+    let selected = p.selected.min(links.len().saturating_sub(1));
+    let rows = inner.height as usize;
+    let top = (selected + 1).saturating_sub(rows);
+    let lines: Vec<Line> = links
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(rows)
+        .map(|(i, l)| {
+            let health = Health::of(l);
+            let focus = if l.id == app.link.id { "●" } else { " " };
+            let url = l.conn.as_ref().map(|c| clean(&c.url).into_owned());
+            let mut state = health.words().to_string();
+            if health == Health::Failing
+                && let Some(e) = l.conn.as_ref().and_then(|c| c.last_error.as_ref())
+            {
+                state = format!("{state}: {}", clean(e));
+            }
+            let text = format!(
+                "{focus} {} {} {}  {} topics  {} msgs  {}/{}  {}",
+                pad(&clean(&name_of(l)), 18),
+                pad(&url.unwrap_or_default(), 28),
+                pad(health.words(), 10),
+                thousands(u64::from(l.store.tree.topic_count())),
+                thousands(l.store.tree.msg_count()),
+                human_bytes(l.store.memory_bytes() as u64),
+                human_bytes(l.store.limits().memory_budget as u64),
+                if health == Health::Failing {
+                    state
+                } else {
+                    String::new()
+                },
+            );
+            let marker = if i == selected { "›" } else { " " };
+            let line = Line::raw(fit(&format!("{marker}{text}"), width).into_owned());
+            match (i == selected, health) {
+                (true, _) => line.style(theme().selected),
+                (_, Health::Failing) => line.style(theme().error),
+                (_, Health::Connecting) => line.style(theme().warn),
+                _ => line,
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}

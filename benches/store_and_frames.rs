@@ -94,7 +94,10 @@ fn insert(c: &mut Criterion) {
 /// An app holding 1,000,000 topics, everything expanded, a topic selected in the middle.
 /// One MQTT event through the app's door.
 fn mqtt(app: &mut App, event: MqttEvent, now: Instant) {
-    app.update(Msg::Mqtt(mqscope::app::ConnId::FIRST, vec![event]), Clock::at(now));
+    app.update(
+        Msg::Mqtt(mqscope::app::ConnId::FIRST, vec![event]),
+        Clock::at(now),
+    );
 }
 
 /// One terminal event through the app's door.

@@ -257,7 +257,7 @@ impl App {
         let n = self.others.len();
         let failing = counts.iter().any(|(h, _)| *h == Health::Failing);
         let words = format!(
-            "{n} other{}: {} (C lists)",
+            "{n} other{}: {} (C)",
             if n == 1 { "" } else { "s" },
             parts.join(", ")
         );

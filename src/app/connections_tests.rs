@@ -9,7 +9,9 @@ use crate::app::features::compare::{Arrival, Verdict};
 use crate::app::popup::AllTreePopup;
 use crate::app::{App, Clock, ConnId, ConnInfo, Effect, Msg};
 use crate::config::Profile;
-use crate::mqtt::{BrokerUrl, ConnState, ConnError, ConnErrorKind, Message, MqttEvent, Protocol, QoS};
+use crate::mqtt::{
+    BrokerUrl, ConnError, ConnErrorKind, ConnState, Message, MqttEvent, Protocol, QoS,
+};
 use crate::store::Limits;
 
 fn at(now: Instant) -> Clock {
@@ -64,7 +66,10 @@ fn two(t: Instant) -> App {
         "{beside:?}"
     );
     let back = app.update(Msg::Focus(ConnId::FIRST), at(t));
-    assert!(matches!(back.first(), Some(Effect::Focus(ConnId(0)))), "{back:?}");
+    assert!(
+        matches!(back.first(), Some(Effect::Focus(ConnId(0)))),
+        "{back:?}"
+    );
     connected(&mut app, ConnId(0), "a", t);
     connected(&mut app, ConnId(1), "b", t);
     app
@@ -75,8 +80,14 @@ fn each_batch_lands_on_its_own_connection_and_focus_swaps_the_panes() {
     let t = Instant::now();
     let mut app = two(t);
     let now = SystemTime::now();
-    app.update(Msg::Mqtt(ConnId(1), vec![message("b/only", b"1", now)]), at(t));
-    app.update(Msg::Mqtt(ConnId(0), vec![message("a/only", b"2", now)]), at(t));
+    app.update(
+        Msg::Mqtt(ConnId(1), vec![message("b/only", b"1", now)]),
+        at(t),
+    );
+    app.update(
+        Msg::Mqtt(ConnId(0), vec![message("a/only", b"2", now)]),
+        at(t),
+    );
     assert_eq!(app.link.id, ConnId(0));
     assert!(app.link.store.tree.find("a/only").is_some());
     assert!(app.link.store.tree.find("b/only").is_none());
@@ -91,8 +102,15 @@ fn each_batch_lands_on_its_own_connection_and_focus_swaps_the_panes() {
     app.update(Msg::Focus(ConnId(0)), at(t));
     assert_eq!(app.tree.selected, a_selected, "a's selection kept");
     // A closed connection's last events are dropped, not filed on another.
-    app.update(Msg::Mqtt(ConnId(7), vec![message("ghost", b"x", now)]), at(t));
-    assert!(app.links().iter().all(|l| l.store.tree.find("ghost").is_none()));
+    app.update(
+        Msg::Mqtt(ConnId(7), vec![message("ghost", b"x", now)]),
+        at(t),
+    );
+    assert!(
+        app.links()
+            .iter()
+            .all(|l| l.store.tree.find("ghost").is_none())
+    );
 }
 
 #[test]
@@ -100,11 +118,15 @@ fn the_budget_is_split_and_the_status_words_count_the_others() {
     let t = Instant::now();
     let mut app = two(t);
     assert_eq!(app.budget_share(), 32 << 20);
-    assert!(app.links().iter().all(|l| l.store.limits().memory_budget == 32 << 20));
+    assert!(
+        app.links()
+            .iter()
+            .all(|l| l.store.limits().memory_budget == 32 << 20)
+    );
     assert_eq!(app.budget_words().as_deref(), Some("of 64 MiB ÷ 2"));
     assert_eq!(
         app.others_words(),
-        Some(("1 other: 1 connected (C lists)".to_string(), false))
+        Some(("1 other: 1 connected (C)".to_string(), false))
     );
     // b loses its broker while a is in focus: said with b's name, counted as failing.
     let lost = MqttEvent::State(ConnState::Reconnecting {
@@ -118,7 +140,7 @@ fn the_budget_is_split_and_the_status_words_count_the_others() {
     app.update(Msg::Mqtt(ConnId(1), vec![lost]), at(t));
     assert_eq!(
         app.others_words(),
-        Some(("1 other: 1 failing (C lists)".to_string(), true))
+        Some(("1 other: 1 failing (C)".to_string(), true))
     );
     app.tell(crate::app::Level::Info, "not from b".into());
     let refused = Output::NotConnected {
@@ -128,7 +150,10 @@ fn the_budget_is_split_and_the_status_words_count_the_others() {
     };
     app.update(Msg::Done(refused), at(t));
     assert_eq!(app.notice_text(), Some("b: refused"), "named once");
-    assert!(app.popups.is_empty(), "a parked failure does not open the picker");
+    assert!(
+        app.popups.is_empty(),
+        "a parked failure does not open the picker"
+    );
 }
 
 #[test]
@@ -139,7 +164,11 @@ fn closing_moves_focus_and_the_last_connection_stays() {
     assert!(matches!(effects[..], [Effect::Disconnect(ConnId(0))]));
     assert_eq!(app.link.id, ConnId(1));
     assert_eq!(app.conn_count(), 1);
-    assert_eq!(app.link.store.limits().memory_budget, 64 << 20, "b has it all");
+    assert_eq!(
+        app.link.store.limits().memory_budget,
+        64 << 20,
+        "b has it all"
+    );
     assert!(app.close_conn(ConnId(1)).is_empty());
     assert_eq!(app.conn_count(), 1);
 }
@@ -149,23 +178,41 @@ fn compare_tells_agreement_and_the_arrival_lag_of_the_newest_value() {
     let t = Instant::now();
     let mut app = two(t);
     let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-    app.update(Msg::Mqtt(ConnId(0), vec![message("s/t", b"21.5", t0)]), at(t));
+    app.update(
+        Msg::Mqtt(ConnId(0), vec![message("s/t", b"21.5", t0)]),
+        at(t),
+    );
     let later = t0 + Duration::from_micros(12_300);
-    app.update(Msg::Mqtt(ConnId(1), vec![message("s/t", b"21.5", later)]), at(t));
+    app.update(
+        Msg::Mqtt(ConnId(1), vec![message("s/t", b"21.5", later)]),
+        at(t),
+    );
     let c = app.compare("s/t");
     assert_eq!(c.verdict, Verdict::Agree);
     assert_eq!(c.sides[0].arrival, Arrival::First);
-    assert_eq!(c.sides[1].arrival, Arrival::After(Duration::from_micros(12_300)));
+    assert_eq!(
+        c.sides[1].arrival,
+        Arrival::After(Duration::from_micros(12_300))
+    );
     assert_eq!(c.sides[1].arrival.words(), "+12.3 ms");
     // a moves on; b has not got the new value yet.
     let newer = later + Duration::from_secs(1);
-    app.update(Msg::Mqtt(ConnId(0), vec![message("s/t", b"22", newer)]), at(t));
+    app.update(
+        Msg::Mqtt(ConnId(0), vec![message("s/t", b"22", newer)]),
+        at(t),
+    );
     let c = app.compare("s/t");
     assert_eq!(c.verdict, Verdict::Differ(2));
     assert_eq!(c.sides[1].arrival, Arrival::Missing);
     // Only on one side.
-    app.update(Msg::Mqtt(ConnId(1), vec![message("b/x", b"1", later)]), at(t));
-    assert_eq!(app.compare("b/x").verdict, Verdict::Partly(vec!["b".into()]));
+    app.update(
+        Msg::Mqtt(ConnId(1), vec![message("b/x", b"1", later)]),
+        at(t),
+    );
+    assert_eq!(
+        app.compare("b/x").verdict,
+        Verdict::Partly(vec!["b".into()])
+    );
     assert_eq!(app.compare("none").verdict, Verdict::Nowhere);
 }
 
@@ -174,17 +221,69 @@ fn the_merged_tree_has_a_root_per_connection_and_filters_across_them() {
     let t = Instant::now();
     let mut app = two(t);
     let now = SystemTime::now();
-    app.update(Msg::Mqtt(ConnId(0), vec![message("site/temp", b"1", now)]), at(t));
-    app.update(Msg::Mqtt(ConnId(1), vec![message("site/hum", b"2", now)]), at(t));
+    app.update(
+        Msg::Mqtt(ConnId(0), vec![message("site/temp", b"1", now)]),
+        at(t),
+    );
+    app.update(
+        Msg::Mqtt(ConnId(1), vec![message("site/hum", b"2", now)]),
+        at(t),
+    );
     let mut p = AllTreePopup::default();
     let labels = |app: &App, p: &AllTreePopup| -> Vec<String> {
-        app.all_tree_rows(p).iter().map(|r| r.label.clone()).collect()
+        app.all_tree_rows(p)
+            .iter()
+            .map(|r| r.label.clone())
+            .collect()
     };
     assert_eq!(labels(&app, &p), ["@a", "site", "@b", "site"]);
-    p.open.insert((ConnId(1), app.others[0].link.store.tree.find("site").unwrap()));
+    p.open.insert((
+        ConnId(1),
+        app.others[0].link.store.tree.find("site").unwrap(),
+    ));
     assert_eq!(labels(&app, &p), ["@a", "site", "@b", "site", "hum"]);
     p.filter = "+/temp".into();
     assert_eq!(labels(&app, &p), ["@a", "site/temp", "@b"]);
     p.closed.insert(ConnId(0));
     assert_eq!(labels(&app, &p), ["@a", "@b"]);
+}
+
+fn press(app: &mut App, code: crossterm::event::KeyCode, t: Instant) -> Vec<Effect> {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    app.update(Msg::Term(event), at(t))
+}
+
+#[test]
+fn equals_compares_the_selected_topic_and_tab_in_the_merged_tree_goes_to_it() {
+    use crate::app::popup::Popup;
+    use crossterm::event::KeyCode;
+    let t = Instant::now();
+    let mut app = two(t);
+    let now = SystemTime::now();
+    app.update(Msg::Mqtt(ConnId(0), vec![message("a/t", b"1", now)]), at(t));
+    app.update(Msg::Mqtt(ConnId(1), vec![message("b/t", b"2", now)]), at(t));
+    press(&mut app, KeyCode::Char('='), t);
+    assert_eq!(app.popups, [Popup::Compare("a/t".into())]);
+    // Any key closes it (`q` too: it is not the panes' here).
+    press(&mut app, KeyCode::Char('q'), t);
+    assert!(app.popups.is_empty() && !app.quit);
+    // M, type "b/t", Down to the match, Tab: b in focus with b/t selected.
+    press(&mut app, KeyCode::Char('M'), t);
+    for c in "b/t".chars() {
+        press(&mut app, KeyCode::Char(c), t);
+    }
+    press(&mut app, KeyCode::Down, t);
+    press(&mut app, KeyCode::Down, t);
+    let effects = press(&mut app, KeyCode::Tab, t);
+    assert!(matches!(effects.first(), Some(Effect::Focus(ConnId(1)))), "{effects:?}");
+    assert!(app.popups.is_empty());
+    assert_eq!(
+        app.tree.selected.map(|n| app.link.store.tree.path(n)),
+        Some("b/t".to_string())
+    );
+    // C, Enter on the first row: a back in focus.
+    press(&mut app, KeyCode::Char('C'), t);
+    let effects = press(&mut app, KeyCode::Enter, t);
+    assert!(matches!(effects.first(), Some(Effect::Focus(ConnId(0)))), "{effects:?}");
 }

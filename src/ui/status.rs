@@ -123,6 +123,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         human_bytes(app.link.store.memory_bytes() as u64),
         human_bytes(app.link.store.limits().memory_budget as u64)
     );
+    // With several connections the figure is this one's share, and how the budget is split
+    // says why it is smaller than asked: it stays before the trimming note then.
     if let Some(split) = app.budget_words() {
         memory = format!("{memory} {split}");
     }
@@ -141,7 +143,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     if app.link.store.trimmed > 0 {
         segments.push((
-            2,
+            // With several connections, after the budget's split (which says why).
+            if app.others.is_empty() { 2 } else { 4 },
             Span::styled(
                 format!(
                     "history trimmed: {} older messages dropped",

@@ -85,10 +85,24 @@ pub fn start<'a, S>(
 where
     S: Clone + 'a,
 {
+    let initial: Vec<Msg> = open.map(|n| Msg::Open(n.to_string())).into_iter().collect();
+    start_with(terminal, app, session, initial, sample)
+}
+
+/// `start`, with `initial` messages going in first (several profiles opened side by side).
+pub fn start_with<'a, S>(
+    terminal: &'a mut Terminal<TestBackend>,
+    app: &'a mut App,
+    session: &'a mut Session<'_>,
+    initial: Vec<Msg>,
+    sample: impl Fn(&App) -> S + 'a,
+) -> (Script<S>, impl Future<Output = anyhow::Result<()>> + 'a)
+where
+    S: Clone + 'a,
+{
     let (tx, mut rx) = mpsc::unbounded_channel();
     let input = Box::pin(futures::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let (seen_tx, seen) = watch::channel(sample(app));
-    let initial: Vec<Msg> = open.map(|n| Msg::Open(n.to_string())).into_iter().collect();
     let looped = async move {
         let mut observe = move |app: &App| {
             let _ = seen_tx.send(sample(app));

@@ -42,9 +42,15 @@ impl Mosquitto {
     /// A port taken between choosing it and mosquitto binding it (tests run in parallel, each
     /// choosing free ports) is a fresh try with new ports, not a failure.
     pub fn start_with(global: &str) -> Mosquitto {
+        Mosquitto::start_with_tail(global, "")
+    }
+
+    /// With `global` lines first and `tail` lines last (a bridge's `connection` block, whose
+    /// options run to the end of the file).
+    pub fn start_with_tail(global: &str, tail: &str) -> Mosquitto {
         let mut last = String::new();
         for _ in 0..5 {
-            match Mosquitto::try_start_with(global) {
+            match Mosquitto::try_start_with(global, tail) {
                 Ok(m) => return m,
                 Err(log) if log.contains("Unable to create") || log.contains("in use") => {
                     last = log;
@@ -55,7 +61,7 @@ impl Mosquitto {
         panic!("mosquitto could not bind its ports in 5 tries: {last}");
     }
 
-    fn try_start_with(global: &str) -> Result<Mosquitto, String> {
+    fn try_start_with(global: &str, tail: &str) -> Result<Mosquitto, String> {
         let dir = tempfile::tempdir().expect("tempdir");
         let certs = certs::generate(dir.path());
         let passwd = dir.path().join("passwd");
@@ -116,7 +122,7 @@ impl Mosquitto {
              listener {wss_port} 127.0.0.1\nprotocol websockets\nallow_anonymous true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\n\
              listener {auth_port} 127.0.0.1\nallow_anonymous false\npassword_file {passwd}\n\
              listener {mtls_port} 127.0.0.1\nallow_anonymous true\ncafile {ca}\ncertfile {cert}\nkeyfile {key}\nrequire_certificate true\n\
-             {acl_listener}",
+             {acl_listener}{tail}",
             ca = tls(&certs.ca),
             cert = tls(&certs.server_cert),
             key = tls(&certs.server_key),

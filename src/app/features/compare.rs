@@ -85,9 +85,12 @@ impl App {
             .map(|l| newest.as_ref().and_then(|p| arrived(l, topic, p)))
             .collect();
         let first = arrivals.iter().flatten().min().copied();
-        for (s, at) in sides.iter_mut().zip(&arrivals) {
+        // One connection is first (the earliest listed, on a tie); the others arrived after
+        // it, by zero or more.
+        let first_at = arrivals.iter().position(|a| a.is_some() && *a == first);
+        for (i, (s, at)) in sides.iter_mut().zip(&arrivals).enumerate() {
             s.arrival = match (first, at) {
-                (Some(first), Some(at)) if *at <= first => Arrival::First,
+                (Some(_), Some(_)) if Some(i) == first_at => Arrival::First,
                 (Some(first), Some(at)) => {
                     Arrival::After(at.duration_since(first).unwrap_or_default())
                 }

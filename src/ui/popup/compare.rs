@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::centered;
 use crate::app::App;
 use crate::app::features::compare::{Arrival, Verdict};
-use crate::text::{clean, fit, fit_topic, pad, payload_preview, thousands, time_of};
+use crate::text::{clean, fit, fit_topic, pad, payload_preview, time_of};
 use crate::ui::theme::theme;
 
 pub fn draw(f: &mut Frame, app: &App, topic: &str, area: Rect) {
@@ -56,9 +56,9 @@ pub fn draw(f: &mut Frame, app: &App, topic: &str, area: Rect) {
                 };
                 (
                     format!(
-                        "{}{retained} · {} msgs",
+                        "{}{retained} · {}",
                         time_of(l.received),
-                        thousands(l.count)
+                        crate::text::count(l.count, "msg", "msgs")
                     ),
                     format!(
                         "{}{cut}",

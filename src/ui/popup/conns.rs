@@ -32,6 +32,12 @@ pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
     f.render_widget(block, popup);
     let width = inner.width as usize;
     let selected = p.selected.min(links.len().saturating_sub(1));
+    let name_w = links
+        .iter()
+        .map(|l| crate::text::width(&clean(&name_of(l))))
+        .max()
+        .unwrap_or(8)
+        .min(32);
     let rows = inner.height as usize;
     let top = (selected + 1).saturating_sub(rows);
     let lines: Vec<Line> = links
@@ -43,26 +49,24 @@ pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
             let health = Health::of(l);
             let focus = if l.id == app.link.id { "●" } else { " " };
             let url = l.conn.as_ref().map(|c| clean(&c.url).into_owned());
-            let mut state = health.words().to_string();
-            if health == Health::Failing
-                && let Some(e) = l.conn.as_ref().and_then(|c| c.last_error.as_ref())
-            {
-                state = format!("{state}: {}", clean(e));
-            }
+            // Why it fails, while it does.
+            let why = match (health, l.conn.as_ref().and_then(|c| c.last_error.as_ref())) {
+                (Health::Failing, Some(e)) => format!("  ({})", clean(e)),
+                _ => String::new(),
+            };
+            // A connection opened with -b is named by its URL: shown once.
+            let name = clean(&name_of(l)).into_owned();
+            let url = url.filter(|u| *u != name).unwrap_or_default();
             let text = format!(
-                "{focus} {} {} {}  {} topics  {} msgs  {}/{}  {}",
-                pad(&clean(&name_of(l)), 18),
-                pad(&url.unwrap_or_default(), 28),
+                "{focus} {}  {}  {} topics  {} msgs  {}/{}  {}{}",
+                pad(&name, name_w),
                 pad(health.words(), 10),
                 thousands(u64::from(l.store.tree.topic_count())),
                 thousands(l.store.tree.msg_count()),
                 human_bytes(l.store.memory_bytes() as u64),
                 human_bytes(l.store.limits().memory_budget as u64),
-                if health == Health::Failing {
-                    state
-                } else {
-                    String::new()
-                },
+                url,
+                why,
             );
             let marker = if i == selected { "›" } else { " " };
             let line = Line::raw(fit(&format!("{marker}{text}"), width).into_owned());

@@ -14,10 +14,12 @@
 //! - `decode`: payload decoders and their registry (pure);
 //! - `text`: escaping and display widths for everything from the wire;
 //! - `app`: the state and what it decides, through one door (`App::update(Msg, Clock)` →
-//!   effects): panes, features, input, popups, notices; never imports `ui` or `tui`;
+//!   effects): panes, features, input, popups, notices, and the connections not in focus
+//!   (`features/connections.rs`: parked, swapped in to file their events); never imports `ui` or `tui`;
 //! - `ui`: drawing only, a pure function of the app;
 //! - `tui`: the start, the terminal's life cycle, the loop (select → `Msg` → `update` →
-//!   runner), the runner that carries out effects and reports typed outputs, and its jobs;
+//!   runner), the intake of every connection's events, the runner that carries out effects
+//!   and reports typed outputs, and its jobs;
 //! - `headless`: `sub`, `pub`, `rr`, `clear-retained`, `profile`;
 //! - `process`: logging, signals, failures (exit codes), external programs;
 //! - `broker` and `demo`: the embedded broker and its simulated devices.

@@ -10,7 +10,6 @@
 //! handlers of the worker's events (`on_mqtt.rs`), the runner's outputs (`outputs.rs`) and the
 //! popups' intents (`intents.rs`). The connection's state is one value, `session::link::Link`.
 
-pub mod connections;
 pub mod effect;
 pub mod features;
 pub mod input;
@@ -25,7 +24,7 @@ mod update;
 
 // The rooms' modules, by the names the rest of the crate (and `ui/`) knows them by.
 pub use crate::session::outbox;
-pub use features::{chart, cleanup, history, pub_command, requests};
+pub use features::{chart, cleanup, connections, history, pub_command, requests};
 use features::{external, repeat, whole_read};
 pub use input::{focus, form, keymap, layout};
 pub use panes::{compose, detail, filter, log, tree};
@@ -53,7 +52,7 @@ pub use tree::TreeView;
 
 pub struct App {
     /// The connection in focus: its status, store, subscriptions, outbox and CONNACK, as one
-    /// value. With several connections, the others are parked (`connections.rs`).
+    /// value. With several connections, the others are parked (`features/connections.rs`).
     pub link: Link,
     /// The connections not in focus, in the order they were opened.
     pub others: Vec<connections::Parked>,

@@ -156,13 +156,23 @@ impl App {
 
     /// Profile `name` could not be connected: said, and the slot is free for another profile.
     /// The picker opens on it, unless the connection is not in focus (the user is busy with
-    /// another: the notice, with the connection's name, says it).
+    /// another: the notice, with the connection's name, says it, and `C` lists it as down).
+    /// A connection being opened beside others holds nothing yet: it goes, and the picker
+    /// opens to try again beside them.
     fn not_connected(&mut self, name: String, why: &str) {
         self.link.conn = None;
         self.link.profile = None;
         self.tell(Level::Error, format!("{}: {why}", clean(&name)));
-        if !self.in_background() {
-            self.open_picker_at(name);
+        if self.in_background() {
+            return;
+        }
+        let beside = !self.others.is_empty();
+        if beside && self.link.store.tree.is_empty() {
+            self.drop_conn(self.link.id);
+        }
+        self.open_picker_at(name);
+        if let Some(super::popup::Popup::Picker(p)) = self.popups.last_mut() {
+            p.beside = beside;
         }
     }
 

@@ -23,7 +23,7 @@ impl App {
         let mut effects = match msg {
             Msg::Term(event) => self.on_event(event),
             Msg::Mqtt(conn, batch) => {
-                // A parked connection's batch is filed in its own store (see connections.rs).
+                // A parked connection's batch is filed in its own store (features/connections.rs).
                 self.with_conn(conn, |app| {
                     for event in batch {
                         app.on_mqtt(event);

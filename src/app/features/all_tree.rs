@@ -5,8 +5,8 @@
 //! milliseconds, and only while the popup is open with a filter).
 
 use super::super::App;
-use super::super::connections::name_of;
 use super::super::filter::Filter;
+use super::connections::name_of;
 use crate::app::popup::all_tree::{AllRow, AllTreePopup};
 use crate::session::link::Link;
 use crate::store::NodeId;

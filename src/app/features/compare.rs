@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 use super::super::App;
-use super::super::connections::{Health, name_of};
+use super::connections::{Health, name_of};
 use crate::session::link::{ConnId, Link};
 
 /// One connection's side of the comparison.

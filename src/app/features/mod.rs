@@ -6,6 +6,7 @@ pub mod all_tree;
 pub mod chart;
 pub mod cleanup;
 pub mod compare;
+pub mod connections;
 pub mod export;
 pub mod external;
 pub mod history;

@@ -130,7 +130,8 @@ impl Popup {
                 p.on_key(app.focus, page, action, key_char)
             }
             Popup::Picker(p) => {
-                let connected = app.link.conn.is_some();
+                // Esc quits only when nothing at all is connected behind the picker.
+                let connected = app.link.conn.is_some() || app.conn_count() > 1;
                 p.on_key(&app.profiles, connected, action, key_char)
             }
             Popup::Filter(p) => {

@@ -15,7 +15,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, picker: &PickerPopup) {
     let shown = picker.shown(&app.profiles);
     let popup = centered(area, 90, (shown.len() as u16).saturating_add(5).max(7));
     f.render_widget(Clear, popup);
-    let esc = if app.link.conn.is_some() {
+    let esc = if app.link.conn.is_some() || app.conn_count() > 1 {
         "closes"
     } else {
         "quits"

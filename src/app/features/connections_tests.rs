@@ -276,7 +276,10 @@ fn equals_compares_the_selected_topic_and_tab_in_the_merged_tree_goes_to_it() {
     press(&mut app, KeyCode::Down, t);
     press(&mut app, KeyCode::Down, t);
     let effects = press(&mut app, KeyCode::Tab, t);
-    assert!(matches!(effects.first(), Some(Effect::Focus(ConnId(1)))), "{effects:?}");
+    assert!(
+        matches!(effects.first(), Some(Effect::Focus(ConnId(1)))),
+        "{effects:?}"
+    );
     assert!(app.popups.is_empty());
     assert_eq!(
         app.tree.selected.map(|n| app.link.store.tree.path(n)),
@@ -285,5 +288,35 @@ fn equals_compares_the_selected_topic_and_tab_in_the_merged_tree_goes_to_it() {
     // C, Enter on the first row: a back in focus.
     press(&mut app, KeyCode::Char('C'), t);
     let effects = press(&mut app, KeyCode::Enter, t);
-    assert!(matches!(effects.first(), Some(Effect::Focus(ConnId(0)))), "{effects:?}");
+    assert!(
+        matches!(effects.first(), Some(Effect::Focus(ConnId(0)))),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_profile_opened_beside_that_fails_leaves_no_empty_slot_and_esc_does_not_quit() {
+    use crate::app::popup::Popup;
+    use crossterm::event::KeyCode;
+    let t = Instant::now();
+    let mut app = two(t);
+    app.profiles.push(profile("c"));
+    let effects = app.update(Msg::OpenBeside("c".into()), at(t));
+    assert!(
+        matches!(effects.first(), Some(Effect::Focus(ConnId(2)))),
+        "{effects:?}"
+    );
+    assert_eq!(app.conn_count(), 3);
+    let refused = Output::NotConnected {
+        conn: ConnId(2),
+        name: "c".into(),
+        why: "connection refused".into(),
+    };
+    app.update(Msg::Done(refused), at(t));
+    assert_eq!(app.conn_count(), 2, "the empty slot went");
+    assert_eq!(app.notice_text(), Some("c: connection refused"));
+    assert!(matches!(app.popups.last(), Some(Popup::Picker(p)) if p.beside));
+    // Esc closes the picker; the two connections stay, and so does the app.
+    press(&mut app, KeyCode::Esc, t);
+    assert!(app.popups.is_empty() && !app.quit);
 }

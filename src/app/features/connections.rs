@@ -12,8 +12,8 @@
 
 use std::collections::HashMap;
 
-use super::{App, DetailView, Effect, Level, LogView, TreeView};
-use super::{chart, cleanup, preview, requests};
+use crate::app::{App, DetailView, Effect, Level, LogView, TreeView};
+use crate::app::{chart, cleanup, preview, requests};
 use crate::session::link::{ConnId, Link};
 use crate::store::NodeId;
 
@@ -102,7 +102,11 @@ impl App {
     /// Runs `f` with connection `id` in focus, then puts focus back: how a parked connection's
     /// events and answers are handled. None when no such connection is open (a closed one's
     /// last events).
-    pub(super) fn with_conn<R>(&mut self, id: ConnId, f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    pub(in crate::app) fn with_conn<R>(
+        &mut self,
+        id: ConnId,
+        f: impl FnOnce(&mut App) -> R,
+    ) -> Option<R> {
         if id == self.link.id {
             return Some(f(self));
         }
@@ -118,7 +122,7 @@ impl App {
     }
 
     /// Whether what is being handled belongs to a parked connection (see `with_conn`).
-    pub(super) fn in_background(&self) -> bool {
+    pub(in crate::app) fn in_background(&self) -> bool {
         self.speaking_for.is_some()
     }
 
@@ -141,7 +145,7 @@ impl App {
 
     /// A new, empty connection beside the others, put in focus; its profile is opened by the
     /// caller (`Effect::Connect` with its id).
-    pub(super) fn open_beside(&mut self) -> ConnId {
+    pub(in crate::app) fn open_beside(&mut self) -> ConnId {
         self.stop_for_switch();
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
@@ -155,7 +159,7 @@ impl App {
     }
 
     /// Closes connection `id` (the last one open stays: the picker replaces it instead).
-    pub(super) fn close_conn(&mut self, id: ConnId) -> Vec<Effect> {
+    pub(in crate::app) fn close_conn(&mut self, id: ConnId) -> Vec<Effect> {
         if self.others.is_empty() {
             self.tell(
                 Level::Warning,
@@ -163,21 +167,27 @@ impl App {
             );
             return Vec::new();
         }
+        match self.drop_conn(id) {
+            Some(name) => {
+                self.tell(Level::Info, format!("closed {}", crate::text::clean(&name)));
+                vec![Effect::Disconnect(id)]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Forgets connection `id` (focus moves to the first other one), and splits the budget
+    /// again; its name, if it was open. The last one open is kept.
+    pub(in crate::app) fn drop_conn(&mut self, id: ConnId) -> Option<String> {
         if id == self.link.id
             && let Some(next) = self.others.first().map(|p| p.link.id)
         {
             self.focus_conn(next);
         }
-        let Some(i) = self.others.iter().position(|p| p.link.id == id) else {
-            return Vec::new();
-        };
+        let i = self.others.iter().position(|p| p.link.id == id)?;
         let closed = self.others.remove(i);
-        self.tell(
-            Level::Info,
-            format!("closed {}", crate::text::clean(&name_of(&closed.link))),
-        );
         self.split_budget();
-        vec![Effect::Disconnect(id)]
+        Some(name_of(&closed.link))
     }
 
     /// Gives each open connection an even share of the budget; a store past its new share

@@ -109,25 +109,24 @@ fn nested_topics_expanded() {
 }
 
 #[test]
-fn tree_shows_each_nodes_rate_over_the_last_second() {
+fn tree_shows_each_nodes_decayed_rate() {
     let mut app = app();
-    for i in 0..12 {
+    // 30 s (six time constants) of 10 msg/s on line1 and 2 msg/s on line2: settled.
+    for i in 0..300 {
+        app.now += Duration::from_millis(100);
         feed(
             &mut app,
             msg("plant/line1/speed", i.to_string(), QoS::AtMostOnce, false),
         );
-    }
-    for i in 0..3 {
-        feed(
-            &mut app,
-            msg("plant/line2/speed", i.to_string(), QoS::AtMostOnce, false),
-        );
+        if i % 5 == 0 {
+            feed(
+                &mut app,
+                msg("plant/line2/speed", i.to_string(), QoS::AtMostOnce, false),
+            );
+        }
     }
     key(&mut app, KeyCode::Char('-')); // the first topic was opened: back to "plant"
     key(&mut app, KeyCode::Char('*'));
-    // The messages came within one second; a second later that second is complete.
-    app.now += Duration::from_millis(1500);
-    // Wide enough that the rate column leaves room for payloads.
     let text = screen(&mut app, 160, 14);
     // The tree pane's part of the row that shows `name` (up to the pane's right border).
     let row = |text: &str, name: &str| -> String {
@@ -138,16 +137,78 @@ fn tree_shows_each_nodes_rate_over_the_last_second() {
         line.split('│').nth(1).unwrap_or_default().to_string()
     };
     let cells = |r: String| r.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
-    assert_eq!(cells(row(&text, "▾ plant")), "15 msgs 15/s", "{text}");
-    assert_eq!(cells(row(&text, "▾ line1")), "12 msgs 12/s", "{text}");
-    assert_eq!(cells(row(&text, "▾ line2")), "3 msgs 3/s", "{text}");
+    assert_eq!(cells(row(&text, "▾ plant")), "360 msgs 12/s", "{text}");
+    assert_eq!(cells(row(&text, "▾ line1")), "300 msgs 10/s", "{text}");
+    // Its last message was 0.4 s ago: a decayed rate is a little under 2 between messages.
+    assert_eq!(cells(row(&text, "▾ line2")), "60 msgs 1.9/s", "{text}");
     snap!("tree_rates", text);
-    // Two quiet seconds later, nothing is flowing.
-    app.now += Duration::from_secs(2);
+    // Half a minute later the rates have decayed away; the column stays (from 100 columns
+    // it is fixed), blank.
+    app.now += Duration::from_secs(30);
     let quiet = screen(&mut app, 160, 14);
     for name in ["▾ plant", "▾ line1", "▾ line2"] {
         assert!(!row(&quiet, name).contains("/s"), "{quiet}");
     }
+}
+
+/// `o` cycles the order; the title says which; the selection stays on its topic.
+#[test]
+fn o_orders_the_tree_by_traffic_and_the_selection_stays() {
+    let mut app = app();
+    for i in 0..300 {
+        app.now += Duration::from_millis(100);
+        feed(
+            &mut app,
+            msg("plant/alpha", i.to_string(), QoS::AtMostOnce, false),
+        );
+        if i % 10 == 0 {
+            feed(
+                &mut app,
+                msg("plant/busy", i.to_string(), QoS::AtMostOnce, false),
+            );
+            feed(
+                &mut app,
+                msg("plant/busy", i.to_string(), QoS::AtMostOnce, false),
+            );
+        }
+    }
+    // A burst of 100 just now: 100 × 1/5 s = 20/s, decaying.
+    for _ in 0..100 {
+        feed(
+            &mut app,
+            msg("plant/zeta", "x".repeat(4096), QoS::AtMostOnce, false),
+        );
+    }
+    let order = |app: &mut App| -> Vec<String> {
+        let text = screen(app, 120, 40);
+        ["alpha", "busy", "zeta"]
+            .iter()
+            .filter_map(|n| text.find(&format!(" {n} ")).map(|at| (at, n.to_string())))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_values()
+            .collect()
+    };
+    assert_eq!(order(&mut app), ["alpha", "busy", "zeta"], "by name");
+    let selected = app.tree.selected;
+    key(&mut app, KeyCode::Char('o'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("busiest first"), "{text}");
+    // zeta's burst (20/s decaying) beats alpha's steady 10/s; busy has 2/s.
+    assert_eq!(order(&mut app), ["zeta", "alpha", "busy"]);
+    assert_eq!(
+        app.tree.selected, selected,
+        "the selection stays on its topic"
+    );
+    key(&mut app, KeyCode::Char('o'));
+    assert!(screen(&mut app, 160, 40).contains("most bytes/s first"));
+    assert_eq!(order(&mut app), ["zeta", "alpha", "busy"]);
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Char('o'));
+    }
+    assert!(
+        !screen(&mut app, 120, 40).contains("first"),
+        "back to names"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! history per topic and a bounded global log, sharing entries (and payload bytes) between them.
 
 mod arena;
+pub mod decay;
 pub mod entry;
 pub mod history;
 pub mod log;
@@ -132,9 +133,9 @@ impl Store {
             self.bytes_received += msg.payload.len() as u64;
             self.rate.add(now, 1);
         }
-        let second = self.rate.second_of(now);
+        let now_ms = self.rate.millis_of(now);
         self.tree
-            .touch(node, msg.payload.len() as u64, msg.received, second);
+            .touch(node, msg.payload.len() as u64, msg.received, now_ms);
         let received_us = msg
             .received
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -348,6 +349,11 @@ impl Store {
 }
 
 #[cfg(test)]
+pub(crate) mod tests_support {
+    pub use super::tests::msg;
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::mqtt::QoS;
@@ -396,21 +402,28 @@ mod tests {
     }
 
     #[test]
-    fn per_node_rates_cover_the_last_complete_second() {
+    fn per_node_rates_are_decayed_and_add_up_the_tree() {
         let mut s = Store::new(Limits::default());
         let t0 = Instant::now();
         for _ in 0..3 {
-            s.ingest(msg("a/b", "1"), false, t0);
+            s.ingest(msg("a/b", "12"), false, t0);
         }
         s.ingest(msg("a/c", "1"), false, t0);
-        let later = t0 + std::time::Duration::from_millis(1500);
-        let second = s.rate.current_second(later);
+        let later = s
+            .rate
+            .current_millis(t0 + std::time::Duration::from_millis(1500));
         let a = s.tree.find("a").unwrap();
-        assert_eq!(s.tree.node(a).rate(second), 4);
-        assert_eq!(s.tree.node(s.tree.find("a/b").unwrap()).rate(second), 3);
+        let b = s.tree.find("a/b").unwrap();
+        let (ra, rb) = (
+            s.tree.node(a).rates.msgs(later),
+            s.tree.node(b).rates.msgs(later),
+        );
+        assert!((ra / rb - 4.0 / 3.0).abs() < 1e-4, "{ra} {rb}");
+        let bytes = s.tree.node(a).rates.bytes(later) / s.tree.node(b).rates.bytes(later);
+        assert!((bytes - 7.0 / 6.0).abs() < 1e-4, "{bytes}");
         assert_eq!(
-            s.tree.node(a).rate(second + 5),
-            0,
+            s.tree.node(a).rates.msgs(later + 60_000),
+            0.0,
             "a quiet node falls to zero"
         );
     }

@@ -29,6 +29,22 @@ impl RateMeter {
         u32::try_from(self.second(now)).unwrap_or(u32::MAX)
     }
 
+    /// Milliseconds from the first `add` (or this call) to `now`, for the nodes' decayed rates
+    /// (u32: 49 days, then it stays there).
+    pub fn millis_of(&mut self, now: Instant) -> u32 {
+        let origin = *self.origin.get_or_insert(now);
+        u32::try_from(now.saturating_duration_since(origin).as_millis()).unwrap_or(u32::MAX)
+    }
+
+    /// Like `millis_of`, without starting the clock.
+    pub fn current_millis(&self, now: Instant) -> u32 {
+        self.origin
+            .map(|o| {
+                u32::try_from(now.saturating_duration_since(o).as_millis()).unwrap_or(u32::MAX)
+            })
+            .unwrap_or(0)
+    }
+
     /// Like `second_of`, without starting the clock.
     pub fn current_second(&self, now: Instant) -> u32 {
         self.origin

@@ -38,10 +38,8 @@ pub struct Node {
     pub topic_len: u32,
     /// Topics (nodes that received a message) in this subtree, itself included.
     pub topic_count: u32,
-    /// Messages in the current and the previous second (a two-bucket sliding window).
-    rate_second: u32,
-    rate_current: u32,
-    rate_previous: u32,
+    /// Decayed msg/s and bytes/s of the subtree (the sum of its topics').
+    pub rates: super::decay::Rates,
     /// What the broker holds retained for this exact topic, as far as we saw: a message that
     /// arrived flagged retained, or our own retained publish, sets it; an empty retained
     /// payload (a clear) unsets it. A live message does not change what the broker retains.
@@ -73,9 +71,7 @@ impl Node {
             msg_count: 0,
             bytes: 0,
             last_us: 0,
-            rate_second: 0,
-            rate_current: 0,
-            rate_previous: 0,
+            rates: Default::default(),
             history: History::default(),
         }
     }
@@ -84,22 +80,6 @@ impl Node {
     pub fn last_received(&self) -> Option<SystemTime> {
         (self.last_us > 0)
             .then(|| SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(self.last_us))
-    }
-
-    /// Messages per second in this subtree over the last complete second, as of `second`.
-    pub fn rate(&self, second: u32) -> u32 {
-        if second == self.rate_second + 1 {
-            self.rate_current
-        } else if second == self.rate_second {
-            self.rate_previous
-        } else {
-            0
-        }
-    }
-
-    /// Whether this subtree received anything in `second` or the `within` seconds before it.
-    pub fn active(&self, second: u32, within: u32) -> bool {
-        self.rate_current > 0 && second <= self.rate_second.saturating_add(within)
     }
 
     pub fn is_topic(&self) -> bool {
@@ -317,9 +297,9 @@ impl TopicTree {
         evicted
     }
 
-    /// Updates bytes, last time and rate along the path (`second`: seconds since the store
-    /// began).
-    pub fn touch(&mut self, id: NodeId, bytes: u64, at: SystemTime, second: u32) {
+    /// Updates bytes, last time and rates along the path (`now_ms`: milliseconds since the
+    /// store began).
+    pub fn touch(&mut self, id: NodeId, bytes: u64, at: SystemTime, now_ms: u32) {
         let at_us = at.duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| {
             u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
         });
@@ -328,16 +308,7 @@ impl TopicTree {
             let n = &mut self.nodes[cur];
             n.bytes += bytes;
             n.last_us = at_us;
-            if n.rate_second != second {
-                n.rate_previous = if second == n.rate_second + 1 {
-                    n.rate_current
-                } else {
-                    0
-                };
-                n.rate_current = 0;
-                n.rate_second = second;
-            }
-            n.rate_current += 1;
+            n.rates.add(bytes, now_ms);
             if cur == ROOT {
                 break;
             }

@@ -29,11 +29,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         summary.push(format!("last {}", time_of(t)));
     }
     let mut lines = vec![Line::styled(summary.join(" · "), theme().bold)];
-    let rate = node.rate(app.link.store.rate.current_second(app.now));
+    let now_ms = app.link.store.rate.current_millis(app.now);
     lines.push(Line::styled(
         format!(
-            "{} msg/s over the last second",
-            crate::text::thousands(u64::from(rate))
+            "{:.1} msg/s · {}/s (decayed over {} s)",
+            node.rates.msgs(now_ms),
+            human_bytes(node.rates.bytes(now_ms) as u64),
+            crate::store::decay::TAU_MS / 1000
         ),
         theme().dim,
     ));

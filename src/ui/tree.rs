@@ -33,6 +33,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     } else {
         format!(" Topics {total} · {msgs} ")
     };
+    let title = match app.tree.order.words() {
+        Some(order) => format!("{title}· {order} "),
+        None => title,
+    };
     let block = pane_block(&title, area.width, app.focus == Focus::Tree);
     let inner = block.inner(area);
     f.render_widget(block, area);

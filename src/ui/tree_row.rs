@@ -20,8 +20,8 @@ const MIN_PREVIEW: usize = 12;
 /// From this terminal width the rate column stays while messages flow, whatever the preview
 /// keeps (it once needed about 160 columns to show at all).
 const RATE_FROM: u16 = 100;
-/// Seconds a row's rate column stays after its last message.
-const RATE_LINGER: u32 = 5;
+/// How long a row's rate column stays after its last message, below `RATE_FROM` columns.
+const RATE_LINGER_MS: u32 = 5_000;
 /// "q1 R".
 const QOS_WIDTH: usize = 4;
 
@@ -33,8 +33,8 @@ pub struct Columns {
     /// given back to the payload after.
     rate: usize,
     qos: usize,
-    /// The clock second for the rows' rates.
-    second: u32,
+    /// The store's clock (ms) for the rows' rates.
+    now_ms: u32,
 }
 
 impl Columns {
@@ -44,15 +44,18 @@ impl Columns {
     /// and the QoS go when a name would be cut.
     pub fn new(app: &App, visible: &[NodeId], w: usize) -> Columns {
         let tree = &app.link.store.tree;
-        let second = app.link.store.rate.current_second(app.now);
-        let flowing = visible
-            .iter()
-            .any(|id| tree.node(*id).active(second, RATE_LINGER));
+        let now_ms = app.link.store.rate.current_millis(app.now);
+        // From RATE_FROM columns the rate is a fixed column; below, it is there while messages
+        // flow on the rows shown.
+        let flowing = app.size.width >= RATE_FROM
+            || visible
+                .iter()
+                .any(|id| tree.node(*id).rates.recent(now_ms, RATE_LINGER_MS));
         let mut cols = Columns {
             msgs: widest_msgs(tree.msg_count()),
             rate: if flowing { RATE_WIDTH } else { 0 },
             qos: if tree.topic_count() > 0 { QOS_WIDTH } else { 0 },
-            second,
+            now_ms,
         };
         let names = visible
             .iter()
@@ -123,11 +126,15 @@ fn topics_label(n: u32) -> String {
 }
 
 /// A rate in at most six columns.
-fn rate_label(n: u32) -> String {
-    match n {
-        0..=9_999 => format!("{n}/s"),
-        10_000..=999_999 => format!("{}k/s", n / 1000),
-        _ => format!("{:.1}M/s", f64::from(n) / 1_000_000.0),
+/// A decayed rate as the column shows it: "0.2/s" below ten, then whole, then k and M; blank
+/// once it has decayed below 0.05 (a topic silent for about 15 s past one message).
+fn rate_label(r: f32) -> String {
+    match r {
+        r if !(r >= 0.05) => String::new(),
+        r if r < 9.95 => format!("{r:.1}/s"),
+        r if r < 9_999.5 => format!("{:.0}/s", r),
+        r if r < 999_500.0 => format!("{:.0}k/s", r / 1000.0),
+        r => format!("{:.1}M/s", r / 1_000_000.0),
     }
 }
 
@@ -242,12 +249,7 @@ fn right_columns(
         tail.push_str(&right(&msgs_label(node.msg_count), cols.msgs));
     }
     if cols.rate > 0 {
-        let rate = node.rate(cols.second);
-        let shown = if rate > 0 {
-            rate_label(rate)
-        } else {
-            String::new()
-        };
+        let shown = rate_label(node.rates.msgs(cols.now_ms));
         tail.push(' ');
         tail.push_str(&right(&shown, cols.rate));
     }

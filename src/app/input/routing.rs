@@ -111,6 +111,11 @@ impl App {
             }
             Action::ExpandAll => self.tree.expand_all_below(&self.link.store),
             Action::CollapseAll => self.tree.collapse_everything(&self.link.store),
+            Action::SortOrder => {
+                // The selection stays on its topic; the rows re-sort under it.
+                self.tree.order = self.tree.order.next();
+                self.tree.keep_selection_visible(&self.link.store, self.now);
+            }
             Action::Filter => self.popups.push(Popup::Filter(FilterPopup {
                 tree: self.focus != Focus::Log,
             })),

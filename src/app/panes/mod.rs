@@ -10,3 +10,4 @@ pub mod log;
 pub mod log_index;
 pub mod preview;
 pub mod tree;
+pub mod tree_order;

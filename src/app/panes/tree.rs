@@ -13,6 +13,11 @@ use crate::app::keymap::Action;
 use crate::store::tree::ROOT;
 use crate::store::{NodeId, Store};
 
+/// The store's clock (ms) as of `now`, for the rates an order reads.
+fn key_now_ms(store: &Store, now: Instant) -> u32 {
+    store.rate.current_millis(now)
+}
+
 /// How long rows as costly to build as `cost` (rows and nodes looked at) stay in use while
 /// only the tree's growth calls for a rebuild: none for small trees, then ten times what the
 /// rebuild takes (100.2 ms for 2M rows, about 0.05 µs a row, in `cargo bench --bench
@@ -35,6 +40,8 @@ pub struct TreeView {
     pub top: Cell<usize>,
     /// Bumped on every change to `expanded`.
     pub expand_generation: u64,
+    /// How each level is ordered (`o`).
+    pub order: super::tree_order::Order,
     /// The flattened rows and what they were derived from: rebuilt only when the tree's shape,
     /// its set of topics, the expansion or the filter changed.
     pub rows_cache: RefCell<Option<RowsCache>>,
@@ -64,6 +71,9 @@ pub struct RowsKey {
     pub filter: String,
     /// Messages filed, when the filter reads payloads (a new one can change what matches).
     pub messages: u64,
+    pub order: super::tree_order::Order,
+    /// The second, for an order that follows the traffic (re-sorted once a second).
+    pub tick: u32,
 }
 
 impl TreeView {
@@ -137,14 +147,22 @@ impl TreeView {
             } else {
                 0
             },
+            order: self.order,
+            tick: if self.order.follows_traffic() {
+                store.rate.current_millis(now) / 1000
+            } else {
+                0
+            },
         };
         let nodes = store.tree.len();
         if let Some(c) = self.rows_cache.borrow_mut().as_mut() {
             if c.key == key {
                 return c.rows.clone();
             }
-            let same_view =
-                c.key.expand_generation == key.expand_generation && c.key.filter == key.filter;
+            let same_view = c.key.expand_generation == key.expand_generation
+                && c.key.filter == key.filter
+                && c.key.order == key.order
+                && c.key.tick == key.tick;
             if same_view {
                 if key.filter.is_empty() && !c.growth_shown {
                     if self.any_shown_since(store, c.nodes_seen) {
@@ -161,7 +179,7 @@ impl TreeView {
                 }
             }
         }
-        let (rows, matched) = self.flatten(store);
+        let (rows, matched) = self.flatten(store, key_now_ms(store, now));
         let rows = Rc::new(rows);
         let cost = rows.len() + if key.filter.is_empty() { 0 } else { nodes };
         *self.rows_cache.borrow_mut() = Some(RowsCache {
@@ -192,14 +210,25 @@ impl TreeView {
     }
 
     /// The rows, and how many topics the filter matched.
-    fn flatten(&self, store: &Store) -> (Vec<NodeId>, Option<usize>) {
+    fn flatten(&self, store: &Store, now_ms: u32) -> (Vec<NodeId>, Option<usize>) {
         let tree = &store.tree;
+        let order = self.order;
+        // A level's ids in the order shown (the tree keeps them by name).
+        let level = |ids: &[NodeId]| -> Vec<NodeId> {
+            let mut ids = ids.to_vec();
+            order.sort(tree, now_ms, &mut ids);
+            ids
+        };
         let (keep, matched) = match self.filter_keep(store) {
             Some((k, n)) => (Some(k), Some(n)),
             None => (None, None),
         };
         let mut out = Vec::new();
-        let mut stack: Vec<NodeId> = tree.roots().iter().rev().copied().collect();
+        let named = order == super::tree_order::Order::Name;
+        let mut stack: Vec<NodeId> = match named {
+            true => tree.roots().iter().rev().copied().collect(),
+            false => level(tree.roots()).into_iter().rev().collect(),
+        };
         while let Some(id) = stack.pop() {
             if let Some(k) = &keep
                 && !k.contains(&id)
@@ -213,8 +242,11 @@ impl TreeView {
                     Some(_) => true, // a filter shows every match, whatever was expanded
                     None => self.expanded.contains(&id),
                 };
-            if open {
+            // By name, the tree's own order: no copy of the level.
+            if open && named {
                 stack.extend(node.children.iter().rev().copied());
+            } else if open {
+                stack.extend(level(&node.children).into_iter().rev());
             }
         }
         (out, matched)

@@ -130,7 +130,7 @@ fn topics_label(n: u32) -> String {
 /// once it has decayed below 0.05 (a topic silent for about 15 s past one message).
 fn rate_label(r: f32) -> String {
     match r {
-        r if !(r >= 0.05) => String::new(),
+        r if r.is_nan() || r < 0.05 => String::new(),
         r if r < 9.95 => format!("{r:.1}/s"),
         r if r < 9_999.5 => format!("{:.0}/s", r),
         r if r < 999_500.0 => format!("{:.0}k/s", r / 1000.0),

@@ -211,6 +211,65 @@ fn o_orders_the_tree_by_traffic_and_the_selection_stays() {
     );
 }
 
+/// A topic with a rhythm of its own goes stale after several of its intervals: the tree says
+/// "silent" where its rate was, the detail says how long and how often it usually speaks, and
+/// "silent first" puts it on top; an irregular topic is never called stale.
+#[test]
+fn a_topic_silent_for_several_of_its_intervals_shows_as_stale() {
+    let mut app = app();
+    for i in 0..10 {
+        app.now += Duration::from_secs(1);
+        feed(
+            &mut app,
+            msg("site/heartbeat", i.to_string(), QoS::AtMostOnce, false),
+        );
+        if i % 3 == 0 {
+            feed(
+                &mut app,
+                msg("site/random", i.to_string(), QoS::AtMostOnce, false),
+            );
+        }
+    }
+    for _ in 0..3 {
+        app.now += Duration::from_millis(3_700);
+        feed(&mut app, msg("site/steady", "1", QoS::AtMostOnce, false));
+    }
+    app.now += Duration::from_secs(12);
+    key(&mut app, KeyCode::Char('-'));
+    key(&mut app, KeyCode::Char('*'));
+    let text = screen(&mut app, 120, 40);
+    let row = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("heartbeat =").contains("silent"), "{text}");
+    assert!(
+        !row("random =").contains("silent"),
+        "too few intervals: {text}"
+    );
+    assert!(!row("steady =").contains("silent"), "{text}");
+    // The detail of the heartbeat says why.
+    let hb = app.link.store.tree.find("site/heartbeat").unwrap();
+    app.tree.selected = Some(hb);
+    let words = screen(&mut app, 120, 40)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(words.contains("silent 23 s, usually every 1 s"), "{words}");
+    // Silent first: the stale heartbeat on top of the longer-silent random topic.
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('o'));
+    }
+    let text = screen(&mut app, 120, 40);
+    let at = |name: &str| text.find(&format!(" {name} =")).unwrap_or(usize::MAX);
+    assert!(
+        at("heartbeat") < at("random") && at("random") < at("steady"),
+        "{text}"
+    );
+}
+
 #[test]
 fn selected_json_message_in_detail() {
     let mut app = app();

@@ -8,6 +8,7 @@ pub mod history;
 pub mod log;
 mod natural;
 pub mod rate;
+pub mod rhythm;
 pub mod tree;
 
 use std::collections::{HashMap, VecDeque};

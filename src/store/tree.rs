@@ -40,6 +40,8 @@ pub struct Node {
     pub topic_count: u32,
     /// Decayed msg/s and bytes/s of the subtree (the sum of its topics').
     pub rates: super::decay::Rates,
+    /// The topic's own rhythm (topics only: a subtree's arrivals are no rhythm).
+    pub rhythm: super::rhythm::Rhythm,
     /// What the broker holds retained for this exact topic, as far as we saw: a message that
     /// arrived flagged retained, or our own retained publish, sets it; an empty retained
     /// payload (a clear) unsets it. A live message does not change what the broker retains.
@@ -72,6 +74,7 @@ impl Node {
             bytes: 0,
             last_us: 0,
             rates: Default::default(),
+            rhythm: Default::default(),
             history: History::default(),
         }
     }
@@ -303,6 +306,7 @@ impl TopicTree {
         let at_us = at.duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| {
             u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
         });
+        self.nodes[id].rhythm.arrived(now_ms);
         let mut cur = id;
         loop {
             let n = &mut self.nodes[cur];

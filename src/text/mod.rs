@@ -302,6 +302,19 @@ pub fn payload_preview(payload: &[u8], max_cols: usize) -> String {
     .into_owned()
 }
 
+/// A length of time as people say it: "300 ms", "4.5 s", "12 s", "4 min", "2.5 h".
+pub fn span_ms(ms: f64) -> String {
+    let s = ms / 1000.0;
+    match ms {
+        ms if ms < 999.5 => format!("{ms:.0} ms"),
+        _ if s < 9.95 => format!("{s:.1} s").replace(".0 s", " s"),
+        _ if s < 60.0 => format!("{s:.0} s"),
+        _ if s < 600.0 => format!("{:.1} min", s / 60.0).replace(".0 min", " min"),
+        _ if s < 3600.0 => format!("{:.0} min", s / 60.0),
+        _ => format!("{:.1} h", s / 3600.0).replace(".0 h", " h"),
+    }
+}
+
 /// A wall-clock time as the panes show it: local, to the millisecond.
 pub fn time_of(t: std::time::SystemTime) -> String {
     let local: chrono::DateTime<chrono::Local> = t.into();
@@ -351,6 +364,18 @@ pub fn short_count(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_read_in_their_unit() {
+        assert_eq!(span_ms(300.0), "300 ms");
+        assert_eq!(span_ms(999.9), "1 s");
+        assert_eq!(span_ms(4_500.0), "4.5 s");
+        assert_eq!(span_ms(12_000.0), "12 s");
+        assert_eq!(span_ms(240_000.0), "4 min");
+        assert_eq!(span_ms(90_000.0), "1.5 min");
+        assert_eq!(span_ms(1_800_000.0), "30 min");
+        assert_eq!(span_ms(9_000_000.0), "2.5 h");
+    }
 
     /// An emoji ZWJ sequence is one glyph: its joiners kept (they are not controls), measured
     /// as the terminal draws it, never cut in two; a joiner anywhere else is named.

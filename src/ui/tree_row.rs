@@ -48,9 +48,11 @@ impl Columns {
         // From RATE_FROM columns the rate is a fixed column; below, it is there while messages
         // flow on the rows shown.
         let flowing = app.size.width >= RATE_FROM
-            || visible
-                .iter()
-                .any(|id| tree.node(*id).rates.recent(now_ms, RATE_LINGER_MS));
+            || visible.iter().any(|id| {
+                let n = tree.node(*id);
+                n.rates.recent(now_ms, RATE_LINGER_MS)
+                    || n.rhythm.silence(now_ms).is_some_and(|s| s.stale)
+            });
         let mut cols = Columns {
             msgs: widest_msgs(tree.msg_count()),
             rate: if flowing { RATE_WIDTH } else { 0 },
@@ -62,7 +64,8 @@ impl Columns {
             .map(|id| width(&head(tree, tree.node(*id), false)))
             .max()
             .unwrap_or(0);
-        // Below RATE_FROM the rate needs room beside a payload preview too: it goes first.
+        // Below RATE_FROM the rate (or a stale topic's "silent") needs room beside a payload
+        // preview too: it goes first.
         if app.size.width < RATE_FROM && names + cols.width() + 3 + MIN_PREVIEW > w {
             cols.rate = 0;
         }
@@ -249,7 +252,12 @@ fn right_columns(
         tail.push_str(&right(&msgs_label(node.msg_count), cols.msgs));
     }
     if cols.rate > 0 {
-        let shown = rate_label(node.rates.msgs(cols.now_ms));
+        // A topic silent for several of its usual intervals says so where its rate was.
+        let stale = node.rhythm.silence(cols.now_ms).is_some_and(|s| s.stale);
+        let shown = match stale {
+            true => "silent".to_string(),
+            false => rate_label(node.rates.msgs(cols.now_ms)),
+        };
         tail.push(' ');
         tail.push_str(&right(&shown, cols.rate));
     }

@@ -47,6 +47,8 @@ pub enum HeaderNote<'a> {
     },
     /// Binary shown as hex that reads whole as this format.
     LooksLike(&'static str),
+    /// The topic is silent for several of its usual intervals.
+    Stale { silent_ms: u32, usual_ms: f32 },
 }
 
 /// How a header note is drawn: its colour's meaning.
@@ -109,6 +111,14 @@ impl HeaderNote<'_> {
             HeaderNote::LooksLike(format) => (
                 format!("looks like {format}: v shows it decoded"),
                 Tone::Plain,
+            ),
+            HeaderNote::Stale { silent_ms, usual_ms } => (
+                format!(
+                    "silent {}, usually every {}",
+                    crate::text::span_ms(f64::from(*silent_ms)),
+                    crate::text::span_ms(f64::from(*usual_ms))
+                ),
+                Tone::Warn,
             ),
         }
     }
@@ -194,6 +204,15 @@ impl App {
         }
         if let Some(format) = shown.hint {
             notes.push(HeaderNote::LooksLike(format));
+        }
+        let now_ms = self.link.store.rate.current_millis(self.now);
+        if let Some(s) = node.rhythm.silence(now_ms).filter(|s| s.stale)
+            && let Some(usual_ms) = s.usual_ms
+        {
+            notes.push(HeaderNote::Stale {
+                silent_ms: s.silent_ms,
+                usual_ms,
+            });
         }
         notes
     }

@@ -37,7 +37,7 @@ impl Order {
             Order::Name => None,
             Order::Busiest => Some("busiest first (msg/s)"),
             Order::Bytes => Some("most bytes/s first"),
-            Order::Silent => Some("silent first"),
+            Order::Silent => Some("silent first (stale ones on top)"),
             Order::Newest => Some("newest first"),
             Order::Count => Some("most messages first"),
         }
@@ -59,7 +59,20 @@ impl Order {
             Order::Bytes => ids.sort_by(|a, b| {
                 (node(b).rates.bytes(now_ms)).total_cmp(&node(a).rates.bytes(now_ms))
             }),
-            Order::Silent => ids.sort_by_key(|id| node(id).last_received()),
+            // Stale topics first, the most overdue (silence over its usual interval) first;
+            // then the rest, the longest silent first.
+            Order::Silent => ids.sort_by(|a, b| {
+                let overdue = |id: &NodeId| {
+                    let s = node(id).rhythm.silence(now_ms).filter(|s| s.stale)?;
+                    Some(s.silent_ms as f32 / s.usual_ms?)
+                };
+                match (overdue(a), overdue(b)) {
+                    (Some(x), Some(y)) => y.total_cmp(&x),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => node(a).last_received().cmp(&node(b).last_received()),
+                }
+            }),
             Order::Newest => ids.sort_by_key(|id| std::cmp::Reverse(node(id).last_received())),
             Order::Count => ids.sort_by_key(|id| std::cmp::Reverse(node(id).msg_count)),
         }

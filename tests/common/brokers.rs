@@ -147,6 +147,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 pub fn amqtt(test: &str) -> Option<Broker> {
+    amqtt_with(test, "")
+}
+
+/// amqtt with more `plugins:` entries (YAML, indented two spaces), e.g. its `$SYS` plugin.
+pub fn amqtt_with(test: &str, plugins: &str) -> Option<Broker> {
     let bin = require(
         test,
         "amqtt",
@@ -158,7 +163,7 @@ pub fn amqtt(test: &str) -> Option<Broker> {
         dir.path(),
         "amqtt.yaml",
         &format!(
-            "listeners:\n  default:\n    type: tcp\n    bind: 127.0.0.1:{port}\nplugins:\n  amqtt.plugins.authentication.AnonymousAuthPlugin:\n    allow_anonymous: true\n"
+            "listeners:\n  default:\n    type: tcp\n    bind: 127.0.0.1:{port}\nplugins:\n  amqtt.plugins.authentication.AnonymousAuthPlugin:\n    allow_anonymous: true\n{plugins}"
         ),
     );
     let mut cmd = Command::new(bin);

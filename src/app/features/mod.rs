@@ -16,4 +16,5 @@ pub mod repeat;
 pub mod requests;
 pub mod sparkplug;
 pub mod subscriptions;
+pub mod sys_panel;
 pub mod whole_read;

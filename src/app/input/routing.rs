@@ -223,6 +223,7 @@ impl App {
             Action::Notices => self.popups.push(Popup::Notices),
             Action::Trace => self.popups.push(Popup::Trace(Default::default())),
             Action::Connections => self.popups.push(Popup::Conns(Default::default())),
+            Action::BrokerPanel => return self.open_sys_panel(),
             Action::AllTree => self.popups.push(Popup::AllTree(Default::default())),
             Action::Compare => match self.detail_entry().map(|e| e.node).or(self.tree.selected) {
                 Some(node) => {

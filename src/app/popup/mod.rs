@@ -70,6 +70,8 @@ pub enum Popup {
     AllTree(Box<AllTreePopup>),
     /// One topic across the connections (`=`); any key closes it.
     Compare(String),
+    /// The broker's `$SYS` numbers (`B`), opened at this time; any key closes it.
+    Broker(std::time::Instant),
 }
 
 /// What a popup wants after a key.
@@ -108,7 +110,7 @@ impl Popup {
             Popup::Trace(_) => Ctx::Trace,
             Popup::Conns(_) => Ctx::Conns,
             Popup::AllTree(_) => Ctx::AllTree,
-            Popup::Compare(_) => Ctx::Help,
+            Popup::Compare(_) | Popup::Broker(_) => Ctx::Help,
         }
     }
 
@@ -153,7 +155,9 @@ impl Popup {
             }
             Popup::Info(p) => p.on_key(),
             Popup::Props(p) => p.on_key(action, key_char),
-            Popup::Text(_) | Popup::Notices | Popup::Compare(_) => Outcome::Close,
+            Popup::Text(_) | Popup::Notices | Popup::Compare(_) | Popup::Broker(_) => {
+                Outcome::Close
+            }
             Popup::Conns(p) => {
                 let ids: Vec<_> = app.links().iter().map(|l| l.id).collect();
                 p.on_key(&ids, action)

@@ -1,6 +1,7 @@
 //! Popups, drawn bottom to top over the panes; one file each, like `app/popup/`.
 
 mod all_tree;
+mod broker;
 mod cleanup;
 mod compare;
 mod confirm;
@@ -54,6 +55,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Conns(p) => conns::draw(f, app, p, size),
             Popup::AllTree(p) => all_tree::draw(f, app, p, size),
             Popup::Compare(topic) => compare::draw(f, app, topic, size),
+            Popup::Broker(opened) => broker::draw(f, app, *opened, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

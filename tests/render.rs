@@ -111,8 +111,8 @@ fn nested_topics_expanded() {
 #[test]
 fn tree_shows_each_nodes_decayed_rate() {
     let mut app = app();
-    // 30 s (six time constants) of 10 msg/s on line1 and 2 msg/s on line2: settled.
-    for i in 0..300 {
+    // 60 s (six windows of 10 s) of 10 msg/s on line1 and 2 msg/s on line2: settled.
+    for i in 0..600 {
         app.now += Duration::from_millis(100);
         feed(
             &mut app,
@@ -137,14 +137,14 @@ fn tree_shows_each_nodes_decayed_rate() {
         line.split('│').nth(1).unwrap_or_default().to_string()
     };
     let cells = |r: String| r.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
-    assert_eq!(cells(row(&text, "▾ plant")), "360 msgs 12/s", "{text}");
-    assert_eq!(cells(row(&text, "▾ line1")), "300 msgs 10/s", "{text}");
-    // Its last message was 0.4 s ago: a decayed rate is a little under 2 between messages.
-    assert_eq!(cells(row(&text, "▾ line2")), "60 msgs 1.9/s", "{text}");
+    assert_eq!(cells(row(&text, "▾ plant")), "720 msgs 12/s", "{text}");
+    assert_eq!(cells(row(&text, "▾ line1")), "600 msgs 10/s", "{text}");
+    // Its last message was 0.4 s ago: over 10 s, a decayed rate dips 4% between messages.
+    assert_eq!(cells(row(&text, "▾ line2")), "120 msgs 2.0/s", "{text}");
     snap!("tree_rates", text);
-    // Half a minute later the rates have decayed away; the column stays (from 100 columns
-    // it is fixed), blank.
-    app.now += Duration::from_secs(30);
+    // A minute later the rates have decayed away; the column stays (from 100 columns it is
+    // fixed), blank.
+    app.now += Duration::from_secs(60);
     let quiet = screen(&mut app, 160, 14);
     for name in ["▾ plant", "▾ line1", "▾ line2"] {
         assert!(!row(&quiet, name).contains("/s"), "{quiet}");
@@ -172,8 +172,8 @@ fn o_orders_the_tree_by_traffic_and_the_selection_stays() {
             );
         }
     }
-    // A burst of 100 just now: 100 × 1/5 s = 20/s, decaying.
-    for _ in 0..100 {
+    // A burst of 200 just now: 200 × 1/10 s = 20/s, decaying.
+    for _ in 0..200 {
         feed(
             &mut app,
             msg("plant/zeta", "x".repeat(4096), QoS::AtMostOnce, false),

@@ -422,9 +422,8 @@ mod tests {
         assert!((ra / rb - 4.0 / 3.0).abs() < 1e-4, "{ra} {rb}");
         let bytes = s.tree.node(a).rates.bytes(later) / s.tree.node(b).rates.bytes(later);
         assert!((bytes - 7.0 / 6.0).abs() < 1e-4, "{bytes}");
-        assert_eq!(
-            s.tree.node(a).rates.msgs(later + 60_000),
-            0.0,
+        assert!(
+            s.tree.node(a).rates.msgs(later + 200_000) < 1e-6,
             "a quiet node falls to zero"
         );
     }

@@ -32,10 +32,10 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
     let now_ms = app.link.store.rate.current_millis(app.now);
     lines.push(Line::styled(
         format!(
-            "{:.1} msg/s · {}/s (decayed over {} s)",
+            "{:.1} msg/s · {}/s (decayed over {})",
             node.rates.msgs(now_ms),
             human_bytes(node.rates.bytes(now_ms) as u64),
-            crate::store::decay::TAU_MS / 1000
+            crate::store::decay::Window::default().words()
         ),
         theme().dim,
     ));

@@ -173,10 +173,10 @@ impl App {
         let rows: Vec<PanelRow> = METRICS.iter().map(|m| row(store, m)).collect();
         let root = store.tree.node(crate::store::tree::ROOT);
         let ours = format!(
-            "{:.1} msg/s · {}/s received here (decayed over {} s)",
+            "{:.1} msg/s · {}/s received here (decayed over {})",
             root.rates.msgs(now_ms),
             crate::text::human_bytes(root.rates.bytes(now_ms) as u64),
-            crate::store::decay::TAU_MS / 1000
+            crate::store::decay::Window::default().words()
         );
         let nothing = store.tree.find("$SYS").is_none();
         let why_empty = (nothing && self.now >= opened + WAIT).then(|| {

@@ -270,6 +270,62 @@ fn a_topic_silent_for_several_of_its_intervals_shows_as_stale() {
     );
 }
 
+/// `F` ranks topics by rate with their share of all traffic; `b` ranks by bytes; Enter shows
+/// the row in the tree, opened down to it. Topic bytes are escaped there too.
+#[test]
+fn f_ranks_what_floods_with_shares_of_all_traffic() {
+    let mut app = app();
+    for i in 0..600 {
+        app.now += Duration::from_millis(100);
+        feed(&mut app, msg("a/many", "1", QoS::AtMostOnce, false));
+        if i % 2 == 0 {
+            feed(
+                &mut app,
+                msg("b/\u{1b}[2Jhalf", "1", QoS::AtMostOnce, false),
+            );
+        }
+        if i % 10 == 0 {
+            feed(
+                &mut app,
+                msg("c/deep/big", "x".repeat(1000), QoS::AtMostOnce, false),
+            );
+        }
+    }
+    key(&mut app, KeyCode::Char('F'));
+    let text = screen(&mut app, 120, 40);
+    assert!(!text.contains('\u{1b}'), "escaped");
+    // The ranked rows, top down: the popup's lines carry a share.
+    let ranked = |text: &str| -> Vec<&'static str> {
+        text.lines()
+            .filter(|l| l.contains('%'))
+            .filter_map(|l| {
+                ["a/many", "half", "c/deep/big"]
+                    .into_iter()
+                    .find(|n| l.contains(n))
+            })
+            .collect()
+    };
+    assert_eq!(ranked(&text), ["a/many", "half", "c/deep/big"], "{text}");
+    // 10 + 5 + 1 msg/s: a/many is about 62.5% of all traffic (the others' last messages are
+    // a little older, their decayed rates a little lower).
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("all traffic 16.0 msg/s"), "{words}");
+    assert!(words.contains("a/many 10.0 msg/s 62."), "{words}");
+    key(&mut app, KeyCode::Char('b'));
+    let text = screen(&mut app, 120, 40);
+    assert_eq!(
+        ranked(&text),
+        ["c/deep/big", "a/many", "half"],
+        "by bytes: {text}"
+    );
+    // Enter: c/deep/big selected in the tree, its branch opened.
+    key(&mut app, KeyCode::Enter);
+    assert!(app.popups.is_empty());
+    let big = app.link.store.tree.find("c/deep/big");
+    assert_eq!(app.tree.selected, big);
+    assert!(app.tree_rows().contains(&big.unwrap()), "opened down to it");
+}
+
 #[test]
 fn selected_json_message_in_detail() {
     let mut app = app();

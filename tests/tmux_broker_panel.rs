@@ -54,7 +54,12 @@ fn the_panel_reads_amqtts_sys() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let t = Tmux::start_sized(home.path(), &format!("-b {} -t 'x/#'", b.url()), "", (120, 40));
+    let t = Tmux::start_sized(
+        home.path(),
+        &format!("-b {} -t 'x/#'", b.url()),
+        "",
+        (120, 40),
+    );
     t.wait_for("● connected");
     t.keys(&["B"]);
     let words = flat(&t.wait_for_words("$SYS/broker/load/bytes/received"));

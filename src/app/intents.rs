@@ -29,10 +29,11 @@ impl App {
             Intent::ShowIn(id, node) => {
                 self.focus_conn(id);
                 match node {
-                    Some(n) => self.select_node(n),
+                    Some(n) => self.go_to(n),
                     None => self.tree.selected = None,
                 }
             }
+            Intent::GoTo(node) => self.go_to(node),
             Intent::EditProfile { index, duplicate } => self.open_profile_form(index, duplicate),
             Intent::RemoveProfile(index) => self.ask_remove_profile(Some(index)),
             Intent::SaveProfile { profile, original } => {

@@ -153,7 +153,11 @@ mod tests {
         }
         let now = 1_799_901;
         for w in Window::ALL {
-            assert!((r.msgs_over(w, now) - 10.0).abs() < 0.1, "{w:?} {}", r.msgs_over(w, now));
+            assert!(
+                (r.msgs_over(w, now) - 10.0).abs() < 0.1,
+                "{w:?} {}",
+                r.msgs_over(w, now)
+            );
             assert!((r.bytes_over(w, now) - 1000.0).abs() < 10.0, "{w:?}");
         }
         // One window of silence: a third left.

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod connections;
 pub mod export;
 pub mod external;
+pub mod floods;
 pub mod history;
 pub mod profiles;
 pub mod pub_command;

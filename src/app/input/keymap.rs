@@ -50,6 +50,8 @@ pub enum Ctx {
     /// The open connections (`C`) and every connection's tree (`M`).
     Conns,
     AllTree,
+    /// What floods (`F`).
+    Floods,
     /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
     Marks,
 }
@@ -83,6 +85,7 @@ impl Ctx {
             Ctx::Trace => "packet trace",
             Ctx::Conns => "connections",
             Ctx::AllTree => "all connections' tree",
+            Ctx::Floods => "what floods",
         }
     }
 }
@@ -139,6 +142,10 @@ pub enum Action {
     AllTree,
     SortOrder,
     BrokerPanel,
+    Floods,
+    FloodWindow,
+    FloodBytes,
+    FloodSubtrees,
     Compare,
     ConnectBeside,
     FoldAll,
@@ -269,6 +276,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('C'), SHIFT), (Char('C'), NONE)], Ctx::Panes, Action::Connections, "connections and their state (Enter focuses, a adds, x closes)"),
     bind(&[(Char('M'), SHIFT), (Char('M'), NONE)], Ctx::Panes, Action::AllTree, "every connection in one tree (@name/…), filterable"),
     bind(&[(Char('='), NONE)], Ctx::Panes, Action::Compare, "this topic on every connection: values, agree?, arrival lag"),
+    bind(&[(Char('F'), SHIFT), (Char('F'), NONE)], Ctx::Panes, Action::Floods, "what floods: the busiest topics, their share of all traffic"),
     bind(&[(Char('B'), SHIFT), (Char('B'), NONE)], Ctx::Panes, Action::BrokerPanel, "the broker's own numbers ($SYS): clients, rates, uptime"),
     bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
@@ -370,6 +378,15 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Esc, NONE)], Ctx::Cleanup, Action::Close, "cancel the preview / hide the progress (it goes on)"),
     bind(&[(Enter, NONE), (Char('y'), NONE)], Ctx::Confirm, Action::Confirm, "yes, do it"),
     bind(&[(Esc, NONE), (Char('n'), NONE)], Ctx::Confirm, Action::Close, "no, close"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Floods, Action::Up, "move up"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Floods, Action::Down, "move down"),
+    bind(&[(Home, NONE)], Ctx::Floods, Action::Home, "first"),
+    bind(&[(End, NONE)], Ctx::Floods, Action::End, "last"),
+    bind(&[(Char('w'), NONE)], Ctx::Floods, Action::FloodWindow, "over 10 s, 1 min or 5 min"),
+    bind(&[(Char('b'), NONE)], Ctx::Floods, Action::FloodBytes, "rank by bytes/s or msg/s"),
+    bind(&[(Char('s'), NONE)], Ctx::Floods, Action::FloodSubtrees, "topics or subtrees"),
+    bind(&[(Enter, NONE)], Ctx::Floods, Action::Confirm, "show it in the tree"),
+    bind(&[(Esc, NONE)], Ctx::Floods, Action::Close, "close"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Conns, Action::Up, "previous connection"),
     bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Conns, Action::Down, "next connection"),
     bind(&[(Home, NONE)], Ctx::Conns, Action::Home, "first"),

@@ -224,6 +224,7 @@ impl App {
             Action::Trace => self.popups.push(Popup::Trace(Default::default())),
             Action::Connections => self.popups.push(Popup::Conns(Default::default())),
             Action::BrokerPanel => return self.open_sys_panel(),
+            Action::Floods => self.popups.push(Popup::Floods(Default::default())),
             Action::AllTree => self.popups.push(Popup::AllTree(Default::default())),
             Action::Compare => match self.detail_entry().map(|e| e.node).or(self.tree.selected) {
                 Some(node) => {
@@ -275,6 +276,9 @@ impl App {
             | Action::SubSave
             | Action::ProfileNew
             | Action::ConnectBeside
+            | Action::FloodWindow
+            | Action::FloodBytes
+            | Action::FloodSubtrees
             | Action::ProfileEdit
             | Action::ProfileDuplicate
             | Action::ProfileRemove
@@ -367,6 +371,13 @@ impl App {
         {
             self.select_node(id);
         }
+    }
+
+    /// Shows node `id` in the tree: its ancestors opened, selected, the tree in focus.
+    pub(in crate::app) fn go_to(&mut self, id: NodeId) {
+        self.tree.reveal(&self.link.store, id);
+        self.select_node(id);
+        self.set_focus(Focus::Tree);
     }
 
     pub(in crate::app) fn select_node(&mut self, id: NodeId) {

@@ -22,6 +22,8 @@ pub enum Intent {
     FocusConn(crate::session::link::ConnId),
     CloseConn(crate::session::link::ConnId),
     PickBeside,
+    /// `F`: show this node in the tree (opened down to it, selected).
+    GoTo(NodeId),
     /// `M` and `=`: compare this topic across the connections.
     Compare(String),
     /// `M`: show this level (None: the connection's root) in its connection's tree.

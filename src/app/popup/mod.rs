@@ -9,6 +9,7 @@ pub mod confirm;
 pub mod conns;
 pub mod file;
 pub mod filter;
+pub mod floods;
 pub mod help;
 pub mod history;
 pub mod info;
@@ -72,6 +73,8 @@ pub enum Popup {
     Compare(String),
     /// The broker's `$SYS` numbers (`B`), opened at this time; any key closes it.
     Broker(std::time::Instant),
+    /// What floods (`F`).
+    Floods(floods::FloodsPopup),
 }
 
 /// What a popup wants after a key.
@@ -111,6 +114,7 @@ impl Popup {
             Popup::Conns(_) => Ctx::Conns,
             Popup::AllTree(_) => Ctx::AllTree,
             Popup::Compare(_) | Popup::Broker(_) => Ctx::Help,
+            Popup::Floods(_) => Ctx::Floods,
         }
     }
 
@@ -157,6 +161,10 @@ impl Popup {
             Popup::Props(p) => p.on_key(action, key_char),
             Popup::Text(_) | Popup::Notices | Popup::Compare(_) | Popup::Broker(_) => {
                 Outcome::Close
+            }
+            Popup::Floods(p) => {
+                let rows: Vec<_> = app.floods(p).rows.iter().map(|r| r.node).collect();
+                p.on_key(&rows, action)
             }
             Popup::Conns(p) => {
                 let ids: Vec<_> = app.links().iter().map(|l| l.id).collect();

@@ -21,7 +21,7 @@ pub fn draw(f: &mut Frame, app: &App, topic: &str, area: Rect) {
     f.render_widget(Clear, popup);
     let title = format!(
         " Compare {} · arrival as received here · any key closes ",
-        fit_topic(topic, 60)
+        fit_topic(&clean(topic), 60)
     );
     let block = Block::bordered()
         .title(fit(&title, w.saturating_sub(2) as usize).into_owned())

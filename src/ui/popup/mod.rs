@@ -8,6 +8,7 @@ mod confirm;
 mod conns;
 mod file;
 mod filter;
+mod floods;
 mod help;
 mod history;
 mod info;
@@ -56,6 +57,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::AllTree(p) => all_tree::draw(f, app, p, size),
             Popup::Compare(topic) => compare::draw(f, app, topic, size),
             Popup::Broker(opened) => broker::draw(f, app, *opened, size),
+            Popup::Floods(p) => floods::draw(f, app, p, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

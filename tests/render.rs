@@ -326,6 +326,53 @@ fn f_ranks_what_floods_with_shares_of_all_traffic() {
     assert!(app.tree_rows().contains(&big.unwrap()), "opened down to it");
 }
 
+/// The detail gives a topic's timing: its interval (median, p99) always, and with a
+/// `[[latency]]` rule the lag from send to arrival; a message from a clock ahead of ours is
+/// clock skew, not a lag.
+#[test]
+fn the_detail_gives_intervals_lags_and_clock_skew() {
+    use mqscope::decode::send_time::{LatencyRule, Source, Unit};
+    let mut app = app();
+    app.latency_rules = vec![LatencyRule {
+        filter: "plant/#".into(),
+        source: Source::Json("ts".into()),
+        unit: Unit::Millis,
+    }];
+    let base = 1_764_000_000_000u64;
+    for i in 0..10u64 {
+        let arrived = base + i * 1000;
+        // Sent 20 ms before arrival, the last one 5 ms after it (the sender's clock ahead).
+        let sent = if i == 9 { arrived + 5 } else { arrived - 20 };
+        let mut m = msg(
+            "plant/speed",
+            format!(r#"{{"ts":{sent}}}"#),
+            QoS::AtMostOnce,
+            false,
+        );
+        m.received = SystemTime::UNIX_EPOCH + Duration::from_millis(arrived);
+        feed(&mut app, m);
+    }
+    let words = screen(&mut app, 120, 40)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("every 1 s (median; p99 1 s) over the last 9 intervals"),
+        "{words}"
+    );
+    assert!(
+        words.contains(
+            "lag from send to arrival 20 ms median, p99 20 ms, max 20 ms over 9 messages"
+        ),
+        "{words}"
+    );
+    assert!(
+        words.contains("clock skew: 1 message arrived before its send time"),
+        "{words}"
+    );
+    assert!(words.contains("ahead, by up to 5 ms"), "{words}");
+}
+
 #[test]
 fn selected_json_message_in_detail() {
     let mut app = app();

@@ -77,6 +77,8 @@ pub struct App {
     pub chart: chart::ChartView,
     /// The profile file's global `[[decoders]]` rules.
     pub global_rules: Vec<crate::decode::Rule>,
+    /// The profile file's `[[latency]]` rules: where messages say when they were sent.
+    pub latency_rules: Vec<crate::decode::send_time::LatencyRule>,
     /// Views picked with `v`, per topic: they beat rules and guesses for that topic.
     pub views: std::collections::HashMap<crate::store::NodeId, &'static str>,
     pub focus: Focus,
@@ -135,6 +137,7 @@ impl App {
             whole: Default::default(),
             views: Default::default(),
             global_rules: Vec::new(),
+            latency_rules: Vec::new(),
             chart: Default::default(),
             previews: Default::default(),
             focus: Focus::Tree,

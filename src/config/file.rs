@@ -34,6 +34,7 @@ impl ConfigFile {
             file.profiles.push(profile);
         }
         file.decoders = super::decoders::validate_decoders(&loc, "decoders", raw.decoders)?;
+        file.latency = super::latency::validate_latency(&loc, raw.latency)?;
         for s in raw.snippets {
             let s = s.into_inner();
             let topic = s.topic.get_ref();

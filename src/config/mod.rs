@@ -5,6 +5,7 @@ mod decoders;
 pub mod error;
 mod file;
 pub mod history_file;
+mod latency;
 pub mod mqttx;
 pub mod persist;
 pub mod profile;

@@ -166,6 +166,8 @@ pub struct ConfigFile {
     pub decoders: Vec<crate::decode::Rule>,
     /// `[[snippets]]`: named messages compose offers.
     pub snippets: Vec<Snippet>,
+    /// `[[latency]]`: where messages say when they were sent.
+    pub latency: Vec<crate::decode::send_time::LatencyRule>,
 }
 
 /// A named message for compose (`[[snippets]]`); topic and payload may hold templates.
@@ -187,6 +189,7 @@ impl ConfigFile {
             limits: Limits::default(),
             decoders: Vec::new(),
             snippets: Vec::new(),
+            latency: Vec::new(),
         }
     }
 

@@ -19,6 +19,8 @@ pub struct RawFile {
     pub decoders: Vec<Spanned<RawDecoder>>,
     #[serde(default)]
     pub snippets: Vec<Spanned<RawSnippet>>,
+    #[serde(default)]
+    pub latency: Vec<Spanned<super::latency::RawLatency>>,
 }
 
 /// `[[snippets]]`: a named message for compose.

@@ -44,7 +44,7 @@ impl Unit {
     }
 
     /// A time from a count of this unit since the epoch (fractions kept for s and ms).
-    fn from_number(self, n: f64) -> Option<SystemTime> {
+    fn time_of_number(self, n: f64) -> Option<SystemTime> {
         let secs = match self {
             Unit::Seconds => n,
             Unit::Millis => n / 1e3,
@@ -52,13 +52,13 @@ impl Unit {
             Unit::Nanos => n / 1e9,
             Unit::Rfc3339 => return None,
         };
-        if !secs.is_finite() || secs < 0.0 || secs > 1e11 {
+        if !(0.0..=1e11).contains(&secs) {
             return None;
         }
         UNIX_EPOCH.checked_add(Duration::from_secs_f64(secs))
     }
 
-    fn from_text(self, s: &str) -> Option<SystemTime> {
+    fn time_of_text(self, s: &str) -> Option<SystemTime> {
         match self {
             Unit::Rfc3339 => {
                 let t = chrono::DateTime::parse_from_rfc3339(s.trim()).ok()?;
@@ -66,10 +66,14 @@ impl Unit {
                 let nanos = u64::try_from(nanos).ok()?;
                 UNIX_EPOCH.checked_add(Duration::from_nanos(nanos))
             }
-            _ => self.from_number(s.trim().parse().ok()?),
+            _ => self.time_of_number(s.trim().parse().ok()?),
         }
     }
 }
+
+/// JSON payloads past this are not parsed for their send time (the detail works it out for
+/// every kept message each time it is drawn).
+pub const JSON_MAX: usize = 64 * 1024;
 
 /// One `[[latency]]` rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,27 +88,30 @@ impl LatencyRule {
     pub fn sent_at(&self, payload: &[u8], properties: Option<&Properties>) -> Option<SystemTime> {
         match &self.source {
             Source::Json(path) => {
+                if payload.len() > JSON_MAX {
+                    return None;
+                }
                 let v: serde_json::Value = serde_json::from_slice(payload).ok()?;
                 let v = path.split('.').try_fold(&v, |v, key| match v {
                     serde_json::Value::Array(a) => a.get(key.parse::<usize>().ok()?),
                     _ => v.get(key),
                 })?;
                 match v {
-                    serde_json::Value::Number(n) => self.unit.from_number(n.as_f64()?),
-                    serde_json::Value::String(s) => self.unit.from_text(s),
+                    serde_json::Value::Number(n) => self.unit.time_of_number(n.as_f64()?),
+                    serde_json::Value::String(s) => self.unit.time_of_text(s),
                     _ => None,
                 }
             }
             Source::Property(name) => {
                 let props = properties?;
                 let (_, value) = props.user_properties.iter().find(|(k, _)| k == name)?;
-                self.unit.from_text(value)
+                self.unit.time_of_text(value)
             }
             Source::Bytes { offset, width } => {
                 let bytes = payload.get(*offset..offset.checked_add(*width)?)?;
                 let n = bytes.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b));
                 // Integers past 2^53 lose nanoseconds as f64, not whole microseconds.
-                self.unit.from_number(n as f64)
+                self.unit.time_of_number(n as f64)
             }
         }
     }
@@ -147,12 +154,21 @@ mod tests {
         let t = json.sent_at(br#"{"meta":{"sent":1764000000123}}"#, None);
         assert_eq!(t, Some(at(1_764_000_000.123)));
         let list = rule(Source::Json("ts.1".into()), Unit::Seconds);
-        assert_eq!(list.sent_at(br#"{"ts":[0, 1764000000.5]}"#, None), Some(at(1_764_000_000.5)));
+        assert_eq!(
+            list.sent_at(br#"{"ts":[0, 1764000000.5]}"#, None),
+            Some(at(1_764_000_000.5))
+        );
         let text = rule(Source::Json("t".into()), Unit::Rfc3339);
         let t = text.sent_at(br#"{"t":"2025-11-24T16:00:00.250+01:00"}"#, None);
         assert_eq!(t, Some(at(1_763_996_400.25)));
         // Eight bytes of nanoseconds at offset 2, big-endian (written by hand).
-        let bytes = rule(Source::Bytes { offset: 2, width: 8 }, Unit::Nanos);
+        let bytes = rule(
+            Source::Bytes {
+                offset: 2,
+                width: 8,
+            },
+            Unit::Nanos,
+        );
         let ns: u64 = 1_764_000_000_000_000_000;
         let mut payload = vec![0xAA, 0xBB];
         payload.extend_from_slice(&ns.to_be_bytes());
@@ -163,7 +179,10 @@ mod tests {
             user_properties: vec![("sent_us".into(), "1764000000000250".into())],
             ..Default::default()
         };
-        assert_eq!(prop.sent_at(b"", Some(&props)), Some(at(1_764_000_000.00025)));
+        assert_eq!(
+            prop.sent_at(b"", Some(&props)),
+            Some(at(1_764_000_000.000_25))
+        );
         assert_eq!(prop.sent_at(b"", None), None);
         // Not there, or not a time.
         assert_eq!(json.sent_at(b"not json", None), None);

@@ -92,6 +92,30 @@ pub fn message_json(m: &Message, decoded: Option<&Shown>) -> Value {
     Value::Object(obj)
 }
 
+/// With a `[[latency]]` rule for the topic and a send time where it says: `lag_ms` (arrival
+/// minus send time), or `clock_skew_ms` when the message arrived before it was sent (the
+/// sender's clock is ahead), never a negative lag.
+pub fn add_lag(
+    obj: &mut Map<String, Value>,
+    m: &Message,
+    rules: &[crate::decode::send_time::LatencyRule],
+) {
+    use crate::decode::send_time::{lag_ms, rule_for};
+    let Some(sent) =
+        rule_for(rules, &m.topic).and_then(|r| r.sent_at(&m.payload, m.properties.as_deref()))
+    else {
+        return;
+    };
+    let lag = lag_ms(sent, m.received);
+    let (key, ms) = match lag < 0.0 {
+        true => ("clock_skew_ms", -lag),
+        false => ("lag_ms", lag),
+    };
+    // Microseconds are what two clocks can tell apart; more digits would be noise.
+    let ms = (ms * 1000.0).round() / 1000.0;
+    obj.insert(key.into(), json!(ms));
+}
+
 fn properties_json(p: &Properties) -> Value {
     let mut obj = Map::new();
     if let Some(v) = p.payload_format_indicator {

@@ -32,6 +32,8 @@ struct Conn {
     label: Option<String>,
     settings: ConnectionSettings,
     registry: Registry,
+    /// `[[latency]]`: where messages say when they were sent (`--json` adds the lag).
+    latency: Vec<crate::decode::send_time::LatencyRule>,
     births: Births,
     report: StateReport,
     /// Why it stopped for good (told on stderr as it happened).
@@ -55,7 +57,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     let v5_options = v5_options_given(&args.subscribe);
     let mut conns = Vec::new();
     for (label, conn_args) in args.conn.each() {
-        let (mut settings, rules) = headless_setup(&conn_args)?;
+        let (mut settings, rules, latency) = headless_setup(&conn_args)?;
         if settings.protocol == crate::mqtt::Protocol::V311
             && let Some(given) = &v5_options
         {
@@ -70,6 +72,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             label: label.map(|l| format!("@{}", crate::text::clean(&l))),
             settings,
             registry: Registry::new(rules),
+            latency,
             births: Births::default(),
             report: StateReport {
                 quiet: args.debug,
@@ -335,6 +338,9 @@ async fn write_message(
         let mut value = message_json(m, shown.as_ref());
         if let (Some(label), Some(obj)) = (&c.label, value.as_object_mut()) {
             obj.insert("broker".into(), label.trim_start_matches('@').into());
+        }
+        if let Some(obj) = value.as_object_mut() {
+            super::json::add_lag(obj, m, &c.latency);
         }
         super::json::write_safe(&mut *out, &value)?;
         return out.write_all(b"\n");

@@ -184,11 +184,15 @@ pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure>
     Ok(headless_setup(conn)?.0)
 }
 
-/// The settings, and the decoder rules that apply: the profile's own, then the file's global
-/// ones.
-pub fn headless_setup(
-    conn: &ConnArgs,
-) -> Result<(ConnectionSettings, Vec<crate::decode::Rule>), Failure> {
+/// The settings, the decoder rules that apply (the profile's own, then the file's global
+/// ones) and the file's `[[latency]]` rules.
+pub type Setup = (
+    ConnectionSettings,
+    Vec<crate::decode::Rule>,
+    Vec<crate::decode::send_time::LatencyRule>,
+);
+
+pub fn headless_setup(conn: &ConnArgs) -> Result<Setup, Failure> {
     let file = load_config(conn)?;
     let profile = match choose_profile(conn, &file)? {
         Some(p) => p,
@@ -201,7 +205,7 @@ pub fn headless_setup(
     }
     let mut rules = profile.decoders.clone();
     rules.extend(file.decoders.iter().cloned());
-    Ok((settings_for(conn, &profile)?, rules))
+    Ok((settings_for(conn, &profile)?, rules, file.latency))
 }
 
 pub fn failure_from_tls(e: crate::mqtt::SpawnError) -> Failure {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod external;
 pub mod floods;
 pub mod history;
+pub mod latency;
 pub mod profiles;
 pub mod pub_command;
 pub mod repeat;

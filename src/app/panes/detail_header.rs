@@ -49,6 +49,9 @@ pub enum HeaderNote<'a> {
     LooksLike(&'static str),
     /// The topic is silent for several of its usual intervals.
     Stale { silent_ms: u32, usual_ms: f32 },
+    /// The topic's timing: its intervals, the lag from send to arrival, clock skew (a
+    /// warning).
+    Timing(String, bool),
 }
 
 /// How a header note is drawn: its colour's meaning.
@@ -111,6 +114,10 @@ impl HeaderNote<'_> {
             HeaderNote::LooksLike(format) => (
                 format!("looks like {format}: v shows it decoded"),
                 Tone::Plain,
+            ),
+            HeaderNote::Timing(words, warn) => (
+                words.clone(),
+                if *warn { Tone::Warn } else { Tone::Plain },
             ),
             HeaderNote::Stale { silent_ms, usual_ms } => (
                 format!(
@@ -204,6 +211,13 @@ impl App {
         }
         if let Some(format) = shown.hint {
             notes.push(HeaderNote::LooksLike(format));
+        }
+        if let Some(t) = self.timing(e.node) {
+            notes.extend(
+                t.words()
+                    .into_iter()
+                    .map(|(w, warn)| HeaderNote::Timing(w, warn)),
+            );
         }
         let now_ms = self.link.store.rate.current_millis(self.now);
         if let Some(s) = node.rhythm.silence(now_ms).filter(|s| s.stale)

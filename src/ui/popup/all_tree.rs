@@ -4,9 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::centered;
 use crate::app::App;
 use crate::app::features::all_tree::MATCHES_SHOWN;
 use crate::app::popup::AllTreePopup;
@@ -17,8 +16,6 @@ pub fn draw(f: &mut Frame, app: &App, p: &AllTreePopup, area: Rect) {
     let rows = app.all_tree_rows(p);
     let w = area.width.saturating_sub(4).clamp(20, 140);
     let h = crate::app::popup::trace::rows(area.height) as u16 + 2;
-    let popup = centered(area, w, h);
-    f.render_widget(Clear, popup);
     let filter = if p.filter.is_empty() {
         "type to filter".to_string()
     } else {
@@ -33,16 +30,12 @@ pub fn draw(f: &mut Frame, app: &App, p: &AllTreePopup, area: Rect) {
     let title = format!(
         " All connections · {filter} · →← open · Enter compares · Tab shows in its tree · Esc "
     );
-    let block = Block::bordered()
-        .title(fit(&title, w.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().accent);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let inner = super::framed(f, area, w, h, &title);
     let width = inner.width as usize;
     let height = inner.height as usize;
     let selected = p.selected.min(rows.len().saturating_sub(1));
     let links = app.links();
-    let top = (selected + 1).saturating_sub(height);
+    let top = super::window_top(selected, height);
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()

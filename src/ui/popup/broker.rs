@@ -4,9 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::centered;
 use crate::app::App;
 use crate::text::{clean, fit, pad};
 use crate::ui::theme::theme;
@@ -15,14 +14,8 @@ pub fn draw(f: &mut Frame, app: &App, opened: std::time::Instant, area: Rect) {
     let panel = app.sys_panel(opened);
     let w = area.width.saturating_sub(4).clamp(20, 120);
     let h = (panel.rows.len() as u16).saturating_add(8);
-    let popup = centered(area, w, h);
-    f.render_widget(Clear, popup);
     let title = " Broker ($SYS) · any key closes ";
-    let block = Block::bordered()
-        .title(fit(title, w.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().accent);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let inner = super::framed(f, area, w, h, title);
     let width = inner.width as usize;
     let mut lines: Vec<Line> = panel
         .rows

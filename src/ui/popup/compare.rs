@@ -5,9 +5,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::centered;
 use crate::app::App;
 use crate::app::features::compare::{Arrival, Verdict};
 use crate::text::{clean, fit, fit_topic, pad, payload_preview, time_of};
@@ -17,17 +16,11 @@ pub fn draw(f: &mut Frame, app: &App, topic: &str, area: Rect) {
     let c = app.compare(topic);
     let w = area.width.saturating_sub(4).clamp(20, 140);
     let h = (c.sides.len() as u16 * 2).saturating_add(5);
-    let popup = centered(area, w, h);
-    f.render_widget(Clear, popup);
     let title = format!(
         " Compare {} · arrival as received here · any key closes ",
         fit_topic(&clean(topic), 60)
     );
-    let block = Block::bordered()
-        .title(fit(&title, w.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().accent);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let inner = super::framed(f, area, w, h, &title);
     let width = inner.width as usize;
     let verdict_style = match c.verdict {
         Verdict::Agree => theme().ok,

@@ -4,9 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::centered;
 use crate::app::App;
 use crate::app::connections::{Health, name_of};
 use crate::app::popup::ConnsPopup;
@@ -17,19 +16,13 @@ pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
     let links = app.links();
     let w = area.width.saturating_sub(4).clamp(20, 120);
     let h = (links.len() as u16).saturating_add(3);
-    let popup = centered(area, w, h);
-    f.render_widget(Clear, popup);
     let title = format!(
         " Connections {} · budget {} ÷ {} · Enter focuses · a adds · x closes · Esc ",
         links.len(),
         human_bytes(app.budget as u64),
         links.len()
     );
-    let block = Block::bordered()
-        .title(fit(&title, w.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().accent);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let inner = super::framed(f, area, w, h, &title);
     let width = inner.width as usize;
     let selected = p.selected.min(links.len().saturating_sub(1));
     let name_w = links
@@ -39,7 +32,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
         .unwrap_or(8)
         .min(32);
     let rows = inner.height as usize;
-    let top = (selected + 1).saturating_sub(rows);
+    let top = super::window_top(selected, rows);
     let lines: Vec<Line> = links
         .iter()
         .enumerate()

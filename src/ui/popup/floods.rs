@@ -4,9 +4,8 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::centered;
 use crate::app::App;
 use crate::app::popup::floods::FloodsPopup;
 use crate::text::{clean, fit, fit_topic, human_bytes, pad};
@@ -19,8 +18,6 @@ pub fn draw(f: &mut Frame, app: &App, p: &FloodsPopup, area: Rect) {
     let floods = app.floods(p);
     let w = area.width.saturating_sub(4).clamp(20, 120);
     let h = area.height.saturating_sub(4).max(5);
-    let popup = centered(area, w, h);
-    f.render_widget(Clear, popup);
     let rate = |r: f32| match p.by_bytes {
         true => format!("{}/s", human_bytes(r as u64)),
         false => format!("{r:.1} msg/s"),
@@ -33,11 +30,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FloodsPopup, area: Rect) {
         rate(floods.total),
         if p.subtrees { "topics" } else { "subtrees" },
     );
-    let block = Block::bordered()
-        .title(fit(&title, w.saturating_sub(2) as usize).into_owned())
-        .border_style(theme().accent);
-    let inner = block.inner(popup);
-    f.render_widget(block, popup);
+    let inner = super::framed(f, area, w, h, &title);
     let width = inner.width as usize;
     if floods.rows.is_empty() {
         let line = Line::styled("nothing received over this window", theme().dim);
@@ -46,7 +39,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FloodsPopup, area: Rect) {
     }
     let rows = inner.height as usize;
     let selected = p.selected.min(floods.rows.len() - 1);
-    let top = (selected + 1).saturating_sub(rows);
+    let top = super::window_top(selected, rows);
     // The topic gets what the numbers and the bar leave.
     let topic_w = width.saturating_sub(14 + 8 + BAR + 4).max(8);
     let lines: Vec<Line> = floods

@@ -29,6 +29,24 @@ use crate::app::App;
 use crate::app::layout::Areas;
 use crate::app::popup::Popup;
 
+/// A popup `w`×`h` centred in `area`: cleared, bordered, its title fitted to the border (cut
+/// with a mark); returns the inside.
+pub(super) fn framed(f: &mut Frame, area: Rect, w: u16, h: u16, title: &str) -> Rect {
+    let popup = centered(area, w, h);
+    f.render_widget(ratatui::widgets::Clear, popup);
+    let block = ratatui::widgets::Block::bordered()
+        .title(crate::text::fit(title, popup.width.saturating_sub(2) as usize).into_owned())
+        .border_style(crate::ui::theme::theme().accent);
+    let inner = block.inner(popup);
+    f.render_widget(block, popup);
+    inner
+}
+
+/// The first row to show of a list `rows` rows high so that row `selected` is in view.
+pub(super) fn window_top(selected: usize, rows: usize) -> usize {
+    (selected + 1).saturating_sub(rows)
+}
+
 pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);

@@ -14,15 +14,6 @@ use common::{have_mosquitto, mqscope, run, stderr, stdout};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
-fn publish(m: &Mosquitto, topic: &str, payload: &str) {
-    let status = Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
-        .args(["-t", topic, "-m", payload, "-q", "1"])
-        .status()
-        .expect("mosquitto_pub");
-    assert!(status.success());
-}
-
 #[test]
 fn sub_labels_each_line_with_its_broker() {
     if !have_mosquitto("sub_several") {
@@ -45,8 +36,8 @@ fn sub_labels_each_line_with_its_broker() {
     ])
     .args(["-v", "-C", "2", "-d"]);
     let (child, reader) = start_sub(cmd, 2);
-    publish(&a, "s/x", "from a");
-    publish(&b, "s/y", "from b");
+    a.publish("s/x", "from a");
+    b.publish("s/y", "from b");
     let out = finish(child);
     let err = reader.join().unwrap_or_default();
     assert!(out.status.success(), "{err}");
@@ -79,8 +70,8 @@ fn sub_labels_each_line_with_its_broker() {
         "-P", "site-a", "-P", "site-b", "-t", "s/#", "-q", "1", "--json", "-C", "2", "-d",
     ]);
     let (child, reader) = start_sub(cmd, 2);
-    publish(&a, "s/x", "1");
-    publish(&b, "s/y", "2");
+    a.publish("s/x", "1");
+    b.publish("s/y", "2");
     let out = finish(child);
     let err = reader.join().unwrap_or_default();
     assert!(out.status.success(), "{err}");
@@ -116,7 +107,7 @@ fn one_broker_down_is_told_and_the_other_goes_on() {
     cmd.args(["sub", "-b", &a.url(), "-b", &nobody, "-t", "s/#", "-q", "1"])
         .args(["-v", "-C", "1", "-d"]);
     let (child, reader) = start_sub(cmd, 1);
-    publish(&a, "s/x", "still here");
+    a.publish("s/x", "still here");
     let out = finish(child);
     let err = reader.join().unwrap_or_default();
     assert_eq!(

@@ -16,15 +16,6 @@ use common::tmux::{Tmux, flat, have_tmux};
 
 const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
 
-fn publish(m: &Mosquitto, topic: &str, payload: &str) {
-    let status = Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
-        .args(["-t", topic, "-m", payload, "-q", "1"])
-        .status()
-        .expect("mosquitto_pub");
-    assert!(status.success());
-}
-
 /// `far`, and `near` bridging `bridged/#` out to it (a real mosquitto bridge), once the bridge
 /// is connected.
 fn bridged_pair() -> (Mosquitto, Mosquitto) {
@@ -53,9 +44,9 @@ fn a_bridged_topic_compares_across_two_brokers_and_focus_moves_at_both_sizes() {
         let args = format!("-b {} -b {} -t '#'", near.url(), far.url());
         let t = Tmux::start_sized(home.path(), &args, "", size);
         t.wait_for("1 other: 1 connected");
-        publish(&near, "bridged/temp", "21.5");
-        publish(&near, "near/only", "n");
-        publish(&far, "far/only", "f");
+        near.publish("bridged/temp", "21.5");
+        near.publish("near/only", "n");
+        far.publish("far/only", "f");
         t.wait_for("bridged");
 
         // M: a root per broker; typing filters across both.
@@ -135,7 +126,7 @@ fn a_bridged_topic_compares_across_two_brokers_and_focus_moves_at_both_sizes() {
         // The near broker stops: counted as failing; the far one keeps flowing.
         near.stop();
         t.wait_for("1 other: 1 failing");
-        publish(&far, "still/flowing", "ok");
+        far.publish("still/flowing", "ok");
         t.wait_for("still");
         t.keys(&["q"]);
         t.wait_for("EXIT=0");

@@ -202,6 +202,16 @@ impl Mosquitto {
         format!("mqtt://127.0.0.1:{}", self.port)
     }
 
+    /// Publishes `payload` on `topic` at QoS 1 with mosquitto_pub (not our own client).
+    pub fn publish(&self, topic: &str, payload: &str) {
+        let status = Command::new("mosquitto_pub")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-t", topic, "-m", payload, "-q", "1"])
+            .status()
+            .expect("mosquitto_pub");
+        assert!(status.success());
+    }
+
     /// Waits until mosquitto has logged a line with every one of `words` (false after `limit`).
     pub fn logged(&self, words: &[&str], limit: Duration) -> bool {
         let (lines, signal) = &*self.log;

@@ -285,8 +285,10 @@ fn equals_compares_the_selected_topic_and_tab_in_the_merged_tree_goes_to_it() {
         app.tree.selected.map(|n| app.link.store.tree.path(n)),
         Some("b/t".to_string())
     );
-    // C, Enter on the first row: a back in focus.
+    // C opens on b, the one in focus; Up, Enter: a back in focus.
     press(&mut app, KeyCode::Char('C'), t);
+    assert!(matches!(app.popups.last(), Some(Popup::Conns(p)) if p.selected == 1));
+    press(&mut app, KeyCode::Up, t);
     let effects = press(&mut app, KeyCode::Enter, t);
     assert!(
         matches!(effects.first(), Some(Effect::Focus(ConnId(0)))),

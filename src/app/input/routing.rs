@@ -222,7 +222,14 @@ impl App {
             Action::ConnectionInfo => self.popups.push(Popup::Info(crate::app::popup::InfoPopup)),
             Action::Notices => self.popups.push(Popup::Notices),
             Action::Trace => self.popups.push(Popup::Trace(Default::default())),
-            Action::Connections => self.popups.push(Popup::Conns(Default::default())),
+            Action::Connections => {
+                // Opened on the connection in focus.
+                let at = self.links().iter().position(|l| l.id == self.link.id);
+                self.popups
+                    .push(Popup::Conns(crate::app::popup::ConnsPopup {
+                        selected: at.unwrap_or(0),
+                    }));
+            }
             Action::BrokerPanel => return self.open_sys_panel(),
             Action::Floods => self.popups.push(Popup::Floods(Default::default())),
             Action::AllTree => self.popups.push(Popup::AllTree(Default::default())),

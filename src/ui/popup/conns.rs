@@ -42,24 +42,24 @@ pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
             let health = Health::of(l);
             let focus = if l.id == app.link.id { "●" } else { " " };
             let url = l.conn.as_ref().map(|c| clean(&c.url).into_owned());
-            // Why it fails, while it does.
-            let why = match (health, l.conn.as_ref().and_then(|c| c.last_error.as_ref())) {
-                (Health::Failing, Some(e)) => format!("  ({})", clean(e)),
-                _ => String::new(),
+            // Why it fails, while it does, right after the state: the row may be cut at the
+            // popup's edge.
+            let state = match (health, l.conn.as_ref().and_then(|c| c.last_error.as_ref())) {
+                (Health::Failing, Some(e)) => format!("failing ({})", clean(e)),
+                _ => pad(health.words(), 10),
             };
             // A connection opened with -b is named by its URL: shown once.
             let name = clean(&name_of(l)).into_owned();
             let url = url.filter(|u| *u != name).unwrap_or_default();
             let text = format!(
-                "{focus} {}  {}  {} topics  {} msgs  {}/{}  {}{}",
+                "{focus} {}  {}  {} topics  {} msgs  {}/{}  {}",
                 pad(&name, name_w),
-                pad(health.words(), 10),
+                state,
                 thousands(u64::from(l.store.tree.topic_count())),
                 thousands(l.store.tree.msg_count()),
                 human_bytes(l.store.memory_bytes() as u64),
                 human_bytes(l.store.limits().memory_budget as u64),
                 url,
-                why,
             );
             let marker = if i == selected { "›" } else { " " };
             let line = Line::raw(fit(&format!("{marker}{text}"), width).into_owned());

@@ -7,6 +7,10 @@
 //!
 //! Clients:
 //! - the reference, exactly `mosquitto_sub -t '#' -C N > /dev/null`;
+//! - the floor: the cheapest client on rumqttc (as `../shared/bench/bare-rumqttc` is: connect,
+//!   subscribe `#`, count PUBLISH events, exit), this bench binary run again with
+//!   MQSCOPE_BENCH_FLOOR so its CPU is a process's own; the `vs floor` column divides by it;
+//! - `mqscope sub -C N` into a pipe read and thrown away;
 //! - `mqscope ingest` (hidden): the worker feeding the store, without a screen;
 //! - the TUI in tmux (120x40); its status bar's message count, read every 50 ms, is the finish
 //!   line, and while the stream runs a key (`?`) is timed until it changes the screen.
@@ -100,6 +104,94 @@ fn run_reference(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
     Row {
         name: "reference mosquitto_sub -C N > /dev/null",
         // -C N exits 0 only once N messages arrived; -W ends it with an error otherwise.
+        received: if usage.ok { n as u64 } else { 0 },
+        seconds,
+        usage,
+        key_ms: vec![],
+        note: None,
+    }
+}
+
+/// The floor's process: `PORT,COUNT,QOS` (QoS 0 or 1). Exits 0 once COUNT messages came.
+fn floor_main(spec: &str) {
+    let parts: Vec<u64> = spec.split(',').filter_map(|p| p.parse().ok()).collect();
+    let [port, count, qos] = parts[..] else {
+        eprintln!("MQSCOPE_BENCH_FLOOR=PORT,COUNT,QOS, not {spec}");
+        std::process::exit(2);
+    };
+    let qos = if qos == 0 { QoS::AtMostOnce } else { QoS::AtLeastOnce };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let got = rt.block_on(async move {
+        use rumqttc::{AsyncClient, Event, MqttOptions, Packet};
+        let mut o = MqttOptions::new("bench-floor", "127.0.0.1", port as u16);
+        o.set_max_packet_size(1 << 20, 1 << 20);
+        let (client, mut ev) = AsyncClient::new(o, 1024);
+        if client.subscribe("#", qos).await.is_err() {
+            return 0;
+        }
+        let mut n = 0u64;
+        while n < count {
+            match ev.poll().await {
+                Ok(Event::Incoming(Packet::Publish(_))) => n += 1,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        n
+    });
+    std::process::exit(if got == count { 0 } else { 1 });
+}
+
+fn run_floor(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
+    let me = std::env::current_exe().expect("the bench binary");
+    let q = if qos == QoS::AtMostOnce { 0 } else { 1 };
+    let mut child = Command::new(me)
+        .env("MQSCOPE_BENCH_FLOOR", format!("{},{n},{q}", src.port()))
+        .stdout(dev_null())
+        .spawn()
+        .expect("the floor client");
+    let (start, flood) = src.begin("bench-floor", n, topics, qos);
+    let usage = wait_usage(&mut child);
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(f) = flood {
+        let _ = f.join();
+    }
+    Row {
+        name: "floor: bare rumqttc client, counts PUBLISH events",
+        received: if usage.ok { n as u64 } else { 0 },
+        seconds,
+        usage,
+        key_ms: vec![],
+        note: None,
+    }
+}
+
+/// `mqscope sub -t '#' -C N` into a pipe whose reader throws the lines away.
+fn run_sub(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
+    let home = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["sub", "-b", &format!("mqtt://127.0.0.1:{}", src.port())])
+        .args(["-t", "#", "-q", qos_arg(qos), "--client-id", "bench-sub"])
+        .args(["-C", &n.to_string(), "-W", "15"])
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mqscope sub");
+    let mut out = child.stdout.take().expect("stdout");
+    let drain = std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let (start, flood) = src.begin("bench-sub", n, topics, qos);
+    let usage = wait_usage(&mut child);
+    let seconds = start.elapsed().as_secs_f64();
+    let _ = drain.join();
+    if let Some(f) = flood {
+        let _ = f.join();
+    }
+    Row {
+        name: "mqscope sub -C N into a pipe",
         received: if usage.ok { n as u64 } else { 0 },
         seconds,
         usage,
@@ -225,15 +317,16 @@ fn run_tui(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
 fn report(title: &str, n: usize, rows: &[Row]) {
     println!("\n## {title}");
     println!(
-        "| client | received | msg/s (start to finish) | ratio | CPU s / 1M msgs | ratio | peak RSS |"
+        "| client | received | msg/s (start to finish) | ratio | CPU s / 1M msgs | ratio | vs floor | peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let per_s = |r: &Row| r.received as f64 / r.seconds.max(1e-9);
     let cpu_per_m = |r: &Row| r.usage.cpu / (r.received.max(1) as f64 / 1e6);
     let (ref_rate, ref_cpu) = (per_s(&rows[0]), cpu_per_m(&rows[0]));
+    let floor = rows.iter().find(|r| r.name.starts_with("floor")).map(cpu_per_m);
     for r in rows {
         println!(
-            "| {} | {} of {} | {} | {:.2} | {:.2} | {:.2} | {:.1} MiB |",
+            "| {} | {} of {} | {} | {:.2} | {:.2} | {:.2} | {} | {:.1} MiB |",
             r.name,
             thousands(r.received),
             thousands(n as u64),
@@ -241,6 +334,7 @@ fn report(title: &str, n: usize, rows: &[Row]) {
             per_s(r) / ref_rate,
             cpu_per_m(r),
             cpu_per_m(r) / ref_cpu,
+            floor.map_or("–".into(), |f| format!("{:.2}", cpu_per_m(r) / f)),
             r.usage.max_rss_kib as f64 / 1024.0
         );
     }
@@ -263,6 +357,9 @@ fn report(title: &str, n: usize, rows: &[Row]) {
 type Client = fn(&Source, usize, usize, QoS) -> Row;
 
 fn main() {
+    if let Ok(spec) = std::env::var("MQSCOPE_BENCH_FLOOR") {
+        return floor_main(&spec);
+    }
     // `cargo bench` passes --bench; a filter argument is not used here.
     let have = |p: &str| {
         Command::new(p)
@@ -281,7 +378,7 @@ fn main() {
     let n = env_usize("MQSCOPE_BENCH_N", 1_000_000);
     let topics = env_usize("MQSCOPE_BENCH_TOPICS", 10_000);
     let n1 = env_usize("MQSCOPE_BENCH_QOS1_N", 200_000);
-    let clients: [Client; 3] = [run_reference, run_headless, run_tui];
+    let clients: [Client; 5] = [run_reference, run_floor, run_sub, run_headless, run_tui];
     let runs = [
         ("through mosquitto, QoS 0", n, QoS::AtMostOnce, false),
         ("client-bound (blaster), QoS 0", n, QoS::AtMostOnce, true),

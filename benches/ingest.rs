@@ -275,7 +275,7 @@ fn run_tui(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
             let t0 = Instant::now();
             tmux(&socket, &["send-keys", "?"]);
             loop {
-                if tmux(&socket, &["capture-pane", "-p"]).contains("any other key closes") {
+                if tmux(&socket, &["capture-pane", "-p"]).contains("type to search") {
                     key_ms.push(t0.elapsed().as_secs_f64() * 1000.0);
                     break;
                 }

@@ -119,7 +119,11 @@ fn floor_main(spec: &str) {
         eprintln!("MQSCOPE_BENCH_FLOOR=PORT,COUNT,QOS, not {spec}");
         std::process::exit(2);
     };
-    let qos = if qos == 0 { QoS::AtMostOnce } else { QoS::AtLeastOnce };
+    let qos = if qos == 0 {
+        QoS::AtMostOnce
+    } else {
+        QoS::AtLeastOnce
+    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -323,7 +327,10 @@ fn report(title: &str, n: usize, rows: &[Row]) {
     let per_s = |r: &Row| r.received as f64 / r.seconds.max(1e-9);
     let cpu_per_m = |r: &Row| r.usage.cpu / (r.received.max(1) as f64 / 1e6);
     let (ref_rate, ref_cpu) = (per_s(&rows[0]), cpu_per_m(&rows[0]));
-    let floor = rows.iter().find(|r| r.name.starts_with("floor")).map(cpu_per_m);
+    let floor = rows
+        .iter()
+        .find(|r| r.name.starts_with("floor"))
+        .map(cpu_per_m);
     for r in rows {
         println!(
             "| {} | {} of {} | {} | {:.2} | {:.2} | {:.2} | {} | {:.1} MiB |",

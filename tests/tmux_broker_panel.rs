@@ -33,11 +33,11 @@ fn the_panel_reads_mosquittos_sys_and_turns_counters_into_rates() {
         assert!(words.contains("/s"), "{size:?}: {words}");
         // B subscribed to $SYS/#: the subscriptions manager lists it.
         t.keys(&["Escape"]);
-        t.wait_for("? help");
+        t.wait_gone("Broker ($SYS)");
         t.keys(&["S"]);
         t.wait_for("$SYS/#");
         t.keys(&["Escape"]);
-        t.wait_for("? help");
+        t.wait_gone("Subscriptions:");
         t.keys(&["q"]);
         t.wait_for("EXIT=0");
     }
@@ -66,7 +66,7 @@ fn the_panel_reads_amqtts_sys() {
     assert!(words.contains("clients connected"), "{words}");
     t.wait_for_words("$SYS/broker/messages/subscriptions/count");
     t.keys(&["x"]);
-    t.wait_for("? help");
+    t.wait_gone("Broker ($SYS)");
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
 }
@@ -85,7 +85,7 @@ fn without_sys_the_panel_says_why_after_a_few_seconds() {
     let words = flat(&t.wait_for_words("nothing from $SYS in 5 s"));
     assert!(words.contains("an ACL forbids it"), "{words}");
     t.keys(&["x"]);
-    t.wait_for("? help");
+    t.wait_gone("Broker ($SYS)");
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
 }

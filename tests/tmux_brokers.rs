@@ -76,7 +76,7 @@ fn a_bridged_topic_compares_across_two_brokers_and_focus_moves_at_both_sizes() {
         t.keys(&["Escape"]);
         t.wait_for("type to filter");
         t.keys(&["Escape"]);
-        t.wait_for("? help");
+        t.wait_gone("All connections");
 
         // C: the list; Down, Enter puts the far broker in focus.
         t.keys(&["C"]);
@@ -121,7 +121,7 @@ fn a_bridged_topic_compares_across_two_brokers_and_focus_moves_at_both_sizes() {
         t.keys(&["Escape"]);
         t.wait_for("type to filter");
         t.keys(&["Escape"]);
-        t.wait_for("? help");
+        t.wait_gone("All connections");
 
         // The near broker stops: counted as failing; the far one keeps flowing.
         near.stop();
@@ -161,13 +161,13 @@ fn three_connections_flooded_past_one_budget_keep_their_memory_bounded() {
     t.wait_for("2 others: 2 connected");
     let pid = t.mqscope_pid();
     let before = rss_kib(&pid);
-    // 40 MiB through each broker (640 messages of 64 KiB on 64 topics): ten times the share.
+    // 100 MiB through each broker (1,600 messages of 64 KiB): 25 times each share.
     let payload = home.path().join("payload");
     std::fs::write(&payload, vec![b'x'; 64 * 1024]).unwrap();
     for m in &brokers {
         let status = Command::new("mosquitto_pub")
             .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
-            .args(["-t", "flood/big", "-q", "1", "--repeat", "640", "-f"])
+            .args(["-t", "flood/big", "-q", "1", "--repeat", "1600", "-f"])
             .arg(&payload)
             .status()
             .expect("mosquitto_pub");
@@ -181,28 +181,32 @@ fn three_connections_flooded_past_one_budget_keep_their_memory_bounded() {
     for m in &brokers {
         let port = format!(":{} ", m.port);
         t.wait_until("each connection filed its flood", |l| {
-            l.contains(&port) && l.contains("topics  640 msgs")
+            l.contains(&port) && l.contains("topics  1,600 msgs")
         });
     }
     let screen = t.screen();
     let held = screen
         .lines()
-        .filter(|l| l.contains("topics  640 msgs") && l.contains("MiB/4.0 MiB"))
+        .filter(|l| l.contains("topics  1,600 msgs") && l.contains("MiB/4.0 MiB"))
         .count();
     assert_eq!(held, 3, "each held within its share: {screen}");
     let after = rss_kib(&pid);
     let grew = after.saturating_sub(before) / 1024;
-    eprintln!("RSS before the flood {before} KiB, after {after} KiB: +{grew} MiB for 120 MiB sent");
-    // 120 MiB went through; 12 MiB may be held, plus the allocator's and the sockets' slack.
+    eprintln!("RSS before the flood {before} KiB, after {after} KiB: +{grew} MiB for 300 MiB sent");
+    // 300 MiB went through. What may be held: the 12 MiB budget, and per connection its
+    // in-flight bound (the worker's queue, 16 MiB, and the loop's backlog of at most one
+    // queue's worth: mqtt/handle.rs QUEUE_BYTES, tui/intake.rs), plus the allocator's slack.
+    // Measured: +42 MiB on an idle machine, +70 MiB under the whole suite's load.
+    let bound = 12 + 3 * 2 * 16 + 24;
     assert!(
-        grew < 60,
-        "RSS grew {grew} MiB for a 12 MiB budget (before {before} KiB, after {after} KiB)"
+        grew < bound,
+        "RSS grew {grew} MiB, past {bound} MiB (before {before} KiB, after {after} KiB)"
     );
     // `q` is not the list's key: it stays open until Esc.
     t.keys(&["q"]);
     t.wait_for("Connections 3");
     t.keys(&["Escape"]);
-    t.wait_for("? help");
+    t.wait_gone("Connections 3");
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
 }

@@ -119,6 +119,12 @@ impl Tmux {
         self.wait_screen(what, |s| s.contains(what))
     }
 
+    /// Waits until the screen no longer shows `what` (a popup closed: the status bar's `? help`
+    /// shows under popups too, so it cannot say a key reached the panes).
+    pub fn wait_gone(&self, what: &str) -> String {
+        self.wait_screen(&format!("no {what}"), |s| !s.contains(what))
+    }
+
     /// Polls the screen every 50 ms, for at most WAIT, until `ok` holds; fails naming `what`.
     fn wait_screen(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;

@@ -97,9 +97,10 @@ pub enum Effect {
 /// (gitui's "newest request wins").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobKind {
-    /// Resolve a profile's settings (runs its password_command) before connecting connection
-    /// `.0` with it (its newest request wins).
-    ResolveProfile(ConnId, String),
+    /// Resolve a profile's settings (runs its password_command) before connecting this
+    /// connection with it: the newest request for a connection wins (the profile it is
+    /// opening is `Link::profile`).
+    ResolveProfile(ConnId),
     /// Save the profile file.
     SaveProfile(String),
     /// Export a topic's history to a file.
@@ -220,7 +221,7 @@ impl Output {
             | Output::Connected { conn, .. }
             | Output::NotConnected { conn, .. } => Some(*conn),
             Output::Failed {
-                job: JobKind::ResolveProfile(conn, _),
+                job: JobKind::ResolveProfile(conn),
                 ..
             } => Some(*conn),
             _ => None,

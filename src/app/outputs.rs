@@ -132,7 +132,11 @@ impl App {
 
     fn on_failed(&mut self, job: JobKind, why: String) {
         match job {
-            JobKind::ResolveProfile(_, name) => self.not_connected(name, &why),
+            // Told on the connection it was for (`Output::conn`): its profile is the one asked.
+            JobKind::ResolveProfile(_) => {
+                let name = self.link.profile.clone().unwrap_or_default();
+                self.not_connected(name, &why)
+            }
             JobKind::Decode => self.on_run(Err(why)),
             JobKind::ReadWhole => self.whole_failed(&why),
             JobKind::RetainedLook(filter) => self.on_found(&filter, Err(why)),

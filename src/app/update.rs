@@ -31,11 +31,12 @@ impl App {
                 });
                 Vec::new()
             }
+            // An answer about a connection goes to it (parked or not; a closed one's is dropped).
             Msg::Done(output) => match output.conn() {
-                Some(conn) if conn != self.link.id => self
+                Some(conn) => self
                     .with_conn(conn, |app| app.on_output(output))
                     .unwrap_or_default(),
-                _ => self.on_output(output),
+                None => self.on_output(output),
             },
             Msg::Tick => {
                 self.notices.tick(self.now);

@@ -115,20 +115,6 @@ impl Jobs {
         self.latest.insert(kind.clone(), self.next);
     }
 
-    /// Drops whatever profile connection `conn` is resolving: a newer request for it (another
-    /// profile, or closing it) replaces them all.
-    pub fn cancel_resolve(&mut self, conn: crate::app::ConnId) {
-        let stale: Vec<JobKind> = self
-            .latest
-            .keys()
-            .filter(|k| matches!(k, JobKind::ResolveProfile(c, _) if *c == conn))
-            .cloned()
-            .collect();
-        for kind in stale {
-            self.cancel(&kind);
-        }
-    }
-
     /// The next result that answers the newest request of its kind; stale ones are dropped.
     pub async fn next(&mut self) -> Done {
         loop {
@@ -164,7 +150,7 @@ mod tests {
     #[tokio::test]
     async fn the_newest_request_wins() {
         let mut jobs = Jobs::default();
-        let kind = JobKind::ResolveProfile(crate::app::ConnId::FIRST, "p".into());
+        let kind = JobKind::ResolveProfile(crate::app::ConnId::FIRST);
         let (slow_tx, slow_rx) = tokio::sync::oneshot::channel::<()>();
         jobs.spawn(kind.clone(), async move {
             let _ = slow_rx.await;

@@ -54,7 +54,7 @@ impl Runner {
             Effect::Focus(conn) => session.focus = conn,
             Effect::Disconnect(conn) => {
                 session.disconnect(conn);
-                jobs.cancel_resolve(conn);
+                jobs.cancel(&JobKind::ResolveProfile(conn));
             }
             Effect::Copy { what, bytes } => out.push(copy(session, what, &bytes)),
             Effect::RetainedLook { filter } => {
@@ -162,8 +162,8 @@ fn connect(
     profile: Profile,
 ) -> Vec<Output> {
     session.disconnect(conn);
-    jobs.cancel_resolve(conn);
-    let kind = JobKind::ResolveProfile(conn, profile.name.clone());
+    let kind = JobKind::ResolveProfile(conn);
+    jobs.cancel(&kind);
     let password_command = match &profile.password {
         PasswordSource::Command(argv) => Some(argv.first().cloned().unwrap_or_default()),
         _ => None,

@@ -1,8 +1,10 @@
 //! A topic's timing, from its kept messages: the interval between arrivals (median and p99),
 //! always; and where a `[[latency]]` rule says where messages carry their send time, the lag
 //! from send to arrival (median, p99, max). A message that arrived before it was sent says the
-//! sender's clock is ahead: counted as clock skew, never as a lag. Pure: worked out when the
-//! detail is drawn, over at most the topic's kept messages (100 by default).
+//! sender's clock is ahead: counted as clock skew, never as a lag. Pure: worked out over at
+//! most the topic's kept messages (100 by default) when they change, not at every frame (a
+//! rule may parse up to 100 JSON payloads of up to 64 KiB), and remembered in the detail's
+//! `TimingMemo`.
 
 use super::super::App;
 use crate::decode::send_time::{lag_ms, rule_for};
@@ -35,9 +37,30 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// The timing last worked out, and what it was worked out from: the topic and its first and
+/// last kept messages.
+#[derive(Debug, Default)]
+pub struct TimingMemo {
+    key: Option<(NodeId, Option<u64>, Option<u64>)>,
+    timing: Option<Timing>,
+}
+
 impl App {
     /// Topic `node`'s timing, once it has two kept messages.
     pub fn timing(&self, node: NodeId) -> Option<Timing> {
+        let history = &self.link.store.tree.node(node).history;
+        let key = Some((node, history.front(), history.back()));
+        let mut memo = self.detail.timing.borrow_mut();
+        if memo.key != key {
+            *memo = TimingMemo {
+                key,
+                timing: self.work_out_timing(node),
+            };
+        }
+        memo.timing.clone()
+    }
+
+    fn work_out_timing(&self, node: NodeId) -> Option<Timing> {
         let store = &self.link.store;
         let kept: Vec<_> = store.history(node).filter(|e| !e.outgoing()).collect();
         let mut intervals: Vec<f64> = kept

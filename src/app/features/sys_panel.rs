@@ -218,21 +218,16 @@ fn row(store: &Store, m: &Metric) -> PanelRow {
 fn find(store: &Store, pattern: &str) -> Option<NodeId> {
     let tree = &store.tree;
     let mut level: Vec<NodeId> = tree.roots().to_vec();
-    let mut found: Vec<NodeId> = Vec::new();
     for (i, part) in pattern.split('/').enumerate() {
-        found = level
-            .iter()
-            .copied()
-            .filter(|&n| part == "+" || tree.name(n) == part)
-            .collect();
-        if i + 1 < pattern.split('/').count() {
-            level = found
+        if i > 0 {
+            level = level
                 .iter()
                 .flat_map(|&n| tree.node(n).children.iter().copied())
                 .collect();
         }
+        level.retain(|&n| part == "+" || tree.name(n) == part);
     }
-    found.into_iter().find(|&n| store.last(n).is_some())
+    level.into_iter().find(|&n| store.last(n).is_some())
 }
 
 /// The leading number of a payload ("123 seconds" → 123).

@@ -22,6 +22,8 @@ pub struct DetailView {
     pub pinned: Option<u64>,
     /// Payloads decoded for the detail, so a redraw does not decode again.
     pub cache: RefCell<DecodeCache>,
+    /// The shown topic's timing, worked out again only when its kept messages change.
+    pub timing: RefCell<crate::app::features::latency::TimingMemo>,
     /// `d`: the shown message compared with the one before it on its topic.
     pub diff: bool,
     /// Folded maps and lists of a tree payload (`z`, `Z`).

@@ -24,16 +24,11 @@ impl Default for RateMeter {
 }
 
 impl RateMeter {
-    /// Whole seconds from the first `add` (or this call) to `now`, for per-node windows.
-    pub fn second_of(&mut self, now: Instant) -> u32 {
-        u32::try_from(self.second(now)).unwrap_or(u32::MAX)
-    }
-
     /// Milliseconds from the first `add` (or this call) to `now`, for the nodes' decayed rates
     /// (u32: 49 days, then it stays there).
     pub fn millis_of(&mut self, now: Instant) -> u32 {
-        let origin = *self.origin.get_or_insert(now);
-        u32::try_from(now.saturating_duration_since(origin).as_millis()).unwrap_or(u32::MAX)
+        self.origin.get_or_insert(now);
+        self.current_millis(now)
     }
 
     /// Like `millis_of`, without starting the clock.
@@ -42,13 +37,6 @@ impl RateMeter {
             .map(|o| {
                 u32::try_from(now.saturating_duration_since(o).as_millis()).unwrap_or(u32::MAX)
             })
-            .unwrap_or(0)
-    }
-
-    /// Like `second_of`, without starting the clock.
-    pub fn current_second(&self, now: Instant) -> u32 {
-        self.origin
-            .map(|o| u32::try_from(now.saturating_duration_since(o).as_secs()).unwrap_or(u32::MAX))
             .unwrap_or(0)
     }
 

@@ -17,8 +17,8 @@ const RATE_WIDTH: usize = 6;
 /// Payload columns the widest name keeps before the rate column is given up (below
 /// `RATE_FROM` columns).
 const MIN_PREVIEW: usize = 12;
-/// From this terminal width the rate column stays while messages flow, whatever the preview
-/// keeps (it once needed about 160 columns to show at all).
+/// From this terminal width the rate is a fixed column, whatever the preview keeps (it once
+/// needed about 160 columns to show at all); below it, the column comes while messages flow.
 const RATE_FROM: u16 = 100;
 /// How long a row's rate column stays after its last message, below `RATE_FROM` columns.
 const RATE_LINGER_MS: u32 = 5_000;
@@ -28,9 +28,9 @@ const QOS_WIDTH: usize = 4;
 /// The right-hand columns' widths for one frame.
 pub struct Columns {
     msgs: usize,
-    /// 0 unless a row on screen received something in the last five seconds: the column is kept
-    /// while messages flow (so rows do not shift every second as rates appear and vanish) and
-    /// given back to the payload after.
+    /// From `RATE_FROM` columns always there; below, 0 unless a row on screen received
+    /// something in the last five seconds or is stale: kept while messages flow (so rows do not
+    /// shift every second as rates appear and vanish) and given back to the payload after.
     rate: usize,
     qos: usize,
     /// The store's clock (ms) for the rows' rates.

@@ -181,13 +181,13 @@ fn three_connections_flooded_past_one_budget_keep_their_memory_bounded() {
     for m in &brokers {
         let port = format!(":{} ", m.port);
         t.wait_until("each connection filed its flood", |l| {
-            l.contains(&port) && l.contains("topics  1,600 msgs")
+            l.contains(&port) && l.contains("1 topic  1,600 msgs")
         });
     }
     let screen = t.screen();
     let held = screen
         .lines()
-        .filter(|l| l.contains("topics  1,600 msgs") && l.contains("MiB/4.0 MiB"))
+        .filter(|l| l.contains("1 topic  1,600 msgs") && l.contains("MiB/4.0 MiB"))
         .count();
     assert_eq!(held, 3, "each held within its share: {screen}");
     let after = rss_kib(&pid);

@@ -31,6 +31,13 @@ pub fn draw(f: &mut Frame, app: &App, topic: &str, area: Rect) {
         Line::styled(c.verdict.words(c.sides.len()), verdict_style),
         Line::raw(""),
     ];
+    // The arrival column as wide as its longest words ("newest value not arrived" was cut).
+    let arrival_w = c
+        .sides
+        .iter()
+        .map(|s| crate::text::width(&s.arrival.words()))
+        .max()
+        .unwrap_or(0);
     let name_w = c
         .sides
         .iter()
@@ -66,7 +73,7 @@ pub fn draw(f: &mut Frame, app: &App, topic: &str, area: Rect) {
             "{}  {}  {}  {}",
             pad(&clean(&s.name), name_w),
             pad(s.health.words(), 10),
-            pad(&arrival, 12),
+            pad(&arrival, arrival_w),
             when
         );
         let style = match s.arrival {

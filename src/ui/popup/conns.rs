@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use crate::app::App;
 use crate::app::connections::{Health, name_of};
 use crate::app::popup::ConnsPopup;
-use crate::text::{clean, fit, human_bytes, pad, thousands};
+use crate::text::{clean, count, fit, human_bytes, pad};
 use crate::ui::theme::theme;
 
 pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
@@ -52,11 +52,11 @@ pub fn draw(f: &mut Frame, app: &App, p: &ConnsPopup, area: Rect) {
             let name = clean(&name_of(l)).into_owned();
             let url = url.filter(|u| *u != name).unwrap_or_default();
             let text = format!(
-                "{focus} {}  {}  {} topics  {} msgs  {}/{}  {}",
+                "{focus} {}  {}  {}  {}  {}/{}  {}",
                 pad(&name, name_w),
                 state,
-                thousands(u64::from(l.store.tree.topic_count())),
-                thousands(l.store.tree.msg_count()),
+                count(u64::from(l.store.tree.topic_count()), "topic", "topics"),
+                count(l.store.tree.msg_count(), "msg", "msgs"),
                 human_bytes(l.store.memory_bytes() as u64),
                 human_bytes(l.store.limits().memory_budget as u64),
                 url,

@@ -97,10 +97,16 @@ impl Rates {
         let elapsed = now_ms.saturating_sub(self.at_ms);
         for w in Window::ALL {
             let i = w.index();
-            let f = factor(w, elapsed);
             let one = 1000.0 / w.ms() as f32;
-            self.msgs[i] = self.msgs[i] * f + one;
-            self.bytes[i] = self.bytes[i] * f + bytes as f32 * one;
+            // In a flood most messages of a busy subtree come within its last millisecond:
+            // nothing decays, and no table is read.
+            if elapsed > 0 {
+                let f = factor(w, elapsed);
+                self.msgs[i] *= f;
+                self.bytes[i] *= f;
+            }
+            self.msgs[i] += one;
+            self.bytes[i] += bytes as f32 * one;
         }
         self.at_ms = now_ms.max(self.at_ms);
     }

@@ -20,7 +20,7 @@ fn key_now_ms(store: &Store, now: Instant) -> u32 {
 
 /// How long rows as costly to build as `cost` (rows and nodes looked at) stay in use while
 /// only the tree's growth calls for a rebuild: none for small trees, then ten times what the
-/// rebuild takes (100.2 ms for 2M rows, about 0.05 µs a row, in `cargo bench --bench
+/// rebuild takes (107.8 ms for 2M rows, about 0.05 µs a row, in `cargo bench --bench
 /// store_and_frames`; 1.5 µs leaves wide room for slower machines and colder caches), so
 /// re-flattening takes at most a tenth of the time: 0.15 s for 100k rows, 3 s for 2M.
 fn rebuild_interval(cost: usize) -> Duration {

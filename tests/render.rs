@@ -1122,7 +1122,7 @@ fn filters_search_payloads_in_the_tree_and_the_log() {
     let (rows, _) = app.log_window(10);
     let got: Vec<String> = rows
         .iter()
-        .map(|e| String::from_utf8_lossy(&e.payload).into_owned())
+        .map(|e| String::from_utf8_lossy(app.link.store.payload(e)).into_owned())
         .collect();
     assert_eq!(
         got,

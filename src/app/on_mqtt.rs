@@ -25,7 +25,7 @@ impl App {
                 if (sparkplug || !self.requests.is_empty())
                     && let Some(e) = self.link.store.last(node)
                 {
-                    let (seq, payload) = (e.seq(), e.payload.clone());
+                    let (seq, payload) = (e.seq(), self.link.store.payload_bytes(e));
                     let correlation = self
                         .link
                         .store

@@ -35,6 +35,18 @@ impl<T> Arena<T> {
         self.len
     }
 
+    pub fn get(&self, id: u32) -> Option<&T> {
+        self.chunks
+            .get((id >> CHUNK_BITS) as usize)?
+            .get(id as usize & (CHUNK - 1))
+    }
+
+    pub fn get_mut(&mut self, id: u32) -> Option<&mut T> {
+        self.chunks
+            .get_mut((id >> CHUNK_BITS) as usize)?
+            .get_mut(id as usize & (CHUNK - 1))
+    }
+
     /// What the nodes occupy: a chunk's unused tail is reserved, not touched, so it is not
     /// resident.
     pub fn bytes(&self) -> usize {

@@ -92,6 +92,13 @@ pub struct Rates {
 }
 
 impl Rates {
+    /// No message yet.
+    pub const ZERO: Rates = Rates {
+        msgs: [0.0; 3],
+        bytes: [0.0; 3],
+        at_ms: 0,
+    };
+
     /// A message of `bytes` at `now_ms`.
     pub fn add(&mut self, bytes: u64, now_ms: u32) {
         let elapsed = now_ms.saturating_sub(self.at_ms);

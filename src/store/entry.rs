@@ -2,24 +2,25 @@
 
 use std::time::SystemTime;
 
-use bytes::Bytes;
-
 use super::NodeId;
 use crate::mqtt::QoS;
 
 /// One message as stored: received from the broker, or published by us. Kept small, since the
 /// store holds millions, by value in the log's blocks (no allocation of its own): the topic is the
-/// node's (interned once in the tree), the flags ride in the top byte of the sequence number,
-/// the time is in microseconds, and the rare MQTT 5 properties live in a side table. 56 bytes.
-#[derive(Debug)]
+/// node's (interned once in the tree), the payload is in the block's pages (`Store::payload`),
+/// the flags ride in the top byte of the sequence number, the time is in microseconds, and the
+/// rare MQTT 5 properties live in a side table. 32 bytes.
+#[derive(Debug, Clone, Copy)]
 pub struct Entry {
     /// Sequence number (low 56 bits) and flags (top 8 bits, see `FLAG_*`).
     pub(super) seq_flags: u64,
     /// Microseconds since the Unix epoch.
     pub(super) received_us: u64,
-    /// Shared with the network buffer the message arrived in.
-    pub payload: Bytes,
     pub node: NodeId,
+    /// Where the log keeps the payload (see `log::Block`).
+    pub(super) at: u32,
+    /// The payload's length as kept (its head only, when cut).
+    pub(super) len: u32,
 }
 
 pub(super) const SEQ_MASK: u64 = (1 << 56) - 1;
@@ -28,11 +29,13 @@ pub(super) const FLAG_DUP: u64 = 1 << 59;
 pub(super) const FLAG_OUTGOING: u64 = 1 << 60;
 pub(super) const FLAG_PROPERTIES: u64 = 1 << 61;
 pub(super) const FLAG_CUT: u64 = 1 << 62;
+/// A topic's last message that the log let go of, in the store's `kept` slots.
+pub(super) const FLAG_KEPT: u64 = 1 << 63;
 pub(super) const QOS_SHIFT: u32 = 56;
 
-/// Per-entry bookkeeping beyond the payload: the entry in the log's blocks and its seq in the
-/// topic's ring.
-pub(super) const ENTRY_OVERHEAD: usize = 56 + 8;
+/// Per-entry bookkeeping beyond the payload: the entry in the log's blocks (its seq in the
+/// topic's ring is the tree's to count).
+pub(super) const ENTRY_OVERHEAD: usize = std::mem::size_of::<Entry>();
 
 impl Entry {
     /// Position in the global stream; increases by one per entry.
@@ -60,6 +63,11 @@ impl Entry {
     /// A topic's last message whose payload was cut to its head to stay within the budget.
     pub fn cut(&self) -> bool {
         self.seq_flags & FLAG_CUT != 0
+    }
+
+    /// The payload's length as kept (`Store::full_len` has a cut one's whole length).
+    pub fn payload_len(&self) -> usize {
+        self.len as usize
     }
 
     pub fn has_properties(&self) -> bool {

@@ -16,6 +16,12 @@ pub struct History {
 }
 
 impl History {
+    /// No message.
+    pub const EMPTY: History = History {
+        newest: 0,
+        older: None,
+    };
+
     pub fn len(&self) -> usize {
         match self.newest {
             0 => 0,

@@ -33,6 +33,14 @@ pub struct Silence {
 }
 
 impl Rhythm {
+    /// No arrival yet.
+    pub const NONE: Rhythm = Rhythm {
+        last_ms: 0,
+        mean_ms: 0.0,
+        dev_ms: 0.0,
+        seen: 0,
+    };
+
     /// A message arrived at `now_ms`.
     pub fn arrived(&mut self, now_ms: u32) {
         if self.seen > 0 || self.last_ms > 0 {

@@ -1,5 +1,6 @@
-//! The topic tree. Nodes live in one arena; a hash table from full topic to node makes finding
-//! a message's topic one hash lookup. Counts are updated along the path as messages arrive.
+//! The topic tree. Nodes live in arenas (see `node`); a hash table from full topic to node makes
+//! finding a message's topic one hash lookup. Counts are updated along the path as messages
+//! arrive.
 
 use std::hash::BuildHasher;
 use std::time::SystemTime;
@@ -9,127 +10,75 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 use super::arena::Arena;
 use super::history::History;
 pub use super::natural::natural_cmp;
-
-pub type NodeId = u32;
-
-/// Id of the invisible root; its children are the first levels.
-pub const ROOT: NodeId = 0;
-
-/// A topic's retained state on the broker, as seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Retained {
-    /// Nothing seen either way.
-    #[default]
-    Unknown,
-    Held,
-    /// A retained message was cleared (an empty retained payload).
-    Cleared,
-}
-
-#[derive(Debug)]
-pub struct Node {
-    /// The name's place in the tree's name arena (`TopicTree::name`): one allocation for all
-    /// names instead of one each (48 bytes for a short name).
-    name_at: u32,
-    name_len: u16,
-    pub depth: u16,
-    pub parent: NodeId,
-    /// Length of the full topic in bytes.
-    pub topic_len: u32,
-    /// Topics (nodes that received a message) in this subtree, itself included.
-    pub topic_count: u32,
-    /// Decayed msg/s and bytes/s of the subtree (the sum of its topics').
-    pub rates: super::decay::Rates,
-    /// The topic's own rhythm (topics only: a subtree's arrivals are no rhythm).
-    pub rhythm: super::rhythm::Rhythm,
-    /// What the broker holds retained for this exact topic, as far as we saw: a message that
-    /// arrived flagged retained, or our own retained publish, sets it; an empty retained
-    /// payload (a clear) unsets it. A live message does not change what the broker retains.
-    pub retained: Retained,
-    /// Sorted by name, numbers by value (`dev2` before `dev10`).
-    pub children: Vec<NodeId>,
-    /// Messages in this subtree, itself included.
-    pub msg_count: u64,
-    /// Payload bytes in this subtree, itself included.
-    pub bytes: u64,
-    /// When the subtree last received a message: microseconds since the Unix epoch, 0 never.
-    last_us: u64,
-    /// Sequence numbers of the messages kept for this exact topic, oldest first (the entries
-    /// themselves are the store's). Empty for pure path nodes.
-    pub history: History,
-}
-
-impl Node {
-    fn empty(name_at: u32, name_len: u16, parent: NodeId, depth: u16, topic_len: usize) -> Node {
-        Node {
-            name_at,
-            name_len,
-            topic_len: u32::try_from(topic_len).unwrap_or(u32::MAX),
-            retained: Retained::Unknown,
-            parent,
-            children: Vec::new(),
-            depth,
-            topic_count: 0,
-            msg_count: 0,
-            bytes: 0,
-            last_us: 0,
-            rates: Default::default(),
-            rhythm: Default::default(),
-            history: History::default(),
-        }
-    }
-
-    /// When the subtree last received a message.
-    pub fn last_received(&self) -> Option<SystemTime> {
-        (self.last_us > 0)
-            .then(|| SystemTime::UNIX_EPOCH + std::time::Duration::from_micros(self.last_us))
-    }
-
-    pub fn is_topic(&self) -> bool {
-        !self.history.is_empty()
-    }
-
-    /// Sequence number of this topic's newest message.
-    pub fn last_seq(&self) -> Option<u64> {
-        self.history.back()
-    }
-}
+use super::node::{Agg, LIST, NONE, Slot, TopicData};
+pub use super::node::{Node, NodeId, ROOT, Retained};
+use super::rhythm::Rhythm;
 
 #[derive(Debug)]
 pub struct TopicTree {
-    nodes: Arena<Node>,
+    slots: Arena<Slot>,
+    aggs: Arena<Agg>,
+    topics: Arena<TopicData>,
+    /// Children lists of nodes with more than one child.
+    lists: Vec<Vec<NodeId>>,
     /// Every node's name, one after the other.
     names: String,
-    /// Heap bytes of the nodes' children lists and history rings.
+    /// Heap bytes of the children lists and history rings.
     lists_bytes: usize,
-    /// Every node by the hash of its full topic. The topic itself is not stored again: a
-    /// candidate is confirmed by walking its names up to the root, which costs a few
-    /// comparisons and saves a string allocation per node. The hasher is randomly seeded, so
-    /// topics crafted to collide cannot be planned.
-    index: HashTable<(u64, NodeId)>,
+    /// The nodes asked for as whole topics (every topic, and not their path nodes, which are
+    /// found through their parents), by their topic's hash: the high 32 bits, beside the id,
+    /// 8 bytes an entry where (hash, id) took 16. The topic itself is not stored again: a
+    /// candidate is confirmed by walking its names up to the root. The hasher is randomly
+    /// seeded, so topics crafted to collide cannot be planned.
+    index: HashTable<(u32, NodeId)>,
     hasher: DefaultHashBuilder,
     per_topic: usize,
     /// Bumped whenever a node is added, so views can cache what they derive from the shape.
     structure_version: u64,
+    /// See `last_heads`.
+    last_heads: usize,
     /// The longest topic seen, in display columns once escaped: the log sizes its topic column by it, so the
     /// column does not move as rows scroll by.
     longest_topic: usize,
 }
 
+/// The table's own hash from the stored 32 bits: hashbrown picks the bucket from the low bits
+/// and a tag from the top seven, so the 32 bits go to both halves.
+fn spread(h: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(h)
+}
+
+const INDEX_ENTRY: usize = std::mem::size_of::<(u32, NodeId)>() + 1;
+
 impl TopicTree {
     pub fn new(per_topic: usize) -> TopicTree {
-        let mut nodes = Arena::default();
-        nodes.push(Node::empty(0, 0, ROOT, 0, 0));
-        TopicTree {
-            nodes,
+        let mut t = TopicTree {
+            slots: Arena::default(),
+            aggs: Arena::default(),
+            topics: Arena::default(),
+            lists: Vec::new(),
             names: String::new(),
             lists_bytes: 0,
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             per_topic: per_topic.max(1),
             structure_version: 0,
+            last_heads: 0,
             longest_topic: 0,
-        }
+        };
+        t.aggs.push(Agg::default());
+        t.slots.push(Slot {
+            name_at: 0,
+            parent: ROOT,
+            kids: NONE,
+            agg: 0,
+            topic: NONE,
+            name_len: 0,
+            depth: 0,
+            topic_len: 0,
+            retained: Retained::Unknown,
+        });
+        t
     }
 
     /// The longest topic seen so far, in display columns.
@@ -137,45 +86,120 @@ impl TopicTree {
         self.longest_topic
     }
 
-    pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id]
+    /// A node's numbers and lists as the views read them.
+    pub fn node(&self, id: NodeId) -> Node<'_> {
+        let s = &self.slots[id];
+        let agg = self.agg_of(id);
+        let topic = (s.topic != NONE).then(|| &self.topics[s.topic]);
+        Node {
+            name: self.slot_name(s),
+            parent: s.parent,
+            depth: s.depth,
+            topic_len: u32::from(s.topic_len),
+            topic_count: agg.topic_count,
+            msg_count: agg.msg_count,
+            bytes: agg.bytes,
+            rates: agg.rates,
+            rhythm: topic.map_or(Rhythm::NONE, |t| t.rhythm),
+            retained: s.retained,
+            children: self.kids(s),
+            history: topic.map_or(&History::EMPTY, |t| &t.history),
+            last_us: agg.last_us,
+        }
+    }
+
+    /// A node's children, sorted by name.
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        self.kids(&self.slots[id])
+    }
+
+    fn kids<'a>(&'a self, s: &'a Slot) -> &'a [NodeId] {
+        match s.kids {
+            NONE => &[],
+            k if k & LIST != 0 => self
+                .lists
+                .get((k & !LIST) as usize)
+                .map_or(&[], |l| l.as_slice()),
+            _ => std::slice::from_ref(&s.kids),
+        }
+    }
+
+    /// What a node sums: its own, or (a path node with one child) its only child's.
+    fn agg_of(&self, id: NodeId) -> &Agg {
+        let mut cur = id;
+        loop {
+            let s = &self.slots[cur];
+            if s.agg != NONE {
+                return &self.aggs[s.agg];
+            }
+            if s.kids == NONE || s.kids & LIST != 0 {
+                return &Agg::ZERO; // cannot happen: a node without its own has one child
+            }
+            cur = s.kids;
+        }
+    }
+
+    /// Gives a node that reads its only child's sums a copy of its own, before it sums
+    /// something its child does not.
+    fn own_agg(&mut self, id: NodeId) -> u32 {
+        let a = self.slots[id].agg;
+        if a != NONE {
+            return a;
+        }
+        let copy = self.agg_of(id).clone();
+        let at = self.aggs.len() as u32;
+        self.aggs.push(copy);
+        self.slots[id].agg = at;
+        at
     }
 
     /// The name (level) of a node.
     pub fn name(&self, id: NodeId) -> &str {
-        self.name_of(&self.nodes[id])
+        self.slot_name(&self.slots[id])
     }
 
-    pub fn name_of(&self, n: &Node) -> &str {
-        let at = n.name_at as usize;
-        self.names.get(at..at + n.name_len as usize).unwrap_or("")
+    pub fn name_of<'a>(&self, n: &Node<'a>) -> &'a str {
+        n.name
     }
 
-    /// What a new topic of `levels` new levels may add at once: its nodes and names, and the
-    /// index's doubling when it is full.
+    fn slot_name(&self, s: &Slot) -> &str {
+        let at = s.name_at as usize;
+        self.names.get(at..at + s.name_len as usize).unwrap_or("")
+    }
+
+    /// What a new topic of `levels` new levels may add at once: its nodes, sums, topic data
+    /// and names, and the index's doubling when it is full.
     pub fn growth_for(&self, levels: usize, name_bytes: usize) -> usize {
-        let doubling = if self.index.len() + levels > self.index.capacity() {
-            self.index.capacity() * (std::mem::size_of::<(u64, NodeId)>() + 1)
+        let doubling = if self.index.len() + 1 > self.index.capacity() {
+            self.index.capacity() * INDEX_ENTRY
         } else {
             0
         };
-        levels * (std::mem::size_of::<Node>() + 32) + name_bytes + doubling
+        levels * (std::mem::size_of::<Slot>() + 8)
+            + 2 * std::mem::size_of::<Agg>()
+            + std::mem::size_of::<TopicData>()
+            + name_bytes
+            + doubling
     }
 
-    /// What the tree holds on the heap: nodes, names, the index, children lists and histories.
+    /// What the tree holds on the heap: nodes, sums, topic data, names, the index, children
+    /// lists and histories.
     pub fn heap_bytes(&self) -> usize {
-        self.nodes.bytes()
+        self.slots.bytes()
+            + self.aggs.bytes()
+            + self.topics.bytes()
             + self.names.capacity()
-            + self.index.capacity() * (std::mem::size_of::<(u64, NodeId)>() + 1)
+            + self.index.capacity() * INDEX_ENTRY
+            + self.lists.capacity() * std::mem::size_of::<Vec<NodeId>>()
             + self.lists_bytes
     }
 
     pub fn roots(&self) -> &[NodeId] {
-        &self.nodes[ROOT].children
+        self.children(ROOT)
     }
 
     pub fn len(&self) -> usize {
-        self.nodes.len() - 1
+        self.slots.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
@@ -184,22 +208,44 @@ impl TopicTree {
 
     /// Distinct topics that have received a message.
     pub fn topic_count(&self) -> u32 {
-        self.nodes[ROOT].topic_count
+        self.aggs[0].topic_count
     }
 
     /// Messages filed in the whole tree: received and our own publishes, as the rows count them.
     pub fn msg_count(&self) -> u64 {
-        self.nodes[ROOT].msg_count
+        self.aggs[0].msg_count
     }
 
+    fn hash32(&self, topic: &str) -> u32 {
+        (self.hasher.hash_one(topic) >> 32) as u32
+    }
+
+    /// The node of a topic or of a path to topics.
     pub fn find(&self, topic: &str) -> Option<NodeId> {
-        self.find_hashed(self.hasher.hash_one(topic), topic)
+        self.find_hashed(self.hash32(topic), topic)
+            .or_else(|| self.walk(topic))
     }
 
-    fn find_hashed(&self, hash: u64, topic: &str) -> Option<NodeId> {
+    fn find_hashed(&self, h: u32, topic: &str) -> Option<NodeId> {
         self.index
-            .find(hash, |&(h, id)| h == hash && self.path_is(id, topic))
+            .find(spread(h), |&(eh, id)| eh == h && self.path_is(id, topic))
             .map(|&(_, id)| id)
+    }
+
+    /// Finds a node level by level from the root, by name among each node's sorted children.
+    fn walk(&self, topic: &str) -> Option<NodeId> {
+        let mut cur = ROOT;
+        for level in topic.split('/') {
+            cur = self.child_named(cur, level).ok()?;
+        }
+        Some(cur)
+    }
+
+    /// The child of `parent` called `name`, or where it would go.
+    fn child_named(&self, parent: NodeId, name: &str) -> Result<NodeId, usize> {
+        let kids = self.children(parent);
+        kids.binary_search_by(|c| natural_cmp(self.name(*c), name))
+            .map(|i| kids[i])
     }
 
     /// True when the full topic of `id` is `topic`, compared level by level from the end.
@@ -209,7 +255,7 @@ impl TopicTree {
         let mut rest = topic.as_bytes();
         let mut cur = id;
         loop {
-            let n = &self.nodes[cur];
+            let n = &self.slots[cur];
             if n.topic_len as usize != rest.len() {
                 return false;
             }
@@ -229,14 +275,17 @@ impl TopicTree {
         }
     }
 
-    /// The node for `topic`, created with its missing ancestors.
-    pub fn node_for(&mut self, topic: &str) -> NodeId {
-        if let Some(id) = self.find(topic) {
-            return id;
+    /// The node for `topic`, created with its missing ancestors. Topics longer than MQTT allows
+    /// (65,535 bytes) have no node.
+    pub fn node_for(&mut self, topic: &str) -> Option<NodeId> {
+        if topic.len() > usize::from(u16::MAX) {
+            return None;
         }
-        // As drawn: escapes (`<U+200B>`) and wide characters count their columns.
-        let shown = crate::text::width(&crate::text::clean(topic));
-        self.longest_topic = self.longest_topic.max(shown);
+        let h = self.hash32(topic);
+        if let Some(id) = self.find_hashed(h, topic) {
+            return Some(id);
+        }
+        let levels = topic.split('/').count();
         let mut parent = ROOT;
         let mut prefix_end = 0;
         for (i, level) in topic.split('/').enumerate() {
@@ -245,85 +294,141 @@ impl TopicTree {
             } else {
                 prefix_end + 1 + level.len()
             };
-            let prefix = &topic[..prefix_end];
-            let hash = self.hasher.hash_one(prefix);
-            parent = match self.find_hashed(hash, prefix) {
-                Some(id) => id,
-                None => {
-                    let id = self.nodes.len() as NodeId;
-                    let depth = self.nodes[parent].depth.saturating_add(1);
-                    let name_at = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-                    // A level is at most a whole topic, which MQTT caps at 65,535 bytes.
-                    let name_len = u16::try_from(level.len()).unwrap_or(u16::MAX);
-                    self.names.push_str(level);
-                    self.nodes
-                        .push(Node::empty(name_at, name_len, parent, depth, prefix_end));
-                    self.structure_version += 1;
-                    let pos = self.nodes[parent]
-                        .children
-                        .binary_search_by(|c| natural_cmp(self.name(*c), level))
-                        .unwrap_or_else(|p| p);
-                    let children = &mut self.nodes[parent].children;
-                    let before = children.capacity();
-                    children.insert(pos, id);
-                    // The allocator's own 16 bytes with the first allocation.
-                    let header = if before == 0 { 16 } else { 0 };
-                    self.lists_bytes += (children.capacity() - before) * 4 + header;
-                    self.index.insert_unique(hash, (hash, id), |&(h, _)| h);
-                    id
-                }
+            parent = match self.child_named(parent, level) {
+                Ok(id) => id,
+                Err(pos) => self.add_child(parent, pos, level, prefix_end, i + 1 == levels),
             };
         }
-        parent
-    }
-
-    /// Adds a message (by seq) to its topic's history and the counts along the path. Returns
-    /// the seq that fell out of the history, if any.
-    pub fn record(&mut self, id: NodeId, seq: u64) -> Option<u64> {
-        let node = &mut self.nodes[id];
-        let new_topic = node.history.is_empty();
-        let before = node.history.heap_bytes();
-        let evicted = node.history.push(seq, self.per_topic);
-        self.lists_bytes = self.lists_bytes + node.history.heap_bytes() - before;
-        let mut cur = id;
-        loop {
-            let n = &mut self.nodes[cur];
-            n.msg_count += 1;
-            if new_topic {
-                n.topic_count += 1;
-            }
-            if cur == ROOT {
-                break;
-            }
-            cur = n.parent;
+        if parent != ROOT {
+            // As drawn: escapes (`<U+200B>`) and wide characters count their columns.
+            let shown = crate::text::width(&crate::text::clean(topic));
+            self.longest_topic = self.longest_topic.max(shown);
+            self.index
+                .insert_unique(spread(h), (h, parent), |&(eh, _)| spread(eh));
         }
-        evicted
+        Some(parent)
     }
 
-    /// Updates bytes, last time and rates along the path (`now_ms`: milliseconds since the
-    /// store began).
-    pub fn touch(&mut self, id: NodeId, bytes: u64, at: SystemTime, now_ms: u32) {
+    /// A new node called `level` at `pos` among `parent`'s children. Only the last level of a
+    /// new topic sums on its own: the levels above it have one child, whose sums they read.
+    fn add_child(
+        &mut self,
+        parent: NodeId,
+        pos: usize,
+        level: &str,
+        topic_len: usize,
+        last: bool,
+    ) -> NodeId {
+        if self.slots[parent].kids != NONE {
+            // A second child: the parent sums two subtrees from now on.
+            self.own_agg(parent);
+        }
+        let id = self.slots.len() as NodeId;
+        let agg = if last {
+            self.aggs.push(Agg::default());
+            self.aggs.len() as u32 - 1
+        } else {
+            NONE
+        };
+        let depth = self.slots[parent].depth.saturating_add(1);
+        let name_at = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        // A level is at most a whole topic, which is at most 65,535 bytes (checked above).
+        let name_len = u16::try_from(level.len()).unwrap_or(u16::MAX);
+        self.names.push_str(level);
+        self.slots.push(Slot {
+            name_at,
+            parent,
+            kids: NONE,
+            agg,
+            topic: NONE,
+            name_len,
+            depth,
+            topic_len: u16::try_from(topic_len).unwrap_or(u16::MAX),
+            retained: Retained::Unknown,
+        });
+        self.structure_version += 1;
+        self.insert_kid(parent, pos, id);
+        id
+    }
+
+    fn insert_kid(&mut self, parent: NodeId, pos: usize, id: NodeId) {
+        let kids = self.slots[parent].kids;
+        if kids == NONE {
+            self.slots[parent].kids = id;
+            return;
+        }
+        if kids & LIST == 0 {
+            let mut list = Vec::with_capacity(2);
+            list.push(kids);
+            list.insert(pos.min(1), id);
+            self.lists_bytes += 2 * 4 + 16; // the allocator's own 16 bytes
+            self.slots[parent].kids = LIST | self.lists.len() as u32;
+            self.lists.push(list);
+            return;
+        }
+        if let Some(list) = self.lists.get_mut((kids & !LIST) as usize) {
+            let before = list.capacity();
+            list.insert(pos.min(list.len()), id);
+            self.lists_bytes += (list.capacity() - before) * 4;
+        }
+    }
+
+    /// Files a message on topic `id`: its seq in the topic's history, and its count, bytes,
+    /// time and rate along the path (`now_ms`: milliseconds since the store began). Returns
+    /// the seq that fell out of the history, if any.
+    pub fn record(
+        &mut self,
+        id: NodeId,
+        seq: u64,
+        bytes: u64,
+        at: SystemTime,
+        now_ms: u32,
+    ) -> Option<u64> {
+        let new_topic = self.slots[id].topic == NONE;
+        if new_topic {
+            // A message of its own: it no longer sums just its only child's.
+            self.own_agg(id);
+            self.slots[id].topic = self.topics.len() as u32;
+            self.topics.push(TopicData {
+                kept: NONE,
+                ..TopicData::default()
+            });
+        }
+        let t = &mut self.topics[self.slots[id].topic];
+        let head = (bytes as usize).min(super::KEPT_HEAD);
+        self.last_heads = self.last_heads + head - t.last_head as usize;
+        t.last_head = head as u32;
+        let before = t.history.heap_bytes();
+        let evicted = t.history.push(seq, self.per_topic);
+        self.lists_bytes = self.lists_bytes + t.history.heap_bytes() - before;
+        t.rhythm.arrived(now_ms);
         let at_us = at.duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| {
             u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
         });
-        self.nodes[id].rhythm.arrived(now_ms);
         let mut cur = id;
         loop {
-            let n = &mut self.nodes[cur];
-            n.bytes += bytes;
-            n.last_us = at_us;
-            n.rates.add(bytes, now_ms);
+            let s = &self.slots[cur];
+            let parent = s.parent;
+            if s.agg != NONE {
+                let a = &mut self.aggs[s.agg];
+                a.msg_count += 1;
+                a.topic_count += u32::from(new_topic);
+                a.bytes += bytes;
+                a.last_us = at_us;
+                a.rates.add(bytes, now_ms);
+            }
             if cur == ROOT {
                 break;
             }
-            cur = n.parent;
+            cur = parent;
         }
+        evicted
     }
 
     /// A message on topic `id` said something about what the broker retains.
     pub fn note_retained(&mut self, id: NodeId, retain: bool, empty: bool) {
         if retain {
-            self.nodes[id].retained = if empty {
+            self.slots[id].retained = if empty {
                 Retained::Cleared
             } else {
                 Retained::Held
@@ -337,23 +442,52 @@ impl TopicTree {
 
     /// Forgets the oldest kept message of a topic when it is `seq` and not the topic's last.
     pub fn trim_front(&mut self, id: NodeId, seq: u64) {
-        let h = &mut self.nodes[id].history;
+        let t = self.slots[id].topic;
+        if t == NONE {
+            return;
+        }
+        let h = &mut self.topics[t].history;
         let before = h.heap_bytes();
         if h.pop_front_if(seq) {
             self.lists_bytes = self.lists_bytes + h.heap_bytes() - before;
         }
     }
 
+    /// Whether an entry is its topic's newest message.
+    pub fn is_last(&self, e: &super::Entry) -> bool {
+        let t = self.slots[e.node].topic;
+        t != NONE && self.topics[t].history.back() == Some(e.seq())
+    }
+
+    /// The first `KEPT_HEAD` bytes of every topic's newest payload, summed: what the topics'
+    /// last messages hold once cut.
+    pub fn last_heads(&self) -> usize {
+        self.last_heads
+    }
+
+    /// The store's slot for a topic's last message let go by the log (NONE: none).
+    pub(super) fn kept_slot(&self, id: NodeId) -> u32 {
+        let t = self.slots[id].topic;
+        if t == NONE { NONE } else { self.topics[t].kept }
+    }
+
+    pub(super) fn set_kept_slot(&mut self, id: NodeId, slot: u32) {
+        let t = self.slots[id].topic;
+        if t != NONE {
+            self.topics[t].kept = slot;
+        }
+    }
+
     /// The full topic of a node.
     pub fn path(&self, id: NodeId) -> String {
         // The length is known, so the levels are written from the end into one allocation.
-        let len = self.nodes[id].topic_len as usize;
+        let len = self.slots[id].topic_len as usize;
         let mut bytes = vec![b'/'; len];
         let mut end = len;
         let mut cur = id;
         while cur != ROOT {
-            let n = &self.nodes[cur];
-            let name = self.name_of(n);
+            let n = &self.slots[cur];
+            let name = self.slot_name(n);
             let Some(start) = end.checked_sub(name.len()) else {
                 break; // cannot happen: topic_len is the sum of the levels and separators
             };
@@ -375,7 +509,7 @@ impl TopicTree {
             if cur == ROOT {
                 return false;
             }
-            cur = self.nodes[cur].parent;
+            cur = self.slots[cur].parent;
         }
     }
 }
@@ -401,7 +535,7 @@ mod tests {
             t.node_for(n);
         }
         let d = t.find("d").unwrap();
-        let order: Vec<&str> = t.node(d).children.iter().map(|c| t.name(*c)).collect();
+        let order: Vec<&str> = t.children(d).iter().map(|c| t.name(*c)).collect();
         assert_eq!(order, ["dev1000", "dev2000", "dev10000"]);
     }
 
@@ -411,11 +545,11 @@ mod tests {
         let topics = [
             "a/b", "a", "/b", "a//b", "", "/", "ab", "a/b/", "é/ü", "a/bc",
         ];
-        let ids: Vec<_> = topics.iter().map(|p| t.node_for(p)).collect();
+        let ids: Vec<_> = topics.iter().map(|p| t.node_for(p).unwrap()).collect();
         for (p, id) in topics.iter().zip(&ids) {
             assert_eq!(t.find(p), Some(*id), "{p:?}");
             assert_eq!(t.path(*id), *p);
-            assert_eq!(t.node_for(p), *id, "no duplicate for {p:?}");
+            assert_eq!(t.node_for(p), Some(*id), "no duplicate for {p:?}");
         }
         let distinct: std::collections::HashSet<_> = ids.iter().collect();
         assert_eq!(distinct.len(), topics.len());
@@ -425,5 +559,57 @@ mod tests {
             assert!(!t.path_is(ab, other), "{other:?}");
             assert_eq!(t.find(other), None, "{other:?}");
         }
+    }
+
+    #[test]
+    fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
+        let mut t = TopicTree::new(10);
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(5);
+        let temp = t.node_for("d/dev7/temp").unwrap();
+        t.record(temp, 0, 4, at, 10);
+        let dev = t.find("d/dev7").unwrap();
+        let d = t.find("d").unwrap();
+        let sums = |t: &TopicTree, id| {
+            let n = t.node(id);
+            (
+                n.msg_count,
+                n.bytes,
+                n.topic_count,
+                n.last_received(),
+                n.is_topic(),
+            )
+        };
+        assert_eq!(sums(&t, dev), (1, 4, 1, Some(at), false));
+        assert_eq!(sums(&t, d), (1, 4, 1, Some(at), false));
+        assert_eq!(
+            t.aggs.len(),
+            2,
+            "the root's and the topic's: the path reads its child's"
+        );
+        // A second child: dev7 sums both from now on, and d reads dev7's.
+        let hum = t.node_for("d/dev7/hum").unwrap();
+        t.record(hum, 1, 10, at, 20);
+        assert_eq!(sums(&t, dev), (2, 14, 2, Some(at), false));
+        assert_eq!(sums(&t, d), (2, 14, 2, Some(at), false));
+        assert_eq!(sums(&t, temp), (1, 4, 1, Some(at), true));
+        // A message of its own on a path node.
+        let d2 = t.node_for("d").unwrap();
+        assert_eq!(d2, d, "the same node, now asked for as a topic");
+        t.record(d, 2, 1, at, 30);
+        assert_eq!(sums(&t, d), (3, 15, 3, Some(at), true));
+        assert_eq!(sums(&t, dev), (2, 14, 2, Some(at), false));
+        assert_eq!(t.msg_count(), 3);
+        assert_eq!(t.node(ROOT).topic_count, 3);
+        assert!(t.node(d).rates.msgs(30) > t.node(dev).rates.msgs(30));
+        assert_eq!(t.find("d"), Some(d), "found by its hash now");
+        assert_eq!(t.children(dev).len(), 2);
+    }
+
+    #[test]
+    fn no_node_for_a_topic_longer_than_mqtt_allows() {
+        let mut t = TopicTree::new(10);
+        let long = "x".repeat(65_536);
+        assert_eq!(t.node_for(&long), None);
+        assert!(t.node_for(&long[1..]).is_some(), "65,535 bytes is allowed");
     }
 }

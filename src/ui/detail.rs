@@ -105,7 +105,8 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(lines), head_area);
     let mut lines = Vec::new();
     let scroll = app.detail.scroll.min(u16::MAX as usize) as u16;
-    let chunk = &m.payload[crate::decode::page::range(m.payload.len(), shown.page)];
+    let m_payload = app.link.store.payload(m);
+    let chunk = &m_payload[crate::decode::page::range(m_payload.len(), shown.page)];
     if app.detail.diff {
         match app.detail_previous() {
             Some(prev) => {
@@ -113,9 +114,11 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
                 let old =
                     app.detail
                         .shown(&app.link.store, &app.decoders, &app.sparkplug, prev, view);
-                let old_chunk = prev
-                    .payload
-                    .get(crate::decode::page::range(prev.payload.len(), shown.page))
+                let old_chunk = app
+                    .link
+                    .store
+                    .payload(prev)
+                    .get(crate::decode::page::range(prev.payload_len(), shown.page))
                     .unwrap_or_default();
                 lines.extend(super::diff::lines(prev, &old, &shown, old_chunk, chunk));
             }
@@ -148,7 +151,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     lines.extend(payload::render(
         &shown,
-        m.payload.len(),
+        m_payload.len(),
         chunk,
         inner.width as usize,
     ));

@@ -87,7 +87,7 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, id: NodeId) {
         {
             spans.push(Span::styled(" = ", theme().dim));
             spans.push(Span::styled(
-                payload_preview(&e.payload, w - used - 3),
+                payload_preview(app.link.store.payload(e), w - used - 3),
                 theme().ok,
             ));
         }

@@ -38,7 +38,7 @@ pub fn lines(
         format!(
             "diff against the previous message ({}, {}): + added  - removed  ~ changed",
             time_of(prev.received()),
-            human_bytes(prev.payload.len() as u64)
+            human_bytes(prev.payload_len() as u64)
         ),
         theme().dim,
     )];

@@ -61,7 +61,7 @@ impl Columns {
         };
         let names = visible
             .iter()
-            .map(|id| width(&head(tree, tree.node(*id), false)))
+            .map(|id| width(&head(tree, &tree.node(*id), false)))
             .max()
             .unwrap_or(0);
         // Below RATE_FROM the rate (or a stale topic's "silent") needs room beside a payload
@@ -155,7 +155,7 @@ fn sparkline(app: &App, id: NodeId) -> Option<String> {
         .history(id)
         .rev()
         .take(SPARK)
-        .map(|e| crate::decode::number::value(&e.payload))
+        .map(|e| crate::decode::number::value(app.link.store.payload(e)))
         .collect::<Option<Vec<f64>>>()?;
     if values.len() < 2 {
         return None;
@@ -185,8 +185,8 @@ fn right(s: &str, w: usize) -> String {
 pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) -> Line<'a> {
     let node = app.link.store.tree.node(id);
     let last = app.link.store.last(id);
-    let (mut counts, tail) = right_columns(node, last, open, cols);
-    let head = head(&app.link.store.tree, node, open);
+    let (mut counts, tail) = right_columns(&node, last, open, cols);
+    let head = head(&app.link.store.tree, &node, open);
     // The topic count of a closed branch goes just left of the fixed columns: its right edge
     // lines up, and rows without it (leaves, open branches) do not pay for its width. It goes
     // when it would cut the name.
@@ -197,7 +197,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
     let avail = w.saturating_sub(right_w);
     let head_fit = fit(&head, avail).into_owned();
     let mut used = width(&head_fit);
-    let name_style = if app.link.store.tree.name_of(node).is_empty() {
+    let name_style = if app.link.store.tree.name_of(&node).is_empty() {
         theme().dim.add_modifier(Modifier::ITALIC)
     } else if node.children.is_empty() {
         Style::default()
@@ -209,7 +209,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
         && avail > used + 4
     {
         let room = avail - used - 3;
-        let preview = if node.retained == Retained::Cleared && e.payload.is_empty() {
+        let preview = if node.retained == Retained::Cleared && e.payload_len() == 0 {
             fit("(cleared)", room).into_owned()
         } else {
             app.row_preview(e, room)

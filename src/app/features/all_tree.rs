@@ -63,7 +63,7 @@ fn walk(link: &Link, p: &AllTreePopup, node: NodeId, depth: u16, rows: &mut Vec<
         msgs: n.msg_count,
     });
     if open {
-        for &c in &n.children {
+        for &c in n.children {
             walk(link, p, c, depth + 1, rows);
         }
     }
@@ -91,7 +91,7 @@ fn matching(link: &Link, filter: &Filter, rows: &mut Vec<AllRow>) {
         path.push_str(store.tree.name(node));
         let n = store.tree.node(node);
         if n.is_topic() {
-            let payload = store.last(node).map(|e| &e.payload[..]);
+            let payload = store.last(node).map(|e| store.payload(e));
             if filter.matches_message(&path, payload) {
                 found += 1;
                 if found > MATCHES_SHOWN {

@@ -63,7 +63,7 @@ impl App {
             let msg = Payload {
                 seq: e.seq(),
                 topic: &topic,
-                bytes: &e.payload,
+                bytes: self.link.store.payload(e),
                 properties: self.link.store.properties(e),
                 births: Some(&self.sparkplug),
             };

@@ -114,7 +114,7 @@ fn side(link: &Link, topic: &str) -> Side {
     let last = store.tree.find(topic).and_then(|node| {
         let e = store.last(node)?;
         Some(Last {
-            payload: e.payload.clone(),
+            payload: store.payload_bytes(e),
             received: e.received(),
             retain: e.retain(),
             cut: e.cut(),
@@ -137,7 +137,7 @@ fn arrived(link: &Link, topic: &str, payload: &Bytes) -> Option<SystemTime> {
     store
         .history(node)
         .rev()
-        .find(|e| !e.cut() && e.payload == *payload)
+        .find(|e| !e.cut() && store.payload(e) == &payload[..])
         .map(|e| e.received())
 }
 

@@ -20,7 +20,7 @@ impl App {
             .history(node)
             .map(|e| crate::mqtt::Message {
                 topic: topic.clone(),
-                payload: e.payload.clone(),
+                payload: store.payload_bytes(e),
                 qos: e.qos(),
                 retain: e.retain(),
                 dup: e.dup(),

@@ -53,7 +53,7 @@ impl App {
         if asked || self.external.get(key.0, key.1).is_some() {
             return Vec::new();
         }
-        let payload: Bytes = e.payload.clone();
+        let payload: Bytes = self.link.store.payload_bytes(e);
         self.external.pending = Some((key, shown));
         vec![Effect::Decode { command, payload }]
     }

@@ -77,7 +77,7 @@ impl App {
             let mut lags = Vec::new();
             let (mut ahead, mut ahead_max_ms) = (0, 0.0f64);
             for e in &kept {
-                let Some(sent) = rule.sent_at(&e.payload, store.properties(e)) else {
+                let Some(sent) = rule.sent_at(store.payload(e), store.properties(e)) else {
                     continue;
                 };
                 let lag = lag_ms(sent, e.received());

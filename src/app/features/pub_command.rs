@@ -299,7 +299,7 @@ impl App {
         };
         let shown = Publish {
             topic: self.link.store.tree.path(e.node),
-            payload: e.payload.clone(),
+            payload: self.link.store.payload_bytes(e),
             qos: e.qos(),
             retain: e.retain(),
             properties: self.link.store.properties(e).cloned().map(Box::new),

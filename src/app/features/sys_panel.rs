@@ -242,25 +242,26 @@ fn number(payload: &[u8]) -> Option<f64> {
 fn value(store: &Store, node: NodeId, kind: Kind, bytes: bool) -> Option<String> {
     use crate::text::{human_bytes, thousands};
     let last = store.last(node)?;
+    let payload = store.payload(last);
     let per_second = |r: f64| match bytes {
         true => format!("{}/s", human_bytes(r.max(0.0) as u64)),
         false => format!("{r:.1}/s"),
     };
     Some(match kind {
-        Kind::Text => crate::text::clean(&String::from_utf8_lossy(&last.payload)).into_owned(),
-        Kind::Seconds => match number(&last.payload) {
+        Kind::Text => crate::text::clean(&String::from_utf8_lossy(payload)).into_owned(),
+        Kind::Seconds => match number(payload) {
             Some(s) => crate::text::span_ms(s * 1000.0),
-            None => crate::text::clean(&String::from_utf8_lossy(&last.payload)).into_owned(),
+            None => crate::text::clean(&String::from_utf8_lossy(payload)).into_owned(),
         },
-        Kind::Gauge => thousands(number(&last.payload)?.max(0.0) as u64),
-        Kind::Bytes => human_bytes(number(&last.payload)?.max(0.0) as u64),
-        Kind::MiB => format!("{:.1} MiB", number(&last.payload)?),
+        Kind::Gauge => thousands(number(payload)?.max(0.0) as u64),
+        Kind::Bytes => human_bytes(number(payload)?.max(0.0) as u64),
+        Kind::MiB => format!("{:.1} MiB", number(payload)?),
         Kind::PerMinute => format!(
             "{} (per minute, from the broker)",
-            per_second(number(&last.payload)? / 60.0)
+            per_second(number(payload)? / 60.0)
         ),
         Kind::Counter => {
-            let total = number(&last.payload)?;
+            let total = number(payload)?;
             let shown = match bytes {
                 true => human_bytes(total.max(0.0) as u64),
                 false => thousands(total.max(0.0) as u64),
@@ -269,7 +270,7 @@ fn value(store: &Store, node: NodeId, kind: Kind, bytes: bool) -> Option<String>
             let mut kept = store.history(node).rev();
             kept.next();
             let before = kept.find(|e| e.received() < last.received());
-            match before.and_then(|e| Some((number(&e.payload)?, e.received()))) {
+            match before.and_then(|e| Some((number(store.payload(e))?, e.received()))) {
                 Some((v, at)) => {
                     let dt = last.received().duration_since(at).ok()?.as_secs_f64();
                     format!("{shown} total, {}", per_second((total - v) / dt))

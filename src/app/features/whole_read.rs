@@ -50,7 +50,7 @@ impl App {
             self.tell(Level::Info, text.into());
             return Vec::new();
         }
-        let cost = e.payload.len().saturating_mul(COST);
+        let cost = e.payload_len().saturating_mul(COST);
         let store = &self.link.store;
         let left = store
             .limits()
@@ -60,7 +60,7 @@ impl App {
             use crate::text::human_bytes;
             let text = format!(
                 "not read whole: {} as a tree takes about {}, more than the {} the history budget leaves (--history-budget)",
-                human_bytes(e.payload.len() as u64),
+                human_bytes(e.payload_len() as u64),
                 human_bytes(cost as u64),
                 human_bytes(left as u64)
             );
@@ -74,7 +74,7 @@ impl App {
         if self.whole.is_running(key.0, key.1) {
             return Vec::new();
         }
-        let payload = e.payload.clone();
+        let payload = self.link.store.payload_bytes(e);
         let why = shown.why.clone();
         self.whole.done = None;
         self.whole.running = Some((key, why));

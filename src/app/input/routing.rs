@@ -149,7 +149,7 @@ impl App {
             Action::DetailUp => self.detail_move(-1),
             Action::DetailDown => self.detail_move(1),
             Action::PagePrev | Action::PageNext => {
-                let len = self.detail_entry().map_or(0, |e| e.payload.len());
+                let len = self.detail_entry().map_or(0, |e| e.payload_len());
                 self.detail.turn_page(action == Action::PageNext, len);
             }
             Action::Older | Action::Newer => self.detail_step(action == Action::Older),
@@ -165,7 +165,7 @@ impl App {
             Action::CopyPayload | Action::CopyTopic => {
                 if let Some(e) = self.detail_entry() {
                     let (what, raw) = if action == Action::CopyPayload {
-                        ("payload", e.payload.to_vec())
+                        ("payload", self.link.store.payload(e).to_vec())
                     } else {
                         ("topic", self.link.store.tree.path(e.node).into_bytes())
                     };

@@ -78,7 +78,7 @@ impl DetailView {
         let msg = Payload {
             seq: e.seq(),
             topic: &topic,
-            bytes: &e.payload,
+            bytes: store.payload(e),
             properties: store.properties(e),
             births: Some(births),
         };

@@ -188,12 +188,12 @@ impl App {
         }
         if let Some(full) = self.link.store.full_len(e) {
             notes.push(HeaderNote::Dropped {
-                kept: e.payload.len(),
+                kept: e.payload_len(),
                 full,
             });
         }
         let node = self.link.store.tree.node(e.node);
-        if e.payload.is_empty()
+        if (e.payload_len() == 0)
             && e.retain()
             && node.retained == crate::store::tree::Retained::Cleared
         {
@@ -205,7 +205,7 @@ impl App {
         if shown.too_big {
             notes.push(HeaderNote::TooBig {
                 view: shown.decoder,
-                len: e.payload.len(),
+                len: e.payload_len(),
                 reading: self.whole.is_running(e.seq(), shown.decoder),
             });
         }
@@ -241,8 +241,8 @@ impl App {
             meta.push("dup".into());
         }
         meta.push(crate::text::time_of(e.received()));
-        meta.push(crate::text::human_bytes(e.payload.len() as u64));
-        meta.push(view_label(shown, e.payload.is_empty()));
+        meta.push(crate::text::human_bytes(e.payload_len() as u64));
+        meta.push(view_label(shown, e.payload_len() == 0));
         if e.outgoing() {
             meta.push("published by us".into());
         }

@@ -33,7 +33,7 @@ impl LogView {
         !self.filter.is_active()
             || self
                 .filter
-                .matches_message(&store.tree.path(e.node), Some(&e.payload))
+                .matches_message(&store.tree.path(e.node), Some(store.payload(e)))
     }
 
     /// The newest entry the log may show (the pause point while paused).

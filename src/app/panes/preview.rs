@@ -42,7 +42,7 @@ impl Previews {
 impl App {
     /// The preview of entry `e` in at most `max_cols` columns.
     pub fn row_preview(&self, e: &Entry, max_cols: usize) -> String {
-        let payload = &e.payload[..];
+        let payload = self.link.store.payload(e);
         if let Some(text) = text_preview(payload, max_cols) {
             return text;
         }
@@ -77,7 +77,7 @@ impl App {
         let msg = crate::decode::Payload {
             seq: e.seq(),
             topic: &topic,
-            bytes: &e.payload,
+            bytes: store.payload(e),
             properties: store.properties(e),
             births: Some(&self.sparkplug),
         };

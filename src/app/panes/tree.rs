@@ -115,7 +115,7 @@ impl TreeView {
             if !node.is_topic() {
                 continue;
             }
-            let payload = store.last(id).map(|e| &e.payload[..]);
+            let payload = store.last(id).map(|e| store.payload(e));
             if self.filter.matches_message(&tree.path(id), payload) {
                 matched += 1;
                 let mut cur = id;
@@ -246,7 +246,7 @@ impl TreeView {
             if open && named {
                 stack.extend(node.children.iter().rev().copied());
             } else if open {
-                stack.extend(level(&node.children).into_iter().rev());
+                stack.extend(level(node.children).into_iter().rev());
             }
         }
         (out, matched)

@@ -54,7 +54,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &AllTreePopup, area: Rect) {
                 .and_then(|_| {
                     let link = links.iter().find(|l| l.id == r.conn)?;
                     let e = link.store.last(r.node?)?;
-                    Some(format!(" = {}", payload_preview(&e.payload, 40)))
+                    Some(format!(" = {}", payload_preview(link.store.payload(e), 40)))
                 })
                 .unwrap_or_default();
             let text = format!(

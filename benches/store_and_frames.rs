@@ -108,7 +108,8 @@ fn key_event(app: &mut App, event: Event, now: Instant) {
 fn big_app() -> App {
     const TOPICS: usize = 1_000_000;
     let now = Instant::now();
-    // A budget that holds a million topics (about 400 MiB; the default holds half a million).
+    // A budget that holds a million topics and all their messages (the default holds the
+    // topics and their last messages).
     let limits = Limits {
         memory_budget: 2 << 30,
         ..Limits::default()

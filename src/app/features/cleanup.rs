@@ -82,7 +82,7 @@ impl App {
             return Vec::new();
         };
         let path = self.link.store.tree.path(id);
-        let filter = if self.link.store.tree.node(id).children.is_empty() {
+        let filter = if self.link.store.tree.children(id).is_empty() {
             path
         } else {
             format!("{path}/#")

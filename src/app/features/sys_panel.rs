@@ -222,7 +222,7 @@ fn find(store: &Store, pattern: &str) -> Option<NodeId> {
         if i > 0 {
             level = level
                 .iter()
-                .flat_map(|&n| tree.node(n).children.iter().copied())
+                .flat_map(|&n| tree.children(n).iter().copied())
                 .collect();
         }
         level.retain(|&n| part == "+" || tree.name(n) == part);

@@ -45,6 +45,15 @@ struct Parsed {
     terms: Rc<Vec<Term>>,
 }
 
+/// See `Filter::narrowing`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Narrow {
+    /// Every match has a level whose name holds this (ASCII, any case).
+    Name(String),
+    /// Every match is reached by this MQTT pattern.
+    Pattern(String),
+}
+
 #[derive(Debug, Default)]
 pub struct Filter {
     pub text: String,
@@ -275,6 +284,18 @@ impl Filter {
     /// Whether any term looks at payloads: then a topic's verdict can change with each message.
     pub fn reads_payload(&self) -> bool {
         self.terms().iter().any(Term::reads_payload)
+    }
+
+    /// A term every match must hold that can find its candidates in the tree, without the
+    /// filter's test run on every topic: a topic text (without `/`) or an MQTT pattern.
+    pub fn narrowing(&self) -> Option<Narrow> {
+        self.terms().iter().find_map(|t| match t {
+            Term::Substring(s) if !s.is_empty() && !s.contains('/') && s.is_ascii() => {
+                Some(Narrow::Name(s.clone()))
+            }
+            Term::Wildcard(f) => Some(Narrow::Pattern(f.clone())),
+            _ => None,
+        })
     }
 
     /// Why a term cannot be used (a bad regex, a condition without an operator), if one cannot.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use hashbrown::HashSet;
 
-use crate::app::filter::Filter;
+use crate::app::filter::{Filter, Narrow};
 use crate::app::keymap::Action;
 use crate::store::tree::ROOT;
 use crate::store::{NodeId, Store};
@@ -89,10 +89,10 @@ impl TreeView {
 
     /// Expands every ancestor of `id`, so it has a row.
     pub fn reveal(&mut self, store: &Store, id: NodeId) {
-        let mut cur = store.tree.node(id).parent;
+        let mut cur = store.tree.parent(id);
         while cur != ROOT {
             self.expand(cur);
-            cur = store.tree.node(cur).parent;
+            cur = store.tree.parent(cur);
         }
     }
 
@@ -110,17 +110,33 @@ impl TreeView {
         let tree = &store.tree;
         let mut keep = HashSet::new();
         let mut matched = 0;
-        for id in 1..=tree.len() as NodeId {
-            let node = tree.node(id);
-            if !node.is_topic() {
-                continue;
+        // Only the topics a term finds in the tree, when one can: at a million topics, building
+        // and testing every path took 130 ms a keystroke.
+        let candidates = match self.filter.narrowing() {
+            Some(Narrow::Name(text)) => tree
+                .named_containing(&text)
+                .map(|nodes| tree.topics_below(&nodes, true)),
+            Some(Narrow::Pattern(f)) => {
+                Some(tree.topics_below(&tree.pattern_nodes(&f), f.ends_with('#')))
             }
-            let payload = store.last(id).map(|e| store.payload(e));
+            None => None,
+        };
+        let all = || (1..=tree.len() as NodeId).filter(|&id| tree.is_topic(id));
+        let candidates: Box<dyn Iterator<Item = NodeId>> = match candidates {
+            Some(c) => Box::new(c.into_iter()),
+            None => Box::new(all()),
+        };
+        let payloads = self.filter.reads_payload();
+        for id in candidates {
+            let payload = match payloads {
+                true => store.last(id).map(|e| store.payload(e)),
+                false => None,
+            };
             if self.filter.matches_message(&tree.path(id), payload) {
                 matched += 1;
                 let mut cur = id;
                 while cur != ROOT && keep.insert(cur) {
-                    cur = tree.node(cur).parent;
+                    cur = tree.parent(cur);
                 }
             }
         }
@@ -198,12 +214,12 @@ impl TreeView {
     fn any_shown_since(&self, store: &Store, seen: usize) -> bool {
         let tree = &store.tree;
         ((seen + 1)..=tree.len()).any(|id| {
-            let mut cur = tree.node(id as NodeId).parent;
+            let mut cur = tree.parent(id as NodeId);
             while cur != ROOT {
                 if !self.expanded.contains(&cur) {
                     return false;
                 }
-                cur = tree.node(cur).parent;
+                cur = tree.parent(cur);
             }
             true
         })
@@ -236,17 +252,19 @@ impl TreeView {
                 continue;
             }
             out.push(id);
-            let node = tree.node(id);
-            let open = !node.children.is_empty()
+            // The children alone: `tree.node` gathers sums this does not read (a quarter of
+            // the time of expanding 100,000 rows went there).
+            let children = tree.children(id);
+            let open = !children.is_empty()
                 && match &keep {
                     Some(_) => true, // a filter shows every match, whatever was expanded
                     None => self.expanded.contains(&id),
                 };
             // By name, the tree's own order: no copy of the level.
             if open && named {
-                stack.extend(node.children.iter().rev().copied());
+                stack.extend(children.iter().rev().copied());
             } else if open {
-                stack.extend(level(node.children).into_iter().rev());
+                stack.extend(level(children).into_iter().rev());
             }
         }
         (out, matched)
@@ -273,7 +291,7 @@ impl TreeView {
     /// →/l/Enter: opens the selected node (Enter on an open node closes it).
     pub fn expand_selected(&mut self, store: &Store, toggle: bool) {
         let Some(sel) = self.selected else { return };
-        if store.tree.node(sel).children.is_empty() {
+        if store.tree.children(sel).is_empty() {
             return;
         }
         if !self.expand(sel) && toggle {
@@ -287,7 +305,7 @@ impl TreeView {
         if self.collapse(sel) {
             return None;
         }
-        let parent = store.tree.node(sel).parent;
+        let parent = store.tree.parent(sel);
         (parent != ROOT).then_some(parent)
     }
 
@@ -296,10 +314,10 @@ impl TreeView {
         let Some(sel) = self.selected else { return };
         let mut stack = vec![sel];
         while let Some(id) = stack.pop() {
-            let node = store.tree.node(id);
-            if !node.children.is_empty() {
+            let children = store.tree.children(id);
+            if !children.is_empty() {
                 self.expand(id);
-                stack.extend(node.children.iter().copied());
+                stack.extend(children.iter().copied());
             }
         }
     }
@@ -323,8 +341,8 @@ impl TreeView {
 
 /// The top-level ancestor of a node.
 pub fn root_of(store: &Store, mut id: NodeId) -> NodeId {
-    while store.tree.node(id).parent != ROOT {
-        id = store.tree.node(id).parent;
+    while store.tree.parent(id) != ROOT {
+        id = store.tree.parent(id);
     }
     id
 }

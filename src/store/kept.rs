@@ -145,3 +145,59 @@ impl Kept {
             + self.large.capacity() * (std::mem::size_of::<(u32, Bytes)>() + 1 + 16)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::entry::FLAG_CUT;
+
+    fn entry(seq: u64) -> Entry {
+        Entry {
+            seq_flags: seq,
+            received_us: 0,
+            node: 1,
+            at: 0,
+            len: 0,
+        }
+    }
+
+    fn put(k: &mut Kept, seq: u64, payload: &[u8]) -> u32 {
+        let mut e = entry(seq);
+        e.len = payload.len() as u32;
+        k.insert(e, Bytes::copy_from_slice(payload))
+    }
+
+    #[test]
+    fn slots_are_reused_and_garbage_goes_when_compacted() {
+        let mut k = Kept::default();
+        let a = put(&mut k, 1, b"first");
+        let b = put(&mut k, 2, b"second");
+        let big = vec![7u8; LARGE + 10];
+        let c = put(&mut k, 3, &big);
+        assert_eq!(
+            (k.payload(a), k.payload(b)),
+            (&b"first"[..], &b"second"[..])
+        );
+        assert_eq!(k.payload(c), &big[..]);
+        assert_eq!(k.take(a).map(|e| e.seq()), Some(1));
+        assert!(k.take(a).is_none(), "taken once");
+        assert_eq!(k.garbage(), 5);
+        let d = put(&mut k, 4, b"fourth");
+        assert_eq!(d, a, "the free slot is reused");
+        k.compact();
+        assert_eq!(k.garbage(), 0);
+        assert_eq!(k.payload(b), b"second");
+        assert_eq!(k.payload(d), b"fourth");
+        assert_eq!(k.payload(c), &big[..]);
+        assert_eq!(k.len(), 3);
+        // A cut keeps the head, in place for a small payload, moved for a large one.
+        assert_eq!(k.cut(b, 3), 3);
+        assert_eq!(k.payload(b), b"sec");
+        assert_eq!(k.cut(c, 64), LARGE + 10 - 64);
+        assert_eq!(k.payload(c), &big[..64]);
+        assert!(k.get(c).is_some_and(|e| e.seq_flags & FLAG_CUT != 0));
+        assert_eq!(k.cut(d, 64), 0, "shorter than the head: nothing to cut");
+        k.compact();
+        assert_eq!((k.payload(b), k.payload(c)), (&b"sec"[..], &big[..64]));
+    }
+}

@@ -298,6 +298,39 @@ mod tests {
     }
 
     #[test]
+    fn payloads_are_kept_across_pages_and_blocks() {
+        let mut s = Store::new(Limits {
+            log_entries: BLOCK + 10,
+            ..Limits::default()
+        });
+        let now = Instant::now();
+        // 1,000-byte payloads fill a 64 KiB page every 65 messages; every 50th is large.
+        let payload = |i: usize| {
+            let len = if i % 50 == 0 { LARGE + i } else { 1000 };
+            let mut p = vec![(i % 251) as u8; len];
+            p[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            p
+        };
+        let n = 2 * BLOCK + 100;
+        for i in 0..n {
+            let mut m = crate::store::tests::msg(&format!("t/{}", i % 7), "");
+            m.payload = bytes::Bytes::from(payload(i));
+            s.ingest(m, false, now);
+        }
+        let first = s.log.first_seq();
+        for seq in first..n as u64 {
+            let e = s.log.get(seq).expect("held");
+            assert_eq!(s.payload(e), &payload(seq as usize)[..], "seq {seq}");
+        }
+        // The topics' last messages the log let go of are kept with their payloads.
+        for t in 0..7 {
+            let id = s.tree.find(&format!("t/{t}")).unwrap();
+            let last = s.last(id).unwrap();
+            assert_eq!(s.payload(last), &payload(last.seq() as usize)[..]);
+        }
+    }
+
+    #[test]
     fn drains_to_empty_and_refills() {
         let mut s = Store::new(Limits::default());
         let now = Instant::now();

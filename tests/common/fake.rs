@@ -64,8 +64,9 @@ pub enum Script {
     NotAuthorized,
     /// Hang up on CONNECT, as a TLS listener does to plain MQTT.
     HangUp,
-    /// After the SUBACK, write `messages` QoS 0 PUBLISHes over `topics` topics
-    /// (`burst/{k / 100}/{k}`) as fast as the socket takes them: a client-bound burst.
+    /// After the SUBACK, write `messages` QoS 0 PUBLISHes over `topics` topics as fast as the
+    /// socket takes them: a client-bound burst, shaped as the bench's blaster shapes it
+    /// (message k on `bench/site{t % 10}/dev{t}/temp`, t = k % topics, `{"t":21.5,"seq":k}`).
     Burst { messages: usize, topics: usize },
 }
 
@@ -74,8 +75,8 @@ fn burst(messages: usize, topics: usize, v5: bool) -> Vec<u8> {
     let mut out = Vec::new();
     for i in 0..messages {
         let k = i % topics.max(1);
-        let topic = format!("burst/{}/{k}", k / 100);
-        let payload = format!("{{\"seq\":{i}}}");
+        let topic = format!("bench/site{}/dev{k}/temp", k % 10);
+        let payload = format!("{{\"t\":21.5,\"seq\":{i}}}");
         let len = 2 + topic.len() + usize::from(v5) + payload.len();
         out.push(0x30);
         let mut rest = len;

@@ -105,6 +105,10 @@ pub trait Link: Send + 'static {
     fn requests(&self) -> Self::Requests;
     fn poll(&mut self) -> impl Future<Output = Result<Wire, super::types::ConnError>> + Send;
 
+    /// The next event already read from the socket, if any, without a poll (see rumqttc's
+    /// patch 9): most of a flood's messages come this way.
+    fn try_buffered(&mut self) -> Option<Wire>;
+
     /// Which of our publishes (its id, rumqttc's tag) is in flight as packet `pkid`.
     fn tag_of(&self, pkid: u16) -> Option<u64>;
     /// A QoS 2 message we received awaits its PUBREL (our PUBCOMP is not sent yet).

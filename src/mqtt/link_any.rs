@@ -65,6 +65,13 @@ impl Link for AnyLink {
         }
     }
 
+    fn try_buffered(&mut self) -> Option<Wire> {
+        match self {
+            AnyLink::V4(l) => l.try_buffered(),
+            AnyLink::V5(l) => l.try_buffered(),
+        }
+    }
+
     fn tag_of(&self, pkid: u16) -> Option<u64> {
         match self {
             AnyLink::V4(l) => l.tag_of(pkid),

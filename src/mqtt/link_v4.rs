@@ -190,6 +190,16 @@ impl Link for V4Link {
         }
     }
 
+    fn try_buffered(&mut self) -> Option<Wire> {
+        let mut wire = convert(self.eventloop.try_buffered()?);
+        if let Wire::OutPublish { pkid, tag } = &mut wire
+            && *pkid != 0
+        {
+            *tag = self.tag_of(*pkid);
+        }
+        Some(wire)
+    }
+
     fn tag_of(&self, pkid: u16) -> Option<u64> {
         // In flight, or (an event read after the connection was lost) parked.
         self.eventloop.state.outgoing_tag(pkid).or_else(|| {

@@ -143,6 +143,36 @@ fn start(
     Ok(())
 }
 
+/// The time of a socket read, for the packets it brought: read anew when the poll had to wait
+/// (the socket was drained, so what comes next is a new arrival) and at least every
+/// `READ_CLOCK_REUSE` packets, so a flood that never waits is stamped within microseconds.
+/// Read for every packet, the two clocks took 9% of `sub`'s CPU in a client-bound flood
+/// (`__vdso_clock_gettime`, 2 calls a message).
+struct ReadClock {
+    at: (std::time::Instant, std::time::SystemTime),
+    uses: u32,
+}
+
+const READ_CLOCK_REUSE: u32 = 32;
+
+impl ReadClock {
+    fn new() -> ReadClock {
+        ReadClock {
+            at: (std::time::Instant::now(), std::time::SystemTime::now()),
+            uses: 0,
+        }
+    }
+
+    fn read(&mut self, waited: bool) -> (std::time::Instant, std::time::SystemTime) {
+        self.uses += 1;
+        if waited || self.uses >= READ_CLOCK_REUSE {
+            self.at = (std::time::Instant::now(), std::time::SystemTime::now());
+            self.uses = 0;
+        }
+        self.at
+    }
+}
+
 /// What the trace says of our CONNECT (never the password).
 fn connect_words(s: &ConnectionSettings) -> String {
     let mut words = format!(
@@ -184,6 +214,8 @@ async fn poll_task(
         attempt: policy.attempt(),
     }));
 
+    let mut clock = ReadClock::new();
+    let never = Instant::now() + Duration::from_secs(365 * 24 * 3600);
     let silence_timer = tokio::time::sleep(Duration::ZERO);
     tokio::pin!(silence_timer);
     let mut silence_armed = false;
@@ -232,8 +264,13 @@ async fn poll_task(
             Some(_) => {}
         }
         let mut silent = false;
+        // What the last read brought comes first, without a poll: most of a flood's messages
+        // (a read decodes up to ten), and no 10 KB future and `select!` for each.
+        let buffered = link.try_buffered();
         // `waited`: the poll had to wait, so we had taken everything the socket held.
-        let (polled, waited) = {
+        let (polled, waited) = if let Some(wire) = buffered {
+            (Ok(wire), false)
+        } else {
             let mut waited = false;
             let poll = link.poll();
             tokio::pin!(poll);
@@ -249,7 +286,9 @@ async fn poll_task(
                         stopping = Some(Instant::now() + DISCONNECT_GRACE);
                         continue 'connection;
                     }
-                    _ = tokio::time::sleep_until(stopping.unwrap_or_else(Instant::now)), if stopping.is_some() => break 'connection,
+                    // `never`, not `Instant::now()`: the expression is evaluated on every
+                    // select, even with the branch off (a clock read a poll).
+                    _ = tokio::time::sleep_until(stopping.unwrap_or(never)), if stopping.is_some() => break 'connection,
                     // Nothing from the broker for 1.5× the keep-alive: the connection is dead.
                     _ = &mut silence_timer, if silence_armed && stopping.is_none() => {
                         match policy.silence_deadline().map(Instant::from_std) {
@@ -268,7 +307,7 @@ async fn poll_task(
         if silent {
             link.drop_connection();
         }
-        let now = std::time::Instant::now();
+        let (now, wall) = clock.read(waited);
         // Messages, and acks we write for them, are the ingest path: never traced, and they
         // do not take the tracker's lock for it.
         if !matches!(polled, Ok(Wire::Message(_) | Wire::Other | Wire::Alive)) {
@@ -321,7 +360,8 @@ async fn poll_task(
                 events.push(MqttEvent::ConnAck(info));
                 events.push(MqttEvent::State(ConnState::Connected { session_present }));
             }
-            Ok(Wire::Message(m)) => {
+            Ok(Wire::Message(mut m)) => {
+                m.received = wall;
                 policy.on_received(now, true);
                 events.push(MqttEvent::Message(m));
                 if waited && stopping.is_none() {

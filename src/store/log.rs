@@ -306,7 +306,11 @@ mod tests {
         let now = Instant::now();
         // 1,000-byte payloads fill a 64 KiB page every 65 messages; every 50th is large.
         let payload = |i: usize| {
-            let len = if i.is_multiple_of(50) { LARGE + i } else { 1000 };
+            let len = if i.is_multiple_of(50) {
+                LARGE + i
+            } else {
+                1000
+            };
             let mut p = vec![(i % 251) as u8; len];
             p[..8].copy_from_slice(&(i as u64).to_be_bytes());
             p

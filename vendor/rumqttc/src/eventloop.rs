@@ -147,6 +147,14 @@ impl EventLoop {
         self.pending.extend(requests_in_channel);
     }
 
+    /// mqscope patch (9): the next event already read and decoded, if any, without a poll.
+    /// `poll` is a future of about 10 KB, made and moved for every event, and a read decodes
+    /// up to ten packets: taking the other nine here cost a fifth of a client-bound flood's
+    /// CPU in `memmove` alone.
+    pub fn try_buffered(&mut self) -> Option<Event> {
+        self.state.events.pop_front()
+    }
+
     /// Yields Next notification or outgoing request and periodically pings
     /// the broker. Continuing to poll will reconnect to the broker if there is
     /// a disconnection.

@@ -27,6 +27,7 @@ pub async fn run(args: IngestArgs) -> Result<(), Failure> {
             Err(_) => break,
             Ok(open) => {
                 batches += 1;
+                let taken = batch.len();
                 let now = Instant::now();
                 for ev in batch.drain(..) {
                     match ev {
@@ -42,6 +43,8 @@ pub async fn run(args: IngestArgs) -> Result<(), Failure> {
                 if !open {
                     break;
                 }
+                // As the TUI, which takes the queue once a frame, is not woken for every few.
+                super::coalesce(taken).await;
             }
         }
     }

@@ -47,10 +47,6 @@ struct Print {
     escape_payloads: bool,
 }
 
-/// A batch this small is followed by a pause of `TAKE_COALESCE` before the next is taken.
-const TAKE_COALESCE_BELOW: usize = 256;
-const TAKE_COALESCE: Duration = Duration::from_millis(1);
-
 /// How long printed output may wait in the buffer (a flood fills it sooner).
 const FLUSH_WITHIN: Duration = Duration::from_millis(5);
 
@@ -270,13 +266,8 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         if flush_at.is_none() && !out.buffer().is_empty() {
             flush_at = Some(Instant::now() + FLUSH_WITHIN);
         }
-        // A few messages at a time: let more gather before taking them. Woken for every few,
-        // the worker's wake-ups and ours (futex, context switches) were a fifth of `sub`'s CPU
-        // in a client-bound flood; this waits at most a millisecond, and never in a flood
-        // (its batches are larger).
-        if taken < TAKE_COALESCE_BELOW {
-            tokio::time::sleep(TAKE_COALESCE).await;
-        }
+        // A few messages at a time: let more gather before taking them.
+        super::coalesce(taken).await;
     };
     let _ = out.flush();
     for h in handles.iter().flatten() {

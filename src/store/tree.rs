@@ -14,6 +14,7 @@ use super::node::{Agg, LIST, NONE, Slot, TopicData};
 pub use super::node::{Node, NodeId, ROOT, Retained};
 use super::rhythm::Rhythm;
 
+mod reading;
 mod search;
 
 #[derive(Debug)]
@@ -91,94 +92,6 @@ impl TopicTree {
         self.longest_topic
     }
 
-    /// A node's numbers and lists as the views read them.
-    pub fn node(&self, id: NodeId) -> Node<'_> {
-        let s = &self.slots[id];
-        let agg = self.agg_of(id);
-        let topic = (s.topic != NONE).then(|| &self.topics[s.topic]);
-        Node {
-            name: self.slot_name(s),
-            parent: s.parent,
-            depth: s.depth,
-            topic_len: u32::from(s.topic_len),
-            topic_count: agg.topic_count,
-            msg_count: agg.msg_count,
-            bytes: agg.bytes,
-            rates: agg.rates,
-            rhythm: topic.map_or(Rhythm::NONE, |t| t.rhythm),
-            retained: s.retained,
-            children: self.kids(s),
-            history: topic.map_or(&History::EMPTY, |t| &t.history),
-            last_us: agg.last_us,
-        }
-    }
-
-    /// A node's parent (the root's is itself).
-    pub fn parent(&self, id: NodeId) -> NodeId {
-        self.slots[id].parent
-    }
-
-    /// Whether a node received a message: cheaper than `node`, which gathers everything.
-    pub fn is_topic(&self, id: NodeId) -> bool {
-        self.slots[id].topic != NONE
-    }
-
-    /// A subtree's rates alone: for sorting a level, where `node` would read the topic's data
-    /// and names too (a cache miss each, at a million topics).
-    pub fn rates(&self, id: NodeId) -> &super::decay::Rates {
-        &self.agg_of(id).rates
-    }
-
-    /// A subtree's message count alone (see `rates`).
-    pub fn msgs_below(&self, id: NodeId) -> u64 {
-        self.agg_of(id).msg_count
-    }
-
-    /// When a subtree last received a message, in microseconds since the Unix epoch (0: never),
-    /// alone (see `rates`).
-    pub fn last_us(&self, id: NodeId) -> u64 {
-        self.agg_of(id).last_us
-    }
-
-    /// A topic's rhythm alone (a path node has none).
-    pub fn rhythm(&self, id: NodeId) -> Rhythm {
-        match self.slots[id].topic {
-            NONE => Rhythm::NONE,
-            t => self.topics[t].rhythm,
-        }
-    }
-
-    /// A node's children, sorted by name.
-    pub fn children(&self, id: NodeId) -> &[NodeId] {
-        self.kids(&self.slots[id])
-    }
-
-    fn kids<'a>(&'a self, s: &'a Slot) -> &'a [NodeId] {
-        match s.kids {
-            NONE => &[],
-            k if k & LIST != 0 => self
-                .lists
-                .get((k & !LIST) as usize)
-                .map_or(&[], |l| l.as_slice()),
-            _ => std::slice::from_ref(&s.kids),
-        }
-    }
-
-    /// What a node sums: its own, or (a path node with one child) its only child's.
-    fn agg_of(&self, id: NodeId) -> &Agg {
-        let mut cur = id;
-        loop {
-            let s = &self.slots[cur];
-            if s.agg != NONE {
-                return &self.aggs[s.agg];
-            }
-            if s.kids == NONE || s.kids & LIST != 0 {
-                return &Agg::ZERO; // cannot happen: a node without its own has one child
-            }
-            cur = s.kids;
-        }
-    }
-
     /// Gives a node that reads its only child's sums a copy of its own, before it sums
     /// something its child does not.
     fn own_agg(&mut self, id: NodeId) -> u32 {
@@ -191,20 +104,6 @@ impl TopicTree {
         self.aggs.push(copy);
         self.slots[id].agg = at;
         at
-    }
-
-    /// The name (level) of a node.
-    pub fn name(&self, id: NodeId) -> &str {
-        self.slot_name(&self.slots[id])
-    }
-
-    pub fn name_of<'a>(&self, n: &Node<'a>) -> &'a str {
-        n.name
-    }
-
-    fn slot_name(&self, s: &Slot) -> &str {
-        let at = s.name_at as usize;
-        self.names.get(at..at + s.name_len as usize).unwrap_or("")
     }
 
     /// What a new topic of `levels` new levels may add at once: its nodes, sums, topic data
@@ -233,28 +132,6 @@ impl TopicTree {
             + self.lists.capacity() * std::mem::size_of::<Vec<NodeId>>()
             + self.non_ascii.capacity() * 4
             + self.lists_bytes
-    }
-
-    pub fn roots(&self) -> &[NodeId] {
-        self.children(ROOT)
-    }
-
-    pub fn len(&self) -> usize {
-        self.slots.len() - 1
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Distinct topics that have received a message.
-    pub fn topic_count(&self) -> u32 {
-        self.aggs[0].topic_count
-    }
-
-    /// Messages filed in the whole tree: received and our own publishes, as the rows count them.
-    pub fn msg_count(&self) -> u64 {
-        self.aggs[0].msg_count
     }
 
     fn hash32(&self, topic: &str) -> u32 {
@@ -521,139 +398,7 @@ impl TopicTree {
             self.topics[t].kept = slot;
         }
     }
-
-    /// The full topic of a node.
-    pub fn path(&self, id: NodeId) -> String {
-        // The length is known, so the levels are written from the end into one allocation.
-        let len = self.slots[id].topic_len as usize;
-        let mut bytes = vec![b'/'; len];
-        let mut end = len;
-        let mut cur = id;
-        while cur != ROOT {
-            let n = &self.slots[cur];
-            let name = self.slot_name(n);
-            let Some(start) = end.checked_sub(name.len()) else {
-                break; // cannot happen: topic_len is the sum of the levels and separators
-            };
-            bytes[start..end].copy_from_slice(name.as_bytes());
-            end = start.saturating_sub(1);
-            cur = n.parent;
-        }
-        // Levels are whole UTF-8 strings joined by '/', so this never has to replace anything.
-        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
-    }
-
-    /// True when `node` is `ancestor` or lies below it.
-    pub fn is_within(&self, node: NodeId, ancestor: NodeId) -> bool {
-        let mut cur = node;
-        loop {
-            if cur == ancestor {
-                return true;
-            }
-            if cur == ROOT {
-                return false;
-            }
-            cur = self.slots[cur].parent;
-        }
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_sort_naturally() {
-        let mut names = vec![
-            "dev10000", "dev2000", "dev1000", "dev2", "a01", "a1", "b", "A",
-        ];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            names,
-            [
-                "A", "a01", "a1", "b", "dev2", "dev1000", "dev2000", "dev10000"
-            ]
-        );
-        let mut t = TopicTree::new(10);
-        for n in ["d/dev10000", "d/dev1000", "d/dev2000"] {
-            t.node_for(n);
-        }
-        let d = t.find("d").unwrap();
-        let order: Vec<&str> = t.children(d).iter().map(|c| t.name(*c)).collect();
-        assert_eq!(order, ["dev1000", "dev2000", "dev10000"]);
-    }
-
-    #[test]
-    fn topics_are_found_by_their_exact_path() {
-        let mut t = TopicTree::new(10);
-        let topics = [
-            "a/b", "a", "/b", "a//b", "", "/", "ab", "a/b/", "é/ü", "a/bc",
-        ];
-        let ids: Vec<_> = topics.iter().map(|p| t.node_for(p).unwrap()).collect();
-        for (p, id) in topics.iter().zip(&ids) {
-            assert_eq!(t.find(p), Some(*id), "{p:?}");
-            assert_eq!(t.path(*id), *p);
-            assert_eq!(t.node_for(p), Some(*id), "no duplicate for {p:?}");
-        }
-        let distinct: std::collections::HashSet<_> = ids.iter().collect();
-        assert_eq!(distinct.len(), topics.len());
-        // Same length, different split or names: the walk up the tree tells them apart.
-        let ab = t.find("a/b").unwrap();
-        for other in ["ab/", "/ab", "a/c", "b/a", "a/b/c"] {
-            assert!(!t.path_is(ab, other), "{other:?}");
-            assert_eq!(t.find(other), None, "{other:?}");
-        }
-    }
-
-    #[test]
-    fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
-        let mut t = TopicTree::new(10);
-        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(5);
-        let temp = t.node_for("d/dev7/temp").unwrap();
-        t.record(temp, 0, 4, at, 10);
-        let dev = t.find("d/dev7").unwrap();
-        let d = t.find("d").unwrap();
-        let sums = |t: &TopicTree, id| {
-            let n = t.node(id);
-            (
-                n.msg_count,
-                n.bytes,
-                n.topic_count,
-                n.last_received(),
-                n.is_topic(),
-            )
-        };
-        assert_eq!(sums(&t, dev), (1, 4, 1, Some(at), false));
-        assert_eq!(sums(&t, d), (1, 4, 1, Some(at), false));
-        assert_eq!(
-            t.aggs.len(),
-            2,
-            "the root's and the topic's: the path reads its child's"
-        );
-        // A second child: dev7 sums both from now on, and d reads dev7's.
-        let hum = t.node_for("d/dev7/hum").unwrap();
-        t.record(hum, 1, 10, at, 20);
-        assert_eq!(sums(&t, dev), (2, 14, 2, Some(at), false));
-        assert_eq!(sums(&t, d), (2, 14, 2, Some(at), false));
-        assert_eq!(sums(&t, temp), (1, 4, 1, Some(at), true));
-        // A message of its own on a path node.
-        let d2 = t.node_for("d").unwrap();
-        assert_eq!(d2, d, "the same node, now asked for as a topic");
-        t.record(d, 2, 1, at, 30);
-        assert_eq!(sums(&t, d), (3, 15, 3, Some(at), true));
-        assert_eq!(sums(&t, dev), (2, 14, 2, Some(at), false));
-        assert_eq!(t.msg_count(), 3);
-        assert_eq!(t.node(ROOT).topic_count, 3);
-        assert!(t.node(d).rates.msgs(30) > t.node(dev).rates.msgs(30));
-        assert_eq!(t.find("d"), Some(d), "found by its hash now");
-        assert_eq!(t.children(dev).len(), 2);
-    }
-
-    #[test]
-    fn no_node_for_a_topic_longer_than_mqtt_allows() {
-        let mut t = TopicTree::new(10);
-        let long = "x".repeat(65_536);
-        assert_eq!(t.node_for(&long), None);
-        assert!(t.node_for(&long[1..]).is_some(), "65,535 bytes is allowed");
-    }
-}
+mod tests;

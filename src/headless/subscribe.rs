@@ -136,7 +136,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 Some(got) => got,
                 None => break Ok(Stop::Done),
             },
-            _ = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+            _ = tokio::time::sleep_until(deadline.unwrap_or(never)), if deadline.is_some() => {
                 break match args.count {
                     Some(c) if received < c => Err(runtime(format!(
                         "timed out: {received} of {c} messages after {:.1} s without one",

@@ -87,7 +87,8 @@ fn convert(event: Event) -> Wire {
             qos: qos_from_v4(p.qos),
             retain: p.retain,
             dup: p.dup,
-            received: SystemTime::now(),
+            // Stamped by the worker with the time of the read that brought it (`ReadClock`).
+            received: SystemTime::UNIX_EPOCH,
             properties: None,
         }),
         Event::Incoming(Packet::PubAck(a)) => Wire::PubAck {
@@ -164,6 +165,19 @@ impl super::link::Requests for AsyncClient {
     }
 }
 
+impl V4Link {
+    /// An event as the worker reads it: our publish named by its tag (QoS 1 and 2).
+    fn wire_of(&self, event: Event) -> Wire {
+        let mut wire = convert(event);
+        if let Wire::OutPublish { pkid, tag } = &mut wire
+            && *pkid != 0
+        {
+            *tag = self.tag_of(*pkid);
+        }
+        wire
+    }
+}
+
 impl Link for V4Link {
     type Requests = AsyncClient;
 
@@ -173,15 +187,7 @@ impl Link for V4Link {
 
     async fn poll(&mut self) -> Result<Wire, super::types::ConnError> {
         match self.eventloop.poll().await {
-            Ok(event) => {
-                let mut wire = convert(event);
-                if let Wire::OutPublish { pkid, tag } = &mut wire
-                    && *pkid != 0
-                {
-                    *tag = self.tag_of(*pkid);
-                }
-                Ok(wire)
-            }
+            Ok(event) => Ok(self.wire_of(event)),
             Err(rumqttc::ConnectionError::ConnectionRefused(code)) => Err(refused_v4(code)),
             Err(rumqttc::ConnectionError::Proxy(p)) => {
                 Err(super::proxy::failure(self.proxy.as_ref(), &p))
@@ -191,13 +197,8 @@ impl Link for V4Link {
     }
 
     fn try_buffered(&mut self) -> Option<Wire> {
-        let mut wire = convert(self.eventloop.try_buffered()?);
-        if let Wire::OutPublish { pkid, tag } = &mut wire
-            && *pkid != 0
-        {
-            *tag = self.tag_of(*pkid);
-        }
-        Some(wire)
+        let event = self.eventloop.try_buffered()?;
+        Some(self.wire_of(event))
     }
 
     fn tag_of(&self, pkid: u16) -> Option<u64> {

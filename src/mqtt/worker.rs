@@ -143,11 +143,11 @@ fn start(
     Ok(())
 }
 
-/// The time of a socket read, for the packets it brought: read anew when the poll had to wait
-/// (the socket was drained, so what comes next is a new arrival) and at least every
-/// `READ_CLOCK_REUSE` packets, so a flood that never waits is stamped within microseconds.
-/// Read for every packet, the two clocks took 9% of `sub`'s CPU in a client-bound flood
-/// (`__vdso_clock_gettime`, 2 calls a message).
+/// The time of a socket read, for the packets it brought (a message's `received`): read anew
+/// when the poll had to wait (the socket was drained, so what comes next is a new arrival),
+/// after a pause for room in the queue, and at least every `READ_CLOCK_REUSE` packets, so a
+/// flood that never waits is stamped within microseconds. `__vdso_clock_gettime` was 9% of
+/// `sub`'s CPU in a client-bound flood, and two of its calls a message were these.
 struct ReadClock {
     at: (std::time::Instant, std::time::SystemTime),
     uses: u32,
@@ -161,6 +161,11 @@ impl ReadClock {
             at: (std::time::Instant::now(), std::time::SystemTime::now()),
             uses: 0,
         }
+    }
+
+    /// The next read takes the time anew.
+    fn expire(&mut self) {
+        self.uses = READ_CLOCK_REUSE;
     }
 
     fn read(&mut self, waited: bool) -> (std::time::Instant, std::time::SystemTime) {
@@ -245,7 +250,10 @@ async fn poll_task(
         // A full queue: read nothing more until the reader has taken what is queued.
         if stopping.is_none() && events.is_full() {
             tokio::select! {
-                () = events.wait_room() => policy.resume_reading(std::time::Instant::now()),
+                () = events.wait_room() => {
+                    policy.resume_reading(std::time::Instant::now());
+                    clock.expire();
+                }
                 _ = stop.changed() => {
                     stopping = Some(Instant::now() + DISCONNECT_GRACE);
                     continue;

@@ -14,13 +14,12 @@ pub mod rhythm;
 pub mod tree;
 
 use std::collections::{HashMap, VecDeque};
-
-use node::NONE;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 
 use crate::mqtt::{Message, Properties};
+use node::NONE;
 
 pub use entry::Entry;
 use entry::*;

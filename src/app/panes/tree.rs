@@ -115,17 +115,15 @@ impl TreeView {
         let candidates = match self.filter.narrowing() {
             Some(Narrow::Name(text)) => tree
                 .named_containing(&text)
-                .map(|nodes| tree.topics_below(&nodes, true)),
-            Some(Narrow::Pattern(f)) => {
-                Some(tree.topics_below(&tree.pattern_nodes(&f), f.ends_with('#')))
-            }
+                .map(|nodes| tree.topics_below(&nodes)),
+            Some(Narrow::Pattern(f)) => Some(tree.pattern_topics(&f)),
             None => None,
-        };
-        let all = || (1..=tree.len() as NodeId).filter(|&id| tree.is_topic(id));
-        let candidates: Box<dyn Iterator<Item = NodeId>> = match candidates {
-            Some(c) => Box::new(c.into_iter()),
-            None => Box::new(all()),
-        };
+        }
+        .unwrap_or_else(|| {
+            (1..=tree.len() as NodeId)
+                .filter(|&id| tree.is_topic(id))
+                .collect()
+        });
         let payloads = self.filter.reads_payload();
         for id in candidates {
             let payload = match payloads {

@@ -1,6 +1,6 @@
 //! Finding the topics a filter can match without looking at every topic: the nodes whose name
 //! holds a text (one case-insensitive scan of the names arena, 13 MB at a million topics,
-//! instead of a million paths built and searched), and the nodes an MQTT pattern reaches
+//! instead of a million paths built and searched), and the topics an MQTT pattern reaches
 //! (walked level by level). What they find is a superset: the filter's own test decides.
 
 use super::{NONE, NodeId, ROOT, TopicTree};
@@ -22,9 +22,7 @@ impl TopicTree {
         while let Some(m) = re.find_at(names, pos) {
             // Names are laid out in the order their nodes were made: the last node whose name
             // starts at or before the match holds its start.
-            let start = m.start() as u32;
-            let after = self.slot_ids_by(|name_at| name_at <= start);
-            let Some(id) = after.checked_sub(1) else {
+            let Some(id) = self.last_named_from(m.start() as u32) else {
                 break; // cannot happen: the root's empty name starts at 0
             };
             let s = &self.slots[id];
@@ -42,57 +40,55 @@ impl TopicTree {
         Some(found)
     }
 
-    /// How many node ids have a name starting where `before` holds (they are in order).
-    fn slot_ids_by(&self, before: impl Fn(u32) -> bool) -> u32 {
+    /// The last node whose name starts at or before byte `at` of the names arena (names are
+    /// laid out in node order, so a binary search over the ids finds it).
+    fn last_named_from(&self, at: u32) -> Option<NodeId> {
         let (mut lo, mut hi) = (0u32, self.slots.len() as u32);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if before(self.slots[mid].name_at) {
+            if self.slots[mid].name_at <= at {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        lo
+        lo.checked_sub(1)
     }
 
-    /// The nodes an MQTT topic filter (`a/+/c`, `a/#`) can reach, walked from the root.
-    pub fn pattern_nodes(&self, filter: &str) -> Vec<NodeId> {
+    /// The topics an MQTT topic filter (`a/+/c`, `a/#`) can reach, walked from the root, each
+    /// once, in id order.
+    pub fn pattern_topics(&self, filter: &str) -> Vec<NodeId> {
         let mut level = vec![ROOT];
         for part in filter.split('/') {
-            let mut next = Vec::new();
-            for &n in &level {
-                match part {
-                    // The node itself too: `a/#` matches `a`.
-                    "#" => {
-                        if n != ROOT {
-                            next.push(n);
-                        }
-                        next.extend_from_slice(self.children(n));
-                    }
-                    "+" => next.extend_from_slice(self.children(n)),
-                    name => next.extend(self.child_named(n, name).ok()),
-                }
-            }
-            if part == "#" {
-                return next;
-            }
+            let next = match part {
+                // Everything from here down, the nodes themselves too: `a/#` matches `a`.
+                "#" => return self.topics_below(&level),
+                "+" => level
+                    .iter()
+                    .flat_map(|&n| self.children(n).iter().copied())
+                    .collect(),
+                name => level
+                    .iter()
+                    .filter_map(|&n| self.child_named(n, name).ok())
+                    .collect(),
+            };
             level = next;
         }
+        level.retain(|&id| self.slots[id].topic != NONE);
+        level.sort_unstable();
+        level.dedup();
         level
     }
 
     /// The topics at or below `roots`, each once, in id order.
-    pub fn topics_below(&self, roots: &[NodeId], below_hash: bool) -> Vec<NodeId> {
+    pub fn topics_below(&self, roots: &[NodeId]) -> Vec<NodeId> {
         let mut out = Vec::new();
         let mut stack: Vec<NodeId> = roots.to_vec();
         while let Some(id) = stack.pop() {
             if self.slots[id].topic != NONE && id != ROOT {
                 out.push(id);
             }
-            if below_hash {
-                stack.extend_from_slice(self.children(id));
-            }
+            stack.extend_from_slice(self.children(id));
         }
         out.sort_unstable();
         out.dedup();
@@ -129,7 +125,7 @@ mod tests {
         assert_eq!(paths(&t, &hits), ["x/ab/aba", "é", "é/Straße"]);
         let hits = t.named_containing("dev42").unwrap();
         assert_eq!(paths(&t, &hits), ["y/DEV42", "é", "é/Straße"]);
-        let below = t.topics_below(&t.named_containing("dev4").unwrap(), true);
+        let below = t.topics_below(&t.named_containing("dev4").unwrap());
         assert_eq!(
             paths(&t, &below),
             ["y/DEV42/temp", "z/dev4/temp", "é/Straße"]
@@ -144,7 +140,7 @@ mod tests {
     #[test]
     fn patterns_walk_the_levels() {
         let t = tree(&["a/b/c", "a/x/c", "a/b/d", "a", "b/b/c"]);
-        let reach = |f: &str| paths(&t, &t.topics_below(&t.pattern_nodes(f), f.ends_with('#')));
+        let reach = |f: &str| paths(&t, &t.pattern_topics(f));
         assert_eq!(reach("a/+/c"), ["a/b/c", "a/x/c"]);
         assert_eq!(reach("a/#"), ["a", "a/b/c", "a/b/d", "a/x/c"]);
         assert_eq!(reach("+/b/c"), ["a/b/c", "b/b/c"]);

@@ -95,15 +95,29 @@ fn run_reference(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
         .stdout(dev_null())
         .spawn()
         .expect("mosquitto_sub");
-    let (start, flood) = src.begin("bench-ref", n, topics, qos);
-    let usage = wait_usage(&mut child);
+    let name = "reference mosquitto_sub -C N > /dev/null";
+    until_exit(src, "bench-ref", n, topics, qos, &mut child, name)
+}
+
+/// Starts the stream for `child` (subscribed as `client_id`) and waits for it to exit: a
+/// client of `-C N` exits 0 only once N messages arrived (-W ends it with an error otherwise).
+fn until_exit(
+    src: &Source,
+    client_id: &str,
+    n: usize,
+    topics: usize,
+    qos: QoS,
+    child: &mut std::process::Child,
+    name: &'static str,
+) -> Row {
+    let (start, flood) = src.begin(client_id, n, topics, qos);
+    let usage = wait_usage(child);
     let seconds = start.elapsed().as_secs_f64();
     if let Some(f) = flood {
         let _ = f.join();
     }
     Row {
-        name: "reference mosquitto_sub -C N > /dev/null",
-        // -C N exits 0 only once N messages arrived; -W ends it with an error otherwise.
+        name,
         received: if usage.ok { n as u64 } else { 0 },
         seconds,
         usage,
@@ -157,20 +171,8 @@ fn run_floor(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
         .stdout(dev_null())
         .spawn()
         .expect("the floor client");
-    let (start, flood) = src.begin("bench-floor", n, topics, qos);
-    let usage = wait_usage(&mut child);
-    let seconds = start.elapsed().as_secs_f64();
-    if let Some(f) = flood {
-        let _ = f.join();
-    }
-    Row {
-        name: "floor: bare rumqttc client, counts PUBLISH events",
-        received: if usage.ok { n as u64 } else { 0 },
-        seconds,
-        usage,
-        key_ms: vec![],
-        note: None,
-    }
+    let name = "floor: bare rumqttc client, counts PUBLISH events";
+    until_exit(src, "bench-floor", n, topics, qos, &mut child, name)
 }
 
 /// `mqscope sub -t '#' -C N` into a pipe whose reader throws the lines away.
@@ -187,21 +189,10 @@ fn run_sub(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {
         .expect("mqscope sub");
     let mut out = child.stdout.take().expect("stdout");
     let drain = std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    let (start, flood) = src.begin("bench-sub", n, topics, qos);
-    let usage = wait_usage(&mut child);
-    let seconds = start.elapsed().as_secs_f64();
+    let name = "mqscope sub -C N into a pipe";
+    let row = until_exit(src, "bench-sub", n, topics, qos, &mut child, name);
     let _ = drain.join();
-    if let Some(f) = flood {
-        let _ = f.join();
-    }
-    Row {
-        name: "mqscope sub -C N into a pipe",
-        received: if usage.ok { n as u64 } else { 0 },
-        seconds,
-        usage,
-        key_ms: vec![],
-        note: None,
-    }
+    row
 }
 
 fn run_headless(src: &Source, n: usize, topics: usize, qos: QoS) -> Row {

@@ -157,7 +157,7 @@ fn convert(event: Event) -> Wire {
             received: SystemTime::UNIX_EPOCH,
             properties: p
                 .properties
-                .map(properties_from)
+                .map(|p| properties_from(*p))
                 .filter(|p| !p.is_empty())
                 .map(Box::new),
         }),

@@ -174,7 +174,7 @@ impl EventLoop {
             }
 
             self.state
-                .handle_incoming_packet(Incoming::ConnAck(connack))?;
+                .handle_incoming_packet(Incoming::ConnAck(Box::new(connack)))?;
         }
 
         match self.select().await {
@@ -416,13 +416,13 @@ async fn mqtt_connect(
     network: &mut Network,
 ) -> Result<ConnAck, ConnectionError> {
     let packet = Packet::Connect(
-        Connect {
+        Box::new(Connect {
             client_id: options.client_id(),
             keep_alive: options.keep_alive().as_secs() as u16,
             clean_start: options.clean_start(),
             properties: options.connect_properties(),
-        },
-        options.last_will(),
+        }),
+        options.last_will().map(Box::new),
         options.credentials(),
     );
 
@@ -444,7 +444,7 @@ async fn mqtt_connect(
                     options.set_session_expiry_interval(props.session_expiry_interval);
                 }
             }
-            Ok(connack)
+            Ok(*connack)
         }
         Incoming::ConnAck(connack) => Err(ConnectionError::ConnectionRefused(connack.code)),
         packet => Err(ConnectionError::NotConnAck(Box::new(packet))),

@@ -39,9 +39,12 @@ mod unsubscribe;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Packet {
-    Auth(Auth),
-    Connect(Connect, Option<LastWill>, Option<Login>),
-    ConnAck(ConnAck),
+    // mqscope patch (10): the rare, large packets are boxed and a publish's properties too, so
+    // a packet is 96 bytes, not 392; every packet is moved several times between the decoder
+    // and the caller, and those moves were most of a flood's `memmove`.
+    Auth(Box<Auth>),
+    Connect(Box<Connect>, Option<Box<LastWill>>, Option<Login>),
+    ConnAck(Box<ConnAck>),
     Publish(Publish),
     PubAck(PubAck),
     PingReq(PingReq),
@@ -78,7 +81,7 @@ impl Packet {
         let packet = match packet_type {
             PacketType::Connect => {
                 let (connect, will, login) = Connect::read(fixed_header, packet)?;
-                Packet::Connect(connect, will, login)
+                Packet::Connect(Box::new(connect), will.map(Box::new), login)
             }
             PacketType::Publish => {
                 let publish = Publish::read(fixed_header, packet)?;
@@ -94,7 +97,7 @@ impl Packet {
             }
             PacketType::ConnAck => {
                 let connack = ConnAck::read(fixed_header, packet)?;
-                Packet::ConnAck(connack)
+                Packet::ConnAck(Box::new(connack))
             }
             PacketType::PubAck => {
                 let puback = PubAck::read(fixed_header, packet)?;

@@ -10,7 +10,8 @@ pub struct Publish {
     pub topic: Bytes,
     pub pkid: u16,
     pub payload: Bytes,
-    pub properties: Option<PublishProperties>,
+    /// mqscope patch (10): boxed, so a packet is 96 bytes (see `Packet`).
+    pub properties: Option<Box<PublishProperties>>,
     /// mqscope patch (6): the caller's own id for this publish, never on the wire: which
     /// publish a packet id is can then be read from the state instead of guessed from order.
     pub tag: u64,
@@ -28,7 +29,7 @@ impl Publish {
             qos,
             topic,
             payload: payload.into(),
-            properties,
+            properties: properties.map(Box::new),
             ..Default::default()
         }
     }
@@ -79,7 +80,7 @@ impl Publish {
             return Err(Error::PacketIdZero);
         }
 
-        let properties = PublishProperties::read(&mut bytes)?;
+        let properties = PublishProperties::read(&mut bytes)?.map(Box::new);
         let publish = Publish {
             dup,
             retain,

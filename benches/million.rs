@@ -26,7 +26,7 @@ const MESSAGES: usize = 2_000_000;
 fn message(k: usize) -> Message {
     let i = k % TOPICS;
     Message {
-        topic: format!("bench/site{}/dev{i}/temp", i % 10),
+        topic: format!("bench/site{}/dev{i}/temp", i % 10).into(),
         payload: Bytes::from(format!("{{\"t\":21.5,\"seq\":{k}}}")),
         qos: QoS::AtMostOnce,
         retain: false,

@@ -1,7 +1,7 @@
 //! `cargo bench --bench store_and_frames`: the store's insert path, one frame of the tree and of
 //! the log with 1,000,000 topics on a 200x60 screen, and payload previews. Each group has a
 //! reference measured in the same run, so results read as ratios:
-//! - insert: a plain `HashMap<String, Vec<Bytes>>` keyed by topic (the least work that files a
+//! - insert: a plain `HashMap<TopicText, Vec<Bytes>>` keyed by topic (the least work that files a
 //!   message by topic);
 //! - frames: drawing a 200x60 screen of plain text (what any full redraw costs);
 //! - previews: copying the payload into a String;
@@ -17,7 +17,7 @@ use bytes::Bytes;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use mqscope::app::{App, Clock, Focus, Msg};
-use mqscope::mqtt::{Message, MqttEvent, QoS};
+use mqscope::mqtt::{Message, MqttEvent, QoS, TopicText};
 use mqscope::store::{Limits, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -37,7 +37,7 @@ fn topic(i: usize, topics: usize) -> String {
 
 fn message(topic: String, i: usize) -> Message {
     Message {
-        topic,
+        topic: topic.into(),
         payload: Bytes::from(format!("{{\"t\":{}.{}}}", 20 + i % 10, i % 100)),
         qos: QoS::AtMostOnce,
         retain: false,
@@ -61,11 +61,11 @@ fn insert(c: &mut Criterion) {
     g.sample_size(10)
         .measurement_time(Duration::from_secs(20))
         .throughput(Throughput::Elements(N as u64));
-    g.bench_function("reference: HashMap<String, Vec<Bytes>>", |b| {
+    g.bench_function("reference: HashMap<TopicText, Vec<Bytes>>", |b| {
         b.iter_batched(
             batch,
             |msgs| {
-                let mut map: HashMap<String, Vec<Bytes>> = HashMap::new();
+                let mut map: HashMap<TopicText, Vec<Bytes>> = HashMap::new();
                 for m in msgs {
                     map.entry(m.topic).or_default().push(m.payload);
                 }

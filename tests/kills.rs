@@ -74,7 +74,7 @@ async fn kills(rounds: usize) {
                     }
                     let payload = String::from_utf8_lossy(&msg.payload).into_owned();
                     if !msg.dup {
-                        *s.fresh.entry((msg.topic.clone(), payload)).or_default() += 1;
+                        *s.fresh.entry((msg.topic.to_string(), payload)).or_default() += 1;
                     }
                 }
             }

@@ -29,7 +29,7 @@ fn demo_app() -> App {
         let at = Duration::from_millis(tick * 100);
         for m in sent {
             let msg = Message {
-                topic: m.topic,
+                topic: m.topic.into(),
                 payload: Bytes::from(m.payload),
                 qos: QoS::from_u8(m.qos).unwrap_or_default(),
                 retain: m.retain,

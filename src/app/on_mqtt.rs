@@ -125,7 +125,7 @@ impl App {
     fn file_our_publish(&mut self, row: super::outbox::OutRow, now: Instant) {
         let d = row.draft.publish;
         let msg = Message {
-            topic: d.topic,
+            topic: d.topic.into(),
             payload: d.payload,
             qos: d.qos,
             retain: d.retain,

@@ -72,7 +72,7 @@ pub async fn run(args: ClearRetainedArgs) -> Result<(), Failure> {
     let clearings: Vec<_> = found
         .messages
         .iter()
-        .map(|m| (m.topic.clone(), Bytes::new(), m.qos, None))
+        .map(|m| (m.topic.to_string(), Bytes::new(), m.qos, None))
         .collect();
     let tty = std::io::stderr().is_terminal();
     let done = crate::session::retained::publish_all(&settings, &clearings, limit, |k| {

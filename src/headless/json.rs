@@ -63,7 +63,7 @@ fn value_json(d: Decoded) -> Value {
 pub fn message_json(m: &Message, decoded: Option<&Shown>) -> Value {
     let time: DateTime<Utc> = m.received.into();
     let mut obj = Map::new();
-    obj.insert("topic".into(), json!(m.topic));
+    obj.insert("topic".into(), json!(m.topic.as_str()));
     match std::str::from_utf8(&m.payload) {
         Ok(text) => {
             obj.insert("payload".into(), json!(text));

@@ -82,7 +82,7 @@ fn convert(event: Event) -> Wire {
             }),
         },
         Event::Incoming(Packet::Publish(p)) => Wire::Message(Message {
-            topic: p.topic,
+            topic: p.topic.into(),
             payload: p.payload,
             qos: qos_from_v4(p.qos),
             retain: p.retain,

@@ -11,6 +11,7 @@ use rumqttc::v5::mqttbytes::v5::{
 use rumqttc::v5::{AsyncClient, Event, EventLoop, MqttOptions, Request};
 use rumqttc::{Outgoing, TlsConfiguration, Transport};
 
+use super::TopicText;
 use super::errors::{describe_v5, refused_v5};
 use super::link::{Link, Parked, Restored, Wire, qos_from_v5, qos_to_v5, words};
 use super::settings::ConnectionSettings;
@@ -145,10 +146,7 @@ fn convert(event: Event) -> Wire {
             }
         }
         Event::Incoming(Packet::Publish(p)) => Wire::Message(Message {
-            topic: match String::from_utf8(p.topic.to_vec()) {
-                Ok(t) => t,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            },
+            topic: TopicText::from_utf8_lossy(p.topic),
             payload: p.payload,
             qos: qos_from_v5(p.qos),
             retain: p.retain,

@@ -20,6 +20,7 @@ pub mod queue;
 pub mod settings;
 pub mod tls;
 pub mod topic;
+mod topic_text;
 pub mod trace;
 mod tracker;
 pub mod types;
@@ -30,6 +31,7 @@ pub use queue::EventQueue;
 pub use settings::{
     ConnectProps, ConnectionSettings, Protocol, Proxy, ProxyKind, Secret, TlsSettings, Will,
 };
+pub use topic_text::TopicText;
 pub use types::*;
 pub use url::{BrokerUrl, Scheme};
 pub use worker::{MqttHandle, QueueFull, SpawnError, WorkerOptions, spawn};

@@ -59,8 +59,9 @@ impl Properties {
 #[derive(Debug, Clone)]
 pub struct Message {
     /// MQTT topics are UTF-8 by the spec; invalid bytes from a broken peer are replaced
-    /// (U+FFFD), which keeps them visible instead of failing the connection.
-    pub topic: String,
+    /// (U+FFFD), which keeps them visible instead of failing the connection. Shares the network
+    /// buffer, as the payload does (`TopicText`).
+    pub topic: super::TopicText,
     /// Shared with the network buffer: cloning a message never copies its payload.
     pub payload: Bytes,
     pub qos: QoS,

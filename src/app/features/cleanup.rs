@@ -129,7 +129,7 @@ impl App {
             .iter()
             .map(|m| {
                 Draft::plain(crate::publish::Publish {
-                    topic: m.topic.clone(),
+                    topic: m.topic.to_string(),
                     payload: Bytes::new(),
                     qos: m.qos.max(QoS::AtLeastOnce),
                     retain: true,
@@ -167,7 +167,7 @@ impl App {
             .into_iter()
             .map(|m| {
                 Draft::plain(crate::publish::Publish {
-                    topic: m.topic,
+                    topic: m.topic.into(),
                     payload: m.payload,
                     qos: m.qos,
                     retain: true,

@@ -15,7 +15,7 @@ impl App {
             return Vec::new();
         };
         let store = &self.link.store;
-        let topic = store.tree.path(node);
+        let topic = crate::mqtt::TopicText::from(store.tree.path(node));
         let rows = store
             .history(node)
             .map(|e| crate::mqtt::Message {
@@ -28,6 +28,9 @@ impl App {
                 properties: store.properties(e).cloned().map(Box::new),
             })
             .collect();
-        vec![Effect::Export { topic, rows }]
+        vec![Effect::Export {
+            topic: topic.to_string(),
+            rows,
+        }]
     }
 }

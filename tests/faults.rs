@@ -139,6 +139,27 @@ async fn a_malformed_user_property_is_named_not_blamed_on_the_topic() {
     c.stop().await;
 }
 
+/// A broker may name a topic by its alias alone (MQTT 5 §3.3.2.3.4): the message is shown on
+/// the topic the alias stands for (rumqttc handed it on with an empty topic).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_publish_by_topic_alias_arrives_on_its_topic() {
+    let fake = Fake::start(Script::TopicAlias).await;
+    let mut s = client::settings(&fake.url(), Protocol::V5);
+    s.connect.topic_alias_maximum = Some(10);
+    let mut c = Client::start(&s);
+    let first = c.message().await;
+    let second = c.message().await;
+    assert_eq!(
+        (first.topic.as_str(), &first.payload[..]),
+        ("a/b", &b"one"[..])
+    );
+    assert_eq!(
+        (second.topic.as_str(), &second.payload[..]),
+        ("a/b", &b"two"[..])
+    );
+    c.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connack_then_silence_is_not_a_working_connection() {
     let fake = Fake::start(Script::Silent).await;

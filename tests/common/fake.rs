@@ -58,6 +58,9 @@ pub enum Script {
     /// On the first connection close on the first QoS 1 PUBLISH without an ack; then CONNACK
     /// with session present and PUBACK everything.
     DropFirstPublish,
+    /// MQTT 5: CONNACK, then two PUBLISHes on topic alias 1: "a/b" with the alias set
+    /// (payload "one"), then an empty topic that names it by alias alone (payload "two").
+    TopicAlias,
     /// MQTT 5: CONNACK, then DISCONNECT with 0x8E (session taken over).
     TakeOver,
     /// CONNACK refusing: not authorized (3.1.1 code 5, MQTT 5 reason 0x87).
@@ -251,6 +254,18 @@ async fn serve(
             packet.extend_from_slice(&body);
             let _ = s.write_all(&packet).await;
             // Held open: the client is the one to close it.
+            let mut sink = [0u8; 64];
+            while matches!(s.read(&mut sink).await, Ok(n) if n > 0) {}
+            return;
+        }
+        Script::TopicAlias => {
+            // PUBLISH QoS 0: topic length, topic, properties (0x23 Topic Alias = 1), payload.
+            let one = [
+                0x30, 12, 0, 3, b'a', b'/', b'b', 3, 0x23, 0, 1, b'o', b'n', b'e',
+            ];
+            let two = [0x30, 9, 0, 0, 3, 0x23, 0, 1, b't', b'w', b'o'];
+            let _ = s.write_all(&one).await;
+            let _ = s.write_all(&two).await;
             let mut sink = [0u8; 64];
             while matches!(s.read(&mut sink).await, Ok(n) if n > 0) {}
             return;

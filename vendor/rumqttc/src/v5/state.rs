@@ -222,31 +222,45 @@ impl MqttState {
     /// user to consume and `Packet` which for the eventloop to put on the network
     /// E.g For incoming QoS1 publish packet, this method returns (Publish, Puback). Publish packet will
     /// be forwarded to user and Pubck packet will be written to network
-    pub fn handle_incoming_packet(
+    pub fn handle_incoming_packet(&mut self, packet: Incoming) -> Result<Option<Packet>, StateError> {
+        let outgoing = self.handle_incoming_packet_unstamped(packet);
+        self.last_incoming = Instant::now();
+        outgoing
+    }
+
+    /// mqscope patch (11): `handle_incoming_packet` without reading the clock; the caller
+    /// stamps a batch of packets once (`stamp_incoming`). The packet becomes its event after it
+    /// is handled, moved instead of cloned, so a publish on a topic alias carries its topic
+    /// (upstream cloned the packet before the alias was resolved: an empty topic).
+    pub fn handle_incoming_packet_unstamped(
         &mut self,
         mut packet: Incoming,
     ) -> Result<Option<Packet>, StateError> {
-        self.events.push_back(Event::Incoming(packet.to_owned()));
-
+        // Where upstream queued it: before whatever handling it queues (an outgoing ack).
+        let at = self.events.len();
         let outgoing = match &mut packet {
-            Incoming::PingResp(_) => self.handle_incoming_pingresp()?,
-            Incoming::Publish(publish) => self.handle_incoming_publish(publish)?,
-            Incoming::SubAck(suback) => self.handle_incoming_suback(suback)?,
-            Incoming::UnsubAck(unsuback) => self.handle_incoming_unsuback(unsuback)?,
-            Incoming::PubAck(puback) => self.handle_incoming_puback(puback)?,
-            Incoming::PubRec(pubrec) => self.handle_incoming_pubrec(pubrec)?,
-            Incoming::PubRel(pubrel) => self.handle_incoming_pubrel(pubrel)?,
-            Incoming::PubComp(pubcomp) => self.handle_incoming_pubcomp(pubcomp)?,
-            Incoming::ConnAck(connack) => self.handle_incoming_connack(connack)?,
-            Incoming::Disconnect(disconn) => self.handle_incoming_disconn(disconn)?,
+            Incoming::PingResp(_) => self.handle_incoming_pingresp(),
+            Incoming::Publish(publish) => self.handle_incoming_publish(publish),
+            Incoming::SubAck(suback) => self.handle_incoming_suback(suback),
+            Incoming::UnsubAck(unsuback) => self.handle_incoming_unsuback(unsuback),
+            Incoming::PubAck(puback) => self.handle_incoming_puback(puback),
+            Incoming::PubRec(pubrec) => self.handle_incoming_pubrec(pubrec),
+            Incoming::PubRel(pubrel) => self.handle_incoming_pubrel(pubrel),
+            Incoming::PubComp(pubcomp) => self.handle_incoming_pubcomp(pubcomp),
+            Incoming::ConnAck(connack) => self.handle_incoming_connack(connack),
+            Incoming::Disconnect(disconn) => self.handle_incoming_disconn(disconn),
             _ => {
                 error!("Invalid incoming packet = {:?}", packet);
-                return Err(StateError::WrongPacket);
+                Err(StateError::WrongPacket)
             }
         };
+        self.events.insert(at, Event::Incoming(packet));
+        outgoing
+    }
 
+    /// mqscope patch (11): packets were read just now (once for a batch of them).
+    pub fn stamp_incoming(&mut self) {
         self.last_incoming = Instant::now();
-        Ok(outgoing)
     }
 
     pub fn handle_protocol_error(&mut self) -> Result<Option<Packet>, StateError> {

@@ -53,7 +53,12 @@ impl Network {
         loop {
             match res {
                 Some(Ok(packet)) => {
-                    if let Some(outgoing) = state.handle_incoming_packet(packet)? {
+                    // mqscope patch (11): one clock read for the batch, after it.
+                    let outgoing = state.handle_incoming_packet_unstamped(packet);
+                    if outgoing.is_err() {
+                        state.stamp_incoming();
+                    }
+                    if let Some(outgoing) = outgoing? {
                         self.write(outgoing).await?;
                     }
 
@@ -72,6 +77,7 @@ impl Network {
                 _ => break,
             };
         }
+        state.stamp_incoming();
 
         Ok(())
     }

@@ -182,29 +182,42 @@ impl MqttState {
     /// user to consume and `Packet` which for the eventloop to put on the network
     /// E.g For incoming QoS1 publish packet, this method returns (Publish, Puback). Publish packet will
     /// be forwarded to user and Pubck packet will be written to network
-    pub fn handle_incoming_packet(
+    pub fn handle_incoming_packet(&mut self, packet: Incoming) -> Result<Option<Packet>, StateError> {
+        let outgoing = self.handle_incoming_packet_unstamped(packet);
+        self.last_incoming = Instant::now();
+        outgoing
+    }
+
+    /// mqscope patch (11): `handle_incoming_packet` without reading the clock (the caller
+    /// stamps a batch once, `stamp_incoming`), and the packet moved into its event after it is
+    /// handled instead of cloned before (a clone of every publish's topic `String`).
+    pub fn handle_incoming_packet_unstamped(
         &mut self,
         packet: Incoming,
     ) -> Result<Option<Packet>, StateError> {
-        self.events.push_back(Event::Incoming(packet.clone()));
-
+        // Where upstream queued it: before whatever handling it queues (an outgoing ack).
+        let at = self.events.len();
         let outgoing = match &packet {
-            Incoming::PingResp => self.handle_incoming_pingresp()?,
-            Incoming::Publish(publish) => self.handle_incoming_publish(publish)?,
-            Incoming::SubAck(_suback) => self.handle_incoming_suback()?,
-            Incoming::UnsubAck(_unsuback) => self.handle_incoming_unsuback()?,
-            Incoming::PubAck(puback) => self.handle_incoming_puback(puback)?,
-            Incoming::PubRec(pubrec) => self.handle_incoming_pubrec(pubrec)?,
-            Incoming::PubRel(pubrel) => self.handle_incoming_pubrel(pubrel)?,
-            Incoming::PubComp(pubcomp) => self.handle_incoming_pubcomp(pubcomp)?,
+            Incoming::PingResp => self.handle_incoming_pingresp(),
+            Incoming::Publish(publish) => self.handle_incoming_publish(publish),
+            Incoming::SubAck(_suback) => self.handle_incoming_suback(),
+            Incoming::UnsubAck(_unsuback) => self.handle_incoming_unsuback(),
+            Incoming::PubAck(puback) => self.handle_incoming_puback(puback),
+            Incoming::PubRec(pubrec) => self.handle_incoming_pubrec(pubrec),
+            Incoming::PubRel(pubrel) => self.handle_incoming_pubrel(pubrel),
+            Incoming::PubComp(pubcomp) => self.handle_incoming_pubcomp(pubcomp),
             _ => {
                 error!("Invalid incoming packet = {:?}", packet);
-                return Err(StateError::WrongPacket);
+                Err(StateError::WrongPacket)
             }
         };
-        self.last_incoming = Instant::now();
+        self.events.insert(at, Event::Incoming(packet));
+        outgoing
+    }
 
-        Ok(outgoing)
+    /// mqscope patch (11): packets were read just now (once for a batch of them).
+    pub fn stamp_incoming(&mut self) {
+        self.last_incoming = Instant::now();
     }
 
     fn handle_incoming_suback(&mut self) -> Result<Option<Packet>, StateError> {

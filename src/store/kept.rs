@@ -158,6 +158,7 @@ mod tests {
             node: 1,
             at: 0,
             len: 0,
+            prev: 0,
         }
     }
 

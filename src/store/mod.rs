@@ -4,7 +4,6 @@
 mod arena;
 pub mod decay;
 pub mod entry;
-pub mod history;
 mod kept;
 pub mod log;
 mod natural;
@@ -86,7 +85,7 @@ pub struct Store {
 impl Store {
     pub fn new(limits: Limits) -> Store {
         Store {
-            tree: TopicTree::new(limits.per_topic),
+            tree: TopicTree::new(),
             log: MessageLog::new(limits.log_entries),
             rate: RateMeter::default(),
             limits,
@@ -160,24 +159,23 @@ impl Store {
             flags |= FLAG_PROPERTIES;
             self.properties.insert(seq, p);
         }
+        let previous = self.tree.record(node, seq, len, msg.received, now_ms);
         let entry = Entry {
             seq_flags: seq | flags,
             received_us,
             node,
             at: 0,
             len: u32::try_from(msg.payload.len()).unwrap_or(u32::MAX),
+            prev: previous.map_or(0, |p| u32::try_from(seq - p).unwrap_or(0)),
         };
         self.next_seq += 1;
         self.memory += self.cost(&entry);
-        // Entries that fall out of the topic's ring stay in the log; nothing to free here.
-        self.tree.record(node, seq, len, msg.received, now_ms);
         // The topic's previous last message, if the log had let go of it, is now just old.
         let slot = self.tree.kept_slot(node);
         if slot != NONE
             && let Some(old) = self.kept.take(slot)
         {
             self.tree.set_kept_slot(node, NONE);
-            self.tree.trim_front(node, old.seq());
             self.release(&old);
             self.trimmed += 1;
         }
@@ -273,7 +271,7 @@ impl Store {
                 }
             }
             None => {
-                self.tree.trim_front(entry.node, entry.seq());
+                // The topic's chain ends here now: its link to this entry finds nothing.
                 self.release(&entry);
                 self.trimmed += 1;
             }
@@ -351,13 +349,24 @@ impl Store {
         self.entry(node, seq)
     }
 
-    /// The kept messages of a topic, oldest first.
+    /// The kept messages of a topic, newest first: its newest and up to `per_topic - 1` older
+    /// ones the log still holds, followed through the entries' links.
+    pub fn history_back(&self, node: NodeId) -> impl Iterator<Item = &Entry> {
+        let mut next = self.tree.node(node).last_seq();
+        std::iter::from_fn(move || {
+            let e = self.entry(node, next?)?;
+            next = e.prev_seq();
+            Some(e)
+        })
+        .take(self.limits.per_topic.max(1))
+    }
+
+    /// The kept messages of a topic, oldest first (`history_back` reads newest first without
+    /// collecting them).
     pub fn history(&self, node: NodeId) -> impl DoubleEndedIterator<Item = &Entry> {
-        self.tree
-            .node(node)
-            .history
-            .iter()
-            .filter_map(move |seq| self.entry(node, seq))
+        let mut kept: Vec<&Entry> = self.history_back(node).collect();
+        kept.reverse();
+        kept.into_iter()
     }
 
     /// Memory the store holds, by its own accounting: messages, the topic tree, and the tables

@@ -1,18 +1,19 @@
 //! What the tree keeps per node, in three tables so that a million topics fit the default
 //! budget: every node has a 28-byte `Slot` (name, parent, children, and where its other parts
 //! are); a node that sums something of its own has an `Agg` (counts, bytes, rates, 56 bytes);
-//! a topic has a `TopicData` (its kept messages and rhythm, 40 bytes).
+//! a topic has a `TopicData` (its newest message, its rhythm, 32 bytes; older messages are
+//! reached through the entries' links).
 //!
 //! A node that is not a topic and has a single child sums exactly what that child sums, so it
 //! keeps no `Agg` and reads its child's: `bench/site0/dev7` above `…/dev7/temp` costs 28 bytes,
 //! not 84. It gets one of its own (a copy) when a second child or a message of its own comes.
 //! Measured on the burst of 1M topics `bench/site{s}/dev{i}/temp`: the tree went from 136 bytes
-//! a node (2M nodes, 272 MB) to 28 + 56 + 40 bytes a topic's two nodes (124 MB).
+//! a node (2M nodes, 272 MB) to 28 + 56 + 40 bytes a topic's two nodes (124 MB); 32 since
+//! the history ring left `TopicData` for links in the log's entries.
 
 use std::time::SystemTime;
 
 use super::decay::Rates;
-use super::history::History;
 use super::rhythm::Rhythm;
 
 pub type NodeId = u32;
@@ -78,7 +79,9 @@ impl Agg {
 /// What only a topic has.
 #[derive(Debug, Default)]
 pub(super) struct TopicData {
-    pub history: History,
+    /// The newest message's seq plus one (0: none yet); older ones are reached through the
+    /// entries' `prev` links.
+    pub newest: u64,
     pub rhythm: Rhythm,
     /// The store's slot for the topic's last message once its log let go of it; NONE.
     pub kept: u32,
@@ -111,9 +114,9 @@ pub struct Node<'a> {
     pub retained: Retained,
     /// Sorted by name, numbers by value (`dev2` before `dev10`).
     pub children: &'a [NodeId],
-    /// Sequence numbers of the messages kept for this exact topic, oldest first (the entries
-    /// themselves are the store's). Empty for pure path nodes.
-    pub history: &'a History,
+    /// The newest message's seq plus one; 0 for pure path nodes (`Store::history` reads the
+    /// kept messages).
+    pub(super) newest: u64,
     pub(super) last_us: u64,
 }
 
@@ -125,12 +128,12 @@ impl Node<'_> {
     }
 
     pub fn is_topic(&self) -> bool {
-        !self.history.is_empty()
+        self.newest != 0
     }
 
     /// Sequence number of this topic's newest message.
     pub fn last_seq(&self) -> Option<u64> {
-        self.history.back()
+        self.newest.checked_sub(1)
     }
 }
 
@@ -142,6 +145,6 @@ mod tests {
     fn the_parts_stay_small() {
         assert_eq!(std::mem::size_of::<Slot>(), 28);
         assert_eq!(std::mem::size_of::<Agg>(), 56);
-        assert_eq!(std::mem::size_of::<TopicData>(), 40);
+        assert_eq!(std::mem::size_of::<TopicData>(), 32);
     }
 }

@@ -130,7 +130,7 @@ fn budget_drops_oldest_first_but_keeps_each_topics_last() {
     }
     for t in 0..4 {
         let id = s.tree.find(&format!("t{t}")).unwrap();
-        assert_eq!(s.tree.node(id).history.len(), 1);
+        assert_eq!(s.history(id).count(), 1);
     }
 }
 
@@ -165,7 +165,7 @@ fn a_topics_last_outlives_the_log_until_a_newer_one_arrives() {
     let before = s.message_bytes();
     s.ingest(msg("quiet", "r"), false, now);
     assert_eq!(s.last(quiet).map(|e| s.payload(e)), Some(&b"r"[..]));
-    assert_eq!(s.tree.node(quiet).history.len(), 1, "the old last is gone");
+    assert_eq!(s.history(quiet).count(), 1, "the old last is gone");
     assert_eq!(s.trimmed, 3, "the old last and busy's second");
     let busy_cost = s.cost(s.log.get(3).unwrap());
     assert_eq!(

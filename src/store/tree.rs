@@ -8,7 +8,6 @@ use std::time::SystemTime;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::arena::Arena;
-use super::history::History;
 pub use super::natural::natural_cmp;
 use super::node::{Agg, LIST, NONE, Slot, TopicData};
 pub use super::node::{Node, NodeId, ROOT, Retained};
@@ -26,7 +25,7 @@ pub struct TopicTree {
     lists: Vec<Vec<NodeId>>,
     /// Every node's name, one after the other.
     names: String,
-    /// Heap bytes of the children lists and history rings.
+    /// Heap bytes of the children lists.
     lists_bytes: usize,
     /// The nodes asked for as whole topics (every topic, and not their path nodes, which are
     /// found through their parents), by their topic's hash: the high 32 bits, beside the id,
@@ -35,7 +34,6 @@ pub struct TopicTree {
     /// seeded, so topics crafted to collide cannot be planned.
     index: HashTable<(u32, NodeId)>,
     hasher: DefaultHashBuilder,
-    per_topic: usize,
     /// Bumped whenever a node is added, so views can cache what they derive from the shape.
     structure_version: u64,
     /// Nodes whose names are not ASCII (`search` cannot judge their case).
@@ -55,8 +53,14 @@ fn spread(h: u32) -> u64 {
 
 const INDEX_ENTRY: usize = std::mem::size_of::<(u32, NodeId)>() + 1;
 
+impl Default for TopicTree {
+    fn default() -> TopicTree {
+        TopicTree::new()
+    }
+}
+
 impl TopicTree {
-    pub fn new(per_topic: usize) -> TopicTree {
+    pub fn new() -> TopicTree {
         let mut t = TopicTree {
             slots: Arena::default(),
             aggs: Arena::default(),
@@ -66,7 +70,6 @@ impl TopicTree {
             lists_bytes: 0,
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
-            per_topic: per_topic.max(1),
             structure_version: 0,
             non_ascii: Vec::new(),
             last_heads: 0,
@@ -294,9 +297,9 @@ impl TopicTree {
         }
     }
 
-    /// Files a message on topic `id`: its seq in the topic's history, and its count, bytes,
+    /// Files a message on topic `id`: its seq as the topic's newest, and its count, bytes,
     /// time and rate along the path (`now_ms`: milliseconds since the store began). Returns
-    /// the seq that fell out of the history, if any.
+    /// the topic's previous newest seq, for the new entry's link to it.
     pub fn record(
         &mut self,
         id: NodeId,
@@ -319,9 +322,8 @@ impl TopicTree {
         let head = (bytes as usize).min(super::KEPT_HEAD);
         self.last_heads = self.last_heads + head - t.last_head as usize;
         t.last_head = head as u32;
-        let before = t.history.heap_bytes();
-        let evicted = t.history.push(seq, self.per_topic);
-        self.lists_bytes = self.lists_bytes + t.history.heap_bytes() - before;
+        let previous = t.newest.checked_sub(1);
+        t.newest = seq + 1;
         t.rhythm.arrived(now_ms);
         let at_us = at.duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| {
             u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
@@ -343,7 +345,7 @@ impl TopicTree {
             }
             cur = parent;
         }
-        evicted
+        previous
     }
 
     /// A message on topic `id` said something about what the broker retains.
@@ -361,23 +363,10 @@ impl TopicTree {
         self.structure_version
     }
 
-    /// Forgets the oldest kept message of a topic when it is `seq` and not the topic's last.
-    pub fn trim_front(&mut self, id: NodeId, seq: u64) {
-        let t = self.slots[id].topic;
-        if t == NONE {
-            return;
-        }
-        let h = &mut self.topics[t].history;
-        let before = h.heap_bytes();
-        if h.pop_front_if(seq) {
-            self.lists_bytes = self.lists_bytes + h.heap_bytes() - before;
-        }
-    }
-
     /// Whether an entry is its topic's newest message.
     pub fn is_last(&self, e: &super::Entry) -> bool {
         let t = self.slots[e.node].topic;
-        t != NONE && self.topics[t].history.back() == Some(e.seq())
+        t != NONE && self.topics[t].newest == e.seq() + 1
     }
 
     /// The first `KEPT_HEAD` bytes of every topic's newest payload, summed: what the topics'

@@ -152,8 +152,7 @@ fn sparkline(app: &App, id: NodeId) -> Option<String> {
     let values: Vec<f64> = app
         .link
         .store
-        .history(id)
-        .rev()
+        .history_back(id)
         .take(SPARK)
         .map(|e| crate::decode::number::value(app.link.store.payload(e)))
         .collect::<Option<Vec<f64>>>()?;

@@ -48,8 +48,9 @@ pub struct TimingMemo {
 impl App {
     /// Topic `node`'s timing, once it has two kept messages.
     pub fn timing(&self, node: NodeId) -> Option<Timing> {
-        let history = &self.link.store.tree.node(node).history;
-        let key = Some((node, history.front(), history.back()));
+        let store = &self.link.store;
+        let oldest = store.history_back(node).last().map(|e| e.seq());
+        let key = Some((node, oldest, store.tree.node(node).last_seq()));
         let mut memo = self.detail.timing.borrow_mut();
         if memo.key != key {
             *memo = TimingMemo {

@@ -267,7 +267,7 @@ fn value(store: &Store, node: NodeId, kind: Kind, bytes: bool) -> Option<String>
                 false => thousands(total.max(0.0) as u64),
             };
             // The rate from the two newest samples that differ in time.
-            let mut kept = store.history(node).rev();
+            let mut kept = store.history_back(node);
             kept.next();
             let before = kept.find(|e| e.received() < last.received());
             match before.and_then(|e| Some((number(store.payload(e))?, e.received()))) {

@@ -2,7 +2,7 @@
 //! reads (children, rates, counts) for work that visits many nodes, where gathering all of a
 //! node's parts costs a cache miss for each.
 
-use super::{Agg, History, LIST, NONE, Node, NodeId, ROOT, Rhythm, Slot, TopicTree};
+use super::{Agg, LIST, NONE, Node, NodeId, ROOT, Rhythm, Slot, TopicTree};
 
 impl TopicTree {
     /// A node's numbers and lists as the views read them.
@@ -22,7 +22,7 @@ impl TopicTree {
             rhythm: topic.map_or(Rhythm::NONE, |t| t.rhythm),
             retained: s.retained,
             children: self.kids(s),
-            history: topic.map_or(&History::EMPTY, |t| &t.history),
+            newest: topic.map_or(0, |t| t.newest),
             last_us: agg.last_us,
         }
     }

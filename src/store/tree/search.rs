@@ -102,7 +102,7 @@ mod tests {
     use std::time::SystemTime;
 
     fn tree(topics: &[&str]) -> TopicTree {
-        let mut t = TopicTree::new(10);
+        let mut t = TopicTree::new();
         for (i, p) in topics.iter().enumerate() {
             let id = t.node_for(p).unwrap();
             t.record(id, i as u64, 1, SystemTime::UNIX_EPOCH, 1);

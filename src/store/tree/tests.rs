@@ -14,7 +14,7 @@ fn names_sort_naturally() {
             "A", "a01", "a1", "b", "dev2", "dev1000", "dev2000", "dev10000"
         ]
     );
-    let mut t = TopicTree::new(10);
+    let mut t = TopicTree::new();
     for n in ["d/dev10000", "d/dev1000", "d/dev2000"] {
         t.node_for(n);
     }
@@ -25,7 +25,7 @@ fn names_sort_naturally() {
 
 #[test]
 fn topics_are_found_by_their_exact_path() {
-    let mut t = TopicTree::new(10);
+    let mut t = TopicTree::new();
     let topics = [
         "a/b", "a", "/b", "a//b", "", "/", "ab", "a/b/", "é/ü", "a/bc",
     ];
@@ -47,7 +47,7 @@ fn topics_are_found_by_their_exact_path() {
 
 #[test]
 fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
-    let mut t = TopicTree::new(10);
+    let mut t = TopicTree::new();
     let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(5);
     let temp = t.node_for("d/dev7/temp").unwrap();
     t.record(temp, 0, 4, at, 10);
@@ -91,7 +91,7 @@ fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
 
 #[test]
 fn no_node_for_a_topic_longer_than_mqtt_allows() {
-    let mut t = TopicTree::new(10);
+    let mut t = TopicTree::new();
     let long = "x".repeat(65_536);
     assert_eq!(t.node_for(&long), None);
     assert!(t.node_for(&long[1..]).is_some(), "65,535 bytes is allowed");

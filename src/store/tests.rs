@@ -259,3 +259,62 @@ fn history_is_bounded_and_keeps_the_last() {
     assert_eq!(s.message_bytes(), 4 * one);
     assert_eq!(s.trimmed, 6, "what the log let go of is counted");
 }
+
+#[test]
+fn each_topics_history_follows_its_own_links_through_an_interleaved_log() {
+    let mut s = Store::new(Limits {
+        per_topic: 4,
+        log_entries: 9,
+        ..Limits::default()
+    });
+    let now = Instant::now();
+    // a0 b0 c0 a1 b1 c1 ... a5 b5 c5: the log keeps the last nine (a3..c5).
+    for i in 0..6 {
+        for t in ["a", "b", "c"] {
+            s.ingest(msg(t, &format!("{t}{i}")), false, now);
+        }
+    }
+    let shown = |t: &str| -> Vec<String> {
+        let id = s.tree.find(t).unwrap();
+        s.history(id)
+            .map(|e| String::from_utf8_lossy(s.payload(e)).into_owned())
+            .collect()
+    };
+    assert_eq!(
+        shown("a"),
+        ["a3", "a4", "a5"],
+        "the chain ends where the log let go"
+    );
+    assert_eq!(shown("c"), ["c3", "c4", "c5"]);
+    let b = s.tree.find("b").unwrap();
+    let newest_first: Vec<_> = s.history_back(b).map(|e| s.payload(e).to_vec()).collect();
+    assert_eq!(
+        newest_first,
+        [b"b5".to_vec(), b"b4".to_vec(), b"b3".to_vec()]
+    );
+    // Within the per-topic bound: the newest four, oldest first.
+    let mut s = Store::new(Limits {
+        per_topic: 4,
+        ..Limits::default()
+    });
+    for i in 0..6 {
+        for t in ["a", "b"] {
+            s.ingest(msg(t, &format!("{t}{i}")), false, now);
+        }
+    }
+    let a = s.tree.find("a").unwrap();
+    let kept: Vec<_> = s.history(a).map(|e| s.payload(e).to_vec()).collect();
+    assert_eq!(
+        kept,
+        [
+            b"a2".to_vec(),
+            b"a3".to_vec(),
+            b"a4".to_vec(),
+            b"a5".to_vec()
+        ]
+    );
+    assert_eq!(
+        s.history(a).rev().next().map(|e| e.seq()),
+        s.tree.node(a).last_seq()
+    );
+}

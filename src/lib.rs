@@ -10,7 +10,7 @@
 //! - `publish`: the one `Publish` value and what it is made of (payloads read within limits,
 //!   templates, MQTT 5 properties typed as text);
 //! - `config`: the profile file (parse, rules, atomic writes) and the history file;
-//! - `store`: the topic tree, log, per-topic rings and rates (pure);
+//! - `store`: the topic tree, log, histories linked through the log, and rates (pure);
 //! - `decode`: payload decoders and their registry (pure);
 //! - `text`: escaping and display widths for everything from the wire;
 //! - `app`: the state and what it decides, through one door (`App::update(Msg, Clock)` →

@@ -314,7 +314,7 @@ fn each_topics_history_follows_its_own_links_through_an_interleaved_log() {
         ]
     );
     assert_eq!(
-        s.history(a).rev().next().map(|e| e.seq()),
+        s.history(a).next_back().map(|e| e.seq()),
         s.tree.node(a).last_seq()
     );
 }

@@ -359,6 +359,11 @@ pub struct SubArgs {
     /// Payloads with control characters made visible, even into a pipe
     #[arg(long)]
     pub escape: bool,
+    /// Also write every message received to FILE, a new file (0600, never one that exists):
+    /// JSON Lines as --json prints them, with a header line and each message's offset_ms from
+    /// the start
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

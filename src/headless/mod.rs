@@ -5,6 +5,7 @@ pub mod ingest;
 pub mod json;
 pub mod profiles;
 pub mod publish;
+pub mod record;
 pub mod rr;
 pub mod subscribe;
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::json::message_json;
+use super::record::{Header, Recorder};
 use super::{StateReport, connection_failure};
 use crate::cli::SubArgs;
 use crate::decode::{Births, Registry};
@@ -84,6 +85,18 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             failed: None,
         });
     }
+    // Created before connecting: a name that is taken stops the command before anything else.
+    let mut recorder = match &args.record {
+        Some(path) => Some(Recorder::create(
+            path,
+            Header {
+                brokers: conns.iter().map(|c| c.settings.url.to_string()).collect(),
+                filters: subscriptions.iter().map(|s| s.filter.as_str()).collect(),
+            },
+            std::time::SystemTime::now(),
+        )?),
+        None => None,
+    };
     let mut handles: Vec<Option<MqttHandle>> = Vec::new();
     for c in &conns {
         let options = WorkerOptions {
@@ -147,6 +160,11 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             }
             _ = tokio::time::sleep_until(flush_at.unwrap_or(never)), if flush_at.is_some() => {
                 flush_at = None;
+                if let Some(r) = recorder.as_mut()
+                    && let Err(f) = r.flush()
+                {
+                    break Err(f);
+                }
                 if out.flush().is_err() {
                     break Ok(Stop::Closed);
                 }
@@ -172,6 +190,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         let mut failure = None;
         let c = &mut conns[i];
         let taken = batch.len();
+        let taken_at = std::time::Instant::now();
         for event in batch.drain(..) {
             failure = match event {
                 MqttEvent::Packet(p) => {
@@ -217,6 +236,15 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 }
                 MqttEvent::Message(m) => {
                     c.births.observe(received, &m.topic, &m.payload);
+                    if let Some(r) = recorder.as_mut()
+                        && let Err(f) = r.write(
+                            &m,
+                            c.label.as_deref().map(|l| l.trim_start_matches('@')),
+                            taken_at,
+                        )
+                    {
+                        break 'outer Err(f);
+                    }
                     if write_message(&mut out, c, &m, received, &print)
                         .await
                         .is_err()
@@ -263,7 +291,8 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 break Err(f);
             }
         }
-        if flush_at.is_none() && !out.buffer().is_empty() {
+        let recorded = recorder.as_ref().is_some_and(Recorder::pending);
+        if flush_at.is_none() && (!out.buffer().is_empty() || recorded) {
             flush_at = Some(Instant::now() + FLUSH_WITHIN);
         }
         // A few messages at a time: let more gather before taking them.
@@ -273,6 +302,12 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     for h in handles.iter().flatten() {
         h.shut_down().await;
     }
+    // What was recorded is on disk before the exit status is decided.
+    let kept = recorder.as_mut().map(Recorder::flush);
+    let outcome = match (outcome, kept) {
+        (Ok(_), Some(Err(f))) => Err(f),
+        (o, _) => o,
+    };
     match outcome {
         Err(f) => Err(f),
         // Ended normally while a connection had failed: that failure is the exit status.

@@ -5,20 +5,15 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::headless::{finish, start_sub};
 use common::mosquitto::Mosquitto;
 use common::{have_mosquitto, mqscope, stdout};
 
+/// At QoS 1, with `args`.
 fn mosquitto_pub(m: &Mosquitto, args: &[&str]) {
-    let status = Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &m.port.to_string(), "-q", "1"])
-        .args(args)
-        .status()
-        .expect("mosquitto_pub");
-    assert!(status.success());
+    m.mosquitto_pub(&[&["-q", "1"], args].concat());
 }
 
 fn now_ms() -> u128 {

@@ -204,12 +204,21 @@ impl Mosquitto {
 
     /// Publishes `payload` on `topic` at QoS 1 with mosquitto_pub (not our own client).
     pub fn publish(&self, topic: &str, payload: &str) {
-        let status = Command::new("mosquitto_pub")
+        self.mosquitto_pub(&["-t", topic, "-m", payload, "-q", "1"]);
+    }
+
+    /// Runs mosquitto_pub against this broker with `args`; it must succeed.
+    pub fn mosquitto_pub(&self, args: &[&str]) {
+        let out = Command::new("mosquitto_pub")
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
-            .args(["-t", topic, "-m", payload, "-q", "1"])
-            .status()
+            .args(args)
+            .output()
             .expect("mosquitto_pub");
-        assert!(status.success());
+        assert!(
+            out.status.success(),
+            "mosquitto_pub {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Waits until mosquitto has logged a line with every one of `words` (false after `limit`).

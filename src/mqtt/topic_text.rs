@@ -11,9 +11,16 @@ use std::ops::Deref;
 
 use bytes::Bytes;
 
-/// UTF-8 by construction: the only ways in check it or start from a `str`.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// UTF-8 by construction: the only ways in check it or start from a `str`. Hashed as its `str`
+/// (not as bytes), as `Borrow<str>` requires: a map keyed by it is looked up by `&str`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TopicText(Bytes);
+
+impl std::hash::Hash for TopicText {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
 
 impl TopicText {
     /// The bytes as they came; invalid UTF-8 from a broken peer is replaced (U+FFFD), which
@@ -119,5 +126,8 @@ mod tests {
         assert_eq!(bad.as_str(), "b\u{fffd}c");
         assert_eq!(TopicText::from("x/ÿ").len(), 4);
         assert_eq!(String::from(TopicText::from(String::from("s"))), "s");
+        let mut map = std::collections::HashMap::new();
+        map.insert(TopicText::from("a/b"), 1);
+        assert_eq!(map.get("a/b"), Some(&1), "found by &str: hashed as its str");
     }
 }

@@ -92,6 +92,19 @@ pub fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
 /// the one replaced (written beside it), so a linked dotfile gets the new text and stays linked.
 /// On any failure (disk full, a read-only folder) the old file is untouched and the temporary
 /// one removed.
+/// A new file, readable by its owner only; never one that exists (the configuration's temporary
+/// copy, an export, a recording).
+pub fn create_new_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 pub fn save_atomic(path: &Path, text: &str) -> std::io::Result<()> {
     let path = &resolve_links(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -101,15 +114,8 @@ pub fn save_atomic(path: &Path, text: &str) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "config.toml".into());
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     let result = (|| {
-        let mut f = options.open(&tmp)?;
+        let mut f = create_new_private(&tmp)?;
         f.write_all(text.as_bytes())?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)

@@ -18,6 +18,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use super::json::message_json;
+use crate::config::store::create_new_private;
 use crate::mqtt::Message;
 use crate::process::failure::{Failure, runtime};
 
@@ -35,23 +36,11 @@ pub struct Recorder {
     written: u64,
 }
 
-/// A new file, readable by its owner only; never one that exists.
-fn create(path: &Path) -> io::Result<File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
 impl Recorder {
     /// Creates the file and writes the header line.
     pub fn create(path: &Path, header: Header<'_>, now: SystemTime) -> Result<Recorder, Failure> {
         let shown = crate::text::clean(&path.display().to_string()).into_owned();
-        let file = create(path).map_err(|e| match e.kind() {
+        let file = create_new_private(path).map_err(|e| match e.kind() {
             io::ErrorKind::AlreadyExists => runtime(format!(
                 "--record {shown}: the file exists; a recording never overwrites one (choose a new name)"
             )),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::config::store::create_new_private;
 use crate::decode::Registry;
 use crate::headless::json::message_json;
 use crate::mqtt::Message;
@@ -27,18 +28,6 @@ fn file_part(topic: &str) -> String {
     if s.is_empty() { "topic".into() } else { s }
 }
 
-/// A new file, readable by its owner only; never one that exists.
-fn create(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
-}
-
 /// Writes `rows` (oldest first) into `dir`; returns the files written (the JSON Lines, then
 /// the CSV when every payload is a number).
 pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<Vec<PathBuf>, String> {
@@ -46,7 +35,7 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<Vec<PathBuf>, 
     let base: PathBuf = dir.join(format!("mqscope-{}-{stamp}", file_part(topic)));
     let jsonl = base.with_extension("jsonl");
     let fail = |p: &Path, e: std::io::Error| format!("cannot write {}: {e}", p.display());
-    let mut out = std::io::BufWriter::new(create(&jsonl).map_err(|e| fail(&jsonl, e))?);
+    let mut out = std::io::BufWriter::new(create_new_private(&jsonl).map_err(|e| fail(&jsonl, e))?);
     let registry = Registry::default();
     let births = crate::decode::Births::default();
     for (i, m) in rows.iter().enumerate() {
@@ -64,7 +53,7 @@ pub fn write(dir: &Path, topic: &str, rows: &[Message]) -> Result<Vec<PathBuf>, 
         .collect();
     if let Some(values) = values.filter(|v| !v.is_empty()) {
         let csv = base.with_extension("csv");
-        let mut out = std::io::BufWriter::new(create(&csv).map_err(|e| fail(&csv, e))?);
+        let mut out = std::io::BufWriter::new(create_new_private(&csv).map_err(|e| fail(&csv, e))?);
         let mut text = String::from("time,value\n");
         for (m, v) in rows.iter().zip(values) {
             let t: DateTime<Utc> = m.received.into();

@@ -125,6 +125,17 @@ pub trait Link: Send + 'static {
     fn restore(&mut self, session_present: bool) -> Restored;
 }
 
+/// An event as the worker reads it: our publish named by its tag (QoS 1 and 2), which
+/// `tag_of` finds for its packet id. Both links' `poll` and `try_buffered` go through here.
+pub(crate) fn tagged(mut wire: Wire, tag_of: impl FnOnce(u16) -> Option<u64>) -> Wire {
+    if let Wire::OutPublish { pkid, tag } = &mut wire
+        && *pkid != 0
+    {
+        *tag = tag_of(*pkid);
+    }
+    wire
+}
+
 pub(crate) fn qos_from_v4(q: rumqttc::QoS) -> QoS {
     match q {
         rumqttc::QoS::AtMostOnce => QoS::AtMostOnce,

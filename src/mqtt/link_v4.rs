@@ -168,13 +168,7 @@ impl super::link::Requests for AsyncClient {
 impl V4Link {
     /// An event as the worker reads it: our publish named by its tag (QoS 1 and 2).
     fn wire_of(&self, event: Event) -> Wire {
-        let mut wire = convert(event);
-        if let Wire::OutPublish { pkid, tag } = &mut wire
-            && *pkid != 0
-        {
-            *tag = self.tag_of(*pkid);
-        }
-        wire
+        super::link::tagged(convert(event), |pkid| self.tag_of(pkid))
     }
 }
 

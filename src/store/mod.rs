@@ -159,7 +159,7 @@ impl Store {
             flags |= FLAG_PROPERTIES;
             self.properties.insert(seq, p);
         }
-        let previous = self.tree.record(node, seq, len, msg.received, now_ms);
+        let previous = self.tree.record(node, seq, len, received_us, now_ms);
         let entry = Entry {
             seq_flags: seq | flags,
             received_us,

@@ -3,7 +3,6 @@
 //! arrive.
 
 use std::hash::BuildHasher;
-use std::time::SystemTime;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -298,14 +297,15 @@ impl TopicTree {
     }
 
     /// Files a message on topic `id`: its seq as the topic's newest, and its count, bytes,
-    /// time and rate along the path (`now_ms`: milliseconds since the store began). Returns
-    /// the topic's previous newest seq, for the new entry's link to it.
+    /// time (`at_us`: microseconds since the Unix epoch, as its entry has it) and rate along
+    /// the path (`now_ms`: milliseconds since the store began). Returns the topic's previous
+    /// newest seq, for the new entry's link to it.
     pub fn record(
         &mut self,
         id: NodeId,
         seq: u64,
         bytes: u64,
-        at: SystemTime,
+        at_us: u64,
         now_ms: u32,
     ) -> Option<u64> {
         let new_topic = self.slots[id].topic == NONE;
@@ -325,9 +325,8 @@ impl TopicTree {
         let previous = t.newest.checked_sub(1);
         t.newest = seq + 1;
         t.rhythm.arrived(now_ms);
-        let at_us = at.duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| {
-            u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1)
-        });
+        // 0 is "never" in the sums: a message stamped at the epoch itself counts as 1 µs after.
+        let at_us = at_us.max(1);
         let mut cur = id;
         loop {
             let s = &self.slots[cur];

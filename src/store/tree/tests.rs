@@ -1,6 +1,7 @@
 //! The tree's own tests: natural order, exact paths, sums read through single children.
 
 use super::*;
+use std::time::SystemTime;
 
 #[test]
 fn names_sort_naturally() {
@@ -49,8 +50,9 @@ fn topics_are_found_by_their_exact_path() {
 fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
     let mut t = TopicTree::new();
     let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(5);
+    let at_us = 5_000_000;
     let temp = t.node_for("d/dev7/temp").unwrap();
-    t.record(temp, 0, 4, at, 10);
+    t.record(temp, 0, 4, at_us, 10);
     let dev = t.find("d/dev7").unwrap();
     let d = t.find("d").unwrap();
     let sums = |t: &TopicTree, id| {
@@ -72,14 +74,14 @@ fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
     );
     // A second child: dev7 sums both from now on, and d reads dev7's.
     let hum = t.node_for("d/dev7/hum").unwrap();
-    t.record(hum, 1, 10, at, 20);
+    t.record(hum, 1, 10, at_us, 20);
     assert_eq!(sums(&t, dev), (2, 14, 2, Some(at), false));
     assert_eq!(sums(&t, d), (2, 14, 2, Some(at), false));
     assert_eq!(sums(&t, temp), (1, 4, 1, Some(at), true));
     // A message of its own on a path node.
     let d2 = t.node_for("d").unwrap();
     assert_eq!(d2, d, "the same node, now asked for as a topic");
-    t.record(d, 2, 1, at, 30);
+    t.record(d, 2, 1, at_us, 30);
     assert_eq!(sums(&t, d), (3, 15, 3, Some(at), true));
     assert_eq!(sums(&t, dev), (2, 14, 2, Some(at), false));
     assert_eq!(t.msg_count(), 3);

@@ -54,11 +54,7 @@ impl Network {
             match res {
                 Some(Ok(packet)) => {
                     // mqscope patch (11): one clock read for the batch, after it.
-                    let outgoing = state.handle_incoming_packet_unstamped(packet);
-                    if outgoing.is_err() {
-                        state.stamp_incoming();
-                    }
-                    if let Some(outgoing) = outgoing? {
+                    if let Some(outgoing) = state.handle_incoming_packet_unstamped(packet)? {
                         self.write(outgoing).await?;
                     }
 

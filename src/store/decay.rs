@@ -85,10 +85,11 @@ pub fn factor(w: Window, elapsed_ms: u32) -> f32 {
 /// One node's decayed rates.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Rates {
+    /// When they were last updated (ms since the store began); 0: never. First, beside the
+    /// 10 s rates the tree's orders read: sorting reads one cache line a node, not two.
+    at_ms: u32,
     msgs: [f32; 3],
     bytes: [f32; 3],
-    /// When they were last updated (ms since the store began); 0: never.
-    at_ms: u32,
 }
 
 impl Rates {

@@ -58,12 +58,13 @@ pub(super) struct Slot {
 /// What a subtree sums: its topics' counts, bytes, last arrival and rates.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Agg {
+    /// First (with its time and the 10 s rates at its start): what sorting by a rate reads.
+    pub rates: Rates,
+    pub topic_count: u32,
     pub msg_count: u64,
     pub bytes: u64,
     /// Microseconds since the Unix epoch; 0 never.
     pub last_us: u64,
-    pub rates: Rates,
-    pub topic_count: u32,
 }
 
 impl Agg {

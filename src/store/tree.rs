@@ -13,6 +13,7 @@ pub use super::node::{Node, NodeId, ROOT, Retained};
 use super::rhythm::Rhythm;
 
 mod reading;
+pub use reading::Sums;
 mod search;
 
 #[derive(Debug)]

@@ -250,14 +250,20 @@ impl TreeView {
                 continue;
             }
             out.push(id);
-            // The children alone: `tree.node` gathers sums this does not read (a quarter of
-            // the time of expanding 100,000 rows went there).
-            let children = tree.children(id);
-            let open = !children.is_empty()
-                && match &keep {
-                    Some(_) => true, // a filter shows every match, whatever was expanded
-                    None => self.expanded.contains(&id),
-                };
+            // Whether it is open first, its children only then: the set of open nodes is
+            // small and in cache, while a row's slot is a cache miss, in no order once a level
+            // is sorted by traffic (a seventh of sorting an open site of 100,000). The children
+            // alone: `tree.node` gathers sums this does not read (a quarter of the time of
+            // expanding 100,000 rows went there).
+            let open = match &keep {
+                Some(_) => true, // a filter shows every match, whatever was expanded
+                None => self.expanded.contains(&id),
+            };
+            let children = match open {
+                true => tree.children(id),
+                false => &[],
+            };
+            let open = !children.is_empty();
             // By name, the tree's own order: no copy of the level.
             if open && named {
                 stack.extend(children.iter().rev().copied());

@@ -5,7 +5,7 @@
 //! so rows do not jump under the reader's eyes every frame.
 
 use crate::store::NodeId;
-use crate::store::tree::TopicTree;
+use crate::store::tree::{Sums, TopicTree};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Order {
@@ -53,25 +53,36 @@ impl Order {
     /// took 150 ms (a node's sums are a cache miss away); once, it takes a tenth of that.
     pub fn sort(self, tree: &TopicTree, now_ms: u32, ids: &mut [NodeId]) {
         use std::cmp::Ordering;
+        if self == Order::Name {
+            return;
+        }
+        let sums = tree.sums_of_many(ids);
         match self {
             Order::Name => {}
-            Order::Busiest => by(ids, |id| tree.rates(id).msgs(now_ms), |a, b| b.total_cmp(a)),
+            Order::Busiest => by(
+                ids,
+                &sums,
+                |_, s| s.rates().msgs(now_ms),
+                |a, b| b.total_cmp(a),
+            ),
             Order::Bytes => by(
                 ids,
-                |id| tree.rates(id).bytes(now_ms),
+                &sums,
+                |_, s| s.rates().bytes(now_ms),
                 |a, b| b.total_cmp(a),
             ),
             // Stale topics first, the most overdue (silence over its usual interval) first;
             // then the rest, the longest silent first.
             Order::Silent => by(
                 ids,
-                |id| {
+                &sums,
+                |id, s| {
                     let overdue = tree
                         .rhythm(id)
                         .silence(now_ms)
                         .filter(|s| s.stale)
                         .and_then(|s| Some(s.silent_ms as f32 / s.usual_ms?));
-                    (overdue, tree.last_us(id))
+                    (overdue, s.last_us())
                 },
                 |(oa, la), (ob, lb)| match (oa, ob) {
                     (Some(x), Some(y)) => y.total_cmp(x),
@@ -80,19 +91,25 @@ impl Order {
                     (None, None) => la.cmp(lb),
                 },
             ),
-            Order::Newest => by(ids, |id| tree.last_us(id), |a, b| b.cmp(a)),
-            Order::Count => by(ids, |id| tree.msgs_below(id), |a, b| b.cmp(a)),
+            Order::Newest => by(ids, &sums, |_, s| s.last_us(), |a, b| b.cmp(a)),
+            Order::Count => by(ids, &sums, |_, s| s.msg_count(), |a, b| b.cmp(a)),
         }
     }
 }
 
-/// Sorts `ids` by a key read once per node; ties keep the order given (by name).
+/// Sorts `ids` by a key read once per node (from its sums, read beforehand for all); ties
+/// keep the order given (by name).
 fn by<K>(
     ids: &mut [NodeId],
-    key: impl Fn(NodeId) -> K,
+    sums: &[Sums<'_>],
+    key: impl Fn(NodeId, &Sums<'_>) -> K,
     cmp: impl Fn(&K, &K) -> std::cmp::Ordering,
 ) {
-    let mut keyed: Vec<(K, NodeId)> = ids.iter().map(|&id| (key(id), id)).collect();
+    let mut keyed: Vec<(K, NodeId)> = ids
+        .iter()
+        .zip(sums)
+        .map(|(&id, s)| (key(id, s), id))
+        .collect();
     // Stable: equal keys stay in name order.
     keyed.sort_by(|a, b| cmp(&a.0, &b.0));
     for (slot, (_, id)) in ids.iter_mut().zip(keyed) {

@@ -37,21 +37,39 @@ impl TopicTree {
         self.slots[id].topic != NONE
     }
 
-    /// A subtree's rates alone: for sorting a level, where `node` would read the topic's data
-    /// and names too (a cache miss each, at a million topics).
-    pub fn rates(&self, id: NodeId) -> &crate::store::decay::Rates {
-        &self.agg_of(id).rates
-    }
-
-    /// A subtree's message count alone (see `rates`).
-    pub fn msgs_below(&self, id: NodeId) -> u64 {
-        self.agg_of(id).msg_count
-    }
-
-    /// When a subtree last received a message, in microseconds since the Unix epoch (0: never),
-    /// alone (see `rates`).
-    pub fn last_us(&self, id: NodeId) -> u64 {
-        self.agg_of(id).last_us
+    /// The sums of many nodes at once (a level being sorted), in `ids`' order. Read one node
+    /// at a time, a path node's slot, its only child's slot and the sums are three cache misses
+    /// in a row; here each pass reads one slot of every node, no read waiting on another
+    /// node's, so the misses overlap: sorting an open site of 100,000 topics by msg/s took
+    /// 23.8 ms one node at a time, 21.2 ms so (`cargo bench --bench million -- "sort by
+    /// busiest"`, before the rows and the huge pages were mended too).
+    pub fn sums_of_many(&self, ids: &[NodeId]) -> Vec<Sums<'_>> {
+        // Past the table: a node without sums of its own and without an only child (cannot
+        // happen), read as zero.
+        const NO_SUMS: u32 = NONE - 1;
+        let mut at: Vec<NodeId> = ids.to_vec();
+        let mut agg: Vec<u32> = vec![NONE; ids.len()];
+        let mut unresolved = true;
+        while unresolved {
+            unresolved = false;
+            for (a, cur) in agg.iter_mut().zip(at.iter_mut()) {
+                if *a != NONE {
+                    continue;
+                }
+                let s = &self.slots[*cur];
+                if s.agg != NONE {
+                    *a = s.agg;
+                } else if s.kids == NONE || s.kids & LIST != 0 {
+                    *a = NO_SUMS;
+                } else {
+                    *cur = s.kids;
+                    unresolved = true;
+                }
+            }
+        }
+        agg.iter()
+            .map(|&a| Sums(self.aggs.get(a).unwrap_or(&Agg::ZERO)))
+            .collect()
     }
 
     /// A topic's rhythm alone (a path node has none).
@@ -162,5 +180,24 @@ impl TopicTree {
             }
             cur = self.slots[cur].parent;
         }
+    }
+}
+
+/// A subtree's sums as `sums_of_many` reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sums<'a>(&'a Agg);
+
+impl Sums<'_> {
+    pub fn rates(&self) -> &crate::store::decay::Rates {
+        &self.0.rates
+    }
+
+    pub fn msg_count(&self) -> u64 {
+        self.0.msg_count
+    }
+
+    /// Microseconds since the Unix epoch (0: never).
+    pub fn last_us(&self) -> u64 {
+        self.0.last_us
     }
 }

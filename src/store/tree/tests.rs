@@ -92,6 +92,36 @@ fn a_path_node_sums_what_its_only_child_sums_until_it_sums_more() {
 }
 
 #[test]
+fn many_nodes_read_at_once_read_what_each_reads_alone() {
+    let mut t = TopicTree::new();
+    // Path nodes two deep over a topic, a node summing children of its own, topics.
+    let mut seq = 0;
+    for (topic, n) in [("s/a/x/y", 3), ("s/b/t", 1), ("s/b/u", 2), ("s/c", 4)] {
+        let id = t.node_for(topic).unwrap();
+        for _ in 0..n {
+            t.record(id, seq, 10, 1_000_000 + seq, seq as u32);
+            seq += 1;
+        }
+    }
+    let ids: Vec<NodeId> = ["s/a", "s/a/x", "s/b", "s/c", "s/b/u", "s"]
+        .iter()
+        .map(|p| t.find(p).unwrap())
+        .collect();
+    let many = t.sums_of_many(&ids);
+    for (id, s) in ids.iter().zip(&many) {
+        let n = t.node(*id);
+        assert_eq!(
+            (s.msg_count(), s.last_us(), *s.rates()),
+            (n.msg_count, n.last_us, n.rates),
+            "{}",
+            t.path(*id)
+        );
+    }
+    let counts: Vec<u64> = many.iter().map(|s| s.msg_count()).collect();
+    assert_eq!(counts, [3, 3, 3, 4, 2, 10]);
+}
+
+#[test]
 fn no_node_for_a_topic_longer_than_mqtt_allows() {
     let mut t = TopicTree::new();
     let long = "x".repeat(65_536);

@@ -46,6 +46,8 @@ pub enum Cmd {
     Pub(PubArgs),
     /// MQTT 5 request/response: publish a request, print the response whose correlation matches
     Rr(RrArgs),
+    /// Publish a recording again with its timing (what sub --record, sub --json and e write)
+    Replay(ReplayArgs),
     /// The profile file: list, import MQTT X connections, export one profile
     Profile(ProfileArgs),
     /// List the retained messages under a filter and clear them
@@ -364,6 +366,52 @@ pub struct SubArgs {
     /// the start
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording: JSON Lines as sub --record, sub --json and the explorer's e write them
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Faster (2) or slower (0.5) than recorded
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = speed)]
+    pub speed: f64,
+    /// No waiting: each message as soon as the connection takes it
+    #[arg(long, conflicts_with = "speed")]
+    pub as_fast_as_possible: bool,
+    /// Start again from the top at the end, until stopped (Ctrl+C)
+    #[arg(long = "loop")]
+    pub repeat: bool,
+    /// Publish to P/<recorded topic>, so the replay cannot pass for the real devices
+    #[arg(long, value_name = "P")]
+    pub prefix: Option<String>,
+    /// Only messages whose recorded topic matches this MQTT filter (repeatable)
+    #[arg(long = "filter", value_name = "F")]
+    pub filters: Vec<String>,
+    /// From this offset after the first message (90, 1.5s, 1500ms, 2m, 1m30s) or time (RFC 3339)
+    #[arg(long, value_name = "T", value_parser = crate::publish::recorded::Position::parse)]
+    pub from: Option<crate::publish::recorded::Position>,
+    /// Up to this offset or time, inclusive (as --from)
+    #[arg(long, value_name = "T", value_parser = crate::publish::recorded::Position::parse)]
+    pub to: Option<crate::publish::recorded::Position>,
+    /// Seconds to wait for the connection, and at the end for the last acknowledgements
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive_seconds)]
+    pub timeout: f64,
+    /// Print every control packet on stderr
+    #[arg(short = 'd', long)]
+    pub debug: bool,
+}
+
+/// A replay's speed: more than 0, at most 1,000,000 (above that, use --as-fast-as-possible).
+fn speed(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a speed; allowed: more than 0 and at most 1000000 (1 is as recorded)"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Sub(args)) => headless::subscribe::run(args).await,
         Some(Cmd::Pub(args)) => headless::publish::run(args).await,
         Some(Cmd::Rr(args)) => headless::rr::run(args).await,
+        Some(Cmd::Replay(args)) => headless::replay::run(args).await,
         Some(Cmd::Profile(args)) => headless::profiles::run(args),
         Some(Cmd::ClearRetained(args)) => headless::clear_retained::run(args).await,
         Some(Cmd::Broker(args)) => run_broker(args).await,

@@ -6,6 +6,7 @@ pub mod json;
 pub mod profiles;
 pub mod publish;
 pub mod record;
+pub mod replay;
 pub mod rr;
 pub mod subscribe;
 

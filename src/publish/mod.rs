@@ -7,6 +7,7 @@ mod bounded;
 mod draft;
 pub mod history_item;
 pub mod props_input;
+pub mod recorded;
 pub mod template;
 
 pub use crate::mqtt::Publish;

@@ -90,6 +90,16 @@ pub enum Effect {
         topic: String,
         rows: Vec<crate::mqtt::Message>,
     },
+    /// Start recording to a new file (`E`); offsets count from `started`.
+    StartRecording {
+        header: crate::app::features::record::Header,
+        started: Instant,
+        wall: std::time::SystemTime,
+    },
+    /// A batch's messages for the recording.
+    Record(Vec<crate::app::features::record::Item>),
+    /// End the recording (its end comes back as `RecordingEnded`).
+    StopRecording,
 }
 
 /// Slow work: a command, a file, a password lookup, run off the loop by the runner.
@@ -121,6 +131,8 @@ pub enum JobKind {
     TestProfile,
     /// Writing a snippet into the profile file.
     SaveSnippet(String),
+    /// The recording's writer (`E`).
+    Record,
 }
 
 /// What an effect or a job came back with. Failures of jobs carry their kind and reason.
@@ -205,6 +217,18 @@ pub enum Output {
         topic: String,
         count: usize,
         files: Vec<PathBuf>,
+    },
+    /// The recording's file is named and its writer started.
+    RecordingStarted {
+        path: PathBuf,
+    },
+    /// The recording's writer was behind: these messages were not recorded.
+    RecordingDropped(u64),
+    /// The recording ended (`E` again, or `why` it failed), with what reached the file.
+    RecordingEnded {
+        path: PathBuf,
+        written: u64,
+        why: Option<String>,
     },
     /// A job that failed, with its kind and reason.
     Failed {

@@ -25,7 +25,7 @@ mod update;
 // The rooms' modules, by the names the rest of the crate (and `ui/`) knows them by.
 pub use crate::session::outbox;
 pub use features::{chart, cleanup, connections, history, pub_command, requests};
-use features::{external, repeat, whole_read};
+use features::{external, record, repeat, whole_read};
 pub use input::{focus, form, keymap, layout};
 pub use panes::{compose, detail, filter, log, tree};
 use panes::{fold, log_index, preview};
@@ -121,6 +121,8 @@ pub struct App {
     /// The editor's profile being written (and the name it had): the list takes it, and the
     /// editor closes, only once the file has it.
     pub saving_profile: Option<(crate::config::Profile, Option<String>)>,
+    /// `E`: the recording under way.
+    pub recording: Option<record::Recording>,
 }
 
 impl App {
@@ -156,6 +158,7 @@ impl App {
             quit: false,
             colour: true,
             saving_profile: None,
+            recording: None,
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),

@@ -106,6 +106,11 @@ impl App {
                     clean(&path.display().to_string())
                 ),
             ),
+            Output::RecordingStarted { path } => self.recording_started(path),
+            Output::RecordingDropped(n) => self.recording_dropped(n),
+            Output::RecordingEnded { path, written, why } => {
+                self.recording_ended(path, written, why)
+            }
             Output::Exported {
                 topic,
                 count,
@@ -152,6 +157,10 @@ impl App {
                 Level::Error,
                 format!("{} not exported: {why}", clean(&topic)),
             ),
+            JobKind::Record => {
+                self.recording = None;
+                self.tell(Level::Error, format!("recording stopped: {}", clean(&why)));
+            }
             JobKind::RemoveProfile(name) => self.on_profile_removed(&name, Err(why)),
             JobKind::TestProfile => self.on_profile_tested(Err(why)),
             JobKind::SaveProfile(_) => self.on_profile_saved(Err(why)),

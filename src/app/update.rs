@@ -23,13 +23,15 @@ impl App {
         let mut effects = match msg {
             Msg::Term(event) => self.on_event(event),
             Msg::Mqtt(conn, batch) => {
+                // Handed to the recording as received, whatever the store keeps of it.
+                let recorded = self.record_batch(conn, &batch);
                 // A parked connection's batch is filed in its own store (features/connections.rs).
                 self.with_conn(conn, |app| {
                     for event in batch {
                         app.on_mqtt(event);
                     }
                 });
-                Vec::new()
+                recorded.into_iter().collect()
             }
             // An answer about a connection goes to it (parked or not; a closed one's is dropped).
             Msg::Done(output) => match output.conn() {

@@ -27,6 +27,8 @@ pub struct Header<'a> {
     /// Broker URLs as shown (no user name, no password: `BrokerUrl`'s display has none).
     pub brokers: Vec<String>,
     pub filters: Vec<&'a str>,
+    /// The explorer's tree filter it keeps to, when one was on.
+    pub shows: Option<&'a str>,
 }
 
 pub struct Recorder {
@@ -37,17 +39,22 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Creates the file and writes the header line.
-    pub fn create(path: &Path, header: Header<'_>, now: SystemTime) -> Result<Recorder, Failure> {
+    /// Creates the file and writes the header line; offsets count from `start`.
+    pub fn create(
+        path: &Path,
+        header: Header<'_>,
+        now: SystemTime,
+        start: Instant,
+    ) -> Result<Recorder, Failure> {
         let shown = crate::text::clean(&path.display().to_string()).into_owned();
         let file = create_new_private(path).map_err(|e| match e.kind() {
             io::ErrorKind::AlreadyExists => runtime(format!(
-                "--record {shown}: the file exists; a recording never overwrites one (choose a new name)"
+                "{shown}: the file exists; a recording never overwrites one (choose a new name)"
             )),
-            _ => runtime(format!("--record {shown}: cannot create it: {e}")),
+            _ => runtime(format!("{shown}: cannot create it: {e}")),
         })?;
         let started: DateTime<Utc> = now.into();
-        let line = json!({
+        let mut line = json!({
             "recording": {
                 "format": "mqscope recording",
                 "version": 1,
@@ -57,10 +64,13 @@ impl Recorder {
                 "started": started.to_rfc3339_opts(SecondsFormat::Micros, true),
             }
         });
+        if let Some(shows) = header.shows {
+            line["recording"]["shows"] = json!(shows);
+        }
         let mut r = Recorder {
             path: path.to_path_buf(),
             out: BufWriter::with_capacity(64 * 1024, file),
-            start: Instant::now(),
+            start,
             written: 0,
         };
         r.line(&line).map_err(|e| r.failed(&e))?;
@@ -93,6 +103,11 @@ impl Recorder {
         Ok(())
     }
 
+    /// Messages written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
     pub fn flush(&mut self) -> Result<(), Failure> {
         self.out.flush().map_err(|e| self.failed(&e))
     }
@@ -110,7 +125,7 @@ impl Recorder {
     fn failed(&self, e: &io::Error) -> Failure {
         let shown = crate::text::clean(&self.path.display().to_string()).into_owned();
         runtime(format!(
-            "--record {shown}: writing failed after {} messages: {e}",
+            "{shown}: writing failed after {} messages: {e}",
             self.written
         ))
     }

@@ -87,14 +87,19 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     }
     // Created before connecting: a name that is taken stops the command before anything else.
     let mut recorder = match &args.record {
-        Some(path) => Some(Recorder::create(
-            path,
-            Header {
-                brokers: conns.iter().map(|c| c.settings.url.to_string()).collect(),
-                filters: subscriptions.iter().map(|s| s.filter.as_str()).collect(),
-            },
-            std::time::SystemTime::now(),
-        )?),
+        Some(path) => Some(
+            Recorder::create(
+                path,
+                Header {
+                    brokers: conns.iter().map(|c| c.settings.url.to_string()).collect(),
+                    filters: subscriptions.iter().map(|s| s.filter.as_str()).collect(),
+                    shows: None,
+                },
+                std::time::SystemTime::now(),
+                std::time::Instant::now(),
+            )
+            .map_err(|f| runtime(format!("--record {f}")))?,
+        ),
         None => None,
     };
     let mut handles: Vec<Option<MqttHandle>> = Vec::new();
@@ -163,7 +168,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 if let Some(r) = recorder.as_mut()
                     && let Err(f) = r.flush()
                 {
-                    break Err(f);
+                    break Err(runtime(format!("--record {f}")));
                 }
                 if out.flush().is_err() {
                     break Ok(Stop::Closed);
@@ -243,7 +248,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                             taken_at,
                         )
                     {
-                        break 'outer Err(f);
+                        break 'outer Err(runtime(format!("--record {f}")));
                     }
                     if write_message(&mut out, c, &m, received, &print)
                         .await
@@ -303,7 +308,9 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         h.shut_down().await;
     }
     // What was recorded is on disk before the exit status is decided.
-    let kept = recorder.as_mut().map(Recorder::flush);
+    let kept = recorder
+        .as_mut()
+        .map(|r| r.flush().map_err(|f| runtime(format!("--record {f}"))));
     let outcome = match (outcome, kept) {
         (Ok(_), Some(Err(f))) => Err(f),
         (o, _) => o,

@@ -8,6 +8,7 @@ mod file_jobs;
 mod intake;
 mod jobs;
 mod memory;
+mod recorder;
 pub mod run;
 mod runner;
 pub mod session;

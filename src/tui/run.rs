@@ -201,6 +201,11 @@ where
             }
         }
     }
+    // A recording under way keeps what came: its last lines reach the disk before the exit
+    // (a flush takes milliseconds; the limit is for a disk that hangs).
+    if let Some(r) = runner.recording.take() {
+        r.finish(std::time::Duration::from_secs(3));
+    }
     session.disconnect_all();
     Ok(())
 }

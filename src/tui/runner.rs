@@ -21,6 +21,8 @@ pub struct Runner {
     pub wake: Option<Instant>,
     /// The app asked to suspend (Ctrl+Z).
     pub suspend: bool,
+    /// `E`: the recording's writer, while one runs.
+    pub recording: Option<super::recorder::Recording>,
 }
 
 impl Runner {
@@ -97,6 +99,39 @@ impl Runner {
                 });
             }
             Effect::TestProfile(profile) => test_profile(session, jobs, *profile),
+            Effect::StartRecording {
+                header,
+                started,
+                wall,
+            } => {
+                let dir = session
+                    .export_dir
+                    .clone()
+                    .unwrap_or_else(|| std::path::PathBuf::from("."));
+                let path = super::recorder::path_in(&dir);
+                let writer =
+                    super::recorder::Recording::start(path.clone(), header, wall, started, jobs);
+                // One at a time: a second start ends the first (the app asks only when none).
+                if let Some(old) = self.recording.replace(writer) {
+                    old.finish(std::time::Duration::ZERO);
+                }
+                out.push(Output::RecordingStarted { path });
+            }
+            Effect::Record(items) => {
+                let dropped = match &self.recording {
+                    Some(r) => r.send(items),
+                    None => items.len() as u64,
+                };
+                if dropped > 0 {
+                    out.push(Output::RecordingDropped(dropped));
+                }
+            }
+            Effect::StopRecording => {
+                // Its end (and count) comes back from the writer's job.
+                if let Some(r) = self.recording.take() {
+                    r.finish(std::time::Duration::ZERO);
+                }
+            }
             other => out.extend(super::file_jobs::start(session, jobs, other)),
         }
     }

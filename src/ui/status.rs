@@ -95,6 +95,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             ),
         });
     }
+    if let Some(rec) = &app.recording {
+        segments.push((2, Span::styled(recording_words(rec), theme().alarm)));
+    }
     segments.push((
         4,
         Span::raw(crate::text::count(
@@ -217,4 +220,20 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         fitted.push(Span::styled(text, span.style));
     }
     f.render_widget(Paragraph::new(Line::from(fitted)), area);
+}
+
+/// `● REC 1,234 msgs → mqscope-recording-….jsonl`: the count handed to the writer and the
+/// file's name (its folder is in the notice when it ends).
+fn recording_words(rec: &crate::app::features::record::Recording) -> String {
+    let mut words = format!("● REC {}", crate::text::count(rec.handed, "msg", "msgs"));
+    if let Some(name) = rec.path.as_ref().and_then(|p| p.file_name()) {
+        words += &format!(" → {}", clean(&name.to_string_lossy()));
+    }
+    if rec.dropped > 0 {
+        words += &format!(" ({} not recorded)", thousands(rec.dropped));
+    }
+    if rec.stopping {
+        words += " (stopping)";
+    }
+    words
 }

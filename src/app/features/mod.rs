@@ -14,6 +14,7 @@ pub mod history;
 pub mod latency;
 pub mod profiles;
 pub mod pub_command;
+pub mod record;
 pub mod repeat;
 pub mod requests;
 pub mod sparkplug;

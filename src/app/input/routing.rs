@@ -179,6 +179,7 @@ impl App {
                 }
             }
             Action::Export => return self.export_key(),
+            Action::Record => return self.record_key(),
             Action::Chart => self.chart_key(),
             Action::Fold => self.fold_at_cursor(),
             Action::ReadWhole => return self.read_whole_key(),

@@ -54,18 +54,29 @@ fn received(child: Child) -> Vec<Got> {
         .collect()
 }
 
+/// A mosquitto with `global` lines, a home for mqscope and a folder for files; None (the test
+/// skips, or fails under CI) without mosquitto.
+fn setup(test: &str, global: &str) -> Option<(Mosquitto, tempfile::TempDir, tempfile::TempDir)> {
+    if !have_mosquitto(test) {
+        return None;
+    }
+    let m = Mosquitto::start_with(global);
+    Some((
+        m,
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    ))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[test]
 fn a_replay_keeps_bytes_flags_properties_and_timing_and_reports_bad_lines() {
-    if !have_mosquitto("replay") {
+    let Some((m, home, dir)) = setup("replay", "") else {
         return;
-    }
-    let m = Mosquitto::start();
-    let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    };
     let file = dir.path().join("rec.jsonl");
     // Written by hand: a header, a binary retained message, a bad line, a text message with
     // every property a publisher sets (and a topic alias, which a replay must not send), one
@@ -129,14 +140,11 @@ fn a_replay_keeps_bytes_flags_properties_and_timing_and_reports_bad_lines() {
 
 #[test]
 fn full_speed_keeps_the_order_and_a_range_takes_its_part() {
-    if !have_mosquitto("replay_fast") {
-        return;
-    }
     // mosquitto queues 1,000 messages for a subscriber by default and drops the rest: a
     // replay at full speed outruns mosquitto_sub's reading.
-    let m = Mosquitto::start_with("max_queued_messages 0\n");
-    let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    let Some((m, home, dir)) = setup("replay_fast", "max_queued_messages 0\n") else {
+        return;
+    };
     let file = dir.path().join("long.jsonl");
     // 2,000 messages a second apart: 33 minutes at 1x. One QoS: MQTT keeps the order of a
     // client's messages of one QoS, while a broker may let QoS 0 pass QoS 1 on its way out.
@@ -232,12 +240,9 @@ fn full_speed_keeps_the_order_and_a_range_takes_its_part() {
 
 #[test]
 fn what_sub_records_replays_the_same() {
-    if !have_mosquitto("replay_recorded") {
+    let Some((m, home, dir)) = setup("replay_recorded", "") else {
         return;
-    }
-    let m = Mosquitto::start();
-    let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    };
     let file = dir.path().join("made.jsonl");
     let bin_file = dir.path().join("payload.bin");
     let binary: &[u8] = &[0x1b, b'[', b'2', b'J', 0x00, 0xff];
@@ -295,12 +300,9 @@ fn what_sub_records_replays_the_same() {
 
 #[test]
 fn a_loop_goes_round_until_stopped_and_says_how_often() {
-    if !have_mosquitto("replay_loop") {
+    let Some((m, home, dir)) = setup("replay_loop", "") else {
         return;
-    }
-    let m = Mosquitto::start();
-    let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    };
     let file = dir.path().join("three.jsonl");
     let body: String = (0..3)
         .map(|i| format!("{{\"topic\":\"l\",\"payload\":\"{i}\",\"qos\":1,\"offset_ms\":{i}}}\n"))

@@ -27,6 +27,9 @@ pub struct Cli {
     /// Start the embedded broker with simulated devices and connect to it
     #[arg(long, conflicts_with_all = ["broker", "profile"])]
     pub demo: bool,
+    /// Browse a recording (sub --record, sub --json or e/E wrote it) with no broker
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["broker", "profile", "demo"])]
+    pub open: Option<PathBuf>,
     /// Memory for message history in MiB (default 256, or [history] memory_mib)
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576), allow_negative_numbers = true)]
     pub history_budget: Option<u32>,

@@ -78,6 +78,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 filters: cli.filters,
                 qos: cli.qos,
                 demo: cli.demo,
+                open: cli.open,
                 history_budget_mib: cli.history_budget,
                 history_per_topic: cli.history_per_topic,
             })

@@ -230,6 +230,14 @@ pub enum Output {
         written: u64,
         why: Option<String>,
     },
+    /// `--open FILE` read to its end: the messages handed over, the bad lines (the first few
+    /// told by number), or why reading stopped.
+    FileRead {
+        messages: u64,
+        bad: u64,
+        told: Vec<String>,
+        failed: Option<String>,
+    },
     /// A job that failed, with its kind and reason.
     Failed {
         job: JobKind,

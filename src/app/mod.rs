@@ -123,6 +123,8 @@ pub struct App {
     pub saving_profile: Option<(crate::config::Profile, Option<String>)>,
     /// `E`: the recording under way.
     pub recording: Option<record::Recording>,
+    /// `--open FILE`: the recording browsed, with no broker.
+    pub opened: Option<features::opened::Opened>,
 }
 
 impl App {
@@ -159,6 +161,7 @@ impl App {
             colour: true,
             saving_profile: None,
             recording: None,
+            opened: None,
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),

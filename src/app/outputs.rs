@@ -107,6 +107,12 @@ impl App {
                 ),
             ),
             Output::RecordingStarted { path } => self.recording_started(path),
+            Output::FileRead {
+                messages,
+                bad,
+                told,
+                failed,
+            } => self.file_read(messages, bad, told, failed),
             Output::RecordingDropped(n) => self.recording_dropped(n),
             Output::RecordingEnded { path, written, why } => {
                 self.recording_ended(path, written, why)

@@ -8,6 +8,7 @@ mod file_jobs;
 mod intake;
 mod jobs;
 mod memory;
+mod open_file;
 mod recorder;
 pub mod run;
 mod runner;

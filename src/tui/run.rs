@@ -190,6 +190,18 @@ where
                 if intake.drain(session) {
                     data_changed = true;
                 }
+                // `--open FILE`: what its reader has ready, through the same door.
+                let read = session.open_file.as_mut().map(|o| o.take()).unwrap_or_default();
+                for fed in read {
+                    let msg = match fed {
+                        super::open_file::Feed::Messages(batch) => {
+                            Msg::Mqtt(crate::app::ConnId::FIRST, batch)
+                        }
+                        super::open_file::Feed::Read(output) => Msg::Done(output),
+                    };
+                    feed(app, session, &mut runner, msg);
+                    data_changed = true;
+                }
                 let released = app.links().iter().map(|l| l.store.released_bytes).sum();
                 trimmer.tick(released, Instant::now());
                 // Data is drawn at the frame rate (the clock-driven parts are redrawn by the

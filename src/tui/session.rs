@@ -46,6 +46,8 @@ pub struct Session<'a> {
     pub export_dir: Option<PathBuf>,
     /// Where compose's publish history is kept; None: not kept on disk (tests).
     pub history_path: Option<PathBuf>,
+    /// `--open FILE`: the recording being read, in place of a broker.
+    pub open_file: Option<super::open_file::OpenFile>,
 }
 
 /// Writes a clipboard sequence to the terminal.
@@ -64,6 +66,7 @@ impl<'a> Session<'a> {
             clipboard: None,
             export_dir: None,
             history_path: None,
+            open_file: None,
         }
     }
 
@@ -84,6 +87,7 @@ impl<'a> Session<'a> {
             clipboard: None,
             export_dir: None,
             history_path: None,
+            open_file: None,
         }
     }
 

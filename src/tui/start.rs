@@ -29,6 +29,8 @@ pub struct ExplorerArgs {
     /// `-q`: the QoS of `-t` filters.
     pub qos: Option<u8>,
     pub demo: bool,
+    /// `--open FILE`: a recording browsed with no broker.
+    pub open: Option<std::path::PathBuf>,
     pub history_budget_mib: Option<u32>,
     pub history_per_topic: Option<u32>,
 }
@@ -58,9 +60,15 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         filters,
         qos,
         demo,
+        open,
         history_budget_mib,
         history_per_topic,
     } = args;
+    // Opened before the screen changes: a file that is not there is one line, not a screen.
+    let opened = match &open {
+        Some(path) => Some(super::open_file::OpenFile::start(path).map_err(usage)?),
+        None => None,
+    };
     for f in &filters {
         validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
     }
@@ -71,7 +79,9 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut resolved: Vec<(String, ConnectionSettings)> = Vec::new();
     #[cfg(feature = "embedded-broker")]
     let mut broker = None;
-    if demo {
+    if opened.is_some() {
+        // No broker: the file's messages are the session.
+    } else if demo {
         #[cfg(feature = "embedded-broker")]
         {
             let b = crate::broker::EmbeddedBroker::start(0, None)
@@ -154,7 +164,12 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     app.history =
         crate::app::history::History::new(kept, file.snippets.clone()).with_file_lines(lines);
     app.colour = crate::ui::theme::colour_wanted();
-    if initial.is_empty() {
+    if let Some(path) = &open {
+        app.opened = Some(crate::app::features::opened::Opened {
+            file: crate::text::clean(&path.display().to_string()).into_owned(),
+            done: false,
+        });
+    } else if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup::at(0)));
     }
     let mut guard =
@@ -181,6 +196,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut session = Session::two_step(resolver, start);
     session.config_path = Some(file.path.clone());
     session.history_path = history_path;
+    session.open_file = opened;
     #[cfg(unix)]
     {
         session.suspend = Some(Box::new(terminal::suspend));

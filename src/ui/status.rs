@@ -19,6 +19,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(format!("{name} "), theme().bold));
     }
     match &app.link.conn {
+        None if app.opened.is_some() => {
+            if let Some(o) = &app.opened {
+                let state = if o.done { "read" } else { "reading…" };
+                spans.push(Span::styled(
+                    format!("▤ {} · a recording, no broker · {state}", o.file),
+                    theme().bold,
+                ));
+            }
+        }
         None => spans.push(Span::styled("○ not connected", theme().dim)),
         Some(c) => {
             let unanswered = app.unanswered_subscriptions();

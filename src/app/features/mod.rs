@@ -12,6 +12,7 @@ pub mod external;
 pub mod floods;
 pub mod history;
 pub mod latency;
+pub mod opened;
 pub mod profiles;
 pub mod pub_command;
 pub mod record;

@@ -10,7 +10,7 @@
 //! measured when a message is handed to the connection, against its deadline.
 
 mod lateness;
-mod lines;
+pub mod lines;
 mod progress;
 
 use std::fs::File;

@@ -98,7 +98,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 std::time::SystemTime::now(),
                 std::time::Instant::now(),
             )
-            .map_err(|f| runtime(format!("--record {f}")))?,
+            .map_err(record_failure)?,
         ),
         None => None,
     };
@@ -168,7 +168,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 if let Some(r) = recorder.as_mut()
                     && let Err(f) = r.flush()
                 {
-                    break Err(runtime(format!("--record {f}")));
+                    break Err(record_failure(f));
                 }
                 if out.flush().is_err() {
                     break Ok(Stop::Closed);
@@ -248,7 +248,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                             taken_at,
                         )
                     {
-                        break 'outer Err(runtime(format!("--record {f}")));
+                        break 'outer Err(record_failure(f));
                     }
                     if write_message(&mut out, c, &m, received, &print)
                         .await
@@ -308,9 +308,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         h.shut_down().await;
     }
     // What was recorded is on disk before the exit status is decided.
-    let kept = recorder
-        .as_mut()
-        .map(|r| r.flush().map_err(|f| runtime(format!("--record {f}"))));
+    let kept = recorder.as_mut().map(|r| r.flush().map_err(record_failure));
     let outcome = match (outcome, kept) {
         (Ok(_), Some(Err(f))) => Err(f),
         (o, _) => o,
@@ -442,4 +440,9 @@ fn v5_options_given(args: &crate::cli::SubscriptionArgs) -> Option<String> {
         given.push("--subscription-id");
     }
     (!given.is_empty()).then(|| given.join(", "))
+}
+
+/// A recording's failure, said as the flag that asked for it.
+fn record_failure(f: Failure) -> Failure {
+    runtime(format!("--record {f}"))
 }

@@ -6,6 +6,7 @@
 mod bounded;
 mod draft;
 pub mod history_item;
+pub mod lines;
 pub mod props_input;
 pub mod recorded;
 pub mod template;

@@ -58,10 +58,8 @@ impl Position {
     /// time (`2026-12-08T03:00:00Z`).
     pub fn parse(s: &str) -> Result<Position, String> {
         let s = s.trim();
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-            return u64::try_from(t.timestamp_micros())
-                .ok()
-                .and_then(|us| SystemTime::UNIX_EPOCH.checked_add(Duration::from_micros(us)))
+        if chrono::DateTime::parse_from_rfc3339(s).is_ok() {
+            return rfc3339_time(s)
                 .map(Position::Time)
                 .ok_or_else(|| format!("{s:?}: a time before 1970"));
         }
@@ -113,6 +111,14 @@ impl Position {
             Position::Time(t) => time.map(|m| m >= t),
         }
     }
+}
+
+/// An RFC 3339 time (a recording's `time` and `started`, `--from`/`--to`), to the
+/// microsecond; None when it does not parse or is before 1970.
+pub fn rfc3339_time(s: &str) -> Option<SystemTime> {
+    let t = chrono::DateTime::parse_from_rfc3339(s).ok()?;
+    let us = u64::try_from(t.timestamp_micros()).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_micros(us))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,11 +199,7 @@ fn message(obj: &Map<String, Value>) -> Result<Recorded, LineError> {
         None => None,
         Some(t) => Some(
             t.as_str()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .and_then(|t| {
-                    let us = u64::try_from(t.timestamp_micros()).ok()?;
-                    SystemTime::UNIX_EPOCH.checked_add(Duration::from_micros(us))
-                })
+                .and_then(rfc3339_time)
                 .ok_or(field("time", "an RFC 3339 time after 1970"))?,
         ),
     };

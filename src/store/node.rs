@@ -58,7 +58,7 @@ pub(super) struct Slot {
 /// What a subtree sums: its topics' counts, bytes, last arrival and rates.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Agg {
-    /// First (with its time and the 10 s rates at its start): what sorting by a rate reads.
+    /// First (its time and 10 s rates at its start): what a sort by a rate reads.
     pub rates: Rates,
     pub topic_count: u32,
     pub msg_count: u64,

@@ -2,8 +2,6 @@
 //! remove, a snippet), the history file, a payload read for compose, an export. A job reports
 //! what it wrote; where there is no file to write, that is the answer at once.
 
-use std::path::PathBuf;
-
 use super::jobs::{Jobs, blocking};
 use super::session::Session;
 use crate::app::{Effect, JobKind, Output};
@@ -84,10 +82,7 @@ pub fn start(session: &Session<'_>, jobs: &mut Jobs, effect: Effect) -> Option<O
             });
         }
         Effect::Export { topic, rows } => {
-            let dir = session
-                .export_dir
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("."));
+            let dir = session.export_dir();
             jobs.spawn(JobKind::Export(topic.clone()), async move {
                 let count = rows.len();
                 let t = topic.clone();

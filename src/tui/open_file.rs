@@ -12,9 +12,9 @@ use std::sync::mpsc::{Receiver, TryRecvError, sync_channel};
 use std::time::{Duration, SystemTime};
 
 use crate::app::Output;
-use crate::headless::replay::lines::{LINE_MAX, Read, next_line};
 use crate::mqtt::{Message, MqttEvent};
-use crate::publish::recorded::{Line, parse_line};
+use crate::publish::lines::{LINE_MAX, Read, next_line};
+use crate::publish::recorded::{Line, parse_line, rfc3339_time};
 
 /// Messages a batch: the size of a busy broker's frame.
 const BATCH: usize = 1024;
@@ -98,10 +98,7 @@ fn read_all(mut reader: BufReader<File>, tx: &std::sync::mpsc::SyncSender<Feed>)
         };
         match parsed {
             Ok(Line::Header(h)) => {
-                started = h["started"]
-                    .as_str()
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .map(SystemTime::from);
+                started = h["started"].as_str().and_then(rfc3339_time);
             }
             Ok(Line::Blank) => {}
             Ok(Line::Message(r)) => {

@@ -104,11 +104,7 @@ impl Runner {
                 started,
                 wall,
             } => {
-                let dir = session
-                    .export_dir
-                    .clone()
-                    .unwrap_or_else(|| std::path::PathBuf::from("."));
-                let path = super::recorder::path_in(&dir);
+                let path = super::recorder::path_in(&session.export_dir());
                 let writer =
                     super::recorder::Recording::start(path.clone(), header, wall, started, jobs);
                 // One at a time: a second start ends the first (the app asks only when none).

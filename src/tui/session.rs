@@ -91,6 +91,13 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Where `e` exports and `E` records: the folder given, else the current one.
+    pub fn export_dir(&self) -> PathBuf {
+        self.export_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
     /// The worker of the connection in focus.
     pub fn handle(&self) -> Option<&MqttHandle> {
         self.handles

@@ -92,6 +92,8 @@ impl App {
         conn: ConnId,
         batch: &[MqttEvent],
     ) -> Option<Effect> {
+        // Nothing to do on a message's way in unless a recording is under way.
+        self.recording.as_ref().filter(|r| !r.stopping)?;
         let broker = (self.conn_count() > 1).then(|| {
             self.links()
                 .iter()
@@ -100,7 +102,7 @@ impl App {
                 .unwrap_or_default()
         });
         let taken = self.now;
-        let rec = self.recording.as_mut().filter(|r| !r.stopping)?;
+        let rec = self.recording.as_mut()?;
         let items: Vec<Item> = batch
             .iter()
             .filter_map(|e| match e {

@@ -10,7 +10,6 @@
 //! measured when a message is handed to the connection, against its deadline.
 
 mod lateness;
-pub mod lines;
 mod progress;
 
 use std::fs::File;
@@ -25,10 +24,10 @@ use crate::cli::ReplayArgs;
 use crate::mqtt::topic::{filter_matches, validate_filter, validate_topic};
 use crate::mqtt::{self, ConnState, MqttEvent, MqttHandle, Protocol, PublishOutcome};
 use crate::process::failure::{Failure, runtime, usage};
+use crate::publish::lines::{LINE_MAX, Read, next_line};
 use crate::publish::recorded::{Line, Position, Recorded, parse_line};
 use crate::session::connect::{failure_from_tls, headless_settings};
 use lateness::Lateness;
-use lines::{LINE_MAX, Read, next_line};
 use progress::Progress;
 
 /// Publishes handed to the worker and not yet settled (its command queue holds 1,024).

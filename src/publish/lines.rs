@@ -1,4 +1,4 @@
-//! A recording's lines, read as a stream: one line in memory at a time (a recording of any
+//! A recording's lines (for `replay` and `--open`), read as a stream: one line in memory at a time (a recording of any
 //! length replays in the memory of its longest line), and a line past the cap is skipped
 //! whole, not read into memory, and reported.
 

@@ -106,6 +106,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     }
     if let Some(rec) = &app.recording {
         segments.push((2, Span::styled(recording_words(rec), theme().alarm)));
+        // The file's name goes first when the bar is short (it is told when the recording
+        // ends): the counts, the memory and the help hint stay.
+        if let Some(name) = rec.path.as_ref().and_then(|p| p.file_name()) {
+            let name = format!("→ {}", clean(&name.to_string_lossy()));
+            segments.push((7, Span::styled(name, theme().alarm)));
+        }
     }
     segments.push((
         4,
@@ -231,13 +237,9 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(fitted)), area);
 }
 
-/// `● REC 1,234 msgs → mqscope-recording-….jsonl`: the count handed to the writer and the
-/// file's name (its folder is in the notice when it ends).
+/// `● REC 1,234 msgs`: the count handed to the writer, and what it could not take.
 fn recording_words(rec: &crate::app::features::record::Recording) -> String {
     let mut words = format!("● REC {}", crate::text::count(rec.handed, "msg", "msgs"));
-    if let Some(name) = rec.path.as_ref().and_then(|p| p.file_name()) {
-        words += &format!(" → {}", clean(&name.to_string_lossy()));
-    }
     if rec.dropped > 0 {
         words += &format!(" ({} not recorded)", thousands(rec.dropped));
     }

@@ -129,8 +129,12 @@ impl App {
 
     /// The runner named the file and the writer started.
     pub(in crate::app) fn recording_started(&mut self, path: PathBuf) {
+        let file = crate::text::clean(&path.display().to_string()).into_owned();
         if let Some(rec) = &mut self.recording {
             rec.path = Some(path);
+            // The bar keeps the count; the file's name is said here whole, as the bar gives it
+            // up first when short of room.
+            self.tell(Level::Info, format!("recording to {file} (E stops)"));
         }
     }
 

@@ -24,6 +24,7 @@
 //! - `process`: logging, signals, failures (exit codes), external programs;
 //! - `broker` and `demo`: the embedded broker and its simulated devices.
 
+pub mod alert;
 pub mod app;
 #[cfg(feature = "embedded-broker")]
 pub mod broker;

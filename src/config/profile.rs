@@ -168,6 +168,8 @@ pub struct ConfigFile {
     pub snippets: Vec<Snippet>,
     /// `[[latency]]`: where messages say when they were sent.
     pub latency: Vec<crate::decode::send_time::LatencyRule>,
+    /// `[[alerts]]`: rules that fire on values and silences.
+    pub alerts: Vec<crate::alert::Rule>,
 }
 
 /// A named message for compose (`[[snippets]]`); topic and payload may hold templates.
@@ -190,6 +192,7 @@ impl ConfigFile {
             decoders: Vec::new(),
             snippets: Vec::new(),
             latency: Vec::new(),
+            alerts: Vec::new(),
         }
     }
 

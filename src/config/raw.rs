@@ -21,6 +21,8 @@ pub struct RawFile {
     pub snippets: Vec<Spanned<RawSnippet>>,
     #[serde(default)]
     pub latency: Vec<Spanned<super::latency::RawLatency>>,
+    #[serde(default)]
+    pub alerts: Vec<Spanned<super::alerts::RawAlert>>,
 }
 
 /// `[[snippets]]`: a named message for compose.

@@ -369,6 +369,13 @@ pub struct SubArgs {
     /// the start
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Print a line for each firing of the profile file's [[alerts]] rules, in place of the
+    /// messages (their publish and command actions run too)
+    #[arg(long)]
+    pub alerts: bool,
+    /// As --alerts, and exit with status 1 at the first firing (for scripts)
+    #[arg(long)]
+    pub alerts_fail: bool,
 }
 
 #[derive(Debug, Args)]

@@ -46,8 +46,16 @@ pub enum Event {
     /// A firing to show and act on.
     Fired(Fired),
     /// A rule's condition came to hold for a topic (shown on its row), or stopped holding.
-    On { rule: usize, scope: u32, tag: u64 },
-    Off { rule: usize, scope: u32, tag: u64 },
+    On {
+        rule: usize,
+        scope: u32,
+        tag: u64,
+    },
+    Off {
+        rule: usize,
+        scope: u32,
+        tag: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -189,7 +197,11 @@ impl Engine {
             let due = now + d;
             self.silence_due = Some(self.silence_due.map_or(due, |s| s.min(due)));
             if std::mem::take(&mut w.active) {
-                out.push(Event::Off { rule: i, scope, tag });
+                out.push(Event::Off {
+                    rule: i,
+                    scope,
+                    tag,
+                });
             }
             return;
         }
@@ -236,9 +248,17 @@ impl Engine {
         if holds != w.active {
             w.active = holds;
             out.push(if holds {
-                Event::On { rule: i, scope, tag }
+                Event::On {
+                    rule: i,
+                    scope,
+                    tag,
+                }
             } else {
-                Event::Off { rule: i, scope, tag }
+                Event::Off {
+                    rule: i,
+                    scope,
+                    tag,
+                }
             });
         }
         if edge {
@@ -336,7 +356,9 @@ impl Engine {
 /// then it is counted, and the next one shown says how many were held back.
 fn show_or_hold(w: &mut Watch, cooldown: Duration, mut fired: Fired, out: &mut Vec<Event>) {
     let at = fired.at;
-    if w.shown_at.is_some_and(|t| at.saturating_duration_since(t) < cooldown) {
+    if w.shown_at
+        .is_some_and(|t| at.saturating_duration_since(t) < cooldown)
+    {
         w.held += 1;
         return;
     }

@@ -46,8 +46,15 @@ impl Feed {
         let now = self.at(s);
         let mut out = Vec::new();
         self.engine.tick(now, &mut out);
-        self.engine
-            .observe(0, 7, topic, payload.as_bytes(), now, SystemTime::now(), &mut out);
+        self.engine.observe(
+            0,
+            7,
+            topic,
+            payload.as_bytes(),
+            now,
+            SystemTime::now(),
+            &mut out,
+        );
         self.events.extend(out.iter().cloned());
         fired(&out)
     }
@@ -127,7 +134,10 @@ fn hysteresis_keeps_a_wobbling_value_from_firing_again() {
 fn equals_matches_and_changed_fire_on_their_edges() {
     let mut f = Feed::new(vec![
         rule("door", Condition::Equals("open".into())),
-        rule("log", Condition::Matches(regex::Regex::new("^ERR").unwrap())),
+        rule(
+            "log",
+            Condition::Matches(regex::Regex::new("^ERR").unwrap()),
+        ),
         rule("mode", Condition::Changed),
     ]);
     assert_eq!(f.send(0, "door", "open"), ["door = open"]);
@@ -136,10 +146,19 @@ fn equals_matches_and_changed_fire_on_their_edges() {
     assert_eq!(f.send(3, "door", "open\n"), ["door = open"]);
     assert_eq!(f.send(4, "log", "ERR disk"), ["log ERR disk ~ ^ERR"]);
     assert!(f.send(5, "log", "ERR again").is_empty());
-    assert!(f.send(6, "mode", "auto").is_empty(), "the first value is no change");
+    assert!(
+        f.send(6, "mode", "auto").is_empty(),
+        "the first value is no change"
+    );
     assert!(f.send(7, "mode", "auto").is_empty());
-    assert_eq!(f.send(8, "mode", "manual"), ["mode changed from auto to manual"]);
-    assert_eq!(f.send(9, "mode", "auto"), ["mode changed from manual to auto"]);
+    assert_eq!(
+        f.send(8, "mode", "manual"),
+        ["mode changed from auto to manual"]
+    );
+    assert_eq!(
+        f.send(9, "mode", "auto"),
+        ["mode changed from manual to auto"]
+    );
 }
 
 #[test]
@@ -193,7 +212,13 @@ fn silence_is_per_topic_under_a_wildcard_and_fires_once_per_silence() {
 fn a_rule_tried_against_history_says_what_it_would_have_fired() {
     let t0 = Instant::now();
     let wall = SystemTime::now();
-    let msgs = [("a", "29"), ("a", "31"), ("b", "40"), ("a", "32"), ("a", "1")];
+    let msgs = [
+        ("a", "29"),
+        ("a", "31"),
+        ("b", "40"),
+        ("a", "32"),
+        ("a", "1"),
+    ];
     let feed = msgs
         .iter()
         .enumerate()

@@ -3,21 +3,13 @@
 //! `sub --alerts` feed it messages and the clock, and act on what it says; the profile file's
 //! loader (`config/alerts.rs`) builds its rules.
 
+pub mod action;
 pub mod engine;
 pub mod rule;
 pub mod value;
 
 pub use engine::{Engine, Event, Fired};
 pub use rule::{Condition, PublishAction, Rule, Threshold, ValueOf};
-
-/// `{{rule}}`, `{{topic}}` and `{{value}}` in an action's text, filled in for a firing (the
-/// other templates, `{{now}}` and the like, are compose's and come after).
-pub fn fill(template: &str, rule: &str, fired: &Fired) -> String {
-    template
-        .replace("{{rule}}", rule)
-        .replace("{{topic}}", &fired.topic)
-        .replace("{{value}}", fired.value.as_deref().unwrap_or(""))
-}
 
 /// A firing as one line of text for a terminal or a log: its wall time (RFC 3339, UTC), the
 /// rule, the topic, why, and how many were held back. Every part from the wire is escaped.

@@ -107,7 +107,13 @@ impl Rule {
         } else {
             value
         };
-        format!("{}: {}{} {}", self.name, self.filter, value, self.when.words())
+        format!(
+            "{}: {}{} {}",
+            self.name,
+            self.filter,
+            value,
+            self.when.words()
+        )
     }
 
     /// The level a value must come back to before an `above`/`below` rule fires again.

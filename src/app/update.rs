@@ -114,6 +114,7 @@ impl App {
             seq: self.compose_sent,
             now: self.wall,
             env: &|v: &str| std::env::var(v).ok(),
+            vars: &[],
         };
         let expanded = template::expand(&draft.topic, &ctx).and_then(|topic| {
             let payload = std::str::from_utf8(&draft.payload)

@@ -168,7 +168,10 @@ pub fn validate_alerts(
                     let first = first.lines().last().unwrap_or("").trim().to_string();
                     loc.at(
                         m.span().start,
-                        format!("alerts.matches: not a regex: {}", crate::text::clean(&first)),
+                        format!(
+                            "alerts.matches: not a regex: {}",
+                            crate::text::clean(&first)
+                        ),
                     )
                 })?;
             whens.push((m.span().start, Condition::Matches(re)));
@@ -351,7 +354,10 @@ mod tests {
         assert_eq!(a[0].hysteresis.as_deref(), Some("0.5"));
         assert_eq!(a[0].cooldown, Duration::from_secs(60));
         let p = a[0].publish.as_ref().unwrap();
-        assert_eq!((p.topic.as_str(), p.qos, p.retain), ("alerts/{{topic}}", 1, false));
+        assert_eq!(
+            (p.topic.as_str(), p.qos, p.retain),
+            ("alerts/{{topic}}", 1, false)
+        );
         let c = a[0].command.as_ref().unwrap();
         assert_eq!((c.time_limit, c.output_cap), (Duration::from_secs(2), 4096));
         assert_eq!(a[1].summary(), "cold: t < -1.5");
@@ -364,17 +370,61 @@ mod tests {
         // (the rule's body after `[[alerts]]`, the line of the error, what it says)
         let cases = [
             ("name = \"a\"\nfilter = \"t\"\n", 1, "give one condition"),
-            ("name = \"a\"\nfilter = \"t\"\nabove = 1\nbelow = 0\n", 5, "one condition a rule"),
-            ("name = \"a\"\nfilter = \"t/#/x\"\nchanged = true\n", 3, "alerts.filter"),
-            ("name = \"a\"\nfilter = \"t\"\nabove = \"hot\"\n", 4, "not a number"),
-            ("name = \"a\"\nfilter = \"t\"\nmatches = \"(\"\n", 4, "not a regex"),
-            ("name = \"a\"\nfilter = \"t\"\nsilent_s = 0\n", 4, "from 0.1"),
-            ("name = \"a\"\nfilter = \"t\"\nchanged = true\nhysteresis = 1\n", 5, "only with above"),
-            ("name = \"a\"\nfilter = \"t\"\nchanged = true\ntimeout_s = 1\n", 5, "only a rule with command"),
-            ("name = \"a\"\nfilter = \"t\"\nchanged = true\ncommand = []\n", 5, "the program"),
-            ("name = \"a\"\nfilter = \"t\"\nchanged = true\npublish = { topic = \"a/+\" }\n", 5, "publish.topic"),
-            ("name = \"a\"\nfilter = \"t\"\nchanged = true\nsound = true\n", 5, "unknown key"),
-            ("name = \" \"\nfilter = \"t\"\nchanged = true\n", 2, "needs a name"),
+            (
+                "name = \"a\"\nfilter = \"t\"\nabove = 1\nbelow = 0\n",
+                5,
+                "one condition a rule",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t/#/x\"\nchanged = true\n",
+                3,
+                "alerts.filter",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nabove = \"hot\"\n",
+                4,
+                "not a number",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nmatches = \"(\"\n",
+                4,
+                "not a regex",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nsilent_s = 0\n",
+                4,
+                "from 0.1",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nchanged = true\nhysteresis = 1\n",
+                5,
+                "only with above",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nchanged = true\ntimeout_s = 1\n",
+                5,
+                "only a rule with command",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nchanged = true\ncommand = []\n",
+                5,
+                "the program",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nchanged = true\npublish = { topic = \"a/+\" }\n",
+                5,
+                "publish.topic",
+            ),
+            (
+                "name = \"a\"\nfilter = \"t\"\nchanged = true\nsound = true\n",
+                5,
+                "unknown key",
+            ),
+            (
+                "name = \" \"\nfilter = \"t\"\nchanged = true\n",
+                2,
+                "needs a name",
+            ),
         ];
         for (body, line, says) in cases {
             let err = parse(&format!("[[alerts]]\n{body}")).unwrap_err();
@@ -383,6 +433,9 @@ mod tests {
         }
         let twice = "[[alerts]]\nname = \"a\"\nfilter = \"t\"\nchanged = true\n";
         let err = parse(&format!("{twice}{twice}")).unwrap_err();
-        assert!(err.contains("c.toml:6:") && err.contains("names another rule"), "{err}");
+        assert!(
+            err.contains("c.toml:6:") && err.contains("names another rule"),
+            "{err}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Headless commands (`sub`, `pub`) on the same core and profiles as the TUI.
 
+pub mod alerts;
 pub mod clear_retained;
 pub mod ingest;
 pub mod json;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::alerts::Alerts;
 use super::json::message_json;
 use super::record::{Header, Recorder};
 use super::{StateReport, connection_failure};
@@ -60,8 +61,11 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     }
     let v5_options = v5_options_given(&args.subscribe);
     let mut conns = Vec::new();
+    let mut alert_rules = None;
     for (label, conn_args) in args.conn.each() {
-        let (mut settings, rules, latency) = headless_setup(&conn_args)?;
+        let setup = headless_setup(&conn_args)?;
+        let (mut settings, rules, latency) = (setup.settings, setup.rules, setup.latency);
+        alert_rules.get_or_insert(setup.alerts);
         if settings.protocol == crate::mqtt::Protocol::V311
             && let Some(given) = &v5_options
         {
@@ -85,6 +89,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             failed: None,
         });
     }
+    let mut alerts = match (args.alerts || args.alerts_fail, alert_rules) {
+        (true, Some(rules)) => Some(Alerts::new(rules, args.alerts_fail, args.json)?),
+        _ => None,
+    };
     // Created before connecting: a name that is taken stops the command before anything else.
     let mut recorder = match &args.record {
         Some(path) => Some(
@@ -175,6 +183,23 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                 }
                 continue;
             }
+            _ = tokio::time::sleep_until(alert_due(&alerts, never)),
+                if alerts.as_ref().is_some_and(|a| a.next_due().is_some()) => {
+                if let Some(a) = alerts.as_mut() {
+                    let each: Vec<_> = conns
+                        .iter()
+                        .zip(&handles)
+                        .map(|(c, h)| (c.label.as_deref(), h.as_ref()))
+                        .collect();
+                    if a.tick(&each, &mut out).is_err() {
+                        break Ok(Stop::Closed);
+                    }
+                    if let Some(f) = a.failed() {
+                        break Err(f);
+                    }
+                }
+                continue;
+            }
             _ = &mut ctrl_c => break Ok(Stop::Done),
         };
         let mut batch = std::mem::take(&mut buffers[i]);
@@ -250,7 +275,16 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
                     {
                         break 'outer Err(record_failure(f));
                     }
-                    if write_message(&mut out, c, &m, received, &print)
+                    // With --alerts, the alerts are the output.
+                    if let Some(a) = alerts.as_mut() {
+                        let h = handles.get(i).and_then(Option::as_ref);
+                        if a.observe(i, c.label.as_deref(), &m, h, &mut out).is_err() {
+                            break 'outer Ok(Stop::Closed);
+                        }
+                        if let Some(f) = a.failed() {
+                            break 'outer Err(f);
+                        }
+                    } else if write_message(&mut out, c, &m, received, &print)
                         .await
                         .is_err()
                     {
@@ -304,6 +338,10 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
         super::coalesce(taken).await;
     };
     let _ = out.flush();
+    // An alert's publish is queued before the worker is told to stop, its command awaited.
+    if let Some(a) = alerts.as_mut() {
+        a.finish().await;
+    }
     for h in handles.iter().flatten() {
         h.shut_down().await;
     }
@@ -321,6 +359,14 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             _ => Ok(()),
         },
     }
+}
+
+/// When the alerts' next silence may be due (`never` without alerts).
+fn alert_due(alerts: &Option<Alerts>, never: Instant) -> Instant {
+    alerts
+        .as_ref()
+        .and_then(Alerts::next_due)
+        .map_or(never, Instant::from_std)
 }
 
 /// The next events of any live connection: its index, and whether its queue is still open

@@ -16,12 +16,22 @@ const STDERR_KEPT: usize = 2048;
 
 /// The command's output (possibly not UTF-8), or why there is none.
 pub async fn run(cmd: &Run, payload: bytes::Bytes) -> Result<Vec<u8>, String> {
+    run_with_env(cmd, payload, &[]).await
+}
+
+/// `run`, with these variables added to the command's environment (an alert's rule and topic).
+pub async fn run_with_env(
+    cmd: &Run,
+    payload: bytes::Bytes,
+    env: &[(&str, String)],
+) -> Result<Vec<u8>, String> {
     let Some(program) = cmd.argv.first() else {
         return Err("the rule's command is empty".into());
     };
     let name = clean(program).into_owned();
     let mut child = Command::new(program)
         .args(&cmd.argv[1..])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -12,6 +12,8 @@ pub struct Ctx<'a> {
     pub seq: u64,
     pub now: SystemTime,
     pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Names a caller adds (an alert's `rule`, `topic`, `value`), looked up first.
+    pub vars: &'a [(&'a str, &'a str)],
 }
 
 /// The names a template may use, for error messages.
@@ -33,6 +35,9 @@ fn uuid() -> String {
 }
 
 fn one(expr: &str, ctx: &Ctx<'_>) -> Result<String, String> {
+    if let Some((_, v)) = ctx.vars.iter().find(|(k, _)| *k == expr) {
+        return Ok(v.to_string());
+    }
     let words: Vec<&str> = expr.split_whitespace().collect();
     Ok(match words.as_slice() {
         ["now"] => {
@@ -100,6 +105,7 @@ mod tests {
             seq: 7,
             now: SystemTime::UNIX_EPOCH + Duration::from_millis(1_764_000_000_123),
             env,
+            vars: &[],
         }
     }
 

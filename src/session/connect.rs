@@ -181,16 +181,19 @@ pub fn with_overrides(conn: &ConnArgs, profile: &Profile) -> Result<Profile, Fai
 
 /// For headless commands: like mosquitto_sub, no broker at all means localhost.
 pub fn headless_settings(conn: &ConnArgs) -> Result<ConnectionSettings, Failure> {
-    Ok(headless_setup(conn)?.0)
+    Ok(headless_setup(conn)?.settings)
 }
 
-/// The settings, the decoder rules that apply (the profile's own, then the file's global
-/// ones) and the file's `[[latency]]` rules.
-pub type Setup = (
-    ConnectionSettings,
-    Vec<crate::decode::Rule>,
-    Vec<crate::decode::send_time::LatencyRule>,
-);
+/// What a headless command takes from the command line and the profile file.
+pub struct Setup {
+    pub settings: ConnectionSettings,
+    /// The decoder rules that apply: the profile's own, then the file's global ones.
+    pub rules: Vec<crate::decode::Rule>,
+    /// `[[latency]]`: where messages say when they were sent.
+    pub latency: Vec<crate::decode::send_time::LatencyRule>,
+    /// `[[alerts]]`.
+    pub alerts: Vec<crate::alert::Rule>,
+}
 
 pub fn headless_setup(conn: &ConnArgs) -> Result<Setup, Failure> {
     let file = load_config(conn)?;
@@ -205,7 +208,12 @@ pub fn headless_setup(conn: &ConnArgs) -> Result<Setup, Failure> {
     }
     let mut rules = profile.decoders.clone();
     rules.extend(file.decoders.iter().cloned());
-    Ok((settings_for(conn, &profile)?, rules, file.latency))
+    Ok(Setup {
+        settings: settings_for(conn, &profile)?,
+        rules,
+        latency: file.latency,
+        alerts: file.alerts,
+    })
 }
 
 pub fn failure_from_tls(e: crate::mqtt::SpawnError) -> Failure {

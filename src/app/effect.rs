@@ -100,6 +100,30 @@ pub enum Effect {
     Record(Vec<crate::app::features::record::Item>),
     /// End the recording (its end comes back as `RecordingEnded`).
     StopRecording,
+    /// Write this `[[alerts]]` table into the profile file in place of rule `replacing` (or
+    /// its own name), or remove rule `name` (a job); comes back as `AlertsSaved`.
+    SaveAlert {
+        section: String,
+        name: String,
+        replacing: Option<String>,
+    },
+    RemoveAlert(String),
+    /// Ring the terminal's bell (an alert's).
+    Bell,
+    /// An alert's publish, through the connection it fired on; comes back as `AlertQueued`.
+    AlertPublish {
+        conn: ConnId,
+        number: u64,
+        publish: crate::mqtt::Publish,
+    },
+    /// An alert's command, as a job (each its own: none replaces another); comes back as
+    /// `AlertRan`.
+    AlertCommand {
+        number: u64,
+        command: crate::decode::Command,
+        payload: bytes::Bytes,
+        env: Vec<(&'static str, String)>,
+    },
 }
 
 /// Slow work: a command, a file, a password lookup, run off the loop by the runner.
@@ -133,6 +157,10 @@ pub enum JobKind {
     SaveSnippet(String),
     /// The recording's writer (`E`).
     Record,
+    /// An alert's command, by the firing's number.
+    AlertCommand(u64),
+    /// Writing an alert rule into (or out of) the profile file.
+    SaveAlert(String),
 }
 
 /// What an effect or a job came back with. Failures of jobs carry their kind and reason.
@@ -238,6 +266,24 @@ pub enum Output {
         told: Vec<String>,
         failed: Option<String>,
     },
+    /// An alert rule was written into (`removed`: out of) the file; its rules as loaded.
+    AlertsSaved {
+        name: String,
+        removed: bool,
+        rules: Vec<crate::alert::Rule>,
+        path: PathBuf,
+    },
+    /// An alert's publish was queued with its connection's worker, or why not.
+    AlertQueued {
+        conn: ConnId,
+        number: u64,
+        id: Result<PublishId, String>,
+    },
+    /// An alert's command finished: its output, or why it failed.
+    AlertRan {
+        number: u64,
+        result: Result<Vec<u8>, String>,
+    },
     /// A job that failed, with its kind and reason.
     Failed {
         job: JobKind,
@@ -250,6 +296,7 @@ impl Output {
     pub fn conn(&self) -> Option<ConnId> {
         match self {
             Output::Connecting { conn, .. }
+            | Output::AlertQueued { conn, .. }
             | Output::Connected { conn, .. }
             | Output::NotConnected { conn, .. } => Some(*conn),
             Output::Failed {

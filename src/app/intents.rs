@@ -44,6 +44,15 @@ impl App {
                 return vec![Effect::RemoveProfile(name)];
             }
             Intent::Confirmed(Yes::Rebirth(topic)) => return self.rebirth(topic),
+            Intent::Confirmed(Yes::RemoveAlert(name)) => return vec![Effect::RemoveAlert(name)],
+            Intent::EditAlert(index) => self.open_alert_form(index),
+            Intent::RemoveAlert(name) => self.ask_remove_alert(name),
+            Intent::SaveAlert {
+                section,
+                name,
+                original,
+            } => return self.save_alert(section, name, original),
+            Intent::TryAlert(rule) => self.try_alert_in_form(*rule),
             Intent::ConfirmCleanup => return self.confirm_cleanup(),
             Intent::UndoCleanup => return self.undo_cleanup(),
             Intent::ForgetCleanup => self.cleanup = None,

@@ -125,6 +125,8 @@ pub struct App {
     pub recording: Option<record::Recording>,
     /// `--open FILE`: the recording browsed, with no broker.
     pub opened: Option<features::opened::Opened>,
+    /// `[[alerts]]`: the rules at work, their firings and the topics they hold on (`A`).
+    pub alerts: features::alerts::Alerts,
 }
 
 impl App {
@@ -162,6 +164,7 @@ impl App {
             saving_profile: None,
             recording: None,
             opened: None,
+            alerts: Default::default(),
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),
@@ -181,6 +184,7 @@ impl App {
         self.sparkplug = Default::default();
         self.external.clear();
         self.whole.clear();
+        self.alerts.forget(self.link.id);
     }
 }
 

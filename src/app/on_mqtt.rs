@@ -16,9 +16,16 @@ impl App {
             MqttEvent::Packet(p) => self.link.traced(*p),
             MqttEvent::Message(m) => {
                 let sparkplug = m.topic.starts_with("spBv1.0/");
+                // What an alert rule watches is read before the store takes the message.
+                let watched = (!self.alerts.engine.is_empty()
+                    && self.alerts.engine.wants(&m.topic))
+                .then(|| (m.topic.to_string(), m.payload.clone()));
                 let Some(node) = self.link.store.ingest(m, false, now) else {
                     return; // a new topic past the budget: counted, not kept
                 };
+                if let Some((topic, payload)) = watched {
+                    self.alert_observe(&topic, &payload, node);
+                }
                 // Births and sequence numbers are followed as messages arrive, so data by alias
                 // reads by name and a gap is seen even on topics nobody is looking at. Read back
                 // from the store: nothing is copied for the other messages.
@@ -57,7 +64,7 @@ impl App {
                 self.link.connack = Some(info);
             }
             MqttEvent::Publish { id, outcome } => {
-                if self.cleanup_outcome(id, &outcome) {
+                if self.alert_outcome(id, &outcome) || self.cleanup_outcome(id, &outcome) {
                     return;
                 }
                 if self.link.outbox.is_ours(id) {

@@ -13,6 +13,14 @@ impl App {
                 Err(why) => self.compose.status = Some((format!("not sent: {why}"), true)),
             },
             Output::CleanupQueued { draft, id } => self.cleanup_queued(draft, id),
+            Output::AlertQueued { conn, number, id } => self.alert_queued(conn, number, id),
+            Output::AlertRan { number, result } => self.alert_ran(number, result),
+            Output::AlertsSaved {
+                name,
+                removed,
+                rules,
+                path,
+            } => self.on_alerts_saved(&name, removed, Ok((rules, path))),
             Output::NotSent(why) => self.tell(Level::Warning, why),
             Output::Copied {
                 what,
@@ -170,6 +178,8 @@ impl App {
             JobKind::RemoveProfile(name) => self.on_profile_removed(&name, Err(why)),
             JobKind::TestProfile => self.on_profile_tested(Err(why)),
             JobKind::SaveProfile(_) => self.on_profile_saved(Err(why)),
+            JobKind::AlertCommand(number) => self.alert_ran(number, Err(why)),
+            JobKind::SaveAlert(name) => self.on_alerts_saved(&name, false, Err(why)),
         }
     }
 

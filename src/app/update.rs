@@ -42,6 +42,7 @@ impl App {
             },
             Msg::Tick => {
                 self.notices.tick(self.now);
+                self.alert_tick();
                 let now = self.now;
                 let ids: Vec<_> = self.links().iter().map(|l| l.id).collect();
                 for id in ids {
@@ -145,6 +146,7 @@ impl App {
         effects.extend(self.history_effects());
         effects.extend(self.repeat_effects());
         effects.extend(self.wanted_runs());
+        effects.extend(self.alert_effects());
         effects
     }
 
@@ -158,6 +160,7 @@ impl App {
             self.notices.ends_at(),
             self.requests.deadline(),
             self.cleanup_retry_at(),
+            self.alerts.engine.next_due(),
         ]
         .into_iter()
         .flatten()

@@ -1,6 +1,7 @@
 //! Broker profiles in TOML: loading with precise errors, secrets by reference, atomic saving;
 //! and compose's history file.
 
+pub mod alert_rules;
 pub mod alerts;
 mod decoders;
 pub mod error;

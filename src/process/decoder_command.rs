@@ -155,5 +155,14 @@ mod tests {
         )
         .await;
         assert!(missing.unwrap_err().contains("could not be started"));
+        // An alert's command: the variables it is given, the payload on stdin.
+        let env = [("MQSCOPE_TOPIC", "s/1/t".to_string())];
+        let said = run_with_env(
+            &sh("printf '%s:' \"$MQSCOPE_TOPIC\"; cat", 2000, 1024),
+            bytes::Bytes::from_static(b"31"),
+            &env,
+        )
+        .await;
+        assert_eq!(said.as_deref(), Ok(&b"s/1/t:31"[..]));
     }
 }

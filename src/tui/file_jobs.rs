@@ -59,6 +59,49 @@ pub fn start(session: &Session<'_>, jobs: &mut Jobs, effect: Effect) -> Option<O
                 Ok(Output::SnippetSaved { name, path })
             });
         }
+        Effect::SaveAlert {
+            section,
+            name,
+            replacing,
+        } => {
+            let kind = JobKind::SaveAlert(name.clone());
+            let Some(path) = session.config_path.clone() else {
+                return no_file(kind, "save the rule to");
+            };
+            jobs.spawn(kind, async move {
+                let at = path.clone();
+                let rules = blocking(move || {
+                    crate::config::alert_rules::save_alert(&at, &section, replacing.as_deref())
+                        .map_err(|e| e.to_string())
+                })
+                .await?;
+                Ok(Output::AlertsSaved {
+                    name,
+                    removed: false,
+                    rules,
+                    path,
+                })
+            });
+        }
+        Effect::RemoveAlert(name) => {
+            let kind = JobKind::SaveAlert(name.clone());
+            let Some(path) = session.config_path.clone() else {
+                return no_file(kind, "remove the rule from");
+            };
+            jobs.spawn(kind, async move {
+                let (at, n) = (path.clone(), name.clone());
+                let rules = blocking(move || {
+                    crate::config::alert_rules::remove_alert(&at, &n).map_err(|e| e.to_string())
+                })
+                .await?;
+                Ok(Output::AlertsSaved {
+                    name,
+                    removed: true,
+                    rules,
+                    path,
+                })
+            });
+        }
         Effect::SaveHistory {
             items,
             rewrite,

@@ -48,6 +48,36 @@ impl Runner {
                     out.push(Output::CleanupQueued { draft, id });
                 }
             }
+            Effect::Bell => {
+                // A BEL moves nothing on the screen; where there is no terminal, nothing rings.
+                if let Some(sink) = session.clipboard.as_mut() {
+                    let _ = sink(b"\x07");
+                }
+            }
+            Effect::AlertPublish {
+                conn,
+                number,
+                publish,
+            } => {
+                let id = match session.handles.iter().find(|(c, _)| *c == conn) {
+                    Some((_, h)) => h.publish(publish).map_err(|e| e.to_string()),
+                    None => Err("the connection is closed".to_string()),
+                };
+                out.push(Output::AlertQueued { conn, number, id });
+            }
+            Effect::AlertCommand {
+                number,
+                command,
+                payload,
+                env,
+            } => {
+                jobs.spawn(JobKind::AlertCommand(number), async move {
+                    let result =
+                        crate::process::decoder_command::run_with_env(&command, payload, &env)
+                            .await;
+                    Ok(Output::AlertRan { number, result })
+                });
+            }
             Effect::Subscribe(subs) => out.extend(send(session, Command::Subscribe(subs))),
             Effect::Unsubscribe(filters) => {
                 out.extend(send(session, Command::Unsubscribe(filters)))

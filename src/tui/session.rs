@@ -40,7 +40,8 @@ pub struct Session<'a> {
     /// How to suspend on a real terminal; None where there is none (tests), which also leaves
     /// SIGTSTP to its default.
     pub suspend: Option<Box<Suspender>>,
-    /// Where an OSC 52 copy is written: the terminal; None where there is none.
+    /// Where an OSC 52 copy (and an alert's bell) is written: the terminal; None where there
+    /// is none.
     pub clipboard: Option<Box<ClipboardSink>>,
     /// Where exports are written; None: the current directory.
     pub export_dir: Option<PathBuf>,

@@ -154,6 +154,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     let mut app = App::new(profiles, limits, Instant::now());
     app.global_rules = file.decoders.clone();
     app.latency_rules = file.latency.clone();
+    app.set_alert_rules(file.alerts.clone());
     app.config_path = Some(file.path.clone());
     // The history file is read once here, before the screen changes (it is bounded).
     let history_path = crate::config::history_file::default_path();

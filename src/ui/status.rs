@@ -113,6 +113,19 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             segments.push((7, Span::styled(name, theme().alarm)));
         }
     }
+    // Firings not yet seen in the list (`A` shows them and clears the count); the rules
+    // holding now, while any do.
+    let holding = app.alerts.holding_count();
+    if app.alerts.unseen > 0 || holding > 0 {
+        let mut words = format!(
+            "! {}",
+            crate::text::count(app.alerts.unseen, "alert", "alerts")
+        );
+        if holding > 0 {
+            words.push_str(&format!(" ({holding} holding)"));
+        }
+        segments.push((2, Span::styled(words, theme().error)));
+    }
     segments.push((
         4,
         Span::raw(crate::text::count(

@@ -2,6 +2,8 @@
 //! responses, repeat, publish history and snippets, subscriptions, profiles, Sparkplug,
 //! external decoders, whole reads of big payloads, the chart, copy-as-command (`pub_command`), export.
 
+pub mod alert_rules;
+pub mod alerts;
 pub mod all_tree;
 pub mod chart;
 pub mod cleanup;

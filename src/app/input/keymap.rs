@@ -52,6 +52,9 @@ pub enum Ctx {
     AllTree,
     /// What floods (`F`).
     Floods,
+    /// The alert rules and what fired (`A`), and a rule's editor.
+    Alerts,
+    AlertForm,
     /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
     Marks,
 }
@@ -86,6 +89,8 @@ impl Ctx {
             Ctx::Conns => "connections",
             Ctx::AllTree => "all connections' tree",
             Ctx::Floods => "what floods",
+            Ctx::Alerts => "alerts",
+            Ctx::AlertForm => "alert rule editor",
         }
     }
 }
@@ -144,6 +149,9 @@ pub enum Action {
     SortOrder,
     BrokerPanel,
     Floods,
+    /// `A`: the alert rules and what fired; the editor's try on the kept history.
+    Alerts,
+    AlertTry,
     FloodWindow,
     FloodBytes,
     FloodSubtrees,
@@ -279,6 +287,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('M'), SHIFT), (Char('M'), NONE)], Ctx::Panes, Action::AllTree, "every connection in one tree (@name/…), filterable"),
     bind(&[(Char('='), NONE)], Ctx::Panes, Action::Compare, "this topic on every connection: values, agree?, arrival lag"),
     bind(&[(Char('F'), SHIFT), (Char('F'), NONE)], Ctx::Panes, Action::Floods, "what floods: the busiest topics, their share of all traffic"),
+    bind(&[(Char('A'), SHIFT), (Char('A'), NONE)], Ctx::Panes, Action::Alerts, "alerts: the rules (a adds, Enter edits) and what fired, when"),
     bind(&[(Char('B'), SHIFT), (Char('B'), NONE)], Ctx::Panes, Action::BrokerPanel, "the broker's own numbers ($SYS): clients, rates, uptime"),
     bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
@@ -389,6 +398,21 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('s'), NONE)], Ctx::Floods, Action::FloodSubtrees, "topics or subtrees"),
     bind(&[(Enter, NONE)], Ctx::Floods, Action::Confirm, "show it in the tree"),
     bind(&[(Esc, NONE)], Ctx::Floods, Action::Close, "close"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Alerts, Action::Up, "previous rule"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Alerts, Action::Down, "next rule"),
+    bind(&[(PageDown, NONE)], Ctx::Alerts, Action::PageDown, "older firings"),
+    bind(&[(PageUp, NONE)], Ctx::Alerts, Action::PageUp, "newer firings"),
+    bind(&[(Char('a'), NONE)], Ctx::Alerts, Action::SubAdd, "a new rule"),
+    bind(&[(Enter, NONE)], Ctx::Alerts, Action::Confirm, "edit the rule"),
+    bind(&[(Delete, NONE), (Char('x'), NONE)], Ctx::Alerts, Action::SubRemove, "remove the rule from the file (asks first)"),
+    bind(&[(Esc, NONE)], Ctx::Alerts, Action::Close, "close"),
+    bind(&[(Char('s'), CTRL)], Ctx::AlertForm, Action::Publish, "save (when the loader takes it), atomically, comments kept"),
+    bind(&[(Char('t'), CTRL)], Ctx::AlertForm, Action::AlertTry, "try it on the kept history: what it would have fired"),
+    bind(&[(Enter, NONE), (Down, NONE), (Tab, NONE)], Ctx::AlertForm, Action::Confirm, "next field"),
+    bind(&[(Up, NONE), (BackTab, SHIFT), (BackTab, NONE)], Ctx::AlertForm, Action::Up, "previous field"),
+    bind(&[(Backspace, NONE)], Ctx::AlertForm, Action::DeleteBack, "delete a character"),
+    bind(&[(Char('u'), CTRL)], Ctx::AlertForm, Action::ClearInput, "clear the field"),
+    bind(&[(Esc, NONE)], Ctx::AlertForm, Action::Close, "close, nothing saved"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Conns, Action::Up, "previous connection"),
     bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Conns, Action::Down, "next connection"),
     bind(&[(Home, NONE)], Ctx::Conns, Action::Home, "first"),
@@ -488,7 +512,16 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
 /// The help overlay's rows: (keys, where, what), one per binding, shifted duplicates folded.
 /// Every binding, with its keys as the help shows them.
 /// What the marks on rows mean, listed in `?` with the keys (each is its own "key" there).
-pub static MARKS: [(&str, Binding); 4] = [
+pub static MARKS: [(&str, Binding); 5] = [
+    (
+        "!",
+        Binding {
+            keys: &[],
+            ctx: Ctx::Marks,
+            action: Action::Help,
+            help: "in the tree: an alert rule holds on this topic (A lists the rules and firings)",
+        },
+    ),
     (
         "R",
         Binding {

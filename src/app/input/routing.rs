@@ -233,6 +233,7 @@ impl App {
             }
             Action::BrokerPanel => return self.open_sys_panel(),
             Action::Floods => self.popups.push(Popup::Floods(Default::default())),
+            Action::Alerts => self.open_alerts(),
             Action::AllTree => self.popups.push(Popup::AllTree(Default::default())),
             Action::Compare => match self.detail_entry().map(|e| e.node).or(self.tree.selected) {
                 Some(node) => {
@@ -285,6 +286,7 @@ impl App {
             | Action::ProfileNew
             | Action::ConnectBeside
             | Action::FloodWindow
+            | Action::AlertTry
             | Action::FloodBytes
             | Action::FloodSubtrees
             | Action::ProfileEdit

@@ -22,6 +22,8 @@ pub enum Yes {
     RemoveProfile(String),
     /// Publish a Sparkplug B Rebirth NCMD to this topic.
     Rebirth(String),
+    /// Remove the alert rule of this name from the profile file.
+    RemoveAlert(String),
 }
 
 impl PartialEq for ConfirmPopup {

@@ -42,6 +42,18 @@ pub enum Intent {
     },
     /// The editor: a test connection with this profile.
     TestProfile(Box<Profile>),
+    /// `A`: the editor for a new rule, or for rule `index`; ask, then remove the rule of this
+    /// name from the file.
+    EditAlert(Option<usize>),
+    RemoveAlert(String),
+    /// The alert editor: write this `[[alerts]]` table (in place of the rule `original`); try
+    /// the rule on the kept history.
+    SaveAlert {
+        section: String,
+        name: String,
+        original: Option<String>,
+    },
+    TryAlert(Box<crate::alert::Rule>),
     /// A yes/no question answered yes.
     Confirmed(Yes),
     /// The clean-up: clear what the preview shows; put back what was cleared; forget a

@@ -3,6 +3,8 @@
 //! lent only what it reads (the dispatcher below decides what), and asks for changes with an
 //! `Intent` that the owning feature carries out; every prompt edits its line with `edit_line`.
 
+pub mod alert_edit;
+pub mod alerts;
 pub mod all_tree;
 pub mod cleanup;
 pub mod confirm;
@@ -26,6 +28,8 @@ pub mod view;
 use super::App;
 use super::keymap::{Action, Ctx};
 
+pub use alert_edit::AlertForm;
+pub use alerts::AlertsPopup;
 pub use all_tree::AllTreePopup;
 pub use cleanup::CleanupPopup;
 pub use confirm::{ConfirmPopup, Yes};
@@ -75,6 +79,9 @@ pub enum Popup {
     Broker(std::time::Instant),
     /// What floods (`F`).
     Floods(floods::FloodsPopup),
+    /// The alert rules and what fired (`A`), and a rule's editor.
+    Alerts(AlertsPopup),
+    AlertForm(Box<AlertForm>),
 }
 
 /// What a popup wants after a key.
@@ -115,6 +122,8 @@ impl Popup {
             Popup::AllTree(_) => Ctx::AllTree,
             Popup::Compare(_) | Popup::Broker(_) => Ctx::Help,
             Popup::Floods(_) => Ctx::Floods,
+            Popup::Alerts(_) => Ctx::Alerts,
+            Popup::AlertForm(_) => Ctx::AlertForm,
         }
     }
 
@@ -182,6 +191,23 @@ impl Popup {
             Popup::Trace(p) => {
                 let page = trace::rows(app.size.height);
                 p.on_key(&app.link.packets, page, action, key_char)
+            }
+            Popup::Alerts(p) => {
+                let rules: Vec<String> = app
+                    .alerts
+                    .engine
+                    .rules()
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect();
+                p.on_key(&rules, app.alerts.shown.len(), action)
+            }
+            Popup::AlertForm(p) => {
+                let config = app
+                    .config_path
+                    .clone()
+                    .unwrap_or_else(|| "config.toml".into());
+                p.on_key(&config, action, key_char)
             }
             Popup::Profile(p) => {
                 let config = app

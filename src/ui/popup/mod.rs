@@ -1,5 +1,7 @@
 //! Popups, drawn bottom to top over the panes; one file each, like `app/popup/`.
 
+mod alert_edit;
+mod alerts;
 mod all_tree;
 mod broker;
 mod cleanup;
@@ -76,6 +78,8 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Compare(topic) => compare::draw(f, app, topic, size),
             Popup::Broker(opened) => broker::draw(f, app, *opened, size),
             Popup::Floods(p) => floods::draw(f, app, p, size),
+            Popup::Alerts(p) => alerts::draw(f, app, p, size),
+            Popup::AlertForm(p) => alert_edit::draw(f, app, size, p),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

@@ -108,6 +108,11 @@ pub enum Effect {
         replacing: Option<String>,
     },
     RemoveAlert(String),
+    /// Replay a recording through a connection of our own beside the one in focus; its
+    /// progress comes back as `ReplayProgress`, its end as `ReplayEnded`.
+    StartReplay(crate::publish::replay_plan::Plan),
+    /// Stop the replay under way (between two messages).
+    StopReplay,
     /// Ring the terminal's bell (an alert's).
     Bell,
     /// An alert's publish, through the connection it fired on; comes back as `AlertQueued`.
@@ -265,6 +270,19 @@ pub enum Output {
         bad: u64,
         told: Vec<String>,
         failed: Option<String>,
+    },
+    /// How the replay goes: the file's bytes read (of `size`), what it did so far.
+    ReplayProgress {
+        consumed: u64,
+        size: Option<u64>,
+        tally: crate::publish::replay_plan::Tally,
+    },
+    /// A bad line or the first failed publish of the replay, in words.
+    ReplayNote(String),
+    /// The replay ended: what it did (or why it failed), and its lateness (median, max; µs).
+    ReplayEnded {
+        tally: Result<crate::publish::replay_plan::Tally, String>,
+        late: (Option<u64>, u64),
     },
     /// An alert rule was written into (`removed`: out of) the file; its rules as loaded.
     AlertsSaved {

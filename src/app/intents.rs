@@ -53,6 +53,12 @@ impl App {
                 original,
             } => return self.save_alert(section, name, original),
             Intent::TryAlert(rule) => self.try_alert_in_form(*rule),
+            Intent::Replay(Some(plan)) => return self.replay_key(*plan),
+            Intent::Replay(None) => {
+                if let Some(plan) = self.replay.as_ref().map(|r| r.plan.clone()) {
+                    return self.replay_key(plan);
+                }
+            }
             Intent::ConfirmCleanup => return self.confirm_cleanup(),
             Intent::UndoCleanup => return self.undo_cleanup(),
             Intent::ForgetCleanup => self.cleanup = None,

@@ -127,6 +127,8 @@ pub struct App {
     pub opened: Option<features::opened::Opened>,
     /// `[[alerts]]`: the rules at work, their firings and the topics they hold on (`A`).
     pub alerts: features::alerts::Alerts,
+    /// `L`: the replay under way, or the last one (its end kept for the popup).
+    pub replay: Option<features::replay::Replaying>,
 }
 
 impl App {
@@ -165,6 +167,7 @@ impl App {
             recording: None,
             opened: None,
             alerts: Default::default(),
+            replay: None,
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),

@@ -15,6 +15,13 @@ impl App {
             Output::CleanupQueued { draft, id } => self.cleanup_queued(draft, id),
             Output::AlertQueued { conn, number, id } => self.alert_queued(conn, number, id),
             Output::AlertRan { number, result } => self.alert_ran(number, result),
+            Output::ReplayProgress {
+                consumed,
+                size,
+                tally,
+            } => self.on_replay_progress(consumed, size, tally),
+            Output::ReplayNote(words) => self.on_replay_note(words),
+            Output::ReplayEnded { tally, late } => self.on_replay_ended(tally, late),
             Output::AlertsSaved {
                 name,
                 removed,

@@ -9,6 +9,7 @@ pub mod history_item;
 pub mod lines;
 pub mod props_input;
 pub mod recorded;
+pub mod replay_plan;
 pub mod template;
 
 pub use crate::mqtt::Publish;

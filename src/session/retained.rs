@@ -30,7 +30,9 @@ pub struct Found {
     pub truncated: bool,
 }
 
-fn own_connection(base: &ConnectionSettings, what: &str) -> ConnectionSettings {
+/// `base` for a connection of our own beside the user's (a look, a replay): its own client id,
+/// a clean session, no subscriptions and no will.
+pub(crate) fn own_connection(base: &ConnectionSettings, what: &str) -> ConnectionSettings {
     let mut s = base.clone();
     s.client_id = format!(
         "{}-{what}-{:04x}",

@@ -10,6 +10,7 @@ mod jobs;
 mod memory;
 mod open_file;
 mod recorder;
+mod replayer;
 pub mod run;
 mod runner;
 pub mod session;

@@ -202,6 +202,14 @@ where
                     feed(app, session, &mut runner, msg);
                     data_changed = true;
                 }
+                // `L`: how the replay goes.
+                let news = runner.replaying.as_mut().map(|r| r.take()).unwrap_or_default();
+                for output in news {
+                    if matches!(output, crate::app::Output::ReplayEnded { .. }) {
+                        runner.replaying = None;
+                    }
+                    feed(app, session, &mut runner, Msg::Done(output));
+                }
                 let released = app.links().iter().map(|l| l.store.released_bytes).sum();
                 trimmer.tick(released, Instant::now());
                 // Data is drawn at the frame rate (the clock-driven parts are redrawn by the

@@ -23,6 +23,8 @@ pub struct Runner {
     pub suspend: bool,
     /// `E`: the recording's writer, while one runs.
     pub recording: Option<super::recorder::Recording>,
+    /// `L`: the replay, while one runs.
+    pub replaying: Option<super::replayer::Replayer>,
 }
 
 impl Runner {
@@ -46,6 +48,25 @@ impl Runner {
                 for draft in drafts {
                     let id = queue(session, &draft);
                     out.push(Output::CleanupQueued { draft, id });
+                }
+            }
+            Effect::StartReplay(plan) => match session.handle() {
+                Some(h) => {
+                    // One at a time: the app asks only when none runs.
+                    if let Some(mut old) = self.replaying.take() {
+                        old.stop();
+                    }
+                    let base = h.settings().as_ref().clone();
+                    self.replaying = Some(super::replayer::Replayer::start(&base, plan));
+                }
+                None => out.push(Output::ReplayEnded {
+                    tally: Err("not connected to a broker".into()),
+                    late: (None, 0),
+                }),
+            },
+            Effect::StopReplay => {
+                if let Some(r) = self.replaying.as_mut() {
+                    r.stop();
                 }
             }
             Effect::Bell => {

@@ -113,6 +113,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
             segments.push((7, Span::styled(name, theme().alarm)));
         }
     }
+    if let Some(r) = app.replay.as_ref().filter(|r| r.running()) {
+        segments.push((
+            3,
+            Span::styled(format!("▶ replay {}", r.words()), theme().alarm),
+        ));
+    }
     // Firings not yet seen in the list (`A` shows them and clears the count); the rules
     // holding now, while any do.
     let holding = app.alerts.holding_count();

@@ -19,6 +19,7 @@ pub mod profiles;
 pub mod pub_command;
 pub mod record;
 pub mod repeat;
+pub mod replay;
 pub mod requests;
 pub mod sparkplug;
 pub mod subscriptions;

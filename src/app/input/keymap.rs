@@ -55,6 +55,8 @@ pub enum Ctx {
     /// The alert rules and what fired (`A`), and a rule's editor.
     Alerts,
     AlertForm,
+    /// The replay popup (`L`).
+    ReplayForm,
     /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
     Marks,
 }
@@ -91,6 +93,7 @@ impl Ctx {
             Ctx::Floods => "what floods",
             Ctx::Alerts => "alerts",
             Ctx::AlertForm => "alert rule editor",
+            Ctx::ReplayForm => "replay",
         }
     }
 }
@@ -152,6 +155,8 @@ pub enum Action {
     /// `A`: the alert rules and what fired; the editor's try on the kept history.
     Alerts,
     AlertTry,
+    /// `L`: replay a recording.
+    Replay,
     FloodWindow,
     FloodBytes,
     FloodSubtrees,
@@ -288,6 +293,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('='), NONE)], Ctx::Panes, Action::Compare, "this topic on every connection: values, agree?, arrival lag"),
     bind(&[(Char('F'), SHIFT), (Char('F'), NONE)], Ctx::Panes, Action::Floods, "what floods: the busiest topics, their share of all traffic"),
     bind(&[(Char('A'), SHIFT), (Char('A'), NONE)], Ctx::Panes, Action::Alerts, "alerts: the rules (a adds, Enter edits) and what fired, when"),
+    bind(&[(Char('L'), SHIFT), (Char('L'), NONE)], Ctx::Panes, Action::Replay, "replay a recording through the broker (file, speed, prefix)"),
     bind(&[(Char('B'), SHIFT), (Char('B'), NONE)], Ctx::Panes, Action::BrokerPanel, "the broker's own numbers ($SYS): clients, rates, uptime"),
     bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
@@ -413,6 +419,12 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Backspace, NONE)], Ctx::AlertForm, Action::DeleteBack, "delete a character"),
     bind(&[(Char('u'), CTRL)], Ctx::AlertForm, Action::ClearInput, "clear the field"),
     bind(&[(Esc, NONE)], Ctx::AlertForm, Action::Close, "close, nothing saved"),
+    bind(&[(Char('s'), CTRL)], Ctx::ReplayForm, Action::Publish, "start the replay; again: stop it"),
+    bind(&[(Enter, NONE), (Down, NONE), (Tab, NONE)], Ctx::ReplayForm, Action::Confirm, "next field"),
+    bind(&[(Up, NONE), (BackTab, SHIFT), (BackTab, NONE)], Ctx::ReplayForm, Action::Up, "previous field"),
+    bind(&[(Backspace, NONE)], Ctx::ReplayForm, Action::DeleteBack, "delete a character"),
+    bind(&[(Char('u'), CTRL)], Ctx::ReplayForm, Action::ClearInput, "clear the field"),
+    bind(&[(Esc, NONE)], Ctx::ReplayForm, Action::Close, "close (a replay under way goes on)"),
     bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Conns, Action::Up, "previous connection"),
     bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Conns, Action::Down, "next connection"),
     bind(&[(Home, NONE)], Ctx::Conns, Action::Home, "first"),

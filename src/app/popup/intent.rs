@@ -54,6 +54,8 @@ pub enum Intent {
         original: Option<String>,
     },
     TryAlert(Box<crate::alert::Rule>),
+    /// `L`: replay this plan (None: stop the replay under way).
+    Replay(Option<Box<crate::publish::replay_plan::Plan>>),
     /// A yes/no question answered yes.
     Confirmed(Yes),
     /// The clean-up: clear what the preview shows; put back what was cleared; forget a

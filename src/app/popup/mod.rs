@@ -20,6 +20,7 @@ pub mod picker;
 pub mod profile_edit;
 pub mod props;
 pub mod repeat;
+pub mod replay;
 pub mod subscriptions;
 pub mod text;
 pub mod trace;
@@ -44,6 +45,7 @@ pub use picker::PickerPopup;
 pub use profile_edit::ProfileForm;
 pub use props::{PropField, PropsPopup};
 pub use repeat::RepeatPopup;
+pub use replay::ReplayPopup;
 pub use subscriptions::{SubField, SubForm, SubsPopup};
 pub use text::TextPopup;
 pub use trace::TracePopup;
@@ -82,6 +84,8 @@ pub enum Popup {
     /// The alert rules and what fired (`A`), and a rule's editor.
     Alerts(AlertsPopup),
     AlertForm(Box<AlertForm>),
+    /// A recording published again (`L`).
+    Replay(ReplayPopup),
 }
 
 /// What a popup wants after a key.
@@ -124,6 +128,7 @@ impl Popup {
             Popup::Floods(_) => Ctx::Floods,
             Popup::Alerts(_) => Ctx::Alerts,
             Popup::AlertForm(_) => Ctx::AlertForm,
+            Popup::Replay(_) => Ctx::ReplayForm,
         }
     }
 
@@ -208,6 +213,10 @@ impl Popup {
                     .clone()
                     .unwrap_or_else(|| "config.toml".into());
                 p.on_key(&config, action, key_char)
+            }
+            Popup::Replay(p) => {
+                let running = app.replay.as_ref().is_some_and(|r| r.running());
+                p.on_key(running, action, key_char)
             }
             Popup::Profile(p) => {
                 let config = app

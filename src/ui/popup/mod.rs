@@ -19,6 +19,7 @@ mod picker;
 mod profile_edit;
 pub mod props;
 mod repeat;
+mod replay;
 pub mod subscriptions;
 mod text;
 mod trace;
@@ -80,6 +81,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Floods(p) => floods::draw(f, app, p, size),
             Popup::Alerts(p) => alerts::draw(f, app, p, size),
             Popup::AlertForm(p) => alert_edit::draw(f, app, size, p),
+            Popup::Replay(p) => replay::draw(f, app, size, p),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

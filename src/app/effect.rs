@@ -113,6 +113,8 @@ pub enum Effect {
     StartReplay(crate::publish::replay_plan::Plan),
     /// Stop the replay under way (between two messages).
     StopReplay,
+    /// `--open FILE`: how far the recording's reader may go (`L` steps and plays its time).
+    OpenTime(TimeGate),
     /// Ring the terminal's bell (an alert's).
     Bell,
     /// An alert's publish, through the connection it fired on; comes back as `AlertQueued`.
@@ -129,6 +131,18 @@ pub enum Effect {
         payload: bytes::Bytes,
         env: Vec<(&'static str, String)>,
     },
+}
+
+/// How far `--open`'s reader may go in the recording's time (µs since the Unix epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeGate {
+    /// Up to this moment (None: to the end).
+    Until(Option<u64>),
+    /// This many messages more.
+    Step(u64),
+    /// Read again from the start up to `until`, and `extra` messages past it (what is shown
+    /// was cleared: going back in time).
+    Back { until: u64, extra: u64 },
 }
 
 /// Slow work: a command, a file, a password lookup, run off the loop by the runner.

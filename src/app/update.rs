@@ -25,6 +25,7 @@ impl App {
             Msg::Mqtt(conn, batch) => {
                 // Handed to the recording as received, whatever the store keeps of it.
                 let recorded = self.record_batch(conn, &batch);
+                self.opened_saw(&batch);
                 // A parked connection's batch is filed in its own store (features/connections.rs).
                 self.with_conn(conn, |app| {
                     for event in batch {
@@ -147,6 +148,7 @@ impl App {
         effects.extend(self.repeat_effects());
         effects.extend(self.wanted_runs());
         effects.extend(self.alert_effects());
+        effects.extend(self.playback_effects());
         effects
     }
 
@@ -161,6 +163,7 @@ impl App {
             self.requests.deadline(),
             self.cleanup_retry_at(),
             self.alerts.engine.next_due(),
+            self.playback_due(),
         ]
         .into_iter()
         .flatten()

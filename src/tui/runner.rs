@@ -69,6 +69,18 @@ impl Runner {
                     r.stop();
                 }
             }
+            Effect::OpenTime(gate) => {
+                if let Some(o) = session.open_file.as_mut()
+                    && let Err(why) = o.set(gate)
+                {
+                    out.push(Output::FileRead {
+                        messages: 0,
+                        bad: 0,
+                        told: Vec::new(),
+                        failed: Some(why),
+                    });
+                }
+            }
             Effect::Bell => {
                 // A BEL moves nothing on the screen; where there is no terminal, nothing rings.
                 if let Some(sink) = session.clipboard.as_mut() {

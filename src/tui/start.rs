@@ -168,7 +168,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     if let Some(path) = &open {
         app.opened = Some(crate::app::features::opened::Opened {
             file: crate::text::clean(&path.display().to_string()).into_owned(),
-            done: false,
+            ..Default::default()
         });
     } else if initial.is_empty() {
         app.popups.push(Popup::Picker(PickerPopup::at(0)));

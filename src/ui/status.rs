@@ -21,7 +21,12 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     match &app.link.conn {
         None if app.opened.is_some() => {
             if let Some(o) = &app.opened {
-                let state = if o.done { "read" } else { "reading…" };
+                let state = match (&o.time.playing, o.time.gate) {
+                    (Some(_), _) => "▶ playing".to_string(),
+                    (None, Some(t)) => format!("⏸ {}", crate::text::time_of(t)),
+                    (None, None) if o.done => "read".into(),
+                    (None, None) => "reading…".into(),
+                };
                 spans.push(Span::styled(
                     format!("▤ {} · a recording, no broker · {state}", o.file),
                     theme().bold,

@@ -15,6 +15,7 @@ pub mod floods;
 pub mod history;
 pub mod latency;
 pub mod opened;
+pub mod playback;
 pub mod profiles;
 pub mod pub_command;
 pub mod record;

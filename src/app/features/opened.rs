@@ -4,12 +4,14 @@
 
 use crate::app::{App, Level};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Opened {
     /// The file's name as given, escaped.
     pub file: String,
     /// Read to its end.
     pub done: bool,
+    /// Where the recording's time stands (`L`: stepped and played).
+    pub time: super::playback::Playhead,
 }
 
 impl App {
@@ -72,7 +74,7 @@ mod tests {
         let mut app = App::new(Vec::new(), Limits::default(), t0);
         app.opened = Some(Opened {
             file: "rec.jsonl".into(),
-            done: false,
+            ..Opened::default()
         });
         let batch = vec![
             crate::app::test_support::message("a/b"),

@@ -52,6 +52,11 @@ impl Replaying {
 impl App {
     /// `L`: the popup (with the replay under way, if one is).
     pub(in crate::app) fn open_replay(&mut self) {
+        // A recording browsed with no broker: `L` steps and plays its time instead.
+        if self.opened.is_some() {
+            self.popups.push(Popup::Playback);
+            return;
+        }
         self.popups.push(Popup::Replay(ReplayPopup::new()));
     }
 

@@ -55,8 +55,9 @@ pub enum Ctx {
     /// The alert rules and what fired (`A`), and a rule's editor.
     Alerts,
     AlertForm,
-    /// The replay popup (`L`).
+    /// The replay popup (`L`), and under `--open` the recording's time.
     ReplayForm,
+    Playback,
     /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
     Marks,
 }
@@ -94,6 +95,7 @@ impl Ctx {
             Ctx::Alerts => "alerts",
             Ctx::AlertForm => "alert rule editor",
             Ctx::ReplayForm => "replay",
+            Ctx::Playback => "recording's time (--open)",
         }
     }
 }
@@ -293,7 +295,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('='), NONE)], Ctx::Panes, Action::Compare, "this topic on every connection: values, agree?, arrival lag"),
     bind(&[(Char('F'), SHIFT), (Char('F'), NONE)], Ctx::Panes, Action::Floods, "what floods: the busiest topics, their share of all traffic"),
     bind(&[(Char('A'), SHIFT), (Char('A'), NONE)], Ctx::Panes, Action::Alerts, "alerts: the rules (a adds, Enter edits) and what fired, when"),
-    bind(&[(Char('L'), SHIFT), (Char('L'), NONE)], Ctx::Panes, Action::Replay, "replay a recording through the broker (file, speed, prefix)"),
+    bind(&[(Char('L'), SHIFT), (Char('L'), NONE)], Ctx::Panes, Action::Replay, "replay a recording (--open: step and play its time)"),
     bind(&[(Char('B'), SHIFT), (Char('B'), NONE)], Ctx::Panes, Action::BrokerPanel, "the broker's own numbers ($SYS): clients, rates, uptime"),
     bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
@@ -419,6 +421,16 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Backspace, NONE)], Ctx::AlertForm, Action::DeleteBack, "delete a character"),
     bind(&[(Char('u'), CTRL)], Ctx::AlertForm, Action::ClearInput, "clear the field"),
     bind(&[(Esc, NONE)], Ctx::AlertForm, Action::Close, "close, nothing saved"),
+    bind(&[(Char(' '), NONE)], Ctx::Playback, Action::TogglePause, "play / pause (from the end: from the start)"),
+    bind(&[(Right, NONE), (Char('l'), NONE)], Ctx::Playback, Action::Newer, "the next message"),
+    bind(&[(Left, NONE), (Char('h'), NONE)], Ctx::Playback, Action::Older, "back a message (read again up to it)"),
+    bind(&[(PageDown, NONE)], Ctx::Playback, Action::PageDown, "10 s on"),
+    bind(&[(PageUp, NONE)], Ctx::Playback, Action::PageUp, "10 s back"),
+    bind(&[(Home, NONE)], Ctx::Playback, Action::Home, "the first message"),
+    bind(&[(End, NONE)], Ctx::Playback, Action::End, "the end: every message"),
+    bind(&[(Char('+'), NONE), (Char('+'), SHIFT), (Char('='), NONE)], Ctx::Playback, Action::QosRight, "play faster (×2)"),
+    bind(&[(Char('-'), NONE)], Ctx::Playback, Action::QosLeft, "play slower (÷2)"),
+    bind(&[(Esc, NONE)], Ctx::Playback, Action::Close, "close (playing goes on)"),
     bind(&[(Char('s'), CTRL)], Ctx::ReplayForm, Action::Publish, "start the replay; again: stop it"),
     bind(&[(Enter, NONE), (Down, NONE), (Tab, NONE)], Ctx::ReplayForm, Action::Confirm, "next field"),
     bind(&[(Up, NONE), (BackTab, SHIFT), (BackTab, NONE)], Ctx::ReplayForm, Action::Up, "previous field"),

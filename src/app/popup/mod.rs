@@ -17,6 +17,7 @@ pub mod history;
 pub mod info;
 pub mod intent;
 pub mod picker;
+pub mod playback;
 pub mod profile_edit;
 pub mod props;
 pub mod repeat;
@@ -86,6 +87,8 @@ pub enum Popup {
     AlertForm(Box<AlertForm>),
     /// A recording published again (`L`).
     Replay(ReplayPopup),
+    /// `--open FILE`: the recording's time (`L`).
+    Playback,
 }
 
 /// What a popup wants after a key.
@@ -129,6 +132,7 @@ impl Popup {
             Popup::Alerts(_) => Ctx::Alerts,
             Popup::AlertForm(_) => Ctx::AlertForm,
             Popup::Replay(_) => Ctx::ReplayForm,
+            Popup::Playback => Ctx::Playback,
         }
     }
 
@@ -214,6 +218,7 @@ impl Popup {
                     .unwrap_or_else(|| "config.toml".into());
                 p.on_key(&config, action, key_char)
             }
+            Popup::Playback => playback::on_key(action),
             Popup::Replay(p) => {
                 let running = app.replay.as_ref().is_some_and(|r| r.running());
                 p.on_key(running, action, key_char)

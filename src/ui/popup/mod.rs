@@ -16,6 +16,7 @@ mod history;
 mod info;
 mod notices;
 mod picker;
+mod playback;
 mod profile_edit;
 pub mod props;
 mod repeat;
@@ -82,6 +83,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::Alerts(p) => alerts::draw(f, app, p, size),
             Popup::AlertForm(p) => alert_edit::draw(f, app, size, p),
             Popup::Replay(p) => replay::draw(f, app, size, p),
+            Popup::Playback => playback::draw(f, app, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

@@ -209,3 +209,44 @@ fn alerts_without_rules_is_a_usage_error_naming_the_file_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.toml:4:") && stderr(&out).contains("not a number"));
 }
+
+#[test]
+fn an_alert_command_is_held_to_its_time_limit_and_output_cap() {
+    if !have_mosquitto("an_alert_command_is_held_to_its_time_limit_and_output_cap") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let config = write(
+        dir.path(),
+        "config.toml",
+        "[[alerts]]\nname = \"slow\"\nfilter = \"a\"\nequals = \"go\"\n\
+         command = [\"sleep\", \"30\"]\ntimeout_s = 0.3\n\
+         [[alerts]]\nname = \"loud\"\nfilter = \"b\"\nequals = \"go\"\n\
+         command = [\"yes\"]\nmax_output_kib = 1\n",
+    );
+    let (child, rx, err) = alerts_sub(&m, home.path(), &config, &["--alerts"]);
+    m.publish("a", "go");
+    m.publish("b", "go");
+    let lines = next_lines(&rx, 2);
+    for want in ["ALERT loud b = go", "ALERT slow a = go"] {
+        assert!(lines.iter().any(|l| l.ends_with(want)), "{lines:?}");
+    }
+    // Both commands are stopped by their own limits; the exit waits for them, not for 30 s.
+    let started = std::time::Instant::now();
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let out = finish(child);
+    let said = err.join().unwrap_or_default();
+    assert!(out.status.success(), "{said}");
+    assert!(started.elapsed() < Duration::from_secs(15), "{said}");
+    assert!(
+        said.contains("alert 'slow': sleep did not finish within 0.3 s"),
+        "{said}"
+    );
+    assert!(
+        said.contains("alert 'loud': yes printed more than 1.0 KiB"),
+        "{said}"
+    );
+}

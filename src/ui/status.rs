@@ -170,6 +170,13 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
     if let Some(split) = app.budget_words() {
         memory = format!("{memory} {split}");
     }
+    // The alerts' state comes off the budget: said, so the figures add up.
+    if app.alerts.reserved > 0 {
+        memory = format!(
+            "{memory} (alerts {})",
+            human_bytes(app.alerts.reserved as u64)
+        );
+    }
     segments.push((3, Span::raw(memory)));
     if app.link.store.refused > 0 {
         segments.push((

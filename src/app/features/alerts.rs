@@ -18,6 +18,9 @@ use crate::text::clean;
 pub const KEPT: usize = 500;
 /// Commands run at once at most; a firing past it says its command was not run.
 pub const COMMANDS_AT_ONCE: usize = 4;
+/// The alerts' share of the history budget is taken again when what they hold moves by this
+/// much (not at every message: each new share trims the stores).
+const RESERVE_STEP: usize = 1 << 20;
 
 /// One firing in the list, with what its actions came to.
 #[derive(Debug, Clone)]
@@ -45,6 +48,20 @@ pub struct Alerts {
     pending: Vec<(Event, Option<Bytes>)>,
     running: usize,
     publishes: HashMap<(u32, PublishId), u64>,
+    /// Bytes the list's firings hold (their texts and actions).
+    shown_bytes: usize,
+    /// What the alerts hold, counted off the history budget (in `RESERVE_STEP`s).
+    pub reserved: usize,
+}
+
+/// What one firing in the list holds, roughly.
+fn shown_cost(s: &Shown) -> usize {
+    std::mem::size_of::<Shown>()
+        + s.fired.topic.len()
+        + s.fired.what.len()
+        + s.fired.value.as_ref().map_or(0, String::len)
+        + s.rule.len()
+        + s.actions.iter().map(|a| 40 + a.1.len()).sum::<usize>()
 }
 
 impl Alerts {
@@ -53,6 +70,11 @@ impl Alerts {
             engine: Engine::new(rules),
             ..Alerts::default()
         }
+    }
+
+    /// What the rules' state and the list hold.
+    pub fn bytes(&self) -> usize {
+        self.engine.bytes() + self.shown_bytes + self.holding.len() * 24
     }
 
     /// Whether a rule holds for this topic of this connection.
@@ -130,6 +152,13 @@ impl App {
                 Event::Fired(f) => effects.extend(self.alert_fired(f, payload)),
             }
         }
+        // What the alerts hold comes off the history budget.
+        let used = self.alerts.bytes();
+        let reserved = self.alerts.reserved;
+        if used > reserved || used + 2 * RESERVE_STEP < reserved {
+            self.alerts.reserved = used.next_multiple_of(RESERVE_STEP);
+            self.split_budget();
+        }
         effects
     }
 
@@ -188,10 +217,13 @@ impl App {
                 shown.actions.push(("command", "running".into(), false));
             }
         }
-        if self.alerts.shown.len() >= KEPT {
-            self.alerts.shown.pop_front();
+        if self.alerts.shown.len() >= KEPT
+            && let Some(old) = self.alerts.shown.pop_front()
+        {
+            self.alerts.shown_bytes -= shown_cost(&old);
             self.alerts.first += 1;
         }
+        self.alerts.shown_bytes += shown_cost(&shown);
         self.alerts.shown.push_back(shown);
         self.alerts.unseen += 1;
         let held = match f.held {
@@ -272,11 +304,12 @@ impl App {
 
     /// New rules (the file was saved): their state starts again, the list stays.
     pub fn set_alert_rules(&mut self, rules: Vec<Rule>) {
-        let kept = std::mem::take(&mut self.alerts.shown);
-        let first = self.alerts.first;
+        let old = std::mem::take(&mut self.alerts);
         self.alerts = Alerts::new(rules);
-        self.alerts.shown = kept;
-        self.alerts.first = first;
+        self.alerts.shown = old.shown;
+        self.alerts.first = old.first;
+        self.alerts.shown_bytes = old.shown_bytes;
+        self.alerts.reserved = old.reserved;
     }
 }
 

@@ -95,8 +95,9 @@ impl App {
     }
 
     /// Each connection's share of the history budget.
+    /// What the alerts hold comes off the budget first (`alerts::Alerts::reserved`).
     pub fn budget_share(&self) -> usize {
-        self.budget / self.conn_count()
+        self.budget.saturating_sub(self.alerts.reserved) / self.conn_count()
     }
 
     /// Runs `f` with connection `id` in focus, then puts focus back: how a parked connection's
@@ -192,7 +193,7 @@ impl App {
 
     /// Gives each open connection an even share of the budget; a store past its new share
     /// lets its oldest messages go at once.
-    fn split_budget(&mut self) {
+    pub(in crate::app) fn split_budget(&mut self) {
         let share = self.budget_share();
         self.link.store.set_budget(share);
         for p in &mut self.others {

@@ -242,3 +242,25 @@ fn forgetting_a_scope_gives_its_memory_back() {
     e.forget(1);
     assert_eq!((e.watched(), e.bytes()), (0, 0));
 }
+
+#[test]
+fn what_a_watch_costs() {
+    // The figure MAX_WATCHES's comment and the README give: 188 bytes when written.
+    let mut e = Engine::new(vec![rule("#", Condition::Changed)]);
+    let mut out = Vec::new();
+    let topic = "building-1/floor-2/room-03/sensor/temp-0";
+    e.observe(
+        0,
+        0,
+        topic,
+        b"21.5",
+        Instant::now(),
+        SystemTime::now(),
+        &mut out,
+    );
+    let per = e.bytes();
+    assert!(
+        (150..=250).contains(&per),
+        "{per} bytes for a 40-byte topic"
+    );
+}

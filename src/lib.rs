@@ -12,6 +12,8 @@
 //! - `config`: the profile file (parse, rules, atomic writes) and the history file;
 //! - `store`: the topic tree, log, histories linked through the log, and rates (pure);
 //! - `decode`: payload decoders and their registry (pure);
+//! - `alert`: alert rules at work (pure): a value or a silence per topic, fired on the edge
+//!   with hysteresis and a cooldown; the explorer and `sub --alerts` act on what it says;
 //! - `text`: escaping and display widths for everything from the wire;
 //! - `app`: the state and what it decides, through one door (`App::update(Msg, Clock)` →
 //!   effects): panes, features, input, popups, notices, and the connections not in focus

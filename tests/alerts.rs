@@ -43,6 +43,26 @@ fn alerts_sub(
     (child, rx, err)
 }
 
+/// A mosquitto, a home for mqscope and a profile file holding `config`; None (the test skips,
+/// or fails under CI) without mosquitto.
+fn setup(
+    test: &str,
+    config: &str,
+) -> Option<(
+    Mosquitto,
+    tempfile::TempDir,
+    tempfile::TempDir,
+    std::path::PathBuf,
+)> {
+    if !have_mosquitto(test) {
+        return None;
+    }
+    let m = Mosquitto::start();
+    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let file = write(dir.path(), "config.toml", config);
+    Some((m, home, dir, file))
+}
+
 fn next_lines(rx: &mpsc::Receiver<String>, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
@@ -150,16 +170,12 @@ silent_s = 1
 
 #[test]
 fn alerts_fail_ends_with_status_1_at_the_first_and_json_names_every_field() {
-    if !have_mosquitto("alerts_fail_ends_with_status_1_at_the_first") {
-        return;
-    }
-    let m = Mosquitto::start();
-    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let config = write(
-        dir.path(),
-        "config.toml",
+    let Some((m, home, _dir, config)) = setup(
+        "alerts_fail_ends_with_status_1_at_the_first",
         "[[alerts]]\nname = \"mode\"\nfilter = \"m\"\njson = \"state\"\nchanged = true\n",
-    );
+    ) else {
+        return;
+    };
     let (child, rx, err) = alerts_sub(&m, home.path(), &config, &["--alerts-fail", "--json"]);
     m.publish("m", r#"{"state":"auto"}"#);
     m.publish("m", r#"{"state":"manual\u001b[2J"}"#);
@@ -212,19 +228,15 @@ fn alerts_without_rules_is_a_usage_error_naming_the_file_key() {
 
 #[test]
 fn an_alert_command_is_held_to_its_time_limit_and_output_cap() {
-    if !have_mosquitto("an_alert_command_is_held_to_its_time_limit_and_output_cap") {
-        return;
-    }
-    let m = Mosquitto::start();
-    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let config = write(
-        dir.path(),
-        "config.toml",
+    let Some((m, home, _dir, config)) = setup(
+        "an_alert_command_is_held_to_its_time_limit_and_output_cap",
         "[[alerts]]\nname = \"slow\"\nfilter = \"a\"\nequals = \"go\"\n\
          command = [\"sleep\", \"30\"]\ntimeout_s = 0.3\n\
          [[alerts]]\nname = \"loud\"\nfilter = \"b\"\nequals = \"go\"\n\
          command = [\"yes\"]\nmax_output_kib = 1\n",
-    );
+    ) else {
+        return;
+    };
     let (child, rx, err) = alerts_sub(&m, home.path(), &config, &["--alerts"]);
     m.publish("a", "go");
     m.publish("b", "go");

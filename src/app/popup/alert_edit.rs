@@ -10,7 +10,7 @@ use crate::alert::{Condition, Rule, ValueOf};
 use crate::app::keymap::Action;
 use crate::config::ConfigFile;
 
-use super::{Intent, Outcome, edit_line};
+use super::{Intent, Outcome, field_key};
 
 /// The fields, in order: (label, hint).
 pub const FIELDS: &[(&str, &str)] = &[
@@ -209,12 +209,6 @@ impl AlertForm {
     ) -> Outcome {
         match (action, typed) {
             (Some(Action::Close), _) => return Outcome::Close,
-            (Some(Action::FocusNext | Action::Down | Action::Confirm), _) => {
-                self.at = (self.at + 1) % FIELDS.len()
-            }
-            (Some(Action::FocusPrev | Action::Up), _) => {
-                self.at = (self.at + FIELDS.len() - 1) % FIELDS.len()
-            }
             (Some(Action::Publish), _) => {
                 if let (Ok(rule), Ok(section)) = (self.rule(config), self.to_toml()) {
                     self.said = vec!["saving…".into()];
@@ -230,9 +224,7 @@ impl AlertForm {
                     return Outcome::KeepAnd(Intent::TryAlert(Box::new(rule)));
                 }
             }
-            _ => {
-                edit_line(&mut self.values[self.at], action, typed, |_| true);
-            }
+            _ => field_key(&mut self.values, &mut self.at, action, typed),
         }
         Outcome::Keep
     }

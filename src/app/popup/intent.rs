@@ -127,6 +127,26 @@ pub fn edit_line(
     }
 }
 
+/// The keys every form of fields shares: the next field (Tab, ↓, Enter) and the previous one
+/// (Shift+Tab, ↑), and the line editor on the one in focus.
+pub fn field_key(
+    values: &mut [String],
+    at: &mut usize,
+    action: Option<Action>,
+    typed: Option<char>,
+) {
+    let n = values.len().max(1);
+    match action {
+        Some(Action::FocusNext | Action::Down | Action::Confirm) => *at = (*at + 1) % n,
+        Some(Action::FocusPrev | Action::Up) => *at = (*at + n - 1) % n,
+        _ => {
+            if let Some(v) = values.get_mut(*at) {
+                edit_line(v, action, typed, |_| true);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

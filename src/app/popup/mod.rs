@@ -41,7 +41,7 @@ pub use filter::FilterPopup;
 pub use help::HelpPopup;
 pub use history::HistoryPopup;
 pub use info::InfoPopup;
-pub use intent::{Intent, edit_line};
+pub use intent::{Intent, edit_line, field_key};
 pub use picker::PickerPopup;
 pub use profile_edit::ProfileForm;
 pub use props::{PropField, PropsPopup};

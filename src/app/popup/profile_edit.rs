@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::app::keymap::Action;
 use crate::config::{ConfigFile, PasswordSource, Profile};
 
-use super::{Intent, Outcome, edit_line};
+use super::{Intent, Outcome, field_key};
 
 /// The fields, in order: (label, TOML key, hint).
 pub const FIELDS: &[(&str, &str, &str)] = &[
@@ -317,12 +317,6 @@ impl ProfileForm {
     ) -> Outcome {
         match (action, typed) {
             (Some(Action::Close), _) => return Outcome::Close,
-            (Some(Action::FocusNext | Action::Down | Action::Confirm), _) => {
-                self.at = (self.at + 1) % FIELDS.len()
-            }
-            (Some(Action::FocusPrev | Action::Up), _) => {
-                self.at = (self.at + FIELDS.len() - 1) % FIELDS.len()
-            }
             (Some(Action::Publish), _) => {
                 if let Ok(p) = self.profile(config) {
                     self.tested = Some("saving…".into());
@@ -338,9 +332,7 @@ impl ProfileForm {
                     return Outcome::KeepAnd(Intent::TestProfile(Box::new(p)));
                 }
             }
-            _ => {
-                edit_line(&mut self.values[self.at], action, typed, |_| true);
-            }
+            _ => field_key(&mut self.values, &mut self.at, action, typed),
         }
         Outcome::Keep
     }

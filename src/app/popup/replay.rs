@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::app::keymap::Action;
 use crate::publish::replay_plan::Plan;
 
-use super::{Intent, Outcome, edit_line};
+use super::{Intent, Outcome, field_key};
 
 /// (label, hint)
 pub const FIELDS: &[(&str, &str)] = &[
@@ -79,12 +79,6 @@ impl ReplayPopup {
     ) -> Outcome {
         match (action, typed) {
             (Some(Action::Close), _) => return Outcome::Close,
-            (Some(Action::FocusNext | Action::Down | Action::Confirm), _) => {
-                self.at = (self.at + 1) % FIELDS.len()
-            }
-            (Some(Action::FocusPrev | Action::Up), _) => {
-                self.at = (self.at + FIELDS.len() - 1) % FIELDS.len()
-            }
             (Some(Action::Publish), _) => {
                 if running {
                     return Outcome::KeepAnd(Intent::Replay(None));
@@ -93,9 +87,7 @@ impl ReplayPopup {
                     return Outcome::KeepAnd(Intent::Replay(Some(Box::new(plan))));
                 }
             }
-            _ => {
-                edit_line(&mut self.values[self.at], action, typed, |_| true);
-            }
+            _ => field_key(&mut self.values, &mut self.at, action, typed),
         }
         Outcome::Keep
     }

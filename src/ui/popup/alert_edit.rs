@@ -4,13 +4,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::App;
 use crate::app::popup::AlertForm;
 use crate::app::popup::alert_edit::FIELDS;
-use crate::text::{clean, fit};
+use crate::text::clean;
 use crate::ui::theme::theme;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &AlertForm) {
@@ -40,26 +40,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &AlertForm) {
     let top = (form.at + 1).saturating_sub(room.max(1));
     let mut lines: Vec<Line> = Vec::new();
     for (i, (label, hint)) in FIELDS.iter().enumerate().skip(top).take(room) {
-        let focused = i == form.at;
         let raw = &form.values[i];
-        let mut spans = vec![
-            Span::styled(format!("{label:<18}"), theme().dim),
-            Span::styled(
-                fit(&clean(raw), w.saturating_sub(20)).into_owned(),
-                if focused {
-                    theme().field_focused
-                } else {
-                    ratatui::style::Style::new()
-                },
-            ),
-        ];
-        if focused {
-            spans.push(Span::raw("█"));
-        }
-        if raw.is_empty() && !hint.is_empty() {
-            spans.push(Span::styled(format!(" {hint}"), theme().dim));
-        }
-        lines.push(Line::from(spans));
+        let shown = clean(raw);
+        lines.push(super::fields::line(
+            label,
+            18,
+            &shown,
+            raw.is_empty(),
+            hint,
+            i == form.at,
+            w,
+        ));
     }
     lines.extend(footer);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

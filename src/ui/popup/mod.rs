@@ -8,6 +8,7 @@ mod cleanup;
 mod compare;
 mod confirm;
 mod conns;
+mod fields;
 mod file;
 mod filter;
 mod floods;

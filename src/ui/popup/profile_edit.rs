@@ -4,7 +4,7 @@
 use crate::ui::theme::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::centered;
@@ -56,7 +56,6 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &ProfileForm) {
     let top = (form.at + 1).saturating_sub(room.max(1));
     let mut lines: Vec<Line> = Vec::new();
     for (i, (label, _, hint)) in FIELDS.iter().enumerate().skip(top).take(room) {
-        let focused = i == form.at;
         let raw = &form.values[i];
         // A plain password is never drawn.
         let value = if i == 7 && !raw.is_empty() {
@@ -64,24 +63,15 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, form: &ProfileForm) {
         } else {
             clean(raw).into_owned()
         };
-        let mut spans = vec![
-            Span::styled(format!("{label:<22}"), theme().dim),
-            Span::styled(
-                fit(&value, w.saturating_sub(24)).into_owned(),
-                if focused {
-                    theme().field_focused
-                } else {
-                    ratatui::style::Style::new()
-                },
-            ),
-        ];
-        if focused {
-            spans.push(Span::raw("█"));
-        }
-        if raw.is_empty() && !hint.is_empty() {
-            spans.push(Span::styled(format!(" {hint}"), theme().dim));
-        }
-        lines.push(Line::from(spans));
+        lines.push(super::fields::line(
+            label,
+            22,
+            &value,
+            raw.is_empty(),
+            hint,
+            i == form.at,
+            w,
+        ));
     }
     lines.extend(footer);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);

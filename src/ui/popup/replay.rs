@@ -3,13 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::App;
 use crate::app::popup::ReplayPopup;
 use crate::app::popup::replay::FIELDS;
-use crate::text::{clean, fit};
+use crate::text::clean;
 use crate::ui::theme::theme;
 
 pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &ReplayPopup) {
@@ -24,26 +24,17 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect, p: &ReplayPopup) {
     let w = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     for (i, (label, hint)) in FIELDS.iter().enumerate() {
-        let focused = i == p.at;
         let raw = &p.values[i];
-        let mut spans = vec![
-            Span::styled(format!("{label:<8}"), theme().dim),
-            Span::styled(
-                fit(&clean(raw), w.saturating_sub(10)).into_owned(),
-                if focused {
-                    theme().field_focused
-                } else {
-                    ratatui::style::Style::new()
-                },
-            ),
-        ];
-        if focused {
-            spans.push(Span::raw("█"));
-        }
-        if raw.is_empty() {
-            spans.push(Span::styled(format!(" {hint}"), theme().dim));
-        }
-        lines.push(Line::from(spans));
+        let shown = clean(raw);
+        lines.push(super::fields::line(
+            label,
+            8,
+            &shown,
+            raw.is_empty(),
+            hint,
+            i == p.at,
+            w,
+        ));
     }
     lines.push(Line::raw(""));
     if !running {

@@ -39,24 +39,50 @@ pub struct Cli {
     /// Log file (default: mqscope.log in the platform's cache folder)
     #[arg(long, value_name = "FILE", global = true)]
     pub log_file: Option<PathBuf>,
+    /// Colour in headless output: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Colour::Auto, global = true)]
+    pub color: Colour,
+}
+
+/// `--color`: whether headless output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Colour {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Print messages from the broker
+    #[command(after_help = SUB_EXAMPLES)]
     Sub(SubArgs),
     /// Publish one message and wait for its acknowledgement
+    #[command(after_help = PUB_EXAMPLES)]
     Pub(PubArgs),
     /// MQTT 5 request/response: publish a request, print the response whose correlation matches
+    #[command(after_help = RR_EXAMPLES)]
     Rr(RrArgs),
     /// Publish a recording again with its timing (what sub --record, sub --json and e write)
+    #[command(after_help = REPLAY_EXAMPLES)]
     Replay(ReplayArgs),
     /// The profile file: list, import MQTT X connections, export one profile
+    #[command(after_help = PROFILE_EXAMPLES)]
     Profile(ProfileArgs),
     /// List the retained messages under a filter and clear them
+    #[command(after_help = CLEAR_EXAMPLES)]
     ClearRetained(ClearRetainedArgs),
     /// Run the embedded broker in the foreground
+    #[command(after_help = BROKER_EXAMPLES)]
     Broker(BrokerArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for man -l - or a man1 folder
+    #[command(
+        after_help = "Example:\n  mqscope man | man -l -\n  mqscope man > ~/.local/share/man/man1/mqscope.1"
+    )]
+    Man,
     /// Benchmark helper: receive into the explorer's store without drawing, then print totals
     #[command(hide = true)]
     Ingest(IngestArgs),
@@ -94,6 +120,43 @@ pub struct RrArgs {
     #[arg(short = 'v', long)]
     pub verbose: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const SUB_EXAMPLES: &str = "Examples:
+  mqscope sub -b mqtt://localhost -t 'sensors/#' -v        topic and payload, like mosquitto_sub -v
+  mqscope sub -P home -t '#' --json | jq .topic           one JSON object a message
+  mqscope sub -t 'plant/#' --record plant.jsonl           also record to a new file
+  mqscope sub -t '#' --alerts-fail -W 60                  exit 1 at the first [[alerts]] firing";
+const PUB_EXAMPLES: &str = "Examples:
+  mqscope pub -t lamp/set -m '{\"on\": true}' -q 1       waits for the PUBACK
+  mqscope pub -t cam/frame -f frame.jpg --content-type image/jpeg
+  mqscope pub -t tick -m '{{seq}} at {{now}}' --repeat 10 --interval 0.5";
+const RR_EXAMPLES: &str = "Examples:
+  mqscope rr -t svc/time/req -e svc/time/resp -m now -v   the response and its round trip";
+const REPLAY_EXAMPLES: &str = "Examples:
+  mqscope replay plant.jsonl -b mqtt://test-broker --prefix replay
+  mqscope replay plant.jsonl --speed 4 --filter 'plant/line1/#' --from 1m --to 2m30s
+  mqscope replay plant.jsonl --as-fast-as-possible --loop";
+const PROFILE_EXAMPLES: &str = "Examples:
+  mqscope profile list
+  mqscope profile import-mqttx ~/Downloads/mqttx-export.json
+  mqscope profile export home > home.toml";
+const CLEAR_EXAMPLES: &str = "Examples:
+  mqscope clear-retained 'sensors/old/#' --dry-run        list what would be cleared
+  mqscope clear-retained 'sensors/old/#' -y               clear without asking";
+const BROKER_EXAMPLES: &str = "Examples:
+  mqscope broker --port 1883 --ws-port 8080
+  mqscope broker --demo                                   with the simulated devices";
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  mqscope completions bash > ~/.local/share/bash-completion/completions/mqscope
+  mqscope completions zsh > ~/.zfunc/_mqscope
+  mqscope completions fish > ~/.config/fish/completions/mqscope.fish";
 
 #[derive(Debug, Args)]
 pub struct ProfileArgs {

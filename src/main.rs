@@ -29,6 +29,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // What needs no log and no runtime: a completion script, the manual page.
+    if let Some(code) = print_generated(&cli) {
+        return code;
+    }
+    mqscope::text::colour::decide(match cli.color {
+        cli::Colour::Always => Some(true),
+        cli::Colour::Never => Some(false),
+        cli::Colour::Auto => None,
+    });
     if let Err(e) = logging::init(cli.log_file.clone()) {
         let shown = mqscope::text::clean(&e).into_owned();
         if cli.log_file.is_some() {
@@ -62,6 +71,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// `completions SHELL` and `man`: generated from the command line's own definition, so they
+/// cannot disagree with it; written whole, and a closed pipe (`| head`) is not an error.
+fn print_generated(cli: &Cli) -> Option<ExitCode> {
+    use clap::CommandFactory;
+    use std::io::Write;
+    let mut out = Vec::new();
+    match &cli.command {
+        Some(Cmd::Completions(a)) => {
+            clap_complete::generate(a.shell, &mut Cli::command(), "mqscope", &mut out)
+        }
+        Some(Cmd::Man) => {
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                eprintln!("mqscope: the manual page could not be made: {e}");
+                return Some(ExitCode::from(1));
+            }
+        }
+        _ => return None,
+    }
+    let _ = std::io::stdout().lock().write_all(&out);
+    Some(ExitCode::SUCCESS)
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Some(Cmd::Sub(args)) => headless::subscribe::run(args).await,
@@ -72,6 +103,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::ClearRetained(args)) => headless::clear_retained::run(args).await,
         Some(Cmd::Broker(args)) => run_broker(args).await,
         Some(Cmd::Ingest(args)) => headless::ingest::run(args).await,
+        // Printed before the runtime starts (`print_generated`).
+        Some(Cmd::Completions(_) | Cmd::Man) => Ok(()),
         None => {
             mqscope::tui::start::run_explorer(mqscope::tui::start::ExplorerArgs {
                 conn: cli.conn,

@@ -181,7 +181,13 @@ impl Alerts {
                 out.write_all(l.as_bytes())?;
                 out.write_all(b" ")?;
             }
-            out.write_all(crate::alert::line(&rule.name, f).as_bytes())?;
+            // The word ALERT in red when colour is on (the rest is escaped text).
+            let line = crate::alert::line(&rule.name, f).replacen(
+                " ALERT ",
+                &format!(" {} ", crate::text::colour::paint("ALERT", 31)),
+                1,
+            );
+            out.write_all(line.as_bytes())?;
         }
         out.write_all(b"\n")?;
         // An alert is read as it happens, not when the buffer fills.

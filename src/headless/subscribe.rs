@@ -458,7 +458,8 @@ async fn write_message(
             out.write_all(label.as_bytes())?;
             out.write_all(b" ")?;
         }
-        out.write_all(crate::text::clean(&m.topic).as_bytes())?;
+        let topic = crate::text::clean(&m.topic);
+        out.write_all(crate::text::colour::paint(&topic, 36).as_bytes())?;
         out.write_all(b" ")?;
     }
     if print.escape_payloads {

@@ -3,6 +3,8 @@
 //! with unicode-width, as ratatui draws them (wide CJK counts 2, combining marks 0, an emoji
 //! ZWJ sequence such as 👩‍💻 one glyph of 2). A cluster is never cut in two.
 
+pub mod colour;
+
 use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;

@@ -75,6 +75,9 @@ pub enum Cmd {
     /// Run the embedded broker in the foreground
     #[command(after_help = BROKER_EXAMPLES)]
     Broker(BrokerArgs),
+    /// Run a check file's steps (publish, expect, request, wait) for CI: exit 0 when all pass
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
     /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
@@ -120,6 +123,33 @@ pub struct RrArgs {
     #[arg(short = 'v', long)]
     pub verbose: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The check file (TOML: [[steps]] of publish, expect, request, wait_s)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Also write the results as JUnit XML to FILE
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Seconds to connect and subscribe before the first step
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    pub timeout: f64,
+}
+
+const CHECK_EXAMPLES: &str = "Examples:
+  mqscope check lamp.toml -b mqtt://test-broker --junit results.xml
+
+  # lamp.toml
+  [[steps]]
+  publish = \"lamp/set\"
+  payload = '{\"on\": true}'
+  [[steps]]
+  expect = \"lamp/state\"
+  json = \"on = true\"
+  within_s = 2";
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {

@@ -1,6 +1,7 @@
 //! Headless commands (`sub`, `pub`) on the same core and profiles as the TUI.
 
 pub mod alerts;
+pub mod check;
 pub mod clear_retained;
 pub mod ingest;
 pub mod json;

@@ -75,6 +75,9 @@ pub enum Cmd {
     /// Run the embedded broker in the foreground
     #[command(after_help = BROKER_EXAMPLES)]
     Broker(BrokerArgs),
+    /// Devices that answer: publish a templated answer when a message matches a rule
+    #[command(after_help = MOCK_EXAMPLES)]
+    Mock(MockArgs),
     /// Run a check file's steps (publish, expect, request, wait) for CI: exit 0 when all pass
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -123,6 +126,40 @@ pub struct RrArgs {
     #[arg(short = 'v', long)]
     pub verbose: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// The rules (TOML: [[rules]] with filter, json, topic or reply, payload, qos, retain,
+    /// delay_ms, max_per_s)
+    #[arg(value_name = "RULES")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+    /// Print what would be sent; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit after COUNT answers
+    #[arg(short = 'C', long, value_name = "COUNT")]
+    pub count: Option<u64>,
+}
+
+const MOCK_EXAMPLES: &str = "Examples:
+  mqscope mock lamp.toml -b mqtt://localhost
+  mqscope mock lamp.toml --dry-run
+
+  # lamp.toml: a lamp that reports the state it is set to, and a service that answers
+  [[rules]]
+  name = \"lamp\"
+  filter = \"lamp/+/set\"
+  topic = \"lamp/{{level 1}}/state\"
+  payload = '{\"on\": {{json on}}}'
+  retain = true
+  [[rules]]
+  name = \"time\"
+  filter = \"svc/time/req\"
+  reply = true
+  payload = \"{{now}}\"
+  delay_ms = 50";
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

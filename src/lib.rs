@@ -12,6 +12,7 @@
 //! - `config`: the profile file (parse, rules, atomic writes) and the history file;
 //! - `store`: the topic tree, log, histories linked through the log, and rates (pure);
 //! - `decode`: payload decoders and their registry (pure);
+//! - `mock`: devices that answer (pure): rules, templated answers, a loop guard, a rate;
 //! - `alert`: alert rules at work (pure): a value or a silence per topic, fired on the edge
 //!   with hysteresis and a cooldown; the explorer and `sub --alerts` act on what it says;
 //! - `text`: escaping and display widths for everything from the wire;
@@ -35,6 +36,7 @@ pub mod config;
 pub mod decode;
 pub mod demo;
 pub mod headless;
+pub mod mock;
 pub mod mqtt;
 pub mod process;
 pub mod publish;

@@ -104,6 +104,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Broker(args)) => run_broker(args).await,
         Some(Cmd::Ingest(args)) => headless::ingest::run(args).await,
         Some(Cmd::Check(args)) => headless::check::run(args).await,
+        Some(Cmd::Mock(args)) => headless::mock::run(args).await,
         // Printed before the runtime starts (`print_generated`).
         Some(Cmd::Completions(_) | Cmd::Man) => Ok(()),
         None => {

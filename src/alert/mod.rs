@@ -4,6 +4,7 @@
 //! loader (`config/alerts.rs`) builds its rules.
 
 pub mod action;
+pub mod cond;
 pub mod engine;
 pub mod rule;
 pub mod value;

@@ -5,6 +5,7 @@ pub mod check;
 pub mod clear_retained;
 pub mod ingest;
 pub mod json;
+pub mod mock;
 pub mod profiles;
 pub mod publish;
 pub mod record;

@@ -1,0 +1,228 @@
+//! `mqscope mock` through mosquitto: a lamp that reports what it is set to (checked by
+//! mosquitto_sub), a service that replies to requests by correlation (asked by `mqscope rr`
+//! and by mosquitto_rr), an echo rule on its own filter that the loop guard keeps from
+//! answering itself, a rate limit, and `--dry-run` sending nothing.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::headless::finish;
+use common::mosquitto::Mosquitto;
+use common::{have_mosquitto, mqscope, run, stderr, stdout, write};
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+const RULES: &str = r#"
+[[rules]]
+name = "lamp"
+filter = "lamp/+/set"
+json = "on = true"
+topic = "lamp/{{level 1}}/state"
+payload = '{"on": {{json on}}, "room": "{{level 1}}"}'
+retain = true
+
+[[rules]]
+name = "time"
+filter = "svc/time/req"
+reply = true
+payload = "pong:{{payload}}"
+delay_ms = 50
+
+[[rules]]
+name = "echo"
+filter = "echo/#"
+topic = "echo/out"
+payload = "{{payload}}"
+
+[[rules]]
+name = "limited"
+filter = "busy/req"
+topic = "busy/resp"
+payload = "ok"
+max_per_s = 2
+"#;
+
+/// The mock, started and listening (its stderr says so for each filter).
+fn start(home: &std::path::Path, rules: &std::path::Path, url: &str, extra: &[&str]) -> Child {
+    let mut cmd = mqscope(home);
+    cmd.arg("mock").arg(rules).args(["-b", url]).args(extra);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("mock");
+    let err = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(err).lines();
+    let mut listening = 0;
+    while listening < 4 {
+        match lines.next() {
+            Some(Ok(l)) if l.contains("mock listening on") => listening += 1,
+            Some(Ok(_)) => {}
+            _ => panic!("the mock did not subscribe"),
+        }
+    }
+    // The rest of stderr, for the end.
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+    child
+}
+
+fn stop(child: Child) -> String {
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let out = finish(child);
+    assert!(out.status.success());
+    stdout(&out)
+}
+
+#[test]
+fn mock_rules_answer_reply_guard_and_limit() {
+    if !have_mosquitto("mock") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let rules = write(home.path(), "rules.toml", RULES);
+    let mock = start(home.path(), &rules, &m.url(), &[]);
+
+    // The lamp, seen by mosquitto_sub.
+    let state = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &m.port.to_string(),
+            "-i",
+            "lamp-check",
+        ])
+        .args(["-t", "lamp/+/state", "-v", "-C", "1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(m.logged(&["lamp-check", "lamp/+/state"], LIMIT));
+    m.publish("lamp/kitchen/set", r#"{"on":false}"#); // the condition does not hold
+    m.publish("lamp/kitchen/set", r#"{"on":true}"#);
+    assert_eq!(
+        stdout(&finish(state)),
+        "lamp/kitchen/state {\"on\": true, \"room\": \"kitchen\"}\n"
+    );
+
+    // The service, asked by our rr and by mosquitto_rr (another client's correlation data).
+    let mut rr = mqscope(home.path());
+    rr.args([
+        "rr",
+        "-b",
+        &m.url(),
+        "-t",
+        "svc/time/req",
+        "-e",
+        "svc/time/resp",
+        "-m",
+        "ping",
+    ]);
+    let out = run(rr, LIMIT);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "pong:ping\n");
+    let mosq_rr = Command::new("mosquitto_rr")
+        .args(["-h", "127.0.0.1", "-p", &m.port.to_string()])
+        .args([
+            "-t",
+            "svc/time/req",
+            "-e",
+            "svc/time/resp2",
+            "-m",
+            "hello",
+            "-W",
+            "10",
+        ])
+        .output()
+        .expect("mosquitto_rr (mosquitto-clients)");
+    assert!(
+        mosq_rr.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mosq_rr.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&mosq_rr.stdout), "pong:hello\n");
+
+    // Echo on its own filter: one answer a request, not a loop.
+    let echoes = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &m.port.to_string(),
+            "-i",
+            "echo-check",
+        ])
+        .args(["-t", "echo/out", "-W", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(m.logged(&["echo-check", "echo/out"], LIMIT));
+    m.publish("echo/in", "once");
+    let got = finish(echoes);
+    assert_eq!(stdout(&got), "once\n", "one answer, then quiet");
+
+    // Five requests at once, two answers a second at most.
+    for i in 0..5 {
+        m.publish("busy/req", &i.to_string());
+    }
+    let said = stop(mock);
+    let limited = said
+        .lines()
+        .filter(|l| l.starts_with("limited: → busy/resp"))
+        .count();
+    assert_eq!(limited, 2, "{said}");
+    assert!(
+        said.contains("lamp: → lamp/kitchen/state q1 retained: {\"on\": true"),
+        "{said}"
+    );
+    let echo = said.lines().filter(|l| l.starts_with("echo: ")).count();
+    assert_eq!(echo, 1, "{said}");
+}
+
+#[test]
+fn dry_run_says_what_it_would_send_and_sends_nothing() {
+    if !have_mosquitto("mock_dry_run") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let rules = write(home.path(), "rules.toml", RULES);
+    let mock = start(home.path(), &rules, &m.url(), &["--dry-run", "-C", "1"]);
+    let quiet = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &m.port.to_string(),
+            "-i",
+            "dry-check",
+        ])
+        .args(["-t", "lamp/#", "-v", "-W", "2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(m.logged(&["dry-check", "lamp/#"], LIMIT));
+    m.publish("lamp/hall/set", r#"{"on":true}"#);
+    let out = finish(mock);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "lamp: would publish lamp/hall/state q1 retained: {\"on\": true, \"room\": \"hall\"}\n"
+    );
+    // Only the request itself went through the broker.
+    assert_eq!(stdout(&finish(quiet)), "lamp/hall/set {\"on\":true}\n");
+    let bad = write(
+        home.path(),
+        "bad.toml",
+        "[[rules]]\nname = \"x\"\nfilter = \"a\"\n",
+    );
+    let mut cmd = mqscope(home.path());
+    cmd.arg("mock").arg(&bad).args(["-b", &m.url()]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.toml:1:"), "{}", stderr(&out));
+}

@@ -78,6 +78,9 @@ pub enum Cmd {
     /// Devices that answer: publish a templated answer when a message matches a rule
     #[command(after_help = MOCK_EXAMPLES)]
     Mock(MockArgs),
+    /// Run a scenario's devices and answering rules (the --demo format) against any broker
+    #[command(after_help = SIMULATE_EXAMPLES)]
+    Simulate(SimulateArgs),
     /// Run a check file's steps (publish, expect, request, wait) for CI: exit 0 when all pass
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
@@ -160,6 +163,19 @@ const MOCK_EXAMPLES: &str = "Examples:
   reply = true
   payload = \"{{now}}\"
   delay_ms = 50";
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The scenario (TOML: tick_ms, [[device]], [[retained]], [sparkplug], [[rules]])
+    #[arg(value_name = "SCENARIO")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub conn: ConnArgs,
+}
+
+const SIMULATE_EXAMPLES: &str = "Examples:
+  mqscope simulate assets/demo/building.toml -b mqtt://test-broker
+  mqscope simulate plant.toml -P staging";
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

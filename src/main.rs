@@ -105,6 +105,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Cmd::Ingest(args)) => headless::ingest::run(args).await,
         Some(Cmd::Check(args)) => headless::check::run(args).await,
         Some(Cmd::Mock(args)) => headless::mock::run(args).await,
+        Some(Cmd::Simulate(args)) => headless::simulate::run(args).await,
         // Printed before the runtime starts (`print_generated`).
         Some(Cmd::Completions(_) | Cmd::Man) => Ok(()),
         None => {

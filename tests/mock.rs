@@ -226,3 +226,79 @@ fn dry_run_says_what_it_would_send_and_sends_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.toml:1:"), "{}", stderr(&out));
 }
+
+#[test]
+fn simulate_runs_a_scenarios_devices_and_its_answering_rules() {
+    if !have_mosquitto("simulate") {
+        return;
+    }
+    let m = Mosquitto::start();
+    let home = tempfile::tempdir().unwrap();
+    let scenario = write(
+        home.path(),
+        "plant.toml",
+        r#"tick_ms = 50
+
+[[device]]
+topic = "plant/line-{n}/temp"
+repeat = { n = [1, 2] }
+payload = { kind = "text", text = "21.5" }
+
+[[rules]]
+name = "valve"
+filter = "plant/valve/set"
+topic = "plant/valve/state"
+payload = "{{payload}}"
+"#,
+    );
+    let mut checker = Command::new("mosquitto_sub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &m.port.to_string(),
+            "-i",
+            "sim-check",
+        ])
+        .args(["-t", "plant/line-2/temp", "-t", "plant/valve/state", "-v"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(m.logged(&["sim-check", "plant/valve/state"], LIMIT));
+    let mut cmd = mqscope(home.path());
+    cmd.arg("simulate").arg(&scenario).args(["-b", &m.url()]);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let sim = cmd.spawn().unwrap();
+    // Its devices publish; once its rule listens (mosquitto logs the subscription), it answers.
+    let mut out = BufReader::new(checker.stdout.take().unwrap()).lines();
+    assert_eq!(out.next().unwrap().unwrap(), "plant/line-2/temp 21.5");
+    assert!(m.logged(&["plant/valve/set"], LIMIT));
+    m.publish("plant/valve/set", "open");
+    let seen = out
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.starts_with("plant/valve/state"));
+    assert_eq!(seen.as_deref(), Some("plant/valve/state open"));
+    let _ = checker.kill();
+    let _ = checker.wait();
+    let _ = Command::new("kill")
+        .args(["-INT", &sim.id().to_string()])
+        .status();
+    let done = finish(sim);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(
+        stderr(&done).contains("with 1 answering rule"),
+        "{}",
+        stderr(&done)
+    );
+    let bad = write(
+        home.path(),
+        "bad.toml",
+        "tick_ms = 50\n[[device]]\ntopic = \"x\"\nsoon = 1\n",
+    );
+    let mut cmd = mqscope(home.path());
+    cmd.arg("simulate").arg(&bad).args(["-b", &m.url()]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.toml:"), "{}", stderr(&out));
+}

@@ -18,10 +18,27 @@ use scenario::{Device, Scenario, expand};
 
 /// Starts the devices of the shipped scenario; they run until the runtime stops.
 pub fn start(broker_url: &str) -> anyhow::Result<()> {
-    let mut devices = shipped()?;
+    let devices = shipped()?;
+    let rules = crate::mock::file::parse_in(
+        std::path::Path::new("assets/demo/building.toml"),
+        scenario::BUILDING,
+    )?;
     let url = BrokerUrl::parse(broker_url)?;
     let mut settings = ConnectionSettings::new(url);
     settings.client_id = "mqscope-demo-devices".into();
+    let h = start_with(settings, devices, rules)?;
+    tokio::spawn(h);
+    Ok(())
+}
+
+/// The devices of `devices` and the answering rules `rules` on a connection made with
+/// `settings` (its will and subscriptions are the scenario's): the future runs them until the
+/// connection ends.
+pub fn start_with(
+    mut settings: ConnectionSettings,
+    mut devices: Devices,
+    rules: Vec<crate::mock::Rule>,
+) -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
     let node = match devices.sparkplug.take() {
         Some(spec) => Some(
             sparkplug::EdgeNode::new(spec)
@@ -43,9 +60,17 @@ pub fn start(broker_url: &str) -> anyhow::Result<()> {
             QoS::AtMostOnce,
         )];
     }
+    for r in &rules {
+        if !settings.subscriptions.iter().any(|s| s.filter == r.filter) {
+            settings.subscriptions.push(crate::mqtt::Subscription::new(
+                r.filter.clone(),
+                QoS::AtLeastOnce,
+            ));
+        }
+    }
+    let mock = (!rules.is_empty()).then(|| crate::mock::Mock::new(rules));
     let handle = mqtt::spawn(&settings, WorkerOptions::default())?;
-    tokio::spawn(run(handle, devices, node));
-    Ok(())
+    Ok(run(handle, devices, node, mock))
 }
 
 /// The demo profile's decoder rules (the Protobuf machine's).
@@ -179,6 +204,9 @@ pub fn shipped() -> anyhow::Result<Devices> {
     Ok(Devices::new(scenario))
 }
 
+/// Answers waiting for their delay at most (past it a request goes unanswered).
+const ANSWERS_MAX: usize = 10_000;
+
 /// The tick the Sparkplug edge node sends its births (1.5 s at the scenario's 100 ms).
 const NODE_UP_TICK: u64 = 15;
 
@@ -188,7 +216,12 @@ fn now_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-async fn run(h: MqttHandle, devices: Devices, mut node: Option<sparkplug::EdgeNode>) {
+async fn run(
+    h: MqttHandle,
+    devices: Devices,
+    mut node: Option<sparkplug::EdgeNode>,
+    mut mock: Option<crate::mock::Mock>,
+) {
     let events = h.events().clone();
     let start = tokio::time::Instant::now();
     let no_vars = BTreeMap::new();
@@ -203,8 +236,19 @@ async fn run(h: MqttHandle, devices: Devices, mut node: Option<sparkplug::EdgeNo
     let mut tick = tokio::time::interval(devices.tick);
     let mut n: u64 = 0;
     let mut batch = Vec::new();
+    // Answers waiting for their delay.
+    let mut answers: Vec<crate::mock::Due> = Vec::new();
     loop {
+        let next = answers.iter().map(|d| d.due).min();
         tokio::select! {
+            _ = tokio::time::sleep_until(next.map_or_else(tokio::time::Instant::now, tokio::time::Instant::from_std)), if next.is_some() => {
+                let now = std::time::Instant::now();
+                let (due, later): (Vec<_>, Vec<_>) = answers.drain(..).partition(|d| d.due <= now);
+                answers = later;
+                for d in due {
+                    let _ = h.publish(d.publish);
+                }
+            }
             _ = tick.tick() => {
                 n += 1;
                 for m in devices.at(n, start.elapsed().as_secs_f64()) {
@@ -225,9 +269,22 @@ async fn run(h: MqttHandle, devices: Devices, mut node: Option<sparkplug::EdgeNo
             // Rebirth command answered.
             open = events.recv_batch(&mut batch) => {
                 for event in batch.drain(..) {
-                    if let (crate::mqtt::MqttEvent::Message(m), Some(node)) = (event, node.as_mut()) {
+                    let crate::mqtt::MqttEvent::Message(m) = event else { continue };
+                    if let Some(node) = node.as_mut() {
                         for sent in node.on_command(&m.topic, &m.payload, now_ms(), &at(n)) {
                             publish(&h, sent);
+                        }
+                    }
+                    // The scenario's answering devices: each answer after its delay.
+                    if let Some(mock) = mock.as_mut() {
+                        let now = std::time::Instant::now();
+                        for o in mock.on_message(&m, now, std::time::SystemTime::now()) {
+                            if let crate::mock::Outcome::Answer(d) = o
+                                && answers.len() < ANSWERS_MAX
+                            {
+                                mock.sending(&d, now);
+                                answers.push(d);
+                            }
                         }
                     }
                 }

@@ -19,6 +19,10 @@ pub struct Scenario {
     pub device: Vec<Device>,
     /// A Sparkplug B edge node and its devices.
     pub sparkplug: Option<NodeSpec>,
+    /// Devices that answer: `mqscope mock`'s `[[rules]]`, read (with their lines) by
+    /// `mock::file::parse_in`.
+    #[serde(default)]
+    pub rules: Vec<toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -11,6 +11,7 @@ pub mod publish;
 pub mod record;
 pub mod replay;
 pub mod rr;
+pub mod simulate;
 pub mod subscribe;
 
 use crate::mqtt::{ConnState, ConnectionSettings};

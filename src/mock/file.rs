@@ -36,23 +36,39 @@ struct RawRule {
     max_per_s: Option<Spanned<f64>>,
 }
 
+/// A scenario's `[[rules]]` (the rest of the file is the scenario's): none is fine.
+#[derive(Debug, Deserialize)]
+struct RulesIn {
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+fn syntax(loc: &Locator, e: toml::de::Error) -> ConfigError {
+    let at = e.span().map_or(0, |s| s.start);
+    let words = e.message().replace("unknown field", "unknown key");
+    loc.at(at, words.trim().to_string())
+}
+
+/// A rules file: at least one rule.
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Rule>, ConfigError> {
     let loc = Locator { path, text };
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let at = e.span().map_or(0, |s| s.start);
-        loc.at(
-            at,
-            e.message()
-                .replace("unknown field", "unknown key")
-                .trim()
-                .to_string(),
-        )
-    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| syntax(&loc, e))?;
     if raw.rules.is_empty() {
         return Err(loc.at(0, "no [[rules]]: a mock needs at least one rule"));
     }
+    rules_of(&loc, raw.rules)
+}
+
+/// The `[[rules]]` of a scenario file (`mqscope simulate`, the demo's).
+pub fn parse_in(path: &Path, text: &str) -> Result<Vec<Rule>, ConfigError> {
+    let loc = Locator { path, text };
+    let raw: RulesIn = toml::from_str(text).map_err(|e| syntax(&loc, e))?;
+    rules_of(&loc, raw.rules)
+}
+
+fn rules_of(loc: &Locator, raws: Vec<Spanned<RawRule>>) -> Result<Vec<Rule>, ConfigError> {
     let mut rules: Vec<Rule> = Vec::new();
-    for raw in raw.rules {
+    for raw in raws {
         let at = raw.span().start;
         let r = raw.into_inner();
         let name = r.name.get_ref().trim().to_string();

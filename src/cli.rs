@@ -30,6 +30,10 @@ pub struct Cli {
     /// Browse a recording (sub --record, sub --json or e/E wrote it) with no broker
     #[arg(long, value_name = "FILE", conflicts_with_all = ["broker", "profile", "demo"])]
     pub open: Option<PathBuf>,
+    /// Devices that answer, in the explorer: the rules mqscope mock reads (O lists them); they
+    /// see what the explorer's subscriptions bring
+    #[arg(long, value_name = "RULES", conflicts_with = "open")]
+    pub mock: Option<PathBuf>,
     /// Memory for message history in MiB (default 256, or [history] memory_mib)
     #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576), allow_negative_numbers = true)]
     pub history_budget: Option<u32>,

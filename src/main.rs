@@ -115,6 +115,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 qos: cli.qos,
                 demo: cli.demo,
                 open: cli.open,
+                mock: cli.mock,
                 history_budget_mib: cli.history_budget,
                 history_per_topic: cli.history_per_topic,
             })

@@ -115,6 +115,12 @@ pub enum Effect {
     StopReplay,
     /// `--open FILE`: how far the recording's reader may go (`L` steps and plays its time).
     OpenTime(TimeGate),
+    /// A mock rule's answer, on the connection its request came from.
+    MockPublish {
+        conn: ConnId,
+        rule: String,
+        publish: crate::mqtt::Publish,
+    },
     /// Ring the terminal's bell (an alert's).
     Bell,
     /// An alert's publish, through the connection it fired on; comes back as `AlertQueued`.

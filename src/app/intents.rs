@@ -54,6 +54,7 @@ impl App {
             } => return self.save_alert(section, name, original),
             Intent::TryAlert(rule) => self.try_alert_in_form(*rule),
             Intent::Time(key) => return self.time_key(key),
+            Intent::ToggleMock(i) => self.toggle_mock(i),
             Intent::Replay(Some(plan)) => return self.replay_key(*plan),
             Intent::Replay(None) => {
                 if let Some(plan) = self.replay.as_ref().map(|r| r.plan.clone()) {

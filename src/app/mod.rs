@@ -129,6 +129,8 @@ pub struct App {
     pub alerts: features::alerts::Alerts,
     /// `L`: the replay under way, or the last one (its end kept for the popup).
     pub replay: Option<features::replay::Replaying>,
+    /// `--mock RULES.toml`: devices that answer (`O`).
+    pub mocking: Option<features::mock::Mocking>,
 }
 
 impl App {
@@ -168,6 +170,7 @@ impl App {
             opened: None,
             alerts: Default::default(),
             replay: None,
+            mocking: None,
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),

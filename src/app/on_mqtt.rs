@@ -16,6 +16,9 @@ impl App {
             MqttEvent::Packet(p) => self.link.traced(*p),
             MqttEvent::Message(m) => {
                 let sparkplug = m.topic.starts_with("spBv1.0/");
+                if self.mocking.is_some() {
+                    self.mock_observe(&m);
+                }
                 // What an alert rule watches is read before the store takes the message.
                 let watched = (!self.alerts.engine.is_empty()
                     && self.alerts.engine.wants(&m.topic))

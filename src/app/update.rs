@@ -149,6 +149,7 @@ impl App {
         effects.extend(self.wanted_runs());
         effects.extend(self.alert_effects());
         effects.extend(self.playback_effects());
+        effects.extend(self.mock_effects());
         effects
     }
 
@@ -164,6 +165,7 @@ impl App {
             self.cleanup_retry_at(),
             self.alerts.engine.next_due(),
             self.playback_due(),
+            self.mocking.as_ref().and_then(|m| m.due()),
         ]
         .into_iter()
         .flatten()

@@ -81,6 +81,22 @@ impl Runner {
                     });
                 }
             }
+            Effect::MockPublish {
+                conn,
+                rule,
+                publish,
+            } => {
+                let sent = match session.handles.iter().find(|(c, _)| *c == conn) {
+                    Some((_, h)) => h.publish(publish).map(|_| ()).map_err(|e| e.to_string()),
+                    None => Err("the connection is closed".to_string()),
+                };
+                if let Err(why) = sent {
+                    out.push(Output::NotSent(format!(
+                        "mock '{}': answer not sent: {why}",
+                        crate::text::clean(&rule)
+                    )));
+                }
+            }
             Effect::Bell => {
                 // A BEL moves nothing on the screen; where there is no terminal, nothing rings.
                 if let Some(sink) = session.clipboard.as_mut() {

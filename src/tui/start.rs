@@ -31,6 +31,8 @@ pub struct ExplorerArgs {
     pub demo: bool,
     /// `--open FILE`: a recording browsed with no broker.
     pub open: Option<std::path::PathBuf>,
+    /// `--mock RULES.toml`: devices that answer.
+    pub mock: Option<std::path::PathBuf>,
     pub history_budget_mib: Option<u32>,
     pub history_per_topic: Option<u32>,
 }
@@ -61,6 +63,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
         qos,
         demo,
         open,
+        mock,
         history_budget_mib,
         history_per_topic,
     } = args;
@@ -72,6 +75,20 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     for f in &filters {
         validate_filter(f).map_err(|e| usage(format!("-t '{f}': {e}")))?;
     }
+    // Read before the screen changes: a broken rules file is one line naming its line.
+    let mocking = match &mock {
+        Some(path) => {
+            let shown = crate::text::clean(&path.display().to_string()).into_owned();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("--mock {shown}: cannot read it: {e}")))?;
+            let rules = crate::mock::file::parse(path, &text).map_err(|e| usage(e.to_string()))?;
+            Some(crate::app::features::mock::Mocking::new(
+                crate::mock::Mock::new(rules),
+                shown,
+            ))
+        }
+        None => None,
+    };
     let qos = qos.and_then(QoS::from_u8).unwrap_or(EXPLORER_QOS);
     let file = load_config(&conn)?;
     let mut profiles = file.profiles.clone();
@@ -155,6 +172,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     app.global_rules = file.decoders.clone();
     app.latency_rules = file.latency.clone();
     app.set_alert_rules(file.alerts.clone());
+    app.mocking = mocking;
     app.config_path = Some(file.path.clone());
     // The history file is read once here, before the screen changes (it is bounded).
     let history_path = crate::config::history_file::default_path();

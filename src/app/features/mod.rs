@@ -14,6 +14,7 @@ pub mod external;
 pub mod floods;
 pub mod history;
 pub mod latency;
+pub mod mock;
 pub mod opened;
 pub mod playback;
 pub mod profiles;

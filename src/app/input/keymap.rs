@@ -58,6 +58,8 @@ pub enum Ctx {
     /// The replay popup (`L`), and under `--open` the recording's time.
     ReplayForm,
     Playback,
+    /// The mock rules (`O`).
+    Mock,
     /// Not keys: what the marks on tree and log rows mean (listed in `?`, bound to nothing).
     Marks,
 }
@@ -96,6 +98,7 @@ impl Ctx {
             Ctx::AlertForm => "alert rule editor",
             Ctx::ReplayForm => "replay",
             Ctx::Playback => "recording's time (--open)",
+            Ctx::Mock => "devices that answer (--mock)",
         }
     }
 }
@@ -159,6 +162,8 @@ pub enum Action {
     AlertTry,
     /// `L`: replay a recording.
     Replay,
+    /// `O`: the mock rules.
+    Mock,
     FloodWindow,
     FloodBytes,
     FloodSubtrees,
@@ -296,6 +301,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('F'), SHIFT), (Char('F'), NONE)], Ctx::Panes, Action::Floods, "what floods: the busiest topics, their share of all traffic"),
     bind(&[(Char('A'), SHIFT), (Char('A'), NONE)], Ctx::Panes, Action::Alerts, "alerts: the rules (a adds, Enter edits) and what fired, when"),
     bind(&[(Char('L'), SHIFT), (Char('L'), NONE)], Ctx::Panes, Action::Replay, "replay a recording (--open: step and play its time)"),
+    bind(&[(Char('O'), SHIFT), (Char('O'), NONE)], Ctx::Panes, Action::Mock, "devices that answer (--mock RULES.toml): hits, on/off"),
     bind(&[(Char('B'), SHIFT), (Char('B'), NONE)], Ctx::Panes, Action::BrokerPanel, "the broker's own numbers ($SYS): clients, rates, uptime"),
     bind(&[(Char('N'), SHIFT), (Char('N'), NONE)], Ctx::Panes, Action::Notices, "the last notices, with how long ago"),
     bind(&[(Char('r'), NONE)], Ctx::Panes, Action::Reconnect, "reconnect now (also after a failure that stopped retrying)"),
@@ -431,6 +437,10 @@ pub const KEYMAP: &[Binding] = &[
     bind(&[(Char('+'), NONE), (Char('+'), SHIFT), (Char('='), NONE)], Ctx::Playback, Action::QosRight, "play faster (×2)"),
     bind(&[(Char('-'), NONE)], Ctx::Playback, Action::QosLeft, "play slower (÷2)"),
     bind(&[(Esc, NONE)], Ctx::Playback, Action::Close, "close (playing goes on)"),
+    bind(&[(Up, NONE), (Char('k'), NONE)], Ctx::Mock, Action::Up, "previous rule"),
+    bind(&[(Down, NONE), (Char('j'), NONE)], Ctx::Mock, Action::Down, "next rule"),
+    bind(&[(Char(' '), NONE)], Ctx::Mock, Action::SubToggle, "turn the rule off / on"),
+    bind(&[(Esc, NONE)], Ctx::Mock, Action::Close, "close"),
     bind(&[(Char('s'), CTRL)], Ctx::ReplayForm, Action::Publish, "start the replay; again: stop it"),
     bind(&[(Enter, NONE), (Down, NONE), (Tab, NONE)], Ctx::ReplayForm, Action::Confirm, "next field"),
     bind(&[(Up, NONE), (BackTab, SHIFT), (BackTab, NONE)], Ctx::ReplayForm, Action::Up, "previous field"),

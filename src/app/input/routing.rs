@@ -235,6 +235,7 @@ impl App {
             Action::Floods => self.popups.push(Popup::Floods(Default::default())),
             Action::Alerts => self.open_alerts(),
             Action::Replay => self.open_replay(),
+            Action::Mock => self.open_mock(),
             Action::AllTree => self.popups.push(Popup::AllTree(Default::default())),
             Action::Compare => match self.detail_entry().map(|e| e.node).or(self.tree.selected) {
                 Some(node) => {

@@ -54,6 +54,8 @@ pub enum Intent {
         original: Option<String>,
     },
     TryAlert(Box<crate::alert::Rule>),
+    /// `O`: turn mock rule `i` off or on.
+    ToggleMock(usize),
     /// `L` under `--open`: the recording's time.
     Time(crate::app::features::playback::TimeKey),
     /// `L`: replay this plan (None: stop the replay under way).

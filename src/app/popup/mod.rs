@@ -16,6 +16,7 @@ pub mod help;
 pub mod history;
 pub mod info;
 pub mod intent;
+pub mod mock;
 pub mod picker;
 pub mod playback;
 pub mod profile_edit;
@@ -42,6 +43,7 @@ pub use help::HelpPopup;
 pub use history::HistoryPopup;
 pub use info::InfoPopup;
 pub use intent::{Intent, edit_line, field_key};
+pub use mock::MockPopup;
 pub use picker::PickerPopup;
 pub use profile_edit::ProfileForm;
 pub use props::{PropField, PropsPopup};
@@ -89,6 +91,8 @@ pub enum Popup {
     Replay(ReplayPopup),
     /// `--open FILE`: the recording's time (`L`).
     Playback,
+    /// The mock rules (`O`).
+    Mock(MockPopup),
 }
 
 /// What a popup wants after a key.
@@ -133,6 +137,7 @@ impl Popup {
             Popup::AlertForm(_) => Ctx::AlertForm,
             Popup::Replay(_) => Ctx::ReplayForm,
             Popup::Playback => Ctx::Playback,
+            Popup::Mock(_) => Ctx::Mock,
         }
     }
 
@@ -219,6 +224,10 @@ impl Popup {
                 p.on_key(&config, action, key_char)
             }
             Popup::Playback => playback::on_key(action),
+            Popup::Mock(p) => {
+                let n = app.mocking.as_ref().map_or(0, |m| m.mock.rules.len());
+                p.on_key(n, action)
+            }
             Popup::Replay(p) => {
                 let running = app.replay.as_ref().is_some_and(|r| r.running());
                 p.on_key(running, action, key_char)

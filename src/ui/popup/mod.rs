@@ -15,6 +15,7 @@ mod floods;
 mod help;
 mod history;
 mod info;
+mod mock;
 mod notices;
 mod picker;
 mod playback;
@@ -85,6 +86,7 @@ pub fn draw(f: &mut Frame, app: &App, areas: &Areas, size: Rect) {
             Popup::AlertForm(p) => alert_edit::draw(f, app, size, p),
             Popup::Replay(p) => replay::draw(f, app, size, p),
             Popup::Playback => playback::draw(f, app, size),
+            Popup::Mock(p) => mock::draw(f, app, p, size),
             Popup::Cleanup(p) => cleanup::draw(f, app, size, p),
             Popup::History(p) => history::draw(f, app, size, p),
             Popup::Repeat(p) => repeat::draw(f, size, p),

@@ -131,6 +131,8 @@ pub struct App {
     pub replay: Option<features::replay::Replaying>,
     /// `--mock RULES.toml`: devices that answer (`O`).
     pub mocking: Option<features::mock::Mocking>,
+    /// `[[schemas]]`: the JSON Schemas topics' payloads must follow, and what broke them.
+    pub schemas: features::schemas::Schemas,
 }
 
 impl App {
@@ -171,6 +173,7 @@ impl App {
             alerts: Default::default(),
             replay: None,
             mocking: None,
+            schemas: Default::default(),
             cleanup: None,
             requests: Default::default(),
             history: Default::default(),
@@ -191,6 +194,7 @@ impl App {
         self.external.clear();
         self.whole.clear();
         self.alerts.forget(self.link.id);
+        self.schemas.forget(self.link.id);
     }
 }
 

@@ -23,11 +23,18 @@ impl App {
                 let watched = (!self.alerts.engine.is_empty()
                     && self.alerts.engine.wants(&m.topic))
                 .then(|| (m.topic.to_string(), m.payload.clone()));
+                let schema = (!self.schemas.rules.is_empty())
+                    .then(|| self.schema_rule_for(&m.topic))
+                    .flatten()
+                    .map(|r| (r, m.payload.clone()));
                 let Some(node) = self.link.store.ingest(m, false, now) else {
                     return; // a new topic past the budget: counted, not kept
                 };
                 if let Some((topic, payload)) = watched {
                     self.alert_observe(&topic, &payload, node);
+                }
+                if let Some((rule, payload)) = schema {
+                    self.schema_observe(rule, &payload, node);
                 }
                 // Births and sequence numbers are followed as messages arrive, so data by alias
                 // reads by name and a gap is seen even on topics nobody is looking at. Read back

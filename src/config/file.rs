@@ -36,6 +36,7 @@ impl ConfigFile {
         file.decoders = super::decoders::validate_decoders(&loc, "decoders", raw.decoders)?;
         file.latency = super::latency::validate_latency(&loc, raw.latency)?;
         file.alerts = super::alerts::validate_alerts(&loc, raw.alerts)?;
+        file.schemas = super::schemas::validate_schemas(&loc, raw.schemas)?;
         for s in raw.snippets {
             let s = s.into_inner();
             let topic = s.topic.get_ref();

@@ -14,6 +14,7 @@ pub mod profile;
 mod proto;
 pub mod proxy;
 mod raw;
+pub mod schemas;
 pub mod secrets;
 pub mod snippets;
 pub mod store;

@@ -170,6 +170,8 @@ pub struct ConfigFile {
     pub latency: Vec<crate::decode::send_time::LatencyRule>,
     /// `[[alerts]]`: rules that fire on values and silences.
     pub alerts: Vec<crate::alert::Rule>,
+    /// `[[schemas]]`: the JSON Schema a topic's payloads must follow.
+    pub schemas: Vec<crate::decode::schema::SchemaRule>,
 }
 
 /// A named message for compose (`[[snippets]]`); topic and payload may hold templates.
@@ -193,6 +195,7 @@ impl ConfigFile {
             snippets: Vec::new(),
             latency: Vec::new(),
             alerts: Vec::new(),
+            schemas: Vec::new(),
         }
     }
 

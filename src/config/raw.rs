@@ -23,6 +23,8 @@ pub struct RawFile {
     pub latency: Vec<Spanned<super::latency::RawLatency>>,
     #[serde(default)]
     pub alerts: Vec<Spanned<super::alerts::RawAlert>>,
+    #[serde(default)]
+    pub schemas: Vec<Spanned<super::schemas::RawSchema>>,
 }
 
 /// `[[snippets]]`: a named message for compose.

@@ -20,6 +20,7 @@ pub mod page;
 pub mod protobuf;
 mod protobuf_raw;
 mod registry;
+pub mod schema;
 pub mod send_time;
 pub mod series;
 pub mod sparkplug;

@@ -116,6 +116,31 @@ pub fn add_lag(
     obj.insert(key.into(), json!(ms));
 }
 
+/// With a `[[schemas]]` rule for the topic: `schema`: the file, whether the payload is valid,
+/// and each violation's path and words (the first `decode::schema::TOLD`, and how many).
+pub fn add_schema(
+    obj: &mut Map<String, Value>,
+    m: &Message,
+    rules: &[crate::decode::schema::SchemaRule],
+) {
+    use crate::decode::schema::{Verdict, rule_for};
+    let Some(rule) = rule_for(rules, &m.topic) else {
+        return;
+    };
+    let file = rule.file.display().to_string();
+    let verdict = match rule.check(&m.payload) {
+        Verdict::Valid => json!({"file": file, "valid": true}),
+        Verdict::Invalid(told, n) => json!({
+            "file": file,
+            "valid": false,
+            "violations": n,
+            "errors": told.iter().map(|v| json!({"path": v.path, "message": v.message})).collect::<Vec<_>>(),
+        }),
+        Verdict::NotChecked(why) => json!({"file": file, "valid": false, "not_checked": why}),
+    };
+    obj.insert("schema".into(), verdict);
+}
+
 fn properties_json(p: &Properties) -> Value {
     let mut obj = Map::new();
     if let Some(v) = p.payload_format_indicator {

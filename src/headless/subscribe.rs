@@ -36,6 +36,8 @@ struct Conn {
     registry: Registry,
     /// `[[latency]]`: where messages say when they were sent (`--json` adds the lag).
     latency: Vec<crate::decode::send_time::LatencyRule>,
+    /// `[[schemas]]`: `--json` adds each payload's verdict.
+    schemas: Vec<crate::decode::schema::SchemaRule>,
     births: Births,
     report: StateReport,
     /// Why it stopped for good (told on stderr as it happened).
@@ -65,6 +67,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
     for (label, conn_args) in args.conn.each() {
         let setup = headless_setup(&conn_args)?;
         let (mut settings, rules, latency) = (setup.settings, setup.rules, setup.latency);
+        let schemas = setup.schemas;
         alert_rules.get_or_insert(setup.alerts);
         if settings.protocol == crate::mqtt::Protocol::V311
             && let Some(given) = &v5_options
@@ -81,6 +84,7 @@ pub async fn run(args: SubArgs) -> Result<(), Failure> {
             settings,
             registry: Registry::new(rules),
             latency,
+            schemas,
             births: Births::default(),
             report: StateReport {
                 quiet: args.debug,
@@ -449,6 +453,7 @@ async fn write_message(
         }
         if let Some(obj) = value.as_object_mut() {
             super::json::add_lag(obj, m, &c.latency);
+            super::json::add_schema(obj, m, &c.schemas);
         }
         super::json::write_safe(&mut *out, &value)?;
         return out.write_all(b"\n");

@@ -193,6 +193,8 @@ pub struct Setup {
     pub latency: Vec<crate::decode::send_time::LatencyRule>,
     /// `[[alerts]]`.
     pub alerts: Vec<crate::alert::Rule>,
+    /// `[[schemas]]`.
+    pub schemas: Vec<crate::decode::schema::SchemaRule>,
 }
 
 pub fn headless_setup(conn: &ConnArgs) -> Result<Setup, Failure> {
@@ -213,6 +215,7 @@ pub fn headless_setup(conn: &ConnArgs) -> Result<Setup, Failure> {
         rules,
         latency: file.latency,
         alerts: file.alerts,
+        schemas: file.schemas,
     })
 }
 

@@ -173,6 +173,7 @@ pub async fn run_explorer(args: ExplorerArgs) -> Result<(), Failure> {
     app.latency_rules = file.latency.clone();
     app.set_alert_rules(file.alerts.clone());
     app.mocking = mocking;
+    app.schemas = crate::app::features::schemas::Schemas::new(file.schemas.clone());
     app.config_path = Some(file.path.clone());
     // The history file is read once here, before the screen changes (it is bounded).
     let history_path = crate::config::history_file::default_path();

@@ -61,7 +61,7 @@ impl Columns {
         };
         let names = visible
             .iter()
-            .map(|id| width(&head(tree, &tree.node(*id), false, false)))
+            .map(|id| width(&head(tree, &tree.node(*id), false, Flag::None)))
             .max()
             .unwrap_or(0);
         // Below RATE_FROM the rate (or a stale topic's "silent") needs room beside a payload
@@ -89,16 +89,27 @@ impl Columns {
     }
 }
 
-/// Indent, marker and name; `alert`: a rule holds on the topic (a `!` in the marker, which
-/// shows without colour too).
-fn head(tree: &TopicTree, node: &Node, open: bool, alert: bool) -> String {
-    let marker = match (node.children.is_empty(), open, alert) {
-        (true, _, false) => "  ",
-        (true, _, true) => "! ",
-        (false, true, false) => "▾ ",
-        (false, true, true) => "▾!",
-        (false, false, false) => "▸ ",
-        (false, false, true) => "▸!",
+/// What a row's marker says besides open or closed: an alert rule holds on the topic (`!`),
+/// or its newest message broke its schema (`✗`); both show without colour too.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flag {
+    None,
+    Alert,
+    Invalid,
+}
+
+/// Indent, marker and name.
+fn head(tree: &TopicTree, node: &Node, open: bool, flag: Flag) -> String {
+    let mark = match flag {
+        Flag::None => " ",
+        Flag::Alert => "!",
+        Flag::Invalid => "✗",
+    };
+    let marker = match (node.children.is_empty(), open) {
+        (true, _) if flag == Flag::None => "  ".to_string(),
+        (true, _) => format!("{mark} "),
+        (false, true) => format!("▾{mark}"),
+        (false, false) => format!("▸{mark}"),
     };
     let indent = "  ".repeat(node.depth.saturating_sub(1) as usize);
     match tree.name_of(node) {
@@ -187,8 +198,14 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
     let node = app.link.store.tree.node(id);
     let last = app.link.store.last(id);
     let (mut counts, tail) = right_columns(&node, last, open, cols);
-    let alert = app.alerts.holds(app.link.id, id);
-    let head = head(&app.link.store.tree, &node, open, alert);
+    let flag = if app.alerts.holds(app.link.id, id) {
+        Flag::Alert
+    } else if app.schemas.invalid(app.link.id, id) {
+        Flag::Invalid
+    } else {
+        Flag::None
+    };
+    let head = head(&app.link.store.tree, &node, open, flag);
     // The topic count of a closed branch goes just left of the fixed columns: its right edge
     // lines up, and rows without it (leaves, open branches) do not pay for its width. It goes
     // when it would cut the name.
@@ -199,7 +216,7 @@ pub fn line<'a>(app: &'a App, cols: &Columns, id: NodeId, open: bool, w: usize) 
     let avail = w.saturating_sub(right_w);
     let head_fit = fit(&head, avail).into_owned();
     let mut used = width(&head_fit);
-    let name_style = if alert {
+    let name_style = if flag != Flag::None {
         theme().error.add_modifier(Modifier::BOLD)
     } else if app.link.store.tree.name_of(&node).is_empty() {
         theme().dim.add_modifier(Modifier::ITALIC)

@@ -23,6 +23,7 @@ pub mod record;
 pub mod repeat;
 pub mod replay;
 pub mod requests;
+pub mod schemas;
 pub mod sparkplug;
 pub mod subscriptions;
 pub mod sys_panel;

@@ -546,7 +546,16 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
 /// The help overlay's rows: (keys, where, what), one per binding, shifted duplicates folded.
 /// Every binding, with its keys as the help shows them.
 /// What the marks on rows mean, listed in `?` with the keys (each is its own "key" there).
-pub static MARKS: [(&str, Binding); 5] = [
+pub static MARKS: [(&str, Binding); 6] = [
+    (
+        "✗",
+        Binding {
+            keys: &[],
+            ctx: Ctx::Marks,
+            action: Action::Help,
+            help: "in the tree: the topic's newest message breaks its [[schemas]] JSON Schema (the detail says where)",
+        },
+    ),
     (
         "!",
         Binding {

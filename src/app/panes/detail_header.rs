@@ -52,6 +52,8 @@ pub enum HeaderNote<'a> {
     /// The topic's timing: its intervals, the lag from send to arrival, clock skew (a
     /// warning).
     Timing(String, bool),
+    /// `[[schemas]]`: the schema's file and what the check says.
+    Schema(String, crate::decode::schema::Verdict),
 }
 
 /// How a header note is drawn: its colour's meaning.
@@ -118,6 +120,10 @@ impl HeaderNote<'_> {
             HeaderNote::Timing(words, warn) => (
                 words.clone(),
                 if *warn { Tone::Warn } else { Tone::Plain },
+            ),
+            HeaderNote::Schema(file, v) => (
+                format!("schema {file}: {}", clean(&v.words())),
+                if v.is_valid() { Tone::Ok } else { Tone::Warn },
             ),
             HeaderNote::Stale { silent_ms, usual_ms } => (
                 format!(
@@ -211,6 +217,9 @@ impl App {
         }
         if let Some(format) = shown.hint {
             notes.push(HeaderNote::LooksLike(format));
+        }
+        if let Some((file, verdict)) = self.schema_verdict(e) {
+            notes.push(HeaderNote::Schema(file, verdict));
         }
         if let Some(t) = self.timing(e.node) {
             notes.extend(

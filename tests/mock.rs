@@ -45,6 +45,20 @@ payload = "ok"
 max_per_s = 2
 "#;
 
+/// mosquitto_sub (another client than ours) as `id` with `args`, returned once mosquitto has
+/// its subscription to `filter`; what it says on stderr (a -W timeout) is not ours to show.
+fn checker(m: &Mosquitto, id: &str, args: &[&str], filter: &str) -> Child {
+    let child = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &m.port.to_string(), "-i", id])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("mosquitto_sub");
+    assert!(m.logged(&[id, filter], LIMIT));
+    child
+}
+
 /// The mock, started and listening (its stderr says so for each filter).
 fn start(home: &std::path::Path, rules: &std::path::Path, url: &str, extra: &[&str]) -> Child {
     let mut cmd = mqscope(home);
@@ -86,20 +100,12 @@ fn mock_rules_answer_reply_guard_and_limit() {
     let mock = start(home.path(), &rules, &m.url(), &[]);
 
     // The lamp, seen by mosquitto_sub.
-    let state = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &m.port.to_string(),
-            "-i",
-            "lamp-check",
-        ])
-        .args(["-t", "lamp/+/state", "-v", "-C", "1"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(m.logged(&["lamp-check", "lamp/+/state"], LIMIT));
+    let state = checker(
+        &m,
+        "lamp-check",
+        &["-t", "lamp/+/state", "-v", "-C", "1"],
+        "lamp/+/state",
+    );
     m.publish("lamp/kitchen/set", r#"{"on":false}"#); // the condition does not hold
     m.publish("lamp/kitchen/set", r#"{"on":true}"#);
     assert_eq!(
@@ -145,21 +151,7 @@ fn mock_rules_answer_reply_guard_and_limit() {
     assert_eq!(String::from_utf8_lossy(&mosq_rr.stdout), "pong:hello\n");
 
     // Echo on its own filter: one answer a request, not a loop.
-    let echoes = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &m.port.to_string(),
-            "-i",
-            "echo-check",
-        ])
-        .args(["-t", "echo/out", "-W", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(m.logged(&["echo-check", "echo/out"], LIMIT));
+    let echoes = checker(&m, "echo-check", &["-t", "echo/out", "-W", "2"], "echo/out");
     m.publish("echo/in", "once");
     let got = finish(echoes);
     assert_eq!(stdout(&got), "once\n", "one answer, then quiet");
@@ -191,21 +183,12 @@ fn dry_run_says_what_it_would_send_and_sends_nothing() {
     let home = tempfile::tempdir().unwrap();
     let rules = write(home.path(), "rules.toml", RULES);
     let mock = start(home.path(), &rules, &m.url(), &["--dry-run", "-C", "1"]);
-    let quiet = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &m.port.to_string(),
-            "-i",
-            "dry-check",
-        ])
-        .args(["-t", "lamp/#", "-v", "-W", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert!(m.logged(&["dry-check", "lamp/#"], LIMIT));
+    let quiet = checker(
+        &m,
+        "dry-check",
+        &["-t", "lamp/#", "-v", "-W", "2"],
+        "lamp/#",
+    );
     m.publish("lamp/hall/set", r#"{"on":true}"#);
     let out = finish(mock);
     assert!(out.status.success());
@@ -251,26 +234,18 @@ topic = "plant/valve/state"
 payload = "{{payload}}"
 "#,
     );
-    let mut checker = Command::new("mosquitto_sub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &m.port.to_string(),
-            "-i",
-            "sim-check",
-        ])
-        .args(["-t", "plant/line-2/temp", "-t", "plant/valve/state", "-v"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    assert!(m.logged(&["sim-check", "plant/valve/state"], LIMIT));
+    let mut watcher = checker(
+        &m,
+        "sim-check",
+        &["-t", "plant/line-2/temp", "-t", "plant/valve/state", "-v"],
+        "plant/valve/state",
+    );
     let mut cmd = mqscope(home.path());
     cmd.arg("simulate").arg(&scenario).args(["-b", &m.url()]);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let sim = cmd.spawn().unwrap();
     // Its devices publish; once its rule listens (mosquitto logs the subscription), it answers.
-    let mut out = BufReader::new(checker.stdout.take().unwrap()).lines();
+    let mut out = BufReader::new(watcher.stdout.take().unwrap()).lines();
     assert_eq!(out.next().unwrap().unwrap(), "plant/line-2/temp 21.5");
     assert!(m.logged(&["plant/valve/set"], LIMIT));
     m.publish("plant/valve/set", "open");
@@ -279,8 +254,8 @@ payload = "{{payload}}"
         .map_while(Result::ok)
         .find(|l| l.starts_with("plant/valve/state"));
     assert_eq!(seen.as_deref(), Some("plant/valve/state open"));
-    let _ = checker.kill();
-    let _ = checker.wait();
+    let _ = watcher.kill();
+    let _ = watcher.wait();
     let _ = Command::new("kill")
         .args(["-INT", &sim.id().to_string()])
         .status();

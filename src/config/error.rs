@@ -27,6 +27,27 @@ pub struct Locator<'a> {
 }
 
 impl Locator<'_> {
+    /// A `qos` key (`key` names it in the error): 0, 1 or 2, else `default` when not given.
+    pub fn qos(
+        &self,
+        key: &str,
+        given: Option<&toml::Spanned<i64>>,
+        default: crate::mqtt::QoS,
+    ) -> Result<crate::mqtt::QoS, ConfigError> {
+        let Some(q) = given else {
+            return Ok(default);
+        };
+        u8::try_from(*q.get_ref())
+            .ok()
+            .and_then(crate::mqtt::QoS::from_u8)
+            .ok_or_else(|| {
+                self.at(
+                    q.span().start,
+                    format!("{key}: {}; allowed: 0, 1 or 2", q.get_ref()),
+                )
+            })
+    }
+
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = self.text.get(..offset).unwrap_or("");

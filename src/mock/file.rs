@@ -106,18 +106,7 @@ fn rules_of(loc: &Locator, raws: Vec<Spanned<RawRule>>) -> Result<Vec<Rule>, Con
                 ));
             }
         };
-        let qos = match &r.qos {
-            Some(q) if (0..=2).contains(q.get_ref()) => {
-                QoS::from_u8(*q.get_ref() as u8).unwrap_or_default()
-            }
-            Some(q) => {
-                return Err(loc.at(
-                    q.span().start,
-                    format!("rules.qos: {}; allowed: 0, 1 or 2", q.get_ref()),
-                ));
-            }
-            None => QoS::AtLeastOnce,
-        };
+        let qos = loc.qos("rules.qos", r.qos.as_ref(), QoS::AtLeastOnce)?;
         let delay = match &r.delay_ms {
             Some(d) if (0..=3_600_000).contains(d.get_ref()) => {
                 Duration::from_millis(*d.get_ref() as u64)

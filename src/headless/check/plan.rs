@@ -129,18 +129,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Plan, ConfigError> {
     for raw in raw.steps {
         let at = raw.span().start;
         let r = raw.into_inner();
-        let qos = match &r.qos {
-            Some(q) if (0..=2).contains(q.get_ref()) => {
-                QoS::from_u8(*q.get_ref() as u8).unwrap_or_default()
-            }
-            Some(q) => {
-                return Err(loc.at(
-                    q.span().start,
-                    format!("steps.qos: {}; allowed: 0, 1 or 2", q.get_ref()),
-                ));
-            }
-            None => QoS::AtLeastOnce,
-        };
+        let qos = loc.qos("steps.qos", r.qos.as_ref(), QoS::AtLeastOnce)?;
         let within = match &r.within_s {
             Some(w) => seconds(&loc, "within_s", w)?,
             None => DEFAULT_WITHIN,

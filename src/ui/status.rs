@@ -125,17 +125,23 @@ pub fn draw(f: &mut Frame, app: &App, area: Rect) {
         ));
     }
     // Firings not yet seen in the list (`A` shows them and clears the count); the rules
-    // holding now, while any do.
+    // holding now, while any do. They give way after the rate but before the counts, the
+    // memory and the help hint (the notice told each firing already).
     let holding = app.alerts.holding_count();
-    if app.alerts.unseen > 0 || holding > 0 {
-        let mut words = format!(
-            "! {}",
-            crate::text::count(app.alerts.unseen, "alert", "alerts")
-        );
-        if holding > 0 {
-            words.push_str(&format!(" ({holding} holding)"));
-        }
-        segments.push((2, Span::styled(words, theme().error)));
+    let mut alerts = Vec::new();
+    if app.alerts.unseen > 0 {
+        alerts.push(crate::text::count(
+            app.alerts.unseen,
+            "new alert",
+            "new alerts",
+        ));
+    }
+    if holding > 0 {
+        alerts.push(format!("{holding} holding"));
+    }
+    if !alerts.is_empty() {
+        let words = format!("! {}", alerts.join(" · "));
+        segments.push((5, Span::styled(words, theme().error)));
     }
     segments.push((
         4,

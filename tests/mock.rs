@@ -59,6 +59,23 @@ fn checker(m: &Mosquitto, id: &str, args: &[&str], filter: &str) -> Child {
     child
 }
 
+/// True when Python has paho-mqtt (CI installs it in its venv); without it the paho part is
+/// skipped, or fails when CI is set.
+fn have_paho() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import paho.mqtt"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "paho-mqtt is not installed for python3, and CI is set"
+        );
+        eprintln!("SKIPPED the paho requester: pip install paho-mqtt");
+    }
+    found
+}
+
 /// The mock, started and listening (its stderr says so for each filter).
 fn start(home: &std::path::Path, rules: &std::path::Path, url: &str, extra: &[&str]) -> Child {
     let mut cmd = mqscope(home);
@@ -149,6 +166,35 @@ fn mock_rules_answer_reply_guard_and_limit() {
         String::from_utf8_lossy(&mosq_rr.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&mosq_rr.stdout), "pong:hello\n");
+
+    // And by a paho client (MQTT 5: its own response topic and correlation data).
+    if have_paho() {
+        let script = "import sys, threading, paho.mqtt.client as mqtt\n\
+                      from paho.mqtt.packettypes import PacketTypes\n\
+                      from paho.mqtt.properties import Properties\n\
+                      got = threading.Event(); subscribed = threading.Event(); out = []\n\
+                      def on_message(c, u, m):\n\
+                      \x20   if m.properties.CorrelationData == b'paho-7':\n\
+                      \x20       out.append(m.payload.decode()); got.set()\n\
+                      c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)\n\
+                      c.on_message = on_message\n\
+                      c.on_subscribe = lambda *a: subscribed.set()\n\
+                      c.connect('127.0.0.1', int(sys.argv[1])); c.loop_start()\n\
+                      c.subscribe('svc/time/paho', qos=1)[0]\n\
+                      subscribed.wait(10)\n\
+                      p = Properties(PacketTypes.PUBLISH)\n\
+                      p.ResponseTopic = 'svc/time/paho'; p.CorrelationData = b'paho-7'\n\
+                      c.publish('svc/time/req', 'from-paho', qos=1, properties=p)\n\
+                      print(out[0] if got.wait(10) else 'no answer'); c.loop_stop()\n";
+        let o = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .arg(m.port.to_string())
+            .output()
+            .expect("python3");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "pong:from-paho\n");
+    }
 
     // Echo on its own filter: one answer a request, not a loop.
     let echoes = checker(&m, "echo-check", &["-t", "echo/out", "-W", "2"], "echo/out");

@@ -243,9 +243,7 @@ async fn run(
         tokio::select! {
             _ = tokio::time::sleep_until(next.map_or_else(tokio::time::Instant::now, tokio::time::Instant::from_std)), if next.is_some() => {
                 let now = std::time::Instant::now();
-                let (due, later): (Vec<_>, Vec<_>) = answers.drain(..).partition(|d| d.due <= now);
-                answers = later;
-                for d in due {
+                for d in crate::mock::take_due(&mut answers, now, |d| d.due) {
                     let _ = h.publish(d.publish);
                 }
             }

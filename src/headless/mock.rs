@@ -58,9 +58,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             _ = &mut stop => break Ok(()),
             _ = tokio::time::sleep_until(next), if !pending.is_empty() => {
                 let now = std::time::Instant::now();
-                let (due, later): (Vec<Due>, Vec<Due>) = pending.drain(..).partition(|d| d.due <= now);
-                pending = later;
-                for d in due {
+                for d in crate::mock::take_due(&mut pending, now, |d| d.due) {
                     mock.sending(&d, now);
                     let rule = clean(&mock.rules[d.rule].name).into_owned();
                     let p = &d.publish;

@@ -64,6 +64,19 @@ pub struct Mock {
     seq: u64,
 }
 
+/// The answers of `pending` due by `now`, taken out in order; nothing is moved while none is
+/// (the callers ask at every wake-up).
+pub fn take_due<T>(pending: &mut Vec<T>, now: Instant, due: impl Fn(&T) -> Instant) -> Vec<T> {
+    if !pending.iter().any(|p| due(p) <= now) {
+        return Vec::new();
+    }
+    let (ready, later) = std::mem::take(pending)
+        .into_iter()
+        .partition(|p| due(p) <= now);
+    *pending = later;
+    ready
+}
+
 fn fingerprint(topic: &str, payload: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();

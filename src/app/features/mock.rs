@@ -68,9 +68,8 @@ impl App {
         let Some(mk) = self.mocking.as_mut() else {
             return Vec::new();
         };
-        let (due, later): (Vec<_>, Vec<_>) = mk.pending.drain(..).partition(|(_, d)| d.due <= now);
-        mk.pending = later;
-        due.into_iter()
+        crate::mock::take_due(&mut mk.pending, now, |(_, d)| d.due)
+            .into_iter()
             .map(|(conn, d)| {
                 mk.mock.sending(&d, now);
                 Effect::MockPublish {

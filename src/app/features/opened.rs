@@ -95,11 +95,7 @@ mod tests {
             Clock::at(t0),
         );
         assert!(app.opened.as_ref().is_some_and(|o| o.done));
-        let told = app
-            .notices
-            .current()
-            .map(|n| n.text.clone())
-            .unwrap_or_default();
+        let told = app.notice_text().unwrap_or_default();
         assert_eq!(
             told,
             "rec.jsonl: 2 messages read; 7 bad lines skipped (line 3: not JSON; line 9: \"qos\": 0, 1 or 2) and 5 more"

@@ -274,11 +274,7 @@ mod tests {
             at(t1),
         );
         assert!(app.recording.is_none());
-        let told = app
-            .notices
-            .current()
-            .map(|n| n.text.clone())
-            .unwrap_or_default();
+        let told = app.notice_text().unwrap_or_default();
         assert_eq!(
             told,
             "recorded 1 message to /tmp/r.jsonl (1 not recorded: the disk did not keep up)"

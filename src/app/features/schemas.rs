@@ -59,8 +59,10 @@ impl App {
 
     /// The rule for `topic`, by index (read before the store takes the message).
     pub(in crate::app) fn schema_rule_for(&self, topic: &str) -> Option<usize> {
-        let r = rule_for(&self.schemas.rules, topic)?;
-        self.schemas.rules.iter().position(|x| std::ptr::eq(x, r))
+        self.schemas
+            .rules
+            .iter()
+            .position(|r| crate::mqtt::topic::filter_matches(&r.filter, topic))
     }
 
     /// The detail's verdict for `e`: the schema's file, and what the check says.
